@@ -1,0 +1,685 @@
+"""Charts for the book: one Altair theme, a few chart builders and an offline, accessible embed.
+
+Importing this module registers and enables the ``navbok`` Altair theme. Every builder needs a
+Norwegian ``title`` and ``description``; the description becomes the top-level Vega-Lite
+``description``, which Vega puts on the SVG as its ``aria-label`` for screen readers. Default
+ARIA descriptions of marks and axes are turned off (``config.aria = False``): Vega-Lite writes
+them in English with unformatted numbers, and the data table under each figure says it better.
+
+:func:`show_chart` wraps a chart for a notebook cell: a ``<figure>`` with the chart, its
+caption, the numbers as an HTML table and CSV/Excel downloads as ``data:`` URIs. The HTML is
+deterministic (no random ids), and its script draws the chart with ``window.vegaEmbed`` once
+the page has loaded it; :func:`write_vega_bundle` writes that JavaScript for the site's
+``_static/`` folder, so nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from navbok.formatting import csv_bytes, fmt_number, is_missing, xlsx_bytes
+
+__all__ = [
+    "COMPARISON_COLOURS",
+    "FOCUS_COLOUR",
+    "NUMBER_LOCALE",
+    "TIME_LOCALE",
+    "ChartOutput",
+    "bar_chart",
+    "colour_scale",
+    "heatmap",
+    "line_chart",
+    "show_chart",
+    "waterfall_chart",
+    "write_vega_bundle",
+]
+
+# Colours. All have ≥ 3:1 contrast against white (WCAG 1.4.11). The focal municipality is a
+# strong crimson; comparisons are lighter muted blues and greys, so the focus also stands out by
+# lightness for colour-blind readers, and lines add width and dash as a non-colour cue.
+FOCUS_COLOUR = "#b3263c"
+COMPARISON_COLOURS = ("#4f7cac", "#858585", "#7593b3", "#767676")
+_TEXT = "#222222"
+_MUTED_TEXT = "#4d4d4d"
+_GRID = "#e3e3e3"
+_INCREASE, _DECREASE, _TOTAL = "#2d5f8b", "#c2661f", "#5a5a5a"
+_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+
+#: d3-format locale for Norwegian numbers: 1 234,5 and 12,3 % and 1 234 kr.
+NUMBER_LOCALE: dict[str, Any] = {
+    "decimal": ",",
+    "thousands": "\u00a0",
+    "grouping": [3],
+    "currency": ["", "\u00a0kr"],
+    "percent": "\u00a0%",
+    "minus": "\u2212",
+    "nan": "\u2013",
+}
+#: d3-time-format locale for Norwegian bokmål (as d3's nb-NO).
+TIME_LOCALE: dict[str, Any] = {
+    "dateTime": "%A den %d. %B %Y %X",
+    "date": "%d.%m.%Y",
+    "time": "%H:%M:%S",
+    "periods": ["AM", "PM"],
+    "days": ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
+    "shortDays": ["søn", "man", "tir", "ons", "tor", "fre", "lør"],
+    "months": [
+        "januar", "februar", "mars", "april", "mai", "juni",
+        "juli", "august", "september", "oktober", "november", "desember",
+    ],  # fmt: skip
+    "shortMonths": [
+        "jan", "feb", "mars", "apr", "mai", "juni", "juli", "aug", "sep", "okt", "nov", "des",
+    ],  # fmt: skip
+}
+
+BUNDLE_NAME = "navbok-vega.js"
+
+
+@alt.theme.register("navbok", enable=True)
+def navbok_theme() -> alt.theme.ThemeConfig:
+    """The navbok Altair theme: readable sizes, no border, Norwegian locale, focus colours."""
+    axis = {
+        "labelFontSize": 13,
+        "titleFontSize": 14,
+        "titleFontWeight": "normal",
+        "labelColor": _MUTED_TEXT,
+        "titleColor": _TEXT,
+        "domainColor": "#767676",
+        "tickColor": "#767676",
+        "gridColor": _GRID,
+        "labelLimit": 260,
+    }
+    return {
+        "config": {
+            "font": _FONT,
+            "background": "white",
+            "aria": False,
+            "locale": {"number": NUMBER_LOCALE, "time": TIME_LOCALE},
+            "view": {"stroke": "transparent", "continuousHeight": 320},
+            "padding": 8,
+            "title": {
+                "fontSize": 17,
+                "fontWeight": "bold",
+                "anchor": "start",
+                "color": _TEXT,
+                "offset": 14,
+            },
+            "axis": axis,
+            "legend": {
+                "labelFontSize": 13,
+                "titleFontSize": 13,
+                "labelColor": _TEXT,
+                "titleColor": _TEXT,
+                "orient": "bottom",
+                "direction": "horizontal",
+                "columns": 2,
+                "labelLimit": 320,
+                "symbolStrokeWidth": 3,
+            },
+            "range": {"category": [FOCUS_COLOUR, *COMPARISON_COLOURS]},
+            "point": {"size": 40, "filled": True},
+            "bar": {"color": COMPARISON_COLOURS[1]},
+        }
+    }
+
+
+# ----------------------------------------------------------------------------- chart builders
+
+
+def colour_scale(series_names: Sequence[str], focus: str) -> alt.Scale:
+    """Return a colour scale where ``focus`` always gets :data:`FOCUS_COLOUR`.
+
+    The focus comes first in the domain (and so in the legend); the other series get the muted
+    comparison colours in the given order, cycling if there are more of them than colours.
+    """
+    others = list(dict.fromkeys(str(s) for s in series_names if str(s) != focus))
+    domain = ([focus] if focus in map(str, series_names) else []) + others
+    rng = ([FOCUS_COLOUR] if domain[:1] == [focus] else []) + [
+        COMPARISON_COLOURS[i % len(COMPARISON_COLOURS)] for i in range(len(others))
+    ]
+    return alt.Scale(domain=domain, range=rng)
+
+
+def _require(title: str, description: str) -> None:
+    for label, text in (("title", title), ("description", description)):
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"A chart needs a Norwegian {label} (got {text!r})")
+
+
+def _title(text: str) -> alt.Title:
+    """A chart title kept out of the ARIA tree (Vega would label it "Title text '…'")."""
+    return alt.Title(text, aria=False)
+
+
+def _is_yearly(values: pd.Series) -> bool:
+    dates = pd.to_datetime(values.dropna())
+    return bool(((dates.dt.month == 1) & (dates.dt.day == 1)).all())
+
+
+def _x_encoding(df: pd.DataFrame, x: str, title: str | None) -> tuple[alt.X, alt.Tooltip]:
+    """Pick the x encoding from the dtype: dates → T, integers (years) → Q without grouping."""
+    col = df[x]
+    if pd.api.types.is_datetime64_any_dtype(col):
+        fmt = "%Y" if _is_yearly(col) else "%d.%m.%Y"
+        return (
+            alt.X(f"{x}:T", title=title, axis=alt.Axis(format=fmt)),
+            alt.Tooltip(f"{x}:T", title=title or x, format=fmt),
+        )
+    if pd.api.types.is_integer_dtype(col):
+        return (
+            alt.X(
+                f"{x}:Q",
+                title=title,
+                axis=alt.Axis(format="d", tickMinStep=1),
+                scale=alt.Scale(zero=False, nice=False),
+            ),
+            alt.Tooltip(f"{x}:Q", title=title or x, format="d"),
+        )
+    return alt.X(f"{x}:O", title=title, axis=alt.Axis(labelAngle=0)), alt.Tooltip(
+        f"{x}:O", title=title or x
+    )
+
+
+def line_chart(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    series: str,
+    focus: str,
+    title: str,
+    description: str,
+    y_title: str,
+    y_format: str = ",.1f",
+    *,
+    x_title: str | None = None,
+    series_title: str | None = None,
+) -> alt.Chart:
+    """Lines over time, one per ``series``, with the ``focus`` series highlighted.
+
+    Missing ``y`` values break the line (a gap), never drop to 0. The focal line is thicker
+    and solid; comparison lines are thinner and dashed. ``y_format`` is a d3 format string.
+    """
+    _require(title, description)
+    data = df[[x, y, series]].copy()
+    data[series] = data[series].astype(str)
+    scale = colour_scale(list(data[series].unique()), focus)
+    domain = scale.domain
+    # Width and dash come from field scales: Vega-Lite ignores conditional widths on paths.
+    widths = [3.5 if name == focus else 2 for name in domain]
+    dashes = [[1, 0] if name == focus else [6, 3] for name in domain]
+    x_enc, x_tip = _x_encoding(data, x, x_title)
+    return (
+        alt.Chart(data, title=_title(title), description=description)
+        .mark_line(point=True, invalid="break-paths-filter-domains")
+        .encode(
+            x=x_enc,
+            y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
+            color=alt.Color(f"{series}:N", scale=scale, title=series_title),
+            strokeWidth=alt.StrokeWidth(
+                f"{series}:N",
+                scale=alt.Scale(type="ordinal", domain=domain, range=widths),
+                legend=None,
+            ),
+            strokeDash=alt.StrokeDash(
+                f"{series}:N", scale=alt.Scale(domain=domain, range=dashes), legend=None
+            ),
+            tooltip=[
+                alt.Tooltip(f"{series}:N", title=series_title or series),
+                x_tip,
+                alt.Tooltip(f"{y}:Q", title=y_title, format=y_format),
+            ],
+        )
+        .properties(width="container")
+    )
+
+
+def bar_chart(
+    df: pd.DataFrame,
+    category: str,
+    value: str,
+    focus: str,
+    title: str,
+    description: str,
+    value_title: str,
+    value_format: str = ",.1f",
+    horizontal: bool = True,
+    *,
+    category_title: str | None = None,
+    sort: bool = True,
+) -> alt.Chart:
+    """Bars per ``category`` (e.g. municipality), with the ``focus`` bar in the focus colour.
+
+    Rows with a missing value are left out (no bar, never a 0 bar). Bars are sorted by value,
+    largest first, unless ``sort=False``. The focal category's label is bold.
+    """
+    _require(title, description)
+    data = df[[category, value]].copy()
+    data[category] = data[category].astype(str)
+    data = data[data[value].notna()]
+    is_focus = alt.datum[category] == focus
+    label_weight = alt.condition(
+        f"datum.value === {json.dumps(focus)}", alt.value("bold"), alt.value("normal")
+    )
+    val_axis = "x" if horizontal else "y"
+    cat_enc = alt.X if not horizontal else alt.Y
+    val_enc = alt.X if horizontal else alt.Y
+    chart = alt.Chart(data, title=_title(title), description=description).mark_bar().encode(
+        cat_enc(
+            f"{category}:N",
+            title=category_title,
+            sort=f"-{val_axis}" if sort else None,
+            axis=alt.Axis(labelFontWeight=label_weight, labelAngle=0),
+        ),
+        val_enc(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
+        color=alt.condition(is_focus, alt.value(FOCUS_COLOUR), alt.value(COMPARISON_COLOURS[1])),
+        tooltip=[
+            alt.Tooltip(f"{category}:N", title=category_title or category),
+            alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
+        ],
+    )
+    if horizontal:
+        return chart.properties(width="container", height=alt.Step(24))
+    return chart.properties(width="container")
+
+
+def waterfall_chart(
+    steps_df: pd.DataFrame,
+    title: str,
+    description: str,
+    value_format: str = ",.0f",
+    *,
+    value_title: str = "",
+) -> alt.Chart:
+    """A horizontal waterfall: a start level, changes, and totals, read from top to bottom.
+
+    ``steps_df`` has columns ``label``, ``value`` and ``kind``: ``"start"`` sets the level to
+    ``value``, ``"delta"`` adds ``value``, ``"total"`` shows the level reached (or ``value`` if
+    given, which then resets the level). A missing delta leaves a gap, and the level stays
+    unknown (no bars) until the next start or given total: unknowns are never taken as 0.
+    """
+    _require(title, description)
+    missing_cols = {"label", "value", "kind"} - set(steps_df.columns)
+    if missing_cols:
+        raise ValueError(f"waterfall_chart needs columns label/value/kind, missing {missing_cols}")
+    rows: list[dict[str, Any]] = []
+    level: float | None = 0.0
+    for label, value, kind in steps_df[["label", "value", "kind"]].itertuples(index=False):
+        val = None if is_missing(value) else float(value)
+        if kind == "start":
+            start, level, step = 0.0, val, "Start"
+            end = val
+        elif kind == "delta":
+            start = level
+            level = None if (level is None or val is None) else level + val
+            end, step = level, ("Økning" if (val or 0) >= 0 else "Nedgang")
+        elif kind == "total":
+            level = val if val is not None else level
+            start, end, step = 0.0, level, "Sum"
+        else:
+            raise ValueError(f"Unknown waterfall kind {kind!r} (use start, delta or total)")
+        rows.append(
+            {"label": str(label), "start": start, "end": end, "change": val, "type": step}
+        )
+    data = pd.DataFrame(rows)
+    data["order"] = range(len(data))
+    data = data[data["start"].notna() & data["end"].notna()]
+    types = ["Start", "Økning", "Nedgang", "Sum"]
+    return (
+        alt.Chart(data, title=_title(title), description=description)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("order")),
+            x=alt.X("start:Q", title=value_title, axis=alt.Axis(format=value_format)),
+            x2="end:Q",
+            color=alt.Color(
+                "type:N",
+                title=None,
+                scale=alt.Scale(domain=types, range=[_TOTAL, _INCREASE, _DECREASE, _TOTAL]),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Post"),
+                alt.Tooltip("type:N", title="Type"),
+                alt.Tooltip("change:Q", title="Verdi", format=value_format),
+                alt.Tooltip("end:Q", title="Nivå etter", format=value_format),
+            ],
+        )
+        .properties(width="container", height=alt.Step(28))
+    )
+
+
+def heatmap(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    value: str,
+    title: str,
+    description: str,
+    domain: tuple[float, float] = (1, 6),
+    *,
+    value_title: str | None = None,
+    value_format: str = ",.1f",
+    x_title: str | None = None,
+    y_title: str | None = None,
+) -> alt.Chart:
+    """A grid of cells coloured by ``value`` on a fixed ``domain`` (sequential blues).
+
+    Missing values leave the cell empty (a row or column with no values at all is still
+    shown). Categories keep the order they have in ``df``.
+    """
+    _require(title, description)
+    data = df[[x, y, value]].copy()
+    for col in (x, y):
+        if not pd.api.types.is_numeric_dtype(data[col]):
+            data[col] = data[col].astype(str)
+    x_order = list(dict.fromkeys(data[x].tolist()))
+    y_order = list(dict.fromkeys(data[y].tolist()))
+    data = data[data[value].notna()]
+    return (
+        alt.Chart(data, title=_title(title), description=description)
+        .mark_rect(stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X(
+                f"{x}:O", title=x_title, scale=alt.Scale(domain=x_order), axis=alt.Axis(labelAngle=0)
+            ),
+            y=alt.Y(f"{y}:O", title=y_title, scale=alt.Scale(domain=y_order)),
+            color=alt.Color(
+                f"{value}:Q",
+                title=value_title or value,
+                scale=alt.Scale(domain=list(domain), scheme="blues"),
+                legend=alt.Legend(format=value_format, direction="horizontal"),
+            ),
+            tooltip=[
+                alt.Tooltip(f"{y}:O", title=y_title or y),
+                alt.Tooltip(f"{x}:O", title=x_title or x),
+                alt.Tooltip(f"{value}:Q", title=value_title or value, format=value_format),
+            ],
+        )
+        .properties(width="container", height=alt.Step(28))
+    )
+
+
+# ------------------------------------------------------------------------------- show_chart
+
+
+@dataclass(frozen=True)
+class ChartOutput:
+    """A chart ready for a notebook cell; Jupyter and Jupyter Book show :attr:`html`."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> dict[str, str]:
+        return {"text/html": self.html}
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def slugify(name: str) -> str:
+    """``"Utgifter per innbygger (Bø)"`` → ``"utgifter-per-innbygger-bo"``."""
+    text = name.lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if not slug:
+        raise ValueError(f"Chart name {name!r} gives an empty id")
+    return slug
+
+
+def _script_json(obj: Any) -> str:
+    """Stable JSON (sorted keys) that is safe inside an inline ``<script>``."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+_TEXT_COLUMN_NAMES = {"år", "aar", "year", "årstall", "periode", "tid"}
+
+
+def _is_text_column(name: str, col: pd.Series, text_columns: set[str]) -> bool:
+    """Columns shown as plain text: non-numbers, and integer years/codes ("2023", not "2 023")."""
+    if name in text_columns or not pd.api.types.is_numeric_dtype(col):
+        return True
+    if pd.api.types.is_bool_dtype(col):
+        return True
+    low = name.lower()
+    return pd.api.types.is_integer_dtype(col) and (
+        low in _TEXT_COLUMN_NAMES or low.endswith(("nr", "kode", "_id"))
+    )
+
+
+def _column_decimals(col: pd.Series) -> int:
+    """0 decimals for whole numbers, else 1."""
+    values = pd.to_numeric(col, errors="coerce").dropna()
+    return 0 if values.empty or bool((values == values.round()).all()) else 1
+
+
+def _text_cell(value: Any, col: pd.Series, status: str | None) -> str:
+    if is_missing(value):
+        return status or "\u2013"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y" if _is_yearly(col) else "%d.%m.%Y")
+    return str(value)
+
+
+def _table_html(
+    data: pd.DataFrame,
+    caption: str,
+    decimals: int | Mapping[str, int] | None,
+    labels: Mapping[str, str],
+    text_columns: set[str],
+) -> str:
+    """The data as an accessible HTML table (missing → status symbol or "–")."""
+    statuses: list[str | None] = (
+        [None if is_missing(s) or str(s) == "" else str(s) for s in data["status"]]
+        if "status" in data.columns
+        else [None] * len(data)
+    )
+    columns = [str(c) for c in data.columns]
+    if "status" in columns:
+        # Drop the status column when every status sits on a row it already explains.
+        shown = data.drop(columns="status")
+        explained = all(
+            s is None or any(is_missing(v) for v in row)
+            for s, row in zip(statuses, shown.itertuples(index=False, name=None), strict=True)
+        )
+        if explained:
+            data, columns = shown, [c for c in columns if c != "status"]
+    kinds: dict[str, int | None] = {}
+    for name in columns:
+        col = data[name]
+        if _is_text_column(name, col, text_columns):
+            kinds[name] = None
+        elif isinstance(decimals, Mapping):
+            kinds[name] = decimals.get(name, _column_decimals(col))
+        else:
+            kinds[name] = decimals if decimals is not None else _column_decimals(col)
+
+    esc = html.escape
+    head = "".join(f'<th scope="col">{esc(labels.get(c, c))}</th>' for c in columns)
+    body = []
+    for status, row in zip(statuses, data.itertuples(index=False, name=None), strict=True):
+        cells = []
+        for i, (name, value) in enumerate(zip(columns, row, strict=True)):
+            places = kinds[name]
+            if places is None:
+                text, style = _text_cell(value, data[name], status), ""
+            else:
+                text = fmt_number(value, places, status=status)
+                style = ' style="text-align:right"'
+            tag = "th" if i == 0 else "td"
+            scope = ' scope="row"' if i == 0 else ""
+            cells.append(f"<{tag}{scope}{style}>{esc(text)}</{tag}>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        '<table class="navbok-table">'
+        f"<caption>Tallene bak figuren: {esc(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
+
+
+_SCRIPT = """(function () {
+  var sel = "#%(id)s", tries = 0;
+  var spec = %(spec)s;
+  var opt = %(opt)s;
+  function fail(msg) {
+    var el = document.querySelector(sel);
+    if (el) { el.textContent = msg; }
+  }
+  function draw() {
+    if (typeof window.vegaEmbed === "function") {
+      window.vegaEmbed(sel, spec, opt).catch(function (err) {
+        fail("Figuren kunne ikke tegnes (" + err + "). Tallene finnes i tabellen under.");
+      });
+    } else if (tries++ < 300) {
+      setTimeout(draw, 50);
+    } else {
+      fail("Figuren kan ikke vises fordi figurbiblioteket ikke er lastet. "
+        + "Tallene finnes i tabellen under.");
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();"""
+
+
+def show_chart(
+    chart: alt.TopLevelMixin,
+    data: pd.DataFrame,
+    name: str,
+    caption: str,
+    *,
+    decimals: int | Mapping[str, int] | None = None,
+    labels: Mapping[str, str] | None = None,
+    text_columns: Iterable[str] = (),
+) -> ChartOutput:
+    """Render ``chart`` as a figure with caption, data table and downloads.
+
+    Args:
+        chart: An Altair chart (from the builders here). Its data is inlined in the spec.
+        data: The numbers behind the figure, shown as a table and offered as CSV and Excel.
+            A ``status`` column (SSB symbols ``..``, ``:``, ``.``) fills missing cells.
+        name: Identifies the figure: the element id is ``navbok-chart-<slug>`` and downloads
+            are ``<slug>.csv``/``<slug>.xlsx``. Use a name only once per page.
+        caption: The figure caption (Norwegian).
+        decimals: Decimals in the table, for all numeric columns or per column; by default 0
+            for whole numbers and 1 otherwise.
+        labels: Display names for table columns.
+        text_columns: Columns to show as text rather than as formatted numbers (integer
+            columns called år/year/periode or ending in nr/kode are text already).
+
+    Returns:
+        A :class:`ChartOutput`; the same input always gives byte-identical HTML.
+    """
+    slug = slugify(name)
+    div_id = f"navbok-chart-{slug}"
+    with alt.data_transformers.enable("default"):
+        spec = chart.to_dict()
+    options = {
+        "renderer": "svg",
+        "actions": False,
+        "formatLocale": NUMBER_LOCALE,
+        "timeFormatLocale": TIME_LOCALE,
+    }
+    script = _SCRIPT % {"id": div_id, "spec": _script_json(spec), "opt": _script_json(options)}
+    csv_uri = "data:text/csv;charset=utf-8;base64," + base64.b64encode(csv_bytes(data)).decode()
+    xlsx_uri = (
+        "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+        + base64.b64encode(xlsx_bytes(data)).decode()
+    )
+    table = _table_html(data, caption, decimals, labels or {}, set(text_columns))
+    cap_id = f"{div_id}-caption"
+    esc = html.escape
+    parts = [
+        f'<figure class="navbok-figure" id="{div_id}-figure">',
+        f'<div id="{div_id}" class="navbok-chart" style="width:100%"></div>',
+        '<noscript><p>Figuren trenger JavaScript. Tallene finnes i tabellen under.</p></noscript>',
+        f"<script>\n{script}\n</script>",
+        f'<figcaption id="{cap_id}">{esc(caption)}</figcaption>',
+        '<details class="navbok-data"><summary>Vis tallene bak figuren</summary>',
+        f'<div class="navbok-table-wrap" style="overflow-x:auto">{table}</div></details>',
+        '<p class="navbok-downloads">',
+        f'<a href="{csv_uri}" download="{slug}.csv" aria-describedby="{cap_id}">Last ned CSV</a>'
+        " · ",
+        f'<a href="{xlsx_uri}" download="{slug}.xlsx" aria-describedby="{cap_id}">'
+        "Last ned Excel</a>",
+        "</p>",
+        "</figure>",
+    ]
+    return ChartOutput("\n".join(parts))
+
+
+# ------------------------------------------------------------------------------ offline JS
+
+
+def _vl_version() -> str | None:
+    """The Vega-Lite version (major.minor) Altair targets, if vl-convert has it bundled."""
+    import vl_convert as vlc
+
+    wanted = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return wanted if wanted in vlc.get_vegalite_versions() else None
+
+
+def write_vega_bundle(dest_dir: Path) -> Path:
+    """Write ``navbok-vega.js`` (Vega, Vega-Lite and vega-embed, no network) into ``dest_dir``.
+
+    The bundle is built offline by ``vl_convert.javascript_bundle`` and wrapped in an IIFE
+    that sets ``window.vegaEmbed``, ``window.vega`` and ``window.vegaLite``, so it works as a
+    classic (also ``defer``) ``<script>``. The first line records the versions; an existing
+    file with the same first line is kept as it is.
+
+    Returns:
+        The path of the bundle.
+    """
+    import vl_convert as vlc
+
+    dest_dir = Path(dest_dir)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    target = dest_dir / BUNDLE_NAME
+    vl_version = _vl_version()
+    header = (
+        f"/* {BUNDLE_NAME}: vega {vlc.get_vega_version()}, vega-lite {vl_version or 'latest'},"
+        f" vega-embed {vlc.get_vega_embed_version()}; vl-convert {vlc.__version__} */\n"
+    )
+    if target.exists():
+        with target.open(encoding="utf-8") as fh:
+            if fh.readline() == header:
+                return target
+    code = vlc.javascript_bundle(
+        snippet="window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;",
+        vl_version=vl_version,
+    )
+    text = f'{header}(function () {{\n"use strict";\n{code}\n}})();\n'
+    fd, tmp = tempfile.mkstemp(dir=dest_dir, prefix=f".{BUNDLE_NAME}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

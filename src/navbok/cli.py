@@ -1,0 +1,169 @@
+"""The ``navbok`` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from navbok.errors import NavbokError, SourceUnreachable
+from navbok.snapshot import DEFAULT_DIR
+
+app = typer.Typer(
+    help="navbok: en reproduserbar analysepublikasjon om sosialtjenesten i norske kommuner.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+SnapshotOpt = Annotated[Path, typer.Option("--snapshot", help="Snapshot directory.")]
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"navbok: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def fetch(
+    from_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Directory of recorded responses (default: $NAVBOK_SOURCE, "
+            "else the live services).",
+        ),
+    ] = None,
+    snapshot: SnapshotOpt = DEFAULT_DIR,
+) -> None:
+    """Fetch every table once for all municipalities into the data snapshot."""
+    from navbok import snapshot as snap
+    from navbok.sources.origin import default_source
+
+    try:
+        source = default_source(from_dir)
+        typer.echo(f"Henter fra {source.description} til {snapshot} …")
+        snap.fetch(source, snapshot, progress=sys.stderr.isatty())
+        s = snap.Snapshot.open(snapshot)
+    except SourceUnreachable as exc:
+        _fail(
+            f"{exc}\nSSB/NAV is unreachable. To build offline, point navbok at a directory of "
+            "recorded responses: NAVBOK_SOURCE=DIR navbok fetch "
+            "(e.g. NAVBOK_SOURCE=../shared/replay)."
+        )
+        return
+    except NavbokError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"Snapshot OK: {len(s.files)} filer, sjekksum {s.checksum[:12]}.")
+    if s.synthetic:
+        typer.echo(
+            f"ADVARSEL: {len(s.synthetic_files)} filer er SYNTETISKE (demodata, ikke statistikk)."
+        )
+
+
+@app.command()
+def kommuner(
+    query: Annotated[str | None, typer.Argument(help="Name or code (part of it).")] = None,
+    snapshot: SnapshotOpt = DEFAULT_DIR,
+) -> None:
+    """Search the municipality register by name or code."""
+    from navbok.regions import Register
+    from navbok.snapshot import Snapshot
+
+    try:
+        reg = Register.from_snapshot(Snapshot.open(snapshot, verify=False))
+        if query is None:
+            hits = list(reg.names.items())
+        else:
+            q = query.strip().casefold()
+            hits = [(c, n) for c, n in reg.names.items() if q in c or q in n.casefold()]
+            if not hits:
+                m = reg.resolve(query)  # old code → successor, or an error with suggestions
+                if m.notice:
+                    typer.echo(m.notice)
+                hits = [(m.code, m.name)]
+    except NavbokError as exc:
+        _fail(str(exc))
+        return
+    for code, name in sorted(hits):
+        typer.echo(f"{code}  {name}")
+
+
+@app.command()
+def serie(
+    kommune: Annotated[str, typer.Option("--kommune", "-k", help="Code or name.")] = "3201",
+    snapshot: SnapshotOpt = DEFAULT_DIR,
+    asss: Annotated[str, typer.Option(help="ASSS membership variant.")] = "default",
+) -> None:
+    """Print a municipality's harmonised series (recipients, duration, payouts) with ASSS."""
+    from navbok.data import NavData
+    from navbok.formatting import fmt_number
+
+    try:
+        data = NavData.load(snapshot)
+        m = data.resolve(kommune)
+        if m.notice:
+            typer.echo(m.notice)
+        groups = data.groups(m.code, asss_variant=asss)
+        typer.echo(f"{m.code} {m.name} (kommunenummer {data.register.target_date[:4]}-inndeling)")
+        if data.snapshot.synthetic:
+            typer.echo(
+                "ADVARSEL: snapshotet inneholder SYNTETISKE data – ikke offisiell statistikk."
+            )
+        specs = [("mottakere", 0), ("stonadslengde", 1), ("utbetalt", 0), ("andel_18_66", 2)]
+        header = f"{'år':>6}" + "".join(f"{h:>28}" for h, _ in specs)
+        typer.echo(header)
+        tables = {i: data.comparison(groups, i) for i, _ in specs}
+        for year in data.years:
+            cells = []
+            for i, dec in specs:
+                t = tables[i]
+                own = t[(t["kind"] == "kommune") & (t["year"] == year)]
+                avg = t[(t["kind"] == "asss_snitt") & (t["year"] == year)]
+                own_s = (
+                    fmt_number(own["value"].iloc[0], dec, status=own["status"].iloc[0])
+                    if len(own)
+                    else "–"
+                )
+                avg_s = fmt_number(avg["value"].iloc[0], dec) if len(avg) else "–"
+                cells.append(f"{own_s} (ASSS {avg_s})")
+            typer.echo(f"{year:>6}" + "".join(f"{c:>28}" for c in cells))
+        typer.echo(
+            "Kolonner: mottakere; stønadslengde (mnd); utbetalt (1 000 kr); andel 18–66 (%). "
+            "ASSS = uveid snitt av medlemmene."
+        )
+    except NavbokError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def build(
+    kommune: Annotated[
+        str | None, typer.Option("--kommune", "-k", help="Code(s), comma-separated.")
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every municipality.")] = False,
+    snapshot: SnapshotOpt = DEFAULT_DIR,
+) -> None:
+    """Build the book for one or more municipalities."""
+    try:
+        from navbok.book import build as book_build
+    except ImportError:
+        _fail(
+            "The book builder is not part of this version yet (issue: the book). Nothing was built."
+        )
+        return
+    try:
+        book_build.main(kommune=kommune, all_=all_, snapshot=snapshot)
+    except NavbokError as exc:
+        _fail(str(exc))
+
+
+def main() -> None:
+    """Entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

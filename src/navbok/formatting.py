@@ -1,0 +1,227 @@
+"""Norwegian (bokmål) number formatting and table export for the book.
+
+All display numbers in navbok go through this module, so text, tables and downloads agree:
+
+* numbers use Babel's ``nb_NO`` locale: a no-break space (U+00A0) groups thousands and a comma
+  marks decimals (``1 234,5``), and negative numbers get a real minus sign (U+2212);
+* rounding is half away from zero on the number as written (``2,5`` → ``3``), as in tables
+  from Statistics Norway (SSB), rather than Python's round-half-to-even;
+* a missing value (``None``, ``NaN``, ``pd.NA``, ``NaT``) is never shown as ``0``: it becomes
+  ``–`` (en dash), or the SSB status symbol (``..``, ``:``, ``.``) when one is given.
+
+Percent helpers take values already in percent (``12.3`` → ``12,3 %``), as SSB publishes them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import zipfile
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import pandas as pd
+from babel.numbers import format_decimal
+
+__all__ = [
+    "LOCALE",
+    "MISSING",
+    "MINUS",
+    "NBSP",
+    "csv_bytes",
+    "fmt_kr",
+    "fmt_number",
+    "fmt_percent",
+    "fmt_pp",
+    "fmt_signed_percent",
+    "is_missing",
+    "xlsx_bytes",
+]
+
+LOCALE = "nb_NO"
+NBSP = "\u00a0"
+MINUS = "\u2212"
+MISSING = "\u2013"  # en dash, the usual mark for "no value" in Norwegian tables
+
+# A fixed timestamp for workbook metadata and zip entries, so equal data gives equal bytes.
+_FIXED_TIME = dt.datetime(2000, 1, 1)
+
+
+def is_missing(value: Any) -> bool:
+    """Return True if ``value`` is a missing scalar (None, NaN, pd.NA, NaT)."""
+    if value is None:
+        return True
+    if not pd.api.types.is_scalar(value):
+        return False
+    return bool(pd.isna(value))
+
+
+def _missing(status: str | None) -> str:
+    return status if status else MISSING
+
+
+def _decimal(value: Any, decimals: int) -> Decimal:
+    """Round ``value`` half away from zero to ``decimals`` places, as a Decimal."""
+    if isinstance(value, Decimal):
+        number = value
+    else:
+        try:
+            number = Decimal(str(float(value)))  # str() gives the shortest repr: 2.675 → 2.675
+        except (InvalidOperation, OverflowError) as exc:
+            raise ValueError(f"Kan ikke formatere {value!r} som tall") from exc
+    if not number.is_finite():
+        raise ValueError(f"Kan ikke formatere {value!r} som tall")
+    rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return rounded if rounded != 0 else abs(rounded)  # no "−0"
+
+
+def _format(number: Decimal, decimals: int) -> str:
+    """Format a rounded Decimal with nb_NO grouping and a U+2212 minus sign."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    text = format_decimal(abs(number), format=pattern, locale=LOCALE, decimal_quantization=True)
+    return (MINUS + text) if number < 0 else text
+
+
+def _check_decimals(decimals: int) -> int:
+    if not isinstance(decimals, int) or decimals < 0:
+        raise ValueError(f"decimals må være et heltall ≥ 0, fikk {decimals!r}")
+    return decimals
+
+
+def fmt_number(value: Any, decimals: int = 0, *, status: str | None = None) -> str:
+    """Format a number the Norwegian way: ``fmt_number(1234.5, 1) == "1\u00a0234,5"``.
+
+    Args:
+        value: The number. ``None``/``NaN``/``pd.NA`` count as missing.
+        decimals: Number of decimals to show (rounded half away from zero).
+        status: SSB status symbol (``".."``, ``":"``, ``"."``) to show if the value is missing.
+
+    Returns:
+        The formatted number, or the status symbol / ``"–"`` for a missing value.
+    """
+    if is_missing(value):
+        return _missing(status)
+    decimals = _check_decimals(decimals)
+    return _format(_decimal(value, decimals), decimals)
+
+
+def fmt_percent(value: Any, decimals: int = 1, *, status: str | None = None) -> str:
+    """Format a value given in percent: ``fmt_percent(12.3) == "12,3\u00a0%"``.
+
+    Args:
+        value: The share in percent (``12.3`` means 12,3 %), not a fraction.
+        decimals: Number of decimals to show.
+        status: Status symbol to show if the value is missing.
+    """
+    if is_missing(value):
+        return _missing(status)
+    return f"{fmt_number(value, decimals)}{NBSP}%"
+
+
+def fmt_kr(value: Any, decimals: int = 0, *, status: str | None = None) -> str:
+    """Format an amount in Norwegian kroner: ``fmt_kr(1234) == "1\u00a0234\u00a0kr"``.
+
+    Args:
+        value: The amount in kroner.
+        decimals: Number of decimals (øre) to show.
+        status: Status symbol to show if the value is missing.
+    """
+    if is_missing(value):
+        return _missing(status)
+    return f"{fmt_number(value, decimals)}{NBSP}kr"
+
+
+def _signed(value: Any, decimals: int) -> str:
+    """Format with an explicit sign: ``+4,1``, ``−2,0`` or ``0,0`` when it rounds to zero."""
+    decimals = _check_decimals(decimals)
+    number = _decimal(value, decimals)
+    text = _format(number, decimals)
+    return f"+{text}" if number > 0 else text
+
+
+def fmt_signed_percent(value: Any, decimals: int = 1, *, status: str | None = None) -> str:
+    """Format growth in percent with a sign: ``"+4,1\u00a0%"``, ``"\u22122,0\u00a0%"``.
+
+    Args:
+        value: The change in percent (``4.1`` means +4,1 %).
+        decimals: Number of decimals to show.
+        status: Status symbol to show if the value is missing.
+    """
+    if is_missing(value):
+        return _missing(status)
+    return f"{_signed(value, decimals)}{NBSP}%"
+
+
+def fmt_pp(value: Any, decimals: int = 1, *, status: str | None = None) -> str:
+    """Format a change in percentage points: ``fmt_pp(1.4) == "+1,4 prosentpoeng"``.
+
+    Args:
+        value: The difference between two percentages, in percentage points.
+        decimals: Number of decimals to show.
+        status: Status symbol to show if the value is missing.
+    """
+    if is_missing(value):
+        return _missing(status)
+    return f"{_signed(value, decimals)}{NBSP}prosentpoeng"
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """Return ``df`` as a Norwegian CSV file that Excel opens correctly.
+
+    Semicolon separator, decimal comma, UTF-8 with a byte order mark, CRLF line ends, no index.
+    Missing values are empty cells (never 0).
+    """
+    text = df.to_csv(sep=";", decimal=",", index=False, na_rep="", lineterminator="\r\n")
+    return ("\ufeff" + text).encode("utf-8")
+
+
+def _excel_value(value: Any) -> Any:
+    """Convert a pandas/numpy cell to something openpyxl can write (None for missing)."""
+    if is_missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, int | float | str | bool | dt.date | dt.datetime | Decimal):
+        return value
+    return str(value)
+
+
+def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
+    """Return ``df`` as an Excel workbook (``.xlsx``) with one sheet and a bold header row.
+
+    The bytes are reproducible: equal data gives an identical file (fixed metadata and zip
+    timestamps), so pages that embed the workbook stay byte-identical between builds.
+    Missing values are empty cells.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_name[:31]
+    ws.append([str(column) for column in df.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in df.itertuples(index=False, name=None):
+        ws.append([_excel_value(v) for v in row])
+    ws.freeze_panes = "A2"
+    wb.properties.creator = "navbok"
+    wb.properties.created = wb.properties.modified = _FIXED_TIME
+
+    raw = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()  # closes the zip
+
+    # Rewrite the archive with fixed entry timestamps (openpyxl stamps them with "now").
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()

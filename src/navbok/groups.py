@@ -1,0 +1,146 @@
+"""Comparison groups: ASSS, KOSTRA group, county, Landet, Landet uten Oslo and neighbours.
+
+Statistics for a group of municipalities:
+
+* **ASSS average** = the unweighted mean of the members' values, as KS's ASSS reports show it,
+  with the highest and lowest member (:func:`member_stats`);
+* **weighted** = sum of numerators over sum of denominators (:func:`weighted_stats`);
+* where SSB publishes an aggregate (EAK, EAKUO, EKGnn, EKAnn) its own figure is used, because it
+  includes suppressed members.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from navbok.errors import ConfigError
+from navbok.regions import Register, regions_config
+
+LANDET = "EAK"
+LANDET_UTEN_OSLO = "EAKUO"
+
+
+def asss_members(year: int, variant: str = "default") -> list[str]:
+    """ASSS member codes (target vintage) in a statistics year."""
+    variants = regions_config()["asss"]
+    if variant not in variants:
+        raise ConfigError(f"Unknown ASSS variant {variant!r}; choose one of {sorted(variants)}")
+    for block in variants[variant]:
+        lo, hi = block["years"]
+        if lo <= year <= hi:
+            return [str(c) for c in block["members"]]
+    return []
+
+
+@dataclass
+class Groups:
+    """The comparison groups of one municipality, per statistics year."""
+
+    kommune: str
+    years: list[int]
+    asss: dict[int, list[str]]
+    kostra: dict[int, str]
+    county: dict[int, str]
+    neighbours: list[str] = field(default_factory=list)
+    asss_variant: str = "default"
+
+    def is_asss_member(self, year: int) -> bool:
+        """Whether the municipality itself is an ASSS member that year."""
+        return self.kommune in self.asss.get(year, [])
+
+
+def main_predecessor(register: Register, code: str, year: int) -> str | None:
+    """The code valid in ``year`` that became ``code`` (same name preferred, e.g. Asker 0220)."""
+    preds = register.predecessors(code, year)
+    if not preds:
+        return None
+    names = register.all_names()
+    target_name = register.names.get(code, "").split(" - ")[0].casefold()
+    same = [p for p in preds if names.get(p, "").split(" - ")[0].casefold() == target_name]
+    return (same or preds)[0]
+
+
+def kostra_group(
+    register: Register,
+    assignments: dict[int, pd.DataFrame],
+    scheme_years: dict[int, list[int]],
+    code: str,
+    year: int,
+) -> str | None:
+    """KOSTRA group (``EKGnn``) of a target-vintage municipality in a statistics year.
+
+    ``assignments`` maps a scheme year to its code → group frame; ``scheme_years`` says which
+    statistics years each scheme covers (the series breaks between 2019 and 2020).
+    """
+    scheme = next((s for s, ys in scheme_years.items() if year in ys), None)
+    if scheme is None:
+        later = [s for s in scheme_years if s <= year] or list(scheme_years)
+        scheme = max(later)
+    frame = assignments[scheme]
+    pred = main_predecessor(register, code, scheme)
+    hit = frame.loc[frame["code"] == pred, "group"]
+    return str(hit.iloc[0]) if len(hit) else None
+
+
+def county_of(register: Register, code: str, year: int) -> str | None:
+    """County aggregate code (``EKAnn``) for the municipality's borders in ``year``."""
+    pred = main_predecessor(register, code, year)
+    return f"EKA{pred[:2]}" if pred else None
+
+
+def member_stats(
+    data: pd.DataFrame, members_by_year: dict[int, list[str]], indicator: str
+) -> pd.DataFrame:
+    """Unweighted mean, highest and lowest member per year.
+
+    Columns: ``year, mean, max, min, max_region, min_region, n, n_missing``. A member with a
+    missing value is left out of the mean and counted in ``n_missing``.
+    """
+    rows = []
+    sel = data[data["indicator"] == indicator]
+    for year, members in sorted(members_by_year.items()):
+        vals = sel[(sel["year"] == year) & sel["region"].isin(members)].set_index("region")["value"]
+        present = vals.dropna()
+        if present.empty:
+            rows.append((year, None, None, None, None, None, 0, len(members)))
+            continue
+        rows.append(
+            (
+                year,
+                present.mean(),
+                present.max(),
+                present.min(),
+                present.idxmax(),
+                present.idxmin(),
+                len(present),
+                len(members) - len(present),
+            )
+        )
+    return pd.DataFrame(
+        rows, columns=["year", "mean", "max", "min", "max_region", "min_region", "n", "n_missing"]
+    ).astype({"mean": float, "max": float, "min": float})
+
+
+def weighted_stats(
+    measures: pd.DataFrame,
+    members_by_year: dict[int, list[str]],
+    numerator: str,
+    denominator: str,
+    scale: float = 1.0,
+) -> pd.DataFrame:
+    """Sum of numerators over sum of denominators per year (``year, value, n``).
+
+    A year where any member lacks the numerator or the denominator is missing.
+    """
+    rows = []
+    for year, members in sorted(members_by_year.items()):
+        sel = measures[(measures["year"] == year) & measures["region"].isin(members)]
+        num = sel[sel["measure"] == numerator].set_index("region")["value"].reindex(members)
+        den = sel[sel["measure"] == denominator].set_index("region")["value"].reindex(members)
+        if num.isna().any() or den.isna().any() or den.sum() == 0:
+            rows.append((year, float("nan"), len(members)))
+        else:
+            rows.append((year, num.sum() / den.sum() * scale, len(members)))
+    return pd.DataFrame(rows, columns=["year", "value", "n"])

@@ -1,0 +1,47 @@
+"""The catalogue of what navbok fetches (``config/catalogue.yaml``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class SsbTable:
+    """One SSB table to download whole (all regions)."""
+
+    table: str
+    title: str
+    selection: dict[str, Any] = field(default_factory=dict)
+    continued_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every response a snapshot holds."""
+
+    ssb: list[SsbTable]
+    codes_at: list[str]
+    changes: tuple[str, str]
+    kostra_groups: dict[int, list[int]]
+    aap_periods: list[str]
+
+
+@cache
+def catalogue() -> Catalogue:
+    """Read the packaged catalogue."""
+    text = resources.files("navbok").joinpath("config/catalogue.yaml").read_text("utf-8")
+    doc = yaml.safe_load(text)
+    return Catalogue(
+        ssb=[SsbTable(**t) for t in doc["ssb"]],
+        codes_at=list(doc["klass"]["codes_at"]),
+        changes=(doc["klass"]["changes"]["from"], doc["klass"]["changes"]["to"]),
+        kostra_groups={
+            int(k): [int(y) for y in v] for k, v in doc["klass"]["kostra_groups"].items()
+        },
+        aap_periods=list(doc["nav"]["aap_periods"]),
+    )

@@ -1,0 +1,197 @@
+"""Behaviour of the polite HTTP client against a real local HTTP server (no real waiting)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from navbok.errors import SourceError, SourceUnreachable
+from navbok.sources.http import HttpClient
+
+PATH = "/tables/13138/data"
+WHAT = "SSB table 13138"
+PARAMS = {"lang": "no", "valueCodes[Tid]": "2015,2016"}
+
+
+class FakeTime:
+    """A monotonic clock that only moves when someone sleeps (or the test advances it)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def fake() -> FakeTime:
+    return FakeTime()
+
+
+def client(fake: FakeTime, **kwargs: float) -> HttpClient:
+    return HttpClient(sleep=fake.sleep, clock=fake.clock, **kwargs)  # type: ignore[arg-type]
+
+
+def test_success_returns_body_and_sends_query(httpserver: HTTPServer, fake: FakeTime) -> None:
+    httpserver.expect_request(PATH, query_string=None).respond_with_data(b'{"ok": 1}')
+    body = client(fake).get_bytes(httpserver.url_for(PATH), PARAMS, what=WHAT)
+    assert body == b'{"ok": 1}'
+    ((request, _),) = httpserver.log
+    assert request.args["valueCodes[Tid]"] == "2015,2016"
+    assert request.headers["User-Agent"].startswith("navbok/")
+    assert fake.sleeps == []
+
+
+def test_429_then_200_honours_retry_after(httpserver: HTTPServer, fake: FakeTime) -> None:
+    httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "7"}
+    )
+    httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data(b"data")
+    body = client(fake, min_interval=2.0).get_bytes(httpserver.url_for(PATH), what=WHAT)
+    assert body == b"data"
+    # 7 s from Retry-After; the rate limit needs no extra pause after that.
+    assert fake.sleeps == [7.0]
+    assert len(httpserver.log) == 2
+
+
+def test_429_without_retry_after_uses_backoff(httpserver: HTTPServer, fake: FakeTime) -> None:
+    httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data("", status=429)
+    httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data(b"data")
+    assert client(fake, backoff=3.0).get_bytes(httpserver.url_for(PATH)) == b"data"
+    assert fake.sleeps == [3.0]
+
+
+def test_500_then_200(httpserver: HTTPServer, fake: FakeTime) -> None:
+    httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data("oops", status=500)
+    httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data(b"data")
+    assert client(fake, backoff=2.0).get_bytes(httpserver.url_for(PATH), what=WHAT) == b"data"
+    assert fake.sleeps == [2.0]
+
+
+def test_persistent_500_gives_up_after_max_tries(httpserver: HTTPServer, fake: FakeTime) -> None:
+    httpserver.expect_request(PATH, query_string=None).respond_with_data("down", status=503)
+    http = client(fake, max_tries=4, backoff=2.0, min_interval=2.0)
+    with pytest.raises(SourceError) as info:
+        http.get_bytes(httpserver.url_for(PATH), PARAMS, what=WHAT)
+    assert not isinstance(info.value, SourceUnreachable)
+    message = str(info.value)
+    assert WHAT in message
+    assert "4 tries" in message
+    assert "503" in message
+    assert "valueCodes[Tid]=2015,2016" in message
+    assert len(httpserver.log) == 4
+    assert fake.sleeps == [2.0, 4.0, 8.0]
+
+
+def test_backoff_is_capped_at_60_seconds(httpserver: HTTPServer, fake: FakeTime) -> None:
+    httpserver.expect_request(PATH, query_string=None).respond_with_data("down", status=502)
+    with pytest.raises(SourceError):
+        client(fake, max_tries=4, backoff=40.0).get_bytes(httpserver.url_for(PATH))
+    assert fake.sleeps == [40.0, 60.0, 60.0]
+
+
+def test_timeout_is_retried_then_fails(httpserver: HTTPServer, fake: FakeTime) -> None:
+    def slow(request: Request) -> Response:
+        time.sleep(0.3)
+        return Response("late")
+
+    httpserver.expect_request(PATH, query_string=None).respond_with_handler(slow)
+    http = client(fake, max_tries=2, timeout=0.05, backoff=1.0, min_interval=1.0)
+    try:
+        with pytest.raises(SourceError) as info:
+            http.get_bytes(httpserver.url_for(PATH), what=WHAT)
+    finally:
+        # Let the (single-threaded) server finish both abandoned requests so that none of them
+        # leaks into the next test.
+        deadline = time.monotonic() + 3
+        while len(httpserver.log) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert not isinstance(info.value, SourceUnreachable)
+    message = str(info.value)
+    assert WHAT in message and "2 tries" in message and "Timeout" in message
+    assert fake.sleeps == [1.0]
+    assert len(httpserver.log) == 2
+
+
+def test_400_fails_at_once_with_status_and_body(httpserver: HTTPServer, fake: FakeTime) -> None:
+    error = {"title": "Bad Request", "status": 400, "detail": "Non-existent value 1999 for Tid"}
+    httpserver.expect_request(PATH, query_string=None).respond_with_data(
+        json.dumps(error), status=400, content_type="application/problem+json"
+    )
+    with pytest.raises(SourceError) as info:
+        client(fake).get_bytes(httpserver.url_for(PATH), PARAMS, what=WHAT)
+    message = str(info.value)
+    assert WHAT in message
+    assert "400" in message
+    assert "Non-existent value 1999 for Tid" in message
+    assert httpserver.url_for(PATH) in message and "valueCodes[Tid]=2015,2016" in message
+    assert len(httpserver.log) == 1
+    assert fake.sleeps == []
+
+
+def test_long_error_body_is_shortened(httpserver: HTTPServer, fake: FakeTime) -> None:
+    httpserver.expect_request(PATH, query_string=None).respond_with_data("x" * 5000, status=404)
+    with pytest.raises(SourceError) as info:
+        client(fake).get_bytes(httpserver.url_for(PATH), what=WHAT)
+    assert "404" in str(info.value)
+    assert "x" * 300 in str(info.value)
+    assert "x" * 301 not in str(info.value)
+
+
+def test_connection_refused_is_unreachable(fake: FakeTime) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}{PATH}"
+    with pytest.raises(SourceUnreachable) as info:
+        client(fake, max_tries=3, backoff=2.0).get_bytes(url, PARAMS, what=WHAT)
+    message = str(info.value)
+    assert "unreachable" in message
+    assert "NAVBOK_SOURCE" in message
+    assert WHAT in message and f"127.0.0.1:{port}" in message
+    assert fake.sleeps == [2.0, 4.0]
+
+
+def test_rate_limit_spaces_request_starts(httpserver: HTTPServer, fake: FakeTime) -> None:
+    starts: list[float] = []
+
+    def record(request: Request) -> Response:
+        starts.append(fake.now)
+        return Response("ok")
+
+    httpserver.expect_request(PATH, query_string=None).respond_with_handler(record)
+    http = client(fake, min_interval=2.0)
+    url = httpserver.url_for(PATH)
+    http.get_bytes(url)
+    fake.now += 0.5  # some work between requests
+    http.get_bytes(url)
+    http.get_bytes(url)
+    fake.now += 5.0  # long enough: no pause needed
+    http.get_bytes(url)
+    assert fake.sleeps == pytest.approx([1.5, 2.0])
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert all(gap >= 2.0 - 1e-9 for gap in gaps)
+
+
+def test_rate_limit_applies_to_retries(httpserver: HTTPServer, fake: FakeTime) -> None:
+    httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data("", status=500)
+    httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data(b"ok")
+    http = client(fake, min_interval=2.0, backoff=0.5)
+    assert http.get_bytes(httpserver.url_for(PATH)) == b"ok"
+    # 0.5 s backoff, then 1.5 s more to respect the 2 s minimum interval.
+    assert fake.sleeps == pytest.approx([0.5, 1.5])
+
+
+def test_invalid_max_tries() -> None:
+    with pytest.raises(ValueError):
+        HttpClient(max_tries=0)
