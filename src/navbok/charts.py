@@ -37,12 +37,15 @@ __all__ = [
     "FOCUS_COLOUR",
     "NUMBER_LOCALE",
     "TIME_LOCALE",
+    "BUNDLE_NAME",
     "ChartOutput",
     "bar_chart",
     "colour_scale",
     "heatmap",
     "line_chart",
+    "navbok_theme",
     "show_chart",
+    "slugify",
     "waterfall_chart",
     "write_vega_bundle",
 ]
@@ -68,6 +71,7 @@ NUMBER_LOCALE: dict[str, Any] = {
     "minus": "\u2212",
     "nan": "\u2013",
 }
+_MONTHS = "januar februar mars april mai juni juli august september oktober november desember"
 #: d3-time-format locale for Norwegian bokmål (as d3's nb-NO).
 TIME_LOCALE: dict[str, Any] = {
     "dateTime": "%A den %d. %B %Y %X",
@@ -76,13 +80,8 @@ TIME_LOCALE: dict[str, Any] = {
     "periods": ["AM", "PM"],
     "days": ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
     "shortDays": ["søn", "man", "tir", "ons", "tor", "fre", "lør"],
-    "months": [
-        "januar", "februar", "mars", "april", "mai", "juni",
-        "juli", "august", "september", "oktober", "november", "desember",
-    ],  # fmt: skip
-    "shortMonths": [
-        "jan", "feb", "mars", "apr", "mai", "juni", "juli", "aug", "sep", "okt", "nov", "des",
-    ],  # fmt: skip
+    "months": _MONTHS.split(),
+    "shortMonths": "jan feb mars apr mai juni juli aug sep okt nov des".split(),  # noqa: SIM905
 }
 
 BUNDLE_NAME = "navbok-vega.js"
@@ -206,11 +205,12 @@ def line_chart(
     *,
     x_title: str | None = None,
     series_title: str | None = None,
-) -> alt.Chart:
+) -> alt.LayerChart:
     """Lines over time, one per ``series``, with the ``focus`` series highlighted.
 
     Missing ``y`` values break the line (a gap), never drop to 0. The focal line is thicker
     and solid; comparison lines are thinner and dashed. ``y_format`` is a d3 format string.
+    Returns a layer (lines + points with tooltips) with the description at the top level.
     """
     _require(title, description)
     data = df[[x, y, series]].copy()
@@ -221,28 +221,33 @@ def line_chart(
     widths = [3.5 if name == focus else 2 for name in domain]
     dashes = [[1, 0] if name == focus else [6, 3] for name in domain]
     x_enc, x_tip = _x_encoding(data, x, x_title)
-    return (
-        alt.Chart(data, title=_title(title), description=description)
-        .mark_line(point=True, invalid="break-paths-filter-domains")
-        .encode(
-            x=x_enc,
-            y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
-            color=alt.Color(f"{series}:N", scale=scale, title=series_title),
-            strokeWidth=alt.StrokeWidth(
-                f"{series}:N",
-                scale=alt.Scale(type="ordinal", domain=domain, range=widths),
-                legend=None,
-            ),
-            strokeDash=alt.StrokeDash(
-                f"{series}:N", scale=alt.Scale(domain=domain, range=dashes), legend=None
-            ),
-            tooltip=[
-                alt.Tooltip(f"{series}:N", title=series_title or series),
-                x_tip,
-                alt.Tooltip(f"{y}:Q", title=y_title, format=y_format),
-            ],
-        )
-        .properties(width="container")
+    base = alt.Chart(data).encode(
+        x=x_enc,
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
+        color=alt.Color(
+            f"{series}:N",
+            scale=scale,
+            title=series_title,
+            legend=alt.Legend(symbolType="stroke", symbolSize=300),
+        ),
+    )
+    lines = base.mark_line(invalid="break-paths-filter-domains").encode(
+        strokeWidth=alt.StrokeWidth(
+            f"{series}:N", scale=alt.Scale(type="ordinal", domain=domain, range=widths)
+        ),
+        strokeDash=alt.StrokeDash(f"{series}:N", scale=alt.Scale(domain=domain, range=dashes)),
+    )
+    # Points show lone values between gaps and carry the tooltips (a tooltip on the line
+    # path itself would always show the line's first point).
+    points = base.mark_point(filled=True, size=45, opacity=1, invalid="filter").encode(
+        tooltip=[
+            alt.Tooltip(f"{series}:N", title=series_title or series),
+            x_tip,
+            alt.Tooltip(f"{y}:Q", title=y_title, format=y_format),
+        ],
+    )
+    return alt.layer(lines, points, title=_title(title), description=description).properties(
+        width="container"
     )
 
 
@@ -276,19 +281,25 @@ def bar_chart(
     val_axis = "x" if horizontal else "y"
     cat_enc = alt.X if not horizontal else alt.Y
     val_enc = alt.X if horizontal else alt.Y
-    chart = alt.Chart(data, title=_title(title), description=description).mark_bar().encode(
-        cat_enc(
-            f"{category}:N",
-            title=category_title,
-            sort=f"-{val_axis}" if sort else None,
-            axis=alt.Axis(labelFontWeight=label_weight, labelAngle=0),
-        ),
-        val_enc(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
-        color=alt.condition(is_focus, alt.value(FOCUS_COLOUR), alt.value(COMPARISON_COLOURS[1])),
-        tooltip=[
-            alt.Tooltip(f"{category}:N", title=category_title or category),
-            alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
-        ],
+    chart = (
+        alt.Chart(data, title=_title(title), description=description)
+        .mark_bar()
+        .encode(
+            cat_enc(
+                f"{category}:N",
+                title=category_title,
+                sort=f"-{val_axis}" if sort else None,
+                axis=alt.Axis(labelFontWeight=label_weight, labelAngle=0),
+            ),
+            val_enc(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
+            color=alt.condition(
+                is_focus, alt.value(FOCUS_COLOUR), alt.value(COMPARISON_COLOURS[1])
+            ),
+            tooltip=[
+                alt.Tooltip(f"{category}:N", title=category_title or category),
+                alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
+            ],
+        )
     )
     if horizontal:
         return chart.properties(width="container", height=alt.Step(24))
@@ -319,7 +330,7 @@ def waterfall_chart(
     for label, value, kind in steps_df[["label", "value", "kind"]].itertuples(index=False):
         val = None if is_missing(value) else float(value)
         if kind == "start":
-            start, level, step = 0.0, val, "Start"
+            start, level, step = 0.0, val, "Nivå"
             end = val
         elif kind == "delta":
             start = level
@@ -327,16 +338,14 @@ def waterfall_chart(
             end, step = level, ("Økning" if (val or 0) >= 0 else "Nedgang")
         elif kind == "total":
             level = val if val is not None else level
-            start, end, step = 0.0, level, "Sum"
+            start, end, step = 0.0, level, "Nivå"
         else:
             raise ValueError(f"Unknown waterfall kind {kind!r} (use start, delta or total)")
-        rows.append(
-            {"label": str(label), "start": start, "end": end, "change": val, "type": step}
-        )
+        rows.append({"label": str(label), "start": start, "end": end, "change": val, "type": step})
     data = pd.DataFrame(rows)
     data["order"] = range(len(data))
     data = data[data["start"].notna() & data["end"].notna()]
-    types = ["Start", "Økning", "Nedgang", "Sum"]
+    types = ["Nivå", "Økning", "Nedgang"]
     return (
         alt.Chart(data, title=_title(title), description=description)
         .mark_bar()
@@ -347,7 +356,7 @@ def waterfall_chart(
             color=alt.Color(
                 "type:N",
                 title=None,
-                scale=alt.Scale(domain=types, range=[_TOTAL, _INCREASE, _DECREASE, _TOTAL]),
+                scale=alt.Scale(domain=types, range=[_TOTAL, _INCREASE, _DECREASE]),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title="Post"),
@@ -392,14 +401,17 @@ def heatmap(
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
             x=alt.X(
-                f"{x}:O", title=x_title, scale=alt.Scale(domain=x_order), axis=alt.Axis(labelAngle=0)
+                f"{x}:O",
+                title=x_title,
+                scale=alt.Scale(domain=x_order),
+                axis=alt.Axis(labelAngle=0),
             ),
             y=alt.Y(f"{y}:O", title=y_title, scale=alt.Scale(domain=y_order)),
             color=alt.Color(
                 f"{value}:Q",
                 title=value_title or value,
                 scale=alt.Scale(domain=list(domain), scheme="blues"),
-                legend=alt.Legend(format=value_format, direction="horizontal"),
+                legend=alt.Legend(format=value_format, direction="horizontal", gradientLength=240),
             ),
             tooltip=[
                 alt.Tooltip(f"{y}:O", title=y_title or y),
@@ -423,9 +435,7 @@ class ChartOutput:
     def _repr_html_(self) -> str:
         return self.html
 
-    def _repr_mimebundle_(
-        self, include: Any = None, exclude: Any = None
-    ) -> dict[str, str]:
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         return {"text/html": self.html}
 
     def __str__(self) -> str:
@@ -444,10 +454,16 @@ def slugify(name: str) -> str:
 
 def _script_json(obj: Any) -> str:
     """Stable JSON (sorted keys) that is safe inside an inline ``<script>``."""
-    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False)
-    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    text = json.dumps(
+        obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escape)
     return text
 
@@ -532,10 +548,26 @@ def _table_html(
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (
         '<table class="navbok-table">'
-        f"<caption>Tallene bak figuren: {esc(caption)}</caption>"
+        f'<caption style="text-align:left">Tallene bak figuren: {esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
     )
+
+
+def _title_html(title: Any) -> str:
+    """The chart title (and subtitle) from a Vega-Lite spec as HTML paragraphs."""
+    if title is None:
+        return ""
+    if isinstance(title, str | list):
+        title = {"text": title}
+    out = []
+    for key, style in (("text", "font-weight:bold;font-size:1.15em"), ("subtitle", "")):
+        text = title.get(key)
+        if text:
+            lines = [text] if isinstance(text, str) else list(text)
+            body = "<br>".join(html.escape(str(line)) for line in lines)
+            out.append(f'<p class="navbok-chart-{key}" style="margin:0 0 .25em;{style}">{body}</p>')
+    return "\n".join(out)
 
 
 _SCRIPT = """(function () {
@@ -598,6 +630,9 @@ def show_chart(
     div_id = f"navbok-chart-{slug}"
     with alt.data_transformers.enable("default"):
         spec = chart.to_dict()
+    # The title is shown as HTML: it wraps on narrow screens, and screen readers get it in
+    # Norwegian (Vega labels an SVG title "Title text '…'", even with aria off).
+    title_html = _title_html(spec.pop("title", None))
     options = {
         "renderer": "svg",
         "actions": False,
@@ -615,8 +650,9 @@ def show_chart(
     esc = html.escape
     parts = [
         f'<figure class="navbok-figure" id="{div_id}-figure">',
+        title_html,
         f'<div id="{div_id}" class="navbok-chart" style="width:100%"></div>',
-        '<noscript><p>Figuren trenger JavaScript. Tallene finnes i tabellen under.</p></noscript>',
+        "<noscript><p>Figuren trenger JavaScript. Tallene finnes i tabellen under.</p></noscript>",
         f"<script>\n{script}\n</script>",
         f'<figcaption id="{cap_id}">{esc(caption)}</figcaption>',
         '<details class="navbok-data"><summary>Vis tallene bak figuren</summary>',
@@ -629,7 +665,7 @@ def show_chart(
         "</p>",
         "</figure>",
     ]
-    return ChartOutput("\n".join(parts))
+    return ChartOutput("\n".join(part for part in parts if part))
 
 
 # ------------------------------------------------------------------------------ offline JS

@@ -141,23 +141,49 @@ def serie(
 @app.command()
 def build(
     kommune: Annotated[
-        str | None, typer.Option("--kommune", "-k", help="Code(s), comma-separated.")
+        str | None, typer.Option("--kommune", "-k", help="Code(s) or name(s), comma-separated.")
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every municipality.")] = False,
     snapshot: SnapshotOpt = DEFAULT_DIR,
 ) -> None:
-    """Build the book for one or more municipalities."""
+    """Build the book for one or more municipalities into _build/<kode>/html."""
+    from navbok.book import build as book_build
+
     try:
-        from navbok.book import build as book_build
-    except ImportError:
-        _fail(
-            "The book builder is not part of this version yet (issue: the book). Nothing was built."
-        )
-        return
-    try:
-        book_build.main(kommune=kommune, all_=all_, snapshot=snapshot)
+        pages = book_build.main(kommune=kommune, all_=all_, snapshot=snapshot)
     except NavbokError as exc:
         _fail(str(exc))
+        return
+    for page in pages:
+        typer.echo(f"Bygget: {page}")
+
+
+@app.command()
+def params(
+    kommune: Annotated[str, typer.Argument(help="Code or name.")],
+    snapshot: SnapshotOpt = DEFAULT_DIR,
+    out_dir: Annotated[Path, typer.Option("--dir", help="Where params files live.")] = Path(
+        "params"
+    ),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a default params/<kode>.yml for a municipality."""
+    from navbok.book.params import default_params
+    from navbok.book.report import write_params
+    from navbok.data import NavData
+
+    try:
+        data = NavData.load(snapshot)
+        p = default_params(data, kommune)
+        path = out_dir / f"{p.kommune}.yml"
+        if path.exists() and not force:
+            _fail(f"{path} exists; use --force to overwrite it")
+            return
+        write_params(p, path)
+    except NavbokError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"Skrev {path}")
 
 
 def main() -> None:

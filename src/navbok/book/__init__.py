@@ -1,0 +1,1 @@
+"""The publishing machine: parameters, chapter execution, rendering, the landing page."""

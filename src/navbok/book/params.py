@@ -1,0 +1,152 @@
+"""Book parameters: one ``params/<kode>.yml`` per municipality.
+
+Unknown keys and bad values are rejected with a message naming the file and the key.
+``default_params`` writes a sensible default for any municipality in the register.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from navbok.errors import ConfigError
+
+PARAMS_DIR = Path("params")
+
+DEFAULT_MANDATE = (
+    "Gjennomgangen ser på hvordan sosialtjenesten i {navn} utvikler seg over tid og sammenlignet "
+    "med andre kommuner: hvor mange som mottar økonomisk sosialhjelp og hvor lenge, hva "
+    "utbetalingene vokser med, bruken av arbeidsavklaringspenger (AAP) og "
+    "kvalifiseringsprogrammet (KVP), og hvordan kommunen kommer ut i en åpen rekonstruksjon av "
+    "Kommunebarometerets sosialtjenestesektor."
+)
+
+
+@dataclass
+class Params:
+    """Everything a book edition needs to know about its municipality."""
+
+    kommune: str
+    name: str
+    title: str = ""
+    mandate: str = ""
+    neighbours: list[str] = field(default_factory=list)
+    asss_variant: str = "default"
+    start_year: int = 2015
+    end_year: int = 2024
+    profile_years: list[int] = field(default_factory=list)
+    growth_period: list[int] = field(default_factory=lambda: [2015, 2019])
+    barometer_year: int = 2024
+    price_index: str | None = None
+    local_data: dict[str, str] = field(default_factory=dict)
+    edition: str = "Første utgave"
+
+    def __post_init__(self) -> None:
+        self.kommune = str(self.kommune).zfill(4)
+        if not self.kommune.isdigit() or len(self.kommune) != 4:
+            raise ConfigError(f"params: kommune must be a 4-digit code, got {self.kommune!r}")
+        if not self.title:
+            self.title = f"Sosialtjenesten i {self.name}"
+        if not self.mandate:
+            self.mandate = DEFAULT_MANDATE.format(navn=self.name)
+        if not self.profile_years:
+            self.profile_years = [self.end_year - 2, self.end_year - 1, self.end_year]
+        self.neighbours = [str(n).zfill(4) for n in self.neighbours]
+        if self.start_year >= self.end_year:
+            raise ConfigError("params: start_year must be before end_year")
+        if len(self.growth_period) != 2 or self.growth_period[0] >= self.growth_period[1]:
+            raise ConfigError("params: growth_period must be [first_year, last_year]")
+
+    def to_yaml(self) -> str:
+        """The parameters as YAML text."""
+        return yaml.safe_dump(asdict(self), allow_unicode=True, sort_keys=False, width=100)
+
+
+def _known_keys() -> dict[str, Any]:
+    return {f.name: f.type for f in fields(Params)}
+
+
+def parse_params(doc: Any, where: str = "params") -> Params:
+    """Validate a parsed YAML document as :class:`Params`."""
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{where}: expected a mapping of keys to values")
+    known = _known_keys()
+    unknown = sorted(set(doc) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(known))}"
+        )
+    for key in ("kommune", "name"):
+        if key not in doc:
+            raise ConfigError(f"{where}: missing required key {key!r}")
+    checks = {
+        "neighbours": list,
+        "profile_years": list,
+        "growth_period": list,
+        "local_data": dict,
+        "start_year": int,
+        "end_year": int,
+        "barometer_year": int,
+        "title": str,
+        "mandate": str,
+        "name": str,
+        "asss_variant": str,
+        "edition": str,
+    }
+    for key, typ in checks.items():
+        if key in doc and doc[key] is not None and not isinstance(doc[key], typ):
+            raise ConfigError(
+                f"{where}: {key} must be {typ.__name__}, got {type(doc[key]).__name__}"
+            )
+    try:
+        return Params(**doc)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+
+
+def load_params(path: str | os.PathLike[str]) -> Params:
+    """Read and validate a params file."""
+    path = Path(path)
+    try:
+        doc = yaml.safe_load(path.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Params file {path} does not exist") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
+    return parse_params(doc, str(path))
+
+
+def default_params(data, kommune: str) -> Params:  # noqa: ANN001 - NavData
+    """Sensible defaults for any municipality: the two municipalities of the same county
+    closest in population (18–66) as neighbours, the newest years in the snapshot."""
+    m = data.resolve(kommune)
+    years = data.years
+    end = max(years)
+    pop = data.measures
+    pop = pop[(pop["measure"] == "befolkning_18_66") & (pop["year"] == end)]
+    pop = pop[pop["region"].str.fullmatch(r"\d{4}")].set_index("region")["value"]
+    same_county = [c for c in pop.index if c[:2] == m.code[:2] and c != m.code]
+    own = pop.get(m.code, 0.0)
+    neighbours = sorted(same_county, key=lambda c: abs(pop[c] - own))[:2]
+    return Params(
+        kommune=m.code,
+        name=data.name(m.code),
+        neighbours=neighbours,
+        start_year=min(years),
+        end_year=end,
+        growth_period=[min(years), min(years) + 4],
+        barometer_year=end,
+    )
+
+
+def params_for(data, kommune: str, params_dir: str | os.PathLike[str] = PARAMS_DIR) -> Params:  # noqa: ANN001
+    """The hand-curated ``params/<kode>.yml`` if there is one, else the defaults."""
+    code = data.resolve(kommune).code
+    path = Path(params_dir) / f"{code}.yml"
+    if path.is_file():
+        return load_params(path)
+    return default_params(data, code)
