@@ -224,7 +224,8 @@ class Report:
             t for t in tables if any(snap.files[n].synthetic for n in _files_of(snap, t))
         )
         stitches = [s.describe() for s in self.data.stitches]
-        return SourceBox(tables, snap.fetched_at[:10], synthetic, stitches)
+        listed = {t: sorted(c) for t, c in sorted(tables.items())}
+        return SourceBox(listed, snap.fetched_at[:10], synthetic, stitches)
 
 
 SERVICE_PROFILE = {
@@ -256,16 +257,20 @@ def _files_of(snap, table: str) -> list[str]:  # noqa: ANN001
 class SourceBox:
     """The source box that ends every chapter."""
 
-    tables: dict[str, set[str]]
+    tables: dict[str, list[str]]
     fetched: str
     synthetic: list[str]
     stitches: list[str]
 
+    def __repr__(self) -> str:
+        lines = [f"{t}: {', '.join(c)}" for t, c in self.tables.items()]
+        return "Kilder: " + "; ".join(lines) + f". Hentet {self.fetched}."
+
     def _repr_html_(self) -> str:
         esc = html.escape
         items = "".join(
-            f"<li><strong>{esc(t)}</strong>: {esc(', '.join(sorted(c)))}</li>"
-            for t, c in sorted(self.tables.items())
+            f"<li><strong>{esc(t)}</strong>: {esc(', '.join(c))}</li>"
+            for t, c in self.tables.items()
         )
         synth = ""
         if self.synthetic:

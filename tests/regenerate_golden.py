@@ -1,0 +1,62 @@
+"""Regenerate the golden executed notebooks under tests/golden/ (on purpose: `make golden`).
+
+The golden files are Bærum's chapters executed on the recorded responses in $NAVBOK_SOURCE.
+`tests/test_golden.py` re-executes them under strict nbval and compares every output.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import papermill as pm
+
+HERE = Path(__file__).resolve().parent
+GOLDEN = HERE / "golden"
+ROOT = HERE.parent
+DATA = GOLDEN / "_data"
+PARAMETERS = {
+    "kommune": "3201",
+    "snapshot": "_data/snapshot",
+    "params_file": "../../params/3201.yml",
+    "cache_dir": "_data/cache",
+}
+
+
+def ensure_snapshot() -> Path:
+    """Fetch $NAVBOK_SOURCE into tests/golden/_data/snapshot unless it is there already."""
+    from navbok.snapshot import Snapshot, fetch
+    from navbok.sources.origin import RecordedSource
+
+    snap = DATA / "snapshot"
+    if not (snap / "manifest.json").is_file():
+        source = os.environ.get("NAVBOK_SOURCE")
+        if not source:
+            sys.exit("Set NAVBOK_SOURCE to a directory of recorded responses")
+        fetch(RecordedSource(source), snap)
+    Snapshot.open(snap)
+    return snap
+
+
+def chapters() -> list[Path]:
+    """The book's chapter notebooks."""
+    from navbok.book.build import BOOK_ROOT
+    from navbok.book.build import chapters as toc
+
+    return [BOOK_ROOT / rel for rel in toc()]
+
+
+def main() -> None:
+    ensure_snapshot()
+    for src in chapters():
+        dest = GOLDEN / src.name
+        pm.execute_notebook(
+            str(src), str(dest), parameters=PARAMETERS, kernel_name="python3",
+            progress_bar=False, cwd=str(GOLDEN),
+        )
+        print("wrote", dest.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()
