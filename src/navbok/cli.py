@@ -47,11 +47,7 @@ def fetch(
         snap.fetch(source, snapshot, progress=sys.stderr.isatty())
         s = snap.Snapshot.open(snapshot)
     except SourceUnreachable as exc:
-        _fail(
-            f"{exc}\nSSB/NAV is unreachable. To build offline, point navbok at a directory of "
-            "recorded responses: NAVBOK_SOURCE=DIR navbok fetch "
-            "(e.g. NAVBOK_SOURCE=../shared/replay)."
-        )
+        _fail(f"SSB/NAV er ikke tilgjengelig (unreachable). {exc}")
         return
     except NavbokError as exc:
         _fail(str(exc))
