@@ -28,7 +28,7 @@ book: install $(SNAPSHOT)/manifest.json
 
 ## Lint and run the whole test suite.
 test: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests
 	$(BIN)/pytest
 
 golden: install

@@ -106,6 +106,7 @@ def navbok_theme() -> alt.theme.ThemeConfig:
             "font": _FONT,
             "background": "white",
             "aria": False,
+            "mark": {"aria": False},
             "locale": {"number": NUMBER_LOCALE, "time": TIME_LOCALE},
             "view": {"stroke": "transparent", "continuousHeight": 320},
             "padding": 8,

@@ -38,6 +38,13 @@ def _code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+def _read_cached(path: Path) -> pd.DataFrame:
+    """Read a cached table with ``status`` as object (None where there is no symbol)."""
+    frame = pd.read_parquet(path)
+    frame["status"] = frame["status"].astype(object).where(frame["status"].notna(), None)
+    return frame
+
+
 @dataclass
 class Series:
     """One line of a comparison: a label, a kind (kommune, nabo, asss, …) and a region."""
@@ -78,8 +85,8 @@ class NavData:
                 stitches = [Stitch(**s) for s in json.loads((cdir / "stitches.json").read_text())]
                 return cls(
                     snapshot,
-                    pd.read_parquet(cdir / "measures.parquet"),
-                    pd.read_parquet(cdir / "values.parquet"),
+                    _read_cached(cdir / "measures.parquet"),
+                    _read_cached(cdir / "values.parquet"),
                     stitches,
                 )
         register = Register.from_snapshot(snapshot)

@@ -179,7 +179,7 @@ def population_frame(snapshot, register: Register) -> pd.DataFrame:  # noqa: ANN
     return pd.concat(out, ignore_index=True)[["region", "year", "age", "value", "status"]]
 
 
-def aap_frame(snapshot, register: Register) -> pd.DataFrame:  # noqa: ANN001
+def aap_frame(snapshot, register: Register, split_weights=None) -> pd.DataFrame:  # noqa: ANN001
     """NAV AAP counts by target-vintage municipality and month: ``region, period, year, value,
     status``; ``EAK`` is Landet. Each month uses the codes valid in that month."""
     rows = []
@@ -187,7 +187,7 @@ def aap_frame(snapshot, register: Register) -> pd.DataFrame:  # noqa: ANN001
         year, month = int(period[:4]), int(period[5:7])
         f = snapshot.aap(period)
         munis = f[f["region"] != "EAK"].assign(year=year)[["region", "year", "value", "status"]]
-        mapping = register.code_map([year])
+        mapping = register.code_map([year], split_weights)
         h = harmonise(munis, mapping, keys=[]).drop(columns="split")
         land = f[f["region"] == "EAK"].assign(year=year)[["region", "year", "value", "status"]]
         both = pd.concat([h, land], ignore_index=True)
@@ -269,13 +269,15 @@ def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Sti
         agg["source"] = "SSB " + agg["table"]
         aggs_out.append(agg.drop(columns="table"))
         muni = f[~is_agg]
-        src = muni.groupby("year")["table"].first()
+        has_value = muni[muni["value"].notna()]
+        src = has_value.groupby("year")["table"].agg(lambda t: t.mode().iloc[0])
+        src = src.combine_first(muni.groupby("year")["table"].last())
         h = harmonise(muni.drop(columns="table"), mapping, keys=[])
         h["measure"] = mid
         h["source"] = "SSB " + h["year"].map(src)
         munis_out.append(h)
 
-    aap = aap_frame(snapshot, register)
+    aap = aap_frame(snapshot, register, weights)
     for mid, spec in measures.items():
         if "aap" in spec:
             month = int(spec["aap"])

@@ -183,8 +183,9 @@ def parse(doc: dict[str, Any] | bytes | str, *, where: str = "JSON-stat") -> Dat
         arr = np.asarray(dim_codes, dtype=object)
         columns[dim_id] = np.tile(np.repeat(arr, repeat), tile)
     columns["value"] = _dense_values(doc["value"], n, where)
-    columns["status"] = _dense_status(doc.get("status"), n, where)
+    status = _dense_status(doc.get("status"), n, where)
     frame = pd.DataFrame(columns)
+    frame["status"] = pd.Series(status, dtype=object)
 
     role = doc.get("role") or {}
     notes = doc.get("note") or []

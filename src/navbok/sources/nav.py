@@ -38,9 +38,20 @@ def read_aap(body: bytes, *, where: str = "NAV AAP") -> tuple[pd.DataFrame, bool
     if header is None:
         raise ParseError(f"{where}: no header line starting with {HEADER_START!r}")
     synthetic = any("SYNTETISK" in line.upper() for line in lines[:header])
+    width = lines[header].count(";")
+    for number, line in enumerate(lines[header + 1 :], start=header + 2):
+        if line.strip() and line.count(";") != width:
+            raise ParseError(
+                f"{where}: line {number} has {line.count(';') + 1} fields, the header has "
+                f"{width + 1}"
+            )
     try:
         raw = pd.read_csv(
-            io.StringIO("\n".join(lines[header:])), sep=";", dtype=str, keep_default_na=False
+            io.StringIO("\n".join(lines[header:])),
+            sep=";",
+            dtype=str,
+            keep_default_na=False,
+            index_col=False,
         )
     except (pd.errors.ParserError, ValueError) as exc:
         raise ParseError(f"{where}: bad CSV ({exc})") from exc
@@ -65,6 +76,8 @@ def read_aap(body: bytes, *, where: str = "NAV AAP") -> tuple[pd.DataFrame, bool
         raise ParseError(
             f"{where}: count {first['Antall']!r} for {first['Kommune']!r} is not a number"
         )
+    if not is_country.any():
+        raise ParseError(f"{where}: no «Landet» row at the end (truncated table?)")
     out = pd.DataFrame(
         {
             "region": rows["Kommunenummer"].str.strip().where(is_muni[rows.index], "EAK"),

@@ -1,0 +1,118 @@
+"""The ``navbok`` command on the mini replay (run in a temporary working directory)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from navbok.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def workdir(mini_replay: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A working directory with a snapshot fetched by ``navbok fetch --from``."""
+    root = tmp_path_factory.mktemp("cli")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(root)
+        mp.delenv("NAVBOK_SOURCE", raising=False)
+        result = runner.invoke(
+            app, ["fetch", "--from", str(mini_replay), "--snapshot", "snap"], catch_exceptions=False
+        )
+    assert result.exit_code == 0, result.output
+    assert f"Henter fra opptak i {mini_replay} til snap" in result.output
+    assert re.search(r"Snapshot OK: 23 filer, sjekksum [0-9a-f]{12}\.", result.output)
+    assert "ADVARSEL: 17 filer er SYNTETISKE" in result.output
+    return root
+
+
+@pytest.fixture
+def run(workdir: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    monkeypatch.chdir(workdir)
+
+    def invoke(*args: str):  # noqa: ANN202
+        return runner.invoke(app, [*args, "--snapshot", "snap"])
+
+    return invoke
+
+
+def assert_clean_failure(result, *fragments: str) -> None:  # noqa: ANN001
+    assert result.exit_code != 0
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    for f in fragments:
+        assert f in result.output
+
+
+def test_kommuner_search(run) -> None:  # noqa: ANN001
+    result = run("kommuner", "bær")
+    assert result.exit_code == 0
+    assert result.output.splitlines() == ["3201  Bærum"]
+    assert run("kommuner", "32").output.splitlines() == ["3201  Bærum", "3203  Asker"]
+    assert len(run("kommuner").output.splitlines()) == 7
+
+
+def test_kommuner_old_code_prints_a_notice(run) -> None:  # noqa: ANN001
+    result = run("kommuner", "0219")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Merk: 0219 Bærum er et tidligere kommunenummer; bruker 3201")
+    assert lines[-1] == "3201  Bærum"
+
+
+def test_kommuner_typo_suggests(run) -> None:  # noqa: ANN001
+    result = run("kommuner", "Bærrum")
+    assert_clean_failure(result, "navbok: Unknown municipality 'Bærrum'", "3201 Bærum")
+
+
+def test_kommuner_split_code(run) -> None:  # noqa: ANN001
+    assert_clean_failure(run("kommuner", "1507"), "was split into 1508 Ålesund, 1580 Haram")
+
+
+def test_serie(run) -> None:  # noqa: ANN001
+    result = run("serie", "-k", "3201")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "3201 Bærum (kommunenummer 2026-inndeling)"
+    assert "SYNTETISKE" in lines[1]
+    rows = [line for line in lines if re.match(r"^\s+20\d\d\s", line)]
+    assert [int(r.split()[0]) for r in rows] == list(range(2015, 2025))
+    # 2015: 1 000 recipients, 5.0 months, 50 000 (1 000 kr), 0.99 %
+    assert re.search(r"1\s000 \(ASSS .*5,0 \(ASSS .*50\s000 \(ASSS .*0,99 \(ASSS", rows[0])
+
+
+def test_serie_with_an_old_code_and_a_bad_one(run) -> None:  # noqa: ANN001
+    result = run("serie", "-k", "0627")
+    assert result.exit_code == 0
+    assert result.output.startswith("Merk: 0627 Røyken er et tidligere kommunenummer")
+    assert "3203 Asker" in result.output
+    assert_clean_failure(run("serie", "-k", "Askr"), "Closest matches: 3203 Asker")
+
+
+def test_serie_without_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["serie", "--snapshot", "nothing"])
+    assert_clean_failure(result, "No snapshot at nothing", "navbok fetch")
+
+
+def test_fetch_from_missing_source_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NAVBOK_SOURCE", str(tmp_path / "no-such-replay"))
+    result = runner.invoke(app, ["fetch", "--snapshot", "snap"])
+    assert_clean_failure(result, "no-such-replay does not exist")
+    assert not (tmp_path / "snap").exists()
+    assert list(tmp_path.iterdir()) == []  # no temporary directories either
+
+
+def test_fetch_from_incomplete_source_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_replay: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "partial" / "ssb").mkdir(parents=True)
+    result = runner.invoke(app, ["fetch", "--from", "partial", "--snapshot", "snap"])
+    assert_clean_failure(result, "SSB table 07459: no ssb/07459.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["partial"]
