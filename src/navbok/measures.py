@@ -106,8 +106,9 @@ def stitch(frames: list[pd.DataFrame], series: str) -> tuple[pd.DataFrame, Stitc
             record.revised_cells = int(((a != b) & ~(a.isna() & b.isna())).sum())
     combined = combined.sort_values("_rank").drop_duplicates(subset=key, keep="last")
     combined = combined.drop(columns="_rank")
+    with_value = combined[combined["value"].notna()]
     for t in tables:
-        record.years[t] = sorted(combined.loc[combined["table"] == t, "year"].unique().tolist())
+        record.years[t] = sorted(with_value.loc[with_value["table"] == t, "year"].unique().tolist())
     return combined.reset_index(drop=True), record
 
 

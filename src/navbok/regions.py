@@ -187,6 +187,9 @@ class Register:
             code = by_name.get(key) or short[key]
             return Municipality(code, self.names[code])
         all_names = self.all_names()
+        old_by_name = {n.split(" - ")[0].casefold(): c for c, n in all_names.items()}
+        if q not in all_names and key in old_by_name:
+            q = old_by_name[key]
         if q in all_names:
             year = self._last_valid_year(q)
             succ = self.successors(q, year)

@@ -82,8 +82,11 @@ def execute_chapter(src: Path, dest: Path, parameters: dict[str, str]) -> Path:
             log_output=False,
         )
     except pm.PapermillExecutionError as exc:
+        first = (exc.source or "").strip().splitlines()[:1]
         raise ChapterFailed(
-            f"Kapittelet {src.name} feilet i celle {exc.exec_count}: {exc.ename}: {exc.evalue}"
+            f"Kapittelet {src.name} feilet i celle {exc.exec_count} "
+            f"({first[0] if first else ''!r}): {exc.ename}: {exc.evalue}. "
+            f"Den kjørte notatboken ligger i {dest}."
         ) from None
     _tag_cells(dest)
     return dest

@@ -1,0 +1,101 @@
+"""Book parameters, and a failing chapter stopping the build (mini replay, no NAVBOK_SOURCE)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from navbok.book import build
+from navbok.book.params import Params, default_params, load_params, parse_params
+from navbok.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_curated_baerum_params_load() -> None:
+    p = load_params(ROOT / "params" / "3201.yml")
+    assert p.kommune == "3201" and p.name == "Bærum"
+    assert p.neighbours == ["3203"]
+    assert p.growth_period == [2015, 2019]
+    assert p.profile_years == [2021, 2022, 2023]
+
+
+def test_unknown_key_is_rejected_with_its_name() -> None:
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) naboer"):
+        parse_params({"kommune": "3201", "name": "Bærum", "naboer": ["3203"]}, "params/3201.yml")
+
+
+@pytest.mark.parametrize(
+    ("doc", "message"),
+    [
+        ({"name": "Bærum"}, "missing required key 'kommune'"),
+        ({"kommune": "3201", "name": "Bærum", "neighbours": "3203"}, "neighbours must be list"),
+        ({"kommune": "32x1", "name": "Bærum"}, "4-digit code"),
+        ({"kommune": "3201", "name": "B", "start_year": 2024, "end_year": 2015}, "start_year"),
+        ({"kommune": "3201", "name": "B", "growth_period": [2019, 2015]}, "growth_period"),
+    ],
+)
+def test_bad_values_are_rejected(doc: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_params(doc, "p.yml")
+
+
+def test_params_round_trip_through_yaml(tmp_path: Path) -> None:
+    p = Params(kommune="3909", name="Larvik", neighbours=["3907"])
+    path = tmp_path / "3909.yml"
+    path.write_text(p.to_yaml(), "utf-8")
+    assert load_params(path) == p
+    assert p.title == "Sosialtjenesten i Larvik"
+    assert "Larvik" in p.mandate
+
+
+def test_default_params_for_any_municipality(mini_data) -> None:  # noqa: ANN001
+    p = default_params(mini_data, "Larvik")
+    assert p.kommune == "3909"
+    assert p.name == "Larvik"
+    assert p.kommune not in p.neighbours
+    assert all(n[:2] == "39" for n in p.neighbours)
+    assert p.end_year == max(mini_data.years)
+
+
+def test_failing_chapter_stops_the_build_naming_chapter_and_cell(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    mini_data,
+    mini_snapshot: Path,  # noqa: ANN001
+) -> None:
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    (book / "_toc.yml").write_text("format: jb-book\nroot: chapters/intro\n", "utf-8")
+    (book / "_config.yml").write_text((ROOT / "_config.yml").read_text("utf-8"), "utf-8")
+    nb = new_notebook()
+    params = new_code_cell('kommune = "3201"\nsnapshot = ""\nparams_file = ""\ncache_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, new_code_cell("x = 1"), new_code_cell("raise ValueError('brudd i data')")]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, book / "chapters" / "intro.ipynb")
+    monkeypatch.setattr(build, "BOOK_ROOT", book)
+    out = tmp_path / "_build"
+    (out / "3201" / "html").mkdir(parents=True)
+    (out / "3201" / "html" / "index.html").write_text("previous whole book", "utf-8")
+    with pytest.raises(
+        build.ChapterFailed,
+        match=r"intro\.ipynb feilet i celle \d+ \(\"raise Value.*ValueError: brudd i data",
+    ):
+        build.build_one(
+            mini_data,
+            "3201",
+            snapshot=mini_snapshot,
+            cache_dir=tmp_path / "cache",
+            build_dir=out,
+            params=Params(kommune="3201", name="Bærum"),
+        )
+    # the previous book is untouched: nothing half-built replaced it
+    assert (out / "3201" / "html" / "index.html").read_text("utf-8") == "previous whole book"
