@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from navbok.errors import ConfigError
-from navbok.regions import Register, regions_config
+from navbok.regions import NOT_AVAILABLE, Register, regions_config, worst_status
 
 LANDET = "EAK"
 LANDET_UTEN_OSLO = "EAKUO"
@@ -144,3 +144,45 @@ def weighted_stats(
         else:
             rows.append((year, num.sum() / den.sum() * scale, len(members)))
     return pd.DataFrame(rows, columns=["year", "value", "n"])
+
+
+def membership(
+    register: Register,
+    assignments: dict[int, pd.DataFrame],
+    scheme_years: dict[int, list[int]],
+    years: list[int],
+) -> pd.DataFrame:
+    """Which KOSTRA group and county each target-vintage municipality belonged to, by year.
+
+    Columns ``region, year, group`` (``EKGnn`` and ``EKAnn`` codes of that year). A merged
+    municipality counts in the group of its main predecessor (the one with the same name).
+    """
+    rows = []
+    for code in register.target_codes:
+        for year in years:
+            if kg := kostra_group(register, assignments, scheme_years, code, year):
+                rows.append((code, year, kg))
+            if county := county_of(register, code, year):
+                rows.append((code, year, county))
+    return pd.DataFrame(rows, columns=["region", "year", "group"])
+
+
+def sum_members(frame: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """Group totals (``region`` = group code) of a municipal count ``region, year, value,
+    status``.
+
+    A group with a member whose value is missing or suppressed is missing, with that member's
+    status: a total that silently left out a hidden count would be too low.
+    """
+    m = members.merge(frame, on=["region", "year"], how="left")
+    m["status"] = m["status"].where(m["value"].isna() & m["status"].notna(), None)
+    m.loc[m["value"].isna() & m["status"].isna(), "status"] = NOT_AVAILABLE
+    grouped = m.groupby(["group", "year"], sort=True)
+    total = grouped["value"].sum(min_count=1)
+    complete = grouped["value"].count() == grouped["value"].size()
+    status = grouped["status"].agg(worst_status)
+    out = pd.DataFrame(
+        {"value": total.where(complete), "status": status.where(~complete, None)}
+    ).reset_index()
+    out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
+    return out.rename(columns={"group": "region"})

@@ -23,7 +23,7 @@ import pandas as pd
 
 from navbok.errors import ConfigError
 from navbok.measures import AGGREGATE_PREFIX, register_doc
-from navbok.regions import NOT_POSSIBLE, STATUS_ORDER
+from navbok.regions import NOT_POSSIBLE, worst_of
 
 COLUMNS = ["region", "year", "indicator", "value", "status", "source"]
 BETTER = {"lower", "higher", "neutral"}
@@ -45,6 +45,12 @@ class Indicator:
     scale: float = 1.0
     published: str | None = None
     formula: dict[str, Any] | None = None
+    short: str = ""
+
+    @property
+    def name(self) -> str:
+        """The short label for tables and legends (the full label if none is declared)."""
+        return self.short or self.label
 
 
 def register() -> dict[str, Indicator]:
@@ -67,19 +73,13 @@ def register() -> dict[str, Indicator]:
     return out
 
 
-def _worst(*statuses: pd.Series) -> pd.Series:
-    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
-    ranks = pd.concat([s.map(rank) for s in statuses], axis=1).min(axis=1)
-    return ranks.map(dict(enumerate(STATUS_ORDER)))
-
-
 def _ratio(num: pd.DataFrame, den: pd.DataFrame, scale: float) -> pd.DataFrame:
     m = num.merge(den, on=["region", "year"], suffixes=("_n", "_d"), how="inner")
     with np.errstate(divide="ignore", invalid="ignore"):
         value = m["value_n"] / m["value_d"] * scale
     zero = m["value_d"] == 0
     value = value.where(~zero & np.isfinite(value))
-    status = _worst(m["status_n"], m["status_d"])
+    status = worst_of(m["status_n"], m["status_d"])
     status = status.where(~zero, NOT_POSSIBLE).where(value.isna(), None)
     source = m["source_n"].astype(str)
     differs = m["source_d"].astype(str) != source

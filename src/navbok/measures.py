@@ -24,11 +24,11 @@ import yaml
 
 from navbok.errors import ConfigError
 from navbok.regions import (
-    STATUS_ORDER,
     Register,
     detect_target_vintage,
     harmonise,
     population_split_weights,
+    worst_of,
 )
 
 AGGREGATE_PREFIX = "E"
@@ -112,18 +112,11 @@ def stitch(frames: list[pd.DataFrame], series: str) -> tuple[pd.DataFrame, Stitc
     return combined.reset_index(drop=True), record
 
 
-def _worst(a: pd.Series, b: pd.Series) -> pd.Series:
-    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
-    ra = a.map(rank).fillna(99)
-    rb = b.map(rank).fillna(99)
-    return a.where(ra <= rb, b).where(~(a.isna() & b.isna()), None)
-
-
 def _combine(left: pd.DataFrame, right: pd.DataFrame, op: str) -> pd.DataFrame:
     """Cell-wise product or sum of two ``region, year, value, status`` frames."""
     m = left.merge(right, on=["region", "year"], suffixes=("_a", "_b"), how="outer")
     value = m["value_a"] * m["value_b"] if op == "product" else m["value_a"] + m["value_b"]
-    status = _worst(m["status_a"], m["status_b"])
+    status = worst_of(m["status_a"], m["status_b"])
     status = status.where(value.isna(), None)
     table = m["table_a"].fillna(m["table_b"]) if "table_a" in m else None
     out = pd.DataFrame({"region": m["region"], "year": m["year"], "value": value, "status": status})
@@ -256,6 +249,8 @@ def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Sti
             lo, hi = spec["population"]
             p = pop[(pop["age"] >= lo) & (pop["age"] <= hi)]
             p = p.groupby(["region", "year"], as_index=False)["value"].sum(min_count=1)
+            if spec.get("at") == "1.1.":  # population on 1 January of the year itself
+                p["year"] = p["year"] + 1
             p["status"] = None
             p["split"] = False
             p["source"] = "SSB 07459"
@@ -289,8 +284,57 @@ def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Sti
             munis_out.append(a)
 
     out = pd.concat(munis_out + aggs_out, ignore_index=True)
+    out = pd.concat([out, _member_totals(out, snapshot, register, years)], ignore_index=True)
     out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
     out["split"] = out["split"].fillna(False).astype(bool)
     out["value"] = out["value"].astype(float)
     out.loc[np.isinf(out["value"]), "value"] = np.nan
     return out[["region", "year", "measure", "value", "status", "split", "source"]], stitches
+
+
+def _member_totals(
+    out: pd.DataFrame,
+    snapshot,  # noqa: ANN001
+    register: Register,
+    years: list[int],
+) -> pd.DataFrame:
+    """Group totals for measures SSB publishes no aggregates of (population, NAV AAP).
+
+    KOSTRA groups and counties are summed over their members in each year; Landet uten Oslo is
+    Landet minus Oslo. Existing aggregate rows (SSB's own) are kept as they are.
+    """
+    from navbok import groups as g
+    from navbok.sources.catalogue import catalogue
+
+    cat = catalogue()
+    assignments = {y: snapshot.kostra_groups(y)[0] for y in cat.kostra_groups}
+    members = g.membership(register, assignments, cat.kostra_groups, years)
+    doc = register_doc()["measures"]
+    wanted = [m for m, spec in doc.items() if "population" in spec or "aap" in spec]
+    frames = []
+    for mid in wanted:
+        f = out[out["measure"] == mid]
+        have = set(zip(f["region"], f["year"], strict=True))
+        muni = f[~f["region"].str.startswith(AGGREGATE_PREFIX)]
+        with_data = set(muni.loc[muni["value"].notna(), "year"])
+        totals = g.sum_members(
+            muni[["region", "year", "value", "status"]], members[members["year"].isin(with_data)]
+        )
+        land = f[f["region"] == g.LANDET].set_index("year")
+        oslo = muni[muni["region"] == "0301"].set_index("year")
+        both = land.index.intersection(oslo.index)
+        uten = pd.DataFrame(
+            {
+                "region": g.LANDET_UTEN_OSLO,
+                "year": both,
+                "value": (land.loc[both, "value"] - oslo.loc[both, "value"]).to_numpy(),
+                "status": worst_of(land.loc[both, "status"], oslo.loc[both, "status"]).to_numpy(),
+            }
+        )
+        totals = pd.concat([totals, uten], ignore_index=True)
+        keep = [(r, y) not in have for r, y in zip(totals["region"], totals["year"], strict=True)]
+        totals = totals[keep].assign(
+            measure=mid, split=False, source=f"{muni['source'].iloc[0]}, summert over kommunene"
+        )
+        frames.append(totals)
+    return pd.concat(frames, ignore_index=True) if frames else out.iloc[:0]

@@ -265,6 +265,24 @@ def worst_status(statuses: pd.Series) -> str | None:
     return next(iter(present), None)
 
 
+def worst_of(*statuses: pd.Series) -> pd.Series:
+    """Row by row, the worst status symbol of several aligned Series (None where all are).
+
+    Unknown symbols rank after the known ones (``:`` before ``..`` before ``.``)."""
+    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+    values = np.column_stack([s.to_numpy(dtype=object) for s in statuses])
+    ranks = np.column_stack(
+        [
+            s.map(rank).astype(float).fillna(len(rank)).where(s.notna(), np.inf).to_numpy()
+            for s in statuses
+        ]
+    )
+    pick = ranks.argmin(axis=1)
+    found = np.isfinite(ranks.min(axis=1, initial=np.inf))
+    chosen = np.where(found, values[np.arange(len(values)), pick], None)
+    return pd.Series(chosen, index=statuses[0].index, dtype=object)
+
+
 def harmonise(
     frame: pd.DataFrame,
     mapping: pd.DataFrame,

@@ -41,6 +41,7 @@ class Params:
     profile_years: list[int] = field(default_factory=list)
     growth_period: list[int] = field(default_factory=lambda: [2015, 2019])
     barometer_year: int = 2024
+    aap_year: int | None = None
     price_index: str | None = None
     local_data: dict[str, str] = field(default_factory=dict)
     edition: str = "Første utgave"
@@ -53,6 +54,8 @@ class Params:
             self.title = f"Sosialtjenesten i {self.name}"
         if not self.mandate:
             self.mandate = DEFAULT_MANDATE.format(navn=self.name)
+        if self.aap_year is None:
+            self.aap_year = self.end_year
         if not self.profile_years:
             self.profile_years = [self.end_year - 2, self.end_year - 1, self.end_year]
         self.neighbours = [str(n).zfill(4) for n in self.neighbours]
@@ -91,6 +94,7 @@ def parse_params(doc: Any, where: str = "params") -> Params:
         "start_year": int,
         "end_year": int,
         "barometer_year": int,
+        "aap_year": int,
         "title": str,
         "mandate": str,
         "name": str,
@@ -109,7 +113,11 @@ def parse_params(doc: Any, where: str = "params") -> Params:
 
 
 def load_params(path: str | os.PathLike[str]) -> Params:
-    """Read and validate a params file."""
+    """Read and validate a params file.
+
+    Paths in ``local_data`` and ``price_index`` are relative to the params file's directory
+    (``params/3201.yml`` → ``../data/reference/…``); they come back absolute.
+    """
     path = Path(path)
     try:
         doc = yaml.safe_load(path.read_text("utf-8"))
@@ -117,7 +125,12 @@ def load_params(path: str | os.PathLike[str]) -> Params:
         raise ConfigError(f"Params file {path} does not exist") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
-    return parse_params(doc, str(path))
+    params = parse_params(doc, str(path))
+    base = path.resolve().parent
+    params.local_data = {k: str(base / v) for k, v in params.local_data.items()}
+    if params.price_index:
+        params.price_index = str(base / params.price_index)
+    return params
 
 
 def default_params(data, kommune: str) -> Params:  # noqa: ANN001 - NavData

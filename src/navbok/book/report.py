@@ -16,12 +16,27 @@ import pandas as pd
 from navbok import charts
 from navbok import indicators as ind
 from navbok.book.params import Params, load_params, params_for
+from navbok.book.views_barometer import BarometerViews
+from navbok.book.views_growth import GrowthViews
 from navbok.data import CACHE_DIR, NavData
 from navbok.formatting import fmt_number
 from navbok.measures import register_doc
 from navbok.snapshot import DEFAULT_DIR
+from navbok.tables import TableOutput, show_table
 
 DEFAULT_KINDS = ("kommune", "nabo", "asss_snitt", "kostragruppe", "landet")
+BAR_KINDS = (
+    "kommune",
+    "nabo",
+    "asss_snitt",
+    "asss_hoy",
+    "asss_lav",
+    "kostragruppe",
+    "fylke",
+    "landet",
+    "landet_uten_oslo",
+)
+
 KIND_ORDER = [
     "kommune",
     "nabo",
@@ -53,7 +68,7 @@ class PlainText:
 
 
 @dataclass
-class Report:
+class Report(GrowthViews, BarometerViews):
     """A municipality's data, parameters and comparison groups, with chapter helpers."""
 
     data: NavData
@@ -111,6 +126,25 @@ class Report:
         """A value formatted the Norwegian way with the indicator's decimals (status if missing)."""
         value, status = self.value(indicator, year, kind)
         return fmt_number(value, self.indicator(indicator).decimals, status=status)
+
+    def asss_position(self, indicator: str, year: int) -> str:
+        """Where the municipality lies among the ASSS members, in words («lavest», «3. lavest
+        av 11», …); a municipality outside ASSS is placed as if it were a member."""
+        members = set(self.groups.asss.get(year, [])) | {self.kode}
+        sel = ind.select(self.data.values, sorted(members), [year], indicator)
+        vals = sel.set_index("region")["value"].dropna()
+        if self.kode not in vals.index:
+            return "ukjent plassering (tallet mangler)"
+        n = len(vals)
+        low = int((vals < vals[self.kode]).sum()) + 1
+        high = int((vals > vals[self.kode]).sum()) + 1
+        if low == 1:
+            return f"lavest av {n}"
+        if high == 1:
+            return f"høyest av {n}"
+        if low <= high:
+            return f"{low}. lavest av {n}"
+        return f"{high}. høyest av {n}"
 
     def glue(self, key: str, text: str) -> None:
         """Glue a text for ``{glue:md}`key``` in the chapter's markdown."""
@@ -196,6 +230,222 @@ class Report:
             chart, df, name, caption, decimals={"Indeks": 0}, text_columns=["Nøkkeltall"]
         )
 
+    def indicator_lines(
+        self, indicators: list[str], name: str, title: str, caption: str, unit: str = ""
+    ) -> charts.ChartOutput:
+        """Several indicators for the municipality alone, one line each."""
+        specs = [self.indicator(i) for i in indicators]
+        frames = []
+        for spec in specs:
+            c = self.comparison(spec.id, kinds=("kommune",))
+            frames.append(c.assign(Serie=SHORT.get(spec.id, spec.name)))
+        df = pd.concat(frames, ignore_index=True).rename(columns={"year": "År", "value": "Verdi"})
+        chart = charts.line_chart(
+            df,
+            x="År",
+            y="Verdi",
+            series="Serie",
+            focus=str(df["Serie"].iloc[0]),
+            title=title,
+            description=(
+                f"Linjediagram for {self.name}: {', '.join(df['Serie'].unique())}, "
+                f"{min(df['År'])}–{max(df['År'])}."
+            ),
+            y_title=unit or specs[0].unit,
+            y_format=D3_FORMAT.get(specs[0].decimals, ",.2f"),
+        )
+        table = df.pivot_table(index="Serie", columns="År", values="Verdi", sort=False)
+        table = table.reset_index()
+        table.columns = [str(c) for c in table.columns]
+        return charts.show_chart(
+            chart, table, name, caption, decimals=specs[0].decimals, text_columns=["Serie"]
+        )
+
+    def bars(
+        self,
+        indicator: str,
+        year: int,
+        name: str,
+        kinds: tuple[str, ...] = BAR_KINDS,
+        caption: str = "",
+    ) -> charts.ChartOutput:
+        """One indicator in one year: the municipality against every comparison series."""
+        spec = self.indicator(indicator)
+        df = self.comparison(indicator, [year], kinds)
+        df = df.assign(Serie=[_bar_label(self, r) for r in df.itertuples()])
+        table = df[["Serie", "value", "status"]].rename(columns={"value": spec.unit})
+        chart = charts.bar_chart(
+            df.rename(columns={"value": "Verdi"}),
+            category="Serie",
+            value="Verdi",
+            focus=self.name,
+            title=f"{spec.label}, {year}",
+            description=(
+                f"Stolpediagram: {spec.label} i {year} for {self.name} og "
+                f"sammenligningsgruppene. Manglende verdier har ingen stolpe."
+            ),
+            value_title=spec.unit,
+            value_format=D3_FORMAT.get(spec.decimals, ",.2f"),
+            sort=False,
+        )
+        caption = caption or f"{spec.label}, {year}. {spec.definition}"
+        return charts.show_chart(
+            chart, table, name, caption, decimals=spec.decimals, text_columns=["Serie"]
+        )
+
+    def level_table(
+        self, indicators: list[str], name: str, caption: str, years: list[int] | None = None
+    ) -> TableOutput:
+        """Key figures for the profile years with the ASSS average, highest and lowest and
+        Landet in the last year (the source documents' «tjenesteprofil» table)."""
+        years = years or [y for y in self.params.profile_years if y in self.data.years]
+        last = years[-1]
+        cols = [str(y) for y in years] + [
+            f"ASSS-snitt {last}",
+            f"ASSS høyest {last}",
+            f"ASSS lavest {last}",
+            f"Landet {last}",
+        ]
+        cells, data = [], []
+        for i in indicators:
+            spec = self.indicator(i)
+            c = self.comparison(i, years)
+            row, nums = [spec.name], [spec.name]
+            for y in years:
+                v = c[(c["kind"] == "kommune") & (c["year"] == y)]
+                row.append(_fmt_first(v, spec.decimals))
+                nums.append(_first(v))
+            for kind in ("asss_snitt", "asss_hoy", "asss_lav", "landet"):
+                v = c[(c["kind"] == kind) & (c["year"] == last)]
+                text = _fmt_first(v, spec.decimals)
+                if kind in ("asss_hoy", "asss_lav") and len(v) and _first(v) == _first(v):
+                    text += f" ({self.data.name(str(v['region'].iloc[0]))})"
+                row.append(text)
+                nums.append(_first(v))
+            cells.append(row)
+            data.append(nums)
+        head = ["Nøkkeltall"] + [f"{self.name} {c}" if c.isdigit() else c for c in cols]
+        return show_table(
+            pd.DataFrame(cells, columns=head),
+            name,
+            caption,
+            data=pd.DataFrame(data, columns=head),
+            notes=[
+                "ASSS-snitt er det uveide gjennomsnittet av ASSS-kommunene; høyest og lavest "
+                "viser kommunen i parentes. Landet er SSBs tall der SSB publiserer det.",
+                "Symboler: .. = tall mangler, : = skjult av personvernhensyn, . = kan ikke "
+                "regnes ut.",
+            ],
+        )
+
+    def aap_ratio(self, year: int) -> tuple[TableOutput, dict[str, str]]:
+        """AAP share, social-assistance share and ratio in ``year`` with the expected share."""
+        from navbok.analysis.aap import expected_share, ratio_table
+
+        aap = self.comparison("aap_andel", [year])
+        t = ratio_table(aap, self.comparison("andel_18_66", [year]), year)
+        own = t[t["kind"] == "kommune"].iloc[0]
+        asss = t[t["kind"] == "asss_snitt"]
+        a_aap = float(asss["aap"].iloc[0]) if len(asss) else float("nan")
+        a_sos = float(asss["sos"].iloc[0]) if len(asss) else float("nan")
+        expected = expected_share(float(own["sos"]), a_aap, a_sos)
+        cells = [
+            (
+                r.series,
+                fmt_number(r.aap, 2, status=r.aap_status),
+                fmt_number(r.sos, 2, status=r.sos_status),
+                fmt_number(r.ratio, 2, status=r.aap_status or r.sos_status),
+            )
+            for r in t.itertuples()
+        ]
+        head = ["", "AAP-andel (%)", "Sosialhjelpsandel (%)", "Forholdstall"]
+        table = show_table(
+            pd.DataFrame(cells, columns=head),
+            f"aap-forholdstall-{year}",
+            f"AAP-andel, andel sosialhjelpsmottakere og forholdstallet mellom dem, {year}. "
+            "Begge andeler er av innbyggerne 18–66 år.",
+            data=t.rename(columns={"aap": head[1], "sos": head[2], "ratio": head[3]})[
+                ["series", head[1], head[2], head[3]]
+            ],
+            notes=[
+                "Forholdstall = AAP-andel / sosialhjelpsandel. For ASSS-snittet er det "
+                "forholdet mellom de to snittene.",
+                "AAP-andelen er NAVs mottakere i desember; sosialhjelpsandelen er mottakere i "
+                "løpet av året (SSB).",
+            ],
+        )
+        texts = {
+            "aap_andel": fmt_number(own["aap"], 2, status=own["aap_status"]),
+            "sos_andel": fmt_number(own["sos"], 2, status=own["sos_status"]),
+            "ratio": fmt_number(own["ratio"], 2),
+            "ratio_asss": fmt_number(a_aap / a_sos if a_sos else float("nan"), 2),
+            "forventet": fmt_number(expected, 2),
+        }
+        return table, texts
+
+    def aap_months(self, name: str = "aap-maaned") -> charts.ChartOutput:
+        """AAP share for every month NAV's files cover (December each year, and other months
+        where published), as a monthly time axis."""
+        frames = []
+        for indicator, month in (("aap_andel", 12), ("aap_andel_februar", 2)):
+            c = self.comparison(indicator, kinds=DEFAULT_KINDS)
+            c = c[c["value"].notna() | c["status"].notna()]
+            frames.append(c.assign(Måned=pd.to_datetime(dict(year=c["year"], month=month, day=1))))
+        order = {k: i for i, k in enumerate(KIND_ORDER)}
+        df = pd.concat(frames, ignore_index=True).sort_values("Måned", kind="stable")
+        df = df.sort_values("kind", key=lambda k: k.map(order), kind="stable")
+        df = df.rename(columns={"series": "Serie", "value": "Verdi"})
+        chart = charts.line_chart(
+            df,
+            x="Måned",
+            y="Verdi",
+            series="Serie",
+            focus=self.data.name(self.kode),
+            title="Andel av innbyggerne 18–66 år på AAP, alle måneder i datagrunnlaget",
+            description=(
+                f"Linjediagram: AAP-andel per måned for {self.name} og sammenligningsgruppene, "
+                f"{df['Måned'].min():%m.%Y}–{df['Måned'].max():%m.%Y}."
+            ),
+            y_title="prosent",
+            y_format=",.2f",
+        )
+        table = df.pivot_table(index="Måned", columns="Serie", values="Verdi", sort=False)
+        table = table.reset_index()
+        table["Måned"] = table["Måned"].dt.strftime("%m.%Y")
+        table.columns = [str(c) for c in table.columns]
+        months = ", ".join(sorted({f"{m:%m.%Y}" for m in df["Måned"] if m.month != 12}))
+        caption = (
+            "NAVs mottakere av AAP delt på innbyggere 18–66 år. Desembertall for hvert år"
+            + (f", og i tillegg {months}" if months else "")
+            + ". Februar bruker folketallet 1.1. samme år, desember folketallet 31.12."
+        )
+        return charts.show_chart(chart, table, name, caption, decimals=2, text_columns=["Måned"])
+
+    def local_section(self, key: str, title: str, intro: str) -> LocalSection:
+        """An optional table from the municipality's own data (``local_data`` in the params).
+
+        Shown only when the params name a file for ``key``; the file is a CSV (``;`` or ``,``)
+        whose first lines may be ``# source: …`` and ``# note: …``.
+        """
+        path = self.params.local_data.get(key)
+        if not path:
+            return LocalSection("")
+        from navbok.reference import load_reference
+
+        p = Path(path)
+        ref = load_reference(p.stem, p.parent)
+        table = show_table(
+            ref.frame,
+            f"lokal-{key}",
+            f"{title}. Kilde: {ref.source}",
+            notes=ref.notes,
+        )
+        esc = html.escape
+        return LocalSection(
+            f'<section class="navbok-local" aria-label="{esc(title)}"><h2>{esc(title)}</h2>'
+            f"<p>{esc(intro)}</p>{table.html}</section>"
+        )
+
     # ------------------------------------------------------------------ sources
     def source_box(self, indicators: list[str]) -> SourceBox:
         """The chapter's sources: tables, ContentsCodes, fetch date, synthetic data."""
@@ -241,6 +491,52 @@ SERVICE_PROFILE = {
     "kvp_etter": "Til arbeid/utdanning etter KVP",
     "aap_andel": "Andel på AAP",
 }
+
+
+SHORT = {
+    "stonadslengde": "Alle mottakere",
+    "stonadslengde_18_24": "18–24 år",
+    "stonadslengde_25_66": "25–66 år",
+    "stonadslengde_hovedinntekt": "Sosialhjelp som hovedinntekt",
+    "andel_6mnd": "6 måneder eller mer",
+    "andel_10mnd": "10 måneder eller mer",
+    "andel_langtid_6mnd_hovedinntekt": "6 mnd+ og sosialhjelp som hovedinntekt",
+    "andel_langtid_10mnd_hovedinntekt": "10 mnd+ og sosialhjelp som hovedinntekt",
+    "andel_hovedinntekt_sosialhjelp": "Sosialhjelp",
+    "andel_hovedinntekt_arbeid": "Arbeidsinntekt",
+}
+
+
+def _first(rows: pd.DataFrame) -> float:
+    return float(rows["value"].iloc[0]) if len(rows) else float("nan")
+
+
+def _fmt_first(rows: pd.DataFrame, decimals: int) -> str:
+    if not len(rows):
+        return ".."
+    return fmt_number(rows["value"].iloc[0], decimals, status=rows["status"].iloc[0])
+
+
+def _bar_label(report: Report, row: object) -> str:
+    kind, region, series = row.kind, row.region, row.series  # type: ignore[attr-defined]
+    if kind in ("asss_hoy", "asss_lav"):
+        return f"{series} ({report.data.name(str(region))})"
+    if kind in ("kostragruppe", "fylke"):
+        return report.data.name(str(region))
+    return str(series)
+
+
+@dataclass
+class LocalSection:
+    """An optional section from local data; empty (nothing shown) when there is none."""
+
+    html: str
+
+    def _repr_html_(self) -> str | None:
+        return self.html or None
+
+    def __repr__(self) -> str:
+        return ""
 
 
 def _measures(spec: ind.Indicator) -> list[str]:

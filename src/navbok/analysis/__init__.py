@@ -1,0 +1,1 @@
+"""Analyses that chapters use on top of the harmonised measures (growth, prices, Proba)."""

@@ -1,0 +1,341 @@
+"""Report views for the chapter «Kommunebarometeret»: the open reconstruction of the sector
+«Sosialtjeneste» (grades, score, rank, heatmap, sensitivity, published comparison).
+
+The grading and ranking live in :mod:`navbok.analysis.barometer`; they are computed once per
+loaded snapshot for every municipality and year.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from navbok import charts
+from navbok.analysis import barometer as kb
+from navbok.analysis import barometer_tables as kbt
+from navbok.analysis.barometer_config import config, key_figures
+from navbok.formatting import fmt_number
+from navbok.tables import TableOutput, show_table
+
+if TYPE_CHECKING:
+    from navbok.book.report import Report
+
+BETTER = {"lower": "lav", "higher": "høy"}
+
+
+class BarometerViews:
+    """Mixed into :class:`~navbok.book.report.Report`."""
+
+    def barometer_results(self: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(graded, ranking)`` for all municipalities and years (computed once per snapshot)."""
+        cached = self.data.__dict__.get("_barometer")
+        if cached is None:
+            values = kb.key_figure_values(self.data.values, self.data.register.target_codes)
+            cached = kb.grade_and_rank(values)
+            self.data.__dict__["_barometer"] = cached
+        return cached
+
+    def barometer_year(self: Report) -> tuple[int, int]:
+        """(barometer year, statistics year): the params' barometer year, or the newest the
+        data allow."""
+        lag = config().data_lag
+        graded, _ = self.barometer_results()
+        newest = int(graded["year"].max())
+        data_year = min(self.params.barometer_year - lag, newest)
+        return data_year + lag, data_year
+
+    def barometer_summary(self: Report) -> dict[str, str]:
+        """Glue texts: rank, number ranked, score, points, years."""
+        graded, ranking = self.barometer_results()
+        by, year = self.barometer_year()
+        own = ranking[(ranking["region"] == self.kode) & (ranking["year"] == year)]
+        row = own.iloc[0] if len(own) else None
+        ranked = row is not None and bool(row["ranked"])
+        prev = ranking[(ranking["region"] == self.kode) & (ranking["year"] == year - 1)]
+        prev_rank = prev["rank"].iloc[0] if len(prev) and bool(prev["ranked"].iloc[0]) else None
+        return {
+            "kb_aar": str(by),
+            "kb_data_aar": str(year),
+            "kb_plass": str(int(row["rank"])) if ranked else "ikke rangert",
+            "kb_plass_forrige": str(int(prev_rank)) if prev_rank is not None else "ikke rangert",
+            "kb_antall": str(int(row["n_ranked"])) if row is not None else "..",
+            "kb_snitt": fmt_number(row["score"], 2) if row is not None else "..",
+            "kb_poeng": fmt_number(row["points"], 3) if row is not None else "..",
+            "kb_grunn": "" if ranked or row is None else str(row["reason"]),
+        }
+
+    def barometer_weights(self: Report) -> TableOutput:
+        """The key figures with their direction and weights (T5.2)."""
+        cfg = config()
+        rows = [
+            (
+                k.id,
+                k.label,
+                BETTER[k.better],
+                fmt_number(k.weight, 0),
+                fmt_number(k.weight * cfg.sector_weight / 100, 2),
+            )
+            for k in key_figures()
+        ]
+        head = ["Nøkkeltall", "Navn", "God verdi", "Vekt i sektoren (%)", "Vekt totalt (%)"]
+        return show_table(
+            pd.DataFrame(rows, columns=head),
+            "kb-vekter",
+            "Nøkkeltallene i sektoren Sosialtjeneste, retning og vekter",
+            notes=[
+                f"Sektoren veier {fmt_number(cfg.sector_weight, 1)} % av hele barometeret. "
+                "Kildedokumentet trykker 9 % for SOS06, SOS10 og SOS11; det summerer til 112 % "
+                "og stemmer ikke med dokumentets egen kolonne for total vekt. Boken bruker 5 %.",
+            ],
+            numeric_from=3,
+        )
+
+    def barometer_table(self: Report) -> TableOutput:
+        """Key figures × five years: value with arrow, national average and grade (T5.1)."""
+        graded, _ = self.barometer_results()
+        _, year = self.barometer_year()
+        years = [y for y in range(year - 4, year + 1) if y in set(graded["year"])]
+        t = kbt.kommune_table(graded, self.kode, years)
+        cells = []
+        for kf, rows in t.groupby("key_figure", sort=False):
+            rows = rows.set_index("year")
+            row = [f"{kf} (god: {BETTER[rows['better'].iloc[0]]})"]
+            for y in years:
+                r = rows.loc[y] if y in rows.index else None
+                row.append(
+                    ".." if r is None else f"{fmt_number(r['value'], 2)} {r['arrow']}".strip()
+                )
+            last = rows.loc[year] if year in rows.index else None
+            row.append(".." if last is None else fmt_number(last["average"], 2))
+            row.append(".." if last is None else fmt_number(last["grade"], 2))
+            cells.append(row)
+        data = t[["key_figure", "year", "value", "average", "best", "worst", "grade", "change"]]
+        return show_table(
+            pd.DataFrame(
+                cells,
+                columns=[
+                    "Nøkkeltall",
+                    *[str(y) for y in years],
+                    f"Landssnitt {year}",
+                    f"Karakter {year}",
+                ],
+            ),
+            "kb-nokkeltall",
+            f"{self.name}: verdi per statistikkår (pil = endring fra året før), landssnitt og "
+            f"karakter i {year}",
+            data=data,
+            notes=[
+                "Landssnittet er det uveide snittet av kommunenes verdier og gir karakter 3,5. "
+                "Karakterene for alle årene står i varmekartet under. Nedlastingen har verdi, "
+                "landssnitt, grensene for karakter 6 og 1 og karakter for hvert år.",
+                ".. = tall mangler for kommunen dette året.",
+            ],
+        )
+
+    def barometer_heatmap(self: Report) -> charts.ChartOutput:
+        """Grades by key figure and year (F5.1)."""
+        graded, _ = self.barometer_results()
+        _, year = self.barometer_year()
+        g = graded[(graded["region"] == self.kode) & graded["year"].between(year - 4, year)]
+        df = g[["key_figure", "year", "grade"]].rename(
+            columns={"key_figure": "Nøkkeltall", "year": "År", "grade": "Karakter"}
+        )
+        chart = charts.heatmap(
+            df,
+            x="År",
+            y="Nøkkeltall",
+            value="Karakter",
+            title=f"Karakterer per nøkkeltall, {self.name}",
+            description=(
+                f"Varmekart: karakterene 1–6 for {self.name} for hvert av de elleve nøkkeltallene "
+                f"og statistikkårene {year - 4}–{year}. Mørkere er bedre."
+            ),
+            value_title="Karakter",
+            value_format=",.1f",
+        )
+        table = df.pivot_table(index="Nøkkeltall", columns="År", values="Karakter").reset_index()
+        table.columns = [str(c) for c in table.columns]
+        return charts.show_chart(
+            chart,
+            table,
+            "kb-karakterer",
+            "Karakter 3,5 = landssnittet; 6 og 1 ved grensene for beste og dårligste verdi. "
+            "Tomme ruter: tall mangler.",
+            decimals=2,
+            text_columns=["Nøkkeltall"],
+        )
+
+    def barometer_pulling(self: Report) -> charts.ChartOutput:
+        """Which key figures pull the score below 3,5 (F5.2): weighted distance to 3,5."""
+        graded, _ = self.barometer_results()
+        _, year = self.barometer_year()
+        p = kbt.pulling_down(graded, self.kode, year)
+        df = p[["key_figure", "contribution"]].rename(
+            columns={"key_figure": "Nøkkeltall", "contribution": "Bidrag"}
+        )
+        chart = charts.bar_chart(
+            df,
+            category="Nøkkeltall",
+            value="Bidrag",
+            focus="",
+            title=f"Bidrag til snittkarakteren, statistikkår {year}",
+            description=(
+                f"Stolpediagram: hvert nøkkeltalls vektede avstand fra karakter 3,5 for "
+                f"{self.name}. Negative stolper trekker snittkarakteren ned."
+            ),
+            value_title="karakterpoeng over/under 3,5",
+            value_format=",.2f",
+            sort=False,
+        )
+        return charts.show_chart(
+            chart,
+            df,
+            "kb-trekker-ned",
+            "Bidrag = (karakter − 3,5) × vekt / summen av vektene med data. Summen av bidragene "
+            "er snittkarakteren minus 3,5.",
+            decimals=3,
+            text_columns=["Nøkkeltall"],
+        )
+
+    def barometer_top(self: Report, n: int = 10) -> TableOutput:
+        """The top ``n`` and the municipality's own place (T5.3)."""
+        _, ranking = self.barometer_results()
+        by, year = self.barometer_year()
+        names = {c: self.data.name(c) for c in self.data.register.target_codes}
+        t = kbt.top_list(ranking, self.kode, year, n=n, names=names)
+        cells = [
+            (
+                "–" if pd.isna(r.rank) else str(int(r.rank)),
+                f"{r.name}{' ◀' if r.is_kommune else ''}",
+                fmt_number(r.points, 3),
+                fmt_number(r.score, 2),
+            )
+            for r in t.itertuples()
+        ]
+        return show_table(
+            pd.DataFrame(cells, columns=["Plass", "Kommune", "Poeng", "Snittkarakter"]),
+            "kb-topp",
+            f"De {n} beste i rekonstruksjonen, Kommunebarometeret {by} (statistikkår {year}), "
+            f"og {self.name}",
+            data=t,
+            notes=["Lik poengsum (tre desimaler) gir delt plass."],
+            numeric_from=2,
+        )
+
+    def barometer_sensitivity(self: Report) -> TableOutput:
+        """The municipality's rank under other weightings."""
+        graded, _ = self.barometer_results()
+        _, year = self.barometer_year()
+        s = kbt.sensitivity(graded, self.kode, year)
+        cells = [
+            (
+                r.scenario,
+                fmt_number(r.score, 2),
+                "ikke rangert" if pd.isna(r.rank) else str(int(r.rank)),
+                "" if pd.isna(r.rank_change) else fmt_number(r.rank_change, 0),
+            )
+            for r in s.itertuples()
+        ]
+        return show_table(
+            pd.DataFrame(cells, columns=["Vekting", "Snittkarakter", "Plass", "Endring i plass"]),
+            "kb-sensitivitet",
+            f"Hvordan plassen til {self.name} endrer seg med andre vekter (statistikkår {year})",
+            data=s,
+            notes=["Negativ endring = bedre plass enn med Kommunal Rapports vekter."],
+        )
+
+    def barometer_example(self: Report) -> dict[str, str]:
+        """One grade worked by hand: the key figure with the largest weight that has data."""
+        graded, _ = self.barometer_results()
+        _, year = self.barometer_year()
+        g = graded[(graded["region"] == self.kode) & (graded["year"] == year)]
+        g = g[g["grade"].notna()]
+        weights = config().weights
+        if g.empty:
+            return {"kb_eksempel": "Kommunen har ingen karakterer dette året."}
+        g = g.assign(w=g["key_figure"].map(weights), inner=g["grade"].between(1, 6, "neither"))
+        r = g.sort_values(["inner", "w"], ascending=False).iloc[0]
+        good = (
+            (r["value"] <= r["average"]) if r["better"] == "lower" else (r["value"] >= r["average"])
+        )
+        limit, lname = (r["best"], "6") if good else (r["worst"], "1")
+        sign = "+" if good else "−"
+        capped = abs(r["value"] - r["average"]) >= abs(limit - r["average"])
+        f = lambda v, d=2: fmt_number(v, d)  # noqa: E731
+        text = (
+            f"{r['key_figure']} i {year}: verdien er {f(r['value'])}, landssnittet "
+            f"{f(r['average'])} og grensen for karakter {lname} {f(limit)}. Karakteren er "
+            f"3,5 {sign} 2,5 × |{f(r['value'])} − {f(r['average'])}| / "
+            f"|{f(limit)} − {f(r['average'])}| = {f(r['grade'])}"
+            + (f" (avkortet ved {lname})." if capped else ".")
+        )
+        return {"kb_eksempel": text}
+
+    def barometer_published(self: Report) -> TableOutput | None:
+        """The reconstruction beside the published figures for this municipality (Bærum), or
+        ``None`` when nothing is published for it."""
+        graded, ranking = self.barometer_results()
+        pc = kbt.published_comparison(graded, ranking)
+        kf = pc.key_figures
+        region = graded.loc[graded["region"] == self.kode, "region"]
+        if pc.ranks.empty or region.empty or not _published_for(self.kode):
+            return None
+        cells = [
+            (
+                f"{r.key_figure} {r.year}",
+                fmt_number(r.value_published, 2),
+                fmt_number(r.value, 2),
+                fmt_number(r.average_published, 2),
+                fmt_number(r.average, 2),
+                fmt_number(r.grade_published, 2),
+                fmt_number(r.grade, 2),
+                "" if r.consistent else "avvik i kilden",
+            )
+            for r in kf.itertuples()
+        ]
+        for r in pc.ranks.itertuples():
+            cells.append(
+                (
+                    f"Plass, barometeret {r.barometer_year}",
+                    str(r.rank_published),
+                    "–" if pd.isna(r.rank) else str(int(r.rank)),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                )
+            )
+        head = [
+            "Nøkkeltall og år",
+            "Verdi publisert",
+            "Verdi her",
+            "Snitt publisert",
+            "Snitt her",
+            "Karakter publisert",
+            "Karakter her",
+            "Merknad",
+        ]
+        s = pc.summary
+        return show_table(
+            pd.DataFrame(cells, columns=head),
+            "kb-publisert",
+            f"Rekonstruksjonen ved siden av de publiserte tallene for {self.name}",
+            data=kf,
+            notes=[
+                f"Kilde for publiserte tall: {pc.source}.",
+                f"Gjennomsnittlig avvik i karakter: {fmt_number(s['grade_mean_abs_diff'], 2)} "
+                f"(største {fmt_number(s['grade_max_abs_diff'], 2)}, {s['n_compared']} "
+                f"nøkkeltall-år); {fmt_number(100 * s['same_side_share'], 0)} % av karakterene "
+                "ligger på samme side av 3,5.",
+            ],
+        )
+
+
+def _published_for(kode: str) -> bool:
+    """Whether the reference files hold published barometer figures for ``kode``."""
+    from navbok.reference import load_reference
+
+    ref = load_reference(kbt.BAERUM_REFERENCE)
+    return kode in set(ref.frame["region"])

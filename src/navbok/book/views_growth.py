@@ -1,0 +1,287 @@
+"""Report views for the chapter «Utbetalingsvekst»: the growth decomposition T = N·L·P, annual
+growth, real terms and the published Proba index.
+
+The arithmetic lives in :mod:`navbok.analysis.growth`; this module turns it into the book's
+figures, tables and glued sentences for one municipality.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from navbok import charts
+from navbok.analysis import growth
+from navbok.analysis.decomposition import COMBINATION_LABEL, COMPONENT_LABELS
+from navbok.analysis.prices import load_price_index
+from navbok.analysis.proba import proba_comparison
+from navbok.formatting import fmt_number, fmt_percent
+from navbok.tables import TableOutput, show_table
+
+if TYPE_CHECKING:
+    from navbok.book.report import Report
+
+GROWTH_COLUMNS = {
+    "g_T": "Vekst i utbetalt",
+    "g_N": COMPONENT_LABELS["N"],
+    "g_L": COMPONENT_LABELS["L"],
+    "g_P": COMPONENT_LABELS["P"],
+    "combination": COMBINATION_LABEL,
+}
+
+
+class GrowthViews:
+    """Mixed into :class:`~navbok.book.report.Report`."""
+
+    def growth_series(self: Report, year: int) -> dict[str, str | list[str]]:
+        """The three series the decomposition is shown for: municipality, ASSS (members summed,
+        membership of ``year``), Landet."""
+        return {
+            self.name: self.kode,
+            "ASSS (sum av kommunene)": list(self.groups.asss.get(year, [])),
+            "Landet": "EAK",
+        }
+
+    def growth_table(
+        self: Report, year0: int | None = None, year1: int | None = None
+    ) -> pd.DataFrame:
+        """Decomposition rows (see :func:`navbok.analysis.growth.compare`) for the municipality,
+        ASSS and Landet; a real-terms row is added when the params name a price index."""
+        year0, year1 = year0 or self.params.growth_period[0], year1 or self.params.growth_period[1]
+        series = {k: v for k, v in self.growth_series(year1).items() if v}
+        out = growth.compare(self.data.measures, series, year0, year1)
+        index = load_price_index(self.params.price_index)
+        if index is not None:
+            real = growth.decompose_regions(
+                self.data.measures,
+                self.kode,
+                year0,
+                year1,
+                label=f"{self.name}, faste {year1}-priser",
+                price_index=index,
+                base_year=year1,
+            )
+            out = pd.concat([out, pd.DataFrame([real.to_row()])], ignore_index=True)
+        return out
+
+    def growth_decomposition(
+        self: Report, year0: int | None = None, year1: int | None = None
+    ) -> tuple[charts.ChartOutput, TableOutput, TableOutput, dict[str, str]]:
+        """The waterfall (percent), the comparison table, the kroner table and glue texts."""
+        year0, year1 = year0 or self.params.growth_period[0], year1 or self.params.growth_period[1]
+        table = self.growth_table(year0, year1)
+        own = self.decomposition(year0, year1)
+        steps = own.waterfall_steps("pct")
+        steps["value"] = steps["value"] * 100
+        chart = charts.waterfall_chart(
+            steps,
+            title=f"Vekst i utbetalt sosialhjelp {year0}–{year1}, {self.name}",
+            description=(
+                f"Fossefallsdiagram: veksten i utbetalt økonomisk sosialhjelp i {self.name} fra "
+                f"{year0} til {year1} delt i antall mottakere, stønadslengde, utbetaling per "
+                "stønadsmåned og kombinasjonseffekt, i prosent."
+            ),
+            value_format=",.1f",
+            value_title="prosent",
+        )
+        fig = charts.show_chart(
+            chart,
+            steps.rename(columns={"label": "Komponent", "value": "Prosent", "kind": "Type"}),
+            f"vekst-fossefall-{year0}-{year1}",
+            f"Vekst i samlet stønadssum (bidrag og lån) {year0}–{year1}: 1 + vekst = "
+            "(1 + vekst i mottakere) × (1 + vekst i stønadslengde) × (1 + vekst i utbetaling "
+            "per stønadsmåned). Kombinasjonseffekten er det som gjenstår når de tre "
+            "enkeltvekstene er trukket fra. Løpende kroner.",
+            decimals=1,
+            text_columns=["Komponent", "Type"],
+        )
+        cells, data = [], []
+        for r in table.itertuples():
+            status = r.status
+            row = [r.label] + [
+                fmt_percent(100 * getattr(r, k), 1, status=status) for k in GROWTH_COLUMNS
+            ]
+            row += [
+                fmt_percent(100 * getattr(r, f"lmdi_share_{k}"), 0, status=status) for k in "NLP"
+            ]
+            cells.append(row)
+            data.append(
+                [r.label]
+                + [getattr(r, k) for k in GROWTH_COLUMNS]
+                + [getattr(r, f"lmdi_share_{k}") for k in "NLP"]
+            )
+        head = (
+            [""]
+            + list(GROWTH_COLUMNS.values())
+            + [
+                f"Andel av veksten (LMDI): {COMPONENT_LABELS[k].split(' (')[0].lower()}"
+                for k in "NLP"
+            ]
+        )
+        comp = show_table(
+            pd.DataFrame(cells, columns=head),
+            f"vekst-sammenligning-{year0}-{year1}",
+            f"Dekomponering av veksten i utbetalt sosialhjelp {year0}–{year1}",
+            data=pd.DataFrame(data, columns=head),
+            notes=[
+                "ASSS er kommunene i nettverket summert (tellere og nevnere lagt sammen), ikke "
+                "snittet av kommunenes vekstrater. Samme medlemmer begge år.",
+                "LMDI (logaritmisk dekomponering) fordeler hele veksten på de tre "
+                "komponentene uten kombinasjonsledd: ln(T1/T0) = Σ ln(1 + vekst i komponenten).",
+            ]
+            + [f"{r.label}: {r.note}" for r in table.itertuples() if r.note],
+        )
+        kr_rows = [(COMPONENT_LABELS[k], own.effects[k], own.lmdi_contributions[k]) for k in "NLP"]
+        kr_rows.append((COMBINATION_LABEL, own.effects["combination"], 0.0))
+        kr_rows.append(("Samlet endring", own.change, own.change))
+        kr = pd.DataFrame(kr_rows, columns=["Komponent", "Klassisk (1 000 kr)", "LMDI (1 000 kr)"])
+        kroner = show_table(
+            kr.assign(
+                **{c: [fmt_number(v, 0, status=own.status) for v in kr[c]] for c in kr.columns[1:]}
+            ),
+            f"vekst-kroner-{year0}-{year1}",
+            f"Bidrag til endringen i utbetalt sosialhjelp i {self.name} {year0}–{year1}, 1 000 kr",
+            data=kr,
+            notes=[
+                "Klassisk: komponentens vekst ganger utbetalt i startåret; kombinasjonseffekten "
+                "er resten. LMDI: logaritmisk gjennomsnitt av de to årenes utbetaling ganger "
+                "logaritmen av komponentens vekstfaktor; summen er nøyaktig lik endringen."
+            ],
+        )
+        asss = table[table["label"].str.startswith("ASSS")]
+        g_asss = float(asss["g_T"].iloc[0]) if len(asss) else float("nan")
+        texts = {
+            "aar0": str(year0),
+            "aar1": str(year1),
+            "g_T": fmt_percent(100 * own.g_T, 1, status=own.status),
+            "g_N": fmt_percent(100 * own.g_N, 1, status=own.status),
+            "g_L": fmt_percent(100 * own.g_L, 1, status=own.status),
+            "g_P": fmt_percent(100 * own.g_P, 1, status=own.status),
+            "komb": fmt_percent(100 * own.combination, 1, status=own.status),
+            "andel_L": fmt_percent(100 * own.g_L / own.g_T if own.g_T else float("nan"), 0),
+            "lmdi_L": fmt_percent(100 * own.lmdi_shares["L"], 0, status=own.status),
+            "g_asss": fmt_percent(100 * g_asss, 1),
+            "diff_asss": fmt_number(100 * (own.g_T - g_asss), 1),
+            "driver": _driver(own),
+        }
+        return fig, comp, kroner, texts
+
+    def decomposition(self: Report, year0: int, year1: int) -> growth.Decomposition:
+        """The municipality's own decomposition between two years."""
+        return growth.decompose_regions(
+            self.data.measures, self.kode, year0, year1, label=self.name
+        )
+
+    def annual_growth(self: Report) -> tuple[charts.ChartOutput, TableOutput]:
+        """Year-on-year growth in payouts for municipality, ASSS and Landet (chart), and the
+        municipality's components for every year (table)."""
+        years = self.years
+        frames = []
+        for label, regions in self.growth_series(years[-1]).items():
+            if not regions:
+                continue
+            a = growth.annual_growth(self.data.measures, regions, years)
+            frames.append(a.assign(Serie=label))
+        df = pd.concat(frames, ignore_index=True)
+        df["År"] = df["year1"]
+        df["Vekst"] = df["g_T"] * 100
+        chart = charts.line_chart(
+            df,
+            x="År",
+            y="Vekst",
+            series="Serie",
+            focus=self.name,
+            title="Årlig vekst i utbetalt økonomisk sosialhjelp",
+            description=(
+                f"Linjediagram: prosentvis vekst fra året før i samlet stønadssum for "
+                f"{self.name}, ASSS-kommunene samlet og landet, {years[1]}–{years[-1]}."
+            ),
+            y_title="prosent fra året før",
+            y_format=",.1f",
+        )
+        table = df.pivot_table(
+            index="Serie", columns="År", values="Vekst", sort=False
+        ).reset_index()
+        table.columns = [str(c) for c in table.columns]
+        fig = charts.show_chart(
+            chart,
+            table,
+            "vekst-aarlig",
+            "Vekst i samlet stønadssum (bidrag og lån) fra året før, løpende kroner, prosent.",
+            decimals=1,
+            text_columns=["Serie"],
+        )
+        own = df[df["Serie"] == self.name]
+        cells = [
+            [f"{r.year0}–{r.year1}"]
+            + [fmt_percent(100 * getattr(r, k), 1, status=r.status) for k in GROWTH_COLUMNS]
+            for r in own.itertuples()
+        ]
+        data = own[["year0", "year1", *GROWTH_COLUMNS]].rename(columns=GROWTH_COLUMNS)
+        tab = show_table(
+            pd.DataFrame(cells, columns=["Periode", *GROWTH_COLUMNS.values()]),
+            "vekst-aarlig-komponenter",
+            f"Årlig vekst i utbetalt sosialhjelp i {self.name}, dekomponert",
+            data=data,
+        )
+        return fig, tab
+
+    def relative_difference(self: Report, indicator: str, year: int, kind: str) -> str:
+        """(kommune − sammenligning) / sammenligning in percent, formatted (the book's
+        convention: the comparison is the base)."""
+        own, s1 = self.value(indicator, year)
+        other, s2 = self.value(indicator, year, kind)
+        diff = 100 * (own - other) / other if other else float("nan")
+        return fmt_number(diff, 0, status=s1 or s2)
+
+    def proba(self: Report) -> charts.ChartOutput:
+        """Proba's published index of actual spending against estimated need, 2012–2016, for
+        the municipality, its neighbours and the ASSS members (published, not recomputed)."""
+        peers = sorted({*self.params.neighbours, *self.groups.asss.get(self.years[-1], [])})
+        ref = proba_comparison(self.kode, peers, register=self.data.register)
+        df = ref.frame.rename(columns={"label": "Kommune", "aar": "År", "indeks": "Indeks"})
+        df["År"] = df["År"].astype(int)
+        focus = str(df.loc[df["kind"] == "kommune", "Kommune"].iloc[0]) if len(df) else ""
+        chart = charts.line_chart(
+            df,
+            x="År",
+            y="Indeks",
+            series="Kommune",
+            focus=focus,
+            title="Faktiske utgifter mot beregnet behov (Proba 2017), indeks",
+            description=(
+                f"Linjediagram: Probas publiserte indeks for faktiske sosialhjelpsutgifter mot "
+                f"beregnet behov, 2012–2016, for {self.name} og sammenligningskommunene. "
+                "100 betyr utgifter lik beregnet behov."
+            ),
+            y_title="indeks (behov = 100)",
+            y_format=",.0f",
+        )
+        table = df.pivot_table(
+            index="Kommune", columns="År", values="Indeks", sort=False
+        ).reset_index()
+        table.columns = [str(c) for c in table.columns]
+        return charts.show_chart(
+            chart,
+            table,
+            "proba-indeks",
+            f"Publisert historisk resultat, ikke beregnet på nytt: {ref.source}. Kommunene står "
+            "med 2017-inndelingen; sammenslåtte kommuner vises med hver av de tidligere "
+            "kommunene.",
+            decimals=0,
+            text_columns=["Kommune"],
+        )
+
+
+def _driver(d: growth.Decomposition) -> str:
+    """Which component grew most, in words."""
+    if d.status is not None:
+        return "ukjent (tall mangler)"
+    comps = {"N": d.g_N, "L": d.g_L, "P": d.g_P}
+    top = max(comps, key=lambda k: comps[k])
+    return {
+        "N": "flere mottakere",
+        "L": "lengre stønadsperioder (flere måneder per mottaker)",
+        "P": "høyere utbetaling per stønadsmåned",
+    }[top]

@@ -1,0 +1,82 @@
+"""Stand-alone tables for the book: formatted cells, an accessible caption, CSV download.
+
+Chart tables come with their figure (:func:`navbok.charts.show_chart`); this module is for
+tables that are the result themselves (level tables, decompositions, rankings). Cells are
+formatted by the caller (numbers with :mod:`navbok.formatting`, so each row can have its own
+unit and decimals); the numbers behind them are offered as CSV.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+
+from navbok.charts import slugify
+from navbok.formatting import csv_bytes
+
+
+@dataclass(frozen=True)
+class TableOutput:
+    """A table ready for a notebook cell (Jupyter Book shows :attr:`html`)."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def show_table(
+    cells: pd.DataFrame,
+    name: str,
+    caption: str,
+    *,
+    data: pd.DataFrame | None = None,
+    notes: list[str] | None = None,
+    numeric_from: int = 1,
+) -> TableOutput:
+    """Render formatted ``cells`` (strings) as a table with caption and a CSV download.
+
+    Args:
+        cells: The table as display strings; the first column holds the row headers.
+        name: Identifies the table (id ``navbok-table-<slug>``, download ``<slug>.csv``).
+        caption: What the table shows (Norwegian), including units.
+        data: The numbers behind the table for the CSV download (default: ``cells``).
+        notes: Lines shown under the table (sources, symbols, method).
+        numeric_from: Columns from this index on are right-aligned numbers.
+    """
+    slug = slugify(name)
+    esc = html.escape
+    num = ' class="num"'
+    head = "".join(
+        f'<th scope="col"{num if i >= numeric_from else ""}>{esc(str(c))}</th>'
+        for i, c in enumerate(cells.columns)
+    )
+    rows = []
+    for row in cells.itertuples(index=False, name=None):
+        out = []
+        for i, value in enumerate(row):
+            text = esc("" if value is None else str(value))
+            if i == 0:
+                out.append(f'<th scope="row">{text}</th>')
+            else:
+                cls = ' class="num"' if i >= numeric_from else ""
+                out.append(f"<td{cls}>{text}</td>")
+        rows.append("<tr>" + "".join(out) + "</tr>")
+    payload = base64.b64encode(csv_bytes(cells if data is None else data)).decode()
+    note_html = "".join(f'<p class="navbok-note">{esc(n)}</p>' for n in notes or [])
+    return TableOutput(
+        f'<div class="navbok-table-block" id="navbok-table-{slug}">'
+        f'<div class="navbok-table-wrap" style="overflow-x:auto" tabindex="0" role="region" '
+        f'aria-label="{esc(caption)}">'
+        f'<table class="navbok-table"><caption>{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"{note_html}"
+        f'<p class="navbok-downloads"><a href="data:text/csv;charset=utf-8;base64,{payload}" '
+        f'download="{slug}.csv">Last ned tabellen som CSV</a></p></div>'
+    )

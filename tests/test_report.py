@@ -1,0 +1,104 @@
+"""Chapter helpers: the AAP ratio and expected share, level tables, local data sections,
+growth views, group totals for AAP and population (mini replay, no NAVBOK_SOURCE)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from navbok.analysis.aap import expected_share, ratio_table
+from navbok.book.params import Params, load_params
+from navbok.book.report import Report
+from navbok.tables import show_table
+
+
+def test_expected_aap_share_reproduces_the_source_document() -> None:
+    # 001: «Vi ville forvente … ca 2,5 %»: Bærum's social-assistance share 2,6 × ASSS ratio 0,97.
+    assert expected_share(2.6, 0.97 * 3.0, 3.0) == pytest.approx(2.522)
+    assert round(expected_share(2.6, 0.97 * 3.0, 3.0), 1) == 2.5
+    assert math.isnan(expected_share(float("nan"), 1.0, 1.0))
+    assert math.isnan(expected_share(2.0, 1.0, 0.0))
+
+
+def _comparison(values: dict[str, float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(k, k, k, 2020, v, None) for k, v in values.items()],
+        columns=["series", "kind", "region", "year", "value", "status"],
+    )
+
+
+def test_ratio_table_uses_the_ratio_of_the_asss_averages() -> None:
+    aap = _comparison({"kommune": 1.8, "asss_snitt": 3.5, "landet": 3.3})
+    sos = _comparison({"kommune": 2.6, "asss_snitt": 3.6, "landet": 3.7})
+    t = ratio_table(aap, sos, 2020).set_index("kind")
+    assert t.loc["asss_snitt", "ratio"] == pytest.approx(3.5 / 3.6)
+    assert t.loc["kommune", "ratio"] == pytest.approx(1.8 / 2.6)
+    assert list(t.index) == ["kommune", "asss_snitt", "landet"]
+
+
+def test_show_table_escapes_and_offers_csv() -> None:
+    cells = pd.DataFrame({"Rad": ["<b>x</b>"], "Verdi": ["1 234,5"]})
+    out = show_table(
+        cells, "Min tabell", "Tekst", data=pd.DataFrame({"Rad": ["x"], "Verdi": [1234.5]})
+    )
+    assert "&lt;b&gt;x&lt;/b&gt;" in out.html
+    assert 'id="navbok-table-min-tabell"' in out.html
+    assert 'download="min-tabell.csv"' in out.html
+    assert '<th scope="row">' in out.html and "<caption>Tekst</caption>" in out.html
+
+
+@pytest.fixture(scope="module")
+def report(mini_data) -> Report:  # noqa: ANN001
+    params = Params(kommune="3201", name="Bærum", neighbours=["3203"], end_year=2024)
+    return Report(mini_data, params)
+
+
+def test_group_totals_for_aap_and_population(mini_data) -> None:  # noqa: ANN001
+    m = mini_data.measures
+    aap = m[m["measure"] == "aap_mottakere"].set_index(["region", "year"])["value"]
+    # Landet uten Oslo = Landet − Oslo, for a measure SSB publishes no aggregate of.
+    assert aap[("EAKUO", 2024)] == aap[("EAK", 2024)] - aap[("0301", 2024)]
+    pop = m[m["measure"] == "befolkning_18_66"].set_index(["region", "year"])["value"]
+    # KOSTRA group 12 in the 2024 scheme is Bærum + Asker: summed over the members.
+    assert pop[("EKG12", 2024)] == pop[("3201", 2024)] + pop[("3203", 2024)]
+    assert aap[("EKG12", 2024)] == aap[("3201", 2024)] + aap[("3203", 2024)]
+
+
+def test_level_table_shows_years_and_asss_columns(report: Report) -> None:
+    html = report.level_table(["andel_18_66", "stonadslengde"], "niva", "Nivå", [2022, 2023]).html
+    assert "Bærum 2022" in html and "ASSS-snitt 2023" in html and "Landet 2023" in html
+    value = report.text("andel_18_66", 2023)
+    assert value in html
+
+
+def test_local_section_only_when_params_name_a_file(report: Report, tmp_path: Path) -> None:
+    assert report.local_section("kontekst", "Kontekst", "x").html == ""
+    f = tmp_path / "kontekst.csv"
+    f.write_text("# source: Kommunens fagsystem\nGruppe,Antall\nA,3\n", "utf-8")
+    params = tmp_path / "p.yml"
+    params.write_text("kommune: '3201'\nname: Bærum\nlocal_data:\n  kontekst: kontekst.csv\n")
+    r = Report(report.data, load_params(params))
+    html = r.local_section("kontekst", "Kontekst", "Intro").html
+    assert "<h2>Kontekst</h2>" in html and "Kommunens fagsystem" in html and ">3<" in html
+
+
+def test_relative_difference_uses_the_comparison_as_base(report: Report) -> None:
+    own, _ = report.value("stonadslengde", 2023)
+    land, _ = report.value("stonadslengde", 2023, "landet")
+    text = report.relative_difference("stonadslengde", 2023, "landet")
+    expected = round(100 * (own - land) / land)
+    assert text.replace("\u2212", "-") == str(expected)
+
+
+def test_growth_decomposition_matches_the_measures(report: Report) -> None:
+    m = report.data.measures
+    t = m[(m["region"] == "3201") & (m["measure"] == "utbetalt")].set_index("year")["value"]
+    d = report.decomposition(2015, 2019)
+    assert d.g_T == pytest.approx(t[2019] / t[2015] - 1)
+    assert d.g_T == pytest.approx(d.g_N + d.g_L + d.g_P + d.combination)
+    fig, comp, kroner, texts = report.growth_decomposition(2015, 2019)
+    assert "Kombinasjonseffekt" in fig.html and "Landet" in comp.html
+    assert texts["aar0"] == "2015" and texts["g_T"].endswith("%")
