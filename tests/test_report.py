@@ -90,7 +90,8 @@ def test_relative_difference_uses_the_comparison_as_base(report: Report) -> None
     land, _ = report.value("stonadslengde", 2023, "landet")
     text = report.relative_difference("stonadslengde", 2023, "landet")
     expected = round(100 * (own - land) / land)
-    assert text.replace("\u2212", "-") == str(expected)
+    word = "høyere enn" if expected > 0 else "lavere enn"
+    assert text in (f"{abs(expected)} prosent {word}", "på nivå med")
 
 
 def test_growth_decomposition_matches_the_measures(report: Report) -> None:
@@ -102,3 +103,16 @@ def test_growth_decomposition_matches_the_measures(report: Report) -> None:
     fig, comp, kroner, texts = report.growth_decomposition(2015, 2019)
     assert "Kombinasjonseffekt" in fig.html and "Landet" in comp.html
     assert texts["aar0"] == "2015" and texts["g_T"].endswith("%")
+
+
+def test_real_terms_row_when_params_name_a_price_index(report: Report, tmp_path: Path) -> None:
+    index = tmp_path / "kpi.csv"
+    index.write_text("year;index\n2015;100\n2019;110\n", "utf-8")
+    params = tmp_path / "p.yml"
+    params.write_text("kommune: '3201'\nname: Bærum\nprice_index: kpi.csv\n", "utf-8")
+    r = Report(report.data, load_params(params))
+    table = r.growth_table(2015, 2019).set_index("label")
+    nominal = table.loc["Bærum", "g_T"]
+    real = table.loc["Bærum, faste 2019-priser", "g_T"]
+    assert real == pytest.approx((1 + nominal) / 1.1 - 1)
+    assert table.loc["Bærum, faste 2019-priser", "g_N"] == pytest.approx(table.loc["Bærum", "g_N"])

@@ -56,6 +56,8 @@ def main_predecessor(register: Register, code: str, year: int) -> str | None:
     preds = register.predecessors(code, year)
     if not preds:
         return None
+    if len(preds) == 1:
+        return preds[0]
     names = register.all_names()
     target_name = register.names.get(code, "").split(" - ")[0].casefold()
     same = [p for p in preds if names.get(p, "").split(" - ")[0].casefold() == target_name]
@@ -157,11 +159,18 @@ def membership(
     Columns ``region, year, group`` (``EKGnn`` and ``EKAnn`` codes of that year). A merged
     municipality counts in the group of its main predecessor (the one with the same name).
     """
+    lookup = {
+        scheme: dict(zip(frame["code"], frame["group"], strict=True))
+        for scheme, frame in assignments.items()
+    }
     rows = []
-    for code in register.target_codes:
-        for year in years:
-            if kg := kostra_group(register, assignments, scheme_years, code, year):
-                rows.append((code, year, kg))
+    for year in years:
+        scheme = next((s for s, ys in scheme_years.items() if year in ys), None)
+        if scheme is None:
+            scheme = max([s for s in scheme_years if s <= year] or list(scheme_years))
+        for code in register.target_codes:
+            if (pred := main_predecessor(register, code, scheme)) and pred in lookup[scheme]:
+                rows.append((code, year, str(lookup[scheme][pred])))
             if county := county_of(register, code, year):
                 rows.append((code, year, county))
     return pd.DataFrame(rows, columns=["region", "year", "group"])

@@ -84,6 +84,8 @@ class Register:
                     edges[old].append(new)
             self._edges.append((date, dict(edges)))
         self._valid: dict[int, set[str]] = {}
+        self._all_names: dict[str, str] | None = None
+        self._preds: dict[int, dict[str, list[str]]] = {}
 
     @classmethod
     def from_snapshot(cls, snapshot, target: str | None = None) -> Register:  # noqa: ANN001
@@ -98,6 +100,11 @@ class Register:
 
     def all_names(self) -> dict[str, str]:
         """Every code ever seen (registers and changes), with its latest name."""
+        if self._all_names is None:
+            self._all_names = self._compute_all_names()
+        return dict(self._all_names)
+
+    def _compute_all_names(self) -> dict[str, str]:
         names: dict[str, str] = {}
         for reg in self.registers.values():
             names.update(zip(reg["code"], reg["name"], strict=True))
@@ -229,7 +236,13 @@ class Register:
 
     def predecessors(self, code: str, year: int) -> list[str]:
         """Codes valid in ``year`` that map (wholly or partly) onto target ``code``."""
-        return [c for c in sorted(self.valid_codes(year)) if code in self.successors(c, year)]
+        if year not in self._preds:
+            inverse: dict[str, list[str]] = defaultdict(list)
+            for c in sorted(self.valid_codes(year)):
+                for target in self.successors(c, year):
+                    inverse[target].append(c)
+            self._preds[year] = dict(inverse)
+        return list(self._preds[year].get(code, []))
 
 
 def _equal_weights(old: str, succ: list[str], year: int) -> dict[str, float]:

@@ -25,18 +25,6 @@ from navbok.snapshot import DEFAULT_DIR
 from navbok.tables import TableOutput, show_table
 
 DEFAULT_KINDS = ("kommune", "nabo", "asss_snitt", "kostragruppe", "landet")
-BAR_KINDS = (
-    "kommune",
-    "nabo",
-    "asss_snitt",
-    "asss_hoy",
-    "asss_lav",
-    "kostragruppe",
-    "fylke",
-    "landet",
-    "landet_uten_oslo",
-)
-
 KIND_ORDER = [
     "kommune",
     "nabo",
@@ -48,6 +36,7 @@ KIND_ORDER = [
     "landet",
     "landet_uten_oslo",
 ]
+BAR_KINDS = tuple(KIND_ORDER)  # every comparison series, in reading order
 D3_FORMAT = {0: ",.0f", 1: ",.1f", 2: ",.2f"}
 
 

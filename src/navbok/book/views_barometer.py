@@ -218,8 +218,11 @@ class BarometerViews:
             "kb-topp",
             f"De {n} beste i rekonstruksjonen, Kommunebarometeret {by} (statistikkår {year}), "
             f"og {self.name}",
-            data=t,
-            notes=["Lik poengsum (tre desimaler) gir delt plass."],
+            data=_full_ranking(ranking, year, names),
+            notes=[
+                "Lik poengsum (tre desimaler) gir delt plass. Nedlastingen har hele "
+                "rangeringen, også kommunene som ikke rangeres (med grunnen).",
+            ],
             numeric_from=2,
         )
 
@@ -331,6 +334,23 @@ class BarometerViews:
                 "ligger på samme side av 3,5.",
             ],
         )
+
+
+def _full_ranking(ranking: pd.DataFrame, year: int, names: dict[str, str]) -> pd.DataFrame:
+    """Every municipality's score and place in one statistics year (for the download)."""
+    r = ranking[ranking["year"] == year].sort_values(["rank", "region"], na_position="last")
+    out = r.assign(kommune=r["region"].map(names))
+    cols = ["rank", "region", "kommune", "points", "score", "weight_share", "reason"]
+    return out[cols].rename(
+        columns={
+            "rank": "plass",
+            "region": "kommunenr",
+            "points": "poeng",
+            "score": "snittkarakter",
+            "weight_share": "andel_av_vekten_med_data",
+            "reason": "merknad",
+        }
+    )
 
 
 def _published_for(kode: str) -> bool:

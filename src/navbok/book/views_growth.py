@@ -228,12 +228,17 @@ class GrowthViews:
         return fig, tab
 
     def relative_difference(self: Report, indicator: str, year: int, kind: str) -> str:
-        """(kommune − sammenligning) / sammenligning in percent, formatted (the book's
-        convention: the comparison is the base)."""
+        """«28 prosent lavere enn» / «11 prosent høyere enn»: (kommune − sammenligning) /
+        sammenligning, the book's convention (the comparison is the base)."""
         own, s1 = self.value(indicator, year)
         other, s2 = self.value(indicator, year, kind)
         diff = 100 * (own - other) / other if other else float("nan")
-        return fmt_number(diff, 0, status=s1 or s2)
+        if diff != diff:
+            return f"ukjent ({s1 or s2 or '..'}) sammenlignet med"
+        if round(diff) == 0:
+            return "på nivå med"
+        word = "høyere enn" if diff > 0 else "lavere enn"
+        return f"{fmt_number(abs(diff), 0)} prosent {word}"
 
     def proba(self: Report) -> charts.ChartOutput:
         """Proba's published index of actual spending against estimated need, 2012–2016, for

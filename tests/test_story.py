@@ -1,0 +1,57 @@
+"""Issue acceptance on the full replay: Bærum's book tells the source documents' story, and
+Larvik and Tromsø get every chapter number without hand edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from navbok.book.params import load_params, params_for
+from navbok.book.report import Report
+
+pytestmark = pytest.mark.replay
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def baerum(replay_data) -> Report:  # noqa: ANN001
+    return Report(replay_data, load_params(ROOT / "params" / "3201.yml"))
+
+
+def test_baerum_has_low_social_assistance_and_aap_shares(baerum: Report) -> None:
+    for year in (2019, 2020, 2023):
+        for indicator in ("andel_18_66", "aap_andel"):
+            own, _ = baerum.value(indicator, year)
+            asss, _ = baerum.value(indicator, year, "asss_snitt")
+            assert own < asss, (indicator, year)
+
+
+def test_growth_2015_2019_is_driven_by_longer_durations(baerum: Report) -> None:
+    d = baerum.decomposition(2015, 2019)
+    assert round(100 * d.g_T, 1) == 25.1
+    assert (round(100 * d.g_N, 1), round(100 * d.g_L, 1), round(100 * d.g_P, 1)) == (4.1, 15.7, 3.9)
+    assert round(100 * d.combination, 1) == 1.4
+    assert d.g_L / d.g_T > 0.6 and d.lmdi_shares["L"] > 0.6
+    _, _, _, texts = baerum.growth_decomposition(2015, 2019)
+    assert texts["driver"].startswith("lengre stønadsperioder")
+
+
+def test_aap_ratio_is_below_asker_and_asss(baerum: Report) -> None:
+    _, t = baerum.aap_ratio(baerum.params.aap_year)
+    ratio = float(t["ratio"].replace(",", "."))
+    asss = float(t["ratio_asss"].replace(",", "."))
+    asker, _ = baerum.value("aap_forholdstall", baerum.params.aap_year, "nabo")
+    assert ratio < asss and ratio < asker
+    expected = float(t["forventet"].replace(",", "."))
+    assert expected == pytest.approx(2.5, abs=0.1)  # 001: «ca 2,5 %»
+
+
+@pytest.mark.parametrize("kode", ["3909", "5501"])
+def test_larvik_and_tromso_get_every_chapter_number(replay_data, kode: str) -> None:  # noqa: ANN001
+    r = Report(replay_data, params_for(replay_data, kode, ROOT / "params"))
+    assert r.growth_decomposition()[3]["g_T"].endswith("%")
+    assert r.aap_ratio(r.params.aap_year)[1]["forventet"] not in ("", "nan")
+    summary = r.barometer_summary()
+    assert summary["kb_plass"].isdigit()
+    assert r.level_table(["andel_18_66", "kvp_per_1000"], "t", "T").html.count("<tr>") == 3
