@@ -281,7 +281,9 @@ def test_sensitivity_scenarios() -> None:
     s = kt.sensitivity(g, "A", 2023).set_index("scenario")
     assert s.iloc[0]["rank"] == kb.rank(g).set_index("region").loc["A", "rank"] == 1
     assert s.loc["Uten SOS01", "rank"] == 2 and s.loc["Uten SOS01", "rank_change"] == 1
-    assert s.loc["Vektene slik kildedokumentet trykker dem", "weight_sum"] == pytest.approx(112)
+    assert s.loc[
+        "Vektene slik Bærums KOSTRA-analyse 2024 trykker dem (9 %)", "weight_sum"
+    ] == pytest.approx(112)
     assert s.loc["Like vekter", "score"] == pytest.approx((6 + 10 * 3.5) / 11)
     assert s.loc["Like vekter", "rank"] == 2
     assert len(s) == 3 + 11

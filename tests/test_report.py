@@ -116,3 +116,26 @@ def test_real_terms_row_when_params_name_a_price_index(report: Report, tmp_path:
     real = table.loc["Bærum, faste 2019-priser", "g_T"]
     assert real == pytest.approx((1 + nominal) / 1.1 - 1)
     assert table.loc["Bærum, faste 2019-priser", "g_N"] == pytest.approx(table.loc["Bærum", "g_N"])
+
+
+def test_sentences_with_missing_numbers_fall_back(report: Report) -> None:
+    ok = report.sentence("{navn}: {x} prosent.", "Tallet for {navn} er skjult.", x="2,5")
+    assert ok == "Bærum: 2,5 prosent."
+    for symbol in (":", "..", ".", "\u2013"):
+        text = report.sentence("{navn}: {x} prosent.", "Tallet for {navn} er skjult.", x=symbol)
+        assert text == "Tallet for Bærum er skjult."
+
+
+def test_growth_paragraph_says_falls_and_more_than_all_of_the_growth() -> None:
+    from navbok.analysis.growth import from_rates
+    from navbok.book.views_growth import growth_paragraph
+
+    d = from_rates(-0.042, 0.264, 0.018, T0=1000.0, label="Larvik", year0=2015, year1=2019)
+    text = growth_paragraph("Larvik", d, 0.239)
+    assert "Antall mottakere falt med 4,2" in text
+    assert "mer enn hele veksten; færre mottakere trakk ned" in text
+    assert "0,6 prosentpoeng mer enn Larvik" in text
+    spec = from_rates(0.041, 0.157, 0.039, T0=100.0, year0=2015, year1=2019)
+    text = growth_paragraph("Bærum", spec, float("nan"))
+    assert "økte de samlede utbetalingene i Bærum med 25,1" in text
+    assert "lengre stønadsperioder" in text and "ASSS" not in text

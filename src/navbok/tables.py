@@ -27,6 +27,9 @@ class TableOutput:
     def _repr_html_(self) -> str:
         return self.html
 
+    def __repr__(self) -> str:  # plain-text stand-in (the HTML is the output that matters)
+        return "Tabell"
+
     def __str__(self) -> str:
         return self.html
 

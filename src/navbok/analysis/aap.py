@@ -49,6 +49,8 @@ def ratio_table(aap: pd.DataFrame, sos: pd.DataFrame, year: int) -> pd.DataFrame
             "status_sos": "sos_status",
         }
     )
+    for col in ("aap_status", "sos_status"):
+        m[col] = m[col].astype(object).where(m[col].notna(), None)
     m["ratio"] = m["aap"] / m["sos"].where(m["sos"] != 0)
     order = {k: i for i, k in enumerate(KINDS)}
     m = m.sort_values("kind", key=lambda k: k.map(order), kind="stable").reset_index(drop=True)

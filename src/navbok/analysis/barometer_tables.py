@@ -132,7 +132,7 @@ def default_scenarios() -> dict[str, dict[str, float]]:
     out = {
         "Kommunal Rapports vekter": base,
         "Like vekter": {k.id: 1.0 for k in kfs},
-        "Vektene slik kildedokumentet trykker dem": {
+        "Vektene slik Bærums KOSTRA-analyse 2024 trykker dem (9 %)": {
             k.id: k.printed_weight if k.printed_weight is not None else k.weight for k in kfs
         },
     }

@@ -22,6 +22,7 @@ from navbok.data import CACHE_DIR, NavData
 from navbok.formatting import fmt_number
 from navbok.measures import register_doc
 from navbok.snapshot import DEFAULT_DIR
+from navbok.sources.catalogue import catalogue
 from navbok.tables import TableOutput, show_table
 
 DEFAULT_KINDS = ("kommune", "nabo", "asss_snitt", "kostragruppe", "landet")
@@ -94,6 +95,13 @@ class Report(GrowthViews, BarometerViews):
     ) -> pd.DataFrame:
         """The indicator for the municipality and its comparison groups (long format)."""
         out = self.data.comparison(self.groups, indicator, years or self.years)
+        kg = out["kind"] == "kostragruppe"
+        if kg.any():
+            old = set(catalogue().kostra_groups.get(min(catalogue().kostra_groups), []))
+            out.loc[kg, "series"] = [
+                f"KOSTRA-gruppe {int(str(r)[3:])}" + (" (inndeling til 2019)" if y in old else "")
+                for r, y in zip(out.loc[kg, "region"], out.loc[kg, "year"], strict=True)
+            ]
         if kinds is not None:
             out = out[out["kind"].isin(kinds)]
         order = {k: i for i, k in enumerate(KIND_ORDER)}
@@ -111,29 +119,58 @@ class Report(GrowthViews, BarometerViews):
             return float("nan"), ".."
         return float(row["value"].iloc[0]), row["status"].iloc[0]
 
+    def measure(self, measure: str, year: int) -> float:
+        """A harmonised count for the municipality (NaN when missing or suppressed)."""
+        m = self.data.measures
+        sel = m[(m["region"] == self.kode) & (m["measure"] == measure) & (m["year"] == year)]
+        return float(sel["value"].iloc[0]) if len(sel) else float("nan")
+
+    def asss_members(self, year: int) -> str:
+        """The ASSS members of ``year`` by name, for the reader."""
+        names = sorted(self.data.name(c) for c in self.groups.asss.get(year, []))
+        return ", ".join(names[:-1]) + f" og {names[-1]}" if len(names) > 1 else "".join(names)
+
     def text(self, indicator: str, year: int, kind: str = "kommune") -> str:
         """A value formatted the Norwegian way with the indicator's decimals (status if missing)."""
         value, status = self.value(indicator, year, kind)
         return fmt_number(value, self.indicator(indicator).decimals, status=status)
 
     def asss_position(self, indicator: str, year: int) -> str:
-        """Where the municipality lies among the ASSS members, in words («lavest», «3. lavest
-        av 11», …); a municipality outside ASSS is placed as if it were a member."""
-        members = set(self.groups.asss.get(year, [])) | {self.kode}
-        sel = ind.select(self.data.values, sorted(members), [year], indicator)
+        """Where the municipality lies among the ASSS members, as a phrase: «lavest av de 11
+        ASSS-kommunene», «3. høyest av de 11 ASSS-kommunene»; for a municipality outside ASSS:
+        «lavere enn alle de 12 ASSS-kommunene», «mellom ASSS-kommunene (4 av 12 lavere)»."""
+        members = set(self.groups.asss.get(year, []))
+        sel = ind.select(self.data.values, sorted(members | {self.kode}), [year], indicator)
         vals = sel.set_index("region")["value"].dropna()
         if self.kode not in vals.index:
-            return "ukjent plassering (tallet mangler)"
-        n = len(vals)
-        low = int((vals < vals[self.kode]).sum()) + 1
-        high = int((vals > vals[self.kode]).sum()) + 1
-        if low == 1:
-            return f"lavest av {n}"
-        if high == 1:
-            return f"høyest av {n}"
-        if low <= high:
-            return f"{low}. lavest av {n}"
-        return f"{high}. høyest av {n}"
+            return "tallet mangler, så plasseringen blant ASSS-kommunene er ukjent"
+        own = vals[self.kode]
+        others = vals.drop(self.kode)
+        n = len(others)
+        below, above = int((others < own).sum()), int((others > own).sum())
+        if self.kode not in members:
+            if below == 0:
+                return f"lavere enn alle de {n} ASSS-kommunene med tall"
+            if above == 0:
+                return f"høyere enn alle de {n} ASSS-kommunene med tall"
+            return f"mellom ASSS-kommunene: {below} av {n} har lavere verdi"
+        total = n + 1
+        if below == 0:
+            return f"lavest av de {total} ASSS-kommunene"
+        if above == 0:
+            return f"høyest av de {total} ASSS-kommunene"
+        if below < above:
+            return f"{below + 1}. lavest av de {total} ASSS-kommunene"
+        return f"{above + 1}. høyest av de {total} ASSS-kommunene"
+
+    def sentence(self, template: str, fallback: str, **values: str) -> str:
+        """``template`` filled with ``values``, or ``fallback`` when a value is missing.
+
+        Values are formatted numbers; a status symbol (``:``, ``..``, ``.``) or a dash means
+        the number is missing, and a sentence with a symbol in it would mislead, so the
+        fallback (filled with the same values) is used instead."""
+        missing = any(str(v).strip() in MISSING_TEXTS for v in values.values())
+        return (fallback if missing else template).format(navn=self.name, **values)
 
     def glue(self, key: str, text: str) -> None:
         """Glue a text for ``{glue:md}`key``` in the chapter's markdown."""
@@ -159,10 +196,12 @@ class Report(GrowthViews, BarometerViews):
         missing = df[df["Verdi"].isna()]
         note = ""
         if len(missing):
+            n = len(missing)
             note = (
-                f" {len(missing)} verdier mangler eller er skjult av personvernhensyn og vises "
-                "som brudd i linjen (ikke som null)."
+                f" {n} {'verdi mangler' if n == 1 else 'verdier mangler'} eller er skjult av "
+                "personvernhensyn og vises som brudd i linjen (ikke som null)."
             )
+        note += _break_note(df, ("kommune", "nabo"))
         description = (
             f"Linjediagram: {spec.label}, {focus} sammenlignet med "
             f"{', '.join(s for s in df['Serie'].unique() if s != focus)}, "
@@ -462,7 +501,8 @@ class Report(GrowthViews, BarometerViews):
         synthetic = sorted(
             t for t in tables if any(snap.files[n].synthetic for n in _files_of(snap, t))
         )
-        stitches = [s.describe() for s in self.data.stitches]
+        used = {t.split()[1] for t in tables if t.startswith("SSB ")}
+        stitches = [s.describe() for s in self.data.stitches if used & set(s.tables)]
         listed = {t: sorted(c) for t, c in sorted(tables.items())}
         return SourceBox(listed, snap.fetched_at[:10], synthetic, stitches)
 
@@ -494,6 +534,31 @@ SHORT = {
     "andel_hovedinntekt_sosialhjelp": "Sosialhjelp",
     "andel_hovedinntekt_arbeid": "Arbeidsinntekt",
 }
+
+
+MISSING_TEXTS = {":", "..", ".", "\u2013", "", "ukjent"}
+
+
+def _break_note(df: pd.DataFrame, kinds: tuple[str, ...], limit: float = 0.4) -> str:
+    """A caption note for year-on-year jumps over ``limit`` (a likely break in the series)."""
+    notes = []
+    for serie, rows in df[df["kind"].isin(kinds)].groupby("Serie", sort=False):
+        rows = rows.sort_values("År")
+        v = rows["Verdi"].to_numpy(dtype=float)
+        years = rows["År"].to_numpy()
+        for i in range(1, len(v)):
+            a, b = v[i - 1], v[i]
+            if a > 0 and b == b and abs(b / a - 1) > limit and years[i] - years[i - 1] == 1:
+                notes.append(
+                    f"{serie} {years[i - 1]}–{years[i]} ({fmt_number(a, 2)} → {fmt_number(b, 2)})"
+                )
+    if not notes:
+        return ""
+    return (
+        " Mulig brudd i serien (endring over 40 % på ett år): "
+        + "; ".join(notes[:4])
+        + ". Sjekk om kommuneinndeling eller rapportering er endret før tallene tolkes."
+    )
 
 
 def _first(rows: pd.DataFrame) -> float:

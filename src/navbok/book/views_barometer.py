@@ -46,24 +46,49 @@ class BarometerViews:
         return data_year + lag, data_year
 
     def barometer_summary(self: Report) -> dict[str, str]:
-        """Glue texts: rank, number ranked, score, points, years."""
+        """Glue texts: the result paragraph (rank or why unranked, with the published rank
+        where one exists), and the short forms used in the introduction."""
         graded, ranking = self.barometer_results()
         by, year = self.barometer_year()
-        own = ranking[(ranking["region"] == self.kode) & (ranking["year"] == year)]
-        row = own.iloc[0] if len(own) else None
+        mine = ranking[ranking["region"] == self.kode].set_index("year")
+        row = mine.loc[year] if year in mine.index else None
         ranked = row is not None and bool(row["ranked"])
-        prev = ranking[(ranking["region"] == self.kode) & (ranking["year"] == year - 1)]
-        prev_rank = prev["rank"].iloc[0] if len(prev) and bool(prev["ranked"].iloc[0]) else None
-        return {
-            "kb_aar": str(by),
-            "kb_data_aar": str(year),
-            "kb_plass": str(int(row["rank"])) if ranked else "ikke rangert",
-            "kb_plass_forrige": str(int(prev_rank)) if prev_rank is not None else "ikke rangert",
-            "kb_antall": str(int(row["n_ranked"])) if row is not None else "..",
-            "kb_snitt": fmt_number(row["score"], 2) if row is not None else "..",
-            "kb_poeng": fmt_number(row["points"], 3) if row is not None else "..",
-            "kb_grunn": "" if ranked or row is None else str(row["reason"]),
-        }
+        prev = mine.loc[year - 1] if year - 1 in mine.index else None
+        prev_text = (
+            f"plass {int(prev['rank'])}"
+            if prev is not None and bool(prev["ranked"])
+            else "ikke rangert"
+        )
+        published = _published_ranks(self.kode)
+        if ranked:
+            text = (
+                f"I rekonstruksjonen av barometeret {by} (tall for {year}) får {self.name} "
+                f"snittkarakteren {fmt_number(row['score'], 2)} "
+                f"({fmt_number(row['points'], 3)} poeng) og plass {int(row['rank'])} av "
+                f"{int(row['n_ranked'])} rangerte kommuner. Året før: {prev_text}."
+            )
+            short = f"plass {int(row['rank'])} av {int(row['n_ranked'])}"
+        else:
+            share = fmt_number(100 * row["weight_share"], 0) if row is not None else "0"
+            text = (
+                f"{self.name} rangeres ikke i barometeret {by}: kommunen har tall for "
+                f"nøkkeltall som utgjør {share} % av vekten, og kravet er 60 %. Små kommuner "
+                "mangler ofte tall fordi SSB skjuler små antall."
+            )
+            short = "ingen plass (for få nøkkeltall med tall)"
+        if published:
+            pub = ", ".join(f"plass {r} i {y}" for y, r in sorted(published.items()))
+            text += (
+                f" Kommunal Rapport publiserte {pub}. Forskjellen til rekonstruksjonen er vist "
+                "nederst i kapitlet"
+                + (
+                    "; datagrunnlaget her er syntetisk, så plassene kan ikke sammenlignes."
+                    if self.data.snapshot.synthetic
+                    else "."
+                )
+            )
+            short += f" (publisert: {pub})"
+        return {"kb_aar": str(by), "kb_data_aar": str(year), "kb_resultat": text, "kb_kort": short}
 
     def barometer_weights(self: Report) -> TableOutput:
         """The key figures with their direction and weights (T5.2)."""
@@ -85,8 +110,9 @@ class BarometerViews:
             "Nøkkeltallene i sektoren Sosialtjeneste, retning og vekter",
             notes=[
                 f"Sektoren veier {fmt_number(cfg.sector_weight, 1)} % av hele barometeret. "
-                "Kildedokumentet trykker 9 % for SOS06, SOS10 og SOS11; det summerer til 112 % "
-                "og stemmer ikke med dokumentets egen kolonne for total vekt. Boken bruker 5 %.",
+                "Bærums KOSTRA-analyse 2024 trykker 9 % for SOS06, SOS10 og SOS11; det summerer "
+                "til 112 % og stemmer ikke med dokumentets egen kolonne for total vekt. Boken "
+                "bruker 5 %.",
             ],
             numeric_from=3,
         )
@@ -107,8 +133,8 @@ class BarometerViews:
                     ".." if r is None else f"{fmt_number(r['value'], 2)} {r['arrow']}".strip()
                 )
             last = rows.loc[year] if year in rows.index else None
-            row.append(".." if last is None else fmt_number(last["average"], 2))
-            row.append(".." if last is None else fmt_number(last["grade"], 2))
+            for col in ("average", "best", "worst", "grade"):
+                row.append(".." if last is None else fmt_number(last[col], 2))
             cells.append(row)
         data = t[["key_figure", "year", "value", "average", "best", "worst", "grade", "change"]]
         return show_table(
@@ -118,12 +144,14 @@ class BarometerViews:
                     "Nøkkeltall",
                     *[str(y) for y in years],
                     f"Landssnitt {year}",
+                    f"Grense 6 {year}",
+                    f"Grense 1 {year}",
                     f"Karakter {year}",
                 ],
             ),
             "kb-nokkeltall",
-            f"{self.name}: verdi per statistikkår (pil = endring fra året før), landssnitt og "
-            f"karakter i {year}",
+            f"{self.name}: verdi per statistikkår (pil = endring fra året før), og landssnitt, "
+            f"grenser og karakter i {year}",
             data=data,
             notes=[
                 "Landssnittet er det uveide snittet av kommunenes verdier og gir karakter 3,5. "
@@ -206,10 +234,10 @@ class BarometerViews:
         t = kbt.top_list(ranking, self.kode, year, n=n, names=names)
         cells = [
             (
-                "–" if pd.isna(r.rank) else str(int(r.rank)),
+                "ikke rangert" if pd.isna(r.rank) else str(int(r.rank)),
                 f"{r.name}{' ◀' if r.is_kommune else ''}",
-                fmt_number(r.points, 3),
-                fmt_number(r.score, 2),
+                "–" if pd.isna(r.rank) else fmt_number(r.points, 3),
+                "–" if pd.isna(r.rank) else fmt_number(r.score, 2),
             )
             for r in t.itertuples()
         ]
@@ -351,6 +379,15 @@ def _full_ranking(ranking: pd.DataFrame, year: int, names: dict[str, str]) -> pd
             "reason": "merknad",
         }
     )
+
+
+def _published_ranks(kode: str) -> dict[int, int]:
+    """Published sector ranks by barometer year for ``kode`` (empty when none are published)."""
+    from navbok.reference import load_reference
+
+    f = load_reference(kbt.BAERUM_REFERENCE).frame
+    f = f[(f["region"] == kode) & (f["measure"] == "rank")]
+    return {int(y): int(float(v)) for y, v in zip(f["barometer_year"], f["value"], strict=True)}
 
 
 def _published_for(kode: str) -> bool:

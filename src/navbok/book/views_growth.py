@@ -16,7 +16,7 @@ from navbok.analysis import growth
 from navbok.analysis.decomposition import COMBINATION_LABEL, COMPONENT_LABELS
 from navbok.analysis.prices import load_price_index
 from navbok.analysis.proba import proba_comparison
-from navbok.formatting import fmt_number, fmt_percent
+from navbok.formatting import fmt_number, fmt_percent, fmt_signed_percent
 from navbok.tables import TableOutput, show_table
 
 if TYPE_CHECKING:
@@ -130,7 +130,12 @@ class GrowthViews:
                 "LMDI (logaritmisk dekomponering) fordeler hele veksten på de tre "
                 "komponentene uten kombinasjonsledd: ln(T1/T0) = Σ ln(1 + vekst i komponenten).",
             ]
-            + [f"{r.label}: {r.note}" for r in table.itertuples() if r.note],
+            + [
+                f"{r.label}: kan ikke dekomponeres fordi tall for {year0} eller {year1} er "
+                f"skjult av personvernhensyn eller mangler ({r.status})."
+                for r in table.itertuples()
+                if r.status
+            ],
         )
         kr_rows = [(COMPONENT_LABELS[k], own.effects[k], own.lmdi_contributions[k]) for k in "NLP"]
         kr_rows.append((COMBINATION_LABEL, own.effects["combination"], 0.0))
@@ -152,6 +157,7 @@ class GrowthViews:
         asss = table[table["label"].str.startswith("ASSS")]
         g_asss = float(asss["g_T"].iloc[0]) if len(asss) else float("nan")
         texts = {
+            "vekst_avsnitt": growth_paragraph(self.name, own, g_asss),
             "aar0": str(year0),
             "aar1": str(year1),
             "g_T": fmt_percent(100 * own.g_T, 1, status=own.status),
@@ -173,7 +179,7 @@ class GrowthViews:
             self.data.measures, self.kode, year0, year1, label=self.name
         )
 
-    def annual_growth(self: Report) -> tuple[charts.ChartOutput, TableOutput]:
+    def annual_growth(self: Report) -> tuple[charts.ChartOutput, TableOutput, str]:
         """Year-on-year growth in payouts for municipality, ASSS and Landet (chart), and the
         municipality's components for every year (table)."""
         years = self.years
@@ -225,7 +231,7 @@ class GrowthViews:
             f"Årlig vekst i utbetalt sosialhjelp i {self.name}, dekomponert",
             data=data,
         )
-        return fig, tab
+        return fig, tab, _annual_sentence(self.name, own)
 
     def relative_difference(self: Report, indicator: str, year: int, kind: str) -> str:
         """«28 prosent lavere enn» / «11 prosent høyere enn»: (kommune − sammenligning) /
@@ -247,33 +253,35 @@ class GrowthViews:
         ref = proba_comparison(self.kode, peers, register=self.data.register)
         df = ref.frame.rename(columns={"label": "Kommune", "aar": "År", "indeks": "Indeks"})
         df["År"] = df["År"].astype(int)
-        focus = str(df.loc[df["kind"] == "kommune", "Kommune"].iloc[0]) if len(df) else ""
-        chart = charts.line_chart(
-            df,
-            x="År",
-            y="Indeks",
-            series="Kommune",
-            focus=focus,
-            title="Faktiske utgifter mot beregnet behov (Proba 2017), indeks",
-            description=(
-                f"Linjediagram: Probas publiserte indeks for faktiske sosialhjelpsutgifter mot "
-                f"beregnet behov, 2012–2016, for {self.name} og sammenligningskommunene. "
-                "100 betyr utgifter lik beregnet behov."
-            ),
-            y_title="indeks (behov = 100)",
-            y_format=",.0f",
-        )
-        table = df.pivot_table(
-            index="Kommune", columns="År", values="Indeks", sort=False
-        ).reset_index()
+        table = df.pivot_table(index="Kommune", columns="År", values="Indeks", sort=False)
+        table = table.reset_index()
         table.columns = [str(c) for c in table.columns]
+        last = int(df["År"].max()) if len(df) else 2016
+        own = df[df["kind"] == "kommune"]
+        focus = str(own["Kommune"].iloc[0]) if len(own) else ""
+        bars = df[df["År"] == last][["Kommune", "Indeks"]]
+        chart = charts.bar_chart(
+            bars,
+            category="Kommune",
+            value="Indeks",
+            focus=focus,
+            title=f"Faktiske utgifter mot beregnet behov {last} (Proba 2017), indeks",
+            description=(
+                f"Stolpediagram: Probas publiserte indeks for {last} for {self.name} og "
+                "sammenligningskommunene (ASSS og naboer). 100 betyr utgifter lik beregnet "
+                "behov; over 100 betyr høyere utgifter enn behovet tilsier."
+            ),
+            value_title="indeks (behov = 100)",
+            value_format=",.0f",
+        )
+        missing = "" if len(own) else f" {self.name} har ikke egen verdi i tabellen."
         return charts.show_chart(
             chart,
             table,
             "proba-indeks",
-            f"Publisert historisk resultat, ikke beregnet på nytt: {ref.source}. Kommunene står "
-            "med 2017-inndelingen; sammenslåtte kommuner vises med hver av de tidligere "
-            "kommunene.",
+            f"Publisert historisk resultat, ikke beregnet på nytt: {ref.source}. Tabellen har "
+            "alle årene 2012–2016. Kommunene står med 2017-inndelingen; sammenslåtte kommuner "
+            f"vises med hver av de tidligere kommunene.{missing}",
             decimals=0,
             text_columns=["Kommune"],
         )
@@ -290,3 +298,81 @@ def _driver(d: growth.Decomposition) -> str:
         "L": "lengre stønadsperioder (flere måneder per mottaker)",
         "P": "høyere utbetaling per stønadsmåned",
     }[top]
+
+
+def _move(g: float, up: str = "økte", down: str = "falt") -> str:
+    return f"{up if g >= 0 else down} med {fmt_percent(100 * abs(g), 1)}"
+
+
+def growth_paragraph(name: str, d: growth.Decomposition, g_asss: float) -> str:
+    """The decomposition in words, with the right verb for falls and the comparison to ASSS."""
+    if d.status is not None:
+        return (
+            f"Veksten i utbetalingene i {name} fra {d.year0} til {d.year1} kan ikke "
+            "dekomponeres: tallene er skjult av personvernhensyn eller mangler."
+        )
+    text = (
+        f"Fra {d.year0} til {d.year1} {'økte' if d.g_T >= 0 else 'falt'} de samlede "
+        f"utbetalingene i {name} med {fmt_percent(100 * abs(d.g_T), 1)}. "
+        f"Antall mottakere {_move(d.g_N)}, stønadslengden (måneder per mottaker) "
+        f"{_move(d.g_L)} og utbetalingen per stønadsmåned {_move(d.g_P)}; "
+        f"kombinasjonseffekten var {fmt_number(100 * d.combination, 1)} prosentpoeng."
+    )
+    comps = {"N": d.g_N, "L": d.g_L, "P": d.g_P}
+    if d.g_T > 0:
+        top = max(comps, key=lambda k: comps[k])
+        share = comps[top] / d.g_T
+        what = {
+            "N": "flere mottakere",
+            "L": "lengre stønadsperioder",
+            "P": "høyere utbetaling per stønadsmåned",
+        }[top]
+        if share > 1:
+            down = [k for k, v in comps.items() if v < 0]
+            text += (
+                f" Veksten kom fra {what}, som alene tilsvarer mer enn hele veksten; "
+                + " og ".join(
+                    {
+                        "N": "færre mottakere",
+                        "L": "kortere stønadsperioder",
+                        "P": "lavere utbetaling per måned",
+                    }[k]
+                    for k in down
+                )
+                + " trakk ned."
+            )
+        else:
+            text += (
+                f" Det meste av veksten kom fra {what}: denne komponenten alene tilsvarer "
+                f"{fmt_percent(100 * share, 0)} av veksten "
+                f"({fmt_percent(100 * d.lmdi_shares[top], 0)} med logaritmisk dekomponering)."
+            )
+    if g_asss == g_asss:
+        diff = 100 * (g_asss - d.g_T)
+        cmp = "mer enn" if diff > 0 else "mindre enn"
+        text += (
+            f" ASSS-kommunene samlet {_move(g_asss)}, {fmt_number(abs(diff), 1)} "
+            f"prosentpoeng {cmp} {name}."
+            if round(diff, 1) != 0
+            else f" ASSS-kommunene samlet {_move(g_asss)}, det samme som {name}."
+        )
+    return text
+
+
+def _annual_sentence(name: str, rows: pd.DataFrame) -> str:
+    """The largest annual rise and fall in words (or why there are none)."""
+    ok = rows[rows["status"].isna() & rows["g_T"].notna()]
+    if ok.empty:
+        return f"Årlig vekst kan ikke regnes ut for {name}: tallene er skjult eller mangler."
+    hi = ok.loc[ok["g_T"].idxmax()]
+    lo = ok.loc[ok["g_T"].idxmin()]
+    text = (
+        f"Den største økningen fra ett år til det neste var {int(hi['year0'])}–"
+        f"{int(hi['year1'])} ({fmt_signed_percent(100 * hi['g_T'], 1)})"
+    )
+    if lo["g_T"] < 0:
+        text += (
+            f", den største nedgangen {int(lo['year0'])}–{int(lo['year1'])} "
+            f"({fmt_signed_percent(100 * lo['g_T'], 1)})"
+        )
+    return text + "."
