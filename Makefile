@@ -28,14 +28,15 @@ book: install $(SNAPSHOT)/manifest.json
 
 ## Lint and run the whole test suite.
 test: install
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench tools
 	$(BIN)/pytest
 
 golden: install
 	$(BIN)/python tests/regenerate_golden.py
 
-bench: install
-	$(BIN)/python bench/bench.py
+## Benchmark the build (bench/bench.py): BENCH_ARGS="-n 10 --runs 3" for a quicker run.
+bench: install $(SNAPSHOT)/manifest.json
+	$(BIN)/python bench/bench.py --snapshot $(SNAPSHOT) $(BENCH_ARGS)
 
 clean:
 	rm -rf _build data/cache

@@ -16,19 +16,21 @@ the page has loaded it; :func:`write_vega_bundle` writes that JavaScript for the
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import json
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import altair as alt
 import pandas as pd
+from altair.utils.schemapi import debug_mode
 
 from navbok.formatting import csv_bytes, fmt_number, is_missing, xlsx_bytes
 
@@ -139,6 +141,21 @@ def navbok_theme() -> alt.theme.ThemeConfig:
 # ----------------------------------------------------------------------------- chart builders
 
 
+def _no_instant_validation(builder: Callable[..., Any]) -> Callable[..., Any]:
+    """Build without Altair's validation of every object as it is created (its "debug mode").
+
+    That validation cost more than building the chart; the finished spec is validated by
+    :func:`show_chart` (once per shape), so invalid specs still raise. Same objects either way.
+    """
+
+    @functools.wraps(builder)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with debug_mode(False):
+            return builder(*args, **kwargs)
+
+    return wrapper
+
+
 def colour_scale(series_names: Sequence[str], focus: str) -> alt.Scale:
     """Return a colour scale where ``focus`` always gets :data:`FOCUS_COLOUR`.
 
@@ -193,6 +210,7 @@ def _x_encoding(df: pd.DataFrame, x: str, title: str | None) -> tuple[alt.X, alt
     )
 
 
+@_no_instant_validation
 def line_chart(
     df: pd.DataFrame,
     x: str,
@@ -252,6 +270,7 @@ def line_chart(
     )
 
 
+@_no_instant_validation
 def bar_chart(
     df: pd.DataFrame,
     category: str,
@@ -307,6 +326,7 @@ def bar_chart(
     return chart.properties(width="container")
 
 
+@_no_instant_validation
 def waterfall_chart(
     steps_df: pd.DataFrame,
     title: str,
@@ -370,6 +390,7 @@ def waterfall_chart(
     )
 
 
+@_no_instant_validation
 def heatmap(
     df: pd.DataFrame,
     x: str,
@@ -599,6 +620,54 @@ _SCRIPT = """(function () {
 })();"""
 
 
+# Schema validation (jsonschema over the whole Vega-Lite schema) cost more than building the
+# chart. A spec is validated once per *shape*: the spec with its inline data left out and its
+# free texts (titles, descriptions, tests, data names, scale domain/range values) blanked, which
+# does not change the outcome of validation. Every other spec of that shape is converted with
+# ``validate=False``; the dict is the same either way (validation only checks it).
+_FREE_TEXT_KEYS = frozenset({"title", "description", "subtitle", "text", "test"})
+_VALIDATED_SHAPES: set[str] = set()
+
+
+def _spec_shape(spec: dict[str, Any]) -> str:
+    def walk(obj: Any, key: str = "", free: bool = False) -> Any:
+        if isinstance(obj, dict):
+            if key == "data" and set(obj) == {"name"}:
+                return {"name": ""}
+            return {
+                k: walk(v, k, free or k in _FREE_TEXT_KEYS)
+                for k, v in obj.items()
+                if k != "datasets"
+            }
+        if isinstance(obj, list):
+            items = [walk(v, key, free or key in ("domain", "range")) for v in obj]
+            if key in ("domain", "range"):
+                unique: list[Any] = []
+                for item in items:
+                    if item not in unique:
+                        unique.append(item)
+                return unique
+            return items
+        if free and isinstance(obj, str):
+            return ""
+        if key in ("domain", "range") and type(obj) in (int, float):
+            return 0
+        return obj
+
+    return json.dumps(walk(spec), sort_keys=True, default=str)
+
+
+def _chart_dict(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """``chart.to_dict()``, validating against the schema once per spec shape."""
+    with debug_mode(False):
+        spec = chart.to_dict(validate=False)
+    shape = _spec_shape(spec)
+    if shape not in _VALIDATED_SHAPES:
+        chart.to_dict()  # validates; raises SchemaValidationError as before
+        _VALIDATED_SHAPES.add(shape)
+    return spec
+
+
 def show_chart(
     chart: alt.TopLevelMixin,
     data: pd.DataFrame,
@@ -630,7 +699,7 @@ def show_chart(
     slug = slugify(name)
     div_id = f"navbok-chart-{slug}"
     with alt.data_transformers.enable("default"):
-        spec = chart.to_dict()
+        spec = _chart_dict(chart)
     # The title is shown as HTML: it wraps on narrow screens, and screen readers get it in
     # Norwegian (Vega labels an SVG title "Title text '…'", even with aria off).
     title_html = _title_html(spec.pop("title", None))

@@ -141,17 +141,72 @@ def build(
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every municipality.")] = False,
     snapshot: SnapshotOpt = DEFAULT_DIR,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-j", help="Kernels executing chapters (default: cores)."),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="warm: reused kernels, reset between chapters; fresh: a new kernel per chapter."
+        ),
+    ] = "warm",
+    renderer: Annotated[
+        str,
+        typer.Option(help="inprocess: Sphinx in this process; subprocess: `jupyter-book build`."),
+    ] = "inprocess",
+    force: Annotated[
+        bool, typer.Option("--force", help="Ignore the build cache: execute and render all.")
+    ] = False,
+    keep_going: Annotated[
+        bool,
+        typer.Option(
+            "--keep-going", help="Build the other municipalities when one fails; list failures."
+        ),
+    ] = False,
+    timings: Annotated[
+        bool, typer.Option("--timings", help="Print the time of every notebook and render.")
+    ] = False,
 ) -> None:
-    """Build the book for one or more municipalities into _build/<kode>/html."""
+    """Build the book for one or more municipalities into _build/<kode>/html.
+
+    Only what changed is executed and rendered again (the cache key covers the chapter
+    notebook, the municipality's params, the snapshot checksum and navbok's code).
+    """
     from navbok.book import build as book_build
 
+    stats = book_build.BuildStats()
     try:
-        pages = book_build.main(kommune=kommune, all_=all_, snapshot=snapshot)
+        pages = book_build.main(
+            kommune=kommune,
+            all_=all_,
+            snapshot=snapshot,
+            workers=workers,
+            engine=engine,
+            renderer=renderer,
+            force=force,
+            keep_going=keep_going,
+            stats=stats,
+        )
     except NavbokError as exc:
+        if stats.renders:
+            typer.echo(f"{len(stats.renders)} bøker rendret før feilen; {stats.wall:.1f} s.")
         _fail(str(exc))
         return
-    for page in pages:
-        typer.echo(f"Bygget: {page}")
+    if len(pages) <= 5:
+        for page in pages:
+            typer.echo(f"Bygget: {page}")
+    else:
+        typer.echo(f"Bygget: {len(pages) - 1} kommuner og landingssiden {pages[-1]}")
+    if timings:
+        for name, sec in sorted(stats.notebooks.items()):
+            typer.echo(f"  kjørt    {name:50s} {sec:6.2f} s")
+        for name, sec in sorted(stats.renders.items()):
+            typer.echo(f"  rendret  {name:50s} {sec:6.2f} s")
+    typer.echo(
+        f"{len(stats.notebooks)} notatbøker kjørt, {len(stats.renders)} bøker rendret, "
+        f"{len(stats.cached_books)} uendret (hurtigbuffer); {stats.wall:.1f} s."
+    )
 
 
 @app.command()

@@ -8,13 +8,17 @@ only selects.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
+import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -26,6 +30,7 @@ from navbok.snapshot import DEFAULT_DIR, Snapshot
 from navbok.sources.catalogue import catalogue
 
 CACHE_DIR = Path("data/cache")
+T = TypeVar("T")
 CACHE_VERSION = "1"
 
 
@@ -36,6 +41,50 @@ def _code_fingerprint() -> str:
     for module in ("measures.py", "indicators.py", "regions.py"):
         h.update(resources.files("navbok").joinpath(module).read_bytes())
     return h.hexdigest()[:16]
+
+
+# In-process cache of loaded snapshots: a long-lived process (a warm kernel running many chapters,
+# the build orchestrator) harmonises and reads Parquet once. Keyed by the resolved snapshot and
+# cache directories and the code fingerprint; valid while no snapshot file changed (stat
+# signature: size, mtime, inode of the manifest and every listed file). Callers get a shallow
+# copy (pandas copy-on-write), so one chapter cannot change what the next one sees.
+_LOADED: dict[tuple[str, str | None, str], tuple[tuple, NavData]] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def _stat_signature(root: Path) -> tuple | None:
+    """Size, mtime and inode of the manifest and every file it lists (None if unreadable)."""
+    try:
+        mpath = root / "manifest.json"
+        manifest = json.loads(mpath.read_text("utf-8"))
+        sig = []
+        names = [e["name"] if isinstance(e, dict) else str(e) for e in manifest["files"]]
+        for name in sorted([*names, "manifest.json"]):
+            st = (root / name).stat()
+            sig.append((name, st.st_size, st.st_mtime_ns, st.st_ino))
+        return tuple(sig)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def parquet_cached(
+    root: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None
+) -> bool:
+    """Whether :meth:`NavData.load` would read Parquet (not harmonise from scratch)."""
+    if cache_dir is None:
+        return False
+    try:
+        snapshot = Snapshot.open(root, verify=False)
+    except Exception:  # noqa: BLE001 - then simply "no"
+        return False
+    key = f"{snapshot.checksum[:16]}-{_code_fingerprint()}"
+    return (Path(cache_dir) / key / "values.parquet").is_file()
+
+
+def clear_memory_cache() -> None:
+    """Forget the in-process cache of :meth:`NavData.load`."""
+    with _LOADED_LOCK:
+        _LOADED.clear()
 
 
 def _read_cached(path: Path) -> pd.DataFrame:
@@ -68,6 +117,20 @@ class NavData:
         self.measures = measures
         self.values = values
         self.stitches = stitches
+        self._memo: dict[tuple, object] = {}
+
+    def _shallow_copy(self) -> NavData:
+        """A copy sharing the (copy-on-write) frames and the memo of derived results."""
+        out = NavData(
+            self.snapshot,
+            self.measures.copy(deep=False),
+            self.values.copy(deep=False),
+            list(self.stitches),
+        )
+        out._memo = self._memo
+        if "register" in self.__dict__:
+            self._memo.setdefault("register", self.__dict__["register"])
+        return out
 
     @classmethod
     def load(
@@ -76,7 +139,36 @@ class NavData:
         *,
         cache_dir: str | os.PathLike[str] | None = CACHE_DIR,
     ) -> NavData:
-        """Open and verify the snapshot; harmonise and compute (or read the cache)."""
+        """Open and verify the snapshot; harmonise and compute (or read the cache).
+
+        Within one process the result is kept in memory (see ``_LOADED``): loading the same
+        unchanged snapshot again costs a few ``stat`` calls.
+        """
+        root_path = Path(root).resolve()
+        key = (
+            str(root_path),
+            str(Path(cache_dir).resolve()) if cache_dir is not None else None,
+            _code_fingerprint(),
+        )
+        signature = _stat_signature(root_path)
+        with _LOADED_LOCK:
+            hit = _LOADED.get(key)
+            if hit is not None and signature is not None and hit[0] == signature:
+                return hit[1]._shallow_copy()
+            data = cls._load(root, cache_dir)
+            # Keep in memory what a new process would get: the Parquet read. Data computed
+            # from scratch (and written to Parquet) is not kept; the next load reads Parquet.
+            computed = "register" in data.__dict__
+            keep = cache_dir is None or not computed
+            if keep and signature is not None and signature == _stat_signature(root_path):
+                _LOADED[key] = (signature, data)
+                return data._shallow_copy()
+            return data
+
+    @classmethod
+    def _load(
+        cls, root: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None
+    ) -> NavData:
         snapshot = Snapshot.open(root)
         key = f"{snapshot.checksum[:16]}-{_code_fingerprint()}"
         if cache_dir is not None:
@@ -116,16 +208,33 @@ class NavData:
                 os.replace(tmp, cdir)
         return data
 
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per loaded snapshot and process; later calls get the same object.
+
+        For national passes that every chapter of every municipality needs (grades and ranks
+        of all municipalities, growth decompositions for all regions, …): computed once per
+        kernel instead of once per chapter. The result is shared: do not change it in place.
+        ``key`` must say everything the result depends on besides the snapshot and the code.
+        """
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[return-value]
+
     @cached_property
     def register(self) -> Register:
         """The municipality register (target vintage = newest in the snapshot)."""
-        return Register.from_snapshot(self.snapshot)
+        return self.memo("register", lambda: Register.from_snapshot(self.snapshot))
 
     @cached_property
     def years(self) -> list[int]:
         """Statistics years with social-assistance data."""
-        sel = self.values[(self.values["indicator"] == "mottakere") & self.values["value"].notna()]
-        return sorted(int(y) for y in sel["year"].unique())
+
+        def compute() -> list[int]:
+            v = self.values
+            sel = v[(v["indicator"] == "mottakere") & v["value"].notna()]
+            return sorted(int(y) for y in sel["year"].unique())
+
+        return list(self.memo("years", compute))
 
     def resolve(self, kommune: str) -> Municipality:
         """A code or name as a municipality of the target vintage."""
@@ -148,6 +257,14 @@ class NavData:
         self, kommune: str, neighbours: list[str] | None = None, asss_variant: str = "default"
     ) -> g.Groups:
         """Comparison groups of a municipality for every statistics year."""
+        memo_key = ("groups", kommune, tuple(neighbours or ()), asss_variant)
+        if memo_key not in self._memo:
+            self._memo[memo_key] = self._groups(kommune, neighbours, asss_variant)
+        return copy.deepcopy(self._memo[memo_key])
+
+    def _groups(
+        self, kommune: str, neighbours: list[str] | None, asss_variant: str
+    ) -> g.Groups:
         code = self.resolve(kommune).code
         cat = catalogue()
         assignments = {y: self.snapshot.kostra_groups(y)[0] for y in cat.kostra_groups}
@@ -177,6 +294,24 @@ class NavData:
         code = self.resolve(kommune).code
         return ind.select(self.values, code, years, indicators)
 
+    def _indicator_frame(self, indicator: str) -> pd.DataFrame:
+        """All rows of one indicator (``ind.select`` over every region and year), cached."""
+        key = ("frame", indicator)
+        if key not in self._memo:
+            self._memo[key] = ind.select(self.values, None, None, indicator)
+        return self._memo[key]
+
+    def _indicator_rows(self, indicator: str) -> dict[str, list[tuple]]:
+        """The rows of one indicator by region, in table order, as (year, value, status,
+        source) tuples of Python scalars (as ``itertuples`` gives them), cached."""
+        key = ("rows", indicator)
+        if key not in self._memo:
+            out: dict[str, list[tuple]] = {}
+            for r in self._indicator_frame(indicator).itertuples():
+                out.setdefault(r.region, []).append((r.year, r.value, r.status, r.source))
+            self._memo[key] = out
+        return self._memo[key]
+
     def comparison(
         self, groups: g.Groups, indicator: str, years: list[int] | range | None = None
     ) -> pd.DataFrame:
@@ -188,19 +323,31 @@ class NavData:
         lowest (the source column says so).
         """
         years = list(years) if years is not None else groups.years
-        data = ind.select(self.values, None, years, indicator)
+        # The rows of ind.select(self.values, None, years, indicator), from cached per-indicator
+        # slices (in-process cache: filtering the whole table dominated chapter run time).
+        by_region = self._indicator_rows(indicator)
         rows = []
 
         def add(region: str, label: str, kind: str, ys: list[int]) -> None:
-            sel = data[(data["region"] == region) & data["year"].isin(ys)]
-            for r in sel.itertuples():
-                rows.append((label, kind, region, r.year, r.value, r.status, r.source))
+            wanted = set(ys).intersection(years)
+            for year, value, status, source in by_region.get(region, ()):
+                if year in wanted:
+                    rows.append((label, kind, region, year, value, status, source))
 
         add(groups.kommune, self.name(groups.kommune), "kommune", years)
         for n in groups.neighbours:
             add(n, self.name(n), "nabo", years)
         members = {y: groups.asss[y] for y in years if groups.asss.get(y)}
-        stats = g.member_stats(data, members, indicator)
+        stats_key = (
+            "member_stats",
+            indicator,
+            tuple(years),
+            tuple((y, tuple(m)) for y, m in members.items()),
+        )
+        stats = self._memo.get(stats_key)
+        if stats is None:
+            data = ind.select(self._indicator_frame(indicator), None, years, indicator)
+            stats = self._memo[stats_key] = g.member_stats(data, members, indicator)
         for s in stats.itertuples():
             src = f"ASSS, uveid snitt av {s.n} kommuner" + (
                 f" ({s.n_missing} mangler)" if s.n_missing else ""

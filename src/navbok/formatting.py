@@ -76,10 +76,32 @@ def _decimal(value: Any, decimals: int) -> Decimal:
     return rounded if rounded != 0 else abs(rounded)  # no "−0"
 
 
+_SYMBOLS: tuple[str, str] | None = None
+
+
+def _babel_symbols() -> tuple[str, str]:
+    """Babel's group and decimal symbols for :data:`LOCALE` (what ``format_decimal`` uses)."""
+    global _SYMBOLS
+    if _SYMBOLS is None:
+        sample = format_decimal(Decimal("1234.5"), format="#,##0.0", locale=LOCALE)
+        _SYMBOLS = (sample[1], sample[-2]) if len(sample) == 7 else ("", "")
+    return _SYMBOLS
+
+
 def _format(number: Decimal, decimals: int) -> str:
-    """Format a rounded Decimal with nb_NO grouping and a U+2212 minus sign."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    text = format_decimal(abs(number), format=pattern, locale=LOCALE, decimal_quantization=True)
+    """Format a rounded Decimal with nb_NO grouping and a U+2212 minus sign.
+
+    The same text as Babel's ``format_decimal`` with the pattern ``#,##0.00…`` (the number is
+    already rounded, so only grouping and symbols remain), built with ``format()`` and Babel's
+    own symbols for the locale: ≈ 20× faster, and charts format thousands of numbers.
+    """
+    group, point = _babel_symbols()
+    if group and point:
+        text = format(abs(number), f",.{decimals}f")
+        text = text.replace(",", "\0").replace(".", point).replace("\0", group)
+    else:  # unexpected locale data: Babel itself
+        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+        text = format_decimal(abs(number), format=pattern, locale=LOCALE, decimal_quantization=True)
     return (MINUS + text) if number < 0 else text
 
 
@@ -197,7 +219,17 @@ def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
     The bytes are reproducible: equal data gives an identical file (fixed metadata and zip
     timestamps), so pages that embed the workbook stay byte-identical between builds.
     Missing values are empty cells.
+
+    Plain tables (text and numbers) take a fast path that writes only the worksheet XML and
+    reuses the other, constant parts of the workbook; it gives the same bytes as openpyxl
+    (``tests/test_formatting.py`` compares them). Anything else goes through openpyxl.
     """
+    fast = _xlsx_fast(df, sheet_name)
+    return fast if fast is not None else _xlsx_openpyxl(df, sheet_name)
+
+
+def _xlsx_openpyxl(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
+    """The workbook written by openpyxl (the reference for :func:`_xlsx_fast`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.writer.excel import ExcelWriter
@@ -224,4 +256,113 @@ def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------- fast path for plain tables
+
+_SHEET_PATH = "xl/worksheets/sheet1.xml"
+_SHEET_HEAD = (
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetPr><outlinePr summaryBelow="1" summaryRight="1" /><pageSetUpPr /></sheetPr>'
+    '<dimension ref="{dimension}" /><sheetViews><sheetView workbookViewId="0">'
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen" />'
+    '<selection pane="bottomLeft" activeCell="A1" sqref="A1" /></sheetView></sheetViews>'
+    '<sheetFormatPr baseColWidth="8" defaultRowHeight="15" /><sheetData>'
+)
+_SHEET_TAIL = (
+    '</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
+    'footer="0.5" /></worksheet>'
+)
+_TEMPLATES: dict[str, list[tuple[str, bytes]] | None] = {}
+
+
+def _template(sheet_name: str) -> list[tuple[str, bytes]] | None:
+    """The workbook's entries (name, bytes) with the sheet as a placeholder, from openpyxl.
+
+    Checked once: the sheet openpyxl writes for a probe table must be what
+    :func:`_sheet_xml` writes, else the fast path is off (``None``).
+    """
+    if sheet_name not in _TEMPLATES:
+        probe = pd.DataFrame({"Serie": ["a & b", "c"], "2024": [1.5, None], "n": [1, 2]})
+        with zipfile.ZipFile(io.BytesIO(_xlsx_openpyxl(probe, sheet_name))) as z:
+            entries = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+        sheet = dict(entries).get(_SHEET_PATH)
+        ok = sheet is not None and sheet == _sheet_xml(probe)
+        _TEMPLATES[sheet_name] = entries if ok else None
+    return _TEMPLATES[sheet_name]
+
+
+def _column_letter(i: int) -> str:
+    letters = ""
+    while i:
+        i, rem = divmod(i - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _plain_text(text: str) -> bool:
+    """Text the fast path writes exactly as openpyxl: no formula, no control characters, no
+    surrounding white space (openpyxl adds ``xml:space``), not empty, within Excel's limit."""
+    return (
+        0 < len(text) <= 32767
+        and text[0] != "="
+        and text.strip() == text
+        and all(ch >= " " for ch in text)
+    )
+
+
+def _sheet_xml(df: pd.DataFrame) -> bytes | None:
+    """The worksheet XML openpyxl writes for ``df`` (None if the table is not plain)."""
+    ncols = len(df.columns)
+    if ncols == 0:
+        return None
+    letters = [_column_letter(i) for i in range(1, ncols + 1)]
+    out = [_SHEET_HEAD.format(dimension=f"A1:{letters[-1]}{len(df) + 1}"), '<row r="1">']
+    for letter, column in zip(letters, df.columns, strict=True):
+        text = str(column)
+        if not _plain_text(text):
+            return None
+        out.append(f'<c r="{letter}1" s="1" t="inlineStr"><is><t>{_xml_text(text)}</t></is></c>')
+    out.append("</row>")
+    for r, row in enumerate(df.itertuples(index=False, name=None), start=2):
+        cells = []
+        for letter, raw in zip(letters, row, strict=True):
+            value = _excel_value(raw)
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str:
+                if not _plain_text(value):
+                    return None
+                text = _xml_text(value)
+                cells.append(f'<c r="{letter}{r}" t="inlineStr"><is><t>{text}</t></is></c>')
+            elif kind is int or kind is float:
+                number = "%.16g" % value  # noqa: UP031 - exactly openpyxl's safe_string
+                cells.append(f'<c r="{letter}{r}" t="n"><v>{number}</v></c>')
+            else:  # bool, dates, Decimal, …: openpyxl
+                return None
+        out.append(f'<row r="{r}">' + "".join(cells) + "</row>")
+    out.append(_SHEET_TAIL)
+    return "".join(out).encode("utf-8")
+
+
+def _xml_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xlsx_fast(df: pd.DataFrame, sheet_name: str) -> bytes | None:
+    template = _template(sheet_name)
+    if template is None:
+        return None
+    sheet = _sheet_xml(df)
+    if sheet is None:
+        return None
+    out = io.BytesIO()
+    stamp = _FIXED_TIME.timetuple()[:6]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in template:
+            entry = zipfile.ZipInfo(name, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, sheet if name == _SHEET_PATH else data)
     return out.getvalue()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -44,6 +45,15 @@ def load_reference(name: str, root: Path | None = None) -> Reference:
     path = (root or reference_dir()) / f"{name}.csv"
     if not path.is_file():
         raise ConfigError(f"reference file missing: {path}")
+    stat = path.stat()
+    ref = _read(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return Reference(ref.frame.copy(), ref.source, list(ref.notes))
+
+
+@lru_cache(maxsize=64)
+def _read(path_text: str, _mtime: int, _size: int) -> Reference:
+    """Parse a reference file (cached per path and modification time)."""
+    path = Path(path_text)
     text = path.read_text("utf-8")
     header = []
     lines = text.splitlines(keepends=True)

@@ -141,11 +141,25 @@ def default_scenarios() -> dict[str, dict[str, float]]:
     return out
 
 
+def scenario_rankings(
+    graded: pd.DataFrame, year: int, scenarios: dict[str, dict[str, float]] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every municipality's ranking under each scenario in ``year`` (the same for every
+    municipality's book, so compute it once and pass it to :func:`sensitivity`)."""
+    require_columns(graded, ["region", "year", "key_figure", "grade"], "sensitivity")
+    rows = _year_rows(graded, year, "sensitivity")
+    scenarios = scenarios if scenarios is not None else default_scenarios()
+    if not scenarios:
+        raise BarometerInputError("sensitivity: no scenarios")
+    return {label: rank(rows, normalise_weights(raw)) for label, raw in scenarios.items()}
+
+
 def sensitivity(
     graded: pd.DataFrame,
     kommune: str,
     year: int,
     scenarios: dict[str, dict[str, float]] | None = None,
+    rankings: dict[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """The municipality's rank under alternative weightings.
 
@@ -154,14 +168,13 @@ def sensitivity(
     = a worse place).
     """
     require_columns(graded, ["region", "year", "key_figure", "grade"], "sensitivity")
-    rows = _year_rows(graded, year, "sensitivity")
-    _one(rows, kommune, "sensitivity")
+    _one(_year_rows(graded, year, "sensitivity"), kommune, "sensitivity")
     scenarios = scenarios if scenarios is not None else default_scenarios()
-    if not scenarios:
-        raise BarometerInputError("sensitivity: no scenarios")
+    if rankings is None:
+        rankings = scenario_rankings(graded, year, scenarios)
     out = []
     for label, raw in scenarios.items():
-        r = rank(rows, normalise_weights(raw))
+        r = rankings[label]
         own = r[r["region"] == kommune].iloc[0]
         out.append(
             {

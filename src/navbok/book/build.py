@@ -1,27 +1,43 @@
-"""Build a municipality's book: papermill executes each chapter, Jupyter Book renders them.
+"""Build municipalities' books: execute each chapter, render with Jupyter Book, cache.
 
 The book's sources live at the top of the repository (``_config.yml``, ``_toc.yml``,
 ``chapters/``). For each municipality they are staged under ``_build/<kode>/src`` with the
 executed notebooks; Jupyter Book renders with ``execute_notebooks: "off"``; the HTML is moved to
 ``_build/<kode>/html`` only when every chapter ran and the render succeeded, so a failed build
 never leaves a half-built book in place of a whole one.
+
+Speed (see README, "Performance"):
+
+* chapters run on warm kernels (:class:`navbok.book.engine.KernelPool`, one per core) that
+  import navbok and load the data once, reset between chapters so that the executed notebook
+  equals a fresh-kernel papermill run; ``engine="fresh"`` is the plain papermill path;
+* books are rendered in this process (:func:`navbok.book.render.render_inprocess`) while the
+  kernels already execute the next municipalities' chapters;
+* a content-addressed cache: a chapter is executed again only when its key changes (chapter
+  notebook, the municipality's params, snapshot checksum, code fingerprint); a book is rendered
+  again only when a chapter or the book's configuration changed. Keys live in
+  ``_build/<kode>/build.json``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
 import shutil
-import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
-import nbformat
 import yaml
 
+from navbok.book.engine import ChapterFailed, KernelPool, execute_fresh, warmup_code
 from navbok.book.params import Params, params_for
+from navbok.book.render import render_inprocess, render_subprocess
 from navbok.charts import write_vega_bundle
 from navbok.data import CACHE_DIR, NavData
 from navbok.errors import NavbokError
@@ -30,14 +46,31 @@ from navbok.snapshot import DEFAULT_DIR
 BOOK_ROOT = Path(os.environ.get("NAVBOK_BOOK_ROOT", Path(__file__).resolve().parents[3]))
 BUILD_DIR = Path("_build")
 STATIC = Path(__file__).resolve().parent / "static"
+PACKAGE = Path(__file__).resolve().parents[1]
 DEMO_BANNER = (
     "DEMODATA: Denne boken er laget av syntetiske testdata. Tallene er ikke offisiell "
     "statistikk og må ikke siteres."
 )
+ENGINES = ("warm", "fresh")
+RENDERERS = ("inprocess", "subprocess")
+STATE_FILE = "build.json"
+KEY_VERSION = "1"
+# Libraries whose version changes what a page looks like.
+_VERSIONED = (
+    "jupyter-book",
+    "sphinx",
+    "sphinx-book-theme",
+    "pydata-sphinx-theme",
+    "myst-nb",
+    "papermill",
+    "altair",
+    "vl-convert-python",
+    "pandas",
+    "openpyxl",
+    "babel",
+)
 
-
-class ChapterFailed(NavbokError):
-    """A chapter notebook raised an error while it was executed."""
+__all__ = ["BuildStats", "ChapterFailed", "build_many", "build_one", "chapters", "main"]
 
 
 def chapters() -> list[str]:
@@ -49,49 +82,6 @@ def chapters() -> list[str]:
     return [f if f.endswith(".ipynb") else f + ".ipynb" for f in files]
 
 
-def _tag_cells(path: Path) -> None:
-    """Hide code and the parameter cells: the book reads like an article."""
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        tags = set(cell.metadata.get("tags", []))
-        if tags & {"parameters", "injected-parameters"}:
-            tags.add("remove-cell")
-        elif "show-input" not in tags:
-            tags.add("remove-input")
-        cell.metadata["tags"] = sorted(tags)
-    nbformat.write(nb, path)
-
-
-def execute_chapter(src: Path, dest: Path, parameters: dict[str, str]) -> Path:
-    """Run one chapter with papermill; a failure names the chapter, the cell and the error.
-
-    Every path in ``parameters`` is absolute: papermill's ``cwd`` uses ``os.chdir``, which is
-    not safe while chapters run in parallel threads.
-    """
-    import papermill as pm
-
-    try:
-        pm.execute_notebook(
-            str(src),
-            str(dest),
-            parameters=parameters,
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-        )
-    except pm.PapermillExecutionError as exc:
-        first = (exc.source or "").strip().splitlines()[:1]
-        raise ChapterFailed(
-            f"Kapittelet {src.name} feilet i celle {exc.exec_count} "
-            f"({first[0] if first else ''!r}): {exc.ename}: {exc.evalue}. "
-            f"Den kjørte notatboken ligger i {dest}."
-        ) from None
-    _tag_cells(dest)
-    return dest
-
-
 def _config(params: Params, synthetic: bool) -> str:
     doc = yaml.safe_load((BOOK_ROOT / "_config.yml").read_text("utf-8"))
     doc["title"] = params.title
@@ -100,55 +90,164 @@ def _config(params: Params, synthetic: bool) -> str:
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
 
 
-def stage_book(
+# ------------------------------------------------------------------------------ cache keys
+
+_FINGERPRINT: str | None = None
+
+
+def code_fingerprint() -> str:
+    """A hash of navbok's own files and the versions of the libraries that shape a page."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        h = hashlib.sha256(KEY_VERSION.encode())
+        for path in sorted(PACKAGE.rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".yaml", ".yml", ".css", ".js", ".json"}:
+                h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+                h.update(path.read_bytes())
+        for dist in _VERSIONED:
+            try:
+                h.update(f"{dist}={metadata.version(dist)}\n".encode())
+            except metadata.PackageNotFoundError:
+                h.update(f"{dist}=-\n".encode())
+        _FINGERPRINT = h.hexdigest()
+    return _FINGERPRINT
+
+
+def _sha(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class Plan:
+    """What one municipality's build needs: its params, keys and the work left to do."""
+
+    params: Params
+    out: Path
+    config: str
+    chapter_keys: dict[str, str]
+    book_key: str
+    execute: list[str] = field(default_factory=list)  # chapters to run (relative paths)
+    render: bool = True
+
+    @property
+    def kode(self) -> str:
+        return self.params.kommune
+
+    @property
+    def stage(self) -> Path:
+        return (self.out / "src").resolve()
+
+
+@dataclass
+class BuildStats:
+    """Timings of a build: per executed notebook, per render, and what the cache skipped."""
+
+    notebooks: dict[str, float] = field(default_factory=dict)  # "<kode>/<chapter>" → s
+    renders: dict[str, float] = field(default_factory=dict)  # kode → s
+    cached_books: list[str] = field(default_factory=list)
+    cached_chapters: int = 0
+    failed: dict[str, str] = field(default_factory=dict)  # kode → error (with keep_going)
+    pages: list[Path] = field(default_factory=list)
+    wall: float = 0.0
+
+
+def _read_state(out: Path) -> dict:
+    try:
+        return json.loads((out / STATE_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_state(out: Path, state: dict) -> None:
+    tmp = out / (STATE_FILE + ".tmp")
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), "utf-8")
+    os.replace(tmp, out / STATE_FILE)
+
+
+class _Static:
+    """The book's static files, made once per build and copied into every stage."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.dir = Path(cache_dir) / "book-static"
+        write_vega_bundle(self.dir)  # kept between builds: ≈ 4 s to make
+        for f in STATIC.iterdir():
+            if f.is_file():
+                shutil.copy(f, self.dir / f.name)
+        self.files = sorted(p for p in self.dir.iterdir() if p.is_file())
+        self.key = _sha(*(p.name + ":" + _sha(p.read_bytes()) for p in self.files))
+
+    def copy_to(self, dest: Path) -> None:
+        dest.mkdir(parents=True, exist_ok=True)
+        for f in self.files:
+            shutil.copyfile(f, dest / f.name)
+
+
+def plan_book(
     data: NavData,
     params: Params,
-    out: Path,
-    snapshot: Path,
-    cache_dir: Path,
-    workers: int | None = None,
-) -> Path:
-    """Execute every chapter into ``out/src`` with the book's config; return the stage dir."""
-    stage = (out / "src").resolve()
-    if stage.exists():
-        shutil.rmtree(stage)
-    (stage / "_static").mkdir(parents=True)
-    (stage / "_config.yml").write_text(_config(params, data.snapshot.synthetic), "utf-8")
+    build_dir: Path,
+    static_key: str,
+    sources: dict[str, bytes],
+    force: bool = False,
+) -> Plan:
+    """Keys for one municipality, and which chapters (if any) must run again."""
+    out = build_dir / params.kommune
+    config = _config(params, data.snapshot.synthetic)
+    toc = (BOOK_ROOT / "_toc.yml").read_bytes()
+    base = (params.to_yaml(), data.snapshot.checksum, code_fingerprint())
+    chapter_keys = {rel: _sha(rel, src, *base) for rel, src in sources.items()}
+    book_key = _sha(config, toc, static_key, *sorted(f"{r}={k}" for r, k in chapter_keys.items()))
+    plan = Plan(params, out, config, chapter_keys, book_key)
+    state = {} if force else _read_state(out)
+    done = state.get("chapters", {})
+    plan.execute = [
+        rel
+        for rel, key in chapter_keys.items()
+        if done.get(rel) != key or not (plan.stage / rel).is_file()
+    ]
+    plan.render = bool(
+        plan.execute or state.get("book") != book_key or not (out / "html" / "index.html").is_file()
+    )
+    return plan
+
+
+def stage_book(plan: Plan, static: _Static, snapshot: Path, cache_dir: Path) -> dict[str, str]:
+    """Write the stage's config, toc, static files and params; return the chapter parameters."""
+    stage = plan.stage
+    stage.mkdir(parents=True, exist_ok=True)
+    (stage / "_config.yml").write_text(plan.config, "utf-8")
     shutil.copy(BOOK_ROOT / "_toc.yml", stage / "_toc.yml")
-    write_vega_bundle(stage / "_static")
-    for f in STATIC.iterdir():
-        shutil.copy(f, stage / "_static" / f.name)
+    static.copy_to(stage / "_static")
     params_file = stage / "params.yml"
-    params_file.write_text(params.to_yaml(), "utf-8")
-    parameters = {
-        "kommune": params.kommune,
-        "snapshot": str(snapshot.resolve()),
+    params_file.write_text(plan.params.to_yaml(), "utf-8")
+    wanted = set(plan.chapter_keys)
+    for nb in stage.rglob("*.ipynb"):  # chapters no longer in the table of contents
+        if "_build" not in nb.parts and nb.relative_to(stage).as_posix() not in wanted:
+            nb.unlink()
+    for rel in plan.execute:
+        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "kommune": plan.params.kommune,
+        "snapshot": str(Path(snapshot).resolve()),
         "params_file": str(params_file.resolve()),
-        "cache_dir": str(cache_dir.resolve()),
+        "cache_dir": str(Path(cache_dir).resolve()),
     }
-    jobs = []
-    for rel in chapters():
-        dest = stage / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        jobs.append((BOOK_ROOT / rel, dest))
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        futures = [pool.submit(execute_chapter, s, d, parameters) for s, d in jobs]
-        for f in futures:
-            f.result()
-    return stage
 
 
-def render(stage: Path, out: Path) -> Path:
+def render(stage: Path, out: Path, renderer: str = "inprocess") -> Path:
     """Render a staged book with Jupyter Book; move the HTML to ``out/html``."""
-    jb = Path(sys.executable).with_name("jupyter-book")
-    cmd = [str(jb), "build", str(stage), "--builder", "html", "--quiet"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    built = stage / "_build" / "html"
-    if proc.returncode != 0 or not (built / "index.html").is_file():
-        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
-        raise NavbokError(f"Jupyter Book failed for {stage}:\n{tail}")
-    target = out / "html"
-    tmp = out / "html.new"
+    if renderer not in RENDERERS:
+        raise NavbokError(f"Unknown renderer {renderer!r}; use one of {', '.join(RENDERERS)}")
+    stage = Path(stage)
+    if (stage / "_build").exists():
+        shutil.rmtree(stage / "_build")  # always a clean Sphinx build
+    built = render_inprocess(stage) if renderer == "inprocess" else render_subprocess(stage)
+    target = Path(out) / "html"
+    tmp = Path(out) / "html.new"
     if tmp.exists():
         shutil.rmtree(tmp)
     shutil.move(str(built), tmp)
@@ -156,6 +255,203 @@ def render(stage: Path, out: Path) -> Path:
         shutil.rmtree(target)
     os.replace(tmp, target)
     return target / "index.html"
+
+
+def _warm_renderer() -> None:
+    try:
+        import jupyter_book.sphinx  # noqa: F401
+        import myst_nb  # noqa: F401
+        import sphinx_book_theme  # noqa: F401
+    except ImportError:
+        pass
+
+
+class _Runner:
+    """Executes chapters with the chosen engine; records per-notebook times."""
+
+    def __init__(
+        self, engine: str, workers: int, warmup: str | None = None, pool: KernelPool | None = None
+    ) -> None:
+        if engine not in ENGINES:
+            raise NavbokError(f"Unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+        self.engine = engine
+        self._times: dict[str, float] = {}
+        self._lock = threading.Lock()
+        if pool is not None:
+            self._pool: KernelPool | ThreadPoolExecutor = pool
+        elif engine == "warm":
+            self._pool = KernelPool(workers, warmup=warmup)
+        else:
+            self._pool = ThreadPoolExecutor(max_workers=workers)
+
+    def submit(self, name: str, src: Path, dest: Path, parameters: dict[str, str]) -> Future:
+        if isinstance(self._pool, KernelPool):
+            return self._pool.submit(src, dest, parameters, name=name)
+
+        def timed() -> Path:
+            t0 = time.perf_counter()
+            try:
+                return execute_fresh(src, dest, parameters)
+            finally:
+                with self._lock:
+                    self._times[name] = time.perf_counter() - t0
+
+        return self._pool.submit(timed)
+
+    @property
+    def times(self) -> dict[str, float]:
+        """Execution time of every finished notebook, by ``<kode>/<chapter>``."""
+        if isinstance(self._pool, KernelPool):
+            with self._pool._lock:
+                return dict(self._pool.timings)
+        with self._lock:
+            return dict(self._times)
+
+    def close(self) -> None:
+        if isinstance(self._pool, KernelPool):
+            self._pool.close()
+        else:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def build_many(
+    data: NavData,
+    codes: list[str],
+    *,
+    snapshot: Path = DEFAULT_DIR,
+    cache_dir: Path = CACHE_DIR,
+    build_dir: Path = BUILD_DIR,
+    params: dict[str, Params] | None = None,
+    workers: int | None = None,
+    engine: str = "warm",
+    renderer: str = "inprocess",
+    force: bool = False,
+    progress: bool = False,
+    keep_going: bool = False,
+    pool: KernelPool | None = None,
+) -> BuildStats:
+    """Build several municipalities' books, executing and rendering only what changed.
+
+    Chapters of the next municipalities execute on the kernels while this thread renders the
+    previous one. The first failing chapter stops the build (:class:`ChapterFailed`); books
+    already built stay, and the failing municipality's previous book stays in place. With
+    ``keep_going`` the other municipalities are still built and the failures are listed in
+    :attr:`BuildStats.failed`. ``pool``: warm kernels the caller started early (used for the
+    warm engine, else closed).
+    """
+    t_start = time.perf_counter()
+    build_dir = Path(build_dir)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    static = _Static(cache_dir)
+    rels = chapters()
+    sources = {rel: (BOOK_ROOT / rel).read_bytes() for rel in rels}
+    stats = BuildStats()
+    plans = []
+    for code in codes:
+        p = (params or {}).get(code) or params_for(data, code)
+        plans.append(plan_book(data, p, build_dir, static.key, sources, force))
+    todo = [p for p in plans if p.render]
+    stats.cached_books = [p.kode for p in plans if not p.render]
+    stats.cached_chapters = sum(len(p.chapter_keys) - len(p.execute) for p in plans)
+    pages = {p.kode: p.out / "html" / "index.html" for p in plans}
+    if todo:
+        workers = workers or os.cpu_count() or 1
+        warmup = warmup_code(str(Path(snapshot).resolve()), str(Path(cache_dir).resolve()))
+        if any(p.execute for p in todo):
+            runner = _Runner(engine, workers, warmup, pool if engine == "warm" else None)
+            pool = None
+        else:
+            runner = None
+        if renderer == "inprocess":
+            _warm_renderer()  # import Sphinx & co. while the kernels start
+        window = max(2, workers)  # municipalities queued ahead of the one being rendered
+        costs: dict[str, float] = {}
+        for p in plans:  # the last recorded time of each chapter, from any municipality
+            for rel, sec in _read_state(p.out).get("seconds", {}).items():
+                costs[rel] = max(costs.get(rel, 0.0), sec)
+            if len(costs) == len(rels):
+                break
+        submitted: dict[str, list[tuple[str, Future]]] = {}
+
+        def submit(plan: Plan) -> None:
+            parameters = stage_book(plan, static, snapshot, cache_dir)
+            # Longest chapters first (by the last run's times, else by size): the kernels
+            # finish a municipality together instead of one waiting for the other.
+            order = sorted(plan.execute, key=lambda r: -costs.get(r, len(sources[r]) / 1e5))
+            submitted[plan.kode] = (
+                [
+                    (
+                        rel,
+                        runner.submit(
+                            f"{plan.kode}/{rel}", BOOK_ROOT / rel, plan.stage / rel, parameters
+                        ),
+                    )
+                    for rel in order
+                ]
+                if runner
+                else []
+            )
+
+        bar = None
+        if progress and len(todo) > 1:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(todo), desc="Bygger", unit="kommune")
+        try:
+            for i, plan in enumerate(todo):
+                for ahead in todo[i : i + window]:
+                    if ahead.kode not in submitted:
+                        submit(ahead)
+                state = _read_state(plan.out) if not force else {}
+                done = {
+                    r: k
+                    for r, k in state.get("chapters", {}).items()
+                    if r in plan.chapter_keys and r not in plan.execute
+                }
+                seconds = dict(state.get("seconds", {}))
+                failure: NavbokError | None = None
+                for rel, fut in submitted.pop(plan.kode):
+                    try:
+                        fut.result()
+                    except ChapterFailed as exc:
+                        if not keep_going:
+                            raise
+                        failure = failure or exc
+                        continue
+                    done[rel] = plan.chapter_keys[rel]
+                    if runner is not None and f"{plan.kode}/{rel}" in runner.times:
+                        seconds[rel] = round(runner.times[f"{plan.kode}/{rel}"], 3)
+                    state = {"chapters": done, "book": state.get("book"), "seconds": seconds}
+                    _write_state(plan.out, state)
+                if failure is None:
+                    t0 = time.perf_counter()
+                    try:
+                        pages[plan.kode] = render(plan.stage, plan.out, renderer)
+                    except NavbokError as exc:
+                        if not keep_going:
+                            raise
+                        failure = exc
+                    else:
+                        stats.renders[plan.kode] = time.perf_counter() - t0
+                        _write_state(plan.out, dict(state, chapters=done, book=plan.book_key))
+                if failure is not None:
+                    stats.failed[plan.kode] = str(failure)
+                if bar is not None:
+                    bar.update()
+        finally:
+            if bar is not None:
+                bar.close()
+            for futs in submitted.values():
+                for _, fut in futs:
+                    fut.cancel()
+            if runner is not None:
+                runner.close()
+                stats.notebooks = runner.times
+    if pool is not None:  # started early by the caller, not needed after all
+        pool.close()
+    stats.pages = [pages[p.kode] for p in plans]
+    stats.wall = time.perf_counter() - t_start
+    return stats
 
 
 def build_one(
@@ -167,12 +463,25 @@ def build_one(
     build_dir: Path = BUILD_DIR,
     params: Params | None = None,
     workers: int | None = None,
+    engine: str = "warm",
+    renderer: str = "inprocess",
+    force: bool = False,
 ) -> Path:
     """Build one municipality's book; returns the path of its index.html."""
-    params = params or params_for(data, kommune)
-    out = build_dir / params.kommune
-    stage = stage_book(data, params, out, Path(snapshot), Path(cache_dir), workers)
-    return render(stage, out)
+    code = params.kommune if params else data.resolve(kommune).code
+    stats = build_many(
+        data,
+        [code],
+        snapshot=snapshot,
+        cache_dir=cache_dir,
+        build_dir=build_dir,
+        params={code: params} if params else None,
+        workers=workers,
+        engine=engine,
+        renderer=renderer,
+        force=force,
+    )
+    return stats.pages[0]
 
 
 def landing_page(built: dict[str, str], build_dir: Path = BUILD_DIR) -> Path:
@@ -217,29 +526,83 @@ document.getElementById('sok').addEventListener('input', function (e) {
 """
 
 
+def _early_pool(
+    kommune: str | None,
+    all_: bool,
+    snapshot: Path,
+    cache_dir: Path,
+    build_dir: Path,
+    workers: int | None,
+    engine: str,
+    force: bool,
+) -> KernelPool | None:
+    """Start the warm kernels before loading anything when chapters will surely run (a
+    municipality, by number, that has no build yet): they boot while this process imports
+    and plans. A no-op rebuild starts no kernel."""
+    if engine != "warm" or all_ or not kommune:
+        return None
+    codes = [k.strip() for k in kommune.split(",") if k.strip()]
+    if not codes or not all(c.isdigit() and len(c) == 4 for c in codes):
+        return None
+    if not force and all((Path(build_dir) / c / STATE_FILE).is_file() for c in codes):
+        return None
+    warmup = warmup_code(str(Path(snapshot).resolve()), str(Path(cache_dir).resolve()))
+    return KernelPool(workers or os.cpu_count() or 1, warmup=warmup)
+
+
 def main(
     kommune: str | None,
     all_: bool,
     snapshot: Path = DEFAULT_DIR,
     cache_dir: Path = CACHE_DIR,
     build_dir: Path = BUILD_DIR,
+    *,
+    workers: int | None = None,
+    engine: str = "warm",
+    renderer: str = "inprocess",
+    force: bool = False,
+    keep_going: bool = False,
+    stats: BuildStats | None = None,
 ) -> list[Path]:
     """``navbok build``: one, several (comma-separated) or all municipalities."""
-    data = NavData.load(snapshot, cache_dir=cache_dir)
+    pool = _early_pool(kommune, all_, snapshot, cache_dir, build_dir, workers, engine, force)
+    try:
+        data = NavData.load(snapshot, cache_dir=cache_dir)
+    except BaseException:
+        if pool is not None:
+            pool.close()
+        raise
     if all_:
         codes = data.register.target_codes
     elif kommune:
         codes = [data.resolve(k.strip()).code for k in kommune.split(",") if k.strip()]
     else:
+        if pool is not None:
+            pool.close()
         raise NavbokError("Say which municipality to build: --kommune KODE[,KODE…] or --all")
-    from tqdm import tqdm
-
-    built, pages = {}, []
-    for code in tqdm(codes, desc="Bygger", unit="kommune", disable=len(codes) == 1):
-        pages.append(
-            build_one(data, code, snapshot=snapshot, cache_dir=cache_dir, build_dir=build_dir)
-        )
-        built[code] = data.name(code)
+    codes = list(dict.fromkeys(codes))
+    result = build_many(
+        data,
+        codes,
+        snapshot=snapshot,
+        cache_dir=cache_dir,
+        build_dir=build_dir,
+        workers=workers,
+        engine=engine,
+        renderer=renderer,
+        force=force,
+        progress=True,
+        keep_going=keep_going,
+        pool=pool,
+    )
+    pages = [p for p in result.pages if p.is_file()]
     if len(codes) > 1:
-        pages.append(landing_page(built, build_dir))
+        built = {c: data.name(c) for c, p in zip(codes, result.pages, strict=True) if p.is_file()}
+        pages.append(landing_page(built, Path(build_dir)))
+    if stats is not None:
+        stats.__dict__.update(result.__dict__)
+        stats.pages = pages
+    if result.failed:
+        lines = "\n".join(f"  {k}: {msg}" for k, msg in sorted(result.failed.items()))
+        raise NavbokError(f"{len(result.failed)} av {len(codes)} kommuner feilet:\n{lines}")
     return pages

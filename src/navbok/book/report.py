@@ -97,7 +97,7 @@ class Report(GrowthViews, BarometerViews):
         out = self.data.comparison(self.groups, indicator, years or self.years)
         kg = out["kind"] == "kostragruppe"
         if kg.any():
-            old = set(catalogue().kostra_groups.get(min(catalogue().kostra_groups), []))
+            old = OLD_SCHEME_YEARS()
             out.loc[kg, "series"] = [
                 f"KOSTRA-gruppe {int(str(r)[3:])}" + (" (inndeling til 2019)" if y in old else "")
                 for r, y in zip(out.loc[kg, "region"], out.loc[kg, "year"], strict=True)
@@ -230,10 +230,13 @@ class Report(GrowthViews, BarometerViews):
         """Key figures as an index against the ASSS average (= 100), as in the source documents."""
         rows = []
         for i, short in SERVICE_PROFILE.items():
-            own, _ = self.value(i, year)
+            own, status = self.value(i, year)
             avg, _ = self.value(i, year, "asss_snitt")
             idx = 100 * own / avg if avg and avg == avg and own == own else float("nan")
-            rows.append((short, idx, own, avg))
+            places = self.indicator(i).decimals
+            rows.append(
+                (short, idx, fmt_number(own, places, status=status), fmt_number(avg, places))
+            )
         df = pd.DataFrame(rows, columns=["Nøkkeltall", "Indeks", self.name, "ASSS-snitt"])
         chart = charts.bar_chart(
             df,
@@ -255,7 +258,12 @@ class Report(GrowthViews, BarometerViews):
             "høyere verdi, ikke nødvendigvis bedre."
         )
         return charts.show_chart(
-            chart, df, name, caption, decimals={"Indeks": 0}, text_columns=["Nøkkeltall"]
+            chart,
+            df,
+            name,
+            caption,
+            decimals={"Indeks": 0},
+            text_columns=["Nøkkeltall", self.name, "ASSS-snitt"],
         )
 
     def indicator_lines(
@@ -407,7 +415,7 @@ class Report(GrowthViews, BarometerViews):
             "sos_andel": fmt_number(own["sos"], 2, status=own["sos_status"]),
             "ratio": fmt_number(own["ratio"], 2),
             "ratio_asss": fmt_number(a_aap / a_sos if a_sos else float("nan"), 2),
-            "forventet": fmt_number(expected, 2),
+            "forventet": fmt_number(expected, 1),
         }
         return table, texts
 
@@ -534,6 +542,12 @@ SHORT = {
     "andel_hovedinntekt_sosialhjelp": "Sosialhjelp",
     "andel_hovedinntekt_arbeid": "Arbeidsinntekt",
 }
+
+
+def OLD_SCHEME_YEARS() -> set[int]:  # noqa: N802 - a constant computed once
+    """Statistics years of the old KOSTRA-group scheme (to 2019)."""
+    groups = catalogue().kostra_groups
+    return set(groups.get(min(groups), [])) if groups else set()
 
 
 MISSING_TEXTS = {":", "..", ".", "\u2013", "", "ukjent"}

@@ -29,12 +29,11 @@ class BarometerViews:
 
     def barometer_results(self: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
         """``(graded, ranking)`` for all municipalities and years (computed once per snapshot)."""
-        cached = self.data.__dict__.get("_barometer")
-        if cached is None:
+        def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
             values = kb.key_figure_values(self.data.values, self.data.register.target_codes)
-            cached = kb.grade_and_rank(values)
-            self.data.__dict__["_barometer"] = cached
-        return cached
+            return kb.grade_and_rank(values)
+
+        return self.data.memo("barometer", compute)
 
     def barometer_year(self: Report) -> tuple[int, int]:
         """(barometer year, statistics year): the params' barometer year, or the newest the
@@ -258,7 +257,10 @@ class BarometerViews:
         """The municipality's rank under other weightings."""
         graded, _ = self.barometer_results()
         _, year = self.barometer_year()
-        s = kbt.sensitivity(graded, self.kode, year)
+        rankings = self.data.memo(
+            ("barometer-scenarios", year), lambda: kbt.scenario_rankings(graded, year)
+        )
+        s = kbt.sensitivity(graded, self.kode, year, rankings=rankings)
         cells = [
             (
                 r.scenario,

@@ -31,8 +31,26 @@ GROWTH_COLUMNS = {
 }
 
 
+SHORT = {"N": "mottakere", "L": "stønadslengde", "P": "per måned"}
+SHORT_COLUMNS = {
+    "g_T": "Vekst i alt",
+    "g_N": "Mottakere",
+    "g_L": "Stønadslengde",
+    "g_P": "Utbetaling per måned",
+    "combination": "Kombinasjon",
+}
+
+
 class GrowthViews:
     """Mixed into :class:`~navbok.book.report.Report`."""
+
+    def growth_measures(self: Report) -> pd.DataFrame:
+        """The measures the decomposition needs (T, N, M), selected once per snapshot."""
+        def compute() -> pd.DataFrame:
+            m = self.data.measures
+            return m[m["measure"].isin(growth.MEASURES.values())].reset_index(drop=True)
+
+        return self.data.memo("growth-measures", compute)
 
     def growth_series(self: Report, year: int) -> dict[str, str | list[str]]:
         """The three series the decomposition is shown for: municipality, ASSS (members summed,
@@ -50,11 +68,11 @@ class GrowthViews:
         ASSS and Landet; a real-terms row is added when the params name a price index."""
         year0, year1 = year0 or self.params.growth_period[0], year1 or self.params.growth_period[1]
         series = {k: v for k, v in self.growth_series(year1).items() if v}
-        out = growth.compare(self.data.measures, series, year0, year1)
+        out = growth.compare(self.growth_measures(), series, year0, year1)
         index = load_price_index(self.params.price_index)
         if index is not None:
             real = growth.decompose_regions(
-                self.data.measures,
+                self.growth_measures(),
                 self.kode,
                 year0,
                 year1,
@@ -111,14 +129,7 @@ class GrowthViews:
                 + [getattr(r, k) for k in GROWTH_COLUMNS]
                 + [getattr(r, f"lmdi_share_{k}") for k in "NLP"]
             )
-        head = (
-            [""]
-            + list(GROWTH_COLUMNS.values())
-            + [
-                f"Andel av veksten (LMDI): {COMPONENT_LABELS[k].split(' (')[0].lower()}"
-                for k in "NLP"
-            ]
-        )
+        head = [""] + list(SHORT_COLUMNS.values()) + [f"LMDI-andel: {SHORT[k]}" for k in "NLP"]
         comp = show_table(
             pd.DataFrame(cells, columns=head),
             f"vekst-sammenligning-{year0}-{year1}",
@@ -176,7 +187,7 @@ class GrowthViews:
     def decomposition(self: Report, year0: int, year1: int) -> growth.Decomposition:
         """The municipality's own decomposition between two years."""
         return growth.decompose_regions(
-            self.data.measures, self.kode, year0, year1, label=self.name
+            self.growth_measures(), self.kode, year0, year1, label=self.name
         )
 
     def annual_growth(self: Report) -> tuple[charts.ChartOutput, TableOutput, str]:
@@ -187,7 +198,7 @@ class GrowthViews:
         for label, regions in self.growth_series(years[-1]).items():
             if not regions:
                 continue
-            a = growth.annual_growth(self.data.measures, regions, years)
+            a = growth.annual_growth(self.growth_measures(), regions, years)
             frames.append(a.assign(Serie=label))
         df = pd.concat(frames, ignore_index=True)
         df["År"] = df["year1"]
@@ -224,9 +235,9 @@ class GrowthViews:
             + [fmt_percent(100 * getattr(r, k), 1, status=r.status) for k in GROWTH_COLUMNS]
             for r in own.itertuples()
         ]
-        data = own[["year0", "year1", *GROWTH_COLUMNS]].rename(columns=GROWTH_COLUMNS)
+        data = own[["year0", "year1", *GROWTH_COLUMNS]].rename(columns=SHORT_COLUMNS)
         tab = show_table(
-            pd.DataFrame(cells, columns=["Periode", *GROWTH_COLUMNS.values()]),
+            pd.DataFrame(cells, columns=["Periode", *SHORT_COLUMNS.values()]),
             "vekst-aarlig-komponenter",
             f"Årlig vekst i utbetalt sosialhjelp i {self.name}, dekomponert",
             data=data,

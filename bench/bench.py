@@ -1,0 +1,367 @@
+"""Benchmark navbok's build: one municipality, N municipalities, rebuilds, and the naive path.
+
+    .venv/bin/python bench/bench.py [--kommune 3201] [-n N] [--runs K] [--skip-naive]
+    make bench                      # the same with the defaults (N = every municipality)
+
+Every measured build runs in a new process (imports, kernels and Sphinx start cold) with an
+empty build directory; the snapshot's Parquet cache (``data/cache``, made by ``NavData.load``)
+and the Vega bundle are warm, as after ``navbok fetch`` and one build. Reported:
+
+* wall time of the whole command (median of ``--runs``), per-notebook execution times
+  (median / max), render time per book;
+* peak memory: the largest sum of RSS over the build process and all its children (kernels,
+  Sphinx subprocesses), sampled every 50 ms with psutil, and the largest single process
+  (``getrusage(RUSAGE_CHILDREN).ru_maxrss``);
+* a no-op rebuild of the N books and a rebuild after one municipality's params changed;
+* the naive path — a fresh papermill kernel per notebook, one notebook at a time, and a
+  ``jupyter-book build`` subprocess per municipality, no cache — measured for
+  ``--naive-n`` municipalities (default 1) and extrapolated linearly to N (marked "est.").
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+
+
+# ------------------------------------------------------------------------ the measured process
+
+
+def _run(spec: dict) -> dict:
+    """Inside the child: build as ``spec`` says and return the timings."""
+    sys.path.insert(0, str(SRC))
+    t0 = time.perf_counter()
+    from navbok.book import build
+    from navbok.book.params import params_for
+    from navbok.data import NavData
+
+    pool = None
+    if not spec.get("touch") and len(spec["codes"]) == 1:  # as `navbok build --kommune KODE` does
+        pool = build._early_pool(
+            spec["codes"][0],
+            False,
+            Path(spec["snapshot"]),
+            Path(spec["cache_dir"]),
+            Path(spec["build_dir"]),
+            spec.get("workers"),
+            spec["engine"],
+            spec.get("force", False),
+        )
+    data = NavData.load(spec["snapshot"], cache_dir=spec["cache_dir"])
+    codes = spec["codes"]
+    params = None
+    if spec.get("touch"):
+        p = params_for(data, spec["touch"])
+        p.edition = f"Benkmerket {spec['stamp']}"
+        params = {p.kommune: p}
+    stats = build.build_many(
+        data,
+        codes,
+        snapshot=Path(spec["snapshot"]),
+        cache_dir=Path(spec["cache_dir"]),
+        build_dir=Path(spec["build_dir"]),
+        params=params,
+        workers=spec.get("workers"),
+        engine=spec["engine"],
+        renderer=spec["renderer"],
+        force=spec.get("force", False),
+        keep_going=True,
+        pool=pool,
+    )
+    if len(codes) > 1:
+        build.landing_page({c: data.name(c) for c in codes}, Path(spec["build_dir"]))
+    missing = [
+        str(p)
+        for c, p in zip(codes, stats.pages, strict=True)
+        if not p.is_file() and c not in stats.failed
+    ]
+    if missing:
+        raise SystemExit(f"missing pages: {missing[:3]}")
+    return {
+        "wall_inside": time.perf_counter() - t0,
+        "notebooks": stats.notebooks,
+        "renders": stats.renders,
+        "cached_books": len(stats.cached_books),
+        "books": len(codes),
+        "failed": stats.failed,
+    }
+
+
+# ------------------------------------------------------------------------------ the harness
+
+
+class PeakRSS(threading.Thread):
+    """Samples the summed RSS of a process tree."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stop = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not self.stop.is_set():
+            total = 0
+            try:
+                for p in [root, *root.children(recursive=True)]:
+                    with contextlib.suppress(psutil.Error):
+                        total += p.memory_info().rss
+            except psutil.Error:
+                break
+            self.peak = max(self.peak, total)
+            self.stop.wait(0.05)
+
+
+def measure(spec: dict) -> dict:
+    """Run one build in a child process; wall time, peak memory and its timings."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--_run", json.dumps(spec)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    sampler = PeakRSS(proc.pid)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    sampler.stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed ({proc.returncode}):\n{err[-3000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["wall"] = wall
+    result["peak_rss"] = sampler.peak
+    result["max_single_rss"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return result
+
+
+def _mib(n: float) -> str:
+    return f"{n / 2**20:,.0f} MiB"
+
+
+def _nb_summary(results: list[dict]) -> str:
+    times = [t for r in results for t in r["notebooks"].values()]
+    if not times:
+        return "no notebooks executed"
+    return (
+        f"{len(times) // len(results)} notebooks/run, median {statistics.median(times):.2f} s, "
+        f"max {max(times):.2f} s"
+    )
+
+
+def _per_chapter(result: dict) -> list[str]:
+    by_chapter: dict[str, list[float]] = {}
+    for name, t in result["notebooks"].items():
+        by_chapter.setdefault(name.split("/", 1)[1], []).append(t)
+    return [
+        f"      {ch:38s} median {statistics.median(ts):5.2f} s  max {max(ts):5.2f} s"
+        for ch, ts in sorted(by_chapter.items())
+    ]
+
+
+def scenario(label: str, specs: list[dict], show_chapters: bool = True) -> dict:
+    results = [measure(s) for s in specs]
+    walls = [r["wall"] for r in results]
+    best = sorted(results, key=lambda r: r["wall"])[len(results) // 2]
+    peak = max(r["peak_rss"] for r in results)
+    renders = [t for r in results for t in r["renders"].values()]
+    print(f"  {label}")
+    print(
+        f"    wall {statistics.median(walls):7.2f} s (median of {len(walls)}: "
+        + ", ".join(f"{w:.2f}" for w in walls)
+        + f"); peak RSS {_mib(peak)} (all processes), "
+        f"largest process {_mib(max(r['max_single_rss'] for r in results))}"
+    )
+    print(f"    notebooks: {_nb_summary(results)}")
+    if renders:
+        print(
+            f"    renders: {len(renders) // len(results)}/run, median "
+            f"{statistics.median(renders):.2f} s"
+        )
+    print(f"    books from cache: {best['cached_books']} of {best['books']}")
+    if best["failed"]:
+        print(
+            f"    FAILED (chapter errors, not counted as built): {len(best['failed'])}: "
+            + "; ".join(f"{k}: {v[:120]}" for k, v in sorted(best["failed"].items())[:5])
+        )
+    if show_chapters and best["notebooks"]:
+        print("    per chapter (median run):")
+        print("\n".join(_per_chapter(best)))
+    return {"wall": statistics.median(walls), "peak": peak, "results": results}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="navbok build benchmark")
+    ap.add_argument("--kommune", default="3201", help="the single municipality (default 3201)")
+    ap.add_argument("-n", type=int, default=None, help="municipalities in the N run (default all)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per single-municipality scenario")
+    ap.add_argument("--runs-n", type=int, default=1, help="runs of the N scenario")
+    ap.add_argument("--skip-naive", action="store_true", help="do not run the naive path")
+    ap.add_argument("--naive-n", type=int, default=1, help="municipalities measured naively")
+    ap.add_argument("--workers", type=int, default=None, help="kernels (default: cores)")
+    ap.add_argument("--snapshot", default=str(ROOT / "data" / "snapshot"))
+    ap.add_argument("--cache-dir", default=str(ROOT / "data" / "cache"))
+    ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--_run", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args._run:
+        print(json.dumps(_run(json.loads(args._run))))
+        return
+
+    sys.path.insert(0, str(SRC))
+    from navbok.data import NavData
+
+    data = NavData.load(args.snapshot, cache_dir=args.cache_dir)  # warm the Parquet cache
+    kode = data.resolve(args.kommune).code
+    every = data.register.target_codes
+    n = len(every) if args.n is None else min(args.n, len(every))
+    # kode first, then spread over the country (every k-th) so N < all is representative
+    rest = [c for c in every if c != kode]
+    step = max(1, len(rest) // max(1, n - 1))
+    codes = ([kode] + rest[::step])[:n]
+    base = {
+        "snapshot": args.snapshot,
+        "cache_dir": args.cache_dir,
+        "workers": args.workers,
+        "engine": "warm",
+        "renderer": "inprocess",
+    }
+    tmp = Path(tempfile.mkdtemp(prefix="navbok-bench-"))
+    try:
+        import psutil
+
+        mem = f"{psutil.virtual_memory().total / 2**30:.0f} GiB"
+    except ImportError:
+        mem = "?"
+    print(
+        f"navbok bench {time.strftime('%Y-%m-%d %H:%M')} on {platform.node()}: "
+        f"{os.cpu_count()} cores, {mem} RAM, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}; load average "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg())
+    )
+    print(f"snapshot {args.snapshot}; one = {kode}; N = {n}\n")
+    out: dict = {"n": n, "kommune": kode}
+
+    print(f"One municipality ({kode}), cold process, empty build dir:")
+    one = scenario(
+        "fast path (warm kernels, in-process render)",
+        [dict(base, codes=[kode], build_dir=str(tmp / f"one{i}")) for i in range(args.runs)],
+    )
+    out["one"] = one["wall"]
+    noop = scenario(
+        "no-op rebuild (same build dir)",
+        [dict(base, codes=[kode], build_dir=str(tmp / "one0")) for _ in range(args.runs)],
+        show_chapters=False,
+    )
+    out["one_noop"] = noop["wall"]
+    naive_one = None
+    if not args.skip_naive:
+        naive = scenario(
+            "naive path (fresh kernel per notebook, serial, jupyter-book subprocess)",
+            [
+                dict(
+                    base,
+                    codes=[kode],
+                    build_dir=str(tmp / f"naive{i}"),
+                    engine="fresh",
+                    renderer="subprocess",
+                    workers=1,
+                )
+                for i in range(args.runs)
+            ],
+        )
+        naive_one = naive["wall"]
+        out["one_naive"] = naive_one
+        print(f"  ratio naive / fast: {naive_one / one['wall']:.1f}×")
+
+    print(f"\n{n} municipalities{' (all) + landing page' if n == len(every) else ''}:")
+    many = scenario(
+        "fast path, cold",
+        [dict(base, codes=codes, build_dir=str(tmp / f"many{i}")) for i in range(args.runs_n)],
+    )
+    out["many"] = many["wall"]
+    out["many_peak"] = many["peak"]
+    noop_n = scenario(
+        "no-op rebuild",
+        [dict(base, codes=codes, build_dir=str(tmp / "many0"))],
+        show_chapters=False,
+    )
+    out["many_noop"] = noop_n["wall"]
+    touched = scenario(
+        f"rebuild after {codes[-1]}'s params changed",
+        [
+            dict(
+                base,
+                codes=codes,
+                build_dir=str(tmp / "many0"),
+                touch=codes[-1],
+                stamp=str(time.time()),
+            )
+        ],
+        show_chapters=False,
+    )
+    out["many_touch"] = touched["wall"]
+    if not args.skip_naive:
+        m = max(1, min(args.naive_n, n))
+        if m == 1 and naive_one is not None:
+            per = naive_one
+        else:
+            naive_m = scenario(
+                f"naive path, {m} municipalities",
+                [
+                    dict(
+                        base,
+                        codes=codes[:m],
+                        build_dir=str(tmp / "naive-many"),
+                        engine="fresh",
+                        renderer="subprocess",
+                        workers=1,
+                    )
+                ],
+                show_chapters=False,
+            )
+            per = naive_m["wall"] / m
+        est = per * n
+        label = "measured" if m == n else f"est. {n} × {per:.1f} s"
+        print(
+            f"  naive path for {n}: {est:,.0f} s ({label}); ratio naive / fast: "
+            f"{est / many['wall']:.1f}×"
+        )
+        out["many_naive_est"] = est
+    print(
+        f"\nTargets: one ≤ 8 s: {out['one']:.1f} s; country ≤ 300 s and ≤ 2 GiB: "
+        f"{out['many']:.0f} s{'' if n == len(every) else f' (N={n})'}, {_mib(out['many_peak'])}; "
+        f"rebuild ≤ 30 s: no-op {out['many_noop']:.1f} s, one params changed "
+        f"{out['many_touch']:.1f} s"
+    )
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, indent=1, default=str), "utf-8")
+    import shutil
+
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Where does chapter time go? Run every chapter's code in-process under cProfile.
+
+    .venv/bin/python bench/profile_chapters.py [--kommune 3201] [--top 25]
+
+Executes the code cells of each chapter notebook (the parameters injected as papermill would)
+in one warm process, after one warm-up pass, and prints per chapter the wall time and then,
+over all chapters, the cumulative time of the navbok functions (Report methods, charts,
+formatting, data) and the heaviest library calls beneath them. Chapter authors: the
+``Report``/``charts`` rows tell you which calls are expensive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def chapter_code(path: Path, parameters: dict[str, str]) -> list[str]:
+    nb = nbformat.read(path, as_version=4)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cells.append(cell.source)
+        if "parameters" in cell.metadata.get("tags", []):
+            cells.append("\n".join(f"{k} = {v!r}" for k, v in parameters.items()))
+    return cells
+
+
+def run_chapter(cells: list[str]) -> None:
+    ns: dict = {"__name__": "__main__"}
+    for src in cells:
+        # Jupyter shows the last expression: build its HTML as the display would.
+        code = compile(src, "<cell>", "exec")
+        lines = src.rstrip().splitlines()
+        exec(code, ns)  # noqa: S102
+        if lines and not lines[-1].startswith((" ", "\t")) and "=" not in lines[-1]:
+            try:
+                value = eval(lines[-1], ns)  # noqa: S307
+            except SyntaxError:
+                continue
+            for attr in ("_repr_html_", "_repr_markdown_"):
+                if hasattr(value, attr):
+                    getattr(value, attr)()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kommune", default="3201")
+    ap.add_argument("--snapshot", default=str(ROOT / "data" / "snapshot"))
+    ap.add_argument("--cache-dir", default=str(ROOT / "data" / "cache"))
+    ap.add_argument("--top", type=int, default=25)
+    args = ap.parse_args()
+
+    from navbok.book.build import BOOK_ROOT, chapters
+    from navbok.book.params import params_for
+    from navbok.data import NavData
+
+    data = NavData.load(args.snapshot, cache_dir=args.cache_dir)
+    params = params_for(data, args.kommune)
+    pfile = Path("/tmp") / f"navbok-profile-{params.kommune}.yml"
+    pfile.write_text(params.to_yaml(), "utf-8")
+    parameters = {
+        "kommune": params.kommune,
+        "snapshot": str(Path(args.snapshot).resolve()),
+        "params_file": str(pfile),
+        "cache_dir": str(Path(args.cache_dir).resolve()),
+    }
+    chapters_code = {rel: chapter_code(BOOK_ROOT / rel, parameters) for rel in chapters()}
+    for cells in chapters_code.values():  # warm-up: imports, caches
+        run_chapter(cells)
+    prof = cProfile.Profile()
+    print(f"Kommune {params.kommune} ({params.name}), warm process:")
+    total = 0.0
+    for rel, cells in chapters_code.items():
+        t0 = time.perf_counter()
+        prof.enable()
+        run_chapter(cells)
+        prof.disable()
+        dt = time.perf_counter() - t0
+        total += dt
+        print(f"  {rel:40s} {dt:6.2f} s")
+    print(f"  {'all chapters':40s} {total:6.2f} s (under cProfile)\n")
+    out = io.StringIO()
+    stats = pstats.Stats(prof, stream=out).sort_stats("cumulative")
+    stats.print_stats(r"navbok/(book/report|charts|formatting|data|tables|analysis)", args.top)
+    print(out.getvalue().split("\n\n", 2)[-1])
+    out = io.StringIO()
+    stats = pstats.Stats(prof, stream=out).sort_stats("tottime")
+    stats.print_stats(args.top)
+    print("Heaviest functions by own time:")
+    print(out.getvalue().split("\n\n", 2)[-1])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,360 @@
+"""Executing chapter notebooks: a fresh kernel per notebook, or warm kernels reused.
+
+Two engines run a chapter with papermill and give the same executed notebook:
+
+* :func:`execute_fresh` is the plain papermill path: a new kernel per notebook (≈ 1 s start-up
+  plus ≈ 1 s of imports each time). It is the reference and the ``--engine fresh`` option.
+* :class:`KernelPool` keeps one long-lived kernel per worker thread (by default one per core).
+  Each kernel imports navbok once; between two chapters :func:`navbok.book.kernel_state.reset`
+  clears the namespace, restores the execution counter to 1, warning filters and library
+  options, so a chapter cannot see what ran before it. Papermill itself drives the kernel
+  (a papermill engine that hands nbclient the running kernel), so parameters, metadata and
+  outputs are produced by exactly the same code as in a fresh run; only the timing metadata
+  differs. ``tests/test_build_fast.py`` checks this.
+
+Papermill normally rewrites the output notebook before and after every cell; here it is written
+once at the end (``request_save_on_cell_execute=False``), and also when a cell fails.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from navbok.errors import NavbokError
+
+KERNEL_NAME = "python3"
+ENGINE_NAME = "navbok-warm"
+
+# Run silently in a new kernel before any chapter: warm imports, then record the fresh state.
+# Nothing is bound in the user namespace (``__import__``), so chapters see a clean one.
+PRELOAD = """\
+__import__("navbok.book.kernel_state", fromlist=["capture"]).capture()
+__import__("navbok.book.report")
+__import__("myst_nb")
+__import__("navbok.book.kernel_state", fromlist=["capture"]).capture_libraries()
+"""
+RESET = '__import__("navbok.book.kernel_state", fromlist=["reset"]).reset()'
+
+
+def warmup_code(snapshot: str, cache_dir: str) -> str:
+    """Kernel start-up code that loads the snapshot into :meth:`NavData.load`'s memory cache
+    (the chapters' ``Report.open`` then finds it), binding no name in the user namespace."""
+    data = '__import__("navbok.data", fromlist=["NavData"])'
+    return (  # only from Parquet: harmonising from scratch is the build process's job
+        f"{data}.parquet_cached({snapshot!r}, {cache_dir!r}) and "
+        f"{data}.NavData.load({snapshot!r}, cache_dir={cache_dir!r}) and None"
+    )
+
+
+class ChapterFailed(NavbokError):
+    """A chapter notebook raised an error while it was executed."""
+
+
+def _chapter_failed(exc: Any, src: Path, dest: Path) -> ChapterFailed:
+    first = (exc.source or "").strip().splitlines()[:1]
+    return ChapterFailed(
+        f"Kapittelet {src.name} feilet i celle {exc.exec_count} "
+        f"({first[0] if first else ''!r}): {exc.ename}: {exc.evalue}. "
+        f"Den kjørte notatboken ligger i {dest}."
+    )
+
+
+def tag_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Hide code and the parameter cells: the book reads like an article."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tags = set(cell.metadata.get("tags", []))
+        if tags & {"parameters", "injected-parameters"}:
+            tags.add("remove-cell")
+        elif "show-input" not in tags:
+            tags.add("remove-input")
+        cell.metadata["tags"] = sorted(tags)
+    return nb
+
+
+def _finish(nb: nbformat.NotebookNode, dest: Path) -> None:
+    tag_cells(nb)
+    tmp = dest.with_name(dest.name + ".tmp")
+    tmp.write_text(nbformat.writes(nb), "utf-8")
+    tmp.replace(dest)
+
+
+def execute_fresh(src: Path, dest: Path, parameters: dict[str, str]) -> Path:
+    """Run one chapter with papermill in a new kernel (the reference path).
+
+    A failure names the chapter, the cell and the error. Every path in ``parameters`` must be
+    absolute (papermill's ``cwd`` uses ``os.chdir``, which is not safe across threads).
+    """
+    import papermill as pm
+
+    try:
+        nb = pm.execute_notebook(
+            str(src),
+            str(dest),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            log_output=False,
+        )
+    except pm.PapermillExecutionError as exc:
+        raise _chapter_failed(exc, src, dest) from None
+    _finish(nb, dest)
+    return dest
+
+
+# ------------------------------------------------------------------------------ warm kernels
+
+
+class WarmKernel:
+    """A kernel started once and reused for many notebooks (use from one thread only).
+
+    Started the way nbclient starts a kernel for a fresh run (same kernel spec, same
+    ``--HistoryManager.hist_file=:memory:``), then preloaded with :data:`PRELOAD`.
+    """
+
+    def __init__(
+        self,
+        kernel_name: str = KERNEL_NAME,
+        startup_timeout: float = 60,
+        warmup: str | None = None,
+    ) -> None:
+        from nbclient import NotebookClient
+
+        self._starter = NotebookClient(nbformat.v4.new_notebook(), kernel_name=kernel_name)
+        self.km = self._starter.create_kernel_manager()
+        self._starter.start_new_kernel()
+        self.kc = self._starter.start_new_kernel_client()
+        self.timeout = startup_timeout
+        self.notebooks = 0
+        self.run(PRELOAD)
+        if warmup:  # e.g. load the snapshot into the in-process cache (see warmup_code)
+            self.run(warmup)
+
+    def run(self, code: str) -> None:
+        """Run ``code`` silently (no execution count, no history); raise if it fails."""
+        from jupyter_core.utils import run_sync
+
+        reply = run_sync(self.kc.execute_interactive)(
+            code,
+            silent=True,
+            store_history=False,
+            timeout=self.timeout,
+            output_hook=lambda msg: None,
+        )
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise NavbokError(
+                f"Warm kernel set-up failed: {content.get('ename')}: {content.get('evalue')}"
+            )
+
+    def reset(self) -> None:
+        """Make the kernel look fresh to the next notebook."""
+        self.run(RESET)
+
+    def alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        return bool(run_sync(self.km.is_alive)())
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        try:
+            self.kc.stop_channels()
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+
+
+def _preimport() -> None:
+    import jupyter_client.manager  # noqa: F401
+    import jupyter_core.utils  # noqa: F401
+    import nbclient  # noqa: F401
+    import papermill  # noqa: F401
+    import papermill.clientwrap  # noqa: F401
+    import papermill.iorw  # noqa: F401
+    import papermill.translators  # noqa: F401
+
+    _register_engine()
+
+
+def _register_engine() -> None:
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    class WarmKernelEngine(NBClientEngine):
+        """Papermill's nbclient engine, on a running kernel handed over as ``warm_kernel``."""
+
+        @classmethod
+        def execute_managed_notebook(  # noqa: PLR0913 - papermill's signature
+            cls,
+            nb_man,  # noqa: ANN001
+            kernel_name: str,
+            log_output: bool = False,
+            stdout_file: Any = None,
+            stderr_file: Any = None,
+            start_timeout: float = 60,
+            execution_timeout: float | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            kernel: WarmKernel = kwargs.pop("warm_kernel")
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=__import__("papermill.log", fromlist=["logger"]).logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            client = PapermillNotebookClient(nb_man, km=kernel.km, **final_kwargs)
+            client.kc = kernel.kc  # reuse the running client: not owned, not shut down
+            return client.execute()
+
+    if ENGINE_NAME not in papermill_engines._engines:
+        papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
+
+
+def execute_warm(kernel: WarmKernel, src: Path, dest: Path, parameters: dict[str, str]) -> Path:
+    """Run one chapter with papermill on a warm kernel (reset first)."""
+    import papermill as pm
+
+    _register_engine()
+    if kernel.notebooks:
+        kernel.reset()
+    kernel.notebooks += 1
+    try:
+        nb = pm.execute_notebook(
+            str(src),
+            str(dest),
+            parameters=parameters,
+            engine_name=ENGINE_NAME,
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            warm_kernel=kernel,
+        )
+    except pm.PapermillExecutionError as exc:
+        raise _chapter_failed(exc, src, dest) from None
+    _finish(nb, dest)
+    return dest
+
+
+@dataclass
+class _Job:
+    fn: Callable[..., Any]
+    args: tuple
+    future: Future = field(default_factory=Future)
+
+
+class KernelPool:
+    """``workers`` threads, each with its own warm kernel, executing chapters in parallel.
+
+    A kernel that died (or whose notebook timed out) is replaced by a new one. Use as a
+    context manager, or call :meth:`close`.
+    """
+
+    def __init__(
+        self, workers: int = 2, kernel_name: str = KERNEL_NAME, warmup: str | None = None
+    ) -> None:
+        _preimport()  # in this thread: concurrent first imports in the workers can deadlock
+        self.workers = max(1, workers)
+        self.kernel_name = kernel_name
+        self.warmup = warmup
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"navbok-kernel-{i}", daemon=True)
+            for i in range(self.workers)
+        ]
+        self.timings: list[tuple[str, float]] = []
+        self._lock = threading.Lock()
+        for t in self._threads:
+            t.start()
+
+    def _loop(self) -> None:
+        kernel: WarmKernel | None = None
+        try:
+            try:  # start at once: the kernel boots while the caller prepares the first jobs
+                kernel = WarmKernel(self.kernel_name, warmup=self.warmup)
+            except Exception:  # noqa: BLE001 - retried (and reported) with the first job
+                kernel = None
+            while True:
+                job = self._jobs.get()
+                if job is None:
+                    return
+                if not job.future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    if kernel is not None and kernel.notebooks:
+                        try:  # reset now; a kernel that cannot be reset is replaced
+                            kernel.reset()
+                            kernel.notebooks = 0
+                        except Exception:  # noqa: BLE001
+                            kernel.shutdown()
+                            kernel = None
+                    if kernel is None or not kernel.alive():
+                        if kernel is not None:
+                            kernel.shutdown()
+                        kernel = WarmKernel(self.kernel_name, warmup=self.warmup)
+                    job.future.set_result(job.fn(kernel, *job.args))
+                except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                    if not isinstance(exc, ChapterFailed) and kernel is not None:
+                        kernel.shutdown()  # unknown state: start afresh for the next job
+                        kernel = None
+                    job.future.set_exception(exc)
+        finally:
+            if kernel is not None:
+                kernel.shutdown()
+
+    def submit(
+        self, src: Path, dest: Path, parameters: dict[str, str], name: str | None = None
+    ) -> Future:
+        """Queue one chapter; the future gives ``dest`` or raises :class:`ChapterFailed`.
+
+        The time of the run itself (not the wait in the queue) is recorded in
+        :attr:`timings` under ``name`` (default: ``dest``).
+        """
+
+        def run(kernel: WarmKernel, src: Path, dest: Path, params: dict[str, str]) -> Path:
+            t0 = time.perf_counter()
+            try:
+                return execute_warm(kernel, src, dest, params)
+            finally:
+                with self._lock:
+                    self.timings.append((name or str(dest), time.perf_counter() - t0))
+
+        job = _Job(run, (src, dest, parameters))
+        self._jobs.put(job)
+        return job.future
+
+    def map(self, jobs: Iterable[tuple[Path, Path, dict[str, str]]]) -> list[Path]:
+        """Run chapters and wait for all of them; the first failure is raised."""
+        futures = [self.submit(*j) for j in jobs]
+        return [f.result() for f in futures]
+
+    def close(self) -> None:
+        for _ in self._threads:
+            self._jobs.put(None)
+        for t in self._threads:
+            t.join(timeout=30)
+
+    def __enter__(self) -> KernelPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

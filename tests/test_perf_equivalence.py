@@ -1,0 +1,100 @@
+"""Performance shortcuts in charts.py and formatting.py give exactly the old output."""
+
+from __future__ import annotations
+
+import random
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+
+from navbok import charts
+from navbok import formatting as f
+
+
+def _text(rng: random.Random, plain: bool) -> str:
+    if not plain:
+        odd = ["", " lead", "trail ", "=SUM(A1)", "tab\tx", "linje\nskift", "x" * 40000]
+        if rng.random() < 0.3:
+            return rng.choice(odd)
+    alphabet = "abcæøåÆØÅ &<>\"'–−%0123456789"
+    return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))).strip() or "x"
+
+
+def _value(rng: random.Random, kind: str, plain: bool):  # noqa: ANN202
+    if rng.random() < 0.15:
+        return None if kind != "f" else np.nan
+    return {
+        "s": lambda: _text(rng, plain),
+        "i": lambda: rng.choice([0, 1, -5, 2**40, 10**17, 123456789]),
+        "f": lambda: rng.choice([1.5, -0.0, 1e-7, 1e20, 123.456789012345678, np.inf, 2 / 3]),
+        "b": lambda: rng.choice([True, False]),
+        "d": lambda: pd.Timestamp("2020-01-01"),
+    }[kind]()
+
+
+@pytest.mark.parametrize("plain", [True, False])
+def test_fast_xlsx_is_byte_identical_to_openpyxl(plain: bool) -> None:
+    rng = random.Random(7 if plain else 8)
+    fast = 0
+    for t in range(150):
+        kinds = [rng.choice("ssiiff" if plain else "sssiifffbd") for _ in range(rng.randint(1, 14))]
+        columns = [_text(rng, plain) if rng.random() < 0.9 else 2015 + t for t in range(len(kinds))]
+        nrows = rng.randint(0, 12)
+        df = pd.DataFrame(
+            {i: [_value(rng, k, plain) for _ in range(nrows)] for i, k in enumerate(kinds)}
+        )
+        df.columns = columns
+        if t % 13 == 0:
+            df = df.astype(object)
+            df.iloc[:, :] = None
+        assert f.xlsx_bytes(df) == f._xlsx_openpyxl(df), (t, df)
+        fast += f._xlsx_fast(df, "data") is not None
+    assert fast > (100 if plain else 0)
+
+
+def _line(focus: str, names: list[str]) -> alt.LayerChart:
+    df = pd.DataFrame(
+        [(n, y, float(i + y)) for i, n in enumerate(names) for y in range(2015, 2020)],
+        columns=["Serie", "År", "Verdi"],
+    )
+    return charts.line_chart(
+        df, "År", "Verdi", "Serie", focus, f"Tittel {focus}", "Beskrivelse", "prosent"
+    )
+
+
+def test_chart_dict_equals_validated_to_dict() -> None:
+    a = _line("Bærum", ["Bærum", "Asker", "Landet"])
+    b = _line("Utsira", ["Utsira", "Bokn", "Tysvær", "Landet"])  # same shape, other texts
+    for chart in (a, b, a):
+        assert charts._chart_dict(chart) == chart.to_dict()
+
+
+def test_invalid_spec_still_raises_once_per_shape() -> None:
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")
+    bad = chart.copy()
+    bad.width = "nesten full"  # not a number, not "container" (set without validation)
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+        charts._chart_dict(bad)
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+        charts._chart_dict(bad)  # not remembered as valid
+
+
+def test_fast_number_format_equals_babel() -> None:
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    rng = random.Random(3)
+    specials = [0, 0.5, -0.5, 1e15, 123456789.125, 2.675, 1e-9, -1e-9, 999.95, 1e20, -0.0]
+    for i in range(20000):
+        x = rng.uniform(-1e7, 1e7) if i % 3 else rng.choice(specials + [rng.uniform(-9, 9)])
+        d = rng.randint(0, 4)
+        number = f._decimal(x, d)
+        pattern = "#,##0" + ("." + "0" * d if d > 0 else "")
+        text = format_decimal(
+            abs(number), format=pattern, locale=f.LOCALE, decimal_quantization=True
+        )
+        assert f._format(number, d) == ((f.MINUS + text) if number < 0 else text), (x, d)
+    assert f._format(Decimal("1234.5"), 1) == "1\u00a0234,5"
