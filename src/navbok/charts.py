@@ -56,7 +56,9 @@ __all__ = [
 # strong crimson; comparisons are lighter muted blues and greys, so the focus also stands out by
 # lightness for colour-blind readers, and lines add width and dash as a non-colour cue.
 FOCUS_COLOUR = "#b3263c"
-COMPARISON_COLOURS = ("#4f7cac", "#858585", "#7593b3", "#767676")
+COMPARISON_COLOURS = ("#3a6ea5", "#6b6b6b", "#1b7f79", "#7b5ea7", "#8a6d1f", "#4d4d4d")
+#: Dash patterns for comparison lines (the focus line is solid), so series differ without colour.
+COMPARISON_DASHES = ([6, 3], [2, 2], [9, 3, 2, 3], [4, 4], [1, 3], [12, 4])
 _TEXT = "#222222"
 _MUTED_TEXT = "#4d4d4d"
 _GRID = "#e3e3e3"
@@ -186,11 +188,15 @@ def _is_yearly(values: pd.Series) -> bool:
     return bool(((dates.dt.month == 1) & (dates.dt.day == 1)).all())
 
 
+def _is_monthly(values: pd.Series) -> bool:
+    return bool((pd.to_datetime(values.dropna()).dt.day == 1).all())
+
+
 def _x_encoding(df: pd.DataFrame, x: str, title: str | None) -> tuple[alt.X, alt.Tooltip]:
     """Pick the x encoding from the dtype: dates → T, integers (years) → Q without grouping."""
     col = df[x]
     if pd.api.types.is_datetime64_any_dtype(col):
-        fmt = "%Y" if _is_yearly(col) else "%d.%m.%Y"
+        fmt = "%Y" if _is_yearly(col) else ("%m.%Y" if _is_monthly(col) else "%d.%m.%Y")
         return (
             alt.X(f"{x}:T", title=title, axis=alt.Axis(format=fmt)),
             alt.Tooltip(f"{x}:T", title=title or x, format=fmt),
@@ -238,7 +244,11 @@ def line_chart(
     domain = scale.domain
     # Width and dash come from field scales: Vega-Lite ignores conditional widths on paths.
     widths = [3.5 if name == focus else 2 for name in domain]
-    dashes = [[1, 0] if name == focus else [6, 3] for name in domain]
+    others = [name for name in domain if name != focus]
+    dashes = [
+        [1, 0] if name == focus else COMPARISON_DASHES[others.index(name) % len(COMPARISON_DASHES)]
+        for name in domain
+    ]
     x_enc, x_tip = _x_encoding(data, x, x_title)
     base = alt.Chart(data).encode(
         x=x_enc,

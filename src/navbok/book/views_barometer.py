@@ -168,6 +168,7 @@ class BarometerViews:
         df = g[["key_figure", "year", "grade"]].rename(
             columns={"key_figure": "Nøkkeltall", "year": "År", "grade": "Karakter"}
         )
+        df["Nøkkeltall"] = df["Nøkkeltall"].map(kf_label)
         chart = charts.heatmap(
             df,
             x="År",
@@ -201,6 +202,7 @@ class BarometerViews:
         df = p[["key_figure", "contribution"]].rename(
             columns={"key_figure": "Nøkkeltall", "contribution": "Bidrag"}
         )
+        df["Nøkkeltall"] = df["Nøkkeltall"].map(kf_label)
         chart = charts.bar_chart(
             df,
             category="Nøkkeltall",
@@ -364,6 +366,16 @@ class BarometerViews:
                 "ligger på samme side av 3,5.",
             ],
         )
+
+
+def kf_label(kf: str) -> str:
+    """«SOS01 Stønadslengde 18–24 år (mnd)»: the code with the indicator's short name."""
+    from navbok import indicators as ind
+
+    spec = {k.id: k for k in key_figures()}.get(kf)
+    if spec is None:
+        return kf
+    return f"{kf} {ind.register()[spec.indicator].name}"
 
 
 def _full_ranking(ranking: pd.DataFrame, year: int, names: dict[str, str]) -> pd.DataFrame:
