@@ -139,3 +139,19 @@ def test_growth_paragraph_says_falls_and_more_than_all_of_the_growth() -> None:
     text = growth_paragraph("Bærum", spec, float("nan"))
     assert "økte de samlede utbetalingene i Bærum med 25,1" in text
     assert "lengre stønadsperioder" in text and "ASSS" not in text
+
+
+def test_wide_table_keeps_year_order_and_empty_years() -> None:
+    from navbok.tables import wide
+
+    df = pd.DataFrame(
+        {
+            "Serie": ["A", "A", "B", "B", "B"],
+            "År": [2021, 2016, 2015, 2016, 2024],
+            "Verdi": [1.0, 2.0, float("nan"), 3.0, float("nan")],
+        }
+    )
+    t = wide(df, "Serie", "År", "Verdi")
+    assert list(t.columns) == ["Serie", "2015", "2016", "2021", "2024"]
+    assert list(t["Serie"]) == ["A", "B"]
+    assert t["2024"].isna().all() and t.loc[1, "2016"] == 3.0

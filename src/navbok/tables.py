@@ -83,3 +83,24 @@ def show_table(
         f'<p class="navbok-downloads"><a href="data:text/csv;charset=utf-8;base64,{payload}" '
         f'download="{slug}.csv">Last ned tabellen som CSV</a></p></div>'
     )
+
+
+def wide(
+    df: pd.DataFrame,
+    index: str,
+    columns: str,
+    values: str,
+    *,
+    sort_rows: bool = False,
+    sort_columns: bool = True,
+) -> pd.DataFrame:
+    """Long to wide for the table behind a figure: rows in order of first appearance and
+    columns sorted (years in order) unless told otherwise, rows and columns without any value
+    kept (shown as missing), column names as text."""
+    rows = list(dict.fromkeys(df[index]))
+    cols = list(dict.fromkeys(df[columns]))
+    rows, cols = (sorted(rows) if sort_rows else rows), (sorted(cols) if sort_columns else cols)
+    table = df.pivot_table(index=index, columns=columns, values=values, dropna=False, sort=False)
+    table = table.reindex(index=rows, columns=cols).reset_index()
+    table.columns = [str(c) for c in table.columns]
+    return table

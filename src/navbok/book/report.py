@@ -23,7 +23,7 @@ from navbok.formatting import fmt_number
 from navbok.measures import register_doc
 from navbok.snapshot import DEFAULT_DIR
 from navbok.sources.catalogue import catalogue
-from navbok.tables import TableOutput, show_table
+from navbok.tables import TableOutput, show_table, wide
 
 DEFAULT_KINDS = ("kommune", "nabo", "asss_snitt", "kostragruppe", "landet")
 KIND_ORDER = [
@@ -218,9 +218,7 @@ class Report(GrowthViews, BarometerViews):
             y_title=unit,
             y_format=D3_FORMAT.get(spec.decimals, ",.2f"),
         )
-        table = df.pivot_table(index="Serie", columns="År", values="Verdi", sort=False)
-        table = table.reset_index()
-        table.columns = [str(c) for c in table.columns]
+        table = wide(df, "Serie", "År", "Verdi")
         caption = caption or f"{spec.label}. {spec.definition}{note}"
         return charts.show_chart(
             chart, table, name, caption, decimals=spec.decimals, text_columns=["Serie"]
@@ -290,9 +288,7 @@ class Report(GrowthViews, BarometerViews):
             y_title=unit or specs[0].unit,
             y_format=D3_FORMAT.get(specs[0].decimals, ",.2f"),
         )
-        table = df.pivot_table(index="Serie", columns="År", values="Verdi", sort=False)
-        table = table.reset_index()
-        table.columns = [str(c) for c in table.columns]
+        table = wide(df, "Serie", "År", "Verdi")
         return charts.show_chart(
             chart, table, name, caption, decimals=specs[0].decimals, text_columns=["Serie"]
         )
@@ -445,8 +441,7 @@ class Report(GrowthViews, BarometerViews):
             y_title="prosent",
             y_format=",.2f",
         )
-        table = df.pivot_table(index="Måned", columns="Serie", values="Verdi", sort=False)
-        table = table.reset_index()
+        table = wide(df, "Måned", "Serie", "Verdi", sort_rows=True, sort_columns=False)
         table["Måned"] = table["Måned"].dt.strftime("%m.%Y")
         table.columns = [str(c) for c in table.columns]
         months = ", ".join(sorted({f"{m:%m.%Y}" for m in df["Måned"] if m.month != 12}))

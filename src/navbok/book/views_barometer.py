@@ -16,7 +16,7 @@ from navbok.analysis import barometer as kb
 from navbok.analysis import barometer_tables as kbt
 from navbok.analysis.barometer_config import config, key_figures
 from navbok.formatting import fmt_number
-from navbok.tables import TableOutput, show_table
+from navbok.tables import TableOutput, show_table, wide
 
 if TYPE_CHECKING:
     from navbok.book.report import Report
@@ -29,6 +29,7 @@ class BarometerViews:
 
     def barometer_results(self: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
         """``(graded, ranking)`` for all municipalities and years (computed once per snapshot)."""
+
         def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
             values = kb.key_figure_values(self.data.values, self.data.register.target_codes)
             return kb.grade_and_rank(values)
@@ -182,8 +183,7 @@ class BarometerViews:
             value_title="Karakter",
             value_format=",.1f",
         )
-        table = df.pivot_table(index="Nøkkeltall", columns="År", values="Karakter").reset_index()
-        table.columns = [str(c) for c in table.columns]
+        table = wide(df, "Nøkkeltall", "År", "Karakter")
         return charts.show_chart(
             chart,
             table,

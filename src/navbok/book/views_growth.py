@@ -17,7 +17,7 @@ from navbok.analysis.decomposition import COMBINATION_LABEL, COMPONENT_LABELS
 from navbok.analysis.prices import load_price_index
 from navbok.analysis.proba import proba_comparison
 from navbok.formatting import fmt_number, fmt_percent, fmt_signed_percent
-from navbok.tables import TableOutput, show_table
+from navbok.tables import TableOutput, show_table, wide
 
 if TYPE_CHECKING:
     from navbok.book.report import Report
@@ -46,6 +46,7 @@ class GrowthViews:
 
     def growth_measures(self: Report) -> pd.DataFrame:
         """The measures the decomposition needs (T, N, M), selected once per snapshot."""
+
         def compute() -> pd.DataFrame:
             m = self.data.measures
             return m[m["measure"].isin(growth.MEASURES.values())].reset_index(drop=True)
@@ -217,10 +218,7 @@ class GrowthViews:
             y_title="prosent fra året før",
             y_format=",.1f",
         )
-        table = df.pivot_table(
-            index="Serie", columns="År", values="Vekst", sort=False
-        ).reset_index()
-        table.columns = [str(c) for c in table.columns]
+        table = wide(df, "Serie", "År", "Vekst")
         fig = charts.show_chart(
             chart,
             table,
@@ -264,9 +262,7 @@ class GrowthViews:
         ref = proba_comparison(self.kode, peers, register=self.data.register)
         df = ref.frame.rename(columns={"label": "Kommune", "aar": "År", "indeks": "Indeks"})
         df["År"] = df["År"].astype(int)
-        table = df.pivot_table(index="Kommune", columns="År", values="Indeks", sort=False)
-        table = table.reset_index()
-        table.columns = [str(c) for c in table.columns]
+        table = wide(df, "Kommune", "År", "Indeks")
         last = int(df["År"].max()) if len(df) else 2016
         own = df[df["kind"] == "kommune"]
         focus = str(own["Kommune"].iloc[0]) if len(own) else ""
