@@ -155,3 +155,7 @@ def test_wide_table_keeps_year_order_and_empty_years() -> None:
     assert list(t.columns) == ["Serie", "2015", "2016", "2021", "2024"]
     assert list(t["Serie"]) == ["A", "B"]
     assert t["2024"].isna().all() and t.loc[1, "2016"] == 3.0
+
+
+def test_growth_texts_equal_the_full_decomposition_texts(report: Report) -> None:
+    assert report.growth_texts(2015, 2019) == report.growth_decomposition(2015, 2019)[3]

@@ -44,7 +44,7 @@ v = {
     "aap_asss": r.text("aap_andel", last, "asss_snitt"),
 }
 _, aap = r.aap_ratio(r.params.aap_year)
-*_, g = r.growth_decomposition()
+g = r.growth_texts()
 kb = r.barometer_summary()
 r.glue("navn", r.name)
 r.glue("mandat", r.params.mandate)

@@ -166,9 +166,29 @@ class GrowthViews:
                 "logaritmen av komponentens vekstfaktor; summen er nøyaktig lik endringen."
             ],
         )
-        asss = table[table["label"].str.startswith("ASSS")]
-        g_asss = float(asss["g_T"].iloc[0]) if len(asss) else float("nan")
-        texts = {
+        texts = self.growth_texts(year0, year1, own, table)
+        return fig, comp, kroner, texts
+
+    def growth_texts(
+        self: Report,
+        year0: int | None = None,
+        year1: int | None = None,
+        own: growth.Decomposition | None = None,
+        table: pd.DataFrame | None = None,
+    ) -> dict[str, str]:
+        """The decomposition's glue texts (without building its figure and tables)."""
+        year0, year1 = year0 or self.params.growth_period[0], year1 or self.params.growth_period[1]
+        own = own or self.decomposition(year0, year1)
+        asss_members = self.groups.asss.get(year1, [])
+        if table is not None:
+            asss = table[table["label"].str.startswith("ASSS")]
+            g_asss = float(asss["g_T"].iloc[0]) if len(asss) else float("nan")
+        elif asss_members:
+            m = self.growth_measures()
+            g_asss = growth.decompose_regions(m, list(asss_members), year0, year1).g_T
+        else:
+            g_asss = float("nan")
+        return {
             "vekst_avsnitt": growth_paragraph(self.name, own, g_asss),
             "aar0": str(year0),
             "aar1": str(year1),
@@ -183,7 +203,6 @@ class GrowthViews:
             "diff_asss": fmt_number(100 * (own.g_T - g_asss), 1),
             "driver": _driver(own),
         }
-        return fig, comp, kroner, texts
 
     def decomposition(self: Report, year0: int, year1: int) -> growth.Decomposition:
         """The municipality's own decomposition between two years."""
