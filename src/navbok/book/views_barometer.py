@@ -251,6 +251,7 @@ class BarometerViews:
             notes=[
                 "Lik poengsum (tre desimaler) gir delt plass. Nedlastingen har hele "
                 "rangeringen, også kommunene som ikke rangeres (med grunnen).",
+                *_published_top(by),
             ],
             numeric_from=2,
         )
@@ -393,6 +394,20 @@ def _full_ranking(ranking: pd.DataFrame, year: int, names: dict[str, str]) -> pd
             "reason": "merknad",
         }
     )
+
+
+def _published_top(barometer_year: int) -> list[str]:
+    """The published top ten of ``barometer_year`` as a note line (none if not published)."""
+    from navbok.reference import load_reference
+
+    ref = load_reference(kbt.TOP10_REFERENCE)
+    f = ref.frame[ref.frame["barometer_year"] == str(barometer_year)]
+    if f.empty:
+        return []
+    items = ", ".join(
+        f"{r.rank}. {r.name} {fmt_number(float(r.points), 3)}" for r in f.itertuples()
+    )
+    return [f"Publisert av Kommunal Rapport for {barometer_year}: {items} ({ref.source})."]
 
 
 def _published_ranks(kode: str) -> dict[int, int]:
