@@ -50,7 +50,7 @@ r.glue("navn", r.name)
 r.glue("mandat", r.params.mandate)
 r.glue("periode", f"{r.years[0]}–{last}")
 r.glue("asss_liste", r.asss_members(last))
-r.glue("funn", "\\n".join("* " + t for t in [
+for i, text in enumerate([
     r.sentence(
         "I {aar} mottok {andel} prosent av innbyggerne 18–66 år i {navn} økonomisk sosialhjelp, "
         "mot {andel_asss} prosent i ASSS-snittet og {andel_landet} prosent i landet.",
@@ -65,9 +65,13 @@ r.glue("funn", "\\n".join("* " + t for t in [
         "sosialhjelpsmottaker, mot {ratio_asss} i ASSS-snittet.",
         "AAP-tallene for {navn} er skjult av personvernhensyn eller mangler.",
         aap_aar=str(r.params.aap_year), ratio=aap["ratio"], ratio_asss=aap["ratio_asss"], **v),
-    g["vekst_avsnitt"].split(". ")[0] + ".",
+    " ".join(
+        x.rstrip(".") + "." for i, x in enumerate(g["vekst_avsnitt"].split(". "))
+        if i == 0 or "veksten kom fra" in x.lower()
+    ),
     f"Kommunebarometeret {kb['kb_aar']}, åpen rekonstruksjon: {kb['kb_kort']}.",
-]))""",
+]):
+    r.glue(f"funn{i}", text)""",
         "md:Denne boken er en analytisk gjennomgang av sosialtjenesten i {glue:md}`navn` kommune, "
         "bygget på offentlig statistikk fra SSB og NAV for perioden {glue:md}`periode`. Alle tall "
         "er regnet ut av koden bak boken, og hver figur har tallene og kildene sine rett under seg.",
@@ -86,7 +90,7 @@ r.glue("funn", "\\n".join("* " + t for t in [
         "SSBs symbol i tabellene – aldri som null.",
         "md:## Nøkkeltall mot ASSS-snittet",
         "r.service_profile(last)",
-        "md:## Hovedfunn\n\n{glue:md}`funn`",
+        "md:## Hovedfunn\n\n" + "\n".join(f"* {{glue:md}}`funn{i}`" for i in range(5)),
         'r.source_box(["andel_18_66", "andel_18_24", "andel_25_66", "stonadslengde", '
         '"stonad_per_mottaker", "utbetalt_per_innb_18_66", "netto_sos_per_innb", "andel_6mnd", '
         '"kvp_per_1000", "kvp_etter", "aap_andel"])',
