@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from navbok import groups as g
 from navbok.errors import ConfigError
 from navbok.regions import (
     Register,
@@ -30,6 +31,7 @@ from navbok.regions import (
     population_split_weights,
     worst_of,
 )
+from navbok.sources.catalogue import catalogue
 
 AGGREGATE_PREFIX = "E"
 
@@ -303,9 +305,6 @@ def _member_totals(
     KOSTRA groups and counties are summed over their members in each year; Landet uten Oslo is
     Landet minus Oslo. Existing aggregate rows (SSB's own) are kept as they are.
     """
-    from navbok import groups as g
-    from navbok.sources.catalogue import catalogue
-
     cat = catalogue()
     assignments = {y: snapshot.kostra_groups(y)[0] for y in cat.kostra_groups}
     members = g.membership(register, assignments, cat.kostra_groups, years)

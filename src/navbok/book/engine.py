@@ -95,6 +95,11 @@ def execute_fresh(src: Path, dest: Path, parameters: dict[str, str]) -> Path:
     A failure names the chapter, the cell and the error. Every path in ``parameters`` must be
     absolute (papermill's ``cwd`` uses ``os.chdir``, which is not safe across threads).
     """
+    return _execute(src, dest, parameters)
+
+
+def _execute(src: Path, dest: Path, parameters: dict[str, str], **engine: object) -> Path:
+    """papermill with the book's settings (plus engine options); a failure names the cell."""
     import papermill as pm
 
     try:
@@ -105,6 +110,7 @@ def execute_fresh(src: Path, dest: Path, parameters: dict[str, str]) -> Path:
             kernel_name=KERNEL_NAME,
             progress_bar=False,
             log_output=False,
+            **engine,
         )
     except pm.PapermillExecutionError as exc:
         raise _chapter_failed(exc, src, dest) from None
@@ -231,28 +237,18 @@ def _register_engine() -> None:
 
 def execute_warm(kernel: WarmKernel, src: Path, dest: Path, parameters: dict[str, str]) -> Path:
     """Run one chapter with papermill on a warm kernel (reset first)."""
-    import papermill as pm
-
     _register_engine()
     if kernel.notebooks:
         kernel.reset()
     kernel.notebooks += 1
-    try:
-        nb = pm.execute_notebook(
-            str(src),
-            str(dest),
-            parameters=parameters,
-            engine_name=ENGINE_NAME,
-            kernel_name=KERNEL_NAME,
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            warm_kernel=kernel,
-        )
-    except pm.PapermillExecutionError as exc:
-        raise _chapter_failed(exc, src, dest) from None
-    _finish(nb, dest)
-    return dest
+    return _execute(
+        src,
+        dest,
+        parameters,
+        engine_name=ENGINE_NAME,
+        request_save_on_cell_execute=False,
+        warm_kernel=kernel,
+    )
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -97,7 +98,7 @@ class Report(GrowthViews, BarometerViews):
         out = self.data.comparison(self.groups, indicator, years or self.years)
         kg = out["kind"] == "kostragruppe"
         if kg.any():
-            old = OLD_SCHEME_YEARS()
+            old = _old_scheme_years()
             out.loc[kg, "series"] = [
                 f"KOSTRA-gruppe {int(str(r)[3:])}" + (" (inndeling til 2019)" if y in old else "")
                 for r, y in zip(out.loc[kg, "region"], out.loc[kg, "year"], strict=True)
@@ -539,10 +540,11 @@ SHORT = {
 }
 
 
-def OLD_SCHEME_YEARS() -> set[int]:  # noqa: N802 - a constant computed once
+@cache
+def _old_scheme_years() -> frozenset[int]:
     """Statistics years of the old KOSTRA-group scheme (to 2019)."""
     groups = catalogue().kostra_groups
-    return set(groups.get(min(groups), [])) if groups else set()
+    return frozenset(groups.get(min(groups), [])) if groups else frozenset()
 
 
 MISSING_TEXTS = {":", "..", ".", "\u2013", "", "ukjent"}

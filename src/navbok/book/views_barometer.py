@@ -311,12 +311,11 @@ class BarometerViews:
     def barometer_published(self: Report) -> TableOutput | None:
         """The reconstruction beside the published figures for this municipality (Bærum), or
         ``None`` when nothing is published for it."""
+        if not _published_ranks(self.kode):
+            return None
         graded, ranking = self.barometer_results()
         pc = kbt.published_comparison(graded, ranking)
         kf = pc.key_figures
-        region = graded.loc[graded["region"] == self.kode, "region"]
-        if pc.ranks.empty or region.empty or not _published_for(self.kode):
-            return None
         cells = [
             (
                 f"{r.key_figure} {r.year}",
@@ -417,11 +416,3 @@ def _published_ranks(kode: str) -> dict[int, int]:
     f = load_reference(kbt.BAERUM_REFERENCE).frame
     f = f[(f["region"] == kode) & (f["measure"] == "rank")]
     return {int(y): int(float(v)) for y, v in zip(f["barometer_year"], f["value"], strict=True)}
-
-
-def _published_for(kode: str) -> bool:
-    """Whether the reference files hold published barometer figures for ``kode``."""
-    from navbok.reference import load_reference
-
-    ref = load_reference(kbt.BAERUM_REFERENCE)
-    return kode in set(ref.frame["region"])

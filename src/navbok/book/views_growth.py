@@ -313,17 +313,21 @@ class GrowthViews:
         )
 
 
+#: What each component's rise and fall mean, in words.
+RISE = {
+    "N": "flere mottakere",
+    "L": "lengre stønadsperioder",
+    "P": "høyere utbetaling per stønadsmåned",
+}
+FALL = {"N": "færre mottakere", "L": "kortere stønadsperioder", "P": "lavere utbetaling per måned"}
+
+
 def _driver(d: growth.Decomposition) -> str:
     """Which component grew most, in words."""
     if d.status is not None:
         return "ukjent (tall mangler)"
     comps = {"N": d.g_N, "L": d.g_L, "P": d.g_P}
-    top = max(comps, key=lambda k: comps[k])
-    return {
-        "N": "flere mottakere",
-        "L": "lengre stønadsperioder (flere måneder per mottaker)",
-        "P": "høyere utbetaling per stønadsmåned",
-    }[top]
+    return RISE[max(comps, key=lambda k: comps[k])]
 
 
 def _move(g: float, up: str = "økte", down: str = "falt") -> str:
@@ -348,23 +352,12 @@ def growth_paragraph(name: str, d: growth.Decomposition, g_asss: float) -> str:
     if d.g_T > 0:
         top = max(comps, key=lambda k: comps[k])
         share = comps[top] / d.g_T
-        what = {
-            "N": "flere mottakere",
-            "L": "lengre stønadsperioder",
-            "P": "høyere utbetaling per stønadsmåned",
-        }[top]
+        what = RISE[top]
         if share > 1:
             down = [k for k, v in comps.items() if v < 0]
             text += (
                 f" Veksten kom fra {what}, som alene tilsvarer mer enn hele veksten; "
-                + " og ".join(
-                    {
-                        "N": "færre mottakere",
-                        "L": "kortere stønadsperioder",
-                        "P": "lavere utbetaling per måned",
-                    }[k]
-                    for k in down
-                )
+                + " og ".join(FALL[k] for k in down)
                 + " trakk ned."
             )
         else:
