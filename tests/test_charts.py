@@ -87,21 +87,21 @@ def test_theme_is_registered_and_enabled() -> None:
 
 
 def test_colour_scale_highlights_focus() -> None:
-    scale = colour_scale(["Landet", "Bø", "Telemark"], "Bø").to_dict()
+    scale = colour_scale(["Landet", "Bø", "Telemark"], "Bø")
     assert scale["domain"] == ["Bø", "Landet", "Telemark"]
     assert scale["range"][0] == FOCUS_COLOUR
     assert FOCUS_COLOUR not in scale["range"][1:]
     # Without the focus in the data, nobody gets the focus colour.
-    assert FOCUS_COLOUR not in colour_scale(["A", "B"], "Bø").to_dict()["range"]
+    assert FOCUS_COLOUR not in colour_scale(["A", "B"], "Bø")["range"]
     # Many series: comparison colours cycle, the focus stays unique.
-    many = colour_scale([f"K{i}" for i in range(10)] + ["Bø"], "Bø").to_dict()
+    many = colour_scale([f"K{i}" for i in range(10)] + ["Bø"], "Bø")
     assert len(many["range"]) == 11 and many["range"].count(FOCUS_COLOUR) == 1
 
 
 def test_line_chart(series: pd.DataFrame) -> None:
     spec = line_chart(
         series, "år", "verdi", "region", "Bø", "Tittel", DESCRIPTION, "Kroner", ",.0f"
-    ).to_dict()
+    )
     assert spec["description"] == DESCRIPTION
     assert spec["title"]["text"] == "Tittel"
     lines, points = spec["layer"]
@@ -121,14 +121,13 @@ def test_line_chart(series: pd.DataFrame) -> None:
 def test_bar_chart_drops_missing(series: pd.DataFrame) -> None:
     df = pd.DataFrame({"kommune": ["Bø", "Skien", "Ås"], "andel": [3.1, np.nan, 4.0]})
     spec = bar_chart(df, "kommune", "andel", "Bø", "T", "Søylediagram.", "Prosent", ",.1f")
-    spec = spec.to_dict()
     assert spec["description"] == "Søylediagram."
     values = next(iter(spec["datasets"].values()))
     assert [v["kommune"] for v in values] == ["Bø", "Ås"]
     assert spec["encoding"]["color"]["condition"]["value"] == FOCUS_COLOUR
     assert spec["encoding"]["y"]["field"] == "kommune"  # horizontal by default
     vertical = bar_chart(df, "kommune", "andel", "Bø", "T", "D.", "P", horizontal=False)
-    assert vertical.to_dict()["encoding"]["x"]["field"] == "kommune"
+    assert vertical["encoding"]["x"]["field"] == "kommune"
 
 
 def test_waterfall_chart() -> None:
@@ -139,7 +138,7 @@ def test_waterfall_chart() -> None:
             "kind": ["start", "delta", "delta", "delta", "delta", "total"],
         }
     )
-    spec = waterfall_chart(steps, "Endring", "Vannfallsdiagram.", ",.0f").to_dict()
+    spec = waterfall_chart(steps, "Endring", "Vannfallsdiagram.", ",.0f")
     assert spec["description"] == "Vannfallsdiagram."
     rows = {r["label"]: r for r in next(iter(spec["datasets"].values()))}
     assert (rows["2023"]["start"], rows["2023"]["end"]) == (0.0, 100.0)
@@ -148,7 +147,7 @@ def test_waterfall_chart() -> None:
     # After a missing delta the level is unknown: no bars instead of a wrong total.
     assert {"Ukjent", "Etter", "2024"}.isdisjoint(rows)
     complete = steps.assign(value=[100.0, 20.0, -5.0, 1.0, 3.0, np.nan])
-    rows = next(iter(waterfall_chart(complete, "E", "D.").to_dict()["datasets"].values()))
+    rows = next(iter(waterfall_chart(complete, "E", "D.")["datasets"].values()))
     assert rows[-1]["end"] == 119.0
     with pytest.raises(ValueError):
         waterfall_chart(steps.assign(kind="x"), "E", "D.")
@@ -162,7 +161,7 @@ def test_heatmap_keeps_empty_columns() -> None:
             "score": [3.5, np.nan, 5.0, np.nan],
         }
     )
-    spec = heatmap(df, "år", "tema", "score", "T", "Varmekart.", domain=(1, 6)).to_dict()
+    spec = heatmap(df, "år", "tema", "score", "T", "Varmekart.", domain=(1, 6))
     assert spec["description"] == "Varmekart."
     assert spec["encoding"]["color"]["scale"]["domain"] == [1, 6]
     assert spec["encoding"]["x"]["scale"]["domain"] == ["2022", "2023"]  # 2023 shown empty

@@ -426,3 +426,22 @@ def test_replay_asss_and_landet(replay_data) -> None:  # noqa: ANN001
         assert row.g_N + row.g_L + row.g_P + row.combination == pytest.approx(row.g_T)
     annual = annual_growth(replay_data.measures, "3201", range(2015, 2021))
     assert len(annual) == 5 and annual["status"].isna().all()
+
+
+@pytest.mark.replay
+def test_measure_table_sums_equal_pandas_bit_for_bit(replay_data) -> None:  # noqa: ANN001
+    """The looked-up inputs are the frame's own rows, summed in its order as pandas sums."""
+    from navbok.analysis import growth
+    from navbok.groups import asss_members
+
+    m = replay_data.measures
+    table = growth.MeasureTable(m)
+    for year in (2015, 2019, 2024):
+        members = asss_members(year, "med_asker")
+        values, status, note = growth._inputs(table, members, year)
+        sel = m[m["region"].isin(members) & (m["year"] == year)]
+        for key, measure in growth.MEASURES.items():
+            want = float(sel[sel["measure"] == measure]["value"].sum())
+            assert values[key] == want and status is None and note == "", (year, key)
+    values, status, note = growth._inputs(table, ["3201", "9999"], 2019)
+    assert math.isnan(values["T"]) and status == ".." and "9999" in note

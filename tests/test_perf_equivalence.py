@@ -1,15 +1,14 @@
-"""Performance shortcuts in charts.py and formatting.py give exactly the old output."""
+"""Performance shortcuts in formatting.py give exactly the old output (charts: see
+test_chart_specs.py)."""
 
 from __future__ import annotations
 
 import random
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
 
-from navbok import charts
 from navbok import formatting as f
 
 
@@ -52,33 +51,6 @@ def test_fast_xlsx_is_byte_identical_to_openpyxl(plain: bool) -> None:
         assert f.xlsx_bytes(df) == f._xlsx_openpyxl(df), (t, df)
         fast += f._xlsx_fast(df, "data") is not None
     assert fast > (100 if plain else 0)
-
-
-def _line(focus: str, names: list[str]) -> alt.LayerChart:
-    df = pd.DataFrame(
-        [(n, y, float(i + y)) for i, n in enumerate(names) for y in range(2015, 2020)],
-        columns=["Serie", "År", "Verdi"],
-    )
-    return charts.line_chart(
-        df, "År", "Verdi", "Serie", focus, f"Tittel {focus}", "Beskrivelse", "prosent"
-    )
-
-
-def test_chart_dict_equals_validated_to_dict() -> None:
-    a = _line("Bærum", ["Bærum", "Asker", "Landet"])
-    b = _line("Utsira", ["Utsira", "Bokn", "Tysvær", "Landet"])  # same shape, other texts
-    for chart in (a, b, a):
-        assert charts._chart_dict(chart) == chart.to_dict()
-
-
-def test_invalid_spec_still_raises_once_per_shape() -> None:
-    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")
-    bad = chart.copy()
-    bad.width = "nesten full"  # not a number, not "container" (set without validation)
-    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
-        charts._chart_dict(bad)
-    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
-        charts._chart_dict(bad)  # not remembered as valid
 
 
 def test_fast_number_format_equals_babel() -> None:

@@ -157,5 +157,34 @@ def test_wide_table_keeps_year_order_and_empty_years() -> None:
     assert t["2024"].isna().all() and t.loc[1, "2016"] == 3.0
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_wide_table_equals_pivot_table(seed: int) -> None:
+    """The direct placement of values gives pandas' pivot_table frame (and the fallback keeps
+    pivot_table's mean for repeated cells and its integer columns)."""
+    import random
+
+    from navbok.tables import wide
+
+    rng = random.Random(seed)
+    series = ["Bærum", "ASSS-snitt", "KOSTRA-gruppe 13 (inndeling til 2019)", "Landet", "Asker"]
+    keys = [(s, y) for s in series for y in range(2015, 2025) if rng.random() < 0.8]
+    if seed == 4:
+        keys += keys[:3]  # repeated cells: averaged, as pivot_table does
+    values = [rng.choice([float("nan"), rng.uniform(0, 50)]) for _ in keys]
+    df = pd.DataFrame(keys, columns=["Serie", "År"]).assign(Verdi=values)
+    if seed == 5:
+        df["Verdi"] = [rng.randint(0, 9) for _ in keys]  # integers
+    for args in (("Serie", "År", "Verdi"), ("År", "Serie", "Verdi")):
+        for sort_rows in (False, True):
+            got = wide(df, *args, sort_rows=sort_rows)
+            index, columns, val = args
+            rows = list(dict.fromkeys(df[index]))
+            rows = sorted(rows) if sort_rows else rows
+            want = df.pivot_table(index=index, columns=columns, values=val, dropna=False)
+            want = want.reindex(index=rows, columns=sorted(set(df[columns]))).reset_index()
+            want.columns = [str(c) for c in want.columns]
+            pd.testing.assert_frame_equal(got, want)
+
+
 def test_growth_texts_equal_the_full_decomposition_texts(report: Report) -> None:
     assert report.growth_texts(2015, 2019) == report.growth_decomposition(2015, 2019)[3]

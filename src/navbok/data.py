@@ -67,9 +67,7 @@ def _stat_signature(root: Path) -> tuple | None:
         return None
 
 
-def parquet_cached(
-    root: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None
-) -> bool:
+def parquet_cached(root: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None) -> bool:
     """Whether :meth:`NavData.load` would read Parquet (not harmonise from scratch)."""
     if cache_dir is None:
         return False
@@ -262,9 +260,7 @@ class NavData:
             self._memo[memo_key] = self._groups(kommune, neighbours, asss_variant)
         return copy.deepcopy(self._memo[memo_key])
 
-    def _groups(
-        self, kommune: str, neighbours: list[str] | None, asss_variant: str
-    ) -> g.Groups:
+    def _groups(self, kommune: str, neighbours: list[str] | None, asss_variant: str) -> g.Groups:
         code = self.resolve(kommune).code
         cat = catalogue()
         assignments = {y: self.snapshot.kostra_groups(y)[0] for y in cat.kostra_groups}
@@ -322,6 +318,13 @@ class NavData:
         ``value``, ``status``, ``source``. ASSS rows are the unweighted member mean, highest and
         lowest (the source column says so).
         """
+        return comparison_frame(self.comparison_rows(groups, indicator, years))
+
+    def comparison_rows(
+        self, groups: g.Groups, indicator: str, years: list[int] | range | None = None
+    ) -> list[tuple]:
+        """The rows of :meth:`comparison` as tuples (``COMPARISON_COLUMNS``), before the frame
+        is made: for callers that only look values up."""
         years = list(years) if years is not None else groups.years
         # The rows of ind.select(self.values, None, years, indicator), from cached per-indicator
         # slices (in-process cache: filtering the whole table dominated chapter run time).
@@ -362,8 +365,14 @@ class NavData:
                 add(groups.county[y], "Fylket", "fylke", [y])
         add(g.LANDET, "Landet", "landet", years)
         add(g.LANDET_UTEN_OSLO, "Landet uten Oslo", "landet_uten_oslo", years)
-        out = pd.DataFrame(
-            rows, columns=["series", "kind", "region", "year", "value", "status", "source"]
-        )
-        out["value"] = out["value"].astype(float)
-        return out
+        return rows
+
+
+COMPARISON_COLUMNS = ["series", "kind", "region", "year", "value", "status", "source"]
+
+
+def comparison_frame(rows: list[tuple]) -> pd.DataFrame:
+    """Comparison rows (``COMPARISON_COLUMNS``) as a frame with float values."""
+    out = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    out["value"] = out["value"].astype(float)
+    return out

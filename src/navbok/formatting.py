@@ -58,7 +58,8 @@ def is_missing(value: Any) -> bool:
 
 
 def _missing(status: str | None) -> str:
-    return status if status else MISSING
+    # A status read from a frame can be NaN rather than None: only a real symbol is shown.
+    return status if isinstance(status, str) and status else MISSING
 
 
 def _decimal(value: Any, decimals: int) -> Decimal:

@@ -12,6 +12,7 @@ import base64
 import html
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from navbok.charts import slugify
@@ -97,9 +98,20 @@ def wide(
     """Long to wide for the table behind a figure: rows in order of first appearance and
     columns sorted (years in order) unless told otherwise, rows and columns without any value
     kept (shown as missing), column names as text."""
-    rows = list(dict.fromkeys(df[index]))
-    cols = list(dict.fromkeys(df[columns]))
+    keys = list(zip(df[index].tolist(), df[columns].tolist(), strict=True))
+    rows = list(dict.fromkeys(k[0] for k in keys))
+    cols = list(dict.fromkeys(k[1] for k in keys))
     rows, cols = (sorted(rows) if sort_rows else rows), (sorted(cols) if sort_columns else cols)
+    if df[values].dtype == "float64" and len(set(keys)) == len(keys):
+        # One float per cell (the usual case): place the values directly. pivot_table gives
+        # the same frame (tests/test_report.py compares) at many times the cost.
+        cell = dict(zip(keys, df[values].tolist(), strict=True))
+        nan = float("nan")
+        return pd.DataFrame(
+            {index: pd.Index(rows, dtype=df[index].dtype)}
+            | {str(c): np.array([cell.get((r, c), nan) for r in rows], dtype=float) for c in cols},
+            columns=[index, *(str(c) for c in cols)],
+        )
     table = df.pivot_table(index=index, columns=columns, values=values, dropna=False, sort=False)
     table = table.reindex(index=rows, columns=cols).reset_index()
     table.columns = [str(c) for c in table.columns]

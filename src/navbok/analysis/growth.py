@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from navbok.analysis.decomposition import (
@@ -31,6 +32,7 @@ __all__ = [
     "COMPONENTS",
     "MEASURES",
     "Decomposition",
+    "MeasureTable",
     "annual_growth",
     "compare",
     "decompose",
@@ -46,35 +48,59 @@ def _regions(regions: str | Iterable[str]) -> list[str]:
     return [regions] if isinstance(regions, str) else list(dict.fromkeys(regions))
 
 
-def _inputs(measures: pd.DataFrame, regions: list[str], year: int) -> tuple[dict, str | None, str]:
+class MeasureTable:
+    """T, N and M of every region and year, looked up by key: the decompositions of a chapter
+    (dozens per municipality) each select a few cells, and filtering the whole measures frame
+    for each of them cost more than the arithmetic. Build it once per frame and pass it where
+    a measures frame is expected; the results are the same (the frame's row order is kept, so
+    sums are bit for bit the same as pandas')."""
+
+    def __init__(self, measures: pd.DataFrame) -> None:
+        sel = measures[measures["measure"].isin(MEASURES.values())]
+        self._cells: dict[tuple[str, str, int], list[tuple[int, float, object]]] = {}
+        columns = (sel["measure"], sel["region"], sel["year"], sel["value"], sel["status"])
+        for pos, (m, r, y, v, st) in enumerate(zip(*columns, strict=True)):
+            self._cells.setdefault((m, r, int(y)), []).append((pos, float(v), st))
+
+    @classmethod
+    def of(cls, measures: pd.DataFrame | MeasureTable) -> MeasureTable:
+        """``measures`` as a table (a table is returned as it is)."""
+        return measures if isinstance(measures, MeasureTable) else cls(measures)
+
+    def rows(self, measure: str, regions: list[str], year: int) -> list[tuple[str, float, object]]:
+        """``(region, value, status)`` of ``measure`` in ``year`` for ``regions``, in the
+        frame's row order."""
+        found = []
+        for region in regions:
+            for pos, value, status in self._cells.get((measure, region, year), ()):
+                found.append((pos, region, value, status))
+        return [(r, v, s) for _, r, v, s in sorted(found)]
+
+
+def _inputs(table: MeasureTable, regions: list[str], year: int) -> tuple[dict, str | None, str]:
     """Summed T, N, M of ``regions`` in ``year`` with the worst status and a note."""
-    sel = measures[
-        measures["measure"].isin(MEASURES.values())
-        & measures["region"].isin(regions)
-        & (measures["year"] == year)
-    ]
     out: dict[str, float] = {}
     statuses: list[str | None] = []
     problems: list[str] = []
     for key, measure in MEASURES.items():
-        cells = sel[sel["measure"] == measure]
-        absent = sorted(set(regions) - set(cells["region"]))
-        empty = cells[cells["value"].isna()]
-        if absent or len(empty):
+        cells = table.rows(measure, regions, year)
+        absent = sorted(set(regions) - {r for r, _, _ in cells})
+        empty = [(r, s) for r, v, s in cells if v != v]
+        if absent or empty:
             out[key] = math.nan
-            statuses += [s or NOT_AVAILABLE for s in empty["status"]]
+            statuses += [s or NOT_AVAILABLE for _, s in empty]
             if absent:
                 statuses.append(NOT_AVAILABLE)
-            bad = sorted(absent + list(empty["region"]))
+            bad = sorted(absent + [r for r, _ in empty])
             problems.append(f"{measure} {year} mangler for {', '.join(bad)}")
         else:
-            out[key] = float(cells["value"].sum())
+            out[key] = float(np.sum(np.array([v for _, v, _ in cells], dtype=float)))
     status = worst_status(pd.Series(statuses, dtype=object)) if statuses else None
     return out, status, "; ".join(problems)
 
 
 def decompose_regions(
-    measures: pd.DataFrame,
+    measures: pd.DataFrame | MeasureTable,
     regions: str | Iterable[str],
     year0: int,
     year1: int,
@@ -90,14 +116,16 @@ def decompose_regions(
     T, N and M are **summed across the members first and then decomposed**, so the result is the
     growth of the members combined (a weighted figure, not the mean of the members' rates); pass
     the same member list for both years. SSB aggregates (``EAK`` = Landet) are used as published.
+    ``measures`` may also be a :class:`MeasureTable` of it (faster for many calls).
     Any missing or suppressed input (for any member) makes the result NaN with the worst status.
 
     With ``price_index`` (a Series by year, see :mod:`navbok.analysis.prices`) T is deflated to
     ``base_year`` prices (default ``year1``), so ``g_T`` and ``g_P`` are real growth.
     """
     regs = _regions(regions)
-    v0, s0, n0 = _inputs(measures, regs, year0)
-    v1, s1, n1 = _inputs(measures, regs, year1)
+    table = MeasureTable.of(measures)
+    v0, s0, n0 = _inputs(table, regs, year0)
+    v1, s1, n1 = _inputs(table, regs, year1)
     status = worst_status(pd.Series([s0, s1], dtype=object).dropna()) if (s0 or s1) else None
     note = "; ".join(n for n in (n0, n1) if n)
     unit = "1 000 kr"
@@ -126,7 +154,7 @@ def decompose_regions(
 
 
 def compare(
-    measures: pd.DataFrame,
+    measures: pd.DataFrame | MeasureTable,
     series: dict[str, str | Sequence[str]],
     year0: int,
     year1: int,
@@ -136,8 +164,9 @@ def compare(
 
     E.g. ``{"Bærum": "3201", "ASSS (sum av medlemmene)": members, "Landet": "EAK"}``.
     """
+    table = MeasureTable.of(measures)
     rows = [
-        decompose_regions(measures, regs, year0, year1, label=label, **kwargs).to_row()  # type: ignore[arg-type]
+        decompose_regions(table, regs, year0, year1, label=label, **kwargs).to_row()  # type: ignore[arg-type]
         for label, regs in series.items()
     ]
     return _table(rows)
@@ -151,7 +180,7 @@ def _table(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 
 def annual_growth(
-    measures: pd.DataFrame,
+    measures: pd.DataFrame | MeasureTable,
     regions: str | Iterable[str],
     years: Iterable[int],
     **kwargs: object,
@@ -165,8 +194,9 @@ def annual_growth(
     """
     regs = _regions(regions)
     ys = sorted(int(y) for y in years)
+    table = MeasureTable.of(measures)
     rows = [
-        decompose_regions(measures, regs, a, b, **kwargs).to_row()  # type: ignore[arg-type]
+        decompose_regions(table, regs, a, b, **kwargs).to_row()  # type: ignore[arg-type]
         for a, b in zip(ys, ys[1:], strict=False)
     ]
     return _table(rows)

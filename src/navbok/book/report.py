@@ -8,7 +8,7 @@ analysis modules.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from navbok import indicators as ind
 from navbok.book.params import Params, load_params, params_for
 from navbok.book.views_barometer import BarometerViews
 from navbok.book.views_growth import GrowthViews
-from navbok.data import CACHE_DIR, NavData
+from navbok.data import CACHE_DIR, NavData, comparison_frame
 from navbok.formatting import fmt_number
 from navbok.measures import register_doc
 from navbok.snapshot import DEFAULT_DIR
@@ -64,6 +64,7 @@ class Report(GrowthViews, BarometerViews):
 
     data: NavData
     params: Params
+    _rows_memo: dict[tuple, list[tuple]] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def open(
@@ -95,30 +96,34 @@ class Report(GrowthViews, BarometerViews):
         self, indicator: str, years: list[int] | None = None, kinds: tuple[str, ...] | None = None
     ) -> pd.DataFrame:
         """The indicator for the municipality and its comparison groups (long format)."""
-        out = self.data.comparison(self.groups, indicator, years or self.years)
-        kg = out["kind"] == "kostragruppe"
-        if kg.any():
-            old = _old_scheme_years()
-            out.loc[kg, "series"] = [
-                f"KOSTRA-gruppe {int(str(r)[3:])}" + (" (inndeling til 2019)" if y in old else "")
-                for r, y in zip(out.loc[kg, "region"], out.loc[kg, "year"], strict=True)
-            ]
+        rows = self._comparison_rows(indicator, tuple(years or self.years))
         if kinds is not None:
-            out = out[out["kind"].isin(kinds)]
-        order = {k: i for i, k in enumerate(KIND_ORDER)}
-        return (
-            out.sort_values(["year"], kind="stable")
-            .sort_values("kind", key=lambda s: s.map(order), kind="stable")
-            .reset_index(drop=True)
-        )
+            rows = [r for r in rows if r[1] in kinds]
+        return comparison_frame(rows)
+
+    def _comparison_rows(self, indicator: str, years: tuple[int, ...]) -> list[tuple]:
+        """The rows of :meth:`comparison` in reading order (kind, then year), KOSTRA groups
+        named by number; remembered per indicator and years (chapters ask many times)."""
+        memo = self._rows_memo
+        key = (indicator, years)
+        if key not in memo:
+            old = _old_scheme_years()
+            rows = []
+            for r in self.data.comparison_rows(self.groups, indicator, list(years)):
+                if r[1] == "kostragruppe":
+                    label = f"KOSTRA-gruppe {int(str(r[2])[3:])}"
+                    r = (label + (" (inndeling til 2019)" if r[3] in old else ""), *r[1:])
+                rows.append(r)
+            order = {k: i for i, k in enumerate(KIND_ORDER)}
+            memo[key] = sorted(rows, key=lambda r: (order.get(r[1], len(order)), r[3]))
+        return memo[key]
 
     def value(self, indicator: str, year: int, kind: str = "kommune") -> tuple[float, str | None]:
         """One value and its status (``kind`` as in :meth:`comparison`)."""
-        c = self.comparison(indicator, [year])
-        row = c[c["kind"] == kind]
-        if row.empty:
-            return float("nan"), ".."
-        return float(row["value"].iloc[0]), row["status"].iloc[0]
+        for r in self._comparison_rows(indicator, (year,)):
+            if r[1] == kind:
+                return (float("nan") if r[4] is None else float(r[4])), r[5]
+        return float("nan"), ".."
 
     def measure(self, measure: str, year: int) -> float:
         """A harmonised count for the municipality (NaN when missing or suppressed)."""

@@ -44,14 +44,9 @@ SHORT_COLUMNS = {
 class GrowthViews:
     """Mixed into :class:`~navbok.book.report.Report`."""
 
-    def growth_measures(self: Report) -> pd.DataFrame:
-        """The measures the decomposition needs (T, N, M), selected once per snapshot."""
-
-        def compute() -> pd.DataFrame:
-            m = self.data.measures
-            return m[m["measure"].isin(growth.MEASURES.values())].reset_index(drop=True)
-
-        return self.data.memo("growth-measures", compute)
+    def growth_measures(self: Report) -> growth.MeasureTable:
+        """The measures the decomposition needs (T, N, M), indexed once per snapshot."""
+        return self.data.memo("growth-measures", lambda: growth.MeasureTable(self.data.measures))
 
     def growth_series(self: Report, year: int) -> dict[str, str | list[str]]:
         """The three series the decomposition is shown for: municipality, ASSS (members summed,
