@@ -15,7 +15,10 @@ Rules (see the register's header):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -53,8 +56,9 @@ class Indicator:
         return self.short or self.label
 
 
-def register() -> dict[str, Indicator]:
-    """All declared indicators by id, validated."""
+@cache
+def register() -> Mapping[str, Indicator]:
+    """All declared indicators by id, validated (read once; the mapping is read-only)."""
     doc = register_doc()
     out: dict[str, Indicator] = {}
     for spec in doc["indicators"]:
@@ -70,7 +74,7 @@ def register() -> dict[str, Indicator]:
         if ind.id in out:
             raise ConfigError(f"indicators.yaml: indicator {ind.id} is declared twice")
         out[ind.id] = ind
-    return out
+    return MappingProxyType(out)
 
 
 def _ratio(num: pd.DataFrame, den: pd.DataFrame, scale: float) -> pd.DataFrame:

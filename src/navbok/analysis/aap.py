@@ -21,8 +21,10 @@ KINDS = ("kommune", "nabo", "asss_snitt", "kostragruppe", "landet", "landet_uten
 
 def expected_share(sos_share: float, asss_aap: float, asss_sos: float) -> float:
     """The AAP share the municipality would have with the ASSS ratio (NaN if unknown)."""
-    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (sos_share,
-                                                                           asss_aap, asss_sos)):
+    if any(
+        v is None or (isinstance(v, float) and math.isnan(v))
+        for v in (sos_share, asss_aap, asss_sos)
+    ):
         return float("nan")
     if asss_sos == 0:
         return float("nan")

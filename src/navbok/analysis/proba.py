@@ -62,6 +62,7 @@ def proba_index(
     *,
     register: Register,
     root: Path | None = None,
+    full: Reference | None = None,
 ) -> Reference:
     """The published Proba index, long format, linked to today's municipality codes.
 
@@ -69,8 +70,23 @@ def proba_index(
     an old code such as ``0219``, or a name); ``None`` gives every municipality. The result's
     ``frame`` has the columns in :data:`COLUMNS` (``indeks`` as float, ``aar`` as int), one row
     per historical municipality, today's municipality and year, in the order of ``codes``;
-    ``source`` and ``notes`` come from the reference file.
+    ``source`` and ``notes`` come from the reference file. ``full``: this function's result
+    for every municipality (``codes=None``) computed before with the same register and file,
+    to select from instead of linking the codes again (for many calls).
     """
+    if full is None:
+        full = _linked_index(register, root)
+    out = full.frame
+    if codes is not None:
+        wanted = [register.resolve(c).code for c in ([codes] if isinstance(codes, str) else codes)]
+        wanted = list(dict.fromkeys(wanted))
+        out = out[out["kode"].isin(wanted)].copy()
+        out["_order"] = out["kode"].map({c: i for i, c in enumerate(wanted)})
+        out = out.sort_values(["_order", "kommunenr_2017", "aar"]).drop(columns="_order")
+    return Reference(out[COLUMNS].reset_index(drop=True), full.source, full.notes)
+
+
+def _linked_index(register: Register, root: Path | None) -> Reference:
     ref = load_reference(REFERENCE_NAME, root)
     frame = ref.frame.rename(columns={"kommune": "kommune_2017"})
     links = code_links(register, frame["kommunenr_2017"])
@@ -82,13 +98,7 @@ def proba_index(
     out["sammenslatt"] = out["kode"].map(n_hist).fillna(1).gt(1)
     suffix = out["delt"].map({True: ", delt senere", False: ""})
     out["label"] = out["kommune_2017"] + " (" + out["kommunenr_2017"] + suffix + ")"
-    if codes is not None:
-        wanted = [register.resolve(c).code for c in ([codes] if isinstance(codes, str) else codes)]
-        wanted = list(dict.fromkeys(wanted))
-        out = out[out["kode"].isin(wanted)].copy()
-        out["_order"] = out["kode"].map({c: i for i, c in enumerate(wanted)})
-        out = out.sort_values(["_order", "kommunenr_2017", "aar"]).drop(columns="_order")
-    return Reference(out[COLUMNS].reset_index(drop=True), ref.source, ref.notes)
+    return Reference(out, ref.source, ref.notes)
 
 
 def proba_comparison(
@@ -97,6 +107,7 @@ def proba_comparison(
     *,
     register: Register,
     root: Path | None = None,
+    full: Reference | None = None,
 ) -> Reference:
     """The municipality against its peers (e.g. the ASSS members and neighbours).
 
@@ -106,7 +117,7 @@ def proba_comparison(
     """
     own = register.resolve(kommune).code
     others = [c for c in (register.resolve(p).code for p in peers) if c != own]
-    ref = proba_index([own, *others], register=register, root=root)
+    ref = proba_index([own, *others], register=register, root=root, full=full)
     frame = ref.frame.copy()
     frame["kind"] = frame["kode"].eq(own).map({True: "kommune", False: "sammenligning"})
     return Reference(frame, ref.source, ref.notes)

@@ -22,6 +22,7 @@ Chapters must not change other process-wide state (module attributes, monkeypatc
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import sys
 import warnings
@@ -73,7 +74,12 @@ def reset() -> None:
     ip = get_ipython()  # noqa: F821 - defined inside IPython
     sys.stdout.flush()
     sys.stderr.flush()
-    ip.reset(new_session=False)
+    ip.reset(new_session=False)  # clears the namespace, then collects garbage
+    # What survived is the kernel's long-lived state (modules, the snapshot, national
+    # passes): freeze it, so the next collections (IPython collects on every reset, Python
+    # whenever allocations add up) scan only what the next chapter creates instead of the
+    # whole heap again (≈ 0.1 s per collection with the snapshot loaded). Output unchanged.
+    gc.freeze()
     ip.user_ns.clear()
     ip.user_ns.update(_BASELINE["user_ns"])
     ip.user_ns_hidden.clear()

@@ -8,6 +8,7 @@ analysis modules.
 from __future__ import annotations
 
 import html
+import itertools
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -347,19 +348,20 @@ class Report(GrowthViews, BarometerViews):
         cells, data = [], []
         for i in indicators:
             spec = self.indicator(i)
-            c = self.comparison(i, years)
+            first: dict[tuple[str, int], tuple] = {}
+            for r in self._comparison_rows(i, tuple(years)):
+                first.setdefault((r[1], r[3]), r)
             row, nums = [spec.name], [spec.name]
-            for y in years:
-                v = c[(c["kind"] == "kommune") & (c["year"] == y)]
-                row.append(_fmt_first(v, spec.decimals))
-                nums.append(_first(v))
-            for kind in ("asss_snitt", "asss_hoy", "asss_lav", "landet"):
-                v = c[(c["kind"] == kind) & (c["year"] == last)]
-                text = _fmt_first(v, spec.decimals)
-                if kind in ("asss_hoy", "asss_lav") and len(v) and _first(v) == _first(v):
-                    text += f" ({self.data.name(str(v['region'].iloc[0]))})"
+            wanted = [("kommune", y) for y in years]
+            wanted += [(k, last) for k in ("asss_snitt", "asss_hoy", "asss_lav", "landet")]
+            for kind, y in wanted:
+                r = first.get((kind, y))
+                value = float("nan") if r is None or r[4] is None else float(r[4])
+                text = ".." if r is None else fmt_number(value, spec.decimals, status=r[5])
+                if kind in ("asss_hoy", "asss_lav") and value == value:
+                    text += f" ({self.data.name(str(r[2]))})"
                 row.append(text)
-                nums.append(_first(v))
+                nums.append(value)
             cells.append(row)
             data.append(nums)
         head = ["Nøkkeltall"] + [f"{self.name} {c}" if c.isdigit() else c for c in cols]
@@ -557,17 +559,18 @@ MISSING_TEXTS = {":", "..", ".", "\u2013", "", "ukjent"}
 
 def _break_note(df: pd.DataFrame, kinds: tuple[str, ...], limit: float = 0.4) -> str:
     """A caption note for year-on-year jumps over ``limit`` (a likely break in the series)."""
+    points: dict[str, list[tuple[int, float]]] = {}
+    for kind, serie, year, value in zip(
+        df["kind"], df["Serie"], df["År"], df["Verdi"], strict=True
+    ):
+        if kind in kinds:
+            points.setdefault(serie, []).append((int(year), float(value)))
     notes = []
-    for serie, rows in df[df["kind"].isin(kinds)].groupby("Serie", sort=False):
-        rows = rows.sort_values("År")
-        v = rows["Verdi"].to_numpy(dtype=float)
-        years = rows["År"].to_numpy()
-        for i in range(1, len(v)):
-            a, b = v[i - 1], v[i]
-            if a > 0 and b == b and abs(b / a - 1) > limit and years[i] - years[i - 1] == 1:
-                notes.append(
-                    f"{serie} {years[i - 1]}–{years[i]} ({fmt_number(a, 2)} → {fmt_number(b, 2)})"
-                )
+    for serie, pts in points.items():
+        pts.sort(key=lambda p: p[0])
+        for (y0, a), (y1, b) in itertools.pairwise(pts):
+            if a > 0 and b == b and abs(b / a - 1) > limit and y1 - y0 == 1:
+                notes.append(f"{serie} {y0}–{y1} ({fmt_number(a, 2)} → {fmt_number(b, 2)})")
     if not notes:
         return ""
     return (
@@ -575,16 +578,6 @@ def _break_note(df: pd.DataFrame, kinds: tuple[str, ...], limit: float = 0.4) ->
         + "; ".join(notes[:4])
         + ". Sjekk om kommuneinndeling eller rapportering er endret før tallene tolkes."
     )
-
-
-def _first(rows: pd.DataFrame) -> float:
-    return float(rows["value"].iloc[0]) if len(rows) else float("nan")
-
-
-def _fmt_first(rows: pd.DataFrame, decimals: int) -> str:
-    if not len(rows):
-        return ".."
-    return fmt_number(rows["value"].iloc[0], decimals, status=rows["status"].iloc[0])
 
 
 def _bar_label(report: Report, row: object) -> str:

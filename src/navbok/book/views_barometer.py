@@ -121,7 +121,8 @@ class BarometerViews:
         """Key figures × five years: value with arrow, national average and grade (T5.1)."""
         graded, _ = self.barometer_results()
         _, year = self.barometer_year()
-        years = [y for y in range(year - 4, year + 1) if y in set(graded["year"])]
+        graded_years = set(graded["year"])
+        years = [y for y in range(year - 4, year + 1) if y in graded_years]
         t = kbt.kommune_table(graded, self.kode, years)
         cells = []
         for kf, rows in t.groupby("key_figure", sort=False):

@@ -15,7 +15,7 @@ from navbok import charts
 from navbok.analysis import growth
 from navbok.analysis.decomposition import COMBINATION_LABEL, COMPONENT_LABELS
 from navbok.analysis.prices import load_price_index
-from navbok.analysis.proba import proba_comparison
+from navbok.analysis.proba import proba_comparison, proba_index
 from navbok.formatting import fmt_number, fmt_percent, fmt_signed_percent
 from navbok.tables import TableOutput, show_table, wide
 
@@ -273,7 +273,9 @@ class GrowthViews:
         """Proba's published index of actual spending against estimated need, 2012–2016, for
         the municipality, its neighbours and the ASSS members (published, not recomputed)."""
         peers = sorted({*self.params.neighbours, *self.groups.asss.get(self.years[-1], [])})
-        ref = proba_comparison(self.kode, peers, register=self.data.register)
+        register = self.data.register
+        full = self.data.memo("proba-index", lambda: proba_index(register=register))
+        ref = proba_comparison(self.kode, peers, register=register, full=full)
         df = ref.frame.rename(columns={"label": "Kommune", "aar": "År", "indeks": "Indeks"})
         df["År"] = df["År"].astype(int)
         table = wide(df, "Kommune", "År", "Indeks")
