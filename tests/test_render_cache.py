@@ -1,0 +1,211 @@
+"""The process-wide render caches (``navbok.book.render``) change nothing but the time.
+
+On a minimal Jupyter Book stage built here (the project's ``_config.yml``, Norwegian pages, no
+data needed):
+
+* two consecutive in-process renders give byte-identical HTML, and the same HTML as a render
+  with every cache switched off (the libraries' own code paths);
+* the second render compiles no Jinja template (they all come from the cache), and the
+  stemmer, entry-point and default-settings memos are hit;
+* the replacement of sphinx-external-toc's ``gc.get_objects()`` scan disables exactly the
+  new application's built-in toctree collector;
+* the caches are keyed on what compilation reads, are installed once, and are inert outside
+  ``render_inprocess``;
+* the objects alive after the first render are frozen (``gc.freeze``) once, and garbage made
+  later is still collected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from navbok.book import render
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PAGES = {
+    "intro": "# Innledning\n\nSosialhjelp i kommunen: utbetalinger, mottakere og varighet.\n",
+    "to": "# Langtidsmottakere\n\nAndelen langtidsmottakere økte fra 2015 til 2019.\n\n"
+    "## Kvalifiseringsprogrammet\n\nDeltakerne i kvalifiseringsprogrammet mottar stønad.\n",
+}
+
+
+def _stage(root: Path) -> Path:
+    (root / "chapters").mkdir(parents=True)
+    (root / "_static").mkdir()
+    (root / "_static" / "navbok.css").write_text("body { margin: 0; }\n", "utf-8")
+    (root / "_static" / "navbok-vega.js").write_text("// vega\n", "utf-8")
+    (root / "_config.yml").write_text((ROOT / "_config.yml").read_text("utf-8"), "utf-8")
+    (root / "_toc.yml").write_text(
+        "format: jb-book\nroot: chapters/intro\nchapters:\n  - file: chapters/to\n", "utf-8"
+    )
+    for name, text in PAGES.items():
+        (root / "chapters" / f"{name}.md").write_text(text, "utf-8")
+    return root
+
+
+def _render(stage: Path) -> dict[str, str]:
+    """Render from a clean ``_build`` (as ``build.render`` does); hash every output file."""
+    if (stage / "_build").exists():
+        shutil.rmtree(stage / "_build")
+    out = render.render_inprocess(stage)
+    return {
+        p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def stage(tmp_path: Path) -> Path:
+    return _stage(tmp_path / "book")
+
+
+@pytest.fixture
+def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """Names of the templates ``jinja2.Environment.compile`` compiles from now on."""
+    seen: list[str | None] = []
+    original = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):  # noqa: ANN001, ANN202
+        seen.append(name)
+        return original(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return seen
+
+
+def test_consecutive_renders_are_identical_and_hit_the_caches(
+    stage: Path, compiles: list[str | None]
+) -> None:
+    render.TEMPLATE_CACHE.clear()
+    first = _render(stage)
+    assert "chapters/to.html" in first and "searchindex.js" in first
+    compiled_first = len(compiles)
+    assert compiled_first > 10  # basic, pydata and sphinx-book-theme templates
+    assert render.TEMPLATE_CACHE.misses == compiled_first
+
+    from sphinx.search.no import SearchNorwegian
+
+    stems = SearchNorwegian.stem.cache  # type: ignore[attr-defined]
+    stem_hits = stems.cache_info().hits
+    hits = dict(render.HITS)
+
+    second = _render(stage)
+    assert second == first  # byte for byte, every file
+    assert len(compiles) == compiled_first, compiles[compiled_first:]  # nothing recompiled
+    assert render.TEMPLATE_CACHE.hits >= compiled_first
+    assert stems.cache_info().hits > stem_hits
+    assert render.HITS["entry_points"] > hits.get("entry_points", 0)
+    assert render.HITS["default_settings"] > hits.get("default_settings", 0)
+
+
+def test_cached_render_equals_uncached_render(
+    stage: Path, monkeypatch: pytest.MonkeyPatch, compiles: list[str | None]
+) -> None:
+    cached = _render(stage)  # the caches are warm after this one at the latest
+    cached_again = _render(stage)
+    compiled = len(compiles)
+    with monkeypatch.context() as m:
+        m.setattr(render, "_active", lambda: False)  # every patched function → the original
+        plain = _render(stage)
+    assert len(compiles) > compiled  # really compiled afresh
+    assert plain == cached == cached_again
+
+
+def test_only_the_new_apps_builtin_toctree_collector_is_disabled(
+    stage: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+    from sphinx_external_toc.collectors import TocTreeCollectorWithStyles
+
+    _render(stage)  # an earlier application, possibly still in memory
+    disabled: list[TocTreeCollector] = []
+    original = TocTreeCollector.disable
+
+    def spy(self, app):  # noqa: ANN001, ANN202
+        disabled.append(self)
+        return original(self, app)
+
+    monkeypatch.setattr(TocTreeCollector, "disable", spy)
+    _render(stage)
+    assert len(disabled) == 1
+    assert type(disabled[0]) is TocTreeCollector  # not sphinx-external-toc's own collector
+    assert not isinstance(disabled[0], TocTreeCollectorWithStyles)
+    assert disabled[0].listener_ids is None
+
+
+def test_template_cache_key_covers_what_compilation_reads() -> None:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    def env(**filters: object) -> jinja2.Environment:
+        e = SandboxedEnvironment(extensions=["jinja2.ext.i18n"])
+        e.filters.update(filters)
+        return e
+
+    source = "{{ x | shout }}{% trans %}Hei{% endtrans %}"
+    cache = render.TemplateCodeCache()
+    a = cache.get_bucket(env(shout=str.upper), "t.html", "/t.html", source)
+    assert a.code is None and cache.misses == 1
+    a.code = env(shout=str.upper).compile(source, "t.html", "/t.html")
+    cache.set_bucket(a)
+    assert cache.get_bucket(env(shout=str.upper), "t.html", "/t.html", source).code is a.code
+    # another filter function, another file, another source, other settings: all misses
+    assert cache.get_bucket(env(shout=str.lower), "t.html", "/t.html", source).code is None
+    assert cache.get_bucket(env(shout=str.upper), "t.html", "/u.html", source).code is None
+    assert cache.get_bucket(env(shout=str.upper), "t.html", "/t.html", source + " ").code is None
+    trimmed = env(shout=str.upper)
+    trimmed.trim_blocks = True
+    assert cache.get_bucket(trimmed, "t.html", "/t.html", source).code is None
+    newstyle = env(shout=str.upper)
+    newstyle.newstyle_gettext = True  # type: ignore[attr-defined]
+    assert cache.get_bucket(newstyle, "t.html", "/t.html", source).code is None
+    assert cache.hits == 1
+
+
+def test_installed_once_and_inert_outside_a_render(stage: Path) -> None:
+    from sphinx.jinja2glue import BuiltinTemplateLoader
+    from sphinx.search.no import SearchNorwegian
+
+    _render(stage)
+    patched = (BuiltinTemplateLoader.init, SearchNorwegian.stem)
+    render._install_caches()
+    render._install_caches()
+    assert (BuiltinTemplateLoader.init, SearchNorwegian.stem) == patched  # not wrapped twice
+    assert SearchNorwegian.stem.__wrapped__ is not SearchNorwegian.stem  # type: ignore[attr-defined]
+
+    assert not render._active()
+    stems = SearchNorwegian.stem.cache  # type: ignore[attr-defined]
+    before = stems.cache_info()
+    lang = SearchNorwegian({})
+    assert lang.stem("Utbetalingene") == "utbetaling"  # the original, outside a render
+    assert stems.cache_info() == before
+
+
+def test_long_lived_objects_frozen_once_after_the_first_render(
+    stage: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+    import weakref
+
+    _render(stage)
+    assert render._FROZEN and gc.get_freeze_count() > 0
+    freezes: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: freezes.append(1))
+    _render(stage)
+    assert freezes == []  # once per process
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a  # type: ignore[attr-defined]  # a cycle made after the freeze
+    alive = weakref.ref(a)
+    del a, b
+    gc.collect()
+    assert alive() is None  # still collected
