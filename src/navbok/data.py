@@ -347,17 +347,22 @@ class NavData:
             tuple(years),
             tuple((y, tuple(m)) for y, m in members.items()),
         )
-        stats = self._memo.get(stats_key)
-        if stats is None:
+        asss_rows = self._memo.get(stats_key)
+        if asss_rows is None:  # the same for every municipality with these members: once
             data = ind.select(self._indicator_frame(indicator), None, years, indicator)
-            stats = self._memo[stats_key] = g.member_stats(data, members, indicator)
-        for s in stats.itertuples():
-            src = f"ASSS, uveid snitt av {s.n} kommuner" + (
-                f" ({s.n_missing} mangler)" if s.n_missing else ""
-            )
-            rows.append(("ASSS-snitt", "asss_snitt", "ASSS", s.year, s.mean, None, src))
-            rows.append(("ASSS høyest", "asss_hoy", s.max_region, s.year, s.max, None, src))
-            rows.append(("ASSS lavest", "asss_lav", s.min_region, s.year, s.min, None, src))
+            asss_rows = self._memo[stats_key] = []
+            for s in g.member_stats(data, members, indicator).itertuples():
+                src = f"ASSS, uveid snitt av {s.n} kommuner" + (
+                    f" ({s.n_missing} mangler)" if s.n_missing else ""
+                )
+                asss_rows.append(("ASSS-snitt", "asss_snitt", "ASSS", s.year, s.mean, None, src))
+                asss_rows.append(
+                    ("ASSS høyest", "asss_hoy", s.max_region, s.year, s.max, None, src)
+                )
+                asss_rows.append(
+                    ("ASSS lavest", "asss_lav", s.min_region, s.year, s.min, None, src)
+                )
+        rows.extend(asss_rows)
         for y in years:
             if y in groups.kostra:
                 add(groups.kostra[y], "KOSTRA-gruppe", "kostragruppe", [y])

@@ -11,8 +11,9 @@ Speed (see README, "Performance"):
 * chapters run on warm kernels (:class:`navbok.book.engine.KernelPool`, one per core) that
   import navbok and load the data once, reset between chapters so that the executed notebook
   equals a fresh-kernel papermill run; ``engine="fresh"`` is the plain papermill path;
-* books are rendered in this process (:func:`navbok.book.render.render_inprocess`) while the
-  kernels already execute the next municipalities' chapters;
+* books are rendered in one long-lived render process (:func:`navbok.book.render.render_inprocess`
+  there, see :class:`_Renderer`) while the kernels already execute the next municipalities'
+  chapters;
 * a content-addressed cache: a chapter is executed again only when its key changes (chapter
   notebook, the municipality's params, snapshot checksum, code fingerprint); a book is rendered
   again only when a chapter or the book's configuration changed. Keys live in
@@ -26,8 +27,11 @@ import html
 import json
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -266,6 +270,83 @@ def _warm_renderer() -> None:
         pass
 
 
+def _render_timed(stage: Path, out: Path, renderer: str) -> tuple[Path, float]:
+    t0 = time.perf_counter()
+    page = render(stage, out, renderer)
+    return page, time.perf_counter() - t0
+
+
+class _Renderer:
+    """Renders books one at a time, in order, off the thread that drives the kernels.
+
+    ``inprocess``: in one long-lived *render process* (:mod:`navbok.book.render_worker`,
+    started at once: it imports Sphinx while the kernels start, then keeps its caches, see
+    :mod:`navbok.book.render`). It has its own interpreter lock: in the build process,
+    rendering competed with the kernels' papermill clients for one lock, and that process
+    became the bottleneck of a national build. ``subprocess``: the ``jupyter-book`` command,
+    one per book. Either way a thread here waits for the result.
+    """
+
+    def __init__(self, renderer: str) -> None:
+        if renderer not in RENDERERS:
+            raise NavbokError(f"Unknown renderer {renderer!r}; use one of {', '.join(RENDERERS)}")
+        self.renderer = renderer
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="navbok-render")
+        self._proc: subprocess.Popen | None = None
+        if renderer == "inprocess":
+            import navbok
+
+            env = dict(os.environ)
+            src = str(Path(navbok.__file__).resolve().parents[1])
+            env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "navbok.book.render_worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                env=env,
+            )
+
+    def _ask(self, stage: Path, out: Path) -> tuple[Path, float]:
+        proc = self._proc
+        if proc is None:
+            return _render_timed(stage, out, self.renderer)
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(json.dumps({"stage": str(stage), "out": str(out)}) + "\n")
+            proc.stdin.flush()
+            while True:
+                line = proc.stdout.readline()
+                if not line:
+                    raise OSError("no answer")
+                reply = json.loads(line)
+                if not reply.get("ready"):
+                    break
+        except (OSError, ValueError) as exc:
+            raise NavbokError(
+                f"The render process stopped (exit code {proc.poll()}); run the build again"
+            ) from exc
+        if "error" in reply:
+            raise NavbokError(reply["error"])
+        return Path(reply["page"]), float(reply["seconds"])
+
+    def submit(self, stage: Path, out: Path) -> Future:
+        """Render ``stage`` into ``out/html``; the future gives ``(index.html, seconds)``."""
+        return self._thread.submit(self._ask, Path(stage), Path(out))
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=True, cancel_futures=True)
+        if self._proc is not None:
+            if self._proc.stdin is not None:
+                self._proc.stdin.close()
+            try:
+                self._proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+
+
 class _Runner:
     """Executes chapters with the chosen engine; records per-notebook times."""
 
@@ -362,8 +443,7 @@ def build_many(
             pool = None
         else:
             runner = None
-        if renderer == "inprocess":
-            _warm_renderer()  # import Sphinx & co. while the kernels start
+        renders = _Renderer(renderer)  # starts the render process while the kernels start
         window = max(2, workers)  # municipalities queued ahead of the one being rendered
         costs: dict[str, float] = {}
         for p in plans:  # the last recorded time of each chapter, from any municipality
@@ -397,6 +477,27 @@ def build_many(
             from tqdm import tqdm
 
             bar = tqdm(total=len(todo), desc="Bygger", unit="kommune")
+        # Books handed to the renderer, oldest first: (plan, its state, the render's future).
+        rendering: deque[tuple[Plan, dict, Future]] = deque()
+
+        def finish(plan: Plan, state: dict, failure: NavbokError | None) -> None:
+            if failure is not None:
+                stats.failed[plan.kode] = str(failure)
+            else:
+                _write_state(plan.out, dict(state, book=plan.book_key))
+            if bar is not None:
+                bar.update()
+
+        def collect(plan: Plan, state: dict, fut: Future) -> None:
+            try:
+                pages[plan.kode], stats.renders[plan.kode] = fut.result()
+            except NavbokError as exc:
+                if not keep_going:
+                    raise
+                finish(plan, state, exc)
+            else:
+                finish(plan, state, None)
+
         try:
             for i, plan in enumerate(todo):
                 for ahead in todo[i : i + window]:
@@ -423,27 +524,22 @@ def build_many(
                         seconds[rel] = round(runner.times[f"{plan.kode}/{rel}"], 3)
                     state = {"chapters": done, "book": state.get("book"), "seconds": seconds}
                     _write_state(plan.out, state)
+                state = dict(state, chapters=done, seconds=seconds)
                 if failure is None:
-                    t0 = time.perf_counter()
-                    try:
-                        pages[plan.kode] = render(plan.stage, plan.out, renderer)
-                    except NavbokError as exc:
-                        if not keep_going:
-                            raise
-                        failure = exc
-                    else:
-                        stats.renders[plan.kode] = time.perf_counter() - t0
-                        _write_state(plan.out, dict(state, chapters=done, book=plan.book_key))
-                if failure is not None:
-                    stats.failed[plan.kode] = str(failure)
-                if bar is not None:
-                    bar.update()
+                    rendering.append((plan, state, renders.submit(plan.stage, plan.out)))
+                else:
+                    finish(plan, state, failure)
+                while len(rendering) > 1 or (rendering and rendering[0][2].done()):
+                    collect(*rendering.popleft())
+            while rendering:
+                collect(*rendering.popleft())
         finally:
             if bar is not None:
                 bar.close()
             for futs in submitted.values():
                 for _, fut in futs:
                     fut.cancel()
+            renders.close()
             if runner is not None:
                 runner.close()
                 stats.notebooks = runner.times

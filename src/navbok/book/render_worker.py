@@ -1,0 +1,39 @@
+"""The render process of a build: renders staged books in one long-lived Python process.
+
+Started by :class:`navbok.book.build._Renderer` as ``python -m navbok.book.render_worker``.
+It reads one JSON request per line on stdin (``{"stage": ..., "out": ...}``), renders the
+book with :func:`navbok.book.build.render` (Sphinx in this process, with the caches of
+:mod:`navbok.book.render`) and answers one JSON line on stdout: ``{"page": ..., "seconds":
+...}`` or ``{"error": ...}``. A separate process has its own interpreter lock, so rendering no
+longer competes with the build process's papermill clients.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def main() -> None:
+    """Serve render requests until stdin closes."""
+    replies = sys.stdout
+    sys.stdout = sys.stderr  # whatever a library prints must not mix with the replies
+    from navbok.book.build import _render_timed, _warm_renderer
+
+    _warm_renderer()
+    replies.write(json.dumps({"ready": True}) + "\n")
+    replies.flush()
+    for line in sys.stdin:
+        job = json.loads(line)
+        try:
+            page, seconds = _render_timed(Path(job["stage"]), Path(job["out"]), "inprocess")
+            reply: dict[str, object] = {"page": str(page), "seconds": seconds}
+        except Exception as exc:  # noqa: BLE001 - reported to the build, which decides
+            reply = {"error": f"{exc}" if type(exc).__name__ == "NavbokError" else repr(exc)}
+        replies.write(json.dumps(reply) + "\n")
+        replies.flush()
+
+
+if __name__ == "__main__":
+    main()
