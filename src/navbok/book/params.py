@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from navbok.errors import ConfigError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PARAMS_DIR = Path("params")
 
@@ -66,7 +69,10 @@ class Params:
 
     def to_yaml(self) -> str:
         """The parameters as YAML text."""
-        return yaml.safe_dump(asdict(self), allow_unicode=True, sort_keys=False, width=100)
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: same text, faster
+        return yaml.dump(
+            asdict(self), Dumper=dumper, allow_unicode=True, sort_keys=False, width=100
+        )
 
 
 def _known_keys() -> dict[str, Any]:
@@ -139,9 +145,13 @@ def default_params(data, kommune: str) -> Params:  # noqa: ANN001 - NavData
     m = data.resolve(kommune)
     years = data.years
     end = max(years)
-    pop = data.measures
-    pop = pop[(pop["measure"] == "befolkning_18_66") & (pop["year"] == end)]
-    pop = pop[pop["region"].str.fullmatch(r"\d{4}")].set_index("region")["value"]
+
+    def population() -> pd.Series:
+        pop = data.measures
+        pop = pop[(pop["measure"] == "befolkning_18_66") & (pop["year"] == end)]
+        return pop[pop["region"].str.fullmatch(r"\d{4}")].set_index("region")["value"]
+
+    pop = data.memo(("population-18-66", end), population)  # once for all municipalities
     same_county = [c for c in pop.index if c[:2] == m.code[:2] and c != m.code]
     own = pop.get(m.code, 0.0)
     neighbours = sorted(same_county, key=lambda c: abs(pop[c] - own))[:2]
