@@ -656,12 +656,13 @@ def _table_html(
     esc = html.escape
     head = "".join(f'<th scope="col">{esc(labels.get(c, c))}</th>' for c in columns)
     body = []
+    series = [data[name] for name in columns]  # looked up once, not once per cell
     for status, row in zip(statuses, data.itertuples(index=False, name=None), strict=True):
         cells = []
-        for i, (name, value) in enumerate(zip(columns, row, strict=True)):
+        for i, (name, col, value) in enumerate(zip(columns, series, row, strict=True)):
             places = kinds[name]
             if places is None:
-                text, style = _text_cell(value, data[name], status), ""
+                text, style = _text_cell(value, col, status), ""
             else:
                 text = fmt_number(value, places, status=status)
                 style = ' style="text-align:right"'

@@ -213,7 +213,14 @@ class GrowthViews:
         for label, regions in self.growth_series(years[-1]).items():
             if not regions:
                 continue
-            a = growth.annual_growth(self.growth_measures(), regions, years)
+            def compute(regions: str | list[str] = regions) -> pd.DataFrame:
+                return growth.annual_growth(self.growth_measures(), regions, years)
+
+            if regions == self.kode:
+                a = compute()
+            else:  # ASSS and Landet: the same for every municipality, computed once
+                key = ("annual-growth", str(regions), tuple(years))
+                a = self.data.memo(key, compute)
             frames.append(a.assign(Serie=label))
         df = pd.concat(frames, ignore_index=True)
         df["År"] = df["year1"]
