@@ -266,7 +266,7 @@ def main() -> None:
 
     print(f"One municipality ({kode}), cold process, empty build dir:")
     one = scenario(
-        "fast path (warm kernels, in-process render)",
+        "fast path (warm kernels, one render process)",
         [dict(base, codes=[kode], build_dir=str(tmp / f"one{i}")) for i in range(args.runs)],
     )
     out["one"] = one["wall"]

@@ -153,7 +153,10 @@ def build(
     ] = "warm",
     renderer: Annotated[
         str,
-        typer.Option(help="inprocess: Sphinx in this process; subprocess: `jupyter-book build`."),
+        typer.Option(
+            help="inprocess: Sphinx in one long-lived render process; "
+            "subprocess: `jupyter-book build` per book."
+        ),
     ] = "inprocess",
     force: Annotated[
         bool, typer.Option("--force", help="Ignore the build cache: execute and render all.")
