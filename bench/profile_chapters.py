@@ -12,6 +12,7 @@ formatting, data) and the heaviest library calls beneath them. Chapter authors: 
 from __future__ import annotations
 
 import argparse
+import ast
 import cProfile
 import io
 import pstats
@@ -40,15 +41,12 @@ def chapter_code(path: Path, parameters: dict[str, str]) -> list[str]:
 def run_chapter(cells: list[str]) -> None:
     ns: dict = {"__name__": "__main__"}
     for src in cells:
-        # Jupyter shows the last expression: build its HTML as the display would.
-        code = compile(src, "<cell>", "exec")
-        lines = src.rstrip().splitlines()
-        exec(code, ns)  # noqa: S102
-        if lines and not lines[-1].startswith((" ", "\t")) and "=" not in lines[-1]:
-            try:
-                value = eval(lines[-1], ns)  # noqa: S307
-            except SyntaxError:
-                continue
+        # As IPython: run the cell, and display its last expression (built once, then its HTML).
+        tree = ast.parse(src)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, "<cell>", "exec"), ns)  # noqa: S102
+        if last is not None:
+            value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns)  # noqa: S307
             for attr in ("_repr_html_", "_repr_markdown_"):
                 if hasattr(value, attr):
                     getattr(value, attr)()
