@@ -12,8 +12,8 @@ from navbok.book import engine
 
 
 def test_output_validation_skipped_only_where_asked() -> None:
-    engine._outputs_unvalidated()
-    engine._outputs_unvalidated()  # installed once
+    engine._install_deferred_output_validation()
+    engine._install_deferred_output_validation()  # installed once
     assert getattr(nbbase.validate, "navbok_wrapper", False)
     bad = nbformat.NotebookNode(output_type="display_data", data={}, metadata=[])
     with pytest.raises(nbformat.ValidationError):

@@ -19,6 +19,7 @@ import base64
 import hashlib
 import html
 import json
+import math
 import os
 import re
 import tempfile
@@ -161,13 +162,12 @@ def _require(title: str, description: str) -> None:
             raise ValueError(f"A chart needs a Norwegian {label} (got {text!r})")
 
 
-def _missing_value(value: Any) -> bool:
+def _no_json_number(value: Any) -> bool:
+    """Missing (as :func:`navbok.formatting.is_missing`) or infinite: Vega-Lite gets null, as
+    Altair writes it. A cheap check of its own: it runs for every value of every chart."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
-    return isinstance(value, float) and (value != value or value in (_INF, -_INF))
-
-
-_INF = float("inf")
+    return isinstance(value, float) and (value != value or math.isinf(value))
 
 
 def _column_values(col: pd.Series) -> list[Any]:
@@ -176,7 +176,7 @@ def _column_values(col: pd.Series) -> list[Any]:
         return ["" if v is pd.NaT else v.isoformat() for v in col]
     if pd.api.types.is_timedelta64_dtype(col):
         raise ValueError(f"Column {col.name!r} holds time spans; charts need dates or numbers")
-    return [None if _missing_value(v) else v for v in col.tolist()]
+    return [None if _no_json_number(v) else v for v in col.tolist()]
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:

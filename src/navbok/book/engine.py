@@ -84,7 +84,7 @@ def tag_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def _finish(nb: nbformat.NotebookNode, dest: Path) -> None:
     tag_cells(nb)
-    nbformat.validate(nb)  # the whole notebook, outputs included (see _outputs_unvalidated)
+    nbformat.validate(nb)  # outputs included: see _install_deferred_output_validation
     tmp = dest.with_name(dest.name + ".tmp")
     tmp.write_text(nbformat.writes(nb), "utf-8")
     tmp.replace(dest)
@@ -198,7 +198,7 @@ def _preimport() -> None:
 _UNVALIDATED = threading.local()
 
 
-def _outputs_unvalidated() -> None:
+def _install_deferred_output_validation() -> None:
     """Let nbformat skip validating each output node on its own, in this thread, on request.
 
     nbclient builds every output with ``nbformat.v4.output_from_msg``, which validates the
@@ -228,11 +228,11 @@ def _register_engine() -> None:
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.utils import merge_kwargs, remove_args
 
-    _outputs_unvalidated()
+    _install_deferred_output_validation()
 
     class WarmClient(PapermillNotebookClient):
         """Papermill's client; outputs are validated with the whole notebook (see
-        :func:`_outputs_unvalidated`)."""
+        :func:`_install_deferred_output_validation`)."""
 
         def output(self, *args: Any, **kwargs: Any) -> Any:
             _UNVALIDATED.on = True

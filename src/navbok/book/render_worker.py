@@ -20,6 +20,7 @@ def main() -> None:
     replies = sys.stdout
     sys.stdout = sys.stderr  # whatever a library prints must not mix with the replies
     from navbok.book.build import _render_timed, _warm_renderer
+    from navbok.errors import NavbokError
 
     _warm_renderer()
     replies.write(json.dumps({"ready": True}) + "\n")
@@ -30,7 +31,7 @@ def main() -> None:
             page, seconds = _render_timed(Path(job["stage"]), Path(job["out"]), "inprocess")
             reply: dict[str, object] = {"page": str(page), "seconds": seconds}
         except Exception as exc:  # noqa: BLE001 - reported to the build, which decides
-            reply = {"error": f"{exc}" if type(exc).__name__ == "NavbokError" else repr(exc)}
+            reply = {"error": str(exc) if isinstance(exc, NavbokError) else repr(exc)}
         replies.write(json.dumps(reply) + "\n")
         replies.flush()
 

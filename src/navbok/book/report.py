@@ -39,6 +39,7 @@ KIND_ORDER = [
     "landet",
     "landet_uten_oslo",
 ]
+KIND_RANK = {k: i for i, k in enumerate(KIND_ORDER)}  # reading order of the kinds
 BAR_KINDS = tuple(KIND_ORDER)  # every comparison series, in reading order
 D3_FORMAT = {0: ",.0f", 1: ",.1f", 2: ",.2f"}
 
@@ -115,8 +116,7 @@ class Report(GrowthViews, BarometerViews):
                     label = f"KOSTRA-gruppe {int(str(r[2])[3:])}"
                     r = (label + (" (inndeling til 2019)" if r[3] in old else ""), *r[1:])
                 rows.append(r)
-            order = {k: i for i, k in enumerate(KIND_ORDER)}
-            memo[key] = sorted(rows, key=lambda r: (order.get(r[1], len(order)), r[3]))
+            memo[key] = sorted(rows, key=lambda r: (KIND_RANK.get(r[1], len(KIND_RANK)), r[3]))
         return memo[key]
 
     def value(self, indicator: str, year: int, kind: str = "kommune") -> tuple[float, str | None]:
@@ -431,9 +431,8 @@ class Report(GrowthViews, BarometerViews):
             c = self.comparison(indicator, kinds=DEFAULT_KINDS)
             c = c[c["value"].notna() | c["status"].notna()]
             frames.append(c.assign(Måned=pd.to_datetime(dict(year=c["year"], month=month, day=1))))
-        order = {k: i for i, k in enumerate(KIND_ORDER)}
         df = pd.concat(frames, ignore_index=True).sort_values("Måned", kind="stable")
-        df = df.sort_values("kind", key=lambda k: k.map(order), kind="stable")
+        df = df.sort_values("kind", key=lambda k: k.map(KIND_RANK), kind="stable")
         df = df.rename(columns={"series": "Serie", "value": "Verdi"})
         chart = charts.line_chart(
             df,
