@@ -3,6 +3,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 KOMMUNE ?= 3201
 SNAPSHOT ?= data/snapshot
+# Older AAP155 workbooks (NAV serves only the current year): NAV_ARKIV=DIR, or the recording's.
+NAV_ARKIV ?= $(if $(NAVBOK_SOURCE),$(wildcard $(NAVBOK_SOURCE)/nav/arkiv))
+NAV_ARKIV_OPT := $(if $(NAV_ARKIV),--nav-arkiv $(NAV_ARKIV))
 
 .PHONY: install data book test lint golden bench clean
 
@@ -17,13 +20,15 @@ install: $(BIN)/.installed
 
 ## Fetch the data snapshot (live SSB/NAV, or NAVBOK_SOURCE=DIR of recorded responses).
 data: install
-	$(BIN)/navbok fetch --snapshot $(SNAPSHOT)
+	$(BIN)/navbok fetch --snapshot $(SNAPSHOT) $(NAV_ARKIV_OPT)
 
 $(SNAPSHOT)/manifest.json: | $(BIN)/.installed
-	$(BIN)/navbok fetch --snapshot $(SNAPSHOT)
+	$(BIN)/navbok fetch --snapshot $(SNAPSHOT) $(NAV_ARKIV_OPT)
 
-## Build the book for KOMMUNE (default 3201 Bærum) into _build/$(KOMMUNE)/html.
+## Build the book for KOMMUNE (default 3201 Bærum) into _build/$(KOMMUNE)/html, from the
+## snapshot in $(SNAPSHOT) (fetched once; `make data` fetches it again).
 book: install $(SNAPSHOT)/manifest.json
+	@echo "make book: bygger fra snapshot $(SNAPSHOT) (hentet $$(sed -n 's/.*"created": "\([0-9-]*\).*/\1/p' $(SNAPSHOT)/manifest.json | head -1)); hent nye tall med: make data"
 	$(BIN)/navbok build --kommune $(KOMMUNE) --snapshot $(SNAPSHOT)
 
 ## Lint and run the whole test suite.

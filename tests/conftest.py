@@ -22,7 +22,11 @@ def mini_replay(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def mini_snapshot(mini_replay: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A snapshot fetched from the mini replay (read-only by convention)."""
-    return snap.fetch(RecordedSource(mini_replay), tmp_path_factory.mktemp("mini") / "snapshot")
+    return snap.fetch(
+        RecordedSource(mini_replay),
+        tmp_path_factory.mktemp("mini") / "snapshot",
+        nav_archive=mini_replay / "nav" / "arkiv",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -38,5 +42,8 @@ def replay_data(tmp_path_factory: pytest.TempPathFactory) -> NavData:
     if not source:
         pytest.skip(f"{ENV_VAR} is not set")
     base = tmp_path_factory.mktemp("replay")
-    snapshot_dir = snap.fetch(RecordedSource(source), base / "snapshot")
+    archive = Path(source) / "nav" / "arkiv"
+    snapshot_dir = snap.fetch(
+        RecordedSource(source), base / "snapshot", nav_archive=archive if archive.is_dir() else None
+    )
     return NavData.load(snapshot_dir, cache_dir=base / "cache")

@@ -25,16 +25,24 @@ PARAMETERS = {
 
 
 def ensure_snapshot() -> Path:
-    """Fetch $NAVBOK_SOURCE into tests/golden/_data/snapshot unless it is there already."""
+    """Fetch $NAVBOK_SOURCE into tests/golden/_data/snapshot unless it is there already (from
+    the same recording, in this navbok's format)."""
+    from navbok.errors import SnapshotError
     from navbok.snapshot import Snapshot, fetch
     from navbok.sources.origin import RecordedSource
 
     snap = DATA / "snapshot"
-    if not (snap / "manifest.json").is_file():
-        source = os.environ.get("NAVBOK_SOURCE")
+    source = os.environ.get("NAVBOK_SOURCE")
+    try:
+        current = Snapshot.open(snap)
+        if source and current.manifest.get("source") != RecordedSource(source).description:
+            raise SnapshotError("fetched from another recording")
+        return snap
+    except SnapshotError:
         if not source:
             sys.exit("Set NAVBOK_SOURCE to a directory of recorded responses")
-        fetch(RecordedSource(source), snap)
+    archive = Path(source) / "nav" / "arkiv"
+    fetch(RecordedSource(source), snap, nav_archive=archive if archive.is_dir() else None)
     Snapshot.open(snap)
     return snap
 

@@ -4,7 +4,7 @@ Builds Bærum's (3201) book once from the recorded responses in ``$NAVBOK_SOURCE
 page from disk in Debian's chromium with the network blocked, and checks each page. Full-page
 screenshots go to ``_build/screenshots/<page>.png`` in the repository so a human can look.
 
-Run: ``NAVBOK_SOURCE=/work/shared/replay pytest tests/test_browser.py``.
+Run: ``NAVBOK_SOURCE=../shared/replay-v2 pytest tests/test_browser.py``.
 """
 
 from __future__ import annotations
@@ -91,7 +91,12 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
 
     root = tmp_path_factory.mktemp("navbok-browser")
     snapshot = root / "snapshot"
-    snap.fetch(default_source(os.environ["NAVBOK_SOURCE"]), snapshot)
+    archive = Path(os.environ["NAVBOK_SOURCE"]) / "nav" / "arkiv"
+    snap.fetch(
+        default_source(os.environ["NAVBOK_SOURCE"]),
+        snapshot,
+        nav_archive=archive if archive.is_dir() else None,
+    )
     built = build(
         kommune=KOMMUNE,
         all_=False,

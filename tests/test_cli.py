@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from pathlib import Path
 
@@ -21,12 +23,15 @@ def workdir(mini_replay: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
         mp.chdir(root)
         mp.delenv("NAVBOK_SOURCE", raising=False)
         result = runner.invoke(
-            app, ["fetch", "--from", str(mini_replay), "--snapshot", "snap"], catch_exceptions=False
-        )
+            app,
+            ["fetch", "--from", str(mini_replay), "--snapshot", "snap",
+             "--nav-arkiv", str(mini_replay / "nav" / "arkiv")],
+            catch_exceptions=False,
+        )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert f"Henter fra opptak i {mini_replay} til snap" in result.output
-    assert re.search(r"Snapshot OK: 23 filer, sjekksum [0-9a-f]{12}\.", result.output)
-    assert "ADVARSEL: 17 filer er SYNTETISKE" in result.output
+    assert re.search(r"Snapshot OK: 30 filer, sjekksum [0-9a-f]{12}\.", result.output)
+    assert "ADVARSEL: 23 filer er SYNTETISKE" in result.output
     return root
 
 
@@ -114,5 +119,69 @@ def test_fetch_from_incomplete_source_dir(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "partial" / "ssb").mkdir(parents=True)
     result = runner.invoke(app, ["fetch", "--from", "partial", "--snapshot", "snap"])
-    assert_clean_failure(result, "SSB table 07459: no ssb/07459.json")
+    assert_clean_failure(result, "Metadata of SSB table 07459", "07459.metadata.json is missing")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["partial"]
+
+
+# -- navbok kilder --------------------------------------------------------------------------------
+
+
+def without_content(root: Path, table: str, label_start: str) -> Path:
+    """Remove the content whose label starts with ``label_start`` from a metadata body."""
+    path = root / "ssb" / f"{table}.metadata.json"
+    meta = json.loads(path.read_bytes())
+    category = meta["dimension"]["ContentsCode"]["category"]
+    gone = next(c for c, lab in category["label"].items() if lab.startswith(label_start))
+    codes = [c for c in category["index"] if c != gone]
+    category["index"] = {c: i for i, c in enumerate(codes)}
+    category["label"].pop(gone)
+    meta["size"][meta["id"].index("ContentsCode")] = len(codes)
+    path.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    return root
+
+
+def test_kilder_lists_every_measure(mini_replay: Path) -> None:
+    result = runner.invoke(app, ["kilder", "--from", str(mini_replay)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "SSB 13995 «Sosialhjelpstilfeller, utbetalt beløp og stønadstid (K)»" in out
+    assert "(oppdatert 2025-06-12, år 2022–2024)" in out
+    assert re.search(r"mottakere +→ KOSsosantkliente0000  «Sosialhjelpstilfeller \(antall\)»"
+                     r"  \[personer, 0 des\.\]  funnet \(låst kode\)", out)  # fmt: skip
+    assert re.search(r"mottakere_18_24 +→ XKOSsosant18240000", out)  # found by its label
+    assert re.search(r"mottakere_10mnd +→ –  MANGLER \(valgfritt\); nærmeste: «", out)
+    assert "112 → 131 2024-01-01: " in out and "KOSTRA-grupper (EKG05–EKG13)" in out
+    assert "AAP155 2025, måned 01–10" in out
+    assert "Valgfrie mål som ikke finnes (boka sier at tallet mangler): " in out
+    assert out.rstrip().endswith("Alle mål som kapitlene trenger, er funnet.")
+
+
+def test_kilder_exits_1_when_a_required_measure_is_missing(
+    mini_replay: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    root = without_content(
+        shutil.copytree(mini_replay, tmp_path / "rec"), "13995", "Stønadsmåneder"
+    )
+    result = runner.invoke(app, ["kilder", "--from", str(root)])
+    assert result.exit_code == 1
+    assert "MANGLER: stonadsmaaneder: no content in SSB table 13995 has the expected label" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.replay
+@pytest.mark.skipif(not os.environ.get("NAVBOK_SOURCE"), reason="needs NAVBOK_SOURCE")
+def test_kilder_on_the_recording() -> None:
+    result = runner.invoke(app, ["kilder", "--from", os.environ["NAVBOK_SOURCE"]])
+    assert result.exit_code == 0, result.output
+    assert "Alle mål som kapitlene trenger, er funnet." in result.output
+
+
+def test_build_says_which_snapshot_and_warns_on_synthetic_data(run) -> None:  # noqa: ANN001
+    result = run("build", "--kommune", "9999")  # fails after the warning: no such municipality
+    assert "Bygger fra snapshot snap (hentet " in result.output
+    assert "ADVARSEL: snapshotet har 23 SYNTETISKE filer" in result.output
+    assert_clean_failure(result, "Unknown municipality '9999'")

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import socket
 import time
+from typing import Any
 
 import pytest
+import requests
+import urllib3
+import urllib3.connection
+import urllib3.exceptions
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from navbok.errors import SourceError, SourceUnreachable
-from navbok.sources.http import HttpClient
+from navbok.sources.http import HttpClient, HttpStatusError
 
 PATH = "/tables/13138/data"
 WHAT = "SSB table 13138"
@@ -79,7 +84,7 @@ def test_500_then_200(httpserver: HTTPServer, fake: FakeTime) -> None:
 
 
 def test_persistent_500_gives_up_after_max_tries(httpserver: HTTPServer, fake: FakeTime) -> None:
-    httpserver.expect_request(PATH, query_string=None).respond_with_data("down", status=503)
+    httpserver.expect_request(PATH, query_string=None).respond_with_data("down", status=500)
     http = client(fake, max_tries=4, backoff=2.0, min_interval=2.0)
     with pytest.raises(SourceError) as info:
         http.get_bytes(httpserver.url_for(PATH), PARAMS, what=WHAT)
@@ -87,7 +92,7 @@ def test_persistent_500_gives_up_after_max_tries(httpserver: HTTPServer, fake: F
     message = str(info.value)
     assert WHAT in message
     assert "4 tries" in message
-    assert "503" in message
+    assert "500" in message
     assert "valueCodes[Tid]=2015,2016" in message
     assert len(httpserver.log) == 4
     assert fake.sleeps == [2.0, 4.0, 8.0]
@@ -148,18 +153,143 @@ def test_long_error_body_is_shortened(httpserver: HTTPServer, fake: FakeTime) ->
     assert "x" * 301 not in str(info.value)
 
 
-def test_connection_refused_is_unreachable(fake: FakeTime) -> None:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+        return int(sock.getsockname()[1])
+
+
+def test_connection_refused_fails_at_once_with_advice_first(fake: FakeTime) -> None:
+    port = free_port()
     url = f"http://127.0.0.1:{port}{PATH}"
     with pytest.raises(SourceUnreachable) as info:
         client(fake, max_tries=3, backoff=2.0).get_bytes(url, PARAMS, what=WHAT)
     message = str(info.value)
-    assert "unreachable" in message
-    assert "NAVBOK_SOURCE" in message
-    assert WHAT in message and f"127.0.0.1:{port}" in message
-    assert fake.sleeps == [2.0, 4.0]
+    assert message.startswith(
+        f"Tjenesten er ikke tilgjengelig (kunne ikke koble til 127.0.0.1:{port}). "
+        "Sjekk nettverket, eller bruk et opptak: NAVBOK_SOURCE=DIR navbok fetch."
+    )
+    assert "tilkoblingen ble avvist" in message
+    assert WHAT in message and "valueCodes[Tid]=2015,2016" in message
+    assert fake.sleeps == []  # one try, no backoff
+
+
+def test_post_connection_refused_fails_at_once(fake: FakeTime) -> None:
+    url = f"http://127.0.0.1:{free_port()}{PATH}"
+    with pytest.raises(SourceUnreachable):
+        client(fake, max_tries=3).post_json(url, {"lang": "no"}, {"selection": []}, what=WHAT)
+    assert fake.sleeps == []
+
+
+class FailingSession(requests.Session):
+    """A session whose every request fails the way ``requests`` reports a DNS failure."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        pool = urllib3.HTTPSConnectionPool("data.ssb.no", 443)
+        conn = urllib3.connection.HTTPSConnection("data.ssb.no", 443)
+        reason = urllib3.exceptions.NameResolutionError(
+            "data.ssb.no", conn, socket.gaierror(-2, "Name or service not known")
+        )
+        raise requests.ConnectionError(
+            urllib3.exceptions.MaxRetryError(pool, "/api", reason=reason)
+        )
+
+
+def test_name_resolution_failure_fails_at_once(fake: FakeTime) -> None:
+    session = FailingSession()
+    http = HttpClient(sleep=fake.sleep, clock=fake.clock, max_tries=5, session=session)
+    with pytest.raises(SourceUnreachable) as info:
+        http.get_bytes("https://data.ssb.no/api/pxwebapi/v2/tables/13995/metadata", what=WHAT)
+    message = str(info.value)
+    assert message.startswith(
+        "SSB er ikke tilgjengelig (kunne ikke koble til data.ssb.no). Sjekk nettverket"
+    )
+    assert "navneoppslaget feilet" in message
+    assert len(message) < 400
+    assert session.calls == 1 and fake.sleeps == []
+
+
+def test_503_waits_longer_than_other_5xx(httpserver: HTTPServer, fake: FakeTime) -> None:
+    httpserver.expect_request(PATH, query_string=None).respond_with_data("updating", status=503)
+    with pytest.raises(SourceError) as info:
+        client(fake, max_tries=5, backoff=2.0).get_bytes(httpserver.url_for(PATH), what=WHAT)
+    assert "503" in str(info.value) and "5 tries" in str(info.value)
+    assert fake.sleeps == [30.0, 60.0, 120.0, 240.0]
+
+
+def test_503_backoff_is_capped_and_honours_retry_after(
+    httpserver: HTTPServer, fake: FakeTime
+) -> None:
+    httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data(
+        "updating", status=503, headers={"Retry-After": "45"}
+    )
+    for _ in range(3):
+        httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data(
+            "updating", status=503
+        )
+    httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data(b"data")
+    http = client(fake, max_tries=5, backoff_503=100.0)
+    assert http.get_bytes(httpserver.url_for(PATH)) == b"data"
+    assert fake.sleeps == [45.0, 200.0, 300.0, 300.0]
+
+
+def test_500_and_503_backoff_compared(httpserver: HTTPServer) -> None:
+    waits: dict[int, list[float]] = {}
+    for status in (500, 503):
+        fake = FakeTime()
+        httpserver.clear()
+        httpserver.expect_request(PATH, query_string=None).respond_with_data("", status=status)
+        with pytest.raises(SourceError):
+            client(fake, max_tries=3).get_bytes(httpserver.url_for(PATH))
+        waits[status] = fake.sleeps
+    assert all(b > a for a, b in zip(waits[500], waits[503], strict=True))
+
+
+def test_post_json_sends_body_params_and_headers(httpserver: HTTPServer, fake: FakeTime) -> None:
+    body = {"selection": [{"variableCode": "Tid", "valueCodes": ["*"]}]}
+    httpserver.expect_ordered_request(PATH, method="POST", query_string=None).respond_with_data(
+        "", status=500
+    )
+    httpserver.expect_ordered_request(PATH, method="POST", query_string=None).respond_with_data(
+        b"posted"
+    )
+    http = client(fake, backoff=1.0, min_interval=0.0)
+    got = http.post_json(
+        httpserver.url_for(PATH), {"lang": "no"}, body, what=WHAT, headers={"X-Test": "1"}
+    )
+    assert got == b"posted"
+    assert fake.sleeps == [1.0]  # retried like a GET
+    for request, _ in httpserver.log:
+        assert request.method == "POST"
+        assert request.args["lang"] == "no"
+        assert request.headers["Content-Type"] == "application/json"
+        assert request.headers["X-Test"] == "1"
+        assert json.loads(request.get_data()) == body
+
+
+def test_headers_are_sent_with_one_call_only(httpserver: HTTPServer, fake: FakeTime) -> None:
+    httpserver.expect_request(PATH, query_string=None).respond_with_data(b"ok")
+    http = client(fake)
+    http.get_bytes(httpserver.url_for(PATH), headers={"Accept": "application/json"})
+    http.get_bytes(httpserver.url_for(PATH))
+    (first, _), (second, _) = httpserver.log
+    assert first.headers["Accept"] == "application/json"
+    assert second.headers.get("Accept") != "application/json"
+
+
+def test_400_title_is_in_the_error(httpserver: HTTPServer, fake: FakeTime) -> None:
+    problem = {"type": "about:blank", "title": "Non-existent value", "status": 400}
+    httpserver.expect_request(PATH, query_string=None).respond_with_json(problem, status=400)
+    with pytest.raises(HttpStatusError) as info:
+        client(fake).get_bytes(httpserver.url_for(PATH), what=WHAT)
+    assert info.value.status == 400 and info.value.title == "Non-existent value"
+    assert "«Non-existent value»" in str(info.value)
+    assert len(httpserver.log) == 1
 
 
 def test_rate_limit_spaces_request_starts(httpserver: HTTPServer, fake: FakeTime) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from minireplay import KEY, SOS, kostra_table
+from minireplay import KEY, SOS, code, kostra_table
 from pyjstat import pyjstat
 
 from navbok.errors import ParseError
@@ -276,11 +276,11 @@ def test_synthetic_table_matches_pyjstat_and_keeps_status() -> None:
     assert set(status.dropna()) == {"..", ":", "."}
     assert status.notna().sum() == len(table["status"])
     region = "KOKkommuneregion0000"
-    lardal = cell(ours, **{region: "0728"}, ContentsCode="KOSkvpmott0000", Tid="2016")
+    lardal = cell(ours, **{region: "0728"}, ContentsCode=code("KOSkvpmott0000"), Tid="2016")
     assert lardal["status"] == ":" and math.isnan(lardal["value"])
-    baerum = cell(ours, **{region: "0219"}, ContentsCode="KOSkvpmott0000", Tid="2020")
+    baerum = cell(ours, **{region: "0219"}, ContentsCode=code("KOSkvpmott0000"), Tid="2020")
     assert baerum["status"] == ".." and math.isnan(baerum["value"])
-    oslo = cell(ours, **{region: "0301"}, ContentsCode="KOSkvparbutd0000", Tid="2015")
+    oslo = cell(ours, **{region: "0301"}, ContentsCode=code("KOSkvparbutd0000"), Tid="2015")
     assert oslo["status"] == "." and math.isnan(oslo["value"])
 
 

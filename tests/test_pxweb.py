@@ -13,8 +13,9 @@ import pytest
 from fake_pxweb import serve_datasets
 from pytest_httpserver import HTTPServer
 
-from navbok.errors import ConfigError, ParseError
-from navbok.sources.http import HttpClient
+from navbok.errors import ConfigError, ParseError, SourceError
+from navbok.sources import settings
+from navbok.sources.http import HttpClient, HttpStatusError, full_url
 from navbok.sources.pxweb import PxWebClient, category_codes, split_selection
 
 REAL_12134 = Path("/work/shared/spec/ssb-12134-real-response.json")
@@ -87,6 +88,10 @@ def data_requests(httpserver: HTTPServer) -> list[dict[str, str]]:
     return [dict(req.args) for req, _ in httpserver.log if req.path.endswith("/data")]
 
 
+def metadata_requests(httpserver: HTTPServer) -> list[dict[str, str]]:
+    return [dict(req.args) for req, _ in httpserver.log if req.path.endswith("/metadata")]
+
+
 def test_single_request_round_trip(httpserver: HTTPServer, http: HttpClient) -> None:
     dataset = make_dataset()
     base = serve_datasets(httpserver, {"99999": dataset})
@@ -106,7 +111,7 @@ def test_single_request_round_trip(httpserver: HTTPServer, http: HttpClient) -> 
     assert cells(json.loads(resp.content)) == cells(dataset)
     meta_req = httpserver.log[0][0]
     assert meta_req.path == "/tables/99999/metadata"
-    assert meta_req.args["outputFormat"] == "json-stat2" and meta_req.args["lang"] == "no"
+    assert dict(meta_req.args) == {"lang": "no"}  # no outputFormat: the API dropped it
 
 
 def test_chunks_split_along_time(httpserver: HTTPServer, http: HttpClient) -> None:
@@ -245,3 +250,122 @@ def test_real_12134_response_round_trips(httpserver: HTTPServer, http: HttpClien
     assert got["value"] == dataset["value"]
     assert got["id"] == dataset["id"] and got["size"] == dataset["size"]
     assert cells(got) == cells(dataset)
+
+
+# -- metadata -------------------------------------------------------------------------------------
+
+
+def test_default_base_is_read_from_settings_when_created(
+    monkeypatch: pytest.MonkeyPatch, http: HttpClient
+) -> None:
+    monkeypatch.delenv(settings.SSB_URL_VAR, raising=False)
+    assert PxWebClient(http=http).base_url == settings.DEFAULT_SSB_URL
+    monkeypatch.setenv(settings.SSB_URL_VAR, "http://mirror.example/px/")
+    client = PxWebClient(http=http)
+    assert client.base_url == "http://mirror.example/px"
+    monkeypatch.setenv(settings.SSB_URL_VAR, "http://elsewhere.example")
+    assert client.base_url == "http://mirror.example/px"  # fixed at creation
+    assert PxWebClient("http://given.example", http=http).base_url == "http://given.example"
+
+
+def test_metadata_raw_is_the_body_as_received(httpserver: HTTPServer, http: HttpClient) -> None:
+    base = serve_datasets(httpserver, {"99999": make_dataset()})
+    body = '{"class": "dataset", "id": [], "size": [], "note": ["Bærum"]}'.encode()
+    httpserver.expect_oneshot_request("/tables/99999/metadata").respond_with_data(
+        body, content_type="application/json"
+    )
+    raw = PxWebClient(base, http=http).metadata_raw("99999")
+    assert raw.name == "ssb/99999.metadata.json"
+    assert raw.content == body
+    assert raw.origin == f"{base}/tables/99999/metadata?lang=no"
+    assert metadata_requests(httpserver) == [{"lang": "no"}]
+
+
+def test_fetch_with_meta_body_makes_no_metadata_request(
+    httpserver: HTTPServer, http: HttpClient
+) -> None:
+    dataset = make_dataset()
+    base = serve_datasets(httpserver, {"99999": dataset})
+    client = PxWebClient(base, http=http, max_cells=12)
+    meta = client.metadata_raw("99999")
+    responses = client.fetch_table("99999", {"ContentsCode": ["KOSa"]}, meta_body=meta.content)
+    assert len(metadata_requests(httpserver)) == 1  # the one metadata_raw made
+    assert merged(responses) == {k: v for k, v in cells(dataset).items() if k[1] == "KOSa"}
+
+
+# -- long selections go as POST -------------------------------------------------------------------
+
+
+def test_long_selection_is_posted(httpserver: HTTPServer, http: HttpClient) -> None:
+    regions = [f"K{n:04d}" for n in range(600)]
+    dataset = make_dataset(regions=regions)
+    base = serve_datasets(httpserver, {"99999": dataset})
+    chosen = regions[::2]  # 300 codes: about 2 600 characters as a GET query
+    client = PxWebClient(base, http=http)
+    meta = client.metadata("99999")
+    chunk = {"KOKkommuneregion0000": chosen, "ContentsCode": CONTENTS, "Tid": ["2016"]}
+    assert len(full_url(f"{base}/tables/99999/data", client.data_params(meta, chunk))) > 2000
+    httpserver.clear_log()
+    (resp,) = client.fetch_table("99999", {"KOKkommuneregion0000": chosen, "Tid": ["2016"]})
+    posts = [req for req, _ in httpserver.log if req.method == "POST"]
+    assert len(posts) == 1
+    (post,) = posts
+    assert post.path == "/tables/99999/data"
+    assert dict(post.args) == {"lang": "no", "outputFormat": "json-stat2"}
+    assert json.loads(post.get_data()) == {
+        "selection": [
+            {"variableCode": "KOKkommuneregion0000", "valueCodes": chosen},
+            {"variableCode": "ContentsCode", "valueCodes": ["*"]},
+            {"variableCode": "Tid", "valueCodes": ["2016"]},
+        ]
+    }
+    assert resp.name == "ssb/99999.json"
+    assert resp.origin == f"{base}/tables/99999/data?lang=no&outputFormat=json-stat2"
+    assert resp.query["selection"][0]["valueCodes"] == chosen
+    want = {k: v for k, v in cells(dataset).items() if k[0] in set(chosen) and k[2] == "2016"}
+    assert cells(json.loads(resp.content)) == want and len(want) == 600
+
+
+def test_short_selection_stays_a_get(httpserver: HTTPServer, http: HttpClient) -> None:
+    regions = [f"K{n:04d}" for n in range(600)]
+    base = serve_datasets(httpserver, {"99999": make_dataset(regions=regions)})
+    PxWebClient(base, http=http).fetch_table("99999", {"KOKkommuneregion0000": regions[:20]})
+    assert {req.method for req, _ in httpserver.log} == {"GET"}
+
+
+# -- «Too many cells selected» --------------------------------------------------------------------
+
+
+def test_too_many_cells_splits_further(httpserver: HTTPServer, http: HttpClient) -> None:
+    dataset = make_dataset(regions=[f"K{n}" for n in range(5)], years=YEARS)  # 5 x 2 x 4 = 40
+    base = serve_datasets(httpserver, {"99999": dataset}, max_cells=7)
+    responses = PxWebClient(base, http=http, max_cells=20).fetch_table("99999")
+    refused = [r for _, r in httpserver.log if r.status_code == 400]
+    assert refused and all(
+        json.loads(r.get_data())["title"] == "Too many cells selected" for r in refused
+    )
+    for r in responses:
+        assert math.prod(json.loads(r.content)["size"]) <= 7
+    assert [r.name for r in responses] == [
+        f"ssb/99999_part{k}.json" for k in range(1, len(responses) + 1)
+    ]
+    assert merged(responses) == cells(dataset)  # every cell exactly once
+
+
+def test_too_many_cells_on_a_single_cell_fails(httpserver: HTTPServer, http: HttpClient) -> None:
+    base = serve_datasets(httpserver, {"99999": make_dataset()}, max_cells=0)
+    with pytest.raises(SourceError, match="single cell"):
+        PxWebClient(base, http=http).fetch_table(
+            "99999", {"KOKkommuneregion0000": ["EAK"], "ContentsCode": ["KOSa"], "Tid": ["2015"]}
+        )
+
+
+def test_other_400_fails_at_once_with_title(httpserver: HTTPServer, http: HttpClient) -> None:
+    base = serve_datasets(httpserver, {"99999": make_dataset()})
+    httpserver.expect_oneshot_request("/tables/99999/data").respond_with_json(
+        {"type": "about:blank", "title": "Non-existent value", "status": 400}, status=400
+    )
+    with pytest.raises(HttpStatusError, match="«Non-existent value»") as info:
+        PxWebClient(base, http=http).fetch_table("99999")
+    assert "SSB table 99999" in str(info.value)
+    assert len(data_requests(httpserver)) == 1

@@ -1,4 +1,4 @@
-"""Known results on the full recorded replay ($NAVBOK_SOURCE, e.g. ../shared/replay)."""
+"""Known results on the full recorded replay ($NAVBOK_SOURCE, e.g. ../shared/replay-v2)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ pytestmark = [
     pytest.mark.replay,
     pytest.mark.skipif(
         not os.environ.get("NAVBOK_SOURCE"),
-        reason="needs NAVBOK_SOURCE pointing at the recorded replay (e.g. ../shared/replay)",
+        reason="needs NAVBOK_SOURCE pointing at the recorded replay (e.g. ../shared/replay-v2)",
     ),
 ]
 

@@ -188,3 +188,13 @@ def test_wide_table_equals_pivot_table(seed: int) -> None:
 
 def test_growth_texts_equal_the_full_decomposition_texts(report: Report) -> None:
     assert report.growth_texts(2015, 2019) == report.growth_decomposition(2015, 2019)[3]
+
+
+def test_a_sentence_falls_back_only_for_the_values_it_uses(mini_data) -> None:  # noqa: ANN001
+    from navbok.book.params import params_for
+    from navbok.book.report import Report
+
+    r = Report(mini_data, params_for(mini_data, "3201"))
+    values = {"a": "1,5", "b": ".."}
+    assert r.sentence("A er {a}.", "A mangler.", **values) == "A er 1,5."
+    assert r.sentence("B er {b}.", "B mangler for {navn}.", **values) == "B mangler for Bærum."

@@ -115,6 +115,7 @@ v = {
     "aap_aar": str(y), "aap_y": r.text("aap_andel", y), **t,
     "ratio_plass": r.asss_position("aap_forholdstall", y),
 }
+r.glue("p_maaneder", r.aap_coverage())
 r.glue("p_andel", r.sentence(
     "I desember {aar} mottok {aap} prosent av innbyggerne 18–66 år i {navn} AAP, mot {aap_asss} "
     "prosent i ASSS-snittet og {aap_landet} prosent i landet ({plass}). I {forste} var andelen "
@@ -135,8 +136,8 @@ r.glue("p_forventet", r.sentence(
     "mangler.", **v))""",
         "md:## AAP-andelen over tid\n\n{glue:md}`p_andel`",
         'r.line("aap_andel", "aap-andel")',
-        "md:NAVs filer i datagrunnlaget dekker desember hvert år og enkelte andre måneder. "
-        "Figuren under viser alle måneder som finnes, på en felles tidsakse.",
+        "md:{glue:md}`p_maaneder` Figuren under viser februar og desember hvert år på en felles "
+        "tidsakse.",
         "r.aap_months()",
         "md:## AAP sett opp mot sosialhjelp\n\n"
         "Den eksterne gjennomgangen av NAV Bærum (2021) sammenlignet AAP-andelen med andelen som "
@@ -244,7 +245,8 @@ v = {
     "lengde_asss": r.text("stonadslengde_hovedinntekt", last, "asss_snitt"),
     "lengde_kg": r.text("stonadslengde_hovedinntekt", last, "kostragruppe"),
 }
-r.glue("p_lt10", r.sentence(
+r.glue("p_lt10", r.paragraph(
+    ["langtid_10mnd_hovedinntekt", "andel_langtid_10mnd_hovedinntekt"],
     "I {aar} hadde {lt10} mottakere i {navn} stønad i 10 måneder eller mer og sosialhjelp som "
     "hovedinntekt ({lt10_andel} prosent av mottakerne), mot {lt10_forste} i {forste}.",
     "Antallet med stønad i 10 måneder eller mer og sosialhjelp som hovedinntekt er skjult av "
@@ -275,7 +277,9 @@ r.glue("p_lengde", r.sentence(
         'r.indicator_lines(["stonadslengde", "stonadslengde_18_24", "stonadslengde_25_66", '
         '"stonadslengde_hovedinntekt"], "stonadslengde-grupper", f"Stønadslengde etter gruppe, '
         '{r.name}", "Gjennomsnittlig antall måneder med stønad i året for alle mottakere, '
-        '18–24 år, 25–66 år og mottakere med sosialhjelp som hovedinntekt.")',
+        '18–24 år, 25–66 år og mottakere med sosialhjelp som hovedinntekt. SSB publiserer ikke '
+        'stønadslengden for 25–66 år; den er regnet som gjennomsnittet av aldersgruppene 25–29, '
+        '30–39, 40–49 og 50–66 år, vektet med antall mottakere i hver gruppe.")',
         "md:## Hovedinntekt\n\n"
         "Datagrunnlaget skiller mellom mottakere med sosialhjelp og med arbeidsinntekt som "
         "viktigste kilde til livsopphold. En finere fordeling (trygd, AAP, introduksjonsstønad, "
@@ -317,7 +321,8 @@ v = {
     "av6": r.text("kvp_andel_av_6mnd", last),
     "av6_landet": r.text("kvp_andel_av_6mnd", last, "landet"),
 }
-r.glue("p_kvp", r.sentence(
+r.glue("p_kvp", r.paragraph(
+    ["kvp_per_1000"],
     "I {aar} var det {kvp} mottakere av kvalifiseringsstønad per 1 000 innbyggere 18–66 år i "
     "{navn}, mot {kvp_asss} i ASSS-snittet ({kvp_plass}).",
     "Tallet på mottakere av kvalifiseringsstønad i {navn} i {aar} er skjult av "
@@ -326,13 +331,15 @@ small = (
     f" Andelen bygger på {int(ended)} personer og kan svinge mye fra år til år."
     if ended == ended and 0 < ended < 20 else ""
 )
-r.glue("p_etter", r.sentence(
+r.glue("p_etter", r.paragraph(
+    ["kvp_etter"],
     "Av deltakerne som avsluttet programmet i {aar}, gikk {etter} prosent til arbeid, skole "
     "eller utdanning (ASSS-snittet {etter_asss} prosent; {etter_plass})." + small,
     "Hvor mange i {navn} som gikk til arbeid, skole eller utdanning etter programmet i {aar}, "
     "er skjult, mangler eller kan ikke regnes ut (ingen avsluttet). ASSS-snittet var "
     "{etter_asss} prosent.", **v))
-r.glue("p_av6", r.sentence(
+r.glue("p_av6", r.paragraph(
+    ["kvp_andel_av_6mnd"],
     "Kommunebarometeret (SOS08) måler KVP-mottakere som andel av mottakerne med sosialhjelp i 6 "
     "måneder eller mer: {av6} prosent i {navn} i {aar}, mot {av6_landet} prosent i landet.",
     "Kommunebarometeret (SOS08) måler KVP-mottakere som andel av mottakerne med sosialhjelp i 6 "

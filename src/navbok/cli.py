@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from navbok.errors import NavbokError, SourceUnreachable
+from navbok.errors import NavbokError
 from navbok.snapshot import DEFAULT_DIR
 
 app = typer.Typer(
@@ -36,6 +36,15 @@ def fetch(
         ),
     ] = None,
     snapshot: SnapshotOpt = DEFAULT_DIR,
+    nav_arkiv: Annotated[
+        Path | None,
+        typer.Option(
+            "--nav-arkiv",
+            envvar="NAVBOK_NAV_ARKIV",
+            help="Directory of older AAP155 workbooks (*.xlsx) to add; NAV serves only the "
+            "current year.",
+        ),
+    ] = None,
 ) -> None:
     """Fetch every table once for all municipalities into the data snapshot."""
     from navbok import snapshot as snap
@@ -44,19 +53,51 @@ def fetch(
     try:
         source = default_source(from_dir)
         typer.echo(f"Henter fra {source.description} til {snapshot} …")
-        snap.fetch(source, snapshot, progress=sys.stderr.isatty())
+        snap.fetch(source, snapshot, progress=sys.stderr.isatty(), nav_archive=nav_arkiv)
         s = snap.Snapshot.open(snapshot)
-    except SourceUnreachable as exc:
-        _fail(f"SSB/NAV er ikke tilgjengelig (unreachable). {exc}")
-        return
     except NavbokError as exc:
         _fail(str(exc))
         return
     typer.echo(f"Snapshot OK: {len(s.files)} filer, sjekksum {s.checksum[:12]}.")
+    for r in s.resolutions:
+        if r.status != "resolved":
+            kind = "valgfritt mål" if r.optional else "MÅL"
+            typer.echo(f"Merk ({kind}): {r.message()}")
+    years = s.aap_years()
+    if years:
+        typer.echo(f"NAV AAP155: {years[0]}–{years[-1]} ({len(s.aap_periods())} måneder).")
     if s.synthetic:
         typer.echo(
             f"ADVARSEL: {len(s.synthetic_files)} filer er SYNTETISKE (demodata, ikke statistikk)."
         )
+
+
+@app.command()
+def kilder(
+    from_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Directory of recorded responses (default: $NAVBOK_SOURCE, "
+            "else the live services).",
+        ),
+    ] = None,
+) -> None:
+    """Check the indicator register against SSB, KLASS and NAV without fetching their data.
+
+    Exits 1 when a measure that a chapter needs is missing.
+    """
+    from navbok.kilder import check_sources, format_report
+    from navbok.sources.origin import default_source
+
+    try:
+        report = check_sources(default_source(from_dir))
+    except NavbokError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(format_report(report))
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -177,7 +218,20 @@ def build(
     notebook, the municipality's params, the snapshot checksum and navbok's code).
     """
     from navbok.book import build as book_build
+    from navbok.snapshot import Snapshot
 
+    try:
+        snap = Snapshot.open(snapshot, verify=False)
+    except NavbokError as exc:
+        _fail(str(exc))
+        return
+    typer.echo(f"Bygger fra snapshot {snapshot} (hentet {snap.fetched_at[:10]}).")
+    if snap.synthetic:
+        typer.echo(
+            f"ADVARSEL: snapshotet har {len(snap.synthetic_files)} SYNTETISKE filer (demodata, "
+            "ikke statistikk). Boka viser et demovarsel.",
+            err=True,
+        )
     stats = book_build.BuildStats()
     try:
         pages = book_build.main(

@@ -24,21 +24,31 @@ import pandas as pd
 
 from navbok import groups as g
 from navbok import indicators as ind
-from navbok.measures import Stitch, build_measures, table_frame
+from navbok.availability import Availability
+from navbok.measures import Stitch, build_measures, published_frame
 from navbok.regions import Municipality, Register
 from navbok.snapshot import DEFAULT_DIR, Snapshot
 from navbok.sources.catalogue import catalogue
 
 CACHE_DIR = Path("data/cache")
 T = TypeVar("T")
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 def _code_fingerprint() -> str:
     h = hashlib.sha256(CACHE_VERSION.encode())
-    for name in ("indicators.yaml", "config/regions.yaml"):
+    for name in ("indicators.yaml", "config/regions.yaml", "config/catalogue.yaml"):
         h.update(resources.files("navbok").joinpath(name).read_bytes())
-    for module in ("measures.py", "indicators.py", "regions.py"):
+    for module in (
+        "measures.py",
+        "indicators.py",
+        "regions.py",
+        "groups.py",
+        "contents.py",
+        "sources/jsonstat.py",
+        "sources/klass.py",
+        "sources/nav.py",
+    ):
         h.update(resources.files("navbok").joinpath(module).read_bytes())
     return h.hexdigest()[:16]
 
@@ -181,14 +191,7 @@ class NavData:
                 )
         register = Register.from_snapshot(snapshot)
         measures, stitches = build_measures(snapshot, register)
-        published = pd.concat(
-            [table_frame(snapshot, t.table) for t in catalogue().ssb if t.table != "07459"],
-            ignore_index=True,
-        )
-        published = published.sort_values("table").drop_duplicates(
-            ["region", "contents", "year"], keep="last"
-        )
-        values = ind.compute(measures, published)
+        values = ind.compute(measures, published_frame(snapshot))
         data = cls(snapshot, measures, values, stitches)
         data.__dict__["register"] = register
         if cache_dir is not None:
@@ -222,6 +225,11 @@ class NavData:
     def register(self) -> Register:
         """The municipality register (target vintage = newest in the snapshot)."""
         return self.memo("register", lambda: Register.from_snapshot(self.snapshot))
+
+    @cached_property
+    def availability(self) -> Availability:
+        """Which indicators the snapshot cannot give, and why (contents SSB did not publish)."""
+        return self.memo("availability", lambda: Availability.of(self.snapshot))
 
     @cached_property
     def years(self) -> list[int]:
@@ -263,7 +271,8 @@ class NavData:
     def _groups(self, kommune: str, neighbours: list[str] | None, asss_variant: str) -> g.Groups:
         code = self.resolve(kommune).code
         cat = catalogue()
-        assignments = {y: self.snapshot.kostra_groups(y)[0] for y in cat.kostra_groups}
+        assignments = {int(d[:4]): self.snapshot.kostra_groups(d)[0] for d in cat.kostra_groups}
+        schemes = cat.kostra_scheme_years()
         years = self.years
         return g.Groups(
             kommune=code,
@@ -272,7 +281,7 @@ class NavData:
             kostra={
                 y: k
                 for y in years
-                if (k := g.kostra_group(self.register, assignments, cat.kostra_groups, code, y))
+                if (k := g.kostra_group(self.register, assignments, schemes, code, y))
             },
             county={y: c for y in years if (c := g.county_of(self.register, code, y))},
             neighbours=[self.resolve(n).code for n in (neighbours or [])],

@@ -25,8 +25,9 @@ import numpy as np
 import pandas as pd
 
 from navbok.errors import ConfigError
-from navbok.measures import AGGREGATE_PREFIX, register_doc
+from navbok.measures import AGGREGATE_PREFIX
 from navbok.regions import NOT_POSSIBLE, worst_of
+from navbok.register import register_doc
 
 COLUMNS = ["region", "year", "indicator", "value", "status", "source"]
 BETTER = {"lower", "higher", "neutral"}
@@ -80,8 +81,8 @@ def register() -> Mapping[str, Indicator]:
 def _ratio(num: pd.DataFrame, den: pd.DataFrame, scale: float) -> pd.DataFrame:
     m = num.merge(den, on=["region", "year"], suffixes=("_n", "_d"), how="inner")
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = m["value_n"] / m["value_d"] * scale
-    zero = m["value_d"] == 0
+        value = m["value_n"].astype(float) / m["value_d"].astype(float) * scale
+    zero = m["value_d"].astype(float) == 0
     value = value.where(~zero & np.isfinite(value))
     status = worst_of(m["status_n"], m["status_d"])
     status = status.where(~zero, NOT_POSSIBLE).where(value.isna(), None)
@@ -103,8 +104,9 @@ def compute(measures: pd.DataFrame, published: pd.DataFrame | None = None) -> pd
     """Every indicator for every region and year: columns ``region, year, indicator, value,
     status, source``.
 
-    ``published`` (``region, year, contents, value, status, table``) supplies SSB's own
-    figures for aggregates.
+    ``published`` (``region, year, contents, value, status, table, code``; ``contents`` = the
+    measure id of an ``average`` measure, ``code`` the ContentsCode it resolved to) supplies
+    SSB's own figures for aggregates.
     """
     inds = register()
     by_measure = {k: g.drop(columns="measure") for k, g in measures.groupby("measure")}
@@ -124,7 +126,7 @@ def compute(measures: pd.DataFrame, published: pd.DataFrame | None = None) -> pd
         if ind.published and published is not None:
             pub = published[published["contents"] == ind.published]
             pub = pub[pub["region"].str.startswith(AGGREGATE_PREFIX)]
-            pub = pub.assign(source="SSB " + pub["table"] + " " + ind.published)
+            pub = pub.assign(source="SSB " + pub["table"] + " " + pub["code"])
             pub = pub[["region", "year", "value", "status", "source"]]
             r = pd.concat(
                 [r[~r["region"].str.startswith(AGGREGATE_PREFIX)], pub], ignore_index=True
@@ -136,7 +138,8 @@ def compute(measures: pd.DataFrame, published: pd.DataFrame | None = None) -> pd
         a, b = ind.formula["ratio"]
         results[ind.id] = _ratio(results[a], results[b], float(ind.scale))
     frames = [r.assign(indicator=k) for k, r in results.items()]
-    out = pd.concat(frames, ignore_index=True)[COLUMNS]
+    out = pd.concat([f for f in frames if len(f)], ignore_index=True)[COLUMNS]
+    out = out.astype({"region": "str", "indicator": "str", "source": "str", "year": "int64"})
     out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
     out["value"] = out["value"].astype(float)
     return out.sort_values(["indicator", "region", "year"]).reset_index(drop=True)

@@ -14,15 +14,12 @@ split municipality is included) and ``source`` (tables that delivered the cell).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
-from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from navbok import groups as g
+from navbok.contents import RESOLVED
 from navbok.errors import ConfigError
 from navbok.regions import (
     Register,
@@ -31,20 +28,10 @@ from navbok.regions import (
     population_split_weights,
     worst_of,
 )
+from navbok.register import register_doc
 from navbok.sources.catalogue import catalogue
 
 AGGREGATE_PREFIX = "E"
-
-
-@cache
-def register_doc() -> dict[str, Any]:
-    """The indicator register (``indicators.yaml``) as a dict."""
-    text = resources.files("navbok").joinpath("indicators.yaml").read_text("utf-8")
-    doc = yaml.safe_load(text)
-    for key in ("series", "measures", "indicators"):
-        if key not in doc:
-            raise ConfigError(f"indicators.yaml has no {key!r} section")
-    return doc
 
 
 @dataclass
@@ -90,6 +77,29 @@ def table_frame(snapshot, table: str) -> pd.DataFrame:  # noqa: ANN001
     return out
 
 
+def resolved_frames(snapshot, series: str) -> list[pd.DataFrame]:  # noqa: ANN001
+    """The resolved contents of one series, one frame per table (oldest first), with
+    ``contents`` = the measure id (the code each measure resolved to in that table, found by
+    its label at fetch time)."""
+    tables = [str(t) for t in register_doc()["series"][series]["tables"]]
+    out = []
+    for table in tables:
+        frames = []
+        codes: dict[str, list[str]] = {}
+        for r in snapshot.resolutions:
+            if r.table == table and r.status == RESOLVED and r.code:
+                codes.setdefault(r.code, []).append(r.measure)
+        if not codes or not snapshot.has_table(table):
+            continue
+        f = table_frame(snapshot, table)
+        f = f[f["contents"].isin(list(codes))]
+        for code, mids in codes.items():
+            rows = f[f["contents"] == code]
+            frames += [rows.assign(contents=mid, code=code) for mid in mids]
+        out.append(pd.concat(frames, ignore_index=True))
+    return out
+
+
 def stitch(frames: list[pd.DataFrame], series: str) -> tuple[pd.DataFrame, Stitch]:
     """Join tables of one series (oldest first); the newest table wins where years overlap."""
     tables = [str(f["table"].iloc[0]) for f in frames if len(f)]
@@ -115,9 +125,15 @@ def stitch(frames: list[pd.DataFrame], series: str) -> tuple[pd.DataFrame, Stitc
 
 
 def _combine(left: pd.DataFrame, right: pd.DataFrame, op: str) -> pd.DataFrame:
-    """Cell-wise product or sum of two ``region, year, value, status`` frames."""
+    """Cell-wise product or sum of two ``region, year, value, status`` frames.
+
+    A product is [average, count]: where the count is 0 the product is 0 (SSB gives no
+    average, ``.``, for an empty group)."""
     m = left.merge(right, on=["region", "year"], suffixes=("_a", "_b"), how="outer")
-    value = m["value_a"] * m["value_b"] if op == "product" else m["value_a"] + m["value_b"]
+    if op == "product":
+        value = (m["value_a"] * m["value_b"]).where(m["value_b"] != 0, 0.0)
+    else:
+        value = m["value_a"] + m["value_b"]
     status = worst_of(m["status_a"], m["status_b"])
     status = status.where(value.isna(), None)
     table = m["table_a"].fillna(m["table_b"]) if "table_a" in m else None
@@ -133,6 +149,11 @@ def population_frame(snapshot, register: Register) -> pd.DataFrame:  # noqa: ANN
     Columns: ``region``, ``year``, ``age``, ``value`` with municipalities in the target vintage
     and EAK (Hele landet), EAKUO (landet uten Oslo) and EKAnn (counties, in the years their code
     is current).
+
+    SSB's 07459 keys each 1 January to the municipality codes valid on that date and answers 0
+    (not null) for a code that does not exist then: such zeros are dropped, and each date's
+    codes are harmonised to the target vintage with the code changes up to that date. (A
+    recording keyed to the target codes in every year is read as it is.)
     """
     ds = snapshot.ssb("07459")
     f = ds.frame
@@ -141,26 +162,26 @@ def population_frame(snapshot, register: Register) -> pd.DataFrame:  # noqa: ANN
     frame = pd.DataFrame(
         {
             "region": f[region].astype(str),
-            "year": f["Tid"].astype(int) - 1,
+            "tid": f["Tid"].astype(int),
             "age": ages,
             "value": f["value"],
-            "status": None,
         }
     )
-    frame = frame.groupby(["region", "year", "age"], as_index=False)["value"].sum(min_count=1)
+    frame = frame.groupby(["region", "tid", "age"], as_index=False)["value"].sum(min_count=1)
     frame["status"] = None
     munis = frame[frame["region"].str.fullmatch(r"\d{4}")]
-    years = sorted(munis["year"].unique().tolist())
     harmonised = []
-    for year in years:
-        part = munis[munis["year"] == year]
-        if detect_target_vintage(part, register, year):
-            harmonised.append(part[part["region"].isin(register.names)])
+    for tid in sorted(munis["tid"].unique().tolist()):
+        part = munis[munis["tid"] == tid].rename(columns={"tid": "year"})
+        valid = register.valid_codes(tid)
+        part = part[~((part["value"] == 0) & ~part["region"].isin(valid))]
+        if detect_target_vintage(part, register, tid):
+            part = part[part["region"].isin(register.names)]
         else:
-            mapping = register.code_map([year])
-            h = harmonise(part, mapping, keys=["age"])
-            harmonised.append(h.drop(columns="split"))
+            part = harmonise(part, register.code_map([tid]), keys=["age"]).drop(columns="split")
+        harmonised.append(part.assign(year=tid - 1))
     out = [pd.concat(harmonised, ignore_index=True)]
+    frame = frame.assign(year=frame["tid"] - 1).drop(columns="tid")
     country = frame[frame["region"] == "0"].assign(region="EAK")
     oslo = frame[frame["region"] == "0301"].set_index(["year", "age"])["value"]
     uo = country.set_index(["year", "age"])["value"].sub(oslo, fill_value=0).reset_index()
@@ -170,25 +191,24 @@ def population_frame(snapshot, register: Register) -> pd.DataFrame:  # noqa: ANN
     counties = counties[
         counties["region"].isin(current)
         & (counties["year"] + 1 >= int(register.target_date[:4]) - 2)
+        & (counties["value"] > 0)
     ]
     out.append(counties.assign(region="EKA" + counties["region"]))
     return pd.concat(out, ignore_index=True)[["region", "year", "age", "value", "status"]]
 
 
 def aap_frame(snapshot, register: Register, split_weights=None) -> pd.DataFrame:  # noqa: ANN001
-    """NAV AAP counts by target-vintage municipality and month: ``region, period, year, value,
-    status``; ``EAK`` is Landet. Each month uses the codes valid in that month."""
+    """NAV AAP counts by target-vintage municipality and month: ``region, period, year, month,
+    value, status``; ``EAK`` is Landet. Each workbook uses the codes of its year."""
     rows = []
-    for period in snapshot.aap_periods():
-        year, month = int(period[:4]), int(period[5:7])
-        f = snapshot.aap(period)
-        munis = f[f["region"] != "EAK"].assign(year=year)[["region", "year", "value", "status"]]
+    for year in snapshot.aap_years():
+        f = snapshot.aap_workbook(year).frame.assign(year=year)
+        munis = f[f["region"] != "EAK"][["region", "year", "month", "value", "status"]]
         mapping = register.code_map([year], split_weights)
-        h = harmonise(munis, mapping, keys=[]).drop(columns="split")
-        land = f[f["region"] == "EAK"].assign(year=year)[["region", "year", "value", "status"]]
+        h = harmonise(munis, mapping, keys=["month"]).drop(columns="split")
+        land = f[f["region"] == "EAK"][["region", "year", "month", "value", "status"]]
         both = pd.concat([h, land], ignore_index=True)
-        both["period"] = period
-        both["month"] = month
+        both["period"] = [f"{year}-{m:02d}" for m in both["month"]]
         rows.append(both)
     if not rows:
         return pd.DataFrame(columns=["region", "year", "period", "month", "value", "status"])
@@ -196,14 +216,22 @@ def aap_frame(snapshot, register: Register, split_weights=None) -> pd.DataFrame:
 
 
 def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Stitch]]:  # noqa: ANN001
-    """Every measure of the register for every region and year (see module docstring)."""
+    """Every measure of the register for every region and year (see module docstring).
+
+    Content measures come from the codes they resolved to by label at fetch time; a measure
+    that did not resolve in any table has no rows (its indicators are unavailable, see
+    :func:`navbok.availability.unavailable`). Averages (``average: true``) are only factors of
+    products; SSB's published ratios reach the indicators through :func:`published_frame`.
+    """
     doc = register_doc()
     series_frames: dict[str, pd.DataFrame] = {}
     stitches: list[Stitch] = []
-    for name, spec in doc["series"].items():
+    for name in doc["series"]:
         if name == "befolkning":
             continue
-        frames = [table_frame(snapshot, t) for t in spec["tables"]]
+        frames = [f for f in resolved_frames(snapshot, name) if len(f)]
+        if not frames:
+            continue
         combined, record = stitch(frames, name)
         series_frames[name] = combined
         stitches.append(record)
@@ -214,13 +242,13 @@ def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Sti
 
     raw: dict[str, pd.DataFrame] = {}
     measures = doc["measures"]
+    empty = pd.DataFrame(columns=["region", "year", "value", "status", "table"])
 
-    def contents(series: str, code: str) -> pd.DataFrame:
-        f = series_frames[series]
-        sel = f[f["contents"] == code]
-        if sel.empty:
-            raise ConfigError(f"indicators.yaml: ContentsCode {code} is not in series {series}")
-        return sel[["region", "year", "value", "status", "table"]]
+    def contents(mid: str) -> pd.DataFrame:
+        f = series_frames.get(measures[mid]["series"])
+        if f is None:
+            return empty
+        return f.loc[f["contents"] == mid, ["region", "year", "value", "status", "table"]]
 
     def raw_measure(mid: str) -> pd.DataFrame:
         if mid in raw:
@@ -228,18 +256,18 @@ def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Sti
         spec = measures.get(mid)
         if spec is None:
             raise ConfigError(f"indicators.yaml: unknown measure {mid!r}")
-        if "contents" in spec:
-            out = contents(spec["series"], spec["contents"])
-        elif "product" in spec:
-            a, b = (contents(spec["series"], c) for c in spec["product"])
-            out = _combine(a, b, "product")
-        elif "sum" in spec:
-            parts = [raw_measure(m) for m in spec["sum"]]
-            out = parts[0]
-            for p in parts[1:]:
-                out = _combine(out, p, "sum")
+        if "label" in spec:
+            out = contents(mid)
+        elif "product" in spec or "sum" in spec:
+            parts = [raw_measure(m) for m in spec.get("product", spec.get("sum", []))]
+            if any(p.empty for p in parts):
+                out = empty
+            else:
+                out = parts[0]
+                for p in parts[1:]:
+                    out = _combine(out, p, "product" if "product" in spec else "sum")
         else:
-            out = pd.DataFrame()
+            out = empty
         raw[mid] = out
         return out
 
@@ -259,9 +287,11 @@ def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Sti
             p["measure"] = mid
             munis_out.append(p)
             continue
-        if "aap" in spec:
+        if "aap" in spec or spec.get("average"):
             continue
         f = raw_measure(mid)
+        if f.empty:
+            continue
         is_agg = f["region"].str.startswith(AGGREGATE_PREFIX)
         agg = f[is_agg].assign(split=False, measure=mid)
         agg["source"] = "SSB " + agg["table"]
@@ -282,16 +312,39 @@ def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Sti
             a = aap[aap["month"] == month][["region", "year", "value", "status"]].copy()
             a["split"] = False
             a["measure"] = mid
-            a["source"] = "NAV AAP"
+            a["source"] = "NAV AAP155"
             munis_out.append(a)
 
     out = pd.concat(munis_out + aggs_out, ignore_index=True)
     out = pd.concat([out, _member_totals(out, snapshot, register, years)], ignore_index=True)
+    out = out.astype({"region": "str", "measure": "str", "source": "str", "year": "int64"})
     out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
     out["split"] = out["split"].fillna(False).astype(bool)
     out["value"] = out["value"].astype(float)
     out.loc[np.isinf(out["value"]), "value"] = np.nan
     return out[["region", "year", "measure", "value", "status", "split", "source"]], stitches
+
+
+def published_frame(snapshot) -> pd.DataFrame:  # noqa: ANN001
+    """SSB's published averages and ratios (``average: true`` measures) for every region:
+    ``region, year, contents`` (= measure id), ``value, status, table``; where two tables hold
+    the same year, the newer one."""
+    doc = register_doc()
+    averages = {m for m, spec in doc["measures"].items() if spec.get("average")}
+    frames = []
+    for name in doc["series"]:
+        if name == "befolkning":
+            continue
+        for f in resolved_frames(snapshot, name):
+            frames.append(f[f["contents"].isin(averages)])
+    if not frames:
+        columns = ["region", "contents", "year", "value", "status", "table", "code"]
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)
+    order = {t: i for i, t in enumerate(c.table for c in catalogue().ssb)}
+    out = out.assign(_rank=out["table"].map(order)).sort_values("_rank", kind="stable")
+    out = out.drop_duplicates(["region", "contents", "year"], keep="last")
+    return out.drop(columns="_rank").reset_index(drop=True)
 
 
 def _member_totals(
@@ -306,8 +359,8 @@ def _member_totals(
     Landet minus Oslo. Existing aggregate rows (SSB's own) are kept as they are.
     """
     cat = catalogue()
-    assignments = {y: snapshot.kostra_groups(y)[0] for y in cat.kostra_groups}
-    members = g.membership(register, assignments, cat.kostra_groups, years)
+    assignments = {int(d[:4]): snapshot.kostra_groups(d)[0] for d in cat.kostra_groups}
+    members = g.membership(register, assignments, cat.kostra_scheme_years(), years)
     doc = register_doc()["measures"]
     wanted = [m for m, spec in doc.items() if "population" in spec or "aap" in spec]
     frames = []

@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -23,19 +23,23 @@ from typing import Any
 
 import pandas as pd
 
-from navbok.errors import NavbokError, SnapshotError
+from navbok.contents import MISMATCH, RESOLVED, Resolution, content_specs, resolve_table
+from navbok.errors import NavbokError, SnapshotError, SourceError
 from navbok.sources import jsonstat, klass, nav
 from navbok.sources.base import RawResponse
 from navbok.sources.catalogue import Catalogue, catalogue
-from navbok.sources.origin import (
-    Source,
-    aap_name,
+from navbok.sources.metadata import TableMetadata, parse_metadata
+from navbok.sources.names import (
+    aap155_name,
+    aap155_year,
     codes_at_name,
     kostra_groups_name,
+    ssb_metadata_name,
 )
+from navbok.sources.origin import Source
 
 MANIFEST = "manifest.json"
-FORMAT = 1
+FORMAT = 2
 DEFAULT_DIR = Path("data/snapshot")
 
 
@@ -43,31 +47,135 @@ def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 def _is_synthetic(name: str, content: bytes) -> bool:
-    """Whether a response says it is synthetic (demo data)."""
+    """Whether a response says it is synthetic (demo data); parsing it checks its shape."""
+    if name.endswith(".metadata.json"):
+        return parse_metadata(content, name.split("/")[-1].split(".")[0], where=name).synthetic
     if name.startswith("ssb/"):
         return jsonstat.parse(content, where=name).synthetic
     if name.startswith("nav/"):
-        return nav.read_aap(content, where=name)[1]
-    if name.startswith("klass/kostragrupper"):
+        return nav.read_aap155(content, where=name).synthetic
+    if name.startswith("klass/112-"):
         return klass.read_kostra_groups(content, where=name)[2]
+    if name.startswith("klass/131-codesAt"):
+        klass.read_codes(content, where=name)
+    elif name.startswith("klass/131-changes"):
+        klass.read_changes(content, where=name)
     doc = json.loads(content)
     return bool(isinstance(doc, dict) and doc.get("synthetic"))
 
 
-def _requests(cat: Catalogue, source: Source) -> list[tuple[str, Callable[[], Any]]]:
-    """Every request of the catalogue as (label, thunk returning RawResponse or a list)."""
-    reqs: list[tuple[str, Callable[[], Any]]] = []
+class _Writer:
+    """Collects the responses of one fetch in a temporary directory, with manifest entries."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.entries: list[dict[str, Any]] = []
+
+    def add(
+        self, r: RawResponse, request: str, *, name: str | None = None,
+        entry: dict[str, Any] | None = None,
+    ) -> None:
+        name = name or r.name
+        synthetic = _is_synthetic(name, r.content)  # parses: a bad body fails here
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(r.content)
+        self.entries.append(
+            {
+                "name": name,
+                "request": request,
+                "origin": r.origin,
+                "query": r.query,
+                "fetched_at": _now(),
+                **(entry or {}),
+                "sha256": _sha256(r.content),
+                "bytes": len(r.content),
+                "synthetic": synthetic,
+            }
+        )
+
+
+def _fetch_ssb(source: Source, cat: Catalogue, out: _Writer) -> dict[str, Any]:
+    """Metadata first, measures resolved by label, then only the resolved codes."""
+    specs = content_specs()
+    tables: dict[str, Any] = {}
+    resolutions: list[Resolution] = []
     for t in cat.ssb:
-        reqs.append((f"SSB {t.table}", lambda t=t: source.ssb_table(t.table, dict(t.selection))))
-    for date in cat.codes_at:
-        reqs.append((f"KLASS {date}", lambda d=date: source.codes_at(d)))
-    reqs.append(("KLASS endringer", lambda: source.changes(*cat.changes)))
-    for year in cat.kostra_groups:
-        reqs.append((f"KOSTRA-grupper {year}", lambda y=year: source.kostra_groups(y)))
-    for period in cat.aap_periods:
-        reqs.append((f"NAV AAP {period}", lambda p=period: source.aap(p)))
-    return reqs
+        meta_resp = source.ssb_metadata(t.table)
+        out.add(meta_resp, f"SSB {t.table} metadata")
+        meta = parse_metadata(meta_resp.content, t.table, where=ssb_metadata_name(t.table))
+        found = resolve_table(meta, specs)
+        resolutions += found
+        bad = [r for r in found if r.status == MISMATCH]
+        if bad:
+            raise SourceError(" ".join(r.message() for r in bad))
+        selection = dict(t.selection)
+        if found:
+            codes = list(dict.fromkeys(r.code for r in found if r.status == RESOLVED and r.code))
+            if not codes:
+                tables[t.table] = _table_info(meta, [])
+                continue
+            selection[meta.metric] = codes
+        for r in source.ssb_table(t.table, selection, meta_body=meta_resp.content):
+            out.add(r, f"SSB {t.table}")
+        tables[t.table] = _table_info(meta, selection.get(meta.metric, []))
+    return {"tables": tables, "measures": [r.as_dict() for r in resolutions]}
+
+
+def _table_info(meta: TableMetadata, codes: Any) -> dict[str, Any]:
+    return {
+        "title": meta.title,
+        "updated": meta.updated,
+        "years": meta.years,
+        "synthetic": meta.synthetic,
+        "contents": list(codes) if isinstance(codes, list) else [codes],
+    }
+
+
+def _fetch_aap(
+    source: Source, out: _Writer, previous: Path | None, archive: Path | None
+) -> dict[str, Any]:
+    """The current AAP155 year from NAV, older years kept from ``previous`` or added from an
+    archive directory. Per year the workbook with the most months wins; the fresh download
+    always wins its own year, and a supplied archive wins a tie with a kept workbook."""
+    current = source.aap155()
+    book = nav.read_aap155(current.content, where=f"NAV AAP155 ({current.origin})")
+    # year -> (months, response, request label, extra manifest fields, workbook)
+    chosen: dict[int, tuple[int, RawResponse, str, dict[str, Any], nav.Aap155]] = {
+        book.year: (13, current, "NAV AAP155", {}, book)
+    }
+    candidates: list[tuple[RawResponse, str, dict[str, Any]]] = []
+    if previous is not None and (previous / MANIFEST).is_file():
+        try:
+            old: Snapshot | None = Snapshot.open(previous, verify=True)
+        except NavbokError:
+            old = None  # an unreadable old snapshot keeps nothing
+        for name, e in old.files.items() if old else []:
+            if aap155_year(name) is not None and old is not None:
+                raw = RawResponse(name=name, content=old.raw(name), origin=e.origin, query=e.query)
+                kept = "NAV AAP155 (beholdt fra forrige snapshot)"
+                candidates.append((raw, kept, {"fetched_at": e.fetched_at}))
+    if archive is not None:
+        if not archive.is_dir():
+            raise SourceError(f"--nav-arkiv {archive}: no such directory")
+        for path in sorted(archive.glob("*.xlsx")):
+            raw = RawResponse(name=path.name, content=path.read_bytes(),
+                              origin=f"file:{path.resolve()}")  # fmt: skip
+            candidates.append((raw, "NAV AAP155 (arkiv)", {}))
+    for raw, label, extra in candidates:
+        wb = nav.read_aap155(raw.content, where=raw.origin)
+        if wb.year not in chosen or len(wb.months) >= chosen[wb.year][0]:
+            chosen[wb.year] = (len(wb.months), raw, label, extra, wb)
+    years = {}
+    for year, (_, raw, label, extra, wb) in sorted(chosen.items()):
+        out.add(raw, label, name=aap155_name(year), entry=extra)
+        years[str(year)] = {"months": wb.months, "origin": raw.origin, "title": wb.title}
+    return {"current_year": book.year, "years": years, "page": current.query.get("page", "")}
 
 
 def fetch(
@@ -76,8 +184,15 @@ def fetch(
     *,
     cat: Catalogue | None = None,
     progress: bool = False,
+    nav_archive: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Download every response of the catalogue from ``source`` into the snapshot ``dest``.
+
+    SSB tables: each table's metadata first; every measure of the register is resolved to one
+    ContentsCode by its label (:mod:`navbok.contents`) and only those codes are asked for. The
+    resolution (table, code, label, unit, decimals, the table's ``updated``) goes into the
+    manifest. NAV: the current AAP155 workbook; the AAP years of the previous snapshot are kept
+    and ``nav_archive`` adds older workbooks.
 
     Atomic: the new snapshot is written to a temporary directory beside ``dest`` and replaces
     the old one only after every response arrived, parsed and was written. Returns ``dest``.
@@ -87,38 +202,33 @@ def fetch(
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-tmp-", dir=dest.parent))
     try:
-        entries = []
-        reqs = _requests(cat, source)
+        out = _Writer(tmp)
+        steps: list[tuple[str, Callable[[], Any]]] = [
+            ("SSB", lambda: _fetch_ssb(source, cat, out)),
+            *[(f"KLASS {d}", lambda d=d: out.add(source.codes_at(d), f"KLASS {d}"))
+              for d in cat.codes_at],
+            ("KLASS endringer",
+             lambda: out.add(source.changes(*cat.changes), "KLASS endringer")),
+            *[(f"KOSTRA-grupper {d}",
+               lambda d=d: out.add(source.kostra_groups(d), f"KOSTRA-grupper {d}"))
+              for d in cat.kostra_groups],
+        ]
+        if cat.aap155:
+            archive = Path(nav_archive) if nav_archive else None
+            steps.append(("NAV AAP155", lambda: _fetch_aap(source, out, dest, archive)))
         if progress:
             from tqdm import tqdm
 
-            reqs = tqdm(reqs, desc="Henter", unit="tabell")
-        for label, thunk in reqs:
-            result = thunk()
-            responses: Iterable[RawResponse] = result if isinstance(result, list) else [result]
-            for r in responses:
-                synthetic = _is_synthetic(r.name, r.content)  # parses: a bad body fails here
-                path = tmp / r.name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(r.content)
-                entries.append(
-                    {
-                        "name": r.name,
-                        "request": label,
-                        "origin": r.origin,
-                        "query": r.query,
-                        "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                        "sha256": _sha256(r.content),
-                        "bytes": len(r.content),
-                        "synthetic": synthetic,
-                    }
-                )
+            steps = list(tqdm(steps, desc="Henter", unit="steg"))
+        results = {label: thunk() for label, thunk in steps}
         manifest = {
             "format": FORMAT,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "created": _now(),
             "source": source.description,
-            "synthetic": any(e["synthetic"] for e in entries),
-            "files": entries,
+            "synthetic": any(e["synthetic"] for e in out.entries),
+            "files": out.entries,
+            "resolution": results["SSB"],
+            "nav": results.get("NAV AAP155", {}),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), "utf-8")
         _swap(tmp, dest)
@@ -187,6 +297,12 @@ class Snapshot:
             manifest["files"]  # noqa: B018 - shape check
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise SnapshotError(f"{mpath} is not a valid navbok manifest ({exc})") from exc
+        if manifest.get("format") != FORMAT:
+            raise SnapshotError(
+                f"The snapshot at {root} was made by an older navbok (format "
+                f"{manifest.get('format')}, this one reads {FORMAT}). Fetch again with "
+                "`navbok fetch` (offline: NAVBOK_SOURCE=DIR navbok fetch)."
+            )
         snap = cls(root, manifest)
         if verify:
             snap.verify()
@@ -242,13 +358,17 @@ class Snapshot:
         return self._cache[key]
 
     def ssb_names(self, table: str) -> list[str]:
-        """Snapshot files of an SSB table (one, or its chunks in order)."""
+        """Snapshot data files of an SSB table (one, or its chunks in order)."""
         prefix, whole = f"ssb/{table}_part", f"ssb/{table}.json"
         parts = sorted(
             (n for n in self.files if n.startswith(prefix)),
             key=lambda n: int(n[len(prefix) : -len(".json")]),
         )
         return ([whole] if whole in self.files else []) + parts
+
+    def has_table(self, table: str) -> bool:
+        """Whether the snapshot holds data of an SSB table."""
+        return bool(self.ssb_names(table))
 
     def ssb(self, table: str) -> jsonstat.Dataset:
         """One SSB table, its chunks joined."""
@@ -262,9 +382,23 @@ class Snapshot:
 
         return self._cached(f"ssb:{table}", make)
 
-    def ssb_origin(self, table: str) -> list[FileEntry]:
-        """Manifest entries of an SSB table."""
-        return [self.files[n] for n in self.ssb_names(table)]
+    def metadata(self, table: str) -> TableMetadata:
+        """An SSB table's metadata (title, updated, contents and their labels)."""
+        name = ssb_metadata_name(table)
+        return self._cached(name, lambda: parse_metadata(self.raw(name), table, where=name))
+
+    @cached_property
+    def resolutions(self) -> list[Resolution]:
+        """How each measure of the register resolved in each table when fetched."""
+        doc = self.manifest.get("resolution") or {}
+        try:
+            return [Resolution.from_dict(r) for r in doc.get("measures", [])]
+        except (TypeError, KeyError) as exc:
+            raise SnapshotError(f"{self.root / MANIFEST}: malformed resolution ({exc})") from exc
+
+    def table_info(self, table: str) -> dict[str, Any]:
+        """Title, ``updated``, years and fetched contents of an SSB table (from the manifest)."""
+        return dict((self.manifest.get("resolution") or {}).get("tables", {}).get(table, {}))
 
     def codes_at(self, date: str) -> pd.DataFrame:
         """The municipality register valid on ``date``."""
@@ -291,17 +425,29 @@ class Snapshot:
             ),
         )
 
-    def kostra_groups(self, year: int) -> tuple[pd.DataFrame, dict[str, str], bool]:
-        """KOSTRA-group assignment of a scheme year: (code → group frame, labels, synthetic)."""
-        name = kostra_groups_name(year)
+    def kostra_groups(self, date: str) -> tuple[pd.DataFrame, dict[str, str], bool]:
+        """KOSTRA groups valid on ``date``: (municipality ``code`` → ``group`` frame, group
+        labels, synthetic)."""
+        name = kostra_groups_name(date)
         return self._cached(name, lambda: klass.read_kostra_groups(self.raw(name), where=name))
 
+    def aap_years(self) -> list[int]:
+        """Years with an AAP155 workbook in the snapshot."""
+        return sorted(y for n in self.files if (y := aap155_year(n)) is not None)
+
+    def aap_workbook(self, year: int) -> nav.Aap155:
+        """NAV's AAP155 workbook of a year."""
+        name = aap155_name(year)
+        return self._cached(name, lambda: nav.read_aap155(self.raw(name), where=name))
+
     def aap_periods(self) -> list[str]:
-        """Months with a NAV AAP table in the snapshot."""
-        p = "nav/aap-kommune-"
-        return sorted(n[len(p) : -len(".csv")] for n in self.files if n.startswith(p))
+        """Months (``YYYY-MM``) with AAP figures in the snapshot."""
+        return [f"{y}-{m:02d}" for y in self.aap_years() for m in self.aap_workbook(y).months]
 
     def aap(self, period: str) -> pd.DataFrame:
-        """NAV's AAP table for a month."""
-        name = aap_name(period)
-        return self._cached(name, lambda: nav.read_aap(self.raw(name), where=name)[0])
+        """NAV's AAP figures for a month: ``region`` (codes of that year; ``EAK`` = Landet),
+        ``name``, ``value``, ``share``, ``status``."""
+        year, month = int(period[:4]), int(period[5:7])
+        f = self.aap_workbook(year).frame
+        f = f[f["month"] == month]
+        return f[["region", "name", "value", "share", "status"]].reset_index(drop=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import string
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -17,14 +18,17 @@ import pandas as pd
 
 from navbok import charts
 from navbok import indicators as ind
+from navbok.availability import indicator_measures
+from navbok.book.missing import MissingFigure
 from navbok.book.params import Params, load_params, params_for
 from navbok.book.views_barometer import BarometerViews
 from navbok.book.views_growth import GrowthViews
 from navbok.data import CACHE_DIR, NavData, comparison_frame
 from navbok.formatting import fmt_number
-from navbok.measures import register_doc
+from navbok.register import register_doc
 from navbok.snapshot import DEFAULT_DIR
 from navbok.sources.catalogue import catalogue
+from navbok.sources.metadata import is_preliminary
 from navbok.tables import TableOutput, show_table, wide
 
 DEFAULT_KINDS = ("kommune", "nabo", "asss_snitt", "kostragruppe", "landet")
@@ -175,9 +179,40 @@ class Report(GrowthViews, BarometerViews):
 
         Values are formatted numbers; a status symbol (``:``, ``..``, ``.``) or a dash means
         the number is missing, and a sentence with a symbol in it would mislead, so the
-        fallback (filled with the same values) is used instead."""
-        missing = any(str(v).strip() in MISSING_TEXTS for v in values.values())
+        fallback (filled with the same values) is used instead. Only the values the template
+        names count."""
+        used = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+        missing = any(str(values[k]).strip() in MISSING_TEXTS for k in used if k in values)
         return (fallback if missing else template).format(navn=self.name, **values)
+
+    def unavailable(self, *indicators: str) -> str:
+        """Why any of these indicators cannot be shown (SSB does not publish a content they
+        need), as sentences for the reader; empty when all can be shown."""
+        avail = self.data.availability
+        reasons = [avail.reason(i) for i in indicators]
+        return " ".join(dict.fromkeys(r for r in reasons if r))
+
+    def missing_measures(self, *measures: str) -> str:
+        """Why any of these measures has no values (SSB does not publish its content); empty
+        when all have."""
+        missing = self.data.availability.missing_measures
+        return " ".join(dict.fromkeys(missing[m] for m in measures if m in missing))
+
+    def missing_figure(self, *indicators: str, title: str = "") -> MissingFigure:
+        """What stands where a figure would have been when its numbers do not exist."""
+        label = title or "; ".join(self.indicator(i).label for i in indicators)
+        reason = self.unavailable(*indicators) or (
+            f"Datagrunnlaget har ingen tall for {self.name} eller sammenligningsgruppene i "
+            "perioden."
+        )
+        return MissingFigure(label, reason)
+
+    def paragraph(self, indicators: list[str], template: str, fallback: str, **values: str) -> str:
+        """:meth:`sentence`, or why the figures do not exist when SSB does not publish them."""
+        gone = self.unavailable(*indicators)
+        if gone:
+            return f"Tallene finnes ikke i datagrunnlaget: {gone}"
+        return self.sentence(template, fallback, **values)
 
     def glue(self, key: str, text: str) -> None:
         """Glue a text for ``{glue:md}`key``` in the chapter's markdown."""
@@ -193,10 +228,12 @@ class Report(GrowthViews, BarometerViews):
         years: list[int] | None = None,
         kinds: tuple[str, ...] = DEFAULT_KINDS,
         caption: str = "",
-    ) -> charts.ChartOutput:
+    ) -> charts.ChartOutput | MissingFigure:
         """A time series of one indicator for the municipality and its comparison groups."""
         spec = self.indicator(indicator)
         df = self.comparison(indicator, years, kinds)
+        if self.unavailable(indicator) or df.empty:
+            return self.missing_figure(indicator)
         df = df.rename(columns={"series": "Serie", "year": "År", "value": "Verdi"})
         focus = self.data.name(self.kode)
         unit = spec.unit
@@ -273,8 +310,15 @@ class Report(GrowthViews, BarometerViews):
 
     def indicator_lines(
         self, indicators: list[str], name: str, title: str, caption: str, unit: str = ""
-    ) -> charts.ChartOutput:
-        """Several indicators for the municipality alone, one line each."""
+    ) -> charts.ChartOutput | MissingFigure:
+        """Several indicators for the municipality alone, one line each (an indicator SSB does
+        not publish is left out, and the caption says why)."""
+        gone = self.unavailable(*indicators)
+        shown = [i for i in indicators if not self.unavailable(i)]
+        if not shown:
+            return self.missing_figure(*indicators, title=title)
+        indicators = shown
+        caption = f"{caption} {gone}".strip()
         specs = [self.indicator(i) for i in indicators]
         frames = []
         for spec in specs:
@@ -307,10 +351,12 @@ class Report(GrowthViews, BarometerViews):
         name: str,
         kinds: tuple[str, ...] = BAR_KINDS,
         caption: str = "",
-    ) -> charts.ChartOutput:
+    ) -> charts.ChartOutput | MissingFigure:
         """One indicator in one year: the municipality against every comparison series."""
         spec = self.indicator(indicator)
         df = self.comparison(indicator, [year], kinds)
+        if self.unavailable(indicator) or df.empty:
+            return self.missing_figure(indicator)
         df = df.assign(Serie=[_bar_label(self, r) for r in df.itertuples()])
         table = df[["Serie", "value", "status"]].rename(columns={"value": spec.unit})
         chart = charts.bar_chart(
@@ -375,6 +421,11 @@ class Report(GrowthViews, BarometerViews):
                 "viser kommunen i parentes. Landet er SSBs tall der SSB publiserer det.",
                 "Symboler: .. = tall mangler, : = skjult av personvernhensyn, . = kan ikke "
                 "regnes ut.",
+                *(
+                    [f"Mangler i tabellen: {gone}"]
+                    if (gone := self.unavailable(*indicators))
+                    else []
+                ),
             ],
         )
 
@@ -422,6 +473,26 @@ class Report(GrowthViews, BarometerViews):
             "forventet": fmt_number(expected, 1),
         }
         return table, texts
+
+    def aap_coverage(self) -> str:
+        """Which months of NAV's AAP155 the snapshot holds, for the reader."""
+        snap = self.data.snapshot
+        periods = snap.aap_periods()
+        if not periods:
+            return "Datagrunnlaget har ingen AAP-tall fra NAV."
+        first, last = periods[0], periods[-1]
+        text = (
+            f"Datagrunnlaget har NAVs tabell AAP155 for {_month(first)}–{_month(last)} "
+            f"({len(periods)} måneder)."
+        )
+        years = snap.aap_years()
+        gaps = [y for y in range(years[0], years[-1] + 1) if y not in years]
+        if gaps:
+            text += f" Årene {', '.join(map(str, gaps))} mangler."
+        return text + (
+            " NAV publiserer bare inneværende år; eldre år kommer fra tidligere nedlastinger "
+            "eller fra et arkiv som legges til med `navbok fetch --nav-arkiv`."
+        )
 
     def aap_months(self, name: str = "aap-maaned") -> charts.ChartOutput:
         """AAP share for every month NAV's files cover (December each year, and other months
@@ -486,35 +557,74 @@ class Report(GrowthViews, BarometerViews):
 
     # ------------------------------------------------------------------ sources
     def source_box(self, indicators: list[str]) -> SourceBox:
-        """The chapter's sources: tables, ContentsCodes, fetch date, synthetic data."""
-        doc = register_doc()
-        tables: dict[str, set[str]] = {}
-        for i in indicators:
-            spec = self.indicator(i)
-            if spec.formula:
-                ms = [m for dep in spec.formula["ratio"] for m in _measures(self.indicator(dep))]
-            else:
-                ms = _measures(spec)
-            while any("sum" in doc["measures"][m] for m in ms):
-                ms = [x for m in ms for x in doc["measures"][m].get("sum", [m])]
-            for m in ms:
-                mspec = doc["measures"][m]
-                if "series" in mspec:
-                    codes = [mspec["contents"]] if "contents" in mspec else mspec["product"]
-                    for t in doc["series"][mspec["series"]]["tables"]:
-                        tables.setdefault(f"SSB {t}", set()).update(codes)
-                elif "population" in mspec:
-                    tables.setdefault("SSB 07459", set()).add("Personer1")
-                elif "aap" in mspec:
-                    tables.setdefault("NAV AAP", set()).add("Antall")
+        """The chapter's sources: each table's title, the contents fetched (by their labels),
+        the table's ``updated`` date, the fetch date, what is missing and synthetic data."""
         snap = self.data.snapshot
+        doc = register_doc()
+        by_id = {i["id"]: i for i in doc["indicators"]}
+        contents: list[str] = []
+        extra: set[str] = set()
+        for i in indicators:
+            contents += indicator_measures(by_id[i], doc)
+            for m in _leaf_measures(by_id[i], doc):
+                if "population" in doc["measures"][m]:
+                    extra.add("07459")
+                elif "aap" in doc["measures"][m]:
+                    extra.add("AAP155")
+        labels: dict[str, list[str]] = {}
+        for r in snap.resolutions:
+            if r.measure in contents and r.status == "resolved" and r.label:
+                labels.setdefault(r.table, [])
+                if r.label not in labels[r.table]:
+                    labels[r.table].append(r.label)
+        if "07459" in extra:
+            labels.setdefault("07459", ["Personer 18–66 år (1. januar)"])
+        order = [t.table for t in catalogue().ssb]
+        tables = []
+        for t in sorted(labels, key=lambda t: order.index(t) if t in order else len(order)):
+            info = snap.table_info(t)
+            meta = snap.metadata(t) if f"ssb/{t}.metadata.json" in snap.files else None
+            title = (meta.short_title if meta else info.get("title", "")) or t
+            updated = (meta.updated if meta else info.get("updated", ""))[:10]
+            years = meta.years if meta else []
+            prelim = (
+                f"Tallene for {years[-1]} er foreløpige (tabellen ble oppdatert {updated}; SSB "
+                f"publiserer reviderte tall 15. juni {years[-1] + 1})."
+                if years and is_preliminary(updated, years[-1])
+                else ""
+            )
+            tables.append(SourceTable(f"SSB {t}", title, labels[t], updated, prelim))
+        if "AAP155" in extra and snap.aap_years():
+            periods = snap.aap_periods()
+            first, last = periods[0], periods[-1]
+            tables.append(
+                SourceTable(
+                    "NAV AAP155",
+                    "Mottakere av arbeidsavklaringspenger. Kommune",
+                    [f"Antall mottakere per måned, {first[5:]}.{first[:4]}–{last[5:]}.{last[:4]}"],
+                    "",
+                    "",
+                )
+            )
         synthetic = sorted(
-            t for t in tables if any(snap.files[n].synthetic for n in _files_of(snap, t))
+            t.name for t in tables if any(snap.files[n].synthetic for n in _files_of(snap, t.name))
         )
-        used = {t.split()[1] for t in tables if t.startswith("SSB ")}
+        used = {t.name.split()[1] for t in tables if t.name.startswith("SSB ")}
         stitches = [s.describe() for s in self.data.stitches if used & set(s.tables)]
-        listed = {t: sorted(c) for t, c in sorted(tables.items())}
-        return SourceBox(listed, snap.fetched_at[:10], synthetic, stitches)
+        notes = []
+        if used & CASE_TABLES:
+            notes.append(CASES_NOTE)
+        avail = self.data.availability
+        missing = [avail.unavailable[i] for i in indicators if i in avail.unavailable]
+        missing += [g for i in indicators for g in avail.gaps.get(i, [])]
+        return SourceBox(
+            tables,
+            snap.fetched_at[:10],
+            synthetic,
+            stitches,
+            notes,
+            list(dict.fromkeys(missing)),
+        )
 
 
 SERVICE_PROFILE = {
@@ -549,7 +659,7 @@ SHORT = {
 @cache
 def _old_scheme_years() -> frozenset[int]:
     """Statistics years of the old KOSTRA-group scheme (to 2019)."""
-    groups = catalogue().kostra_groups
+    groups = catalogue().kostra_scheme_years()
     return frozenset(groups.get(min(groups), [])) if groups else frozenset()
 
 
@@ -579,6 +689,15 @@ def _break_note(df: pd.DataFrame, kinds: tuple[str, ...], limit: float = 0.4) ->
     )
 
 
+MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
+          "oktober", "november", "desember"]  # fmt: skip
+
+
+def _month(period: str) -> str:
+    """«2025-10» as «oktober 2025»."""
+    return f"{MONTHS[int(period[5:7]) - 1]} {period[:4]}"
+
+
 def _bar_label(report: Report, row: object) -> str:
     kind, region, series = row.kind, row.region, row.series  # type: ignore[attr-defined]
     if kind in ("asss_hoy", "asss_lav"):
@@ -601,8 +720,22 @@ class LocalSection:
         return ""
 
 
-def _measures(spec: ind.Indicator) -> list[str]:
-    return [m for m in (spec.measure, spec.numerator, spec.denominator) if m]
+def _leaf_measures(indicator: dict, doc: dict) -> list[str]:
+    """Every measure an indicator of the register rests on (sums, products and formulas
+    followed), population and AAP included."""
+    by_id = {i["id"]: i for i in doc["indicators"]}
+    if indicator.get("formula"):
+        return [m for d in indicator["formula"]["ratio"] for m in _leaf_measures(by_id[d], doc)]
+    todo = [indicator.get(k) for k in ("measure", "numerator", "denominator")]
+    out: list[str] = []
+    while todo:
+        m = todo.pop()
+        if not m or m in out:
+            continue
+        out.append(m)
+        spec = doc["measures"][m]
+        todo += spec.get("sum", []) + spec.get("product", [])
+    return out
 
 
 def _files_of(snap, table: str) -> list[str]:  # noqa: ANN001
@@ -611,25 +744,56 @@ def _files_of(snap, table: str) -> list[str]:  # noqa: ANN001
     return [n for n in snap.files if n.startswith("nav/")]
 
 
+#: Tables that count «sosialhjelpstilfeller» (from 2022) instead of «mottakere».
+CASE_TABLES = {"13995", "14019"}
+CASES_NOTE = (
+    "Fra 2022 (tabell 13995 og 14019) teller SSB sosialhjelpstilfeller, ikke mottakere: en person "
+    "som har fått stønad i flere kommuner i løpet av året, telles én gang i hver kommune. Tall "
+    "fra før og etter 2022 er derfor ikke helt sammenlignbare. Der boka sier «mottakere» om år "
+    "fra 2022, er det sosialhjelpstilfeller."
+)
+
+
+@dataclass
+class SourceTable:
+    """One source table in a source box."""
+
+    name: str
+    title: str
+    labels: list[str]
+    updated: str
+    preliminary: str = ""
+
+
 @dataclass
 class SourceBox:
     """The source box that ends every chapter."""
 
-    tables: dict[str, list[str]]
+    tables: list[SourceTable]
     fetched: str
     synthetic: list[str]
     stitches: list[str]
+    notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
-        lines = [f"{t}: {', '.join(c)}" for t, c in self.tables.items()]
+        lines = [f"{t.name} «{t.title}»: {', '.join(t.labels)}" for t in self.tables]
         return "Kilder: " + "; ".join(lines) + f". Hentet {self.fetched}."
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        items = "".join(
-            f"<li><strong>{esc(t)}</strong>: {esc(', '.join(c))}</li>"
-            for t, c in self.tables.items()
-        )
+        items = []
+        for t in self.tables:
+            updated = f" Oppdatert {esc(t.updated)}." if t.updated else ""
+            prelim = (
+                f' <strong class="navbok-preliminary">{esc(t.preliminary)}</strong>'
+                if (t.preliminary)
+                else ""
+            )
+            items.append(
+                f"<li><strong>{esc(t.name)}</strong> «{esc(t.title)}»: "
+                f"{esc('; '.join(t.labels))}.{updated}{prelim}</li>"
+            )
         synth = ""
         if self.synthetic:
             synth = (
@@ -637,16 +801,23 @@ class SourceBox:
                 f"{esc(', '.join(self.synthetic))} er laget for test og demonstrasjon. "
                 "Tallene er ikke offisiell statistikk.</p>"
             )
-        stitch = "".join(f"<li>{esc(s)}</li>" for s in self.stitches)
+        missing = ""
+        if self.missing:
+            missing = (
+                "<p><strong>Tall som mangler:</strong></p><ul>"
+                + "".join(f"<li>{esc(m)}</li>" for m in self.missing)
+                + "</ul>"
+            )
+        notes = "".join(f"<li>{esc(s)}</li>" for s in [*self.stitches, *self.notes])
         return (
             '<aside class="navbok-sources" aria-label="Kilder for kapittelet">'
             "<h2>Kilder</h2>"
-            f"<ul>{items}</ul>"
+            f"<ul>{''.join(items)}</ul>"
             f"<p>Data hentet {esc(self.fetched)}. Kommunenummer er harmonisert til gjeldende "
             "kommuneinndeling (SSB KLASS); sammenslåtte kommuner er summert, og andeler er "
             "regnet på nytt fra tellere og nevnere.</p>"
-            f"<ul>{stitch}</ul>{synth}"
-            "<p>Kilde: Statistisk sentralbyrå (CC BY 4.0) og NAV.</p></aside>"
+            f"<ul>{notes}</ul>{missing}{synth}"
+            "<p>Kilde: Statistisk sentralbyrå (CC BY 4.0) og NAV (CC BY 4.0).</p></aside>"
         )
 
 

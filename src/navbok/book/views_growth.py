@@ -16,11 +16,15 @@ from navbok.analysis import growth
 from navbok.analysis.decomposition import COMBINATION_LABEL, COMPONENT_LABELS
 from navbok.analysis.prices import load_price_index
 from navbok.analysis.proba import proba_comparison, proba_index
+from navbok.book.missing import MissingFigure
 from navbok.formatting import fmt_number, fmt_percent, fmt_signed_percent
 from navbok.tables import TableOutput, show_table, wide
 
 if TYPE_CHECKING:
     from navbok.book.report import Report
+
+#: The measures the decomposition T = N · L · P needs.
+GROWTH_MEASURES = ("mottakere", "stonadsmaaneder", "utbetalt")
 
 GROWTH_COLUMNS = {
     "g_T": "Vekst i utbetalt",
@@ -86,6 +90,7 @@ class GrowthViews:
         year0, year1 = year0 or self.params.growth_period[0], year1 or self.params.growth_period[1]
         table = self.growth_table(year0, year1)
         own = self.decomposition(year0, year1)
+        gone = self.missing_measures(*GROWTH_MEASURES)
         steps = own.waterfall_steps("pct")
         steps["value"] = steps["value"] * 100
         chart = charts.waterfall_chart(
@@ -110,6 +115,8 @@ class GrowthViews:
             decimals=1,
             text_columns=["Komponent", "Type"],
         )
+        if gone:
+            fig = MissingFigure(f"Vekst i utbetalt sosialhjelp {year0}–{year1}, {self.name}", gone)
         cells, data = [], []
         for r in table.itertuples():
             status = r.status
@@ -137,12 +144,16 @@ class GrowthViews:
                 "LMDI (logaritmisk dekomponering) fordeler hele veksten på de tre "
                 "komponentene uten kombinasjonsledd: ln(T1/T0) = Σ ln(1 + vekst i komponenten).",
             ]
-            + [
-                f"{r.label}: kan ikke dekomponeres fordi tall for {year0} eller {year1} er "
-                f"skjult av personvernhensyn eller mangler ({r.status})."
-                for r in table.itertuples()
-                if r.status
-            ],
+            + (
+                [f"Veksten kan ikke dekomponeres: {gone}"]
+                if gone
+                else [
+                    f"{r.label}: kan ikke dekomponeres fordi tall for {year0} eller {year1} er "
+                    f"skjult av personvernhensyn eller mangler ({r.status})."
+                    for r in table.itertuples()
+                    if r.status
+                ]
+            ),
         )
         kr_rows = [(COMPONENT_LABELS[k], own.effects[k], own.lmdi_contributions[k]) for k in "NLP"]
         kr_rows.append((COMBINATION_LABEL, own.effects["combination"], 0.0))
@@ -183,8 +194,13 @@ class GrowthViews:
             g_asss = growth.decompose_regions(m, list(asss_members), year0, year1).g_T
         else:
             g_asss = float("nan")
+        gone = self.missing_measures(*GROWTH_MEASURES)
         return {
-            "vekst_avsnitt": growth_paragraph(self.name, own, g_asss),
+            "vekst_avsnitt": (
+                f"Veksten kan ikke dekomponeres: {gone}"
+                if gone
+                else growth_paragraph(self.name, own, g_asss)
+            ),
             "aar0": str(year0),
             "aar1": str(year1),
             "g_T": fmt_percent(100 * own.g_T, 1, status=own.status),

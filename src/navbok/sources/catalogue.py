@@ -27,8 +27,12 @@ class Catalogue:
     ssb: list[SsbTable]
     codes_at: list[str]
     changes: tuple[str, str]
-    kostra_groups: dict[int, list[int]]
-    aap_periods: list[str]
+    kostra_groups: dict[str, list[int]]
+    aap155: bool = True
+
+    def kostra_scheme_years(self) -> dict[int, list[int]]:
+        """The KOSTRA-group schemes by the year of their date (2019, 2024) → statistics years."""
+        return {int(d[:4]): list(ys) for d, ys in self.kostra_groups.items()}
 
 
 @cache
@@ -41,7 +45,7 @@ def catalogue() -> Catalogue:
         codes_at=list(doc["klass"]["codes_at"]),
         changes=(doc["klass"]["changes"]["from"], doc["klass"]["changes"]["to"]),
         kostra_groups={
-            int(k): [int(y) for y in v] for k, v in doc["klass"]["kostra_groups"].items()
+            str(k): [int(y) for y in v] for k, v in doc["klass"]["kostra_groups"].items()
         },
-        aap_periods=list(doc["nav"]["aap_periods"]),
+        aap155=bool(doc.get("nav", {}).get("aap155", True)),
     )

@@ -240,3 +240,58 @@ def concat(parts: list[Dataset], *, where: str = "JSON-stat") -> Dataset:
         notes=notes,
         extension=extension,
     )
+
+
+def subset(
+    doc: dict[str, Any], wanted: dict[str, list[str]], *, where: str = "JSON-stat"
+) -> dict[str, Any] | None:
+    """The sub-dataset of a JSON-stat 2.0 body with only the ``wanted`` codes per dimension.
+
+    What a PxWebApi data request for those codes answers: categories keep the table's order,
+    ``value`` is re-laid row-major and ``status`` re-keyed. A dimension not in ``wanted`` keeps
+    all its codes. Returns None when the body holds none of the wanted codes of a dimension
+    (for example a chunk with none of the selected years).
+    """
+    ids = [str(i) for i in doc["id"]]
+    sizes = [int(s) for s in doc["size"]]
+    n = int(np.prod(sizes)) if sizes else 1
+    keep: list[np.ndarray] = []
+    out = json.loads(json.dumps(doc))  # a deep copy of plain JSON
+    for dim_id, size in zip(ids, sizes, strict=True):
+        codes = _category_codes(dim_id, doc["dimension"][dim_id], size, where)
+        if dim_id in wanted:
+            chosen = set(wanted[dim_id])
+            pos = np.array([i for i, c in enumerate(codes) if c in chosen], dtype=np.int64)
+        else:
+            pos = np.arange(len(codes), dtype=np.int64)
+        if len(pos) == 0:
+            return None
+        keep.append(pos)
+        if dim_id in wanted:
+            kept = [codes[i] for i in pos]
+            category = out["dimension"][dim_id]["category"]
+            category["index"] = {c: i for i, c in enumerate(kept)}
+            category["label"] = {c: (category.get("label") or {}).get(c, c) for c in kept}
+            if isinstance(category.get("unit"), dict):
+                category["unit"] = {c: u for c, u in category["unit"].items() if c in set(kept)}
+    strides = [int(np.prod(sizes[i + 1 :])) for i in range(len(sizes))]
+    flat = np.zeros(1, dtype=np.int64)
+    for pos, stride in zip(keep, strides, strict=True):
+        flat = (flat[:, None] + pos[None, :] * stride).ravel()
+    values = doc.get("value")
+    if isinstance(values, list):
+        if len(values) != n:
+            raise ParseError(f"{where}: 'value' has {len(values)} cells, expected {n}")
+        out["value"] = [values[i] for i in flat]
+    elif isinstance(values, dict):
+        out["value"] = [values.get(str(i)) for i in flat]
+    status = doc.get("status")
+    if isinstance(status, dict):
+        new = {str(j): status[str(i)] for j, i in enumerate(flat) if str(i) in status}
+        out["status"] = new
+        if not new:
+            out.pop("status")
+    elif isinstance(status, list) and len(status) == n:
+        out["status"] = [status[i] for i in flat]
+    out["size"] = [len(p) for p in keep]
+    return out

@@ -1,21 +1,29 @@
 """SSB KLASS: the municipality register (classification 131), its code changes, KOSTRA groups.
 
 Readers take the JSON bodies KLASS returns (``codesAt``, ``changes``, ``correspondsAt``) and give
-small DataFrames. URLs for the live service are built here too.
+small DataFrames. URLs for the live service are built here too (base from
+:func:`navbok.sources.settings.klass_url`, read at call time); send :data:`HEADERS` with them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from typing import Any
 
 import pandas as pd
 
 from navbok.errors import ParseError
+from navbok.sources import settings
 
-KLASS_BASE = "https://data.ssb.no/api/klass/v1"
+KLASS_BASE = settings.DEFAULT_KLASS_URL
 MUNICIPALITIES = 131
 KOSTRA_GROUPS = 112
+#: KLASS wants this on every call (it answers 406 to other Accept headers).
+HEADERS = {"Accept": "application/json"}
+#: KOSTRA group codes: EKG01–EKG17.
+_GROUP = re.compile(r"EKG(0[1-9]|1[0-7])")
 
 
 def _load(body: bytes | str | dict[str, Any], where: str) -> dict[str, Any]:
@@ -32,23 +40,41 @@ def _load(body: bytes | str | dict[str, Any], where: str) -> dict[str, Any]:
 
 def codes_at_url(date: str) -> tuple[str, dict[str, str]]:
     """URL and query for the municipalities valid on ``date`` (YYYY-MM-DD)."""
-    return f"{KLASS_BASE}/classifications/{MUNICIPALITIES}/codesAt", {"date": date}
+    return f"{settings.klass_url()}/classifications/{MUNICIPALITIES}/codesAt", {"date": date}
 
 
 def changes_url(date_from: str, date_to: str) -> tuple[str, dict[str, str]]:
     """URL and query for the code changes between two dates."""
     return (
-        f"{KLASS_BASE}/classifications/{MUNICIPALITIES}/changes",
+        f"{settings.klass_url()}/classifications/{MUNICIPALITIES}/changes",
         {"from": date_from, "to": date_to},
     )
 
 
-def kostra_groups_url(year: int) -> tuple[str, dict[str, str]]:
-    """URL and query for the KOSTRA-group assignment valid in ``year`` (not verified live)."""
+def kostra_groups_url(date: str) -> tuple[str, dict[str, str]]:
+    """URL and query for the KOSTRA groups (112 → 131) valid on ``date`` (YYYY-MM-DD)."""
     return (
-        f"{KLASS_BASE}/classifications/{MUNICIPALITIES}/correspondsAt",
-        {"targetClassificationId": str(KOSTRA_GROUPS), "date": f"{year}-01-01"},
+        f"{settings.klass_url()}/classifications/{KOSTRA_GROUPS}/correspondsAt",
+        {"targetClassificationId": str(MUNICIPALITIES), "date": date},
     )
+
+
+def kostra_groups_fallback_url(date: str) -> tuple[str, dict[str, str]]:
+    """URL and query of ``corresponds`` from ``date`` to the next day (correspondsAt fallback)."""
+    next_day = (dt.date.fromisoformat(date) + dt.timedelta(days=1)).isoformat()
+    return (
+        f"{settings.klass_url()}/classifications/{KOSTRA_GROUPS}/corresponds",
+        {"targetClassificationId": str(MUNICIPALITIES), "from": date, "to": next_day},
+    )
+
+
+def has_correspondence_items(body: bytes) -> bool:
+    """True if a KLASS correspondence body lists at least one item."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(doc, dict) and bool(doc.get("correspondenceItems"))
 
 
 def read_codes(body: bytes | str | dict[str, Any], *, where: str = "KLASS codesAt") -> pd.DataFrame:
@@ -90,15 +116,32 @@ def read_changes(
 def read_kostra_groups(
     body: bytes | str | dict[str, Any], *, where: str = "KOSTRA groups"
 ) -> tuple[pd.DataFrame, dict[str, str], bool]:
-    """KOSTRA-group assignment: (frame with ``code``, ``group``; group labels; synthetic flag)."""
+    """KOSTRA groups from a KLASS 112 → 131 correspondence body.
+
+    Returns (frame with ``code`` = municipality (``targetCode``) and ``group`` = KOSTRA group
+    (``sourceCode``, EKG01–EKG17); labels group → ``sourceName``; the synthetic flag, a top-level
+    ``"synthetic": true`` that only recorded test data carries).
+    """
     doc = _load(body, where)
     items = doc.get("correspondenceItems")
     if not isinstance(items, list):
         raise ParseError(f"{where}: no 'correspondenceItems' list")
-    frame = pd.DataFrame(
-        [(str(i["sourceCode"]), str(i["targetCode"])) for i in items], columns=["code", "group"]
-    )
-    labels = {str(k): str(v) for k, v in (doc.get("groups") or {}).items()}
-    for i in items:
-        labels.setdefault(str(i["targetCode"]), str(i.get("targetName") or i["targetCode"]))
-    return frame, labels, bool(doc.get("synthetic"))
+    rows: list[tuple[str, str]] = []
+    labels: dict[str, str] = {}
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise ParseError(f"{where}: correspondence item {n} is not an object")
+        missing = [k for k in ("sourceCode", "targetCode") if not item.get(k)]
+        if missing:
+            raise ParseError(f"{where}: correspondence item {n} lacks {', '.join(missing)}")
+        group, code = str(item["sourceCode"]).strip(), str(item["targetCode"]).strip()
+        if not _GROUP.fullmatch(group):
+            raise ParseError(
+                f"{where}: correspondence item {n} has sourceCode {group!r}, not a KOSTRA group "
+                "EKG01–EKG17 (is the correspondence the wrong way round? KOSTRA groups are "
+                "classification 112 → 131)"
+            )
+        rows.append((code, group))
+        labels.setdefault(group, str(item.get("sourceName") or group))
+    frame = pd.DataFrame(rows, columns=["code", "group"])
+    return frame, labels, doc.get("synthetic") is True

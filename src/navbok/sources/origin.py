@@ -1,52 +1,42 @@
 """Where responses come from: the live services, or a directory of recorded responses.
 
-Both give the same :class:`~navbok.sources.base.RawResponse` objects with the same names, so the
-snapshot and every parser downstream run the same code for both. A recorded directory is laid
-out like ``../shared/replay`` (and like a navbok snapshot)::
-
-    ssb/<table>.json  or  ssb/<table>_part<k>.json
-    klass/131-codesAt-<date>.json, klass/131-changes-<from>-<to>.json,
-    klass/kostragrupper-<year>.json
-    nav/aap-kommune-<yyyy-mm>.csv
+Both give the same :class:`~navbok.sources.base.RawResponse` objects with the same names
+(:mod:`navbok.sources.names`), so the snapshot and every parser downstream run the same code for
+both. A recorded directory is laid out like ``../shared/replay-v2``: ``ssb/<table>.metadata.json``
+beside the data ``ssb/<table>.json`` (or ``_part<k>`` chunks), ``klass/…`` bodies, and NAV's AAP
+page ``nav/aap-statistikk.html`` with the workbook at the path its link names.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from navbok.errors import SourceError
-from navbok.sources import klass, nav
+from navbok.sources import jsonstat, nav
 from navbok.sources.base import RawResponse
+from navbok.sources.names import (
+    AAP155_CURRENT,
+    changes_name,
+    codes_at_name,
+    kostra_groups_name,
+    ssb_data_name,
+    ssb_metadata_name,
+)
 
 ENV_VAR = "NAVBOK_SOURCE"
+#: Where a recorded directory keeps NAV's AAP statistics page.
+RECORDED_AAP_PAGE = "nav/aap-statistikk.html"
 
-
-def codes_at_name(date: str) -> str:
-    """Snapshot path of the register valid on ``date``."""
-    return f"klass/131-codesAt-{date}.json"
-
-
-def changes_name(date_from: str, date_to: str) -> str:
-    """Snapshot path of the code changes between two dates."""
-    return f"klass/131-changes-{date_from}-{date_to}.json"
-
-
-def kostra_groups_name(year: int) -> str:
-    """Snapshot path of the KOSTRA-group assignment of a scheme year."""
-    return f"klass/kostragrupper-{year}.json"
-
-
-def aap_name(period: str) -> str:
-    """Snapshot path of NAV's AAP table for a month ``YYYY-MM``."""
-    return f"nav/aap-kommune-{period}.csv"
+Selection = Mapping[str, Sequence[str] | str]
 
 
 def ssb_part_names(root: Path, table: str) -> list[str]:
-    """The files of one SSB table in a directory: ``<table>.json`` or its ``_part<k>`` chunks."""
-    whole = root / "ssb" / f"{table}.json"
+    """The data files of one SSB table in a directory: ``<table>.json`` or its chunks."""
     pattern = re.compile(rf"{re.escape(table)}_part(\d+)\.json")
     parts = sorted(
         (int(m.group(1)), p.name)
@@ -54,8 +44,8 @@ def ssb_part_names(root: Path, table: str) -> list[str]:
         if (m := pattern.fullmatch(p.name))
     )
     names = [f"ssb/{name}" for _, name in parts]
-    if whole.exists():
-        names.insert(0, f"ssb/{table}.json")
+    if (root / ssb_data_name(table)).exists():
+        names.insert(0, ssb_data_name(table))
     return names
 
 
@@ -64,8 +54,13 @@ class Source(Protocol):
 
     description: str
 
-    def ssb_table(self, table: str, selection: dict[str, Any]) -> list[RawResponse]:
-        """All chunks of one SSB table."""
+    def ssb_metadata(self, table: str) -> RawResponse:
+        """The metadata body of an SSB table."""
+
+    def ssb_table(
+        self, table: str, selection: Selection, meta_body: bytes | None = None
+    ) -> list[RawResponse]:
+        """All chunks of one SSB table for a selection (``*``, ``from(X)`` or codes)."""
 
     def codes_at(self, date: str) -> RawResponse:
         """The municipality register valid on a date."""
@@ -73,15 +68,18 @@ class Source(Protocol):
     def changes(self, date_from: str, date_to: str) -> RawResponse:
         """Municipality code changes between two dates."""
 
-    def kostra_groups(self, year: int) -> RawResponse:
-        """The KOSTRA-group assignment of a scheme year."""
+    def kostra_groups(self, date: str) -> RawResponse:
+        """KOSTRA groups (KLASS 112 → 131) valid on a date."""
 
-    def aap(self, period: str) -> RawResponse:
-        """NAV's AAP recipients by municipality for a month."""
+    def aap155(self) -> RawResponse:
+        """NAV's current AAP155 workbook (found on NAV's AAP statistics page)."""
 
 
 class RecordedSource:
-    """Responses recorded earlier, read from a directory (``NAVBOK_SOURCE=DIR``)."""
+    """Responses recorded earlier, read from a directory (``NAVBOK_SOURCE=DIR``).
+
+    A data request is answered as the service would: the recorded table cut to the selection.
+    """
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
@@ -92,17 +90,48 @@ class RecordedSource:
     def _read(self, name: str, what: str) -> RawResponse:
         path = self.root / name
         if not path.is_file():
-            raise SourceError(f"{what}: {path} is missing from the recorded-response directory")
+            raise SourceError(
+                f"{what}: {path} is missing from the recorded-response directory (a recording "
+                "in the layout of ../shared/replay-v2 is needed)"
+            )
         return RawResponse(name=name, content=path.read_bytes(), origin=f"file:{path.resolve()}")
 
-    def ssb_table(self, table: str, selection: dict[str, Any]) -> list[RawResponse]:
-        """All recorded chunks of an SSB table (the selection is the whole recorded table)."""
+    def ssb_metadata(self, table: str) -> RawResponse:
+        """The recorded metadata body."""
+        return self._read(ssb_metadata_name(table), f"Metadata of SSB table {table}")
+
+    def ssb_table(
+        self, table: str, selection: Selection, meta_body: bytes | None = None
+    ) -> list[RawResponse]:
+        """The recorded chunks of an SSB table, cut to the selection."""
+        from navbok.sources.pxweb import parse_metadata, resolve_selection
+
         names = ssb_part_names(self.root, table)
         if not names:
             raise SourceError(
                 f"SSB table {table}: no ssb/{table}.json or ssb/{table}_part<k>.json in {self.root}"
             )
-        return [self._read(n, f"SSB table {table}") for n in names]
+        body = meta_body if meta_body is not None else self.ssb_metadata(table).content
+        meta = parse_metadata(table, json.loads(body), ssb_metadata_name(table))
+        wanted = resolve_selection(meta, selection)
+        out: list[RawResponse] = []
+        for name in names:
+            raw = self._read(name, f"SSB table {table}")
+            try:
+                doc = json.loads(raw.content)
+            except ValueError:
+                out.append(raw)  # the parser downstream names the broken file
+                continue
+            sub = jsonstat.subset(doc, wanted, where=name)
+            if sub is None:
+                continue
+            content = json.dumps(sub, ensure_ascii=False).encode("utf-8")
+            query = {dim: ",".join(codes) for dim, codes in selection_query(selection).items()}
+            out.append(RawResponse(name=name, content=content, origin=raw.origin, query=query))
+        if len(out) == 1 and out[0].name != ssb_data_name(table):
+            only = out[0]
+            out = [RawResponse(ssb_data_name(table), only.content, only.origin, only.query)]
+        return out
 
     def codes_at(self, date: str) -> RawResponse:
         """Recorded KLASS codesAt body."""
@@ -112,54 +141,26 @@ class RecordedSource:
         """Recorded KLASS changes body."""
         return self._read(changes_name(date_from, date_to), "KLASS code changes")
 
-    def kostra_groups(self, year: int) -> RawResponse:
-        """Recorded KOSTRA-group assignment."""
-        return self._read(kostra_groups_name(year), f"KOSTRA groups {year}")
+    def kostra_groups(self, date: str) -> RawResponse:
+        """Recorded KOSTRA groups (KLASS 112 → 131 correspondsAt)."""
+        return self._read(kostra_groups_name(date), f"KOSTRA groups {date}")
 
-    def aap(self, period: str) -> RawResponse:
-        """Recorded NAV AAP table."""
-        return self._read(aap_name(period), f"NAV AAP {period}")
+    def aap155(self) -> RawResponse:
+        """The workbook that the recorded AAP page links."""
+        page = self._read(RECORDED_AAP_PAGE, "NAV's AAP statistics page")
+        href = nav.find_workbook_href(page.content, where=str(self.root / RECORDED_AAP_PAGE))
+        book = self._read(nav.recorded_workbook_path(href), "NAV AAP155 workbook")
+        return RawResponse(
+            name=AAP155_CURRENT,
+            content=book.content,
+            origin=book.origin,
+            query={"page": page.origin, "href": href},
+        )
 
 
-class LiveSource:
-    """The live services: SSB PxWebApi v2, SSB KLASS and NAV."""
-
-    def __init__(self, pxweb_base: str | None = None, http: Any = None) -> None:
-        from navbok.sources.http import HttpClient
-        from navbok.sources.pxweb import PxWebClient
-
-        self.http = http or HttpClient()
-        kwargs = {"base_url": pxweb_base} if pxweb_base else {}
-        self.pxweb = PxWebClient(http=self.http, **kwargs)
-        self.description = "SSB og NAV (direkte)"
-
-    def _get(self, name: str, url: str, query: dict[str, str], what: str) -> RawResponse:
-        content = self.http.get_bytes(url, params=query, what=what)
-        return RawResponse(name=name, content=content, origin=url, query=query)
-
-    def ssb_table(self, table: str, selection: dict[str, Any]) -> list[RawResponse]:
-        """Download a whole SSB table, in chunks under the cell limit."""
-        return self.pxweb.fetch_table(table, selection or None)
-
-    def codes_at(self, date: str) -> RawResponse:
-        """KLASS codesAt."""
-        url, query = klass.codes_at_url(date)
-        return self._get(codes_at_name(date), url, query, f"KLASS register at {date}")
-
-    def changes(self, date_from: str, date_to: str) -> RawResponse:
-        """KLASS changes."""
-        url, query = klass.changes_url(date_from, date_to)
-        return self._get(changes_name(date_from, date_to), url, query, "KLASS code changes")
-
-    def kostra_groups(self, year: int) -> RawResponse:
-        """KLASS correspondsAt for KOSTRA groups."""
-        url, query = klass.kostra_groups_url(year)
-        return self._get(kostra_groups_name(year), url, query, f"KOSTRA groups {year}")
-
-    def aap(self, period: str) -> RawResponse:
-        """NAV's AAP table."""
-        url, query = nav.aap_url(period)
-        return self._get(aap_name(period), url, query, f"NAV AAP {period}")
+def selection_query(selection: Selection) -> dict[str, list[str]]:
+    """A selection as lists of codes or expressions (for the manifest)."""
+    return {k: [v] if isinstance(v, str) else [str(x) for x in v] for k, v in selection.items()}
 
 
 def default_source(from_dir: str | os.PathLike[str] | None = None) -> Source:
@@ -167,4 +168,7 @@ def default_source(from_dir: str | os.PathLike[str] | None = None) -> Source:
     chosen = from_dir or os.environ.get(ENV_VAR)
     if chosen:
         return RecordedSource(chosen)
+    from navbok.sources.live import LiveSource
+
     return LiveSource()
+

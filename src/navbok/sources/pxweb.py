@@ -3,7 +3,10 @@
 The API refuses requests for more than a fixed number of cells (800 000 at SSB), so a large
 selection is requested in chunks along the time dimension; each chunk is returned as its own
 :class:`~navbok.sources.base.RawResponse` (``ssb/<id>_part<k>.json``), to be concatenated along
-``Tid`` by the reader.
+``Tid`` by the reader. Should the service still refuse a chunk («Too many cells selected»), that
+chunk is halved and retried. A request whose GET URL would be longer than about 2 000 characters
+goes as a POST with a JSON selection body. Metadata is fetched with ``GET
+/tables/<id>/metadata?lang=no``.
 """
 
 from __future__ import annotations
@@ -13,12 +16,18 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
-from navbok.errors import ConfigError, ParseError
+from navbok.errors import ConfigError, ParseError, SourceError
+from navbok.sources import names, settings
 from navbok.sources.base import RawResponse
-from navbok.sources.http import HttpClient, full_url, readable_url
+from navbok.sources.http import HttpClient, HttpStatusError, full_url, readable_url
 
-SSB_PXWEB_V2 = "https://data.ssb.no/api/pxwebapi/v2"
+SSB_PXWEB_V2 = settings.DEFAULT_SSB_URL
+#: The title of SSB's 400 answer to a request over the cell limit.
+TOO_MANY_CELLS = "Too many cells selected"
+#: Longest GET URL sent; SSB answers 404 to GET URLs over about 2 100 characters.
+MAX_GET_URL = 2000
 
 Selection = Mapping[str, Sequence[str] | str]
 
@@ -163,44 +172,79 @@ class PxWebClient:
 
     def __init__(
         self,
-        base_url: str = SSB_PXWEB_V2,
+        base_url: str | None = None,
         http: HttpClient | None = None,
         max_cells: int = 800_000,
         lang: str = "no",
+        max_url: int = MAX_GET_URL,
     ) -> None:
         """Create a client for the API at ``base_url``.
 
-        ``max_cells`` is the service's limit on cells per data request; ``lang`` the language
-        of labels.
+        The default base is :func:`navbok.sources.settings.ssb_url`, read when the client is
+        created. ``max_cells`` is the service's limit on cells per data request; ``lang`` the
+        language of labels; ``max_url`` the longest GET URL sent (a longer request goes as a
+        POST).
         """
-        self.base_url = base_url.rstrip("/")
+        self.base_url = (base_url or settings.ssb_url()).rstrip("/")
         self.http = http if http is not None else HttpClient()
         self.max_cells = max_cells
         self.lang = lang
+        self.max_url = max_url
 
-    def metadata(self, table_id: str) -> TableMeta:
-        """Fetch and parse the metadata of table ``table_id``."""
-        url = f"{self.base_url}/tables/{table_id}/metadata"
-        params = {"lang": self.lang, "outputFormat": "json-stat2"}
+    def metadata_url(self, table_id: str) -> tuple[str, dict[str, str]]:
+        """URL and query of a table's metadata (no ``outputFormat``: the API dropped it)."""
+        return f"{self.base_url}/tables/{table_id}/metadata", {"lang": self.lang}
+
+    def metadata_raw(self, table_id: str) -> RawResponse:
+        """Fetch the metadata body of table ``table_id`` as received."""
+        url, params = self.metadata_url(table_id)
         body = self.http.get_bytes(url, params, what=f"metadata of SSB table {table_id}")
-        origin = readable_url(url, params)
+        return RawResponse(
+            name=names.ssb_metadata_name(table_id),
+            content=body,
+            origin=full_url(url, params),
+            query=params,
+        )
+
+    def parse_metadata_body(self, table_id: str, body: bytes, origin: str = "") -> TableMeta:
+        """Parse a metadata body fetched earlier (``origin`` names it in errors)."""
+        if not origin:
+            url, params = self.metadata_url(table_id)
+            origin = readable_url(url, params)
         doc = _load_json(body, f"SSB table {table_id}: metadata from {origin}")
         return parse_metadata(table_id, doc, origin)
 
+    def metadata(self, table_id: str) -> TableMeta:
+        """Fetch and parse the metadata of table ``table_id``."""
+        raw = self.metadata_raw(table_id)
+        return self.parse_metadata_body(table_id, raw.content, unquote(raw.origin))
+
     def plan(
-        self, table_id: str, selection: Selection | None = None
+        self,
+        table_id: str,
+        selection: Selection | None = None,
+        meta_body: bytes | None = None,
     ) -> tuple[TableMeta, list[dict[str, list[str]]]]:
-        """Fetch metadata and return it with the list of chunk selections to request."""
-        meta = self.metadata(table_id)
+        """Return the metadata with the list of chunk selections to request.
+
+        The metadata is parsed from ``meta_body`` when given, else fetched.
+        """
+        if meta_body is None:
+            meta = self.metadata(table_id)
+        else:
+            meta = self.parse_metadata_body(table_id, meta_body)
         resolved = resolve_selection(meta, selection)
-        others = sorted(
-            (d for d in meta.ids if d != meta.time_dim), key=lambda d: -len(resolved[d])
-        )
-        order = ([meta.time_dim] if meta.time_dim else []) + others
+        order = ([meta.time_dim] if meta.time_dim else []) + self._by_size(meta, resolved)
         return meta, split_selection(resolved, order, self.max_cells)
 
+    @staticmethod
+    def _by_size(meta: TableMeta, chunk: Mapping[str, Sequence[str]]) -> list[str]:
+        """The non-time dimensions, most codes first (table order among equals)."""
+        others = [d for d in meta.ids if d != meta.time_dim]
+        return sorted(others, key=lambda d: -len(chunk[d]))
+
     def data_params(self, meta: TableMeta, chunk: Mapping[str, Sequence[str]]) -> dict[str, str]:
-        """Query parameters for one data request (``*`` where all codes are selected)."""
+        """Query parameters for one GET data request (``*`` where all codes are selected)."""
         params = {"lang": self.lang, "outputFormat": "json-stat2"}
         for dim in meta.ids:
             codes = list(chunk[dim])
@@ -208,28 +252,85 @@ class PxWebClient:
             params[f"valueCodes[{dim}]"] = "*" if everything else ",".join(codes)
         return params
 
-    def fetch_table(self, table_id: str, selection: Selection | None = None) -> list[RawResponse]:
+    def data_body(self, meta: TableMeta, chunk: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+        """JSON body of one POST data request (``["*"]`` where all codes are selected)."""
+        selection = []
+        for dim in meta.ids:
+            codes = list(chunk[dim])
+            everything = codes == meta.codes[dim]
+            selection.append({"variableCode": dim, "valueCodes": ["*"] if everything else codes})
+        return {"selection": selection}
+
+    def fetch_table(
+        self,
+        table_id: str,
+        selection: Selection | None = None,
+        meta_body: bytes | None = None,
+    ) -> list[RawResponse]:
         """Download table ``table_id`` (optionally a selection of it) as JSON-stat 2.0 bodies.
 
-        Returns one :class:`RawResponse` per request: ``ssb/<id>.json`` if one request
-        sufficed, else ``ssb/<id>_part1.json``, ``ssb/<id>_part2.json``, … split along the
-        time dimension. Raises :class:`ParseError` if a body is not a JSON-stat 2.0 dataset.
+        ``meta_body``: the table's metadata body if already fetched (saves a request). Returns
+        one :class:`RawResponse` per request: ``ssb/<id>.json`` if one request sufficed, else
+        ``ssb/<id>_part1.json``, ``ssb/<id>_part2.json``, … split along the time dimension
+        first. A request the service refuses as «Too many cells selected» is halved along its
+        largest dimension and retried. A request whose GET URL would be too long is sent as a
+        POST. Raises :class:`ParseError` if a body is not a JSON-stat 2.0 dataset.
         """
-        meta, chunks = self.plan(table_id, selection)
-        url = f"{self.base_url}/tables/{table_id}/data"
-        responses: list[RawResponse] = []
+        meta, chunks = self.plan(table_id, selection, meta_body)
+        got: list[tuple[bytes, str, dict[str, Any]]] = []
         for k, chunk in enumerate(chunks, start=1):
-            params = self.data_params(meta, chunk)
             part = f" (part {k} of {len(chunks)})" if len(chunks) > 1 else ""
-            body = self.http.get_bytes(url, params, what=f"SSB table {table_id}{part}")
-            _check_dataset(
-                body, f"SSB table {table_id}{part}: response from {readable_url(url, params)}"
-            )
-            name = f"ssb/{table_id}.json" if len(chunks) == 1 else f"ssb/{table_id}_part{k}.json"
-            responses.append(
-                RawResponse(name=name, content=body, origin=full_url(url, params), query=params)
-            )
-        return responses
+            got.extend(self._fetch_chunk(meta, chunk, f"SSB table {table_id}{part}"))
+        if len(got) == 1:
+            body, origin, query = got[0]
+            return [RawResponse(names.ssb_data_name(table_id), body, origin, query)]
+        return [
+            RawResponse(names.ssb_data_name(table_id, k), body, origin, query)
+            for k, (body, origin, query) in enumerate(got, start=1)
+        ]
+
+    def _fetch_chunk(
+        self, meta: TableMeta, chunk: dict[str, list[str]], what: str
+    ) -> list[tuple[bytes, str, dict[str, Any]]]:
+        """Fetch one chunk; split it in two and recurse when the service says it is too big."""
+        url = f"{self.base_url}/tables/{meta.table_id}/data"
+        params = self.data_params(meta, chunk)
+        get_url = full_url(url, params)
+        try:
+            if len(get_url) <= self.max_url:
+                body = self.http.get_bytes(url, params, what=what)
+                origin, query, shown = get_url, dict(params), readable_url(url, params)
+            else:
+                params = {"lang": self.lang, "outputFormat": "json-stat2"}
+                payload = self.data_body(meta, chunk)
+                body = self.http.post_json(url, params, payload, what=what)
+                origin = full_url(url, params)
+                query = {**params, "selection": payload["selection"]}
+                shown = f"POST {readable_url(url, params)}"
+        except HttpStatusError as exc:
+            if exc.status != 400 or TOO_MANY_CELLS.lower() not in exc.title.lower():
+                raise
+            halves = _halve(chunk, self._by_size(meta, chunk) + [meta.time_dim or ""])
+            if halves is None:
+                raise SourceError(
+                    f"{what}: the service refuses even a single cell as «{exc.title}»."
+                ) from exc
+            return [r for half in halves for r in self._fetch_chunk(meta, half, what)]
+        _check_dataset(body, f"{what}: response from {shown}")
+        return [(body, origin, query)]
+
+
+def _halve(
+    chunk: dict[str, list[str]], order: Sequence[str]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]] | None:
+    """Split ``chunk`` in two along the dimension with the most codes (None if all have one)."""
+    dims = [d for d in order if d in chunk]
+    dim = max(dims, key=lambda d: len(chunk[d]), default=None)
+    if dim is None or len(chunk[dim]) < 2:
+        return None
+    codes = chunk[dim]
+    mid = (len(codes) + 1) // 2
+    return {**chunk, dim: codes[:mid]}, {**chunk, dim: codes[mid:]}
 
 
 def _load_json(body: bytes, where: str) -> Any:

@@ -1,0 +1,178 @@
+"""A fake of SSB PxWebApi v2, SSB KLASS and NAV on pytest-httpserver, serving a recording.
+
+``serve_recording(httpserver, root)`` serves a directory laid out like ``../shared/replay-v2``
+under three prefixes of one server and returns the environment settings that point navbok at it
+(``NAVBOK_SSB_URL``, ``NAVBOK_KLASS_URL``, ``NAVBOK_NAV_URL``):
+
+* ``/ssb/tables/<id>/metadata?lang=no`` → ``ssb/<id>.metadata.json`` verbatim (400 if
+  ``outputFormat`` is sent); ``/ssb/tables/<id>/data`` (GET with ``valueCodes[DIM]`` or POST with
+  a selection body) → ``ssb/<id>.json`` (or its ``_part<k>`` chunks joined along ``Tid``) sliced
+  to the request, with SSB's 400s («Too many cells selected», «Non-existent value») and a 404
+  for a GET URL that is too long;
+* ``/klass/classifications/131/codesAt?date=D``, ``/klass/classifications/131/changes?from=F&to=T``,
+  ``/klass/classifications/112/correspondsAt?targetClassificationId=131&date=D`` and
+  ``…/112/corresponds?targetClassificationId=131&from=D&to=…`` → the matching ``klass/`` file;
+  406 unless the request accepts JSON, 404 for a file that is not there;
+* ``/nav`` + the AAP page path → ``nav/aap-statistikk.html``; ``/nav/_/attachment/…`` → the file
+  at ``nav/`` + the decoded path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from fake_pxweb import (
+    MAX_CELLS,
+    MAX_URL,
+    concat_datasets,
+    data_response,
+    json_response,
+    metadata_response,
+    problem,
+)
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from navbok.sources import nav
+
+_PART = re.compile(r"(?P<table>.+)_part(?P<k>\d+)\.json")
+
+
+class RecordedServices:
+    """Handlers for one recorded directory (datasets are loaded once, when first asked for)."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        max_cells: int = MAX_CELLS,
+        max_url: int = MAX_URL,
+        empty_corresponds_at: bool = False,
+    ) -> None:
+        self.root = Path(root)
+        self.max_cells = max_cells
+        self.max_url = max_url
+        self.empty_corresponds_at = empty_corresponds_at
+        self._datasets: dict[str, dict[str, Any]] = {}
+
+    # -- SSB ---------------------------------------------------------------------------------------
+
+    def dataset(self, table: str) -> dict[str, Any] | None:
+        """The recorded data of ``table`` (chunks joined), or None if there is none."""
+        if table not in self._datasets:
+            ssb = self.root / "ssb"
+            whole = ssb / f"{table}.json"
+            if whole.is_file():
+                paths = [whole]
+            else:
+                parts = [
+                    (int(m.group("k")), p)
+                    for p in ssb.glob(f"{table}_part*.json")
+                    if (m := _PART.fullmatch(p.name)) and m.group("table") == table
+                ]
+                paths = [p for _, p in sorted(parts)]
+            if not paths:
+                return None
+            docs = [json.loads(p.read_bytes()) for p in paths]
+            self._datasets[table] = concat_datasets(docs, "Tid")
+        return self._datasets[table]
+
+    def ssb(self, request: Request) -> Response:
+        match = re.fullmatch(r"/ssb/tables/([^/]+)/(metadata|data)", request.path)
+        if not match:
+            return problem(404, "Not Found")
+        table, what = match.groups()
+        if what == "metadata":
+            path = self.root / "ssb" / f"{table}.metadata.json"
+            if request.method != "GET" or not path.is_file():
+                return problem(404, "Non-existent table", table)
+            return metadata_response(request, path.read_bytes)
+        if request.args.get("outputFormat") != "json-stat2":
+            return problem(400, "Non-existent outputFormat", str(request.args.get("outputFormat")))
+        dataset = self.dataset(table)
+        if dataset is None:
+            return problem(404, "Non-existent table", table)
+        return data_response(dataset, request, max_cells=self.max_cells, max_url=self.max_url)
+
+    # -- KLASS -------------------------------------------------------------------------------------
+
+    def klass(self, request: Request) -> Response:
+        if "application/json" not in request.headers.get("Accept", ""):
+            return Response("Not Acceptable", status=406)
+        path = request.path.removeprefix("/klass")
+        args = request.args
+        empty = False
+        if path == "/classifications/131/codesAt":
+            name = f"131-codesAt-{args.get('date')}.json"
+        elif path == "/classifications/131/changes":
+            name = f"131-changes-{args.get('from')}-{args.get('to')}.json"
+        elif path == "/classifications/112/correspondsAt":
+            if args.get("targetClassificationId") != "131":
+                return problem(400, "Bad Request", "targetClassificationId")
+            name = f"112-correspondsAt-131-{args.get('date')}.json"
+            empty = self.empty_corresponds_at
+        elif path == "/classifications/112/corresponds":
+            if args.get("targetClassificationId") != "131" or not args.get("to"):
+                return problem(400, "Bad Request", "targetClassificationId, from, to")
+            name = f"112-correspondsAt-131-{args.get('from')}.json"
+        else:
+            return problem(404, "Not Found", path)
+        file = self.root / "klass" / name
+        if not file.is_file():
+            return problem(404, "Not Found", name)
+        if empty:
+            return json_response({"correspondenceItems": []})
+        return Response(file.read_bytes(), content_type="application/json")
+
+    # -- NAV ---------------------------------------------------------------------------------------
+
+    def nav(self, request: Request) -> Response:
+        path = request.path.removeprefix("/nav")
+        if path.rstrip("/") == nav.AAP_PAGE_PATH.rstrip("/"):
+            file = self.root / "nav" / "aap-statistikk.html"
+            content_type = "text/html; charset=utf-8"
+        elif path.startswith("/_/attachment/"):
+            file = self.root / "nav" / path.lstrip("/")  # werkzeug has decoded the path
+            content_type = "application/octet-stream"
+        else:
+            return Response("Not Found", status=404)
+        root = (self.root / "nav").resolve()
+        if not file.resolve().is_relative_to(root) or not file.is_file():
+            return Response("Not Found", status=404)
+        return Response(file.read_bytes(), content_type=content_type)
+
+
+def serve_recording(
+    httpserver: HTTPServer,
+    root: Path,
+    *,
+    max_cells: int = MAX_CELLS,
+    max_url: int = MAX_URL,
+    empty_corresponds_at: bool = False,
+) -> dict[str, str]:
+    """Serve the recorded directory ``root`` as SSB, KLASS and NAV; return the env settings.
+
+    ``max_cells``: the fake PxWebApi's cell limit; ``max_url``: its longest GET URL;
+    ``empty_corresponds_at``: answer KLASS ``correspondsAt`` with no items (the ``corresponds``
+    fallback still answers with the recorded file).
+    """
+    services = RecordedServices(
+        root, max_cells=max_cells, max_url=max_url, empty_corresponds_at=empty_corresponds_at
+    )
+    for prefix, handler in (
+        ("ssb", services.ssb),
+        ("klass", services.klass),
+        ("nav", services.nav),
+    ):
+        httpserver.expect_request(
+            re.compile(rf"^/{prefix}(/.*)?$"), query_string=None
+        ).respond_with_handler(handler)
+    base = httpserver.url_for("/").rstrip("/")
+    return {
+        "NAVBOK_SSB_URL": f"{base}/ssb",
+        "NAVBOK_KLASS_URL": f"{base}/klass",
+        "NAVBOK_NAV_URL": f"{base}/nav",
+    }
