@@ -242,3 +242,44 @@ def serve_datasets(
             )
         )
     return httpserver.url_for("/").rstrip("/")
+
+
+# -- helpers for the tests of the HTTP path -------------------------------------------------------
+
+Cell = tuple[str, ...]
+
+
+class FakeTime:
+    """A monotonic clock that only moves when someone sleeps (or the test advances it)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+def cells(doc: Mapping[str, Any]) -> dict[Cell, tuple[Any, Any]]:
+    """Every cell of a JSON-stat 2.0 dataset: codes → (value, status)."""
+    codes = [_codes(doc["dimension"][d]) for d in doc["id"]]
+    assert [len(c) for c in codes] == doc["size"]
+    status = doc.get("status") or {}
+    return {
+        combo: (doc["value"][i], status.get(str(i)))
+        for i, combo in enumerate(itertools.product(*codes))
+    }
+
+
+def merged(responses: list[Any]) -> dict[Cell, tuple[Any, Any]]:
+    """The cells of several chunk responses, each cell once (overlapping chunks fail)."""
+    out: dict[Cell, tuple[Any, Any]] = {}
+    for r in responses:
+        part = cells(json.loads(r.content))
+        assert not set(part) & set(out), "chunks overlap"
+        out.update(part)
+    return out

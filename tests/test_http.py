@@ -12,6 +12,7 @@ import requests
 import urllib3
 import urllib3.connection
 import urllib3.exceptions
+from fake_pxweb import FakeTime
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -21,21 +22,6 @@ from navbok.sources.http import HttpClient, HttpStatusError
 PATH = "/tables/13138/data"
 WHAT = "SSB table 13138"
 PARAMS = {"lang": "no", "valueCodes[Tid]": "2015,2016"}
-
-
-class FakeTime:
-    """A monotonic clock that only moves when someone sleeps (or the test advances it)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ The first tests build a tiny recording in ``tmp_path`` (they run anywhere); the 
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 from pathlib import Path
@@ -15,6 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 import requests
+from fake_pxweb import Cell, FakeTime, cells, merged
 from fake_services import serve_recording
 from pytest_httpserver import HTTPServer
 
@@ -22,26 +22,9 @@ from navbok.errors import SourceError
 from navbok.sources import klass, names, nav
 from navbok.sources.http import HttpClient
 from navbok.sources.live import LiveSource
-from navbok.sources.pxweb import category_codes
 
-Cell = tuple[str, ...]
 HREF = "/_/attachment/inline/0000-aaaa:1234abcd/AAP155%20Mottakere.xlsx"
 WORKBOOK = b"PK\x03\x04 not really a workbook, but bytes to compare"
-
-
-class FakeTime:
-    """A monotonic clock that only moves when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -53,26 +36,6 @@ def fake_time() -> FakeTime:
 def http(fake_time: FakeTime) -> HttpClient:
     """An HttpClient that never waits (and never retries for long)."""
     return HttpClient(min_interval=0, max_tries=2, sleep=fake_time.sleep, clock=fake_time.clock)
-
-
-def cells(doc: dict[str, Any]) -> dict[Cell, tuple[Any, Any]]:
-    """Every cell of a JSON-stat 2.0 dataset: codes → (value, status)."""
-    codes = [category_codes(doc["dimension"][d]) for d in doc["id"]]
-    assert [len(c) for c in codes] == doc["size"]
-    status = doc.get("status") or {}
-    return {
-        combo: (doc["value"][i], status.get(str(i)))
-        for i, combo in enumerate(itertools.product(*codes))
-    }
-
-
-def merged(responses: list[Any]) -> dict[Cell, tuple[Any, Any]]:
-    out: dict[Cell, tuple[Any, Any]] = {}
-    for r in responses:
-        part = cells(json.loads(r.content))
-        assert not set(part) & set(out), "chunks overlap"
-        out.update(part)
-    return out
 
 
 def use(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:

@@ -10,20 +10,19 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from fake_pxweb import serve_datasets
+from fake_pxweb import cells, merged, serve_datasets
 from pytest_httpserver import HTTPServer
 
 from navbok.errors import ConfigError, ParseError, SourceError
 from navbok.sources import settings
 from navbok.sources.http import HttpClient, HttpStatusError, full_url
-from navbok.sources.pxweb import PxWebClient, category_codes, split_selection
+from navbok.sources.pxweb import PxWebClient, split_selection
 
 REAL_12134 = Path("/work/shared/spec/ssb-12134-real-response.json")
 
 REGIONS = ["0301", "4601", "EAK"]
 CONTENTS = ["KOSa", "KOSb"]
 YEARS = ["2015", "2016", "2017", "2018"]
-Cell = tuple[str, ...]
 
 
 def make_dataset(
@@ -56,26 +55,6 @@ def make_dataset(
         "value": values,
         "status": {"5": "..", "7": "p"},
     }
-
-
-def cells(doc: dict[str, Any]) -> dict[Cell, tuple[Any, Any]]:
-    """Map every cell's codes to (value, status) in a JSON-stat 2.0 dataset."""
-    codes = [category_codes(doc["dimension"][d]) for d in doc["id"]]
-    assert [len(c) for c in codes] == doc["size"]
-    status = doc.get("status") or {}
-    return {
-        combo: (doc["value"][i], status.get(str(i)))
-        for i, combo in enumerate(itertools.product(*codes))
-    }
-
-
-def merged(responses: list[Any]) -> dict[Cell, tuple[Any, Any]]:
-    out: dict[Cell, tuple[Any, Any]] = {}
-    for r in responses:
-        part = cells(json.loads(r.content))
-        assert not set(part) & set(out), "chunks overlap"
-        out.update(part)
-    return out
 
 
 @pytest.fixture

@@ -18,6 +18,13 @@ app = typer.Typer(
 )
 
 SnapshotOpt = Annotated[Path, typer.Option("--snapshot", help="Snapshot directory.")]
+FromOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--from",
+        help="Directory of recorded responses (default: $NAVBOK_SOURCE, else the live services).",
+    ),
+]
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -27,14 +34,7 @@ def _fail(message: str, code: int = 1) -> None:
 
 @app.command()
 def fetch(
-    from_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--from",
-            help="Directory of recorded responses (default: $NAVBOK_SOURCE, "
-            "else the live services).",
-        ),
-    ] = None,
+    from_dir: FromOpt = None,
     snapshot: SnapshotOpt = DEFAULT_DIR,
     nav_arkiv: Annotated[
         Path | None,
@@ -74,14 +74,7 @@ def fetch(
 
 @app.command()
 def kilder(
-    from_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--from",
-            help="Directory of recorded responses (default: $NAVBOK_SOURCE, "
-            "else the live services).",
-        ),
-    ] = None,
+    from_dir: FromOpt = None,
 ) -> None:
     """Check the indicator register against SSB, KLASS and NAV without fetching their data.
 

@@ -511,7 +511,7 @@ class Report(GrowthViews, BarometerViews):
             y="Verdi",
             series="Serie",
             focus=self.data.name(self.kode),
-            title="Andel av innbyggerne 18–66 år på AAP, alle måneder i datagrunnlaget",
+            title="Andel av innbyggerne 18–66 år på AAP, februar og desember",
             description=(
                 f"Linjediagram: AAP-andel per måned for {self.name} og sammenligningsgruppene, "
                 f"{df['Måned'].min():%m.%Y}–{df['Måned'].max():%m.%Y}."
