@@ -15,12 +15,19 @@ under three prefixes of one server and returns the environment settings that poi
   406 unless the request accepts JSON, 404 for a file that is not there;
 * ``/nav`` + the AAP page path → ``nav/aap-statistikk.html``; ``/nav/_/attachment/…`` → the file
   at ``nav/`` + the decoded path.
+
+Faults: ``serve_recording(..., faults=[fault(r"/klass/.*/codesAt", retry_after(300), times=1)])``
+answers the first matching request(s) with the fault's response instead (``drip`` sends a body
+one byte at a time, ``retry_after`` a 503/429 with ``Retry-After``, ``body`` any 200 answer).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +46,61 @@ from werkzeug import Request, Response
 from navbok.sources import nav
 
 _PART = re.compile(r"(?P<table>.+)_part(?P<k>\d+)\.json")
+
+
+@dataclass
+class Fault:
+    """Answer requests whose path matches ``path`` (a regex, searched) with ``respond``;
+    ``times``: only the first so many of them (None: all). ``hits`` counts the answers."""
+
+    path: str
+    respond: Callable[[Request], Response]
+    times: int | None = None
+    hits: int = 0
+
+    def __call__(self, request: Request) -> Response | None:
+        if not re.search(self.path, request.path):
+            return None
+        if self.times is not None and self.hits >= self.times:
+            return None
+        self.hits += 1
+        return self.respond(request)
+
+
+def fault(path: str, respond: Callable[[Request], Response], times: int | None = None) -> Fault:
+    """A :class:`Fault` for ``serve_recording(faults=...)``."""
+    return Fault(path, respond, times)
+
+
+def body(content: bytes | str | Any, content_type: str = "application/json") -> Callable[
+    [Request], Response
+]:
+    """A 200 answer with ``content`` (bytes or text as is, anything else as JSON)."""
+    if not isinstance(content, bytes | str):
+        content = json.dumps(content)
+    return lambda request: Response(content, content_type=content_type)
+
+
+def retry_after(seconds: int | str, status: int = 503) -> Callable[[Request], Response]:
+    """An answer asking the client to wait: ``status`` with ``Retry-After: seconds``."""
+    return lambda request: Response(
+        "Service Unavailable", status=status, headers={"Retry-After": str(seconds)}
+    )
+
+
+def drip(content: bytes, every: float) -> Callable[[Request], Response]:
+    """A 200 answer that sends ``content`` one byte per ``every`` seconds (it stops when the
+    client hangs up, so a client that gives up frees the single-threaded server)."""
+
+    def chunks() -> Iterator[bytes]:
+        for i in range(len(content)):
+            yield content[i : i + 1]
+            time.sleep(every)
+
+    def respond(request: Request) -> Response:
+        return Response(chunks(), content_type="application/json", direct_passthrough=True)
+
+    return respond
 
 
 class RecordedServices:
@@ -152,16 +214,29 @@ def serve_recording(
     max_cells: int = MAX_CELLS,
     max_url: int = MAX_URL,
     empty_corresponds_at: bool = False,
+    faults: Sequence[Fault] = (),
 ) -> dict[str, str]:
     """Serve the recorded directory ``root`` as SSB, KLASS and NAV; return the env settings.
 
     ``max_cells``: the fake PxWebApi's cell limit; ``max_url``: its longest GET URL;
     ``empty_corresponds_at``: answer KLASS ``correspondsAt`` with no items (the ``corresponds``
-    fallback still answers with the recorded file).
+    fallback still answers with the recorded file); ``faults``: answers that replace the
+    recorded ones (the first fault that matches a request answers it).
     """
     services = RecordedServices(
         root, max_cells=max_cells, max_url=max_url, empty_corresponds_at=empty_corresponds_at
     )
+
+    def with_faults(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
+        def respond(request: Request) -> Response:
+            for f in faults:
+                answer = f(request)
+                if answer is not None:
+                    return answer
+            return handler(request)
+
+        return respond
+
     for prefix, handler in (
         ("ssb", services.ssb),
         ("klass", services.klass),
@@ -169,7 +244,7 @@ def serve_recording(
     ):
         httpserver.expect_request(
             re.compile(rf"^/{prefix}(/.*)?$"), query_string=None
-        ).respond_with_handler(handler)
+        ).respond_with_handler(with_faults(handler))
     base = httpserver.url_for("/").rstrip("/")
     return {
         "NAVBOK_SSB_URL": f"{base}/ssb",

@@ -13,11 +13,12 @@ import urllib3
 import urllib3.connection
 import urllib3.exceptions
 from fake_pxweb import FakeTime
+from fake_services import drip
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from navbok.errors import SourceError, SourceUnreachable
-from navbok.sources.http import HttpClient, HttpStatusError
+from navbok.sources.http import FetchTimeout, HttpClient, HttpStatusError
 
 PATH = "/tables/13138/data"
 WHAT = "SSB table 13138"
@@ -29,7 +30,7 @@ def fake() -> FakeTime:
     return FakeTime()
 
 
-def client(fake: FakeTime, **kwargs: float) -> HttpClient:
+def client(fake: FakeTime, **kwargs: Any) -> HttpClient:
     return HttpClient(sleep=fake.sleep, clock=fake.clock, **kwargs)  # type: ignore[arg-type]
 
 
@@ -311,3 +312,80 @@ def test_rate_limit_applies_to_retries(httpserver: HTTPServer, fake: FakeTime) -
 def test_invalid_max_tries() -> None:
     with pytest.raises(ValueError):
         HttpClient(max_tries=0)
+
+
+# -- deadlines and announced waits ----------------------------------------------------------------
+
+
+def test_a_dripping_body_is_given_up_at_the_request_deadline(httpserver: HTTPServer) -> None:
+    """The socket timeout bounds each read only: one byte per 0.2 s never trips it."""
+    httpserver.expect_request(PATH, query_string=None).respond_with_handler(
+        drip(b'{"value": [1, 2, 3]}' * 20, every=0.2)
+    )
+    fake = FakeTime()  # waits are faked; the deadline runs on the real clock
+    http = HttpClient(sleep=fake.sleep, max_tries=2, timeout=5.0, request_deadline=0.8)
+    start = time.monotonic()
+    with pytest.raises(SourceError) as info:
+        http.get_bytes(httpserver.url_for(PATH), what=WHAT)
+    assert time.monotonic() - start < 3.0  # two tries of 0.8 s, not 80 s of dripping
+    message = str(info.value)
+    assert f"Could not download {WHAT}" in message and "2 tries" in message
+    assert "not complete after 0.8 s (the server sends too slowly)" in message
+
+
+def test_a_body_that_arrives_in_time_is_whole(httpserver: HTTPServer, fake: FakeTime) -> None:
+    content = bytes(range(256)) * 2000  # 512 kB: many reads
+    httpserver.expect_request(PATH, query_string=None).respond_with_data(content)
+    assert client(fake, request_deadline=30.0).get_bytes(httpserver.url_for(PATH)) == content
+
+
+def test_long_waits_are_announced_short_ones_not(httpserver: HTTPServer, fake: FakeTime) -> None:
+    for wait in ("300", "3"):
+        httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data(
+            "slow down", status=429, headers={"Retry-After": wait}
+        )
+    httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data("down", status=503)
+    httpserver.expect_ordered_request(PATH, query_string=None).respond_with_data(b"data")
+    lines: list[str] = []
+    http = client(fake, max_tries=4, backoff_503=30.0, notify=lines.append)
+    assert http.get_bytes(httpserver.url_for(PATH), what=WHAT) == b"data"
+    assert fake.sleeps == [300.0, 3.0, 120.0]
+    assert lines == [
+        f"Tjenesten ber oss vente 300 s (Retry-After) før neste forsøk (forsøk 2 av 4, {WHAT}) …",
+        f"Tjenesten svarte HTTP 503; venter 120 s før neste forsøk (forsøk 4 av 4, {WHAT}) …",
+    ]
+
+
+def test_a_wait_past_the_total_bound_fails_at_once(httpserver: HTTPServer, fake: FakeTime) -> None:
+    httpserver.expect_request(PATH, query_string=None).respond_with_data(
+        "updating", status=503, headers={"Retry-After": "300"}
+    )
+    lines: list[str] = []
+    http = client(fake, max_tries=5, notify=lines.append)
+    http.limit_total(120.0, "gi mer tid")
+    with pytest.raises(FetchTimeout) as info:
+        http.get_bytes(httpserver.url_for(PATH), what=WHAT)
+    assert fake.sleeps == [] and lines == [] and len(httpserver.log) == 1
+    assert str(info.value) == (
+        f"Tjenesten ber oss vente 300 s (Retry-After) før neste forsøk (forsøk 2 av 5, {WHAT}), "
+        "men tiden for hentingen går ut om 120 s; ingenting er endret. Prøv igjen senere, eller "
+        "gi mer tid."
+    )
+    # Once the bound has passed no request starts; lifting it lets them through again.
+    fake.now += 121
+    with pytest.raises(FetchTimeout, match=f"brukt opp før neste forespørsel \\({WHAT}\\)"):
+        http.get_bytes(httpserver.url_for(PATH), what=WHAT)
+    assert len(httpserver.log) == 1
+    http.limit_total(None)
+    httpserver.clear()
+    httpserver.expect_request(PATH, query_string=None).respond_with_data(b"ok")
+    assert http.get_bytes(httpserver.url_for(PATH)) == b"ok"
+
+
+def test_an_error_body_becomes_one_line(httpserver: HTTPServer, fake: FakeTime) -> None:
+    page = "<html>\n<body>\n  <h1>Not Found</h1>\n</body>\n</html>\n"
+    httpserver.expect_request(PATH, query_string=None).respond_with_data(page, status=404)
+    with pytest.raises(HttpStatusError) as info:
+        client(fake).get_bytes(httpserver.url_for(PATH), what=WHAT)
+    assert "\n" not in str(info.value)
+    assert str(info.value).endswith("Response: <html> <body> <h1>Not Found</h1> </body> </html>")

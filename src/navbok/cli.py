@@ -45,18 +45,35 @@ def fetch(
             "current year.",
         ),
     ] = None,
+    max_tid: Annotated[
+        float,
+        typer.Option(
+            "--max-tid",
+            envvar="NAVBOK_FETCH_TIMEOUT",
+            min=0.1,
+            help="Minutes the whole fetch may take; when they run out the fetch stops and the "
+            "old snapshot is kept.",
+        ),
+    ] = 30.0,
 ) -> None:
     """Fetch every table once for all municipalities into the data snapshot."""
     from navbok import snapshot as snap
     from navbok.sources.origin import default_source
 
+    existed = (snapshot / snap.MANIFEST).is_file()
     try:
         source = default_source(from_dir)
         typer.echo(f"Henter fra {source.description} til {snapshot} …")
-        snap.fetch(source, snapshot, progress=sys.stderr.isatty(), nav_archive=nav_arkiv)
+        snap.fetch(
+            source, snapshot, progress=sys.stderr.isatty(), nav_archive=nav_arkiv,
+            max_time=max_tid * 60, notify=lambda line: typer.echo(line, err=True),
+        )  # fmt: skip
         s = snap.Snapshot.open(snapshot)
     except NavbokError as exc:
-        _fail(str(exc))
+        message = str(exc).rstrip()
+        if existed and "ikke endret" not in message and "ingenting er endret" not in message:
+            message += f" (Snapshotet i {snapshot} er ikke endret.)"
+        _fail(message)
         return
     typer.echo(f"Snapshot OK: {len(s.files)} filer, sjekksum {s.checksum[:12]}.")
     for r in s.resolutions:

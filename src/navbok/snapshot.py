@@ -5,26 +5,35 @@ A snapshot directory is laid out exactly like a recorded-response directory (``s
 temporary sibling directory and swaps it in only when every response has arrived and parsed, so
 a failed or interrupted fetch leaves the previous snapshot intact. ``Snapshot.open`` checks every
 file against the manifest's sha256 and names any file that is missing or corrupt.
+
+Every response is parsed by the reader that will read it later before it is written; any failure
+is a :class:`~navbok.errors.ParseError` naming the response. The temporary directories beside the
+snapshot carry the fetching process's id (``.snapshot-tmp-<pid>-*``, ``.snapshot-old-<pid>``):
+``fetch`` and ``Snapshot.open`` remove those of processes that are gone, and restore the snapshot
+when a process died between the two renames of the swap.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from navbok.contents import MISMATCH, RESOLVED, Resolution, content_specs, resolve_table
-from navbok.errors import NavbokError, SnapshotError, SourceError
+from navbok.errors import NavbokError, ParseError, SnapshotError, SourceError
 from navbok.sources import jsonstat, klass, nav
 from navbok.sources.base import RawResponse
 from navbok.sources.catalogue import Catalogue, catalogue
@@ -41,6 +50,13 @@ from navbok.sources.origin import Source
 MANIFEST = "manifest.json"
 FORMAT = 2
 DEFAULT_DIR = Path("data/snapshot")
+#: How the user gives a fetch more time (ends the message when the bound is reached).
+MORE_TIME = "gi mer tid med `navbok fetch --max-tid MIN` (eller NAVBOK_FETCH_TIMEOUT=MIN)"
+#: Temporary directories without a process id (older navbok) older than this are removed (s).
+LEGACY_TMP_AGE = 6 * 3600.0
+_T = TypeVar("_T")
+#: Temporary directories that fetches of this process are using now.
+_ACTIVE: set[Path] = set()
 
 
 def _sha256(content: bytes) -> str:
@@ -52,7 +68,8 @@ def _now() -> str:
 
 
 def _is_synthetic(name: str, content: bytes) -> bool:
-    """Whether a response says it is synthetic (demo data); parsing it checks its shape."""
+    """Whether a response says it is synthetic (demo data); parsing it with the reader that
+    will read it from the snapshot checks its shape."""
     if name.endswith(".metadata.json"):
         return parse_metadata(content, name.split("/")[-1].split(".")[0], where=name).synthetic
     if name.startswith("ssb/"):
@@ -69,6 +86,22 @@ def _is_synthetic(name: str, content: bytes) -> bool:
     return bool(isinstance(doc, dict) and doc.get("synthetic"))
 
 
+def _checked(name: str, origin: str, read: Callable[[], _T]) -> _T:
+    """``read()``, with any failure turned into one :class:`ParseError` naming the response."""
+    where = f" (answer from {origin})" if origin and not origin.startswith("file:") else ""
+    try:
+        return read()
+    except ParseError as exc:
+        raise ParseError(f"{exc}{where}") from exc
+    except NavbokError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any reader failure is a bad response
+        text = " ".join(str(exc).split())[:200]
+        raise ParseError(
+            f"{name}: the response{where} has an unexpected shape ({type(exc).__name__}: {text})"
+        ) from exc
+
+
 class _Writer:
     """Collects the responses of one fetch in a temporary directory, with manifest entries."""
 
@@ -81,7 +114,8 @@ class _Writer:
         entry: dict[str, Any] | None = None,
     ) -> None:
         name = name or r.name
-        synthetic = _is_synthetic(name, r.content)  # parses: a bad body fails here
+        # parses with the real reader: a bad body fails here, before anything is swapped in
+        synthetic = _checked(name, r.origin, lambda: _is_synthetic(name, r.content))
         path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(r.content)
@@ -137,6 +171,10 @@ def _table_info(meta: TableMetadata, codes: Any) -> dict[str, Any]:
     }
 
 
+def _read_aap155(raw: RawResponse, where: str) -> nav.Aap155:
+    return _checked(raw.name, raw.origin, lambda: nav.read_aap155(raw.content, where=where))
+
+
 def _fetch_aap(
     source: Source, out: _Writer, previous: Path | None, archive: Path | None
 ) -> dict[str, Any]:
@@ -144,7 +182,7 @@ def _fetch_aap(
     archive directory. Per year the workbook with the most months wins; the fresh download
     always wins its own year, and a supplied archive wins a tie with a kept workbook."""
     current = source.aap155()
-    book = nav.read_aap155(current.content, where=f"NAV AAP155 ({current.origin})")
+    book = _read_aap155(current, f"NAV AAP155 ({current.origin})")
     # year -> (months, response, request label, extra manifest fields, workbook)
     chosen: dict[int, tuple[int, RawResponse, str, dict[str, Any], nav.Aap155]] = {
         book.year: (13, current, "NAV AAP155", {}, book)
@@ -168,7 +206,7 @@ def _fetch_aap(
                               origin=f"file:{path.resolve()}")  # fmt: skip
             candidates.append((raw, "NAV AAP155 (arkiv)", {}))
     for raw, label, extra in candidates:
-        wb = nav.read_aap155(raw.content, where=raw.origin)
+        wb = _read_aap155(raw, raw.origin)
         if wb.year not in chosen or len(wb.months) >= chosen[wb.year][0]:
             chosen[wb.year] = (len(wb.months), raw, label, extra, wb)
     years = {}
@@ -185,6 +223,9 @@ def fetch(
     cat: Catalogue | None = None,
     progress: bool = False,
     nav_archive: str | os.PathLike[str] | None = None,
+    max_time: float | None = None,
+    notify: Callable[[str], None] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Path:
     """Download every response of the catalogue from ``source`` into the snapshot ``dest``.
 
@@ -194,13 +235,31 @@ def fetch(
     manifest. NAV: the current AAP155 workbook; the AAP years of the previous snapshot are kept
     and ``nav_archive`` adds older workbooks.
 
+    ``max_time``: seconds the whole fetch may take (None: no bound); a source that talks to
+    the network (``limit_fetch``) stops its requests and pauses at the bound, and the fetch
+    checks it between steps; when it is reached the fetch fails with
+    :class:`~navbok.sources.http.FetchTimeout`. ``notify`` gets one line per long wait
+    («SSB ber oss vente 300 s (Retry-After) …»).
+
     Atomic: the new snapshot is written to a temporary directory beside ``dest`` and replaces
-    the old one only after every response arrived, parsed and was written. Returns ``dest``.
+    the old one only after every response arrived, parsed and was written. Leftovers of
+    fetches that died are cleaned (and a snapshot stranded by one restored) first. Returns
+    ``dest``.
     """
+    from navbok.sources.http import FetchTimeout
+
     cat = cat or catalogue()
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-tmp-", dir=dest.parent))
+    recover(dest)
+    if progress and notify is not None:
+        notify = _above_the_bar(notify)
+    limit = getattr(source, "limit_fetch", None)
+    if callable(limit):
+        limit(max_time, notify=notify, text=MORE_TIME)
+    end = None if max_time is None else clock() + max_time
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-tmp-{os.getpid()}-", dir=dest.parent))
+    _ACTIVE.add(tmp.absolute())
     try:
         out = _Writer(tmp)
         steps: list[tuple[str, Callable[[], Any]]] = [
@@ -220,7 +279,14 @@ def fetch(
             from tqdm import tqdm
 
             steps = list(tqdm(steps, desc="Henter", unit="steg"))
-        results = {label: thunk() for label, thunk in steps}
+        results = {}
+        for label, thunk in steps:
+            if end is not None and clock() > end:
+                raise FetchTimeout(
+                    f"Hentingen tok mer enn {max_time / 60:g} min og ble stoppet før {label}; "
+                    f"snapshotet i {dest} er ikke endret. Prøv igjen senere, eller {MORE_TIME}."
+                )
+            results[label] = thunk()
         manifest = {
             "format": FORMAT,
             "created": _now(),
@@ -235,20 +301,186 @@ def fetch(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        _ACTIVE.discard(tmp.absolute())
+        if callable(limit):
+            limit(None)
     return dest
 
 
+def _above_the_bar(notify: Callable[[str], None]) -> Callable[[str], None]:
+    """``notify`` that writes its line above tqdm's progress bar instead of through it."""
+    from tqdm import tqdm
+
+    def write(line: str) -> None:
+        with tqdm.external_write_mode():
+            notify(line)
+
+    return write
+
+
 def _swap(new: Path, dest: Path) -> None:
-    """Replace ``dest`` with ``new`` with two renames (the old one is removed afterwards)."""
+    """Replace ``dest`` with ``new`` with two renames (the old one is removed afterwards).
+
+    Should the second rename fail, the old snapshot is put back; should the process die
+    between the two, :func:`recover` puts it back at the next ``fetch`` or ``Snapshot.open``.
+    """
     old = None
     if dest.exists():
         old = dest.with_name(f".{dest.name}-old-{os.getpid()}")
+        _ACTIVE.add(old.absolute())
         if old.exists():
             shutil.rmtree(old)
         os.replace(dest, old)
-    os.replace(new, dest)
+    try:
+        os.replace(new, dest)
+    except BaseException:
+        if old is not None and not dest.exists():
+            os.replace(old, dest)
+        raise
+    finally:
+        if old is not None:
+            _ACTIVE.discard(old.absolute())
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+_LEFTOVER = r"\.{name}-(?P<kind>tmp|old)-(?P<pid>\d+)(?:-[A-Za-z0-9_]+)?"
+_LEGACY_TMP = r"\.{name}-tmp-[A-Za-z0-9_]{{8}}"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: another user's live process
+        return True
+    return True
+
+
+def _stale_leftovers(dest: Path) -> list[tuple[str, Path]]:
+    """navbok's own temporary directories beside ``dest`` that no running fetch uses:
+    ``(kind, path)`` with kind ``tmp`` or ``old``."""
+    try:
+        siblings = list(dest.parent.iterdir())
+    except OSError:
+        return []
+    ours = re.compile(_LEFTOVER.format(name=re.escape(dest.name)))
+    legacy = re.compile(_LEGACY_TMP.format(name=re.escape(dest.name)))
+    found = []
+    for path in siblings:
+        if not path.is_dir() or path.is_symlink():
+            continue
+        if m := ours.fullmatch(path.name):
+            pid = int(m.group("pid"))
+            in_use = path.absolute() in _ACTIVE if pid == os.getpid() else _pid_alive(pid)
+            if not in_use:
+                found.append((m.group("kind"), path))
+        elif legacy.fullmatch(path.name):
+            try:
+                age = time.time() - path.stat().st_mtime
+            except OSError:
+                continue
+            if age > LEGACY_TMP_AGE:
+                found.append(("tmp", path))
+    return found
+
+
+def _complete(root: Path) -> bool:
+    """Whether ``root`` holds a whole snapshot: a readable manifest and every file verifies."""
+    try:
+        Snapshot._load(root, verify=True)
+    except (NavbokError, OSError):  # OSError: another process is moving it right now
+        return False
+    return True
+
+
+def recover(dest: str | os.PathLike[str] = DEFAULT_DIR) -> Path | None:
+    """Clean up after fetches that died beside the snapshot ``dest``.
+
+    When ``dest`` is gone (a fetch died between the two renames of the swap) the stranded
+    snapshot is put back: the previous one (``.<name>-old-<pid>``) if it is complete, else a new
+    one (``.<name>-tmp-<pid>-*``) that is complete (manifest present, every file verifies).
+    Then every temporary directory of a process that is no longer running is removed (those of
+    running fetches are left alone). Returns the directory restored, or None.
+    """
+    dest = Path(dest)
+    stale = _stale_leftovers(dest)
+    restored = None
+    if stale and not dest.exists():
+        olds = sorted((p for k, p in stale if k == "old"), key=_mtime, reverse=True)
+        tmps = sorted((p for k, p in stale if k == "tmp"), key=_mtime, reverse=True)
+        for candidate in [*olds, *tmps]:
+            if _complete(candidate):
+                try:
+                    os.replace(candidate, dest)
+                except OSError:
+                    continue  # another process restored it first
+                restored = candidate
+                break
+    for _, path in stale:
+        if path != restored:
+            shutil.rmtree(path, ignore_errors=True)
+    return restored
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+#: Fields of a manifest file entry and their types (``query`` may also be null).
+_ENTRY_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "origin": str,
+    "query": (dict, type(None)),
+    "fetched_at": str,
+    "sha256": str,
+    "synthetic": bool,
+}
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _file_entries(manifest: dict[str, Any], mpath: Path) -> dict[str, FileEntry]:
+    """The manifest's ``files``, checked; a bad entry is named in one line."""
+    files = manifest.get("files")
+    again = "The snapshot cannot be trusted: fetch again with `navbok fetch`."
+    if not isinstance(files, list):
+        raise SnapshotError(
+            f"{mpath}: 'files' is a {type(files).__name__}, not a list. {again}"
+        )
+    entries: dict[str, FileEntry] = {}
+    for n, e in enumerate(files, start=1):
+        if not isinstance(e, dict):
+            raise SnapshotError(
+                f"{mpath}: file entry {n} is a {type(e).__name__}, not an object. {again}"
+            )
+        name = e.get("name")
+        which = f"file entry {n} ({name})" if isinstance(name, str) else f"file entry {n}"
+        for key, kind in _ENTRY_FIELDS.items():
+            if key not in e:
+                if key == "query":
+                    continue
+                raise SnapshotError(f"{mpath}: {which} has no '{key}'. {again}")
+            if not isinstance(e[key], kind):
+                raise SnapshotError(
+                    f"{mpath}: {which} has a {type(e[key]).__name__} as '{key}'. {again}"
+                )
+        assert isinstance(name, str)
+        parts = Path(name).parts
+        if not parts or Path(name).is_absolute() or ".." in parts:
+            raise SnapshotError(f"{mpath}: {which} names a path outside the snapshot. {again}")
+        if not _SHA256.fullmatch(e["sha256"]):
+            raise SnapshotError(f"{mpath}: {which} has no valid 'sha256'. {again}")
+        entries[name] = FileEntry(
+            name, e["origin"], e.get("query") or {}, e["fetched_at"], e["sha256"], e["synthetic"]
+        )
+    return entries
 
 
 @dataclass(frozen=True)
@@ -269,23 +501,23 @@ class Snapshot:
     def __init__(self, root: Path, manifest: dict[str, Any]) -> None:
         self.root = root
         self.manifest = manifest
-        self.files = {
-            e["name"]: FileEntry(
-                e["name"],
-                e["origin"],
-                e.get("query") or {},
-                e["fetched_at"],
-                e["sha256"],
-                bool(e["synthetic"]),
-            )
-            for e in manifest["files"]
-        }
+        self.files = _file_entries(manifest, root / MANIFEST)
         self._cache: dict[str, Any] = {}
 
     @classmethod
     def open(cls, root: str | os.PathLike[str] = DEFAULT_DIR, *, verify: bool = True) -> Snapshot:
-        """Open a snapshot; with ``verify`` every file is checked against its sha256."""
+        """Open a snapshot; with ``verify`` every file is checked against its sha256.
+
+        Leftovers of fetches that died beside it are cleaned first, and a snapshot that one
+        stranded between the two renames of its swap is put back (:func:`recover`).
+        """
         root = Path(root)
+        with contextlib.suppress(OSError):  # a read-only place: open what is there
+            recover(root)
+        return cls._load(root, verify=verify)
+
+    @classmethod
+    def _load(cls, root: Path, *, verify: bool) -> Snapshot:
         mpath = root / MANIFEST
         if not mpath.is_file():
             raise SnapshotError(
@@ -294,15 +526,35 @@ class Snapshot:
             )
         try:
             manifest = json.loads(mpath.read_text("utf-8"))
-            manifest["files"]  # noqa: B018 - shape check
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise SnapshotError(f"{mpath} is not a valid navbok manifest ({exc})") from exc
+        except (ValueError, OSError) as exc:
+            raise SnapshotError(
+                f"{mpath} is not a valid navbok manifest ({exc}). Fetch again with `navbok fetch`."
+            ) from exc
+        if not isinstance(manifest, dict) or "files" not in manifest:
+            raise SnapshotError(
+                f"{mpath} is not a valid navbok manifest (not an object with 'files'). "
+                "Fetch again with `navbok fetch`."
+            )
         if manifest.get("format") != FORMAT:
             raise SnapshotError(
                 f"The snapshot at {root} was made by an older navbok (format "
                 f"{manifest.get('format')}, this one reads {FORMAT}). Fetch again with "
                 "`navbok fetch` (offline: NAVBOK_SOURCE=DIR navbok fetch)."
             )
+        res = manifest.get("resolution")
+        res = res if isinstance(res, dict) else {}
+        for key, value, kind in (
+            ("resolution", manifest.get("resolution"), dict),
+            ("nav", manifest.get("nav"), dict),
+            ("resolution.tables", res.get("tables"), dict),
+            ("resolution.measures", res.get("measures"), list),
+        ):
+            if value is not None and not isinstance(value, kind):
+                raise SnapshotError(
+                    f"{mpath} is not a valid navbok manifest: '{key}' is a "
+                    f"{type(value).__name__}, not {'a list' if kind is list else 'an object'}. "
+                    "Fetch again with `navbok fetch`."
+                )
         snap = cls(root, manifest)
         if verify:
             snap.verify()

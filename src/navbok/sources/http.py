@@ -7,12 +7,21 @@ while it updates tables — with longer waits. Other 4xx answers fail at once wi
 own error text (:class:`HttpStatusError`). When no connection can be made at all (the name does
 not resolve, the connection is refused) the client fails at once with
 :class:`~navbok.errors.SourceUnreachable`: retrying would only make the user wait.
+
+Every request has an overall deadline (``request_deadline``, 180 s by default): the body is
+streamed and the request given up when the deadline passes, so a server that drips one byte at
+a time cannot hang a fetch (``timeout`` alone bounds each socket read, not the request). A
+whole fetch can be bounded too (:meth:`HttpClient.limit_total`): no request starts and no pause
+begins that would end after that bound; :class:`FetchTimeout` says so. Every pause longer than
+``announce_after`` seconds (5 s) is announced through ``notify`` before it starts («SSB ber oss
+vente 300 s (Retry-After) …»).
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
+import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -38,6 +47,12 @@ MAX_BACKOFF_503 = 300.0
 MAX_RETRY_AFTER = 300.0
 #: How much of an error body goes into an error message.
 BODY_EXCERPT = 300
+#: Default overall deadline of one request, body included (seconds).
+REQUEST_DEADLINE = 180.0
+#: Pauses longer than this (seconds) are announced through ``notify`` before they start.
+ANNOUNCE_AFTER = 5.0
+#: Bytes asked for per read while streaming a body.
+CHUNK = 64 * 1024
 
 USER_AGENT = f"navbok/{__version__} (python-requests)"
 
@@ -54,6 +69,14 @@ class HttpStatusError(SourceError):
         self.status = status
         self.title = title
         self.body = body
+
+
+class FetchTimeout(SourceError):
+    """The time allowed for the whole fetch (:meth:`HttpClient.limit_total`) ran out."""
+
+
+class _DeadlinePassed(Exception):
+    """The overall deadline of one request passed while its answer was being read."""
 
 
 def full_url(url: str, params: Params = None) -> str:
@@ -128,7 +151,7 @@ def _retry_after(value: str | None) -> float | None:
 
 
 def _excerpt(body: bytes) -> str:
-    text = body.decode("utf-8", errors="replace").strip()
+    text = " ".join(body.decode("utf-8", errors="replace").split())  # one line
     if len(text) > BODY_EXCERPT:
         text = text[:BODY_EXCERPT] + "…"
     return text
@@ -149,7 +172,8 @@ class HttpClient:
     """GET and POST with a minimum interval between requests, retries and clear errors.
 
     ``sleep`` and ``clock`` are injectable so tests can run without waiting; ``clock`` must be
-    monotonic and advance when ``sleep`` is called.
+    monotonic and advance when ``sleep`` is called. The request deadline and the total bound are
+    measured with ``clock`` too (a fake clock that moves only on ``sleep`` never ends a read).
     """
 
     def __init__(
@@ -160,6 +184,9 @@ class HttpClient:
         timeout: float = 60.0,
         backoff: float = 2.0,
         backoff_503: float = BACKOFF_503,
+        request_deadline: float = REQUEST_DEADLINE,
+        announce_after: float = ANNOUNCE_AFTER,
+        notify: Callable[[str], None] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         session: requests.Session | None = None,
@@ -168,10 +195,12 @@ class HttpClient:
 
         ``min_interval``: seconds between the starts of two requests (2.0 keeps under SSB's 30
         requests per minute). ``max_tries``: attempts per request, retries included.
-        ``timeout``: connect and read timeout in seconds. ``backoff``: first retry pause; pause
-        ``k`` is ``backoff * 2**(k-1)``, capped at 60 s, unless the server sends
-        ``Retry-After``. ``backoff_503``: the same for 503 answers (service updating), capped
-        at 300 s.
+        ``timeout``: connect and read timeout in seconds (per socket operation).
+        ``request_deadline``: the most one attempt may take, body included. ``backoff``: first
+        retry pause; pause ``k`` is ``backoff * 2**(k-1)``, capped at 60 s, unless the server
+        sends ``Retry-After``. ``backoff_503``: the same for 503 answers (service updating),
+        capped at 300 s. ``notify`` gets one line before every pause longer than
+        ``announce_after`` seconds.
         """
         if max_tries < 1:
             raise ValueError("max_tries must be at least 1")
@@ -180,19 +209,62 @@ class HttpClient:
         self.timeout = timeout
         self.backoff = backoff
         self.backoff_503 = backoff_503
+        self.request_deadline = request_deadline
+        self.announce_after = announce_after
+        self.notify = notify
         self.sleep = sleep
         self.clock = clock
         self.session = session if session is not None else requests.Session()
         if str(self.session.headers.get("User-Agent", "")).startswith("python-requests"):
             self.session.headers["User-Agent"] = USER_AGENT
         self._last_start: float | None = None
+        self._total_end: float | None = None
+        self._total_text = ""
 
-    def _wait_for_slot(self) -> None:
+    def limit_total(self, seconds: float | None, text: str = "") -> None:
+        """Allow every request from now on ``seconds`` in all (None: no bound).
+
+        ``text`` says how the user sets the bound; it ends the :class:`FetchTimeout` message.
+        """
+        self._total_end = None if seconds is None else self.clock() + seconds
+        self._total_text = text
+
+    def _total_left(self) -> float | None:
+        return None if self._total_end is None else self._total_end - self.clock()
+
+    def _advice(self) -> str:
+        return f"Prøv igjen senere{', eller ' + self._total_text if self._total_text else ''}."
+
+    def _out_of_time(self, label: str, doing: str) -> FetchTimeout:
+        return FetchTimeout(
+            f"Tiden for hentingen er brukt opp {doing} ({label}); ingenting er endret. "
+            + self._advice()
+        )
+
+    def _pause(self, seconds: float, label: str, line: str = "") -> None:
+        """Sleep ``seconds``. ``line`` (the announcement, «SSB ber oss vente …») goes to
+        ``notify`` first when the pause is long; a pause that would outlast the total bound
+        fails at once instead."""
+        line = line or f"Venter {seconds:.0f} s før neste forespørsel ({label})"
+        left = self._total_left()
+        if left is not None and seconds > left:
+            raise FetchTimeout(
+                f"{line}, men tiden for hentingen går ut om {max(left, 0):.0f} s; ingenting er "
+                f"endret. {self._advice()}"
+            )
+        if seconds > self.announce_after and self.notify is not None:
+            self.notify(f"{line} …")
+        self.sleep(seconds)
+
+    def _wait_for_slot(self, label: str) -> None:
         """Sleep until ``min_interval`` has passed since the previous request started."""
+        left = self._total_left()
+        if left is not None and left <= 0:
+            raise self._out_of_time(label, "før neste forespørsel")
         if self._last_start is not None:
             wait = self.min_interval - (self.clock() - self._last_start)
             if wait > 0:
-                self.sleep(wait)
+                self._pause(wait, label)
         self._last_start = self.clock()
 
     def _backoff(self, attempt: int, status: int | None = None) -> float:
@@ -208,7 +280,8 @@ class HttpClient:
         ``what`` names the thing being fetched (for example ``"SSB table 13138"``) in error
         messages; ``headers`` are sent with this request only. Raises
         :class:`SourceUnreachable` at once if no connection can be made, :class:`HttpStatusError`
-        on a non-retryable 4xx answer, :class:`SourceError` when all tries failed.
+        on a non-retryable 4xx answer, :class:`FetchTimeout` when the total bound is reached,
+        :class:`SourceError` when all tries failed.
         """
         return self._request("GET", url, params, None, what, headers)
 
@@ -226,6 +299,35 @@ class HttpClient:
         """
         return self._request("POST", url, params, body, what, headers)
 
+    def _read_body(self, resp: requests.Response, end: float) -> bytes:
+        """Stream the body of ``resp``; raise :class:`_DeadlinePassed` once ``end`` passes.
+
+        Each read returns what has arrived (at most :data:`CHUNK` bytes) and the socket's read
+        timeout is cut to the time left, so a body that trickles in stops at the deadline.
+        """
+        raw = resp.raw
+        if raw is None or not hasattr(raw, "read1"):
+            return resp.content  # not a streamed urllib3 response (a test double)
+        sock = getattr(getattr(raw, "connection", None), "sock", None)
+        parts: list[bytes] = []
+        while True:
+            left = end - self.clock()
+            if left <= 0:
+                raise _DeadlinePassed
+            if isinstance(sock, socket.socket):
+                sock.settimeout(max(min(left, self.timeout), 0.001))
+            try:
+                data = raw.read1(CHUNK, decode_content=True)
+            except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
+                if self.clock() >= end:
+                    raise _DeadlinePassed from exc
+                raise requests.Timeout(f"read timed out after {self.timeout:g} s") from exc
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                raise requests.ConnectionError(f"{type(exc).__name__}: {exc}") from exc
+            if not data:
+                return b"".join(parts)
+            parts.append(data)
+
     def _request(
         self,
         method: str,
@@ -239,26 +341,46 @@ class HttpClient:
         shown = readable_url(url, params)
         if method != "GET":
             shown = f"{method} {shown}"
+        service = _service_name(urlsplit(url).hostname or "")
         last_problem = ""
         for attempt in range(1, self.max_tries + 1):
-            self._wait_for_slot()
+            self._wait_for_slot(label)
+            end = self.clock() + self.request_deadline
+            total_left = self._total_left()
+            by_total = total_left is not None and total_left < self.request_deadline
+            if total_left is not None:
+                end = min(end, self.clock() + total_left)
+            read_timeout = max(min(self.timeout, end - self.clock()), 0.001)
             pause: float | None = None
             status: int | None = None
             try:
                 if method == "GET":
                     resp = self.session.get(
-                        url, params=params, headers=headers, timeout=self.timeout
-                    )
+                        url, params=params, headers=headers, timeout=(self.timeout, read_timeout),
+                        stream=True,
+                    )  # fmt: skip
                 else:
                     resp = self.session.request(
                         method, url, params=params, json=body, headers=headers,
-                        timeout=self.timeout,
+                        timeout=(self.timeout, read_timeout), stream=True,
                     )  # fmt: skip
-                content = resp.content  # read the body inside the try: it may time out too
+                try:
+                    content = self._read_body(resp, end)  # the body may time out too
+                finally:
+                    resp.close()
+            except _DeadlinePassed:
+                if by_total:
+                    raise self._out_of_time(label, "mens svaret ble lest") from None
+                last_problem = (
+                    f"the answer was not complete after {self.request_deadline:g} s "
+                    "(the server sends too slowly)"
+                )
             except requests.RequestException as exc:
                 reason = _unreachable_reason(exc)
                 if reason is not None:
                     raise self._unreachable(url, label, shown, reason) from exc
+                if by_total and self.clock() >= end:
+                    raise self._out_of_time(label, "mens svaret ble lest") from exc
                 last_problem = f"{type(exc).__name__}: {exc}"
             else:
                 status = resp.status_code
@@ -280,7 +402,19 @@ class HttpClient:
                         body=content,
                     )
             if attempt < self.max_tries:
-                self.sleep(pause if pause is not None else self._backoff(attempt, status))
+                if pause is not None:
+                    line = f"{service} ber oss vente {pause:.0f} s (Retry-After) før neste forsøk"
+                else:
+                    pause = self._backoff(attempt, status)
+                    if status is not None:
+                        why = f"svarte HTTP {status}"
+                    elif last_problem.startswith("the answer"):
+                        why = "sendte svaret for sakte"
+                    else:
+                        why = f"svarte ikke ({last_problem.split(':')[0]})"
+                    line = f"{service} {why}; venter {pause:.0f} s før neste forsøk"
+                where = f"forsøk {attempt + 1} av {self.max_tries}, {label}"
+                self._pause(pause, label, f"{line} ({where})")
 
         tries = f"{self.max_tries} {'try' if self.max_tries == 1 else 'tries'}"
         raise SourceError(

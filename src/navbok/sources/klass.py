@@ -32,10 +32,33 @@ def _load(body: bytes | str | dict[str, Any], where: str) -> dict[str, Any]:
     try:
         doc = json.loads(body)
     except json.JSONDecodeError as exc:
-        raise ParseError(f"{where}: not valid JSON ({exc.msg} at char {exc.pos})") from exc
+        why = f"{exc.msg} at char {exc.pos}"
+        raise ParseError(f"{where}: not valid JSON ({why}){_html(body)}") from exc
+    except ValueError as exc:  # bytes that are not UTF-8/16/32 text
+        raise ParseError(f"{where}: not valid JSON (not UTF-8 text){_html(body)}") from exc
     if not isinstance(doc, dict):
-        raise ParseError(f"{where}: expected a JSON object")
+        raise ParseError(f"{where}: expected a JSON object, got {type(doc).__name__}")
     return doc
+
+
+def _html(body: bytes | str) -> str:
+    """« – it is an HTML page» when the body looks like one (a proxy's or a portal's page)."""
+    head = body[:200].lstrip().lower()
+    text = head.decode("latin-1") if isinstance(head, bytes) else head
+    return " – it is an HTML page, not KLASS's JSON" if text.startswith("<") else ""
+
+
+def _keys(doc: dict[str, Any]) -> str:
+    keys = ", ".join(repr(k) for k in list(doc)[:5]) or "none"
+    return f" (its keys: {keys}{_said(doc)})"
+
+
+def _said(doc: dict[str, Any]) -> str:
+    """What an error answer says (``error``, ``message``, ``title``), shortened."""
+    for key in ("error", "message", "title", "detail"):
+        if isinstance(doc.get(key), str | int | float) and str(doc[key]).strip():
+            return f"; it says «{str(doc[key]).strip()[:120]}»"
+    return ""
 
 
 def codes_at_url(date: str) -> tuple[str, dict[str, str]]:
@@ -82,8 +105,15 @@ def read_codes(body: bytes | str | dict[str, Any], *, where: str = "KLASS codesA
     doc = _load(body, where)
     codes = doc.get("codes")
     if not isinstance(codes, list):
-        raise ParseError(f"{where}: no 'codes' list")
-    rows = [(str(c["code"]), str(c["name"])) for c in codes if str(c.get("code")) != "9999"]
+        raise ParseError(f"{where}: no 'codes' list{_keys(doc)}")
+    rows = []
+    for n, c in enumerate(codes, start=1):
+        if not isinstance(c, dict) or not c.get("code") or c.get("name") is None:
+            raise ParseError(f"{where}: code {n} is not an object with 'code' and 'name'")
+        if str(c["code"]) != "9999":
+            rows.append((str(c["code"]), str(c["name"])))
+    if not rows:
+        raise ParseError(f"{where}: the register lists no municipalities")
     return pd.DataFrame(rows, columns=["code", "name"])
 
 
@@ -94,7 +124,10 @@ def read_changes(
     doc = _load(body, where)
     items = doc.get("codeChanges")
     if not isinstance(items, list):
-        raise ParseError(f"{where}: no 'codeChanges' list")
+        raise ParseError(f"{where}: no 'codeChanges' list{_keys(doc)}")
+    for n, c in enumerate(items, start=1):
+        if not isinstance(c, dict):
+            raise ParseError(f"{where}: code change {n} is not an object")
     try:
         rows = [
             (
@@ -109,7 +142,10 @@ def read_changes(
     except KeyError as exc:
         raise ParseError(f"{where}: a code change lacks {exc}") from exc
     frame = pd.DataFrame(rows, columns=["old", "old_name", "new", "new_name", "date"])
-    frame["date"] = pd.to_datetime(frame["date"])
+    try:
+        frame["date"] = pd.to_datetime(frame["date"])
+    except (ValueError, TypeError) as exc:
+        raise ParseError(f"{where}: a code change has a bad 'changeOccurred' date ({exc})") from exc
     return frame
 
 
@@ -125,7 +161,9 @@ def read_kostra_groups(
     doc = _load(body, where)
     items = doc.get("correspondenceItems")
     if not isinstance(items, list):
-        raise ParseError(f"{where}: no 'correspondenceItems' list")
+        raise ParseError(f"{where}: no 'correspondenceItems' list{_keys(doc)}")
+    if not items:
+        raise ParseError(f"{where}: the correspondence 112 → 131 lists no municipalities")
     rows: list[tuple[str, str]] = []
     labels: dict[str, str] = {}
     for n, item in enumerate(items, start=1):

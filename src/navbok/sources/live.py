@@ -8,7 +8,7 @@ source is created for SSB, at each call for KLASS and NAV).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from navbok.sources import klass, names, nav
@@ -25,6 +25,18 @@ class LiveSource:
         self.http = http if http is not None else HttpClient()
         self.pxweb = PxWebClient(base_url=pxweb_base, http=self.http)
         self.description = "SSB og NAV (direkte)"
+
+    def limit_fetch(
+        self,
+        seconds: float | None,
+        *,
+        notify: Callable[[str], None] | None = None,
+        text: str = "",
+    ) -> None:
+        """Bound every request from now on to ``seconds`` in all (None: lift the bound) and
+        announce long waits through ``notify``; ``text`` tells how to allow more time."""
+        self.http.limit_total(seconds, text)
+        self.http.notify = notify
 
     # -- SSB PxWebApi v2 --------------------------------------------------------------------------
 

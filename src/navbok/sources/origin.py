@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from navbok.errors import SourceError
+from navbok.errors import ParseError, SourceError
 from navbok.sources import jsonstat, nav
 from navbok.sources.base import RawResponse
 from navbok.sources.names import (
@@ -118,8 +118,8 @@ class RecordedSource:
         for name in names:
             raw = self._read(name, f"SSB table {table}")
             try:
-                doc = json.loads(raw.content)
-            except ValueError:
+                doc = jsonstat.loads(raw.content, where=name)
+            except (ValueError, ParseError):
                 out.append(raw)  # the parser downstream names the broken file
                 continue
             sub = jsonstat.subset(doc, wanted, where=name)
