@@ -418,3 +418,30 @@ def test_replay_every_municipality_ranked_or_explained(replay_data: NavData) -> 
     assert (r.loc[~r["ranked"], "reason"] != "").all()
     assert graded["grade"].dropna().between(1, 6).all()
     assert "3201" in set(ranked["region"])
+
+
+# ---------------------------------------------------------------- the caveat beside the rank
+
+
+def test_caveat_when_nothing_is_published() -> None:
+    from navbok.book.views_barometer import barometer_caveat
+
+    text = barometer_caveat("Larvik", True, {}, None, False)
+    assert text.startswith("Rangeringen er en rekonstruksjon")
+    assert "ingen publiserte karakterer for Larvik" in text and "syntetisk" not in text
+    assert barometer_caveat("Utsira", False, {}, None, False) == ""
+    assert "syntetisk" in barometer_caveat("Utsira", False, {}, None, True)
+
+
+def test_caveat_says_the_reconstruction_deviates_beyond_the_tolerance() -> None:
+    from navbok.book.views_barometer import GRADE_TOLERANCE, barometer_caveat
+
+    summary = {"grade_mean_abs_diff": 0.82, "n_compared": 46}
+    text = barometer_caveat("Bærum", True, {2023: 96, 2024: 154}, summary, False)
+    assert "avviker fra Kommunebarometerets publiserte" in text
+    assert "for Bærum ligger i snitt 0,82 karakterpoeng" in text and "toleransen er 0,5" in text
+    close = {"grade_mean_abs_diff": GRADE_TOLERANCE - 0.01, "n_compared": 46}
+    text = barometer_caveat("Bærum", True, {2024: 154}, close, False)
+    assert "avviker" not in text and "innenfor toleransen på 0,5" in text
+    text = barometer_caveat("Bærum", True, {2024: 154}, summary, True)
+    assert "avviker" in text and "syntetisk" in text

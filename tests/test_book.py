@@ -99,3 +99,46 @@ def test_failing_chapter_stops_the_build_naming_chapter_and_cell(
         )
     # the previous book is untouched: nothing half-built replaced it
     assert (out / "3201" / "html" / "index.html").read_text("utf-8") == "previous whole book"
+
+
+# -- params checked against the snapshot before anything runs ------------------------------------
+
+
+def test_params_outside_the_snapshot_are_named_at_once(mini_data) -> None:  # noqa: ANN001
+    from navbok.book.params import check_params
+
+    good = Params(kommune="3201", name="Bærum", neighbours=["3203"])
+    check_params(good, mini_data, "params/3201.yml")  # the defaults fit the snapshot
+    cases = {
+        "end_year 2030 er utenfor årene i datagrunnlaget (2015–2024)": {"end_year": 2030},
+        "growth_period 2010–2014 er utenfor årene": {"growth_period": [2010, 2014]},
+        "aap_year 2025: NAVs tall for desember 2025 mangler (siste måned: 2025-10)": {
+            "aap_year": 2025
+        },
+        "profile_years 2026 finnes ikke i datagrunnlaget": {"profile_years": [2024, 2026]},
+        "neighbours: Unknown municipality '9999'": {"neighbours": ["9999"]},
+        "local_data kontekst: filen /nowhere.csv finnes ikke": {
+            "local_data": {"kontekst": "/nowhere.csv"}
+        },
+    }
+    for message, change in cases.items():
+        bad = Params(**{"kommune": "3201", "name": "Bærum", **change})
+        with pytest.raises(ConfigError) as err:
+            check_params(bad, mini_data, "params/3201.yml")
+        text = str(err.value)
+        assert text.startswith("params/3201.yml: ") and message in text, text
+        assert "Rett parameterne" in text
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("NAVBOK_SOURCE"), reason="needs NAVBOK_SOURCE")
+def test_default_growth_period_has_data(replay_data) -> None:  # noqa: ANN001
+    """Narvik got an unknown part of Tysfjord in 2020: no payouts before, so the default growth
+    period starts in 2020 (it used to be 2015–2019 and the page said «hidden for privacy»)."""
+    from navbok.book.params import check_params
+
+    p = default_params(replay_data, "1806")
+    assert p.growth_period == [2020, 2024]
+    check_params(p, replay_data, "parametere for 1806")
+    bad = Params(kommune="1806", name="Narvik", growth_period=[2015, 2019])
+    with pytest.raises(ConfigError, match="har ikke utbetalt sosialhjelp for Narvik i 2015, 2019"):
+        check_params(bad, replay_data, "params/1806.yml")

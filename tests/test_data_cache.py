@@ -10,7 +10,7 @@ import pytest
 
 from navbok import groups as g
 from navbok import indicators as ind
-from navbok.data import NavData, clear_memory_cache
+from navbok.data import NavData, asss_rows, clear_memory_cache
 
 
 def reference_comparison(data: NavData, groups: g.Groups, indicator: str, years=None):  # noqa: ANN001
@@ -28,14 +28,7 @@ def reference_comparison(data: NavData, groups: g.Groups, indicator: str, years=
     for n in groups.neighbours:
         add(n, data.name(n), "nabo", years)
     members = {y: groups.asss[y] for y in years if groups.asss.get(y)}
-    stats = g.member_stats(sel_all, members, indicator)
-    for s in stats.itertuples():
-        src = f"ASSS, uveid snitt av {s.n} kommuner" + (
-            f" ({s.n_missing} mangler)" if s.n_missing else ""
-        )
-        rows.append(("ASSS-snitt", "asss_snitt", "ASSS", s.year, s.mean, None, src))
-        rows.append(("ASSS høyest", "asss_hoy", s.max_region, s.year, s.max, None, src))
-        rows.append(("ASSS lavest", "asss_lav", s.min_region, s.year, s.min, None, src))
+    rows.extend(asss_rows(data.values, members, indicator, years))  # shared with NavData
     for y in years:
         if y in groups.kostra:
             add(groups.kostra[y], "KOSTRA-gruppe", "kostragruppe", [y])

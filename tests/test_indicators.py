@@ -67,8 +67,10 @@ def test_merged_municipality_sums_its_predecessors(mini_data: NavData) -> None:
 
 def test_share_is_recomputed_not_averaged(mini_data: NavData) -> None:
     # Asker 2015: recipients 18-66 = 4/5 of 800; population 18-66 at 1.1.2016 = 60 000 * 1.01
-    share = value(mini_data, "3203", 2015, "andel_18_66")["value"]
-    assert share == pytest.approx(640 / 60_600 * 100)
+    row = value(mini_data, "3203", 2015, "andel_18_66")
+    share = row["value"]
+    assert share == pytest.approx(640 / 60_600 * 100)  # not SSB's share of 0220 alone
+    assert row["source"] == f"SSB 13138; SSB 07459, {ind.HARMONISED_SOURCE}"
     assert population("0220", 2016) + population("0627", 2016) + population("0628", 2016) == 60_600
     members = [published(mini_data, "12210", c, 2015, "KOSandelsosmott0000") for c in ASKER]
     assert members == [0.99, 1.06, 1.58]  # each member's own published share
@@ -81,9 +83,11 @@ def test_population_is_that_of_the_next_first_of_january(mini_data: NavData) -> 
     assert measure(mini_data, "3201", 2015, "befolkning_18_66")["value"] == 80_800
     assert measure(mini_data, "3201", 2024, "befolkning_18_66")["value"] == 88_000
     assert measure(mini_data, "3201", 2024, "befolkning_18_24")["value"] == 88_000 / 5
-    assert value(mini_data, "3201", 2024, "andel_18_66")["value"] == pytest.approx(
-        4 / 5 * 1900 / 88_000 * 100
-    )
+    # Bærum's code did not change (3201 is 0219 renumbered): SSB's published share, which is
+    # the ratio of the counts rounded to two decimals
+    row = value(mini_data, "3201", 2024, "andel_18_66")
+    assert row["value"] == round(4 / 5 * 1900 / 88_000 * 100, 2) == 1.73
+    assert row["source"] == f"SSB 14019 {code('KOSandelsosmott0000')}"
 
 
 def test_zero_denominator_is_not_possible(mini_data: NavData) -> None:
@@ -197,13 +201,25 @@ def test_comparison(mini_data: NavData) -> None:
     oslo, baerum = (value(mini_data, r, 2020, "andel_18_66")["value"] for r in ("0301", "3201"))
     assert one.loc["kommune", "value"] == baerum
     assert one.loc["nabo", "region"] == "3203"
-    # default ASSS in 2020: ten members, of which only Oslo and Bærum are in the mini replay
-    assert one.loc["asss_snitt", "value"] == pytest.approx((oslo + baerum) / 2)
-    assert one.loc["asss_hoy", "region"] == "3201" and one.loc["asss_lav", "region"] == "0301"
-    assert one.loc["asss_snitt", "source"] == "ASSS, uveid snitt av 2 kommuner (8 mangler)"
+    # default ASSS in 2020: ten members, of which only Oslo and Bærum are in the mini replay:
+    # an «average» of two would compare with another group, so it is not shown
+    for kind in ("asss_snitt", "asss_hoy", "asss_lav"):
+        assert math.isnan(one.loc[kind, "value"]) and one.loc[kind, "status"] == ".."
+    assert one.loc["asss_snitt", "source"] == (
+        "ASSS, uveid snitt vises ikke: 8 av 10 kommuner mangler "
+        "(vises ikke når mer enn 25 prosent av kommunene mangler)"
+    )
     assert one.loc["kostragruppe", "region"] == "EKG12"
     assert one.loc["landet", "value"] == EAK_PUBLISHED_SHARE
     assert sorted(c[c["kind"] == "fylke"]["year"]) == [2024]  # EKA02/EKA30 not in the tables
+    # with the members the mini replay has, the unweighted mean of the members
+    groups.asss = {y: [m for m in ms if m in ("0301", "3201", "3203")]
+                   for y, ms in groups.asss.items()}  # fmt: skip
+    c = mini_data.comparison(groups, "andel_18_66")
+    one = c[c["year"] == 2020].set_index("kind")
+    assert one.loc["asss_snitt", "value"] == pytest.approx((oslo + baerum) / 2)
+    assert one.loc["asss_hoy", "region"] == "3201" and one.loc["asss_lav", "region"] == "0301"
+    assert one.loc["asss_snitt", "source"] == "ASSS, uveid snitt av 2 kommuner"
     later = c[(c["year"] == 2022) & (c["kind"] == "asss_snitt")]["value"].iloc[0]
     asker = value(mini_data, "3203", 2022, "andel_18_66")["value"]
     oslo, baerum = (value(mini_data, r, 2022, "andel_18_66")["value"] for r in ("0301", "3201"))

@@ -100,7 +100,8 @@ def test_population_split_weights_by_hand(register: Register) -> None:
     pop = pd.DataFrame({"region": ["1508", "1580"], "year": [2024, 2024], "value": [300.0, 100.0]})
     w = population_split_weights(pop, register)
     assert w("1507", ["1508", "1580"], 2024) == {"1508": 300.0, "1580": 100.0}
-    assert w("1507", ["1508", "1580"], 2023) == {"1508": 1.0, "1580": 1.0}  # unknown: even
+    unknown = w("1507", ["1508", "1580"], 2023)  # no population: unknown, never even
+    assert set(unknown) == {"1508", "1580"} and all(math.isnan(v) for v in unknown.values())
     assert register.successors("1507", 2021, w) == pytest.approx({"1508": 0.75, "1580": 0.25})
 
 
@@ -219,3 +220,59 @@ def test_resolve_split_code_lists_successors(register: Register) -> None:
 def test_register_needs_registers() -> None:
     with pytest.raises(RegionError, match="No municipality register"):
         Register({}, pd.DataFrame(columns=["old", "old_name", "new", "new_name", "date"]))
+
+
+# -- a split into successors that also took in other municipalities (Tysfjord 2020) -------------
+
+
+def tysfjord_register() -> Register:
+    """1850 Tysfjord split in 2020 between 1806 Narvik (with 1805 Narvik, 1854 Ballangen) and
+    1875 Hamarøy (with 1849 Hamarøy)."""
+    def reg(codes: dict[str, str]) -> pd.DataFrame:
+        return pd.DataFrame({"code": list(codes), "name": list(codes.values())})
+
+    old = {"1805": "Narvik", "1854": "Ballangen", "1850": "Tysfjord", "1849": "Hamarøy"}
+    new = {"1806": "Narvik", "1875": "Hamarøy"}
+    moves = [("1805", "1806"), ("1854", "1806"), ("1850", "1806"), ("1850", "1875"),
+             ("1849", "1875")]  # fmt: skip
+    changes = pd.DataFrame(
+        [(o, old[o], n, new[n], pd.Timestamp("2020-01-01")) for o, n in moves],
+        columns=["old", "old_name", "new", "new_name", "date"],
+    )
+    return Register({"2019-01-01": reg(old), "2024-01-01": reg(new)}, changes,
+                    whole_successor={})  # fmt: skip
+
+
+def tysfjord_frame() -> pd.DataFrame:
+    values = {"1805": 100.0, "1854": 20.0, "1850": 10.0, "1849": 15.0}
+    return pd.DataFrame({"region": list(values), "year": 2019, "value": list(values.values()),
+                         "status": None})  # fmt: skip
+
+
+def test_an_unknown_split_part_is_not_carried_into_the_successors() -> None:
+    """Before: Tysfjord was spread by the successors' whole populations (Narvik 88 %, though
+    it got about half). Now the part is unknown and the cells before the split are missing."""
+    register = tysfjord_register()
+    pop = pd.DataFrame({"region": ["1806", "1875"], "year": [2020, 2020], "value": [21e3, 3e3]})
+    w = population_split_weights(pop, register)
+    assert all(math.isnan(v) for v in w("1850", ["1806", "1875"], 2020).values())
+    h = harmonise(tysfjord_frame(), register.code_map([2019], w), keys=[]).set_index("region")
+    for code in ("1806", "1875"):
+        assert math.isnan(h.loc[code, "value"]) and h.loc[code, "status"] == ".."
+        assert h.loc[code, "split"]
+    assert register.split_parts("1806") == [("1850", "Tysfjord", 2020, False)]
+    assert register.split_parts("1805") == []
+
+
+def test_a_configured_split_population_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    import navbok.regions as regions
+
+    config = {"split_population": {"1850": {"1806": 1000, "1875": 900, "source": "test"}}}
+    monkeypatch.setattr(regions, "regions_config", lambda: config)
+    register = tysfjord_register()
+    w = population_split_weights(pd.DataFrame(columns=["region", "year", "value"]), register)
+    assert w("1850", ["1806", "1875"], 2020) == {"1806": 1000.0, "1875": 900.0}
+    h = harmonise(tysfjord_frame(), register.code_map([2019], w), keys=[]).set_index("region")
+    assert h.loc["1806", "value"] == pytest.approx(100 + 20 + 10 * 1000 / 1900)
+    assert h.loc["1875", "value"] == pytest.approx(15 + 10 * 900 / 1900)
+    assert register.split_parts("1875") == [("1850", "Tysfjord", 2020, True)]

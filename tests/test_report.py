@@ -4,6 +4,7 @@ growth views, group totals for AAP and population (mini replay, no NAVBOK_SOURCE
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +38,21 @@ def test_ratio_table_uses_the_ratio_of_the_asss_averages() -> None:
     assert t.loc["asss_snitt", "ratio"] == pytest.approx(3.5 / 3.6)
     assert t.loc["kommune", "ratio"] == pytest.approx(1.8 / 2.6)
     assert list(t.index) == ["kommune", "asss_snitt", "landet"]
+
+
+def test_aap_ratio_is_one_figure_in_table_text_and_chart(mini_data) -> None:  # noqa: ANN001
+    from navbok.formatting import fmt_number
+
+    r = Report(mini_data, Params(kommune="3201", name="Bærum", end_year=2024))
+    r.groups.asss = {y: ["0301", "3201"] for y in r.groups.years}  # the mini replay's members
+    table, texts = r.aap_ratio(2020)
+    chart = r.comparison("aap_forholdstall", [2020])  # what r.line("aap_forholdstall") draws
+    asss = float(chart[chart["kind"] == "asss_snitt"]["value"].iloc[0])
+    assert texts["ratio_asss"] == fmt_number(asss, 2)
+    row = f'<th scope="row">ASSS-snitt</th>.*?<td class="num">{fmt_number(asss, 2)}</td></tr>'
+    assert re.search(row, table.html)
+    own = [r.value("aap_forholdstall", 2020, k)[0] for k in ("asss_hoy", "asss_lav")]
+    assert abs(asss - sum(own) / 2) > 0.02  # not the mean of the two members' ratios
 
 
 def test_show_table_escapes_and_offers_csv() -> None:
@@ -134,7 +150,7 @@ def test_growth_paragraph_says_falls_and_more_than_all_of_the_growth() -> None:
     text = growth_paragraph("Larvik", d, 0.239)
     assert "Antall mottakere falt med 4,2" in text
     assert "mer enn hele veksten; færre mottakere trakk ned" in text
-    assert "0,6 prosentpoeng mer enn Larvik" in text
+    assert "0,6 prosentpoeng høyere enn i Larvik" in text
     spec = from_rates(0.041, 0.157, 0.039, T0=100.0, year0=2015, year1=2019)
     text = growth_paragraph("Bærum", spec, float("nan"))
     assert "økte de samlede utbetalingene i Bærum med 25,1" in text

@@ -65,11 +65,9 @@ for i, text in enumerate([
         "sosialhjelpsmottaker, mot {ratio_asss} i ASSS-snittet.",
         "AAP-tallene for {navn} er skjult av personvernhensyn eller mangler.",
         aap_aar=str(r.params.aap_year), ratio=aap["ratio"], ratio_asss=aap["ratio_asss"], **v),
-    " ".join(
-        x.rstrip(".") + "." for i, x in enumerate(g["vekst_avsnitt"].split(". "))
-        if i == 0 or "veksten kom fra" in x.lower()
-    ),
-    f"Kommunebarometeret {kb['kb_aar']}, åpen rekonstruksjon: {kb['kb_kort']}.",
+    g["funn"],
+    f"Kommunebarometeret {kb['kb_aar']}, åpen rekonstruksjon: {kb['kb_kort']}. "
+    f"{kb['kb_forbehold']}".strip(),
 ]):
     r.glue(f"funn{i}", text)""",
         "md:Denne boken er en analytisk gjennomgang av sosialtjenesten i {glue:md}`navn` kommune, "

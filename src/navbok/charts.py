@@ -33,7 +33,15 @@ import altair as alt
 import pandas as pd
 from altair.vegalite.v6.schema.core import Root
 
-from navbok.formatting import csv_bytes, fmt_number, is_missing, xlsx_bytes
+from navbok.formatting import (
+    cell_statuses,
+    csv_bytes,
+    current_provenance,
+    fmt_number,
+    is_missing,
+    with_status_columns,
+    xlsx_bytes,
+)
 
 __all__ = [
     "COMPARISON_COLOURS",
@@ -627,7 +635,11 @@ def _table_html(
     labels: Mapping[str, str],
     text_columns: set[str],
 ) -> str:
-    """The data as an accessible HTML table (missing → status symbol or "–")."""
+    """The data as an accessible HTML table (missing → status symbol or "–").
+
+    A missing cell shows its own status when the frame carries per-cell statuses
+    (``attrs["status"]``, from :func:`navbok.tables.wide`), else its row's ``status``."""
+    per_cell = cell_statuses(data)
     statuses: list[str | None] = (
         [None if is_missing(s) or str(s) == "" else str(s) for s in data["status"]]
         if "status" in data.columns
@@ -657,10 +669,13 @@ def _table_html(
     head = "".join(f'<th scope="col">{esc(labels.get(c, c))}</th>' for c in columns)
     body = []
     series = [data[name] for name in columns]  # looked up once, not once per cell
-    for status, row in zip(statuses, data.itertuples(index=False, name=None), strict=True):
+    for r, (row_status, row) in enumerate(
+        zip(statuses, data.itertuples(index=False, name=None), strict=True)
+    ):
         cells = []
         for i, (name, col, value) in enumerate(zip(columns, series, row, strict=True)):
             places = kinds[name]
+            status = per_cell[name][r] if name in per_cell else row_status
             if places is None:
                 text, style = _text_cell(value, col, status), ""
             else:
@@ -789,7 +804,10 @@ def show_chart(
     Args:
         chart: A Vega-Lite spec from the builders here (or an Altair chart), data inlined.
         data: The numbers behind the figure, shown as a table and offered as CSV and Excel.
-            A ``status`` column (SSB symbols ``..``, ``:``, ``.``) fills missing cells.
+            A ``status`` column (SSB symbols ``..``, ``:``, ``.``) fills missing cells of its
+            row; per-cell statuses (``attrs["status"]``, see :func:`navbok.tables.wide`) fill
+            each cell and become «<column> status» columns in the downloads. The downloads
+            carry the provenance set by :func:`navbok.formatting.set_provenance`.
         name: Identifies the figure: the element id is ``navbok-chart-<slug>`` and downloads
             are ``<slug>.csv``/``<slug>.xlsx``. Use a name only once per page.
         caption: The figure caption (Norwegian).
@@ -815,10 +833,15 @@ def show_chart(
         "timeFormatLocale": TIME_LOCALE,
     }
     script = _SCRIPT % {"id": div_id, "spec": _script_json(spec), "opt": _script_json(options)}
-    csv_uri = "data:text/csv;charset=utf-8;base64," + base64.b64encode(csv_bytes(data)).decode()
+    # Downloads carry the status of every missing number and where the numbers come from.
+    download, provenance = with_status_columns(data), current_provenance()
+    csv_uri = (
+        "data:text/csv;charset=utf-8;base64,"
+        + base64.b64encode(csv_bytes(download, provenance)).decode()
+    )
     xlsx_uri = (
         "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
-        + base64.b64encode(xlsx_bytes(data)).decode()
+        + base64.b64encode(xlsx_bytes(download, provenance=provenance)).decode()
     )
     table = _table_html(data, caption, decimals, labels or {}, set(text_columns))
     cap_id = f"{div_id}-caption"

@@ -32,7 +32,7 @@ from navbok.sources.catalogue import catalogue
 
 CACHE_DIR = Path("data/cache")
 T = TypeVar("T")
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 def _code_fingerprint() -> str:
@@ -191,7 +191,7 @@ class NavData:
                 )
         register = Register.from_snapshot(snapshot)
         measures, stitches = build_measures(snapshot, register)
-        values = ind.compute(measures, published_frame(snapshot))
+        values = ind.compute(measures, published_frame(snapshot), register)
         data = cls(snapshot, measures, values, stitches)
         data.__dict__["register"] = register
         if cache_dir is not None:
@@ -356,22 +356,12 @@ class NavData:
             tuple(years),
             tuple((y, tuple(m)) for y, m in members.items()),
         )
-        asss_rows = self._memo.get(stats_key)
-        if asss_rows is None:  # the same for every municipality with these members: once
-            data = ind.select(self._indicator_frame(indicator), None, years, indicator)
-            asss_rows = self._memo[stats_key] = []
-            for s in g.member_stats(data, members, indicator).itertuples():
-                src = f"ASSS, uveid snitt av {s.n} kommuner" + (
-                    f" ({s.n_missing} mangler)" if s.n_missing else ""
-                )
-                asss_rows.append(("ASSS-snitt", "asss_snitt", "ASSS", s.year, s.mean, None, src))
-                asss_rows.append(
-                    ("ASSS høyest", "asss_hoy", s.max_region, s.year, s.max, None, src)
-                )
-                asss_rows.append(
-                    ("ASSS lavest", "asss_lav", s.min_region, s.year, s.min, None, src)
-                )
-        rows.extend(asss_rows)
+        asss = self._memo.get(stats_key)
+        if asss is None:  # the same for every municipality with these members: once
+            needed = [indicator, *formula_parts(indicator)]
+            frame = pd.concat([self._indicator_frame(i) for i in needed], ignore_index=True)
+            asss = self._memo[stats_key] = asss_rows(frame, members, indicator, years)
+        rows.extend(asss)
         for y in years:
             if y in groups.kostra:
                 add(groups.kostra[y], "KOSTRA-gruppe", "kostragruppe", [y])
@@ -383,6 +373,32 @@ class NavData:
 
 
 COMPARISON_COLUMNS = ["series", "kind", "region", "year", "value", "status", "source"]
+
+
+def formula_parts(indicator: str) -> list[str]:
+    """The two indicators an indicator is the ratio of (``formula: {ratio: [a, b]}``), or []."""
+    spec = ind.register()[indicator]
+    return list(spec.formula["ratio"]) if spec.formula else []
+
+
+def asss_rows(
+    values: pd.DataFrame,
+    members: dict[int, list[str]],
+    indicator: str,
+    years: list[int] | range | None = None,
+) -> list[tuple]:
+    """The ASSS rows of a comparison (:func:`navbok.groups.asss_rows`) from an indicator table
+    that holds the indicator (and, for a ratio of two indicators, both of them): for a ratio
+    the ASSS average is the ratio of the two ASSS averages, as everywhere in the book."""
+    parts = formula_parts(indicator)
+    data = ind.select(values, None, years, [indicator, *parts])
+    ratio_of = None
+    if parts:
+        a, b = parts
+        reg = ind.register()
+        scale = float(reg[indicator].scale)
+        ratio_of = (a, b, scale, reg[a].name, reg[b].name)
+    return g.asss_rows(data, members, indicator, ratio_of)
 
 
 def comparison_frame(rows: list[tuple]) -> pd.DataFrame:

@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import math
 import zipfile
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -29,13 +30,16 @@ __all__ = [
     "MISSING",
     "MINUS",
     "NBSP",
+    "Provenance",
     "csv_bytes",
+    "current_provenance",
     "fmt_kr",
     "fmt_number",
     "fmt_percent",
     "fmt_pp",
     "fmt_signed_percent",
     "is_missing",
+    "set_provenance",
     "xlsx_bytes",
 ]
 
@@ -189,14 +193,148 @@ def fmt_pp(value: Any, decimals: int = 1, *, status: str | None = None) -> str:
     return f"{_signed(value, decimals)}{NBSP}prosentpoeng"
 
 
-def csv_bytes(df: pd.DataFrame) -> bytes:
+# ----------------------------------------------------- where downloaded numbers come from
+
+#: What SSB's status symbols mean (a download says it beside the status columns).
+SYMBOLS_TEXT = ".. = tall mangler, : = skjult av personvernhensyn, . = kan ikke regnes ut"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where the numbers of a download come from: sources, fetch date and, when any source is
+    synthetic, which. Built from a snapshot (:meth:`of`), never typed by hand."""
+
+    sources: str
+    fetched: str
+    synthetic: str = ""
+
+    @classmethod
+    def of(cls, snapshot: Any) -> Provenance:
+        """From a :class:`navbok.snapshot.Snapshot` (its file names, synthetic flags and fetch
+        time)."""
+        files = snapshot.files
+        fetched = str(snapshot.fetched_at)[:10]
+        synthetic = [n for n, e in files.items() if getattr(e, "synthetic", False)]
+        return cls(_describe_sources(files), fetched, _describe_sources(synthetic, short=True))
+
+    def rows(self) -> list[tuple[str, str]]:
+        """(label, text) pairs: Kilde, Hentet and, for synthetic data, the warning."""
+        out = [("Kilde", self.sources), ("Hentet", self.fetched)]
+        if self.synthetic:
+            out.append(
+                (
+                    "SYNTETISKE DATA",
+                    f"{self.synthetic} er laget for test og demonstrasjon. Tallene er ikke "
+                    "offisiell statistikk og må ikke siteres.",
+                )
+            )
+        return out
+
+
+def _describe_sources(names: Any, short: bool = False) -> str:
+    """«Statistisk sentralbyrå (SSB): tabell 07459, 13138 og KLASS, NAV: AAP155 (2015–2025)»
+    from snapshot file names (``ssb/13138.json``, ``klass/…``, ``nav/AAP155-2024.xlsx``)."""
+    ssb, klass, nav = set(), False, set()
+    for name in names:
+        kind, _, rest = str(name).partition("/")
+        if kind == "ssb":
+            ssb.add(rest.split(".")[0])
+        elif kind == "klass":
+            klass = True
+        elif kind == "nav":
+            stem = rest.split(".")[0]
+            nav.add(stem.rpartition("-")[2] if "-" in stem else stem)
+    parts = []
+    ssb_items = [f"tabell {', '.join(sorted(ssb))}"] if ssb else []
+    if klass:
+        ssb_items.append("KLASS (kommuneinndeling)")
+    if ssb_items:
+        who = "SSB " if short else "Statistisk sentralbyrå (SSB), "
+        parts.append(who + " og ".join(ssb_items))
+    if nav:
+        years = sorted(y for y in nav if y.isdigit())
+        span = f" ({years[0]}–{years[-1]})" if len(years) > 1 else ""
+        span = span or (f" ({years[0]})" if years else "")
+        parts.append(f"NAV AAP155{span}")
+    text = ", ".join(parts)
+    if text and not short:
+        text += ". Lisens CC BY 4.0. Bearbeidet av navbok"
+    return text
+
+
+_PROVENANCE: Provenance | None = None
+
+
+def set_provenance(provenance: Provenance | None) -> None:
+    """Set where the numbers of this chapter's downloads come from (:class:`Report` does it
+    from its snapshot when a chapter opens it); ``None`` for none."""
+    global _PROVENANCE
+    _PROVENANCE = provenance
+
+
+def current_provenance() -> Provenance | None:
+    """The provenance set by :func:`set_provenance` (None when none is set)."""
+    return _PROVENANCE
+
+
+def _comment(label: str, text: str) -> str:
+    # One cell in Excel: no field separator, no line break, nothing a CSV reader quotes.
+    clean = " ".join(text.replace(";", ",").replace('"', "'").split())
+    return f"# {label}: {clean}"
+
+
+def csv_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
     """Return ``df`` as a Norwegian CSV file that Excel opens correctly.
 
     Semicolon separator, decimal comma, UTF-8 with a byte order mark, CRLF line ends, no index.
-    Missing values are empty cells (never 0).
+    Missing values are empty cells (never 0). With a ``provenance`` the file starts with
+    comment lines ``# Kilde: …``, ``# Hentet: …`` and, for synthetic data,
+    ``# SYNTETISKE DATA: …`` (read with ``pandas.read_csv(..., comment="#")``; Excel shows them
+    as text rows above the table, so the warning is the first thing a reader sees).
     """
     text = df.to_csv(sep=";", decimal=",", index=False, na_rep="", lineterminator="\r\n")
+    if provenance is not None:
+        head = "".join(_comment(k, v) + "\r\n" for k, v in provenance.rows())
+        text = head + text
     return ("\ufeff" + text).encode("utf-8")
+
+
+#: ``DataFrame.attrs`` key of per-cell status symbols: ``{column: [symbol or None per row]}``
+#: (set by :func:`navbok.tables.wide` when the long data had a ``status`` column).
+STATUS_ATTR = "status"
+
+
+def cell_statuses(df: pd.DataFrame) -> dict[str, list[str | None]]:
+    """The per-cell status symbols a frame carries (empty when it carries none)."""
+    found = df.attrs.get(STATUS_ATTR) or {}
+    return {c: v for c, v in found.items() if c in df.columns and len(v) == len(df)}
+
+
+def with_status_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` for a download: each column with per-cell status symbols gets a column
+    «<column> status» right after it (``:``, ``..``, ``.`` or empty), so a missing number
+    keeps its reason. A frame without per-cell statuses is returned as it is."""
+    statuses = cell_statuses(df)
+    if not statuses:
+        return df
+    out: dict[str, Any] = {}
+    for column in df.columns:
+        out[column] = df[column]
+        if column in statuses and any(statuses[column]):
+            out[f"{column} status"] = [s or "" for s in statuses[column]]
+    frame = pd.DataFrame(out, index=df.index)
+    frame.attrs = {}
+    return frame
+
+
+#: The name of the workbook sheet that says where the numbers come from.
+ABOUT_SHEET = "Om dataene"
+
+
+def about_frame(provenance: Provenance, symbols: bool = True) -> pd.DataFrame:
+    """The sheet «Om dataene»: the provenance rows (and what the status symbols mean)."""
+    rows = provenance.rows() + ([("Symboler", SYMBOLS_TEXT)] if symbols else [])
+    return pd.DataFrame(rows, columns=["Om dataene", "Innhold"])
 
 
 def _excel_value(value: Any) -> Any:
@@ -214,8 +352,12 @@ def _excel_value(value: Any) -> Any:
     return str(value)
 
 
-def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
-    """Return ``df`` as an Excel workbook (``.xlsx``) with one sheet and a bold header row.
+def xlsx_bytes(
+    df: pd.DataFrame, sheet_name: str = "data", provenance: Provenance | None = None
+) -> bytes:
+    """Return ``df`` as an Excel workbook (``.xlsx``) with one sheet and a bold header row,
+    and with a ``provenance`` a second sheet «Om dataene» (sources, fetch date, the synthetic
+    warning, the status symbols).
 
     The bytes are reproducible: equal data gives an identical file (fixed metadata and zip
     timestamps), so pages that embed the workbook stay byte-identical between builds.
@@ -225,11 +367,14 @@ def xlsx_bytes(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
     reuses the other, constant parts of the workbook; it gives the same bytes as openpyxl
     (``tests/test_formatting.py`` compares them). Anything else goes through openpyxl.
     """
-    fast = _xlsx_fast(df, sheet_name)
-    return fast if fast is not None else _xlsx_openpyxl(df, sheet_name)
+    about = about_frame(provenance) if provenance is not None else None
+    fast = _xlsx_fast(df, sheet_name, about)
+    return fast if fast is not None else _xlsx_openpyxl(df, sheet_name, about)
 
 
-def _xlsx_openpyxl(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
+def _xlsx_openpyxl(
+    df: pd.DataFrame, sheet_name: str = "data", about: pd.DataFrame | None = None
+) -> bytes:
     """The workbook written by openpyxl (the reference for :func:`_xlsx_fast`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -238,12 +383,16 @@ def _xlsx_openpyxl(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = sheet_name[:31]
-    ws.append([str(column) for column in df.columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in df.itertuples(index=False, name=None):
-        ws.append([_excel_value(v) for v in row])
-    ws.freeze_panes = "A2"
+    sheets = [(ws, df)]
+    if about is not None:
+        sheets.append((wb.create_sheet(ABOUT_SHEET), about))
+    for sheet, frame in sheets:
+        sheet.append([str(column) for column in frame.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([_excel_value(v) for v in row])
+        sheet.freeze_panes = "A2"
     wb.properties.creator = "navbok"
     wb.properties.created = wb.properties.modified = _FIXED_TIME
 
@@ -263,6 +412,7 @@ def _xlsx_openpyxl(df: pd.DataFrame, sheet_name: str = "data") -> bytes:
 # ------------------------------------------------------------------- fast path for plain tables
 
 _SHEET_PATH = "xl/worksheets/sheet1.xml"
+_ABOUT_PATH = "xl/worksheets/sheet2.xml"
 _SHEET_HEAD = (
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     '<sheetPr><outlinePr summaryBelow="1" summaryRight="1" /><pageSetUpPr /></sheetPr>'
@@ -275,23 +425,28 @@ _SHEET_TAIL = (
     '</sheetData><pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
     'footer="0.5" /></worksheet>'
 )
-_TEMPLATES: dict[str, list[tuple[str, bytes]] | None] = {}
+_TEMPLATES: dict[tuple[str, bool], list[tuple[str, bytes]] | None] = {}
 
 
-def _template(sheet_name: str) -> list[tuple[str, bytes]] | None:
-    """The workbook's entries (name, bytes) with the sheet as a placeholder, from openpyxl.
+def _template(sheet_name: str, about: bool = False) -> list[tuple[str, bytes]] | None:
+    """The workbook's entries (name, bytes) with the sheets as placeholders, from openpyxl.
 
-    Checked once: the sheet openpyxl writes for a probe table must be what
-    :func:`_sheet_xml` writes, else the fast path is off (``None``).
+    Checked once: the sheets openpyxl writes for a probe table (and a probe «Om dataene»)
+    must be what :func:`_sheet_xml` writes, else the fast path is off (``None``).
     """
-    if sheet_name not in _TEMPLATES:
+    key = (sheet_name, about)
+    if key not in _TEMPLATES:
         probe = pd.DataFrame({"Serie": ["a & b", "c"], "2024": [1.5, None], "n": [1, 2]})
-        with zipfile.ZipFile(io.BytesIO(_xlsx_openpyxl(probe, sheet_name))) as z:
+        probe_about = about_frame(Provenance("SSB 1", "2000-01-01", "SSB 1")) if about else None
+        raw = _xlsx_openpyxl(probe, sheet_name, probe_about)
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
             entries = [(i.filename, z.read(i.filename)) for i in z.infolist()]
-        sheet = dict(entries).get(_SHEET_PATH)
-        ok = sheet is not None and sheet == _sheet_xml(probe)
-        _TEMPLATES[sheet_name] = entries if ok else None
-    return _TEMPLATES[sheet_name]
+        files = dict(entries)
+        ok = files.get(_SHEET_PATH) is not None and files[_SHEET_PATH] == _sheet_xml(probe)
+        if about:
+            ok = ok and files.get(_ABOUT_PATH) == _sheet_xml(probe_about)
+        _TEMPLATES[key] = entries if ok else None
+    return _TEMPLATES[key]
 
 
 def _column_letter(i: int) -> str:
@@ -352,12 +507,16 @@ def _xml_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _xlsx_fast(df: pd.DataFrame, sheet_name: str) -> bytes | None:
-    template = _template(sheet_name)
+def _xlsx_fast(
+    df: pd.DataFrame, sheet_name: str, about: pd.DataFrame | None = None
+) -> bytes | None:
+    template = _template(sheet_name, about is not None)
     if template is None:
         return None
-    sheet = _sheet_xml(df)
-    if sheet is None:
+    sheets = {_SHEET_PATH: _sheet_xml(df)}
+    if about is not None:
+        sheets[_ABOUT_PATH] = _sheet_xml(about)
+    if any(v is None for v in sheets.values()):
         return None
     out = io.BytesIO()
     stamp = _FIXED_TIME.timetuple()[:6]
@@ -365,5 +524,5 @@ def _xlsx_fast(df: pd.DataFrame, sheet_name: str) -> bytes | None:
         for name, data in template:
             entry = zipfile.ZipInfo(name, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, sheet if name == _SHEET_PATH else data)
+            dst.writestr(entry, sheets.get(name, data))
     return out.getvalue()

@@ -3,7 +3,9 @@
 Statistics for a group of municipalities:
 
 * **ASSS average** = the unweighted mean of the members' values, as KS's ASSS reports show it,
-  with the highest and lowest member (:func:`member_stats`);
+  with the highest and lowest member (:func:`member_stats`); it is not shown when more than
+  :data:`MAX_MISSING_SHARE` of the members lack a value (:func:`asss_rows`), and for a ratio
+  of two indicators it is the ratio of the two averages;
 * **weighted** = sum of numerators over sum of denominators (:func:`weighted_stats`);
 * where SSB publishes an aggregate (EAK, EAKUO, EKGnn, EKAnn) its own figure is used, because it
   includes suppressed members.
@@ -20,6 +22,9 @@ from navbok.regions import NOT_AVAILABLE, Register, regions_config, worst_status
 
 LANDET = "EAK"
 LANDET_UTEN_OSLO = "EAKUO"
+# An ASSS average (and its highest and lowest member) is shown only when at most this share of
+# the members lack a value: a mean of the few members left would compare with another group.
+MAX_MISSING_SHARE = 0.25
 
 
 def asss_members(year: int, variant: str = "default") -> list[str]:
@@ -97,8 +102,10 @@ def member_stats(
 ) -> pd.DataFrame:
     """Unweighted mean, highest and lowest member per year.
 
-    Columns: ``year, mean, max, min, max_region, min_region, n, n_missing``. A member with a
-    missing value is left out of the mean and counted in ``n_missing``.
+    Columns: ``year, mean, max, min, max_region, min_region, n, n_missing, shown``. A member
+    with a missing value is left out of the mean and counted in ``n_missing``; ``shown`` says
+    whether few enough members are missing for the average to be shown
+    (:data:`MAX_MISSING_SHARE`).
     """
     rows = []
     sel = data[data["indicator"] == indicator]
@@ -106,8 +113,9 @@ def member_stats(
         vals = sel[(sel["year"] == year) & sel["region"].isin(members)].set_index("region")["value"]
         present = vals.dropna()
         if present.empty:
-            rows.append((year, None, None, None, None, None, 0, len(members)))
+            rows.append((year, None, None, None, None, None, 0, len(members), False))
             continue
+        n_missing = len(members) - len(present)
         rows.append(
             (
                 year,
@@ -117,12 +125,86 @@ def member_stats(
                 present.idxmax(),
                 present.idxmin(),
                 len(present),
-                len(members) - len(present),
+                n_missing,
+                n_missing <= MAX_MISSING_SHARE * len(members),
             )
         )
-    return pd.DataFrame(
-        rows, columns=["year", "mean", "max", "min", "max_region", "min_region", "n", "n_missing"]
-    ).astype({"mean": float, "max": float, "min": float})
+    columns = ["year", "mean", "max", "min", "max_region", "min_region", "n", "n_missing", "shown"]
+    return pd.DataFrame(rows, columns=columns).astype(
+        {"mean": float, "max": float, "min": float, "shown": bool}
+    )
+
+
+def _threshold_text() -> str:
+    return f"vises ikke når mer enn {round(MAX_MISSING_SHARE * 100)} prosent av kommunene mangler"
+
+
+def stats_source(n: int, n_missing: int, shown: bool) -> str:
+    """The source text of an ASSS average: how many members it covers, and the threshold."""
+    if not shown:
+        return (
+            f"ASSS, uveid snitt vises ikke: {n_missing} av {n + n_missing} kommuner mangler "
+            f"({_threshold_text()})"
+        )
+    if not n_missing:
+        return f"ASSS, uveid snitt av {n} kommuner"
+    return f"ASSS, uveid snitt av {n} kommuner ({n_missing} mangler; snittet {_threshold_text()})"
+
+
+def asss_rows(
+    data: pd.DataFrame,
+    members_by_year: dict[int, list[str]],
+    indicator: str,
+    ratio_of: tuple[str, str, float, str, str] | None = None,
+) -> list[tuple]:
+    """The ASSS rows of a comparison (``series, kind, region, year, value, status, source``):
+    the average (``asss_snitt``), the highest and the lowest member, per year.
+
+    When more than :data:`MAX_MISSING_SHARE` of the members lack a value, the three rows have
+    no value and the status ``..``. ``ratio_of = (a, b, scale, name_a, name_b)`` for an
+    indicator defined as the ratio of two indicators: its average is the ratio of the averages
+    of ``a`` and ``b`` (not the mean of the members' ratios), so that it is the same figure
+    wherever it appears; highest and lowest are the members' own ratios.
+    """
+    stats = member_stats(data, members_by_year, indicator)
+    means: dict[int, tuple[float | None, str | None, str]] = {}
+    if ratio_of is None:
+        for s in stats.itertuples():
+            src = stats_source(s.n, s.n_missing, s.shown)
+            means[s.year] = (s.mean if s.shown else None, None if s.shown else "..", src)
+    else:
+        a, b, scale, name_a, name_b = ratio_of
+        sa = member_stats(data, members_by_year, a).set_index("year")
+        sb = member_stats(data, members_by_year, b).set_index("year")
+        for year in sa.index:
+            ra, rb = sa.loc[year], sb.loc[year]
+            parts = []
+            for name, r in ((name_a, ra), (name_b, rb)):
+                missing = f", {r['n_missing']} mangler" if r["n_missing"] else ""
+                parts.append(f"{name}: {r['n']} kommuner{missing}")
+            ok = bool(ra["shown"] and rb["shown"]) and rb["mean"] != 0
+            src = (
+                "ASSS, forholdet mellom de to uveide snittene ("
+                + "; ".join(parts)
+                + f"; {_threshold_text()})"
+            )
+            value = float(ra["mean"]) / float(rb["mean"]) * scale if ok else None
+            means[int(year)] = (value, None if ok else "..", src)
+    rows = []
+    for s in stats.itertuples():
+        value, status, src = means.get(s.year, (None, "..", stats_source(0, 0, False)))
+        shown = status is None
+        hi, lo = (s.max, s.min) if shown and s.shown else (None, None)
+        extreme_status = None if hi is not None else ".."
+        extreme_src = src if ratio_of is None else stats_source(s.n, s.n_missing, s.shown)
+        rows.append(("ASSS-snitt", "asss_snitt", "ASSS", s.year, value, status, src))
+        rows.append(
+            ("ASSS høyest", "asss_hoy", s.max_region, s.year, hi, extreme_status, extreme_src)
+        )
+        rows.append(
+            ("ASSS lavest", "asss_lav", s.min_region, s.year, lo, extreme_status, extreme_src)
+        )
+    return rows
 
 
 def weighted_stats(

@@ -8,9 +8,19 @@ Rules (see the register's header):
 
 * municipalities: numerator / denominator × scale from harmonised measures; a missing
   numerator or denominator gives a missing value with the worst input status, a zero
-  denominator gives ``.`` (not possible to compute);
+  denominator gives ``.`` (not possible to compute). Where the register names SSB's published
+  figure (``published``), a municipality whose code did not change that year (one code mapping
+  wholly onto it; a pure renumbering counts as unchanged, :func:`unchanged_codes`) takes SSB's
+  figure of that code, value and status: SSB publishes shares where it suppresses one of the
+  counts. Merged and split municipalities keep the ratio of harmonised counts, and the source
+  says «beregnet fra harmoniserte tall»;
 * aggregates (EAK, EAKUO, EKGnn, EKAnn): SSB's published figure where the register names one
-  (it includes suppressed members), otherwise the same ratio over the aggregate's measures.
+  (it includes suppressed members), otherwise the same ratio over the aggregate's measures,
+  with numerator and denominator over the same municipalities: where SSB publishes a group
+  total of one side only (a KOSTRA group's or county's count against a population or AAP count
+  that navbok sums over the members), both sides are summed over the members («summert over
+  kommunene»; a missing member makes the ratio missing). EAK and EAKUO pair SSB's national
+  totals with 07459's national population, the same municipalities.
 """
 
 from __future__ import annotations
@@ -25,8 +35,8 @@ import numpy as np
 import pandas as pd
 
 from navbok.errors import ConfigError
-from navbok.measures import AGGREGATE_PREFIX
-from navbok.regions import NOT_POSSIBLE, worst_of
+from navbok.measures import AGGREGATE_PREFIX, MEMBER_SUM_SOURCE, member_sum_id
+from navbok.regions import NOT_AVAILABLE, NOT_POSSIBLE, Register, worst_of
 from navbok.register import register_doc
 
 COLUMNS = ["region", "year", "indicator", "value", "status", "source"]
@@ -100,17 +110,128 @@ def _ratio(num: pd.DataFrame, den: pd.DataFrame, scale: float) -> pd.DataFrame:
     )
 
 
-def compute(measures: pd.DataFrame, published: pd.DataFrame | None = None) -> pd.DataFrame:
+HARMONISED_SOURCE = "beregnet fra harmoniserte tall"
+KEY = ["region", "year"]
+GROUP_PATTERN = r"EK[GA]\d+"  # KOSTRA groups and counties: navbok sums their members
+
+
+def unchanged_codes(regions: Register, years: list[int]) -> pd.DataFrame:
+    """Target municipalities whose code did not change in a year: ``year, old, region``.
+
+    A target code is unchanged in ``year`` when exactly one code valid that year maps onto it,
+    wholly (a pure renumbering such as 0219 → 3024 → 3201 counts as unchanged). For these, SSB's
+    published figure of the old code is the municipality's figure; mergers and splits need
+    harmonised counts.
+    """
+    cm = regions.code_map(sorted({int(y) for y in years}))
+    count = cm.groupby(["year", "new"])["old"].transform("size")
+    whole = (count == 1) & (cm["weight"] >= 1 - 1e-9) & ~cm["split"].astype(bool)
+    out = cm.loc[whole, ["year", "old", "new"]].rename(columns={"new": "region"})
+    return out.astype({"year": "int64", "old": "str", "region": "str"}).reset_index(drop=True)
+
+
+def _prefer(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Per region and year: ``first`` where it has a value, else ``second`` where it has one,
+    else ``first``'s row (its status), else ``second``'s."""
+    cols = ["region", "year", "value", "status", "source"]
+    a, b = first[cols], second[cols]
+    both = pd.concat(
+        [
+            a.assign(_rank=np.where(a["value"].notna(), 0, 2)),
+            b.assign(_rank=np.where(b["value"].notna(), 1, 3)),
+        ],
+        ignore_index=True,
+    )
+    both = both.sort_values("_rank", kind="stable").drop_duplicates(KEY, keep="first")
+    return both.drop(columns="_rank").reset_index(drop=True)
+
+
+def _same_members(
+    r: pd.DataFrame, ind: Indicator, by_measure: Mapping[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """A ratio for KOSTRA groups and counties with numerator and denominator over the same
+    municipalities.
+
+    Where one side is SSB's group total and the other navbok's sum over the members (SSB
+    publishes no group population or AAP count), the two are different sets of municipalities:
+    there both sides are taken as sums over the members (a missing or suppressed member makes
+    the ratio missing).
+    """
+    empty = pd.DataFrame(columns=["region", "year", "value", "status", "source"])
+
+    def summed(mid: str) -> pd.DataFrame:
+        f = by_measure.get(mid, empty)
+        f = f[f["region"].str.fullmatch(GROUP_PATTERN)]
+        return f[KEY].assign(summed=f["source"].astype(str).str.endswith(MEMBER_SUM_SOURCE))
+
+    flags = summed(ind.numerator).merge(summed(ind.denominator), on=KEY, suffixes=("_n", "_d"))
+    mixed = flags.loc[flags["summed_n"] != flags["summed_d"], KEY]
+    if mixed.empty:
+        return r
+    fixed = _ratio(
+        by_measure.get(member_sum_id(ind.numerator), empty),
+        by_measure.get(member_sum_id(ind.denominator), empty),
+        float(ind.scale),
+    )
+    fixed = mixed.merge(fixed, on=KEY, how="left")
+    lacking = fixed["value"].isna() & fixed["status"].isna()
+    fixed.loc[lacking, "status"] = NOT_AVAILABLE
+    fixed.loc[lacking, "source"] = MEMBER_SUM_SOURCE
+    rest = r.merge(mixed.assign(_mixed=True), on=KEY, how="left")
+    rest = rest[rest["_mixed"].isna()].drop(columns="_mixed")
+    return pd.concat([rest, fixed[rest.columns]], ignore_index=True)
+
+
+def _with_published(
+    r: pd.DataFrame, pub: pd.DataFrame, unchanged: pd.DataFrame | None
+) -> pd.DataFrame:
+    """SSB's published figure where it applies, else the computed ratio.
+
+    Aggregates (EAK, EAKUO, EKGnn, EKAnn) take SSB's figure (it includes suppressed members).
+    A municipality whose code did not change that year (``unchanged``) takes SSB's figure of its
+    code (value and status; SSB publishes shares where it suppresses a count); merged and split
+    municipalities keep the ratio of harmonised counts, and the source says so.
+    """
+    pub = pub.assign(source="SSB " + pub["table"].astype(str) + " " + pub["code"].astype(str))
+    pub = pub[["region", "year", "value", "status", "source"]]
+    is_agg = r["region"].str.startswith(AGGREGATE_PREFIX)
+    parts = [_prefer(pub[pub["region"].str.startswith(AGGREGATE_PREFIX)], r[is_agg])]
+    munis = r[~is_agg]
+    if unchanged is None:
+        parts.append(munis)
+    else:
+        own = pub.merge(unchanged, left_on=["year", "region"], right_on=["year", "old"])
+        own = own.drop(columns=["region_x", "old"]).rename(columns={"region_y": "region"})
+        flag = munis.merge(unchanged[KEY].assign(_same=True), on=KEY, how="left")["_same"]
+        harmonised = flag.isna().to_numpy()
+        munis = munis.copy()
+        munis.loc[harmonised, "source"] = (
+            munis.loc[harmonised, "source"].astype(str) + ", " + HARMONISED_SOURCE
+        )
+        computed = munis.merge(own[KEY].assign(_pub=True), on=KEY, how="left")["_pub"]
+        parts += [own, munis[computed.isna().to_numpy()]]
+    return pd.concat([p for p in parts if len(p)], ignore_index=True)
+
+
+def compute(
+    measures: pd.DataFrame,
+    published: pd.DataFrame | None = None,
+    regions: Register | None = None,
+) -> pd.DataFrame:
     """Every indicator for every region and year: columns ``region, year, indicator, value,
     status, source``.
 
     ``published`` (``region, year, contents, value, status, table, code``; ``contents`` = the
     measure id of an ``average`` measure, ``code`` the ContentsCode it resolved to) supplies
-    SSB's own figures for aggregates.
+    SSB's own figures for aggregates and, with ``regions`` (the municipality register), for
+    municipalities whose code did not change (:func:`unchanged_codes`).
     """
     inds = register()
     by_measure = {k: g.drop(columns="measure") for k, g in measures.groupby("measure")}
     empty = pd.DataFrame(columns=["region", "year", "value", "status", "source"])
+    unchanged = None
+    if regions is not None and published is not None and len(published):
+        unchanged = unchanged_codes(regions, sorted(published["year"].unique()))
     results: dict[str, pd.DataFrame] = {}
     for ind in inds.values():
         if ind.formula:
@@ -123,14 +244,11 @@ def compute(measures: pd.DataFrame, published: pd.DataFrame | None = None) -> pd
                 by_measure.get(ind.denominator, empty),
                 float(ind.scale),
             )
+            r = _same_members(r, ind, by_measure)
         if ind.published and published is not None:
             pub = published[published["contents"] == ind.published]
-            pub = pub[pub["region"].str.startswith(AGGREGATE_PREFIX)]
-            pub = pub.assign(source="SSB " + pub["table"] + " " + pub["code"])
-            pub = pub[["region", "year", "value", "status", "source"]]
-            r = pd.concat(
-                [r[~r["region"].str.startswith(AGGREGATE_PREFIX)], pub], ignore_index=True
-            )
+            if len(pub):
+                r = _with_published(r, pub, unchanged)
         results[ind.id] = r
     for ind in inds.values():
         if not ind.formula:

@@ -347,31 +347,69 @@ def published_frame(snapshot) -> pd.DataFrame:  # noqa: ANN001
     return out.drop(columns="_rank").reset_index(drop=True)
 
 
+MEMBER_SUM_SOURCE = "summert over kommunene"
+_MEMBER_SUM_SUFFIX = "|summert"
+
+
+def member_sum_id(measure: str) -> str:
+    """The id under which a measure's totals summed over the member municipalities of KOSTRA
+    groups and counties (EKGnn, EKAnn) are kept, beside SSB's own aggregate rows."""
+    return measure + _MEMBER_SUM_SUFFIX
+
+
+def _ratio_measures() -> set[str]:
+    """Measures that are the numerator or denominator of a ratio indicator."""
+    out = set()
+    for spec in register_doc()["indicators"]:
+        out |= {spec[k] for k in ("numerator", "denominator") if spec.get(k)}
+    return out
+
+
 def _member_totals(
     out: pd.DataFrame,
     snapshot,  # noqa: ANN001
     register: Register,
     years: list[int],
 ) -> pd.DataFrame:
-    """Group totals for measures SSB publishes no aggregates of (population, NAV AAP).
+    """Group totals summed over the member municipalities.
 
-    KOSTRA groups and counties are summed over their members in each year; Landet uten Oslo is
-    Landet minus Oslo. Existing aggregate rows (SSB's own) are kept as they are.
+    * Measures SSB publishes no aggregates of (population, NAV AAP): KOSTRA groups and counties
+      are summed over their members in each year; Landet uten Oslo is Landet minus Oslo.
+      Existing aggregate rows (SSB's own) are kept as they are.
+    * Every measure that is a numerator or denominator of a ratio: the member sums of KOSTRA
+      groups and counties also under :func:`member_sum_id`, so that a ratio for an aggregate
+      can take its numerator and denominator over the same members (SSB's group total of a
+      count and navbok's member sum of the population are different sets of municipalities).
+
+    A member that is missing or suppressed makes the total missing (:func:`groups.sum_members`).
     """
     cat = catalogue()
     assignments = {int(d[:4]): snapshot.kostra_groups(d)[0] for d in cat.kostra_groups}
     members = g.membership(register, assignments, cat.kostra_scheme_years(), years)
     doc = register_doc()["measures"]
-    wanted = [m for m, spec in doc.items() if "population" in spec or "aap" in spec]
+    in_ratios = _ratio_measures()
     frames = []
-    for mid in wanted:
+    for mid, spec in doc.items():
+        if spec.get("average"):
+            continue
+        external = "population" in spec or "aap" in spec
+        if not external and mid not in in_ratios:
+            continue
         f = out[out["measure"] == mid]
-        have = set(zip(f["region"], f["year"], strict=True))
         muni = f[~f["region"].str.startswith(AGGREGATE_PREFIX)]
+        if muni.empty:
+            continue
         with_data = set(muni.loc[muni["value"].notna(), "year"])
         totals = g.sum_members(
             muni[["region", "year", "value", "status"]], members[members["year"].isin(with_data)]
         )
+        source = f"{muni['source'].iloc[0]}, {MEMBER_SUM_SOURCE}"
+        frames.append(
+            totals.assign(measure=member_sum_id(mid), split=False, source=source)
+        )
+        if not external:
+            continue
+        have = set(zip(f["region"], f["year"], strict=True))
         land = f[f["region"] == g.LANDET].set_index("year")
         oslo = muni[muni["region"] == "0301"].set_index("year")
         both = land.index.intersection(oslo.index)
@@ -385,8 +423,5 @@ def _member_totals(
         )
         totals = pd.concat([totals, uten], ignore_index=True)
         keep = [(r, y) not in have for r, y in zip(totals["region"], totals["year"], strict=True)]
-        totals = totals[keep].assign(
-            measure=mid, split=False, source=f"{muni['source'].iloc[0]}, summert over kommunene"
-        )
-        frames.append(totals)
+        frames.append(totals[keep].assign(measure=mid, split=False, source=source))
     return pd.concat(frames, ignore_index=True) if frames else out.iloc[:0]

@@ -234,6 +234,28 @@ class Register:
                 return year
         return 2000
 
+    def other_predecessors(self, code: str, year: int, old: str) -> list[str]:
+        """Codes besides ``old`` that went into ``code`` at the change of 1 January ``year``."""
+        out: list[str] = []
+        for date, edges in self._edges:
+            if date.year == year:
+                out += [o for o, new in edges.items() if code in new and o != old]
+        return sorted(set(out))
+
+    def split_parts(self, code: str) -> list[tuple[str, str, int, bool]]:
+        """Splits that gave ``code`` a part of another municipality: (old code, old name, year
+        of the change, whether the part that moved is known)."""
+        names = self.all_names()
+        out = []
+        for date, edges in self._edges:
+            for old, new in edges.items():
+                if len(new) > 1 and code in new and old not in self.whole_successor:
+                    known = bool(split_population(old)) or not any(
+                        self.other_predecessors(s, date.year, old) for s in new
+                    )
+                    out.append((old, names.get(old, old), date.year, known))
+        return out
+
     def predecessors(self, code: str, year: int) -> list[str]:
         """Codes valid in ``year`` that map (wholly or partly) onto target ``code``."""
         if year not in self._preds:
@@ -250,23 +272,43 @@ def _equal_weights(old: str, succ: list[str], year: int) -> dict[str, float]:
 
 
 def population_split_weights(population: pd.DataFrame, register: Register) -> SplitWeights:
-    """Split weights from the successors' population (``region, year, value`` in target codes).
+    """Split weights: how many inhabitants of a split municipality went to each successor.
 
-    The successors of a split are weighted by their own population in the year of the split.
-    When the population is unknown the split is even.
+    ``population`` is ``region, year, value`` in target codes. In order:
+
+    * the moved population configured in ``config/regions.yaml`` (``split_population``: old
+      code → successor → persons, with its source);
+    * a successor made of the split municipality alone (nothing else merged into it at that
+      change, as Ålesund 1508 and Haram 1580 from 1507 in 2024) got its whole population from
+      it: its population in the year of the change;
+    * otherwise the part that moved is unknown (Tysfjord 2020 went to Narvik and Hamarøy
+      together with other municipalities): every weight is NaN, so the old municipality's
+      history is not carried into the successors — their cells before the split are missing
+      («..»), never a guess (:meth:`Register.split_parts` says so to the reader).
     """
     pop = population.set_index(["region", "year"])["value"]
 
     def weights(old: str, succ: list[str], year: int) -> dict[str, float]:
+        configured = split_population(old)
+        if configured:
+            return {s: float(configured.get(s, 0.0)) for s in succ}
+        if any(register.other_predecessors(s, year, old) for s in succ):
+            return dict.fromkeys(succ, float("nan"))
         out = {}
         for s in succ:
             targets = register.successors(s, year)
             out[s] = float(sum(pop.get((t, year), np.nan) * w for t, w in targets.items()))
         if any(np.isnan(v) or v <= 0 for v in out.values()):
-            return dict.fromkeys(succ, 1.0)
+            return dict.fromkeys(succ, float("nan"))
         return out
 
     return weights
+
+
+def split_population(old: str) -> dict[str, float]:
+    """The configured population that moved from a split municipality to each successor."""
+    conf = (regions_config().get("split_population") or {}).get(str(old)) or {}
+    return {str(k): float(v) for k, v in conf.items() if k != "source"}
 
 
 def worst_status(statuses: pd.Series) -> str | None:
@@ -308,9 +350,12 @@ def harmonise(
     ``measure``). Rows whose region is not a municipality code valid that year (aggregates such
     as EAK, or codes that did not exist) are left out. A harmonised cell is missing when any of
     its members is missing, and takes the worst member status; ``split`` marks cells that
-    include a share of a split municipality.
+    include a share of a split municipality. A share whose size is unknown (weight NaN) makes
+    the cell missing with «..».
     """
     m = frame.merge(mapping, left_on=["year", "region"], right_on=["year", "old"], how="inner")
+    unknown = m["weight"].isna() & m["status"].isna()
+    m["status"] = m["status"].astype(object).where(~unknown, NOT_AVAILABLE)  # unknown split part
     m["value"] = m["value"] * m["weight"]
     m["missing"] = m["value"].isna()
     m["rank"] = (

@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 
 from navbok.charts import slugify
-from navbok.formatting import csv_bytes
+from navbok.formatting import (
+    STATUS_ATTR,
+    csv_bytes,
+    current_provenance,
+    is_missing,
+    with_status_columns,
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,8 @@ def show_table(
         cells: The table as display strings; the first column holds the row headers.
         name: Identifies the table (id ``navbok-table-<slug>``, download ``<slug>.csv``).
         caption: What the table shows (Norwegian), including units.
-        data: The numbers behind the table for the CSV download (default: ``cells``).
+        data: The numbers behind the table for the CSV download (default: ``cells``); per-cell
+            status symbols in ``data.attrs["status"]`` become «<column> status» columns.
         notes: Lines shown under the table (sources, symbols, method).
         numeric_from: Columns from this index on are right-aligned numbers.
     """
@@ -72,7 +79,8 @@ def show_table(
                 cls = ' class="num"' if i >= numeric_from else ""
                 out.append(f"<td{cls}>{text}</td>")
         rows.append("<tr>" + "".join(out) + "</tr>")
-    payload = base64.b64encode(csv_bytes(cells if data is None else data)).decode()
+    frame = cells if data is None else with_status_columns(data)
+    payload = base64.b64encode(csv_bytes(frame, current_provenance())).decode()
     note_html = "".join(f'<p class="navbok-note">{esc(n)}</p>' for n in notes or [])
     return TableOutput(
         f'<div class="navbok-table-block" id="navbok-table-{slug}">'
@@ -97,7 +105,12 @@ def wide(
 ) -> pd.DataFrame:
     """Long to wide for the table behind a figure: rows in order of first appearance and
     columns sorted (years in order) unless told otherwise, rows and columns without any value
-    kept (shown as missing), column names as text."""
+    kept (shown as missing), column names as text.
+
+    When ``df`` has a ``status`` column (SSB's ``:``, ``..``, ``.``), the status of each
+    missing cell is kept in ``attrs["status"]`` (``{column: [symbol or None per row]}``): the
+    figure's table shows each symbol and the download gets a status column beside the
+    numbers (:func:`navbok.formatting.with_status_columns`)."""
     keys = list(zip(df[index].tolist(), df[columns].tolist(), strict=True))
     rows = list(dict.fromkeys(k[0] for k in keys))
     cols = list(dict.fromkeys(k[1] for k in keys))
@@ -107,12 +120,25 @@ def wide(
         # the same frame (tests/test_report.py compares) at many times the cost.
         cell = dict(zip(keys, df[values].tolist(), strict=True))
         nan = float("nan")
-        return pd.DataFrame(
+        table = pd.DataFrame(
             {index: pd.Index(rows, dtype=df[index].dtype)}
             | {str(c): np.array([cell.get((r, c), nan) for r in rows], dtype=float) for c in cols},
             columns=[index, *(str(c) for c in cols)],
         )
-    table = df.pivot_table(index=index, columns=columns, values=values, dropna=False, sort=False)
-    table = table.reindex(index=rows, columns=cols).reset_index()
-    table.columns = [str(c) for c in table.columns]
+    else:
+        table = df.pivot_table(
+            index=index, columns=columns, values=values, dropna=False, sort=False
+        )
+        table = table.reindex(index=rows, columns=cols).reset_index()
+        table.columns = [str(c) for c in table.columns]
+    if "status" in df.columns and values != "status":
+        status: dict[tuple, str] = {}
+        symbols = df["status"].tolist()
+        for key, value, symbol in zip(keys, df[values].tolist(), symbols, strict=True):
+            if is_missing(value) and isinstance(symbol, str) and symbol:
+                status.setdefault(key, symbol)
+        if status:
+            table.attrs[STATUS_ATTR] = {
+                str(c): [status.get((r, c)) for r in rows] for c in cols
+            }
     return table

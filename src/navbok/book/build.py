@@ -42,7 +42,7 @@ from pathlib import Path
 import yaml
 
 from navbok.book.engine import ChapterFailed, KernelPool, execute_fresh, warmup_code
-from navbok.book.params import Params, params_for
+from navbok.book.params import PARAMS_DIR, Params, check_params, params_for
 from navbok.book.render import render_inprocess, render_subprocess
 from navbok.charts import write_vega_bundle
 from navbok.data import CACHE_DIR, NavData
@@ -442,7 +442,11 @@ def build_many(
     stats = BuildStats()
     plans = []
     for code in codes:
-        p = (params or {}).get(code) or params_for(data, code)
+        p = (params or {}).get(code)
+        if p is None:
+            p = params_for(data, code)
+            curated = PARAMS_DIR / f"{code}.yml"
+            check_params(p, data, str(curated) if curated.is_file() else f"parametere for {code}")
         plans.append(plan_book(data, p, build_dir, static.key, sources, force))
     todo = [p for p in plans if p.render]
     stats.cached_books = [p.kode for p in plans if not p.render]
@@ -593,8 +597,16 @@ def build_one(
     return stats.pages[0]
 
 
-def landing_page(built: dict[str, str], build_dir: Path = BUILD_DIR) -> Path:
-    """A national landing page: every built municipality, searchable by name or number."""
+def landing_page(
+    built: dict[str, str], build_dir: Path = BUILD_DIR, *, snapshot: object = None
+) -> Path:
+    """A national landing page: every built municipality, searchable by name or number.
+
+    With the ``snapshot`` the books were built from, the page says where the numbers come
+    from and when they were fetched, and shows the demo warning when any source is synthetic
+    (all from the snapshot's manifest)."""
+    from navbok.formatting import Provenance
+
     site = build_dir / "site"
     site.mkdir(parents=True, exist_ok=True)
     items = "\n".join(
@@ -603,7 +615,25 @@ def landing_page(built: dict[str, str], build_dir: Path = BUILD_DIR) -> Path:
         f'<span class="kode">{code}</span></li>'
         for code, name in sorted(built.items(), key=lambda kv: kv[1])
     )
-    page = LANDING.replace("{items}", items).replace("{count}", str(len(built)))
+    notice, sources = "", ""
+    if snapshot is not None:
+        prov = Provenance.of(snapshot)
+        if prov.synthetic:
+            notice = (
+                '<p class="navbok-demo" role="alert"><strong>'
+                f"{html.escape(DEMO_BANNER)}</strong> Syntetiske kilder: "
+                f"{html.escape(prov.synthetic)}.</p>"
+            )
+        sources = (
+            f'<p class="kilde">Kilde: {html.escape(prov.sources)}. '
+            f"Data hentet {html.escape(prov.fetched)}.</p>"
+        )
+    page = (
+        LANDING.replace("{notice}", notice)
+        .replace("{sources}", sources)
+        .replace("{items}", items)
+        .replace("{count}", str(len(built)))
+    )
     (site / "index.html").write_text(page, "utf-8")
     (site / "kommuner.json").write_text(json.dumps(built, ensure_ascii=False, indent=1), "utf-8")
     return site / "index.html"
@@ -615,10 +645,15 @@ LANDING = """<!DOCTYPE html>
 <title>navbok – sosialtjenesten i norske kommuner</title>
 <style>body{font-family:system-ui,sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;
 color:#1a1a1a}ul{list-style:none;padding:0;columns:2}li{padding:.2rem 0}
-.kode{color:#555;font-size:.9em}input{font-size:1.1rem;padding:.4rem;width:100%}</style>
-</head><body><main>
+.kode{color:#555;font-size:.9em}input{font-size:1.1rem;padding:.4rem;width:100%}
+.navbok-demo{background:#7a1020;color:#fff;padding:.6rem 1rem;font-weight:600}
+.kilde{font-size:.9em;color:#333}
+@media print{.navbok-demo{background:none;color:#000;border:3px solid #000}
+input,label{display:none}}</style>
+</head><body>{notice}<main>
 <h1>navbok: sosialtjenesten i norske kommuner</h1>
 <p>{count} kommuner. Søk etter navn eller kommunenummer.</p>
+{sources}
 <label for="sok">Søk etter kommune</label>
 <input id="sok" type="search" autocomplete="off">
 <ul id="kommuner">
@@ -707,7 +742,7 @@ def main(
     pages = [p for p in result.pages if p.is_file()]
     if len(codes) > 1:
         built = {c: data.name(c) for c, p in zip(codes, result.pages, strict=True) if p.is_file()}
-        pages.append(landing_page(built, Path(build_dir)))
+        pages.append(landing_page(built, Path(build_dir), snapshot=data.snapshot))
     if stats is not None:
         stats.__dict__.update(result.__dict__)
         stats.pages = pages

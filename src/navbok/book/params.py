@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from navbok.errors import ConfigError
+from navbok.errors import ConfigError, NavbokError
+from navbok.regions import NOT_AVAILABLE
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -155,15 +156,84 @@ def default_params(data, kommune: str) -> Params:  # noqa: ANN001 - NavData
     same_county = [c for c in pop.index if c[:2] == m.code[:2] and c != m.code]
     own = pop.get(m.code, 0.0)
     neighbours = sorted(same_county, key=lambda c: abs(pop[c] - own))[:2]
+    # The first five-year period the payouts exist for (a municipality that got an unknown
+    # part of a split has none before the split); hidden (suppressed) years count as existing.
+    with_data = [y for y in years if _payout_status(data, m.code, y) != NOT_AVAILABLE]
+    first = min(with_data) if with_data else min(years)
+    growth = [first, first + 4] if first + 4 <= end else [max(min(years), end - 4), end]
     return Params(
         kommune=m.code,
         name=data.name(m.code),
         neighbours=neighbours,
         start_year=min(years),
         end_year=end,
-        growth_period=[min(years), min(years) + 4],
+        growth_period=growth,
         barometer_year=end,
     )
+
+
+def _payout_status(data, code: str, year: int) -> str | None:  # noqa: ANN001 - NavData
+    """None when the municipality's payout figure for ``year`` exists, else its status."""
+
+    def lookup() -> dict[tuple[str, int], str | None]:
+        m = data.measures
+        m = m[m["measure"] == "utbetalt"]
+        return {
+            (r, int(y)): (None if v == v else (st or NOT_AVAILABLE))
+            for r, y, v, st in zip(m["region"], m["year"], m["value"], m["status"], strict=True)
+        }
+
+    return data.memo("payout-status", lookup).get((code, year), NOT_AVAILABLE)
+
+
+def check_params(params: Params, data, where: str) -> None:  # noqa: ANN001 - NavData
+    """Check a municipality's parameters against the snapshot before anything runs.
+
+    Years outside the snapshot, a growth period whose payouts do not exist for the
+    municipality (missing, not merely hidden for privacy), an AAP year without NAV's December
+    figures, unknown neighbours and missing local data files each give one clear line.
+    """
+    years = data.years
+    lo, hi = min(years), max(years)
+    problems = []
+    for key in ("start_year", "end_year", "barometer_year"):
+        value = getattr(params, key)
+        if not lo <= value <= hi:
+            problems.append(f"{key} {value} er utenfor årene i datagrunnlaget ({lo}–{hi})")
+    outside = [y for y in params.profile_years if y not in years]
+    if outside:
+        problems.append(
+            f"profile_years {', '.join(map(str, outside))} finnes ikke i datagrunnlaget "
+            f"({lo}–{hi})"
+        )
+    y0, y1 = params.growth_period
+    if not (lo <= y0 and y1 <= hi):
+        problems.append(f"growth_period {y0}–{y1} er utenfor årene i datagrunnlaget ({lo}–{hi})")
+    else:
+        absent = [y for y in (y0, y1) if _payout_status(data, params.kommune, y) == NOT_AVAILABLE]
+        if absent:
+            problems.append(
+                f"growth_period {y0}–{y1}: datagrunnlaget har ikke utbetalt sosialhjelp for "
+                f"{params.name} i {', '.join(map(str, absent))}"
+            )
+    aap_year = params.aap_year or params.end_year
+    if f"{aap_year}-12" not in data.snapshot.aap_periods():
+        periods = data.snapshot.aap_periods()
+        last = f" (siste måned: {periods[-1]})" if periods else ""
+        problems.append(f"aap_year {aap_year}: NAVs tall for desember {aap_year} mangler{last}")
+    for n in params.neighbours:
+        try:
+            data.resolve(n)
+        except NavbokError as exc:
+            problems.append(f"neighbours: {exc}")
+    for key, path in params.local_data.items():
+        if not Path(path).is_file():
+            problems.append(f"local_data {key}: filen {path} finnes ikke")
+    if problems:
+        raise ConfigError(
+            f"{where}: " + "; ".join(problems) + ". Rett parameterne (eller slett fila for å "
+            "bruke standardverdiene)."
+        )
 
 
 def params_for(data, kommune: str, params_dir: str | os.PathLike[str] = PARAMS_DIR) -> Params:  # noqa: ANN001

@@ -24,7 +24,8 @@ from navbok.book.params import Params, load_params, params_for
 from navbok.book.views_barometer import BarometerViews
 from navbok.book.views_growth import GrowthViews
 from navbok.data import CACHE_DIR, NavData, comparison_frame
-from navbok.formatting import fmt_number
+from navbok.formatting import Provenance, fmt_number, set_provenance
+from navbok.regions import Register
 from navbok.register import register_doc
 from navbok.snapshot import DEFAULT_DIR
 from navbok.sources.catalogue import catalogue
@@ -86,6 +87,8 @@ class Report(GrowthViews, BarometerViews):
         return cls(data, params)
 
     def __post_init__(self) -> None:
+        # Sources, fetch date and the synthetic warning travel with every download.
+        set_provenance(self.data.memo("provenance", lambda: Provenance.of(self.data.snapshot)))
         self.kode = self.data.resolve(self.params.kommune).code
         self.name = self.params.name
         self.groups = self.data.groups(self.kode, self.params.neighbours, self.params.asss_variant)
@@ -245,7 +248,7 @@ class Report(GrowthViews, BarometerViews):
                 f" {n} {'verdi mangler' if n == 1 else 'verdier mangler'} eller er skjult av "
                 "personvernhensyn og vises som brudd i linjen (ikke som null)."
             )
-        note += _break_note(df, ("kommune", "nabo"))
+        note += _break_note(df, ("kommune", "nabo"), context=_break_context(self, indicator))
         description = (
             f"Linjediagram: {spec.label}, {focus} sammenlignet med "
             f"{', '.join(s for s in df['Serie'].unique() if s != focus)}, "
@@ -391,36 +394,43 @@ class Report(GrowthViews, BarometerViews):
             f"ASSS lavest {last}",
             f"Landet {last}",
         ]
-        cells, data = [], []
+        cells, data, symbols = [], [], []
         for i in indicators:
             spec = self.indicator(i)
             first: dict[tuple[str, int], tuple] = {}
             for r in self._comparison_rows(i, tuple(years)):
                 first.setdefault((r[1], r[3]), r)
-            row, nums = [spec.name], [spec.name]
+            row, nums, marks = [spec.name], [spec.name], [None]
             wanted = [("kommune", y) for y in years]
             wanted += [(k, last) for k in ("asss_snitt", "asss_hoy", "asss_lav", "landet")]
             for kind, y in wanted:
                 r = first.get((kind, y))
                 value = float("nan") if r is None or r[4] is None else float(r[4])
-                text = ".." if r is None else fmt_number(value, spec.decimals, status=r[5])
+                symbol = _cell_symbol(r, value)
+                text = fmt_number(value, spec.decimals, status=symbol)
                 if kind in ("asss_hoy", "asss_lav") and value == value:
                     text += f" ({self.data.name(str(r[2]))})"
                 row.append(text)
                 nums.append(value)
+                marks.append(symbol)
             cells.append(row)
             data.append(nums)
+            symbols.append(marks)
         head = ["Nøkkeltall"] + [f"{self.name} {c}" if c.isdigit() else c for c in cols]
+        numbers = pd.DataFrame(data, columns=head)
+        columns = {h: [m[j] for m in symbols] for j, h in enumerate(head) if j}
+        numbers.attrs["status"] = {h: v for h, v in columns.items() if any(v)}
         return show_table(
             pd.DataFrame(cells, columns=head),
             name,
             caption,
-            data=pd.DataFrame(data, columns=head),
+            data=numbers,
             notes=[
                 "ASSS-snitt er det uveide gjennomsnittet av ASSS-kommunene; høyest og lavest "
                 "viser kommunen i parentes. Landet er SSBs tall der SSB publiserer det.",
                 "Symboler: .. = tall mangler, : = skjult av personvernhensyn, . = kan ikke "
-                "regnes ut.",
+                "regnes ut. Nedlastingen har en statuskolonne ved siden av hver kolonne med "
+                "symboler.",
                 *(
                     [f"Mangler i tabellen: {gone}"]
                     if (gone := self.unavailable(*indicators))
@@ -614,6 +624,7 @@ class Report(GrowthViews, BarometerViews):
         notes = []
         if used & CASE_TABLES:
             notes.append(CASES_NOTE)
+        notes += split_notes(self.data.register, self.kode, self.name)
         avail = self.data.availability
         missing = [avail.unavailable[i] for i in indicators if i in avail.unavailable]
         missing += [g for i in indicators for g in avail.gaps.get(i, [])]
@@ -666,27 +677,44 @@ def _old_scheme_years() -> frozenset[int]:
 MISSING_TEXTS = {":", "..", ".", "\u2013", "", "ukjent"}
 
 
-def _break_note(df: pd.DataFrame, kinds: tuple[str, ...], limit: float = 0.4) -> str:
-    """A caption note for year-on-year jumps over ``limit`` (a likely break in the series)."""
-    points: dict[str, list[tuple[int, float]]] = {}
-    for kind, serie, year, value in zip(
-        df["kind"], df["Serie"], df["År"], df["Verdi"], strict=True
+def _break_note(
+    df: pd.DataFrame,
+    kinds: tuple[str, ...],
+    limit: float = 0.4,
+    *,
+    context: BreakContext | None = None,
+) -> str:
+    """A caption note for year-on-year jumps over ``limit`` that the book can explain.
+
+    A jump is told to the reader only with its reason (``context``): a merger or split of
+    municipalities between the two years, SSB continuing the series in a new table, or the
+    change from «mottakere» to «sosialhjelpstilfeller» in 2022. A jump without a known reason
+    (often small numbers that swing) is not mentioned. Numbers have the indicator's decimals.
+    """
+    if context is None:
+        return ""
+    regions = df["region"] if "region" in df.columns else [None] * len(df)
+    points: dict[str, list[tuple[int, float, str | None]]] = {}
+    for kind, serie, region, year, value in zip(
+        df["kind"], df["Serie"], regions, df["År"], df["Verdi"], strict=True
     ):
         if kind in kinds:
-            points.setdefault(serie, []).append((int(year), float(value)))
-    notes = []
+            points.setdefault(serie, []).append((int(year), float(value), region))
+    notes: list[str] = []
     for serie, pts in points.items():
         pts.sort(key=lambda p: p[0])
-        for (y0, a), (y1, b) in itertools.pairwise(pts):
-            if a > 0 and b == b and abs(b / a - 1) > limit and y1 - y0 == 1:
-                notes.append(f"{serie} {y0}–{y1} ({fmt_number(a, 2)} → {fmt_number(b, 2)})")
+        for (y0, a, region), (y1, b, _) in itertools.pairwise(pts):
+            if not (a > 0 and b == b and abs(b / a - 1) > limit and y1 - y0 == 1):
+                continue
+            why = context.explain(None if region is None else str(region), y0, y1)
+            if why:
+                d = context.decimals
+                notes.append(
+                    f"{serie} {y0}–{y1} ({fmt_number(a, d)} → {fmt_number(b, d)}): {why}"
+                )
     if not notes:
         return ""
-    return (
-        " Mulig brudd i serien (endring over 40 % på ett år): "
-        + "; ".join(notes[:4])
-        + ". Sjekk om kommuneinndeling eller rapportering er endret før tallene tolkes."
-    )
+    return " Brudd i serien (endring over 40 % på ett år): " + "; ".join(notes[:4]) + "."
 
 
 MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
@@ -742,6 +770,24 @@ def _files_of(snap, table: str) -> list[str]:  # noqa: ANN001
     if table.startswith("SSB "):
         return snap.ssb_names(table[4:])
     return [n for n in snap.files if n.startswith("nav/")]
+
+
+def split_notes(register: Register, kode: str, name: str) -> list[str]:
+    """What the reader must know when the municipality got a part of a split municipality."""
+    out = []
+    for _, old_name, year, known in register.split_parts(kode):
+        old = old_name.split(" - ")[0]
+        if known:
+            out.append(
+                f"{old} ble delt i {year}: tallene for {old} før {year} er fordelt på de nye "
+                f"kommunene etter hvor mange innbyggere hver av dem fikk, også for {name}."
+            )
+        else:
+            out.append(
+                f"{old} ble delt i {year}, og det er ikke kjent hvor mange innbyggere som kom "
+                f"til {name}. Tall for {name} før {year} vises derfor ikke."
+            )
+    return out
 
 
 #: Tables that count «sosialhjelpstilfeller» (from 2022) instead of «mottakere».
@@ -826,3 +872,113 @@ def write_params(params: Params, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(params.to_yaml(), "utf-8")
     return path
+
+
+# ----------------------------------------------------------- missing symbols and series breaks
+
+
+def _cell_symbol(row: tuple | None, value: float) -> str | None:
+    """The SSB symbol for a table cell: none for a number, the row's status for a missing
+    one, and ``..`` (missing) when there is no row or no status."""
+    if row is None:
+        return ".."
+    if value == value:
+        return None
+    status = row[5]
+    return status if isinstance(status, str) and status else ".."
+
+
+@dataclass(frozen=True)
+class BreakContext:
+    """What the book knows about breaks in an indicator's series (see :func:`_break_note`).
+
+    ``borders``: region → {year: explanation} for a change of municipal borders that takes
+    effect that year (a merger or a split); ``tables``: {year: explanation} for the first year
+    of a new SSB table (and the change to «sosialhjelpstilfeller»)."""
+
+    decimals: int = 0
+    borders: dict[str, dict[int, str]] = field(default_factory=dict)
+    tables: dict[int, str] = field(default_factory=dict)
+
+    def explain(self, region: str | None, year0: int, year1: int) -> str:
+        """Why a series may jump from ``year0`` to ``year1`` (empty when nothing is known)."""
+        why = []
+        if region is not None:
+            why += [t for y, t in self.borders.get(region, {}).items() if year0 < y <= year1]
+        why += [t for y, t in self.tables.items() if year0 < y <= year1]
+        return "; ".join(why)
+
+
+def border_changes(
+    register,  # noqa: ANN001 - a navbok.regions.Register
+    region: str,
+    years: list[int],
+    names: dict[str, str],
+) -> dict[int, str]:
+    """{year: explanation} for each year the municipalities behind ``region`` changed
+    borders (a merger or split; a new number alone is no break), from the register."""
+    out: dict[int, str] = {}
+    for y0, y1 in itertools.pairwise(sorted(years)):
+        p0, p1 = register.predecessors(region, y0), register.predecessors(region, y1)
+        if set(p0) == set(p1):
+            continue
+        split = [p for p in p0 + p1 if len(register.successors(p, y0 if p in p0 else y1)) > 1]
+        if len(p0) > 1:
+            listed = [names.get(p, p) for p in p0]
+            text = ", ".join(listed[:-1]) + f" og {listed[-1]}"
+            out[y1] = (
+                f"{text} ble slått sammen fra {y1}; tallene før er de tidligere kommunene lagt "
+                "sammen, og registrering og praksis kan ha endret seg ved sammenslåingen"
+            )
+        elif split:
+            out[y1] = (
+                f"kommuneinndelingen endret seg i {y1}, og tall for en kommune som senere ble "
+                "delt, er fordelt etter folketall"
+            )
+    return out
+
+
+def table_changes(stitches: list, series: set[str]) -> dict[int, str]:
+    """{first year of the newer table: explanation} for the stitched series ``series``."""
+    out: dict[int, str] = {}
+    for st in stitches:
+        if st.series not in series:
+            continue
+        for old, new in itertools.pairwise(st.tables):
+            years = st.years.get(new) or []
+            if not years:
+                continue
+            y = min(years)
+            text = f"SSB fører serien videre i tabell {new} fra {y} (før: tabell {old})"
+            if new in CASE_TABLES:
+                text += (
+                    "; fra 2022 teller SSB sosialhjelpstilfeller, ikke mottakere, så en person "
+                    "med stønad i flere kommuner telles i hver av dem"
+                )
+            out.setdefault(y, text)
+    return out
+
+
+def _break_context(report: Report, indicator: str) -> BreakContext:
+    """The :class:`BreakContext` of an indicator for the municipality and its neighbours."""
+    doc = register_doc()
+    by_id = {i["id"]: i for i in doc["indicators"]}
+    series = {
+        doc["measures"][m].get("series")
+        for m in _leaf_measures(by_id[indicator], doc)
+        if doc["measures"][m].get("series")
+    }
+    regions = [report.kode, *report.params.neighbours]
+    names = report.data.register.all_names()
+
+    def borders() -> dict[str, dict[int, str]]:
+        return {
+            r: border_changes(report.data.register, r, report.years, names) for r in regions
+        }
+
+    key = ("break-borders", tuple(regions), tuple(report.years))
+    return BreakContext(
+        decimals=report.indicator(indicator).decimals,
+        borders=report.data.memo(key, borders),
+        tables=table_changes(report.data.stitches, series),
+    )

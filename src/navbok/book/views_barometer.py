@@ -88,7 +88,19 @@ class BarometerViews:
                 )
             )
             short += f" (publisert: {pub})"
-        return {"kb_aar": str(by), "kb_data_aar": str(year), "kb_resultat": text, "kb_kort": short}
+        summary = None
+        if published:
+            summary = kbt.published_comparison(graded, ranking).summary
+        caveat = barometer_caveat(
+            self.name, ranked, published, summary, bool(self.data.snapshot.synthetic)
+        )
+        return {
+            "kb_aar": str(by),
+            "kb_data_aar": str(year),
+            "kb_resultat": text,
+            "kb_kort": short,
+            "kb_forbehold": caveat,
+        }
 
     def barometer_weights(self: Report) -> TableOutput:
         """The key figures with their direction and weights (T5.2)."""
@@ -131,11 +143,13 @@ class BarometerViews:
             for y in years:
                 r = rows.loc[y] if y in rows.index else None
                 row.append(
-                    ".." if r is None else f"{fmt_number(r['value'], 2)} {r['arrow']}".strip()
+                    ".."
+                    if r is None
+                    else f"{fmt_number(r['value'], 2, status='..')} {r['arrow']}".strip()
                 )
             last = rows.loc[year] if year in rows.index else None
             for col in ("average", "best", "worst", "grade"):
-                row.append(".." if last is None else fmt_number(last[col], 2))
+                row.append(".." if last is None else fmt_number(last[col], 2, status=".."))
             cells.append(row)
         data = t[["key_figure", "year", "value", "average", "best", "worst", "grade", "change"]]
         return show_table(
@@ -364,9 +378,63 @@ class BarometerViews:
                 f"Gjennomsnittlig avvik i karakter: {fmt_number(s['grade_mean_abs_diff'], 2)} "
                 f"(største {fmt_number(s['grade_max_abs_diff'], 2)}, {s['n_compared']} "
                 f"nøkkeltall-år); {fmt_number(100 * s['same_side_share'], 0)} % av karakterene "
-                "ligger på samme side av 3,5.",
+                "ligger på samme side av 3,5. Avviker karakterene i snitt mer enn "
+                f"{fmt_number(GRADE_TOLERANCE, 1)} karakterpoeng, sier innledningen at "
+                "rekonstruksjonen avviker fra de publiserte tallene.",
             ],
         )
+
+
+#: How far the reconstruction's grades may lie from the published ones (mean absolute
+#: difference over the key-figure years compared, in grade points on the 1–6 scale) before the
+#: introduction says that the reconstruction deviates.
+GRADE_TOLERANCE = 0.5
+
+
+def barometer_caveat(
+    name: str,
+    ranked: bool,
+    published: dict[int, int],
+    summary: dict | None,
+    synthetic: bool,
+    tolerance: float = GRADE_TOLERANCE,
+) -> str:
+    """One sentence to stand beside the reconstructed rank: what it can be checked against.
+
+    * nothing published for the municipality → the rank cannot be checked;
+    * published grades, mean absolute difference over ``tolerance`` → the reconstruction
+      deviates (by how much; the published rank stands beside it already);
+    * within ``tolerance`` → it agrees within the tolerance;
+    * a synthetic snapshot → said as well: then no comparison means anything.
+
+    Empty for an unranked municipality with nothing published (there is no rank to qualify).
+    """
+    tol = fmt_number(tolerance, 1)
+    synth = (
+        " Datagrunnlaget er syntetisk, så plassen sier ingenting om kommunen."
+        if synthetic
+        else ""
+    )
+    if not published or not summary or not summary.get("n_compared"):
+        if not ranked:
+            return synth.strip()
+        return (
+            "Rangeringen er en rekonstruksjon fra SSBs tall, ikke Kommunal Rapports resultat; "
+            f"Kommunebarometeret har ingen publiserte karakterer for {name} som den kan "
+            "kontrolleres mot." + synth
+        )
+    diff = float(summary["grade_mean_abs_diff"])
+    if diff > tolerance:
+        return (
+            "Rangeringen er en rekonstruksjon fra SSBs tall og avviker fra Kommunebarometerets "
+            f"publiserte: karakterene for {name} ligger i snitt {fmt_number(diff, 2)} "
+            f"karakterpoeng fra de publiserte (toleransen er {tol})." + synth
+        )
+    return (
+        "Rangeringen er en rekonstruksjon fra SSBs tall; karakterene for "
+        f"{name} ligger i snitt {fmt_number(diff, 2)} karakterpoeng fra Kommunebarometerets "
+        f"publiserte, innenfor toleransen på {tol}." + synth
+    )
 
 
 def kf_label(kf: str) -> str:

@@ -1,0 +1,100 @@
+"""Words that the numbers support: the growth texts' quantity words on constructed cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from navbok.analysis.growth import from_rates
+from navbok.book.views_growth import (
+    _annual_sentence,
+    _driver,
+    growth_finding,
+    growth_paragraph,
+    share_words,
+)
+
+
+@pytest.mark.parametrize(
+    ("share", "words"),
+    [
+        (0.36, "den største delen"),
+        (0.49, "den største delen"),
+        (0.494, "den største delen"),
+        (0.495, "halvparten"),  # printed as 50 %
+        (0.5, "halvparten"),
+        (0.504, "halvparten"),
+        (0.505, "det meste"),  # printed as 51 %
+        (0.51, "det meste"),
+        (1.0, "det meste"),
+        (1.2, "mer enn hele"),
+        (float("nan"), "en ukjent del"),
+    ],
+)
+def test_share_words_follow_the_printed_share(share: float, words: str) -> None:
+    assert share_words(share) == words
+
+
+def _d(g_n: float, g_l: float, g_p: float):  # noqa: ANN202
+    return from_rates(g_n, g_l, g_p, T0=1000.0, year0=2019, year1=2024)
+
+
+def test_largest_part_of_36_percent_is_not_most_of_the_growth() -> None:
+    # Oslo-like: three similar components, the largest about a third of the growth
+    d = _d(0.10, 0.08, 0.09)
+    top = d.g_N / d.g_T
+    assert 0.3 < top < 0.4
+    text = growth_paragraph("Oslo", d, float("nan"))
+    assert "Det meste" not in text
+    assert "Den største delen av veksten kom fra flere mottakere" in text
+    assert "Det meste" not in growth_finding("Oslo", d)
+
+
+@pytest.mark.parametrize(
+    ("rates", "share", "start"),
+    [
+        ((0.05, 0.12, 0.07), 0.46, "Den største delen av veksten"),
+        ((0.05, 0.13, 0.06), 0.50, "Halvparten av veksten"),
+        ((0.05, 0.135, 0.06), 0.51, "Det meste av veksten"),
+        ((0.02, 0.15, 0.06), 0.62, "Det meste av veksten"),
+    ],
+)
+def test_words_for_shares_around_half(rates: tuple, share: float, start: str) -> None:
+    d = _d(*rates)
+    assert round(d.g_L / d.g_T, 2) == share
+    text = growth_paragraph("A", d, float("nan"))
+    assert f"{start} kom fra lengre stønadsperioder" in text
+
+
+def test_a_fall_is_told_as_a_fall() -> None:
+    d = _d(-0.08, -0.03, 0.01)
+    assert d.g_T < 0
+    text = growth_paragraph("Utsira", d, -0.12)
+    assert "falt de samlede utbetalingene i Utsira med" in text
+    assert "av nedgangen kom fra færre mottakere" in text
+    assert "veksten kom fra" not in text.lower()
+    assert "utbetalingen per stønadsmåned økte med 1,0" in text
+    # ASSS fell more: «lavere», never «mindre enn» for a bigger fall
+    assert "prosentpoeng lavere enn i Utsira" in text
+    assert _driver(d) == "færre mottakere"
+
+
+def test_a_component_larger_than_a_fall_and_an_unchanged_total() -> None:
+    d = _d(-0.20, 0.05, 0.02)
+    text = growth_paragraph("B", d, float("nan"))
+    assert "Nedgangen kom fra færre mottakere, som alene tilsvarer mer enn hele nedgangen" in text
+    assert "trakk opp" in text
+    flat = _d(0.0, 0.0, 0.0)
+    text = growth_paragraph("C", flat, 0.0)
+    assert "var de samlede utbetalingene i C uendret" in text
+    assert "kom fra" not in text and "økte med 0,0" not in text
+
+
+def test_annual_sentence_when_every_year_fell() -> None:
+    import pandas as pd
+
+    rows = pd.DataFrame(
+        {"year0": [2020, 2021], "year1": [2021, 2022], "g_T": [-0.02, -0.05], "status": [None] * 2}
+    )
+    text = _annual_sentence("D", rows)
+    assert "største økningen" not in text
+    assert "økte ikke" in text and "−5,0" in text
