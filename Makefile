@@ -7,7 +7,7 @@ SNAPSHOT ?= data/snapshot
 NAV_ARKIV ?= $(if $(NAVBOK_SOURCE),$(wildcard $(NAVBOK_SOURCE)/nav/arkiv))
 NAV_ARKIV_OPT := $(if $(NAV_ARKIV),--nav-arkiv $(NAV_ARKIV))
 
-.PHONY: install data book test lint golden bench clean
+.PHONY: install data book test wheel-smoke lint golden bench clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -31,10 +31,18 @@ book: install $(SNAPSHOT)/manifest.json
 	@echo "make book: bygger fra snapshot $(SNAPSHOT) (hentet $$(sed -n 's/.*"created": "\([0-9-]*\).*/\1/p' $(SNAPSHOT)/manifest.json | head -1)); hent nye tall med: make data"
 	$(BIN)/navbok build --kommune $(KOMMUNE) --snapshot $(SNAPSHOT)
 
-## Lint and run the whole test suite.
+## Lint, type-check and run the whole test suite, then the wheel smoke test.
 test: install
 	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/mypy src
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory wheel-smoke
+
+## A wheel of the repository in a clean venv, run outside the repository: `navbok --help`, and
+## with NAVBOK_SOURCE a fetch and a build of one municipality (tools/wheel_smoke.sh).
+wheel-smoke: install
+	tools/wheel_smoke.sh
 
 golden: install
 	$(BIN)/python tests/regenerate_golden.py

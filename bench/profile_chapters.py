@@ -44,9 +44,9 @@ def run_chapter(cells: list[str]) -> None:
         # As IPython: run the cell, and display its last expression (built once, then its HTML).
         tree = ast.parse(src)
         last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        exec(compile(tree, "<cell>", "exec"), ns)  # noqa: S102
+        exec(compile(tree, "<cell>", "exec"), ns)
         if last is not None:
-            value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns)  # noqa: S307
+            value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns)
             for attr in ("_repr_html_", "_repr_markdown_"):
                 if hasattr(value, attr):
                     getattr(value, attr)()

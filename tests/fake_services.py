@@ -72,9 +72,9 @@ def fault(path: str, respond: Callable[[Request], Response], times: int | None =
     return Fault(path, respond, times)
 
 
-def body(content: bytes | str | Any, content_type: str = "application/json") -> Callable[
-    [Request], Response
-]:
+def body(
+    content: bytes | str | Any, content_type: str = "application/json"
+) -> Callable[[Request], Response]:
     """A 200 answer with ``content`` (bytes or text as is, anything else as JSON)."""
     if not isinstance(content, bytes | str):
         content = json.dumps(content)

@@ -60,8 +60,12 @@ def main() -> None:
     for src in chapters():
         dest = GOLDEN / src.name
         pm.execute_notebook(
-            str(src), str(dest), parameters=PARAMETERS, kernel_name="python3",
-            progress_bar=False, cwd=str(GOLDEN),
+            str(src),
+            str(dest),
+            parameters=PARAMETERS,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(GOLDEN),
         )
         print("wrote", dest.relative_to(ROOT))
 

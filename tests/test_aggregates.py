@@ -227,9 +227,7 @@ def _suppress(replay: Path, table: str, region: str, year: int, content: str) ->
     path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
 
 
-def test_suppressed_age_group_keeps_ssbs_published_share(
-    mini_replay: Path, tmp_path: Path
-) -> None:
+def test_suppressed_age_group_keeps_ssbs_published_share(mini_replay: Path, tmp_path: Path) -> None:
     import shutil
 
     replay = tmp_path / "replay"

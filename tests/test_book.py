@@ -52,7 +52,7 @@ def test_params_round_trip_through_yaml(tmp_path: Path) -> None:
     assert "Larvik" in p.mandate
 
 
-def test_default_params_for_any_municipality(mini_data) -> None:  # noqa: ANN001
+def test_default_params_for_any_municipality(mini_data) -> None:
     p = default_params(mini_data, "Larvik")
     assert p.kommune == "3909"
     assert p.name == "Larvik"
@@ -65,7 +65,7 @@ def test_failing_chapter_stops_the_build_naming_chapter_and_cell(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     mini_data,
-    mini_snapshot: Path,  # noqa: ANN001
+    mini_snapshot: Path,
 ) -> None:
     book = tmp_path / "book"
     (book / "chapters").mkdir(parents=True)
@@ -104,7 +104,7 @@ def test_failing_chapter_stops_the_build_naming_chapter_and_cell(
 # -- params checked against the snapshot before anything runs ------------------------------------
 
 
-def test_params_outside_the_snapshot_are_named_at_once(mini_data) -> None:  # noqa: ANN001
+def test_params_outside_the_snapshot_are_named_at_once(mini_data) -> None:
     from navbok.book.params import check_params
 
     good = Params(kommune="3201", name="Bærum", neighbours=["3203"])
@@ -131,7 +131,7 @@ def test_params_outside_the_snapshot_are_named_at_once(mini_data) -> None:  # no
 
 
 @pytest.mark.skipif(not __import__("os").environ.get("NAVBOK_SOURCE"), reason="needs NAVBOK_SOURCE")
-def test_default_growth_period_has_data(replay_data) -> None:  # noqa: ANN001
+def test_default_growth_period_has_data(replay_data) -> None:
     """Narvik got an unknown part of Tysfjord in 2020: no payouts before, so the default growth
     period starts in 2020 (it used to be 2015–2019 and the page said «hidden for privacy»)."""
     from navbok.book.params import check_params

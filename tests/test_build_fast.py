@@ -153,7 +153,7 @@ def _tiny_book(root: Path) -> Path:
 
 
 @pytest.fixture
-def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_data, mini_snapshot: Path):  # noqa: ANN001, ANN201
+def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_data, mini_snapshot: Path):
     book = _tiny_book(tmp_path / "book")
     monkeypatch.setattr(build, "BOOK_ROOT", book)
     out = tmp_path / "_build"
@@ -172,7 +172,7 @@ def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_data, mini_snapsh
     return book, out, run
 
 
-def test_cache_runs_only_what_changed(tiny) -> None:  # noqa: ANN001
+def test_cache_runs_only_what_changed(tiny) -> None:
     book, out, run = tiny
     params = {
         "3201": Params(kommune="3201", name="Bærum"),
@@ -211,7 +211,7 @@ def test_cache_runs_only_what_changed(tiny) -> None:  # noqa: ANN001
     assert sorted(run(params, force=True).notebooks) == sorted(first.notebooks)
 
 
-def test_failing_chapter_keeps_the_previous_book_and_records_nothing(tiny) -> None:  # noqa: ANN001
+def test_failing_chapter_keeps_the_previous_book_and_records_nothing(tiny) -> None:
     book, out, run = tiny
     params = {"3201": Params(kommune="3201", name="Bærum")}
     run(params)
@@ -232,14 +232,14 @@ def test_failing_chapter_keeps_the_previous_book_and_records_nothing(tiny) -> No
 # ----------------------------------------------------------------- full replay: real chapters
 
 
-def _replay_paths(replay_data) -> tuple[Path, Path]:  # noqa: ANN001
+def _replay_paths(replay_data) -> tuple[Path, Path]:
     snapshot = Path(replay_data.snapshot.root)
     return snapshot, snapshot.parent / "cache"
 
 
 @pytest.mark.replay
 @pytest.mark.slow
-def test_real_chapters_warm_equal_fresh_papermill(replay_data, tmp_path: Path) -> None:  # noqa: ANN001
+def test_real_chapters_warm_equal_fresh_papermill(replay_data, tmp_path: Path) -> None:
     snapshot, cache = _replay_paths(replay_data)
     params = {
         "kommune": "3201",
@@ -266,7 +266,7 @@ def _files(root: Path) -> dict[str, Path]:
 
 @pytest.mark.replay
 @pytest.mark.slow
-def test_multi_build_pages_equal_single_naive_builds(replay_data, tmp_path: Path) -> None:  # noqa: ANN001
+def test_multi_build_pages_equal_single_naive_builds(replay_data, tmp_path: Path) -> None:
     snapshot, cache = _replay_paths(replay_data)
     codes = ["3201", "1151", "5001"]
     many = tmp_path / "many"

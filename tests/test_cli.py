@@ -36,16 +36,16 @@ def workdir(mini_replay: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 
 @pytest.fixture
-def run(workdir: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def run(workdir: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(workdir)
 
-    def invoke(*args: str):  # noqa: ANN202
+    def invoke(*args: str):
         return runner.invoke(app, [*args, "--snapshot", "snap"])
 
     return invoke
 
 
-def assert_clean_failure(result, *fragments: str) -> None:  # noqa: ANN001
+def assert_clean_failure(result, *fragments: str) -> None:
     assert result.exit_code != 0
     assert isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
@@ -53,7 +53,7 @@ def assert_clean_failure(result, *fragments: str) -> None:  # noqa: ANN001
         assert f in result.output
 
 
-def test_kommuner_search(run) -> None:  # noqa: ANN001
+def test_kommuner_search(run) -> None:
     result = run("kommuner", "bær")
     assert result.exit_code == 0
     assert result.output.splitlines() == ["3201  Bærum"]
@@ -61,7 +61,7 @@ def test_kommuner_search(run) -> None:  # noqa: ANN001
     assert len(run("kommuner").output.splitlines()) == 7
 
 
-def test_kommuner_old_code_prints_a_notice(run) -> None:  # noqa: ANN001
+def test_kommuner_old_code_prints_a_notice(run) -> None:
     result = run("kommuner", "0219")
     assert result.exit_code == 0
     lines = result.output.splitlines()
@@ -69,16 +69,16 @@ def test_kommuner_old_code_prints_a_notice(run) -> None:  # noqa: ANN001
     assert lines[-1] == "3201  Bærum"
 
 
-def test_kommuner_typo_suggests(run) -> None:  # noqa: ANN001
+def test_kommuner_typo_suggests(run) -> None:
     result = run("kommuner", "Bærrum")
     assert_clean_failure(result, "navbok: Unknown municipality 'Bærrum'", "3201 Bærum")
 
 
-def test_kommuner_split_code(run) -> None:  # noqa: ANN001
+def test_kommuner_split_code(run) -> None:
     assert_clean_failure(run("kommuner", "1507"), "was split into 1508 Ålesund, 1580 Haram")
 
 
-def test_serie(run) -> None:  # noqa: ANN001
+def test_serie(run) -> None:
     result = run("serie", "-k", "3201")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -90,7 +90,7 @@ def test_serie(run) -> None:  # noqa: ANN001
     assert re.search(r"1\s000 \(ASSS .*5,0 \(ASSS .*50\s000 \(ASSS .*0,99 \(ASSS", rows[0])
 
 
-def test_serie_with_an_old_code_and_a_bad_one(run) -> None:  # noqa: ANN001
+def test_serie_with_an_old_code_and_a_bad_one(run) -> None:
     result = run("serie", "-k", "0627")
     assert result.exit_code == 0
     assert result.output.startswith("Merk: 0627 Røyken er et tidligere kommunenummer")
@@ -180,7 +180,7 @@ def test_kilder_on_the_recording() -> None:
     assert "Alle mål som kapitlene trenger, er funnet." in result.output
 
 
-def test_build_says_which_snapshot_and_warns_on_synthetic_data(run) -> None:  # noqa: ANN001
+def test_build_says_which_snapshot_and_warns_on_synthetic_data(run) -> None:
     result = run("build", "--kommune", "9999")  # fails after the warning: no such municipality
     assert "Bygger fra snapshot snap (hentet " in result.output
     assert "ADVARSEL: snapshotet har 23 SYNTETISKE filer" in result.output

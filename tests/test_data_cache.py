@@ -13,13 +13,13 @@ from navbok import indicators as ind
 from navbok.data import NavData, asss_rows, clear_memory_cache
 
 
-def reference_comparison(data: NavData, groups: g.Groups, indicator: str, years=None):  # noqa: ANN001
+def reference_comparison(data: NavData, groups: g.Groups, indicator: str, years=None):
     """NavData.comparison as it was before the caches (filters the whole table each call)."""
     years = list(years) if years is not None else groups.years
     sel_all = ind.select(data.values, None, years, indicator)
     rows = []
 
-    def add(region, label, kind, ys):  # noqa: ANN001
+    def add(region, label, kind, ys):
         sel = sel_all[(sel_all["region"] == region) & sel_all["year"].isin(ys)]
         for r in sel.itertuples():
             rows.append((label, kind, region, r.year, r.value, r.status, r.source))

@@ -26,7 +26,9 @@ SMALL = "1151"  # Utsira: the smallest municipality, full of suppressed cells
 def _pytest(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
-        capture_output=True, text=True, cwd=HERE.parent,
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
     )
 
 
@@ -37,8 +39,9 @@ def test_golden_chapters_match_strict_nbval() -> None:
     ensure_snapshot()
     notebooks = sorted(GOLDEN.glob("*.ipynb"))
     assert len(notebooks) == 6, notebooks
-    proc = _pytest("--nbval", "--nbval-sanitize-with", str(GOLDEN / "sanitize.cfg"),
-                   *map(str, notebooks))
+    proc = _pytest(
+        "--nbval", "--nbval-sanitize-with", str(GOLDEN / "sanitize.cfg"), *map(str, notebooks)
+    )
     assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-2000:]
 
 
@@ -49,13 +52,18 @@ def test_every_chapter_runs_for_a_small_municipality(tmp_path: Path) -> None:
     from regenerate_golden import chapters, ensure_snapshot
 
     snap = ensure_snapshot()
-    params = {"kommune": SMALL, "snapshot": str(snap), "params_file": "",
-              "cache_dir": str(snap.parent / "cache")}
+    params = {
+        "kommune": SMALL,
+        "snapshot": str(snap),
+        "params_file": "",
+        "cache_dir": str(snap.parent / "cache"),
+    }
     out = []
     for src in chapters():
         dest = tmp_path / src.name
-        pm.execute_notebook(str(src), str(dest), parameters=params, prepare_only=True,
-                            kernel_name="python3")
+        pm.execute_notebook(
+            str(src), str(dest), parameters=params, prepare_only=True, kernel_name="python3"
+        )
         out.append(str(dest))
     proc = _pytest("--nbval-lax", *out)
     assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-2000:]

@@ -17,16 +17,22 @@ def test_worst_of_ranks_symbols_row_by_row():
 
 
 MEMBERS = pd.DataFrame(
-    {"region": ["1", "2", "3", "1", "2", "3"], "year": [2020] * 3 + [2021] * 3,
-     "group": ["EKG01", "EKG01", "EKG02", "EKG01", "EKG01", "EKG02"]}
+    {
+        "region": ["1", "2", "3", "1", "2", "3"],
+        "year": [2020] * 3 + [2021] * 3,
+        "group": ["EKG01", "EKG01", "EKG02", "EKG01", "EKG01", "EKG02"],
+    }
 )
 
 
 def test_sum_members_totals_and_suppressed_member_makes_group_missing():
     frame = pd.DataFrame(
-        {"region": ["1", "2", "3", "1", "2", "3"], "year": [2020] * 3 + [2021] * 3,
-         "value": [10.0, 5.0, 7.0, 10.0, float("nan"), 8.0],
-         "status": [None, None, None, None, ":", None]}
+        {
+            "region": ["1", "2", "3", "1", "2", "3"],
+            "year": [2020] * 3 + [2021] * 3,
+            "value": [10.0, 5.0, 7.0, 10.0, float("nan"), 8.0],
+            "status": [None, None, None, None, ":", None],
+        }
     )
     out = sum_members(frame, MEMBERS).set_index(["region", "year"])
     assert out.loc[("EKG01", 2020), "value"] == 15
@@ -45,8 +51,13 @@ def test_sum_members_member_without_row_is_not_available():
 
 def test_member_stats_mean_high_low_and_missing_count():
     data = pd.DataFrame(
-        {"region": ["1", "2", "3"], "year": [2020] * 3, "indicator": ["x"] * 3,
-         "value": [1.0, 3.0, float("nan")], "status": [None, None, ":"]}
+        {
+            "region": ["1", "2", "3"],
+            "year": [2020] * 3,
+            "indicator": ["x"] * 3,
+            "value": [1.0, 3.0, float("nan")],
+            "status": [None, None, ":"],
+        }
     )
     s = member_stats(data, {2020: ["1", "2", "3"]}, "x").iloc[0]
     assert (s["mean"], s["max"], s["min"]) == (2.0, 3.0, 1.0)

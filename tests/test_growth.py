@@ -32,11 +32,11 @@ SPEC_VEDLEGG2 = SPEC_DIR / "proba_vedlegg2_faktisk_vs_behov.csv"
 
 
 @pytest.fixture
-def example():  # noqa: ANN201
+def example():
     return from_rates(0.041, 0.157, 0.039, T0=109_855.0)
 
 
-def test_spec_example_total_and_combination(example) -> None:  # noqa: ANN001
+def test_spec_example_total_and_combination(example) -> None:
     assert example.ok
     assert example.g_T == pytest.approx(1.041 * 1.157 * 1.039 - 1, abs=1e-12)
     assert round(example.g_T, 3) == 0.251
@@ -53,7 +53,7 @@ def test_spec_example_total_and_combination(example) -> None:  # noqa: ANN001
     assert main + example.combination == pytest.approx(example.g_T, abs=1e-15)
 
 
-def test_spec_example_lmdi(example) -> None:  # noqa: ANN001
+def test_spec_example_lmdi(example) -> None:
     logs = example.lmdi_logs
     assert sum(logs.values()) == pytest.approx(math.log(example.T1 / example.T0), abs=1e-14)
     shares = example.lmdi_shares
@@ -394,7 +394,7 @@ def test_national_reference_figures() -> None:
 
 
 @pytest.mark.replay
-def test_replay_baerum_2015_2019(replay_data) -> None:  # noqa: ANN001
+def test_replay_baerum_2015_2019(replay_data) -> None:
     m = replay_data.measures
     d = decompose_regions(m, "3201", 2015, 2019, label="Bærum")
     assert d.ok
@@ -411,7 +411,7 @@ def test_replay_baerum_2015_2019(replay_data) -> None:  # noqa: ANN001
 
 
 @pytest.mark.replay
-def test_replay_asss_and_landet(replay_data) -> None:  # noqa: ANN001
+def test_replay_asss_and_landet(replay_data) -> None:
     from navbok.groups import asss_members
 
     members = asss_members(2019, "med_asker")
@@ -429,7 +429,7 @@ def test_replay_asss_and_landet(replay_data) -> None:  # noqa: ANN001
 
 
 @pytest.mark.replay
-def test_measure_table_sums_equal_pandas_bit_for_bit(replay_data) -> None:  # noqa: ANN001
+def test_measure_table_sums_equal_pandas_bit_for_bit(replay_data) -> None:
     """The looked-up inputs are the frame's own rows, summed in its order as pandas sums."""
     from navbok.analysis import growth
     from navbok.groups import asss_members

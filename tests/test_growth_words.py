@@ -34,7 +34,7 @@ def test_share_words_follow_the_printed_share(share: float, words: str) -> None:
     assert share_words(share) == words
 
 
-def _d(g_n: float, g_l: float, g_p: float):  # noqa: ANN202
+def _d(g_n: float, g_l: float, g_p: float):
     return from_rates(g_n, g_l, g_p, T0=1000.0, year0=2019, year1=2024)
 
 

@@ -245,7 +245,7 @@ def test_register_is_valid() -> None:
 
 
 @pytest.fixture(scope="module")
-def cached(mini_snapshot: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def cached(mini_snapshot: Path, tmp_path_factory: pytest.TempPathFactory):
     base = tmp_path_factory.mktemp("cache")
     shutil.copytree(mini_snapshot, base / "snapshot")
     first = NavData.load(base / "snapshot", cache_dir=base / "cache")
@@ -259,7 +259,7 @@ def normalise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def test_cache_round_trip(cached) -> None:  # noqa: ANN001
+def test_cache_round_trip(cached) -> None:
     base, first, second = cached
     assert len(list((base / "cache").iterdir())) == 1
     assert "register" not in second.__dict__  # came from the cache, not recomputed
@@ -269,7 +269,7 @@ def test_cache_round_trip(cached) -> None:  # noqa: ANN001
     assert second.register.names == first.register.names
 
 
-def test_cache_round_trip_keeps_status_none(cached) -> None:  # noqa: ANN001
+def test_cache_round_trip_keeps_status_none(cached) -> None:
     _, first, second = cached  # Parquet would give a pandas 3 string column with NaN
     assert all(s is None or isinstance(s, str) for s in second.values["status"])
     pd.testing.assert_frame_equal(first.values, second.values)

@@ -21,7 +21,7 @@ def _text(rng: random.Random, plain: bool) -> str:
     return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))).strip() or "x"
 
 
-def _value(rng: random.Random, kind: str, plain: bool):  # noqa: ANN202
+def _value(rng: random.Random, kind: str, plain: bool):
     if rng.random() < 0.15:
         return None if kind != "f" else np.nan
     return {

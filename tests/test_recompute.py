@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 KOMMUNER = "3201,3909,0301,1151"
 
 
-def load_script():  # noqa: ANN201
+def load_script():
     spec = importlib.util.spec_from_file_location("recompute", ROOT / "tools" / "recompute.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -36,7 +36,9 @@ def load_script():  # noqa: ANN201
 
 
 def test_recomputed_headline_figures_equal_the_pages(
-    replay_data, tmp_path: Path, capsys: pytest.CaptureFixture[str]  # noqa: ANN001
+    replay_data,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     snapshot = Path(replay_data.snapshot.root)
     build.main(KOMMUNER, False, snapshot, snapshot.parent / "cache", tmp_path)
@@ -48,7 +50,7 @@ def test_recomputed_headline_figures_equal_the_pages(
     assert "48 tall sjekket, 0 avvik." in out
 
 
-def test_the_script_finds_a_wrong_page(replay_data, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_script_finds_a_wrong_page(replay_data, tmp_path: Path) -> None:
     """The comparison can fail: a page whose download says another number is caught."""
     script = load_script()
     snapshot = Path(replay_data.snapshot.root)

@@ -37,7 +37,7 @@ def register(snapshot: Snapshot) -> Register:
 
 
 @pytest.fixture(scope="module")
-def weights(snapshot: Snapshot, register: Register):  # noqa: ANN201
+def weights(snapshot: Snapshot, register: Register):
     pop = population_frame(snapshot, register)
     total = pop.groupby(["region", "year"], as_index=False)["value"].sum()
     return population_split_weights(total, register)
@@ -83,7 +83,7 @@ def test_successors_whole(register: Register, code: str, year: int, target: str)
     assert register.successors(code, year) == {target: 1.0}
 
 
-def test_split_uses_population_weights(register: Register, weights) -> None:  # noqa: ANN001
+def test_split_uses_population_weights(register: Register, weights) -> None:
     # 1507 (2020-2023) split into 1508/1580 in 2024; population 2024 (1.1.2025) is 6:1
     assert register.successors("1507", 2020) == {"1508": 0.5, "1580": 0.5}  # default: even
     succ = register.successors("1507", 2022, weights)
@@ -108,7 +108,7 @@ def test_population_split_weights_by_hand(register: Register) -> None:
 # -- harmonise ------------------------------------------------------------------------------------
 
 
-def test_harmonise_mini_table(snapshot: Snapshot, register: Register, weights) -> None:  # noqa: ANN001
+def test_harmonise_mini_table(snapshot: Snapshot, register: Register, weights) -> None:
     t = table_frame(snapshot, "13138")
     t = t[t["contents"] == "KOSsosantkliente0000"].drop(columns=["contents", "table"])
     years = list(range(2015, 2022))
@@ -228,6 +228,7 @@ def test_register_needs_registers() -> None:
 def tysfjord_register() -> Register:
     """1850 Tysfjord split in 2020 between 1806 Narvik (with 1805 Narvik, 1854 Ballangen) and
     1875 Hamarøy (with 1849 Hamarøy)."""
+
     def reg(codes: dict[str, str]) -> pd.DataFrame:
         return pd.DataFrame({"code": list(codes), "name": list(codes.values())})
 

@@ -72,7 +72,7 @@ def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
     seen: list[str | None] = []
     original = jinja2.Environment.compile
 
-    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):  # noqa: ANN001, ANN202
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
         seen.append(name)
         return original(self, source, name, filename, raw, defer_init)
 
@@ -128,7 +128,7 @@ def test_only_the_new_apps_builtin_toctree_collector_is_disabled(
     disabled: list[TocTreeCollector] = []
     original = TocTreeCollector.disable
 
-    def spy(self, app):  # noqa: ANN001, ANN202
+    def spy(self, app):
         disabled.append(self)
         return original(self, app)
 

@@ -40,7 +40,7 @@ def test_ratio_table_uses_the_ratio_of_the_asss_averages() -> None:
     assert list(t.index) == ["kommune", "asss_snitt", "landet"]
 
 
-def test_aap_ratio_is_one_figure_in_table_text_and_chart(mini_data) -> None:  # noqa: ANN001
+def test_aap_ratio_is_one_figure_in_table_text_and_chart(mini_data) -> None:
     from navbok.formatting import fmt_number
 
     r = Report(mini_data, Params(kommune="3201", name="Bærum", end_year=2024))
@@ -67,12 +67,12 @@ def test_show_table_escapes_and_offers_csv() -> None:
 
 
 @pytest.fixture(scope="module")
-def report(mini_data) -> Report:  # noqa: ANN001
+def report(mini_data) -> Report:
     params = Params(kommune="3201", name="Bærum", neighbours=["3203"], end_year=2024)
     return Report(mini_data, params)
 
 
-def test_group_totals_for_aap_and_population(mini_data) -> None:  # noqa: ANN001
+def test_group_totals_for_aap_and_population(mini_data) -> None:
     m = mini_data.measures
     aap = m[m["measure"] == "aap_mottakere"].set_index(["region", "year"])["value"]
     # Landet uten Oslo = Landet − Oslo, for a measure SSB publishes no aggregate of.
@@ -206,7 +206,7 @@ def test_growth_texts_equal_the_full_decomposition_texts(report: Report) -> None
     assert report.growth_texts(2015, 2019) == report.growth_decomposition(2015, 2019)[3]
 
 
-def test_a_sentence_falls_back_only_for_the_values_it_uses(mini_data) -> None:  # noqa: ANN001
+def test_a_sentence_falls_back_only_for_the_values_it_uses(mini_data) -> None:
     from navbok.book.params import params_for
     from navbok.book.report import Report
 

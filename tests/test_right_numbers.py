@@ -25,7 +25,7 @@ def _snapshot(synthetic: bool) -> SimpleNamespace:
 
 
 @pytest.fixture
-def provenance_reset():  # noqa: ANN201
+def provenance_reset():
     yield
     set_provenance(None)
 

@@ -92,7 +92,9 @@ def test_only_the_resolved_contents_are_fetched(mini_snapshot: Path) -> None:
     assert info["updated"] == "2025-06-12T06:00:00Z" and info["years"] == [2022, 2023, 2024]
     r = next(r for r in s.resolutions if r.measure == "mottakere_18_24" and r.table == "13995")
     assert (r.code, r.label, r.unit) == (
-        "XKOSsosant18240000", "Sosialhjelpstilfeller 18-24 år (antall)", "personer",
+        "XKOSsosant18240000",
+        "Sosialhjelpstilfeller 18-24 år (antall)",
+        "personer",
     )
 
 
@@ -256,8 +258,11 @@ def test_a_pinned_code_with_another_label_stops_the_fetch(
     labels["KOSsosantkliente0000"] = "Sosialhjelpstilfeller per 1 000 innbyggere"
     meta_path.write_text(json.dumps(meta), "utf-8")
     before = tree(snapshot_copy)
-    with pytest.raises(SourceError, match="pinned ContentsCode KOSsosantkliente0000 of SSB "
-                                          "table 13995 no longer carries the expected label"):
+    with pytest.raises(
+        SourceError,
+        match="pinned ContentsCode KOSsosantkliente0000 of SSB "
+        "table 13995 no longer carries the expected label",
+    ):
         snap.fetch(RecordedSource(root), snapshot_copy)
     assert tree(snapshot_copy) == before
 

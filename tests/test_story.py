@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def baerum(replay_data) -> Report:  # noqa: ANN001
+def baerum(replay_data) -> Report:
     return Report(replay_data, load_params(ROOT / "params" / "3201.yml"))
 
 
@@ -53,7 +53,7 @@ def test_aap_ratio_is_below_asker_and_asss(baerum: Report) -> None:
 
 
 @pytest.mark.parametrize("kode", ["3909", "5501"])
-def test_larvik_and_tromso_get_every_chapter_number(replay_data, kode: str) -> None:  # noqa: ANN001
+def test_larvik_and_tromso_get_every_chapter_number(replay_data, kode: str) -> None:
     r = Report(replay_data, params_for(replay_data, kode, ROOT / "params"))
     assert r.growth_decomposition()[3]["g_T"].endswith("%")
     assert r.aap_ratio(r.params.aap_year)[1]["forventet"] not in ("", "nan")

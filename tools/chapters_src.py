@@ -11,14 +11,18 @@ snapshot = "../data/snapshot"
 params_file = ""
 cache_dir = "../data/cache"'''
 
-SETUP = '''from navbok.book.report import Report
+SETUP = """from navbok.book.report import Report
 
-r = Report.open(kommune, snapshot=snapshot, params_file=params_file, cache_dir=cache_dir)'''
+r = Report.open(kommune, snapshot=snapshot, params_file=params_file, cache_dir=cache_dir)"""
 
 
 def nb(cells: list) -> nbformat.NotebookNode:
     book = new_notebook()
-    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    book.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     book.metadata["language_info"] = {"name": "python"}
     first = new_code_cell(PARAMS)
     first.metadata["tags"] = ["parameters"]
@@ -150,7 +154,7 @@ r.glue("p_forventet", r.sentence(
         'r.local_section("kontekst", "Sosioøkonomisk kontekst", "Tallene er publiserte tall fra '
         'kilden som står under tabellen, ikke beregnet fra datagrunnlaget i denne boken.")',
         'r.local_section("aap_status", "Status etter AAP", "Hva skjer med mottakerne når '
-        'AAP-perioden slutter? Tallene er publiserte tall fra kilden som står under tabellen, ikke '
+        "AAP-perioden slutter? Tallene er publiserte tall fra kilden som står under tabellen, ikke "
         'beregnet fra datagrunnlaget i denne boken.")',
         'r.source_box(["aap_andel", "aap_andel_februar", "andel_18_66", "aap_forholdstall"])',
     ],
@@ -275,8 +279,8 @@ r.glue("p_lengde", r.sentence(
         'r.indicator_lines(["stonadslengde", "stonadslengde_18_24", "stonadslengde_25_66", '
         '"stonadslengde_hovedinntekt"], "stonadslengde-grupper", f"Stønadslengde etter gruppe, '
         '{r.name}", "Gjennomsnittlig antall måneder med stønad i året for alle mottakere, '
-        '18–24 år, 25–66 år og mottakere med sosialhjelp som hovedinntekt. SSB publiserer ikke '
-        'stønadslengden for 25–66 år; den er regnet som gjennomsnittet av aldersgruppene 25–29, '
+        "18–24 år, 25–66 år og mottakere med sosialhjelp som hovedinntekt. SSB publiserer ikke "
+        "stønadslengden for 25–66 år; den er regnet som gjennomsnittet av aldersgruppene 25–29, "
         '30–39, 40–49 og 50–66 år, vektet med antall mottakere i hver gruppe.")',
         "md:## Hovedinntekt\n\n"
         "Datagrunnlaget skiller mellom mottakere med sosialhjelp og med arbeidsinntekt som "
@@ -285,7 +289,7 @@ r.glue("p_lengde", r.sentence(
         "ikke med i datagrunnlaget; kommunens egne fagsystemtall kan legges inn som lokale data.",
         'r.indicator_lines(["andel_hovedinntekt_sosialhjelp", "andel_hovedinntekt_arbeid"], '
         '"hovedinntekt", f"Mottakere etter hovedinntekt, {r.name}", "Andel av mottakerne med '
-        'sosialhjelp og med arbeidsinntekt som viktigste kilde til livsopphold. Resten har '
+        "sosialhjelp og med arbeidsinntekt som viktigste kilde til livsopphold. Resten har "
         'andre hovedinntekter.", unit="prosent av mottakerne")',
         'r.level_table(["andel_langtid_6mnd_hovedinntekt", "andel_langtid_10mnd_hovedinntekt", '
         '"andel_6mnd", "andel_10mnd", "stonadslengde_hovedinntekt", "stonadslengde_18_24", '

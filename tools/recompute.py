@@ -32,9 +32,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-CSV_LINK = re.compile(
-    r'href="data:text/csv;charset=utf-8;base64,([^"]+)"[^>]*download="([^"]+)"'
-)
+CSV_LINK = re.compile(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"[^>]*download="([^"]+)"')
 
 
 # -- the raw snapshot ----------------------------------------------------------------------------
@@ -174,39 +172,53 @@ def recompute(raw: Raw, code: str, year: int) -> dict[str, tuple[str, str, float
             group_paid * 1000 / group_pop,
         ),
         "Utbetalt per innbygger 18–66 år (kr)": (
-            "utbetalingsvekst/utbetalt-per-innbygger", "", paid * 1000 / pop_1866
+            "utbetalingsvekst/utbetalt-per-innbygger",
+            "",
+            paid * 1000 / pop_1866,
         ),
         "Stønad per mottaker (kr), SSB": (
-            "utbetalingsvekst/stonad-per-mottaker", "",
+            "utbetalingsvekst/stonad-per-mottaker",
+            "",
             get(key, "stønad (bidrag + lån) per sosialhjelpsmottaker"),
         ),
         "Netto driftsutgifter per innbygger 18–66 år (kr), SSB": (
-            "utbetalingsvekst/netto-driftsutgifter", "",
-            get(key, "netto driftsutgifter til sosialtjenesten (f242, 243, 273, 276, 281) per "
-                     "innbygger 18-66 år"),
+            "utbetalingsvekst/netto-driftsutgifter",
+            "",
+            get(
+                key,
+                "netto driftsutgifter til sosialtjenesten (f242, 243, 273, 276, 281) per "
+                "innbygger 18-66 år",
+            ),
         ),
         "Andel mottakere 18–24 år (%), SSB": (
-            "utbetalingsvekst/dekningsgrad-18-24", "",
+            "utbetalingsvekst/dekningsgrad-18-24",
+            "",
             get(key, f"{share} 18-24 år, av innbyggerne 18-24 år"),
         ),
         "Andel mottakere 25–66 år (%), SSB": (
-            "utbetalingsvekst/dekningsgrad-25-66", "",
+            "utbetalingsvekst/dekningsgrad-25-66",
+            "",
             get(key, f"{share} 25-66 år, av innbyggerne 25-66 år"),
         ),
         "Andel mottakere 18–66 år (%), SSB": (
-            "utbetalingsvekst/dekningsgrad-18-66", "",
+            "utbetalingsvekst/dekningsgrad-18-66",
+            "",
             get(key, f"{share} i forhold til innbyggere i alderen 18-66 år"),
         ),
         "Stønadslengde, alle (mnd), SSB": (
-            "langtidsmottakere/stonadslengde-grupper", "Alle mottakere",
+            "langtidsmottakere/stonadslengde-grupper",
+            "Alle mottakere",
             get(sos, "gjennomsnittlig stønadslengde"),
         ),
         "Stønadslengde 25–66 år (mnd), vektet snitt av aldersgruppene": (
-            "langtidsmottakere/stonadslengde-grupper", "25–66 år", band_months / sum(band_n)
+            "langtidsmottakere/stonadslengde-grupper",
+            "25–66 år",
+            band_months / sum(band_n),
         ),
         "Andel med stønad 6 mnd+ (%)": ("langtidsmottakere/andel-6mnd", "", six / n * 100),
         "KVP-mottakere per 1 000 innb. 18–66, SSB": (
-            "kvp/kvp-per-1000", "",
+            "kvp/kvp-per-1000",
+            "",
             get(key, "antall mottakere av kvalifiseringsstønad per 1 000 innbyggere 18-66 år"),
         ),
         "AAP-andel desember (%)": ("aap/aap-andel", "", aap / pop_1866 * 100),

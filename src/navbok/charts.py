@@ -31,6 +31,7 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+from altair.theme import AxisConfigKwds, NumberLocaleKwds, TimeLocaleKwds
 from altair.vegalite.v6.schema.core import Root
 
 from navbok.formatting import (
@@ -75,7 +76,7 @@ _INCREASE, _DECREASE, _TOTAL = "#2d5f8b", "#c2661f", "#5a5a5a"
 _FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 
 #: d3-format locale for Norwegian numbers: 1 234,5 and 12,3 % and 1 234 kr.
-NUMBER_LOCALE: dict[str, Any] = {
+NUMBER_LOCALE: NumberLocaleKwds = {
     "decimal": ",",
     "thousands": "\u00a0",
     "grouping": [3],
@@ -86,7 +87,7 @@ NUMBER_LOCALE: dict[str, Any] = {
 }
 _MONTHS = "januar februar mars april mai juni juli august september oktober november desember"
 #: d3-time-format locale for Norwegian bokmål (as d3's nb-NO).
-TIME_LOCALE: dict[str, Any] = {
+TIME_LOCALE: TimeLocaleKwds = {
     "dateTime": "%A den %d. %B %Y %X",
     "date": "%d.%m.%Y",
     "time": "%H:%M:%S",
@@ -105,7 +106,7 @@ SCHEMA_URL = alt.SCHEMA_URL
 @alt.theme.register("navbok", enable=True)
 def navbok_theme() -> alt.theme.ThemeConfig:
     """The navbok Altair theme: readable sizes, no border, Norwegian locale, focus colours."""
-    axis = {
+    axis: AxisConfigKwds = {
         "labelFontSize": 13,
         "titleFontSize": 14,
         "titleFontWeight": "normal",
@@ -161,7 +162,7 @@ def navbok_theme() -> alt.theme.ThemeConfig:
 
 Spec = dict[str, Any]
 #: The theme's ``config`` block, as Altair puts it into every spec.
-CONFIG: dict[str, Any] = navbok_theme()["config"]
+CONFIG: dict[str, Any] = dict(navbok_theme()["config"])
 
 
 def _require(title: str, description: str) -> None:
@@ -438,6 +439,8 @@ def waterfall_chart(
         raise ValueError(f"waterfall_chart needs columns label/value/kind, missing {missing_cols}")
     rows: list[dict[str, Any]] = []
     level: float | None = 0.0
+    start: float | None
+    end: float | None
     for order, (label, value, kind) in enumerate(
         steps_df[["label", "value", "kind"]].itertuples(index=False)
     ):
@@ -573,9 +576,13 @@ class ChartOutput:
         return self.html
 
 
+_NORWEGIAN_LETTERS: dict[str, str | int | None] = {"æ": "ae", "ø": "o", "å": "a"}
+_TO_ASCII = str.maketrans(_NORWEGIAN_LETTERS)
+
+
 def slugify(name: str) -> str:
     """``"Utgifter per innbygger (Bø)"`` → ``"utgifter-per-innbygger-bo"``."""
-    text = name.lower().translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
+    text = name.lower().translate(_TO_ASCII)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if not slug:
@@ -894,9 +901,10 @@ def write_vega_bundle(dest_dir: Path) -> Path:
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / BUNDLE_NAME
     vl_version = _vl_version()
+    vlc_version = vlc.__version__  # type: ignore[attr-defined]  # missing from vl_convert's stub
     header = (
         f"/* {BUNDLE_NAME}: vega {vlc.get_vega_version()}, vega-lite {vl_version or 'latest'},"
-        f" vega-embed {vlc.get_vega_embed_version()}; vl-convert {vlc.__version__} */\n"
+        f" vega-embed {vlc.get_vega_embed_version()}; vl-convert {vlc_version} */\n"
     )
     if target.exists():
         with target.open(encoding="utf-8") as fh:

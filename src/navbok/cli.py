@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
+import click
 import typer
 
-from navbok.errors import NavbokError
+from navbok.errors import NavbokError, os_error_message
 from navbok.snapshot import DEFAULT_DIR
+
+_IMPORTED = time.time()  # when psutil cannot say when the process started
+F = TypeVar("F", bound=Callable[..., Any])
+# How commands and click end on purpose (an exit code, a usage error): passed on as they are.
+_CLICK_EXITS = (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.Abort,
+                click.ClickException)  # fmt: skip
 
 app = typer.Typer(
     help="navbok: en reproduserbar analysepublikasjon om sosialtjenesten i norske kommuner.",
@@ -32,7 +43,62 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _debug() -> bool:
+    return os.environ.get("NAVBOK_DEBUG", "") not in ("", "0")
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, NavbokError):
+        return str(exc).rstrip()
+    if isinstance(exc, OSError):
+        return os_error_message(exc)
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _guarded(command: F) -> F:
+    """Every command: a NavbokError or an OSError (read-only folder, full disk, …) becomes one
+    line naming the file and what to do, exit 1. Any other exception is a bug in navbok: one
+    line saying so, exit 2; with ``NAVBOK_DEBUG=1`` every exception shows its traceback."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except _CLICK_EXITS:
+            raise
+        except (NavbokError, OSError) as exc:
+            if _debug():
+                raise
+            _fail(_one_line(exc))
+        except Exception as exc:
+            if _debug():
+                raise
+            _fail(
+                f"internal error ({_one_line(exc)}); run again with NAVBOK_DEBUG=1 to see "
+                "where, and report it.",
+                code=2,
+            )
+
+    return run  # type: ignore[return-value]
+
+
+def _since_start() -> float:
+    """Seconds since this process started (start-up and imports included)."""
+    try:  # Linux: the start in clock ticks after boot, against the seconds since boot
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return max(uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK"), 0.0)
+    except (OSError, ValueError, IndexError):
+        return time.time() - _IMPORTED
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 @app.command()
+@_guarded
 def fetch(
     from_dir: FromOpt = None,
     snapshot: SnapshotOpt = DEFAULT_DIR,
@@ -69,8 +135,10 @@ def fetch(
             max_time=max_tid * 60, notify=lambda line: typer.echo(line, err=True),
         )  # fmt: skip
         s = snap.Snapshot.open(snapshot)
-    except NavbokError as exc:
-        message = str(exc).rstrip()
+    except (NavbokError, OSError) as exc:
+        if _debug() and not isinstance(exc, NavbokError):
+            raise
+        message = _one_line(exc)
         if existed and "ikke endret" not in message and "ingenting er endret" not in message:
             message += f" (Snapshotet i {snapshot} er ikke endret.)"
         _fail(message)
@@ -90,6 +158,7 @@ def fetch(
 
 
 @app.command()
+@_guarded
 def kilder(
     from_dir: FromOpt = None,
 ) -> None:
@@ -111,6 +180,7 @@ def kilder(
 
 
 @app.command()
+@_guarded
 def kommuner(
     query: Annotated[str | None, typer.Argument(help="Name or code (part of it).")] = None,
     snapshot: SnapshotOpt = DEFAULT_DIR,
@@ -139,6 +209,7 @@ def kommuner(
 
 
 @app.command()
+@_guarded
 def serie(
     kommune: Annotated[str, typer.Option("--kommune", "-k", help="Code or name.")] = "3201",
     snapshot: SnapshotOpt = DEFAULT_DIR,
@@ -186,6 +257,7 @@ def serie(
 
 
 @app.command()
+@_guarded
 def build(
     kommune: Annotated[
         str | None, typer.Option("--kommune", "-k", help="Code(s) or name(s), comma-separated.")
@@ -221,6 +293,16 @@ def build(
     timings: Annotated[
         bool, typer.Option("--timings", help="Print the time of every notebook and render.")
     ] = False,
+    lock_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--lock-timeout",
+            envvar="NAVBOK_LOCK_TIMEOUT",
+            min=0,
+            help="Seconds to wait for another build of the same municipality to finish "
+            "(default: wait as long as it takes); then exit 1.",
+        ),
+    ] = None,
 ) -> None:
     """Build the book for one or more municipalities into _build/<kode>/html.
 
@@ -254,11 +336,16 @@ def build(
             force=force,
             keep_going=keep_going,
             stats=stats,
+            lock_timeout=lock_timeout,
+            notify=lambda line: typer.echo(line, err=True),
         )
-    except NavbokError as exc:
+    except (NavbokError, OSError) as exc:
+        if _debug() and not isinstance(exc, NavbokError):
+            raise
         if stats.renders:
-            typer.echo(f"{len(stats.renders)} bøker rendret før feilen; {stats.wall:.1f} s.")
-        _fail(str(exc))
+            books = _plural(len(stats.renders), "bok", "bøker")
+            typer.echo(f"{books} rendret før feilen; {_since_start():.1f} s.")
+        _fail(_one_line(exc))
         return
     if len(pages) <= 5:
         for page in pages:
@@ -271,12 +358,14 @@ def build(
         for name, sec in sorted(stats.renders.items()):
             typer.echo(f"  rendret  {name:50s} {sec:6.2f} s")
     typer.echo(
-        f"{len(stats.notebooks)} notatbøker kjørt, {len(stats.renders)} bøker rendret, "
-        f"{len(stats.cached_books)} uendret (hurtigbuffer); {stats.wall:.1f} s."
+        f"{_plural(len(stats.notebooks), 'notatbok', 'notatbøker')} kjørt, "
+        f"{_plural(len(stats.renders), 'bok', 'bøker')} rendret, "
+        f"{len(stats.cached_books)} uendret (hurtigbuffer); {_since_start():.1f} s."
     )
 
 
 @app.command()
+@_guarded
 def params(
     kommune: Annotated[str, typer.Argument(help="Code or name.")],
     snapshot: SnapshotOpt = DEFAULT_DIR,

@@ -146,7 +146,7 @@ def resolve_one(spec: ContentSpec, meta: TableMetadata) -> Resolution:
     contents = meta.contents
     wanted = {normalise_label(x) for x in spec.labels}
     matches = [c for c, lab in contents.items() if normalise_label(lab) in wanted]
-    base = {"measure": spec.measure, "table": meta.table, "optional": spec.optional}
+    base: dict[str, Any] = {"measure": spec.measure, "table": meta.table, "optional": spec.optional}
 
     def found(code: str, status: str = RESOLVED, **extra: Any) -> Resolution:
         unit = meta.units.get(code, {})

@@ -2,7 +2,8 @@
 
 ``NavData.load()`` opens the snapshot, harmonises every series to the target vintage and
 computes every indicator for every region in one pass. The result is cached as Parquet under
-``data/cache/`` keyed by the snapshot checksum and the register files, so a chapter notebook
+``data/cache/`` keyed by the snapshot checksum and every package file that shapes it, with the
+sha256 of each cached file checked on load (a damaged cache is rebuilt), so a chapter notebook
 only selects.
 """
 
@@ -12,19 +13,20 @@ import copy
 import hashlib
 import json
 import os
+import shutil
+import sys
 import threading
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from navbok import groups as g
 from navbok import indicators as ind
 from navbok.availability import Availability
+from navbok.errors import NavbokError, os_error_message
 from navbok.measures import Stitch, build_measures, published_frame
 from navbok.regions import Municipality, Register
 from navbok.snapshot import DEFAULT_DIR, Snapshot
@@ -32,25 +34,84 @@ from navbok.sources.catalogue import catalogue
 
 CACHE_DIR = Path("data/cache")
 T = TypeVar("T")
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
+#: Written last into a cache folder: the sha256 of every other file in it (checked on load).
+CACHE_MANIFEST = "cache.json"
+_CACHE_FILES = ("measures.parquet", "values.parquet", "stitches.json")
+
+# Every file of the package that shapes the cached frames (measures, values, stitches): the
+# register and configuration, the harmonisation and indicator code, the snapshot and every
+# source reader (the snapshot's bytes are read through them). A change to any of them gives a
+# new cache key, so a fix there is never hidden by old cached values.
+_FINGERPRINTED = (
+    "indicators.yaml",
+    "config/*.yaml",
+    "data.py",
+    "measures.py",
+    "indicators.py",
+    "regions.py",
+    "groups.py",
+    "contents.py",
+    "availability.py",
+    "register.py",
+    "snapshot.py",
+    "errors.py",
+    "sources/*.py",
+)
+
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _fingerprinted_files() -> list[Path]:
+    files: set[Path] = set()
+    for pattern in _FINGERPRINTED:
+        found = sorted(_PACKAGE.glob(pattern))
+        if not found:
+            raise RuntimeError(f"navbok's cache key lists {pattern}, which matches no file")
+        files.update(found)
+    return sorted(files)
 
 
 def _code_fingerprint() -> str:
+    """A hash of every package file that shapes the cached frames (see ``_FINGERPRINTED``)."""
     h = hashlib.sha256(CACHE_VERSION.encode())
-    for name in ("indicators.yaml", "config/regions.yaml", "config/catalogue.yaml"):
-        h.update(resources.files("navbok").joinpath(name).read_bytes())
-    for module in (
-        "measures.py",
-        "indicators.py",
-        "regions.py",
-        "groups.py",
-        "contents.py",
-        "sources/jsonstat.py",
-        "sources/klass.py",
-        "sources/nav.py",
-    ):
-        h.update(resources.files("navbok").joinpath(module).read_bytes())
+    for path in _fingerprinted_files():
+        h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
     return h.hexdigest()[:16]
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _verify_cache(cdir: Path) -> None:
+    """Raise ``ValueError`` unless every cached file has the checksum ``cache.json`` records."""
+    try:
+        recorded = json.loads((cdir / CACHE_MANIFEST).read_text("utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{CACHE_MANIFEST} is missing or unreadable ({exc})") from None
+    for name in _CACHE_FILES:
+        try:
+            actual = _file_sha256(cdir / name)
+        except OSError as exc:
+            raise ValueError(f"{name} cannot be read ({exc.strerror or exc})") from None
+        if recorded.get(name) != actual:
+            raise ValueError(f"{name} does not have the checksum {CACHE_MANIFEST} records")
+
+
+class CacheError(NavbokError):
+    """The Parquet cache under ``data/cache`` cannot be written or removed."""
+
+
+def _warn(line: str) -> None:
+    print(f"navbok: {line}", file=sys.stderr, flush=True)
 
 
 # In-process cache of loaded snapshots: a long-lived process (a warm kernel running many chapters,
@@ -83,10 +144,53 @@ def parquet_cached(root: str | os.PathLike[str], cache_dir: str | os.PathLike[st
         return False
     try:
         snapshot = Snapshot.open(root, verify=False)
-    except Exception:  # noqa: BLE001 - then simply "no"
+    except Exception:  # then simply "no"
         return False
     key = f"{snapshot.checksum[:16]}-{_code_fingerprint()}"
-    return (Path(cache_dir) / key / "values.parquet").is_file()
+    return (Path(cache_dir) / key / CACHE_MANIFEST).is_file()
+
+
+def _remove_tree(path: Path) -> None:
+    try:
+        shutil.rmtree(path)
+    except FileNotFoundError:
+        pass  # another process removed it first
+    except OSError as exc:
+        raise CacheError(
+            f"The data cache {path} is damaged and cannot be deleted ({exc.strerror or exc}); "
+            "delete the folder by hand and run again."
+        ) from None
+
+
+def _write_cache(
+    cdir: Path, measures: pd.DataFrame, values: pd.DataFrame, stitches: list[Stitch]
+) -> None:
+    """Write the cache folder atomically (a temp folder renamed), ``cache.json`` last.
+
+    A folder that cannot be written (read only, disk full) is one clear error naming it; the
+    temp folder is removed and nothing half-written is left to be read later."""
+    tmp = cdir.with_name(cdir.name + f".tmp{os.getpid()}")
+    try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        measures.to_parquet(tmp / "measures.parquet")
+        values.to_parquet(tmp / "values.parquet")
+        (tmp / "stitches.json").write_text(json.dumps([s.__dict__ for s in stitches]))
+        sums = {name: _file_sha256(tmp / name) for name in _CACHE_FILES}
+        (tmp / CACHE_MANIFEST).write_text(json.dumps({"files": sums}, indent=1), "utf-8")
+        if not cdir.exists():
+            try:
+                os.replace(tmp, cdir)
+            except OSError:
+                if not (cdir / CACHE_MANIFEST).is_file():  # else: another process was first
+                    raise
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if exc.filename is None:
+            exc.filename = str(tmp)
+        raise CacheError(os_error_message(exc, "the data cache")) from None
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def clear_memory_cache() -> None:
@@ -100,15 +204,6 @@ def _read_cached(path: Path) -> pd.DataFrame:
     frame = pd.read_parquet(path)
     frame["status"] = frame["status"].astype(object).where(frame["status"].notna(), None)
     return frame
-
-
-@dataclass
-class Series:
-    """One line of a comparison: a label, a kind (kommune, nabo, asss, …) and a region."""
-
-    label: str
-    kind: str
-    region: str | None = None
 
 
 class NavData:
@@ -125,7 +220,7 @@ class NavData:
         self.measures = measures
         self.values = values
         self.stitches = stitches
-        self._memo: dict[tuple, object] = {}
+        self._memo: dict[Hashable, Any] = {}  # derived results of many types, by key
 
     def _shallow_copy(self) -> NavData:
         """A copy sharing the (copy-on-write) frames and the memo of derived results."""
@@ -179,9 +274,10 @@ class NavData:
     ) -> NavData:
         snapshot = Snapshot.open(root)
         key = f"{snapshot.checksum[:16]}-{_code_fingerprint()}"
-        if cache_dir is not None:
-            cdir = Path(cache_dir) / key
-            if (cdir / "values.parquet").is_file():
+        cdir = Path(cache_dir) / key if cache_dir is not None else None
+        if cdir is not None and cdir.exists():
+            try:
+                _verify_cache(cdir)
                 stitches = [Stitch(**s) for s in json.loads((cdir / "stitches.json").read_text())]
                 return cls(
                     snapshot,
@@ -189,24 +285,20 @@ class NavData:
                     _read_cached(cdir / "values.parquet"),
                     stitches,
                 )
+            except Exception as exc:  # any unreadable cache is rebuilt
+                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                _warn(
+                    f"the data cache {cdir} is damaged ({reason}); deleting it and computing "
+                    "it again."
+                )
+                _remove_tree(cdir)
         register = Register.from_snapshot(snapshot)
         measures, stitches = build_measures(snapshot, register)
         values = ind.compute(measures, published_frame(snapshot), register)
         data = cls(snapshot, measures, values, stitches)
         data.__dict__["register"] = register
-        if cache_dir is not None:
-            cdir = Path(cache_dir) / key
-            tmp = cdir.with_name(cdir.name + f".tmp{os.getpid()}")
-            tmp.mkdir(parents=True, exist_ok=True)
-            measures.to_parquet(tmp / "measures.parquet")
-            values.to_parquet(tmp / "values.parquet")
-            (tmp / "stitches.json").write_text(json.dumps([s.__dict__ for s in stitches]))
-            if cdir.exists():
-                import shutil
-
-                shutil.rmtree(tmp, ignore_errors=True)
-            else:
-                os.replace(tmp, cdir)
+        if cdir is not None:
+            _write_cache(cdir, measures, values, stitches)
         return data
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
@@ -219,7 +311,7 @@ class NavData:
         """
         if key not in self._memo:
             self._memo[key] = compute()
-        return self._memo[key]  # type: ignore[return-value]
+        return self._memo[key]
 
     @cached_property
     def register(self) -> Register:

@@ -513,11 +513,13 @@ def _xlsx_fast(
     template = _template(sheet_name, about is not None)
     if template is None:
         return None
-    sheets = {_SHEET_PATH: _sheet_xml(df)}
-    if about is not None:
-        sheets[_ABOUT_PATH] = _sheet_xml(about)
-    if any(v is None for v in sheets.values()):
-        return None
+    sheets: dict[str, bytes] = {}
+    for path, frame in ((_SHEET_PATH, df), (_ABOUT_PATH, about)):
+        xml = None if frame is None else _sheet_xml(frame)
+        if xml is None and frame is not None:
+            return None
+        if xml is not None:
+            sheets[path] = xml
     out = io.BytesIO()
     stamp = _FIXED_TIME.timetuple()[:6]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

@@ -51,10 +51,6 @@ class Groups:
     neighbours: list[str] = field(default_factory=list)
     asss_variant: str = "default"
 
-    def is_asss_member(self, year: int) -> bool:
-        """Whether the municipality itself is an ASSS member that year."""
-        return self.kommune in self.asss.get(year, [])
-
 
 def main_predecessor(register: Register, code: str, year: int) -> str | None:
     """The code valid in ``year`` that became ``code`` (same name preferred, e.g. Asker 0220)."""

@@ -157,6 +157,9 @@ def _same_members(
     there both sides are taken as sums over the members (a missing or suppressed member makes
     the ratio missing).
     """
+    num, den = ind.numerator, ind.denominator
+    if num is None or den is None:  # not a ratio
+        return r
     empty = pd.DataFrame(columns=["region", "year", "value", "status", "source"])
 
     def summed(mid: str) -> pd.DataFrame:
@@ -164,13 +167,13 @@ def _same_members(
         f = f[f["region"].str.fullmatch(GROUP_PATTERN)]
         return f[KEY].assign(summed=f["source"].astype(str).str.endswith(MEMBER_SUM_SOURCE))
 
-    flags = summed(ind.numerator).merge(summed(ind.denominator), on=KEY, suffixes=("_n", "_d"))
+    flags = summed(num).merge(summed(den), on=KEY, suffixes=("_n", "_d"))
     mixed = flags.loc[flags["summed_n"] != flags["summed_d"], KEY]
     if mixed.empty:
         return r
     fixed = _ratio(
-        by_measure.get(member_sum_id(ind.numerator), empty),
-        by_measure.get(member_sum_id(ind.denominator), empty),
+        by_measure.get(member_sum_id(num), empty),
+        by_measure.get(member_sum_id(den), empty),
         float(ind.scale),
     )
     fixed = mixed.merge(fixed, on=KEY, how="left")

@@ -57,7 +57,7 @@ class Stitch:
         return text + "."
 
 
-def table_frame(snapshot, table: str) -> pd.DataFrame:  # noqa: ANN001
+def table_frame(snapshot, table: str) -> pd.DataFrame:
     """An SSB table as ``region, contents, year, value, status, table``."""
     ds = snapshot.ssb(table)
     geo = ds.role("geo") or ds.dims[0]
@@ -77,7 +77,7 @@ def table_frame(snapshot, table: str) -> pd.DataFrame:  # noqa: ANN001
     return out
 
 
-def resolved_frames(snapshot, series: str) -> list[pd.DataFrame]:  # noqa: ANN001
+def resolved_frames(snapshot, series: str) -> list[pd.DataFrame]:
     """The resolved contents of one series, one frame per table (oldest first), with
     ``contents`` = the measure id (the code each measure resolved to in that table, found by
     its label at fetch time)."""
@@ -143,7 +143,7 @@ def _combine(left: pd.DataFrame, right: pd.DataFrame, op: str) -> pd.DataFrame:
     return out
 
 
-def population_frame(snapshot, register: Register) -> pd.DataFrame:  # noqa: ANN001
+def population_frame(snapshot, register: Register) -> pd.DataFrame:
     """Population by region, statistics year and single age (1.1. of year + 1).
 
     Columns: ``region``, ``year``, ``age``, ``value`` with municipalities in the target vintage
@@ -197,7 +197,7 @@ def population_frame(snapshot, register: Register) -> pd.DataFrame:  # noqa: ANN
     return pd.concat(out, ignore_index=True)[["region", "year", "age", "value", "status"]]
 
 
-def aap_frame(snapshot, register: Register, split_weights=None) -> pd.DataFrame:  # noqa: ANN001
+def aap_frame(snapshot, register: Register, split_weights=None) -> pd.DataFrame:
     """NAV AAP counts by target-vintage municipality and month: ``region, period, year, month,
     value, status``; ``EAK`` is Landet. Each workbook uses the codes of its year."""
     rows = []
@@ -215,7 +215,7 @@ def aap_frame(snapshot, register: Register, split_weights=None) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Stitch]]:  # noqa: ANN001
+def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Stitch]]:
     """Every measure of the register for every region and year (see module docstring).
 
     Content measures come from the codes they resolved to by label at fetch time; a measure
@@ -325,7 +325,7 @@ def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Sti
     return out[["region", "year", "measure", "value", "status", "split", "source"]], stitches
 
 
-def published_frame(snapshot) -> pd.DataFrame:  # noqa: ANN001
+def published_frame(snapshot) -> pd.DataFrame:
     """SSB's published averages and ratios (``average: true`` measures) for every region:
     ``region, year, contents`` (= measure id), ``value, status, table``; where two tables hold
     the same year, the newer one."""
@@ -367,7 +367,7 @@ def _ratio_measures() -> set[str]:
 
 def _member_totals(
     out: pd.DataFrame,
-    snapshot,  # noqa: ANN001
+    snapshot,
     register: Register,
     years: list[int],
 ) -> pd.DataFrame:
@@ -404,9 +404,7 @@ def _member_totals(
             muni[["region", "year", "value", "status"]], members[members["year"].isin(with_data)]
         )
         source = f"{muni['source'].iloc[0]}, {MEMBER_SUM_SOURCE}"
-        frames.append(
-            totals.assign(measure=member_sum_id(mid), split=False, source=source)
-        )
+        frames.append(totals.assign(measure=member_sum_id(mid), split=False, source=source))
         if not external:
             continue
         have = set(zip(f["region"], f["year"], strict=True))

@@ -30,11 +30,14 @@ from navbok.errors import ConfigError
 
 
 def reference_dir() -> Path:
-    """``$NAVBOK_REFERENCE``, else ``data/reference`` in the repository (or the working dir)."""
+    """``$NAVBOK_REFERENCE``, else ``data/reference`` in the repository (or in
+    ``$NAVBOK_BOOK_ROOT``, or in the working dir: navbok installed from a wheel)."""
     if env := os.environ.get("NAVBOK_REFERENCE"):
         return Path(env)
     repo = Path(__file__).resolve().parents[2] / "data" / "reference"
-    return repo if repo.is_dir() else Path("data/reference")
+    if repo.is_dir():
+        return repo
+    return Path(os.environ.get("NAVBOK_BOOK_ROOT", ".")) / "data" / "reference"
 
 
 @dataclass

@@ -88,7 +88,7 @@ class Register:
         self._preds: dict[int, dict[str, list[str]]] = {}
 
     @classmethod
-    def from_snapshot(cls, snapshot, target: str | None = None) -> Register:  # noqa: ANN001
+    def from_snapshot(cls, snapshot, target: str | None = None) -> Register:
         """Build the register from a :class:`~navbok.snapshot.Snapshot`."""
         regs = {d: snapshot.codes_at(d) for d in snapshot.register_dates()}
         return cls(regs, snapshot.changes(), target)
@@ -168,7 +168,7 @@ class Register:
 
     def code_map(self, years: list[int], split_weights: SplitWeights | None = None) -> pd.DataFrame:
         """Mapping for each year: ``year, old, new, weight, split`` (old = code valid that year)."""
-        rows = []
+        rows: list[tuple[int, str, str, float, bool]] = []
         for year in years:
             for code in sorted(self.valid_codes(year)):
                 succ = self.successors(code, year, split_weights)

@@ -95,7 +95,7 @@ def _checked(name: str, origin: str, read: Callable[[], _T]) -> _T:
         raise ParseError(f"{exc}{where}") from exc
     except NavbokError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any reader failure is a bad response
+    except Exception as exc:  # any reader failure is a bad response
         text = " ".join(str(exc).split())[:200]
         raise ParseError(
             f"{name}: the response{where} has an unexpected shape ({type(exc).__name__}: {text})"
@@ -110,7 +110,11 @@ class _Writer:
         self.entries: list[dict[str, Any]] = []
 
     def add(
-        self, r: RawResponse, request: str, *, name: str | None = None,
+        self,
+        r: RawResponse,
+        request: str,
+        *,
+        name: str | None = None,
         entry: dict[str, Any] | None = None,
     ) -> None:
         name = name or r.name
@@ -264,13 +268,18 @@ def fetch(
         out = _Writer(tmp)
         steps: list[tuple[str, Callable[[], Any]]] = [
             ("SSB", lambda: _fetch_ssb(source, cat, out)),
-            *[(f"KLASS {d}", lambda d=d: out.add(source.codes_at(d), f"KLASS {d}"))
-              for d in cat.codes_at],
-            ("KLASS endringer",
-             lambda: out.add(source.changes(*cat.changes), "KLASS endringer")),
-            *[(f"KOSTRA-grupper {d}",
-               lambda d=d: out.add(source.kostra_groups(d), f"KOSTRA-grupper {d}"))
-              for d in cat.kostra_groups],
+            *[
+                (f"KLASS {d}", lambda d=d: out.add(source.codes_at(d), f"KLASS {d}"))
+                for d in cat.codes_at
+            ],
+            ("KLASS endringer", lambda: out.add(source.changes(*cat.changes), "KLASS endringer")),
+            *[
+                (
+                    f"KOSTRA-grupper {d}",
+                    lambda d=d: out.add(source.kostra_groups(d), f"KOSTRA-grupper {d}"),
+                )
+                for d in cat.kostra_groups
+            ],
         ]
         if cat.aap155:
             archive = Path(nav_archive) if nav_archive else None
@@ -281,7 +290,7 @@ def fetch(
             steps = list(tqdm(steps, desc="Henter", unit="steg"))
         results = {}
         for label, thunk in steps:
-            if end is not None and clock() > end:
+            if end is not None and max_time is not None and clock() > end:
                 raise FetchTimeout(
                     f"Hentingen tok mer enn {max_time / 60:g} min og ble stoppet før {label}; "
                     f"snapshotet i {dest} er ikke endret. Prøv igjen senere, eller {MORE_TIME}."
@@ -451,9 +460,7 @@ def _file_entries(manifest: dict[str, Any], mpath: Path) -> dict[str, FileEntry]
     files = manifest.get("files")
     again = "The snapshot cannot be trusted: fetch again with `navbok fetch`."
     if not isinstance(files, list):
-        raise SnapshotError(
-            f"{mpath}: 'files' is a {type(files).__name__}, not a list. {again}"
-        )
+        raise SnapshotError(f"{mpath}: 'files' is a {type(files).__name__}, not a list. {again}")
     entries: dict[str, FileEntry] = {}
     for n, e in enumerate(files, start=1):
         if not isinstance(e, dict):

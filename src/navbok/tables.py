@@ -138,7 +138,5 @@ def wide(
             if is_missing(value) and isinstance(symbol, str) and symbol:
                 status.setdefault(key, symbol)
         if status:
-            table.attrs[STATUS_ATTR] = {
-                str(c): [status.get((r, c)) for r in rows] for c in cols
-            }
+            table.attrs[STATUS_ATTR] = {str(c): [status.get((r, c)) for r in rows] for c in cols}
     return table

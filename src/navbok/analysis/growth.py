@@ -9,7 +9,7 @@ The arithmetic (T = N · L · P, combination effect, LMDI) lives in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -57,7 +57,7 @@ class MeasureTable:
 
     def __init__(self, measures: pd.DataFrame) -> None:
         sel = measures[measures["measure"].isin(MEASURES.values())]
-        self._cells: dict[tuple[str, str, int], list[tuple[int, float, object]]] = {}
+        self._cells: dict[tuple[str, str, int], list[tuple[int, float, str | None]]] = {}
         columns = (sel["measure"], sel["region"], sel["year"], sel["value"], sel["status"])
         for pos, (m, r, y, v, st) in enumerate(zip(*columns, strict=True)):
             self._cells.setdefault((m, r, int(y)), []).append((pos, float(v), st))
@@ -67,7 +67,9 @@ class MeasureTable:
         """``measures`` as a table (a table is returned as it is)."""
         return measures if isinstance(measures, MeasureTable) else cls(measures)
 
-    def rows(self, measure: str, regions: list[str], year: int) -> list[tuple[str, float, object]]:
+    def rows(
+        self, measure: str, regions: list[str], year: int
+    ) -> list[tuple[str, float, str | None]]:
         """``(region, value, status)`` of ``measure`` in ``year`` for ``regions``, in the
         frame's row order."""
         found = []
@@ -155,7 +157,7 @@ def decompose_regions(
 
 def compare(
     measures: pd.DataFrame | MeasureTable,
-    series: dict[str, str | Sequence[str]],
+    series: Mapping[str, str | Sequence[str]],
     year0: int,
     year1: int,
     **kwargs: object,

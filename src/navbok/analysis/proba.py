@@ -24,7 +24,6 @@ from navbok.reference import Reference, load_reference
 from navbok.regions import Register
 
 REFERENCE_NAME = "proba_faktisk_vs_behov"
-YEARS = (2012, 2013, 2014, 2015, 2016)
 LABEL = "Proba (2017), vedlegg 2: publisert historisk resultat, ikke beregnet på nytt"
 COLUMNS = [
     "kode", "navn", "kommunenr_2017", "kommune_2017", "kommune_i_kilden", "label",
@@ -46,7 +45,7 @@ def code_links(register: Register, codes_2017: Iterable[str]) -> pd.DataFrame:
     ``kode`` is None when the register does not know the code; ``delt`` marks a historical
     municipality that was split between several of today's municipalities.
     """
-    rows = []
+    rows: list[tuple[str, str | None, bool]] = []
     for old in dict.fromkeys(codes_2017):
         year = _valid_year(register, old)
         succ = register.successors(old, year) if year is not None else {}

@@ -1,10 +1,11 @@
 """Build municipalities' books: execute each chapter, render with Jupyter Book, cache.
 
 The book's sources live at the top of the repository (``_config.yml``, ``_toc.yml``,
-``chapters/``). For each municipality they are staged under ``_build/<kode>/src`` with the
-executed notebooks; Jupyter Book renders with ``execute_notebooks: "off"``; the HTML is moved to
-``_build/<kode>/html`` only when every chapter ran and the render succeeded, so a failed build
-never leaves a half-built book in place of a whole one.
+``chapters/``; :func:`book_root` says where an installed navbok looks for them). For each
+municipality they are staged under ``_build/<kode>/src`` with the executed notebooks; Jupyter
+Book renders with ``execute_notebooks: "off"``; the HTML is moved to ``_build/<kode>/html`` only
+when every chapter ran and the render succeeded, so a failed build never leaves a half-built
+book in place of a whole one.
 
 Speed (see README, "Performance"):
 
@@ -34,6 +35,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -42,14 +44,28 @@ from pathlib import Path
 import yaml
 
 from navbok.book.engine import ChapterFailed, KernelPool, execute_fresh, warmup_code
+from navbok.book.lock import BuildLock
 from navbok.book.params import PARAMS_DIR, Params, check_params, params_for
 from navbok.book.render import render_inprocess, render_subprocess
 from navbok.charts import write_vega_bundle
 from navbok.data import CACHE_DIR, NavData
-from navbok.errors import NavbokError
+from navbok.errors import ConfigError, NavbokError
 from navbok.snapshot import DEFAULT_DIR
 
-BOOK_ROOT = Path(os.environ.get("NAVBOK_BOOK_ROOT", Path(__file__).resolve().parents[3]))
+
+def book_root() -> Path:
+    """Where the book's sources are (``_config.yml``, ``_toc.yml``, ``chapters/``).
+
+    ``$NAVBOK_BOOK_ROOT``; else the checkout navbok runs from (an editable install); else the
+    current directory (navbok installed from a wheel, run in a copy of the book's sources).
+    """
+    if env := os.environ.get("NAVBOK_BOOK_ROOT"):
+        return Path(env)
+    checkout = Path(__file__).resolve().parents[3]
+    return checkout if (checkout / "_toc.yml").is_file() else Path.cwd()
+
+
+BOOK_ROOT = book_root()
 BUILD_DIR = Path("_build")
 STATIC = Path(__file__).resolve().parent / "static"
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -81,6 +97,12 @@ __all__ = ["BuildStats", "ChapterFailed", "build_many", "build_one", "chapters",
 
 def chapters() -> list[str]:
     """Chapter notebooks in table-of-contents order (paths relative to the book root)."""
+    if not (BOOK_ROOT / "_toc.yml").is_file():
+        raise ConfigError(
+            f"Finner ikke bokas kilder: {BOOK_ROOT / '_toc.yml'} mangler. Kjør navbok build i en "
+            "mappe med _config.yml, _toc.yml og chapters/ (som navbok-repoet), eller sett "
+            "NAVBOK_BOOK_ROOT til en slik mappe."
+        )
     toc = yaml.safe_load((BOOK_ROOT / "_toc.yml").read_text("utf-8"))
     files = [toc["root"]]
     for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
@@ -201,6 +223,20 @@ class _Static:
         dest.mkdir(parents=True, exist_ok=True)
         for f in self.files:
             shutil.copyfile(f, dest / f.name)
+
+
+def checked_params(data: NavData, codes: list[str]) -> dict[str, Params]:
+    """Each municipality's params (its params file, else defaults), checked against the data.
+
+    A bad params file is one :class:`~navbok.errors.ConfigError` naming it, before anything
+    runs."""
+    out = {}
+    for code in codes:
+        p = params_for(data, code)
+        curated = PARAMS_DIR / f"{code}.yml"
+        check_params(p, data, str(curated) if curated.is_file() else f"parametere for {code}")
+        out[code] = p
+    return out
 
 
 def plan_book(
@@ -423,6 +459,9 @@ def build_many(
     progress: bool = False,
     keep_going: bool = False,
     pool: KernelPool | None = None,
+    lock: bool = True,
+    lock_timeout: float | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> BuildStats:
     """Build several municipalities' books, executing and rendering only what changed.
 
@@ -431,23 +470,55 @@ def build_many(
     already built stay, and the failing municipality's previous book stays in place. With
     ``keep_going`` the other municipalities are still built and the failures are listed in
     :attr:`BuildStats.failed`. ``pool``: warm kernels the caller started early (used for the
-    warm engine, else closed).
+    warm engine, else closed, also when the build fails). ``lock``: hold each municipality's
+    build lock (``_build/<kode>/build.lock``, see :mod:`navbok.book.lock`) for the whole build;
+    a build held elsewhere is waited for (``notify`` says who holds it), at most
+    ``lock_timeout`` seconds. ``lock=False``: the caller holds the locks.
     """
     t_start = time.perf_counter()
     build_dir = Path(build_dir)
+    locks = BuildLock(build_dir / code for code in codes) if lock else None
+    try:
+        if locks is not None:
+            locks.acquire(lock_timeout, notify)
+        return _build_many(
+            data, codes, snapshot=snapshot, cache_dir=cache_dir, build_dir=build_dir,
+            params=params, workers=workers, engine=engine, renderer=renderer, force=force,
+            progress=progress, keep_going=keep_going, pool=pool, t_start=t_start,
+        )  # fmt: skip
+    finally:
+        if pool is not None:
+            pool.close()  # a no-op when the build used it (its runner closed it)
+        if locks is not None:
+            locks.release()
+
+
+def _build_many(
+    data: NavData,
+    codes: list[str],
+    *,
+    snapshot: Path,
+    cache_dir: Path,
+    build_dir: Path,
+    params: dict[str, Params] | None,
+    workers: int | None,
+    engine: str,
+    renderer: str,
+    force: bool,
+    progress: bool,
+    keep_going: bool,
+    pool: KernelPool | None,
+    t_start: float,
+) -> BuildStats:
     build_dir.mkdir(parents=True, exist_ok=True)
     static = _Static(cache_dir)
     rels = chapters()
     sources = {rel: (BOOK_ROOT / rel).read_bytes() for rel in rels}
     stats = BuildStats()
-    plans = []
-    for code in codes:
-        p = (params or {}).get(code)
-        if p is None:
-            p = params_for(data, code)
-            curated = PARAMS_DIR / f"{code}.yml"
-            check_params(p, data, str(curated) if curated.is_file() else f"parametere for {code}")
-        plans.append(plan_book(data, p, build_dir, static.key, sources, force))
+    given = params or {}
+    unchecked = [c for c in codes if c not in given]
+    all_params = {**given, **(checked_params(data, unchecked) if unchecked else {})}
+    plans = [plan_book(data, all_params[c], build_dir, static.key, sources, force) for c in codes]
     todo = [p for p in plans if p.render]
     stats.cached_books = [p.kode for p in plans if not p.render]
     stats.cached_chapters = sum(len(p.chapter_keys) - len(p.execute) for p in plans)
@@ -560,8 +631,6 @@ def build_many(
             if runner is not None:
                 runner.close()
                 stats.notebooks = runner.times
-    if pool is not None:  # started early by the caller, not needed after all
-        pool.close()
     stats.pages = [pages[p.kode] for p in plans]
     stats.wall = time.perf_counter() - t_start
     return stats
@@ -680,9 +749,11 @@ def _early_pool(
     engine: str,
     force: bool,
 ) -> KernelPool | None:
-    """Start the warm kernels before loading anything when chapters will surely run (a
-    municipality, by number, that has no build yet): they boot while this process imports
-    and plans. A no-op rebuild starts no kernel."""
+    """Start the warm kernels before planning when chapters will surely run (a municipality,
+    by number, that has no build yet): they boot while this process makes the static files and
+    plans. :func:`main` calls it only once the municipalities are resolved, their params
+    checked and their build locks held, so a bad request never starts a kernel. A no-op
+    rebuild starts no kernel."""
     if engine != "warm" or all_ or not kommune:
         return None
     codes = [k.strip() for k in kommune.split(",") if k.strip()]
@@ -692,6 +763,10 @@ def _early_pool(
         return None
     warmup = warmup_code(str(Path(snapshot).resolve()), str(Path(cache_dir).resolve()))
     return KernelPool(workers or os.cpu_count() or 1, warmup=warmup)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def main(
@@ -707,38 +782,72 @@ def main(
     force: bool = False,
     keep_going: bool = False,
     stats: BuildStats | None = None,
+    lock_timeout: float | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> list[Path]:
-    """``navbok build``: one, several (comma-separated) or all municipalities."""
-    pool = _early_pool(kommune, all_, snapshot, cache_dir, build_dir, workers, engine, force)
-    try:
-        data = NavData.load(snapshot, cache_dir=cache_dir)
-    except BaseException:
-        if pool is not None:
-            pool.close()
-        raise
+    """``navbok build``: one, several (comma-separated) or all municipalities.
+
+    Nothing starts before the request is known to be good: the municipalities are resolved
+    (``notify`` gets the notice for an old code, «0219 … bruker 3201»), their params checked
+    and their build locks taken; only then do the warm kernels start. ``lock_timeout``: the
+    most seconds to wait for a build of the same municipality in another process.
+    """
+    if engine not in ENGINES:
+        raise NavbokError(f"Unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if renderer not in RENDERERS:
+        raise NavbokError(f"Unknown renderer {renderer!r}; use one of {', '.join(RENDERERS)}")
+    if workers is not None and workers < 1:
+        raise NavbokError(f"--workers must be at least 1 (got {workers})")
+    names: list[str] = []
+    if not all_:
+        if kommune is None:
+            raise NavbokError("Say which municipality to build: --kommune KODE[,KODE…] or --all")
+        names = [k.strip() for k in kommune.split(",") if k.strip()]
+        if not names:
+            raise NavbokError(
+                f"ingen kommune oppgitt (--kommune {kommune!r}); bruk --kommune KODE[,KODE…] "
+                "eller --all"
+            )
+    data = NavData.load(snapshot, cache_dir=cache_dir)
     if all_:
         codes = data.register.target_codes
-    elif kommune:
-        codes = [data.resolve(k.strip()).code for k in kommune.split(",") if k.strip()]
     else:
+        codes = []
+        for name in names:
+            m = data.resolve(name)
+            if m.notice and notify is not None:
+                notify(m.notice)
+            codes.append(m.code)
+    codes = list(dict.fromkeys(codes))
+    params = checked_params(data, codes)
+    locks = BuildLock(Path(build_dir) / code for code in codes)
+    pool = None
+    try:
+        locks.acquire(lock_timeout, notify)
+        # Kernels boot while the build process prepares the static files and plans.
+        pool = _early_pool(
+            ",".join(codes), all_, snapshot, cache_dir, build_dir, workers, engine, force
+        )
+        result = build_many(
+            data,
+            codes,
+            snapshot=snapshot,
+            cache_dir=cache_dir,
+            build_dir=build_dir,
+            params=params,
+            workers=workers,
+            engine=engine,
+            renderer=renderer,
+            force=force,
+            progress=True,
+            keep_going=keep_going,
+            pool=pool,
+            lock=False,
+        )
+    finally:
         if pool is not None:
             pool.close()
-        raise NavbokError("Say which municipality to build: --kommune KODE[,KODE…] or --all")
-    codes = list(dict.fromkeys(codes))
-    result = build_many(
-        data,
-        codes,
-        snapshot=snapshot,
-        cache_dir=cache_dir,
-        build_dir=build_dir,
-        workers=workers,
-        engine=engine,
-        renderer=renderer,
-        force=force,
-        progress=True,
-        keep_going=keep_going,
-        pool=pool,
-    )
+        locks.release()
     pages = [p for p in result.pages if p.is_file()]
     if len(codes) > 1:
         built = {c: data.name(c) for c, p in zip(codes, result.pages, strict=True) if p.is_file()}
@@ -748,5 +857,6 @@ def main(
         stats.pages = pages
     if result.failed:
         lines = "\n".join(f"  {k}: {msg}" for k, msg in sorted(result.failed.items()))
-        raise NavbokError(f"{len(result.failed)} av {len(codes)} kommuner feilet:\n{lines}")
+        of = _plural(len(codes), "kommune", "kommuner")
+        raise NavbokError(f"{len(result.failed)} av {of} feilet:\n{lines}")
     return pages

@@ -18,18 +18,27 @@ once at the end (``request_save_on_cell_execute=False``), and also when a cell f
 
 from __future__ import annotations
 
+import atexit
+import itertools
+import os
 import queue
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import nbformat
 
 from navbok.errors import NavbokError
+
+if TYPE_CHECKING:
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+    from jupyter_client.manager import AsyncKernelManager
 
 KERNEL_NAME = "python3"
 ENGINE_NAME = "navbok-warm"
@@ -53,6 +62,33 @@ def warmup_code(snapshot: str, cache_dir: str) -> str:
         f"{data}.parquet_cached({snapshot!r}, {cache_dir!r}) and "
         f"{data}.NavData.load({snapshot!r}, cache_dir={cache_dir!r}) and None"
     )
+
+
+_IPC_DIR: str | None = None
+_IPC_COUNT = itertools.count()
+_IPC_LOCK = threading.Lock()
+
+
+def _ipc_config() -> Any:
+    """Kernel-manager settings: talk to the kernel over Unix sockets, not TCP on localhost.
+
+    ipykernel 7 logs «Kernel is running over TCP without encryption» at every start on TCP;
+    IPC sockets live in a folder only this user can open (0700, removed at exit), so there is
+    nothing to encrypt and nothing to warn about. Each kernel gets its own socket prefix (IPC
+    "ports" are numbered per prefix, so kernels starting together must not share one).
+    """
+    from traitlets.config import Config
+
+    global _IPC_DIR
+    with _IPC_LOCK:
+        if _IPC_DIR is None:
+            _IPC_DIR = tempfile.mkdtemp(prefix="navbok-ipc-")  # mode 0700
+            atexit.register(shutil.rmtree, _IPC_DIR, True)
+        prefix = os.path.join(_IPC_DIR, f"k{next(_IPC_COUNT)}")
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = prefix
+    return config
 
 
 class ChapterFailed(NavbokError):
@@ -96,7 +132,7 @@ def execute_fresh(src: Path, dest: Path, parameters: dict[str, str]) -> Path:
     A failure names the chapter, the cell and the error. Every path in ``parameters`` must be
     absolute (papermill's ``cwd`` uses ``os.chdir``, which is not safe across threads).
     """
-    return _execute(src, dest, parameters)
+    return _execute(src, dest, parameters, config=_ipc_config())
 
 
 def _execute(src: Path, dest: Path, parameters: dict[str, str], **engine: object) -> Path:
@@ -137,10 +173,13 @@ class WarmKernel:
     ) -> None:
         from nbclient import NotebookClient
 
-        self._starter = NotebookClient(nbformat.v4.new_notebook(), kernel_name=kernel_name)
-        self.km = self._starter.create_kernel_manager()
+        self._starter = NotebookClient(
+            nbformat.v4.new_notebook(), kernel_name=kernel_name, config=_ipc_config()
+        )
+        # nbclient's default classes are the asynchronous ones (its annotations name the bases).
+        self.km = cast("AsyncKernelManager", self._starter.create_kernel_manager())
         self._starter.start_new_kernel()
-        self.kc = self._starter.start_new_kernel_client()
+        self.kc = cast("AsyncKernelClient", self._starter.start_new_kernel_client())
         self.timeout = startup_timeout
         self.notebooks = 0
         self.run(PRELOAD)
@@ -179,7 +218,7 @@ class WarmKernel:
         try:
             self.kc.stop_channels()
             run_sync(self.km.shutdown_kernel)(now=True)
-        except Exception:  # noqa: BLE001 - best effort at exit
+        except Exception:  # best effort at exit
             pass
 
 
@@ -187,9 +226,9 @@ def _preimport() -> None:
     import jupyter_client.manager  # noqa: F401
     import jupyter_core.utils  # noqa: F401
     import nbclient  # noqa: F401
-    import papermill  # noqa: F401
-    import papermill.clientwrap  # noqa: F401
-    import papermill.iorw  # noqa: F401
+    import papermill
+    import papermill.clientwrap
+    import papermill.iorw
     import papermill.translators  # noqa: F401
 
     _register_engine()
@@ -245,9 +284,9 @@ def _register_engine() -> None:
         """Papermill's nbclient engine, on a running kernel handed over as ``warm_kernel``."""
 
         @classmethod
-        def execute_managed_notebook(  # noqa: PLR0913 - papermill's signature
+        def execute_managed_notebook(  # papermill's signature
             cls,
-            nb_man,  # noqa: ANN001
+            nb_man,
             kernel_name: str,
             log_output: bool = False,
             stdout_file: Any = None,
@@ -329,7 +368,7 @@ class KernelPool:
         try:
             try:  # start at once: the kernel boots while the caller prepares the first jobs
                 kernel = WarmKernel(self.kernel_name, warmup=self.warmup)
-            except Exception:  # noqa: BLE001 - retried (and reported) with the first job
+            except Exception:  # retried (and reported) with the first job
                 kernel = None
             while True:
                 job = self._jobs.get()
@@ -342,7 +381,7 @@ class KernelPool:
                         try:  # reset now; a kernel that cannot be reset is replaced
                             kernel.reset()
                             kernel.notebooks = 0
-                        except Exception:  # noqa: BLE001
+                        except Exception:
                             kernel.shutdown()
                             kernel = None
                     if kernel is None or not kernel.alive():
@@ -350,7 +389,7 @@ class KernelPool:
                             kernel.shutdown()
                         kernel = WarmKernel(self.kernel_name, warmup=self.warmup)
                     job.future.set_result(job.fn(kernel, *job.args))
-                except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                except BaseException as exc:  # handed to the caller
                     if not isinstance(exc, ChapterFailed) and kernel is not None:
                         kernel.shutdown()  # unknown state: start afresh for the next job
                         kernel = None

@@ -26,9 +26,22 @@ import gc
 import os
 import sys
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 
 _BASELINE: dict[str, Any] = {}
+
+
+def _shell() -> InteractiveShell:
+    """The kernel's shell (this module runs only inside an IPython kernel)."""
+    from IPython import get_ipython
+
+    ip = get_ipython()
+    if ip is None:
+        raise RuntimeError("navbok.book.kernel_state runs only inside an IPython kernel")
+    return ip
 
 
 def _pandas_options() -> dict[str, Any] | None:
@@ -49,7 +62,7 @@ def _altair_state() -> tuple[str, str] | None:
 
 def capture() -> None:
     """Record the fresh-kernel state (call once, before any chapter ran)."""
-    ip = get_ipython()  # noqa: F821 - defined inside IPython
+    ip = _shell()
     _BASELINE.clear()
     _BASELINE.update(
         user_ns=dict(ip.user_ns),
@@ -71,7 +84,7 @@ def reset() -> None:
     """Make the kernel look fresh to the next chapter (see the module docstring)."""
     if not _BASELINE:
         raise RuntimeError("kernel_state.capture() was not called")
-    ip = get_ipython()  # noqa: F821 - defined inside IPython
+    ip = _shell()
     sys.stdout.flush()
     sys.stderr.flush()
     ip.reset(new_session=False)  # clears the namespace, then collects garbage
@@ -91,8 +104,9 @@ def reset() -> None:
         if hasattr(sys, name):
             delattr(sys, name)
 
-    warnings.filters[:] = _BASELINE["filters"]
-    warnings._filters_mutated()  # every __warningregistry__ is stale: warn again
+    cast("list[Any]", warnings.filters)[:] = _BASELINE["filters"]  # a list at run time
+    # Every __warningregistry__ is stale: warn again (private, so not in typeshed).
+    warnings._filters_mutated()  # type: ignore[attr-defined]
     if os.getcwd() != _BASELINE["cwd"]:
         os.chdir(_BASELINE["cwd"])
     sys.path[:] = _BASELINE["path"]

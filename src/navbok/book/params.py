@@ -140,7 +140,7 @@ def load_params(path: str | os.PathLike[str]) -> Params:
     return params
 
 
-def default_params(data, kommune: str) -> Params:  # noqa: ANN001 - NavData
+def default_params(data, kommune: str) -> Params:  # NavData
     """Sensible defaults for any municipality: the two municipalities of the same county
     closest in population (18–66) as neighbours, the newest years in the snapshot."""
     m = data.resolve(kommune)
@@ -172,7 +172,7 @@ def default_params(data, kommune: str) -> Params:  # noqa: ANN001 - NavData
     )
 
 
-def _payout_status(data, code: str, year: int) -> str | None:  # noqa: ANN001 - NavData
+def _payout_status(data, code: str, year: int) -> str | None:  # NavData
     """None when the municipality's payout figure for ``year`` exists, else its status."""
 
     def lookup() -> dict[tuple[str, int], str | None]:
@@ -186,7 +186,7 @@ def _payout_status(data, code: str, year: int) -> str | None:  # noqa: ANN001 - 
     return data.memo("payout-status", lookup).get((code, year), NOT_AVAILABLE)
 
 
-def check_params(params: Params, data, where: str) -> None:  # noqa: ANN001 - NavData
+def check_params(params: Params, data, where: str) -> None:  # NavData
     """Check a municipality's parameters against the snapshot before anything runs.
 
     Years outside the snapshot, a growth period whose payouts do not exist for the
@@ -203,8 +203,7 @@ def check_params(params: Params, data, where: str) -> None:  # noqa: ANN001 - Na
     outside = [y for y in params.profile_years if y not in years]
     if outside:
         problems.append(
-            f"profile_years {', '.join(map(str, outside))} finnes ikke i datagrunnlaget "
-            f"({lo}–{hi})"
+            f"profile_years {', '.join(map(str, outside))} finnes ikke i datagrunnlaget ({lo}–{hi})"
         )
     y0, y1 = params.growth_period
     if not (lo <= y0 and y1 <= hi):
@@ -236,7 +235,7 @@ def check_params(params: Params, data, where: str) -> None:  # noqa: ANN001 - Na
         )
 
 
-def params_for(data, kommune: str, params_dir: str | os.PathLike[str] = PARAMS_DIR) -> Params:  # noqa: ANN001
+def params_for(data, kommune: str, params_dir: str | os.PathLike[str] = PARAMS_DIR) -> Params:
     """The hand-curated ``params/<kode>.yml`` if there is one, else the defaults."""
     code = data.resolve(kommune).code
     path = Path(params_dir) / f"{code}.yml"

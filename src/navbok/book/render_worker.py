@@ -30,7 +30,7 @@ def main() -> None:
         try:
             page, seconds = _render_timed(Path(job["stage"]), Path(job["out"]), "inprocess")
             reply: dict[str, object] = {"page": str(page), "seconds": seconds}
-        except Exception as exc:  # noqa: BLE001 - reported to the build, which decides
+        except Exception as exc:  # reported to the build, which decides
             reply = {"error": str(exc) if isinstance(exc, NavbokError) else repr(exc)}
         replies.write(json.dumps(reply) + "\n")
         replies.flush()

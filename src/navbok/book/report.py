@@ -400,16 +400,18 @@ class Report(GrowthViews, BarometerViews):
             first: dict[tuple[str, int], tuple] = {}
             for r in self._comparison_rows(i, tuple(years)):
                 first.setdefault((r[1], r[3]), r)
-            row, nums, marks = [spec.name], [spec.name], [None]
+            row: list[str] = [spec.name]
+            nums: list[str | float] = [spec.name]
+            marks: list[str | None] = [None]
             wanted = [("kommune", y) for y in years]
             wanted += [(k, last) for k in ("asss_snitt", "asss_hoy", "asss_lav", "landet")]
             for kind, y in wanted:
-                r = first.get((kind, y))
-                value = float("nan") if r is None or r[4] is None else float(r[4])
-                symbol = _cell_symbol(r, value)
+                hit = first.get((kind, y))
+                value = float("nan") if hit is None or hit[4] is None else float(hit[4])
+                symbol = _cell_symbol(hit, value)
                 text = fmt_number(value, spec.decimals, status=symbol)
-                if kind in ("asss_hoy", "asss_lav") and value == value:
-                    text += f" ({self.data.name(str(r[2]))})"
+                if kind in ("asss_hoy", "asss_lav") and hit is not None and value == value:
+                    text += f" ({self.data.name(str(hit[2]))})"
                 row.append(text)
                 nums.append(value)
                 marks.append(symbol)
@@ -709,9 +711,7 @@ def _break_note(
             why = context.explain(None if region is None else str(region), y0, y1)
             if why:
                 d = context.decimals
-                notes.append(
-                    f"{serie} {y0}–{y1} ({fmt_number(a, d)} → {fmt_number(b, d)}): {why}"
-                )
+                notes.append(f"{serie} {y0}–{y1} ({fmt_number(a, d)} → {fmt_number(b, d)}): {why}")
     if not notes:
         return ""
     return " Brudd i serien (endring over 40 % på ett år): " + "; ".join(notes[:4]) + "."
@@ -766,7 +766,7 @@ def _leaf_measures(indicator: dict, doc: dict) -> list[str]:
     return out
 
 
-def _files_of(snap, table: str) -> list[str]:  # noqa: ANN001
+def _files_of(snap, table: str) -> list[str]:
     if table.startswith("SSB "):
         return snap.ssb_names(table[4:])
     return [n for n in snap.files if n.startswith("nav/")]
@@ -910,7 +910,7 @@ class BreakContext:
 
 
 def border_changes(
-    register,  # noqa: ANN001 - a navbok.regions.Register
+    register,  # a navbok.regions.Register
     region: str,
     years: list[int],
     names: dict[str, str],
@@ -972,9 +972,7 @@ def _break_context(report: Report, indicator: str) -> BreakContext:
     names = report.data.register.all_names()
 
     def borders() -> dict[str, dict[int, str]]:
-        return {
-            r: border_changes(report.data.register, r, report.years, names) for r in regions
-        }
+        return {r: border_changes(report.data.register, r, report.years, names) for r in regions}
 
     key = ("break-borders", tuple(regions), tuple(report.years))
     return BreakContext(

@@ -19,7 +19,8 @@ from navbok.formatting import fmt_number
 from navbok.tables import TableOutput, show_table, wide
 
 if TYPE_CHECKING:
-    from navbok.book.report import Report
+    from navbok.book.params import Params
+    from navbok.data import NavData
 
 BETTER = {"lower": "lav", "higher": "høy"}
 
@@ -27,7 +28,13 @@ BETTER = {"lower": "lav", "higher": "høy"}
 class BarometerViews:
     """Mixed into :class:`~navbok.book.report.Report`."""
 
-    def barometer_results(self: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if TYPE_CHECKING:  # what Report provides
+        data: NavData
+        params: Params
+        kode: str
+        name: str
+
+    def barometer_results(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """``(graded, ranking)`` for all municipalities and years (computed once per snapshot)."""
 
         def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -36,7 +43,7 @@ class BarometerViews:
 
         return self.data.memo("barometer", compute)
 
-    def barometer_year(self: Report) -> tuple[int, int]:
+    def barometer_year(self) -> tuple[int, int]:
         """(barometer year, statistics year): the params' barometer year, or the newest the
         data allow."""
         lag = config().data_lag
@@ -45,7 +52,7 @@ class BarometerViews:
         data_year = min(self.params.barometer_year - lag, newest)
         return data_year + lag, data_year
 
-    def barometer_summary(self: Report) -> dict[str, str]:
+    def barometer_summary(self) -> dict[str, str]:
         """Glue texts: the result paragraph (rank or why unranked, with the published rank
         where one exists), and the short forms used in the introduction."""
         graded, ranking = self.barometer_results()
@@ -60,7 +67,7 @@ class BarometerViews:
             else "ikke rangert"
         )
         published = _published_ranks(self.kode)
-        if ranked:
+        if ranked and row is not None:
             text = (
                 f"I rekonstruksjonen av barometeret {by} (tall for {year}) får {self.name} "
                 f"snittkarakteren {fmt_number(row['score'], 2)} "
@@ -102,7 +109,7 @@ class BarometerViews:
             "kb_forbehold": caveat,
         }
 
-    def barometer_weights(self: Report) -> TableOutput:
+    def barometer_weights(self) -> TableOutput:
         """The key figures with their direction and weights (T5.2)."""
         cfg = config()
         rows = [
@@ -129,7 +136,7 @@ class BarometerViews:
             numeric_from=3,
         )
 
-    def barometer_table(self: Report) -> TableOutput:
+    def barometer_table(self) -> TableOutput:
         """Key figures × five years: value with arrow, national average and grade (T5.1)."""
         graded, _ = self.barometer_results()
         _, year = self.barometer_year()
@@ -176,7 +183,7 @@ class BarometerViews:
             ],
         )
 
-    def barometer_heatmap(self: Report) -> charts.ChartOutput:
+    def barometer_heatmap(self) -> charts.ChartOutput:
         """Grades by key figure and year (F5.1)."""
         graded, _ = self.barometer_results()
         _, year = self.barometer_year()
@@ -209,7 +216,7 @@ class BarometerViews:
             text_columns=["Nøkkeltall"],
         )
 
-    def barometer_pulling(self: Report) -> charts.ChartOutput:
+    def barometer_pulling(self) -> charts.ChartOutput:
         """Which key figures pull the score below 3,5 (F5.2): weighted distance to 3,5."""
         graded, _ = self.barometer_results()
         _, year = self.barometer_year()
@@ -242,7 +249,7 @@ class BarometerViews:
             text_columns=["Nøkkeltall"],
         )
 
-    def barometer_top(self: Report, n: int = 10) -> TableOutput:
+    def barometer_top(self, n: int = 10) -> TableOutput:
         """The top ``n`` and the municipality's own place (T5.3)."""
         _, ranking = self.barometer_results()
         by, year = self.barometer_year()
@@ -271,7 +278,7 @@ class BarometerViews:
             numeric_from=2,
         )
 
-    def barometer_sensitivity(self: Report) -> TableOutput:
+    def barometer_sensitivity(self) -> TableOutput:
         """The municipality's rank under other weightings."""
         graded, _ = self.barometer_results()
         _, year = self.barometer_year()
@@ -296,7 +303,7 @@ class BarometerViews:
             notes=["Negativ endring = bedre plass enn med Kommunal Rapports vekter."],
         )
 
-    def barometer_example(self: Report) -> dict[str, str]:
+    def barometer_example(self) -> dict[str, str]:
         """One grade worked by hand: the key figure with the largest weight that has data."""
         graded, _ = self.barometer_results()
         _, year = self.barometer_year()
@@ -323,7 +330,7 @@ class BarometerViews:
         )
         return {"kb_eksempel": text}
 
-    def barometer_published(self: Report) -> TableOutput | None:
+    def barometer_published(self) -> TableOutput | None:
         """The reconstruction beside the published figures for this municipality (Bærum), or
         ``None`` when nothing is published for it."""
         if not _published_ranks(self.kode):
@@ -411,9 +418,7 @@ def barometer_caveat(
     """
     tol = fmt_number(tolerance, 1)
     synth = (
-        " Datagrunnlaget er syntetisk, så plassen sier ingenting om kommunen."
-        if synthetic
-        else ""
+        " Datagrunnlaget er syntetisk, så plassen sier ingenting om kommunen." if synthetic else ""
     )
     if not published or not summary or not summary.get("n_compared"):
         if not ranked:

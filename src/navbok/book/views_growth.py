@@ -22,7 +22,9 @@ from navbok.formatting import fmt_number, fmt_percent, fmt_signed_percent
 from navbok.tables import TableOutput, show_table, wide
 
 if TYPE_CHECKING:
-    from navbok.book.report import Report
+    from navbok.book.params import Params
+    from navbok.data import NavData
+    from navbok.groups import Groups
 
 #: The measures the decomposition T = N · L · P needs.
 GROWTH_MEASURES = ("mottakere", "stonadsmaaneder", "utbetalt")
@@ -49,11 +51,25 @@ SHORT_COLUMNS = {
 class GrowthViews:
     """Mixed into :class:`~navbok.book.report.Report`."""
 
-    def growth_measures(self: Report) -> growth.MeasureTable:
+    if TYPE_CHECKING:  # what Report provides
+        data: NavData
+        params: Params
+        kode: str
+        name: str
+        groups: Groups
+        years: list[int]
+
+        def value(
+            self, indicator: str, year: int, kind: str = "kommune"
+        ) -> tuple[float, str | None]: ...
+
+        def missing_measures(self, *measures: str) -> str: ...
+
+    def growth_measures(self) -> growth.MeasureTable:
         """The measures the decomposition needs (T, N, M), indexed once per snapshot."""
         return self.data.memo("growth-measures", lambda: growth.MeasureTable(self.data.measures))
 
-    def growth_series(self: Report, year: int) -> dict[str, str | list[str]]:
+    def growth_series(self, year: int) -> dict[str, str | list[str]]:
         """The three series the decomposition is shown for: municipality, ASSS (members summed,
         membership of ``year``), Landet."""
         return {
@@ -62,9 +78,7 @@ class GrowthViews:
             "Landet": "EAK",
         }
 
-    def growth_table(
-        self: Report, year0: int | None = None, year1: int | None = None
-    ) -> pd.DataFrame:
+    def growth_table(self, year0: int | None = None, year1: int | None = None) -> pd.DataFrame:
         """Decomposition rows (see :func:`navbok.analysis.growth.compare`) for the municipality,
         ASSS and Landet; a real-terms row is added when the params name a price index."""
         year0, year1 = year0 or self.params.growth_period[0], year1 or self.params.growth_period[1]
@@ -85,8 +99,8 @@ class GrowthViews:
         return out
 
     def growth_decomposition(
-        self: Report, year0: int | None = None, year1: int | None = None
-    ) -> tuple[charts.ChartOutput, TableOutput, TableOutput, dict[str, str]]:
+        self, year0: int | None = None, year1: int | None = None
+    ) -> tuple[charts.ChartOutput | MissingFigure, TableOutput, TableOutput, dict[str, str]]:
         """The waterfall (percent), the comparison table, the kroner table and glue texts."""
         year0, year1 = year0 or self.params.growth_period[0], year1 or self.params.growth_period[1]
         table = self.growth_table(year0, year1)
@@ -105,7 +119,7 @@ class GrowthViews:
             value_format=",.1f",
             value_title="prosent",
         )
-        fig = charts.show_chart(
+        fig: charts.ChartOutput | MissingFigure = charts.show_chart(
             chart,
             steps.rename(columns={"label": "Komponent", "value": "Prosent", "kind": "Type"}),
             f"vekst-fossefall-{year0}-{year1}",
@@ -177,7 +191,7 @@ class GrowthViews:
         return fig, comp, kroner, texts
 
     def growth_texts(
-        self: Report,
+        self,
         year0: int | None = None,
         year1: int | None = None,
         own: growth.Decomposition | None = None,
@@ -219,13 +233,13 @@ class GrowthViews:
             ),
         }
 
-    def decomposition(self: Report, year0: int, year1: int) -> growth.Decomposition:
+    def decomposition(self, year0: int, year1: int) -> growth.Decomposition:
         """The municipality's own decomposition between two years."""
         return growth.decompose_regions(
             self.growth_measures(), self.kode, year0, year1, label=self.name
         )
 
-    def annual_growth(self: Report) -> tuple[charts.ChartOutput, TableOutput, str]:
+    def annual_growth(self) -> tuple[charts.ChartOutput, TableOutput, str]:
         """Year-on-year growth in payouts for municipality, ASSS and Landet (chart), and the
         municipality's components for every year (table)."""
         years = self.years
@@ -233,6 +247,7 @@ class GrowthViews:
         for label, regions in self.growth_series(years[-1]).items():
             if not regions:
                 continue
+
             def compute(regions: str | list[str] = regions) -> pd.DataFrame:
                 return growth.annual_growth(self.growth_measures(), regions, years)
 
@@ -283,7 +298,7 @@ class GrowthViews:
         )
         return fig, tab, _annual_sentence(self.name, own)
 
-    def relative_difference(self: Report, indicator: str, year: int, kind: str) -> str:
+    def relative_difference(self, indicator: str, year: int, kind: str) -> str:
         """«28 prosent lavere enn» / «11 prosent høyere enn»: (kommune − sammenligning) /
         sammenligning, the book's convention (the comparison is the base)."""
         own, s1 = self.value(indicator, year)
@@ -296,7 +311,7 @@ class GrowthViews:
         word = "høyere enn" if diff > 0 else "lavere enn"
         return f"{fmt_number(abs(diff), 0)} prosent {word}"
 
-    def proba(self: Report) -> charts.ChartOutput:
+    def proba(self) -> charts.ChartOutput:
         """Proba's published index of actual spending against estimated need, 2012–2016, for
         the municipality, its neighbours and the ASSS members (published, not recomputed)."""
         peers = sorted({*self.params.neighbours, *self.groups.asss.get(self.years[-1], [])})

@@ -53,6 +53,9 @@ REQUEST_DEADLINE = 180.0
 ANNOUNCE_AFTER = 5.0
 #: Bytes asked for per read while streaming a body.
 CHUNK = 64 * 1024
+#: The largest response body accepted (bytes). SSB's largest answers are a few megabytes;
+#: anything this big is a wrong answer, and reading it could exhaust memory.
+MAX_RESPONSE_BYTES = 500 * 1024 * 1024
 
 USER_AGENT = f"navbok/{__version__} (python-requests)"
 
@@ -75,8 +78,16 @@ class FetchTimeout(SourceError):
     """The time allowed for the whole fetch (:meth:`HttpClient.limit_total`) ran out."""
 
 
+class ResponseTooLarge(SourceError):
+    """A response body larger than the client's ``max_bytes``: refused, not retried."""
+
+
 class _DeadlinePassed(Exception):
     """The overall deadline of one request passed while its answer was being read."""
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024**2:,.0f} MB" if n >= 1024**2 else f"{n:,} bytes"
 
 
 def full_url(url: str, params: Params = None) -> str:
@@ -190,6 +201,7 @@ class HttpClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         session: requests.Session | None = None,
+        max_bytes: int = MAX_RESPONSE_BYTES,
     ) -> None:
         """Create a client.
 
@@ -200,7 +212,8 @@ class HttpClient:
         retry pause; pause ``k`` is ``backoff * 2**(k-1)``, capped at 60 s, unless the server
         sends ``Retry-After``. ``backoff_503``: the same for 503 answers (service updating),
         capped at 300 s. ``notify`` gets one line before every pause longer than
-        ``announce_after`` seconds.
+        ``announce_after`` seconds. ``max_bytes``: the largest body accepted; a larger one
+        (announced by ``Content-Length`` or counted while it streams) is refused at once.
         """
         if max_tries < 1:
             raise ValueError("max_tries must be at least 1")
@@ -214,6 +227,7 @@ class HttpClient:
         self.notify = notify
         self.sleep = sleep
         self.clock = clock
+        self.max_bytes = max_bytes
         self.session = session if session is not None else requests.Session()
         if str(self.session.headers.get("User-Agent", "")).startswith("python-requests"):
             self.session.headers["User-Agent"] = USER_AGENT
@@ -299,17 +313,36 @@ class HttpClient:
         """
         return self._request("POST", url, params, body, what, headers)
 
-    def _read_body(self, resp: requests.Response, end: float) -> bytes:
+    def _too_large(self, label: str, shown: str, size: str) -> ResponseTooLarge:
+        return ResponseTooLarge(
+            f"Refused to download {label} from {shown}: the answer is {size}, over the "
+            f"limit of {_size(self.max_bytes)}; navbok expects no answer this large (check the "
+            "address and the query)."
+        )
+
+    def _read_body(self, resp: requests.Response, end: float, label: str, shown: str) -> bytes:
         """Stream the body of ``resp``; raise :class:`_DeadlinePassed` once ``end`` passes.
 
         Each read returns what has arrived (at most :data:`CHUNK` bytes) and the socket's read
-        timeout is cut to the time left, so a body that trickles in stops at the deadline.
+        timeout is cut to the time left, so a body that trickles in stops at the deadline. A
+        body larger than ``max_bytes`` is refused (:class:`ResponseTooLarge`) before it fills
+        memory: at once when ``Content-Length`` says so, else as soon as the count passes it.
         """
+        try:
+            announced = int(resp.headers.get("Content-Length") or -1)
+        except (TypeError, ValueError):
+            announced = -1
+        if announced > self.max_bytes:
+            raise self._too_large(label, shown, f"{_size(announced)} (Content-Length)")
         raw = resp.raw
         if raw is None or not hasattr(raw, "read1"):
-            return resp.content  # not a streamed urllib3 response (a test double)
+            content = resp.content  # not a streamed urllib3 response (a test double)
+            if len(content) > self.max_bytes:
+                raise self._too_large(label, shown, _size(len(content)))
+            return content
         sock = getattr(getattr(raw, "connection", None), "sock", None)
         parts: list[bytes] = []
+        total = 0
         while True:
             left = end - self.clock()
             if left <= 0:
@@ -326,6 +359,9 @@ class HttpClient:
                 raise requests.ConnectionError(f"{type(exc).__name__}: {exc}") from exc
             if not data:
                 return b"".join(parts)
+            total += len(data)
+            if total > self.max_bytes:
+                raise self._too_large(label, shown, f"more than {_size(total)}")
             parts.append(data)
 
     def _request(
@@ -365,7 +401,7 @@ class HttpClient:
                         timeout=(self.timeout, read_timeout), stream=True,
                     )  # fmt: skip
                 try:
-                    content = self._read_body(resp, end)  # the body may time out too
+                    content = self._read_body(resp, end, label, shown)  # the body may time out too
                 finally:
                     resp.close()
             except _DeadlinePassed:

@@ -47,8 +47,8 @@ room for other producers and recorded whole tables, while a ``size`` that lies c
 reader allocate gigabytes. Checked before anything is allocated."""
 
 _FLAT_KEY = re.compile(r"0|[1-9][0-9]*")
-_NUMBER_TYPES = frozenset({int, float, type(None)})
-_STATUS_TYPES = frozenset({str, type(None)})
+_NUMBER_TYPES: frozenset[type] = frozenset({int, float, type(None)})
+_STATUS_TYPES: frozenset[type] = frozenset({str, type(None)})
 _CODE_KEYED = ("label", "unit", "note", "coordinates", "child")
 
 

@@ -305,7 +305,7 @@ class _SheetReader:
                     f"unknown month name {_short(cell)} in the header, column {_column(col)}",
                 )
             if month in columns.values():
-                raise self.fail(number, f"month {cell.strip()!r} twice in the header")
+                raise self.fail(number, f"month {str(cell).strip()!r} twice in the header")
             columns[col] = month
         if sorted(columns.values()) != months:
             wanted = ", ".join(MONTH_NAMES[m] for m in months)

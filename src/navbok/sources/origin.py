@@ -171,4 +171,3 @@ def default_source(from_dir: str | os.PathLike[str] | None = None) -> Source:
     from navbok.sources.live import LiveSource
 
     return LiveSource()
-
