@@ -20,14 +20,14 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 
 def chapter_code(path: Path, parameters: dict[str, str]) -> list[str]:
-    nb = nbformat.read(path, as_version=4)
+    from navbok.book import chapter
+
+    nb = chapter.read(path)  # the chapter's text as the notebook that runs
     cells = []
     for cell in nb.cells:
         if cell.cell_type != "code":

@@ -1,7 +1,9 @@
 """Regenerate the golden executed notebooks under tests/golden/ (on purpose: `make golden`).
 
-The golden files are Bærum's chapters executed on the recorded responses in $NAVBOK_SOURCE.
-`tests/test_golden.py` re-executes them under strict nbval and compares every output.
+The golden files are Bærum's chapters executed on the recorded responses in $NAVBOK_SOURCE:
+each chapter's text (chapters/*.md) is staged as a notebook under tests/golden/_data/chapters/
+(as `navbok build` stages it) and that notebook is executed. `tests/test_golden.py`
+re-executes them under strict nbval and compares every output.
 """
 
 from __future__ import annotations
@@ -48,19 +50,26 @@ def ensure_snapshot() -> Path:
 
 
 def chapters() -> list[Path]:
-    """The book's chapter notebooks."""
+    """The book's chapter sources (chapters/*.md)."""
     from navbok.book.build import BOOK_ROOT
     from navbok.book.build import chapters as toc
 
     return [BOOK_ROOT / rel for rel in toc()]
 
 
+def staged(src: Path, folder: Path = DATA / "chapters") -> Path:
+    """The chapter source ``src`` staged as a notebook in ``folder`` (the notebook that runs)."""
+    from navbok.book.chapter import stage
+
+    return stage(src, folder / src.with_suffix(".ipynb").name)
+
+
 def main() -> None:
     ensure_snapshot()
     for src in chapters():
-        dest = GOLDEN / src.name
+        dest = GOLDEN / src.with_suffix(".ipynb").name
         pm.execute_notebook(
-            str(src),
+            str(staged(src)),
             str(dest),
             parameters=PARAMETERS,
             kernel_name="python3",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
+import jupytext
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -80,14 +80,14 @@ def test_failing_chapter_stops_the_build_naming_chapter_and_cell(
         "display_name": "Python 3",
         "language": "python",
     }
-    nbformat.write(nb, book / "chapters" / "intro.ipynb")
+    jupytext.write(nb, book / "chapters" / "intro.md", fmt="md:myst")  # a chapter is text
     monkeypatch.setattr(build, "BOOK_ROOT", book)
     out = tmp_path / "_build"
     (out / "3201" / "html").mkdir(parents=True)
     (out / "3201" / "html" / "index.html").write_text("previous whole book", "utf-8")
     with pytest.raises(
         build.ChapterFailed,
-        match=r"intro\.ipynb feilet i celle \d+ \(\"raise Value.*ValueError: brudd i data",
+        match=r"intro\.md feilet i celle \d+ \(\"raise Value.*ValueError: brudd i data",
     ):
         build.build_one(
             mini_data,

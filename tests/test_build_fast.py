@@ -18,11 +18,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from navbok.book import build, engine
+from navbok.book.chapter import stage as stage_chapter
+from navbok.book.chapter import staged_name
 from navbok.book.params import Params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,7 +151,7 @@ def _tiny_book(root: Path) -> Path:
             new_markdown_cell(f"# {title}"),
             new_code_cell("import yaml\nprint(yaml.safe_load(open(params_file))['name'])"),
         ]
-        nbformat.write(nb, root / "chapters" / f"{name}.ipynb")
+        jupytext.write(nb, root / "chapters" / f"{name}.md", fmt="md:myst")  # chapters are text
     return root
 
 
@@ -180,10 +183,10 @@ def test_cache_runs_only_what_changed(tiny) -> None:
     }
     first = run(params)
     assert sorted(first.notebooks) == [
-        "3201/chapters/intro.ipynb",
-        "3201/chapters/two.ipynb",
-        "3909/chapters/intro.ipynb",
-        "3909/chapters/two.ipynb",
+        "3201/chapters/intro.md",
+        "3201/chapters/two.md",
+        "3909/chapters/intro.md",
+        "3909/chapters/two.md",
     ]
     assert sorted(first.renders) == ["3201", "3909"]
     page = (out / "3909" / "html" / "chapters" / "two.html").read_text("utf-8")
@@ -195,19 +198,18 @@ def test_cache_runs_only_what_changed(tiny) -> None:
 
     params["3909"] = Params(kommune="3909", name="Larvik", edition="Andre utgave")
     changed = run(params)  # one municipality's params: only its chapters
-    assert sorted(changed.notebooks) == ["3909/chapters/intro.ipynb", "3909/chapters/two.ipynb"]
+    assert sorted(changed.notebooks) == ["3909/chapters/intro.md", "3909/chapters/two.md"]
     assert sorted(changed.renders) == ["3909"]
 
-    nb = nbformat.read(book / "chapters" / "two.ipynb", as_version=4)
-    nb.cells.append(new_markdown_cell("Et nytt avsnitt."))
-    nbformat.write(nb, book / "chapters" / "two.ipynb")
+    with open(book / "chapters" / "two.md", "a", encoding="utf-8") as f:
+        f.write("\nEt nytt avsnitt.\n")
     edited = run(params)  # one chapter edited: that chapter everywhere, the others cached
-    assert sorted(edited.notebooks) == ["3201/chapters/two.ipynb", "3909/chapters/two.ipynb"]
+    assert sorted(edited.notebooks) == ["3201/chapters/two.md", "3909/chapters/two.md"]
     assert sorted(edited.renders) == ["3201", "3909"]
     assert "Et nytt avsnitt" in (out / "3201" / "html" / "chapters" / "two.html").read_text()
 
     (out / "3201" / "src" / "chapters" / "intro.ipynb").unlink()  # a lost stage file
-    assert sorted(run(params).notebooks) == ["3201/chapters/intro.ipynb"]
+    assert sorted(run(params).notebooks) == ["3201/chapters/intro.md"]
     assert sorted(run(params, force=True).notebooks) == sorted(first.notebooks)
 
 
@@ -217,14 +219,13 @@ def test_failing_chapter_keeps_the_previous_book_and_records_nothing(tiny) -> No
     run(params)
     before = (out / "3201" / "html" / "chapters" / "two.html").read_text("utf-8")
     state = json.loads((out / "3201" / "build.json").read_text("utf-8"))
-    nb = nbformat.read(book / "chapters" / "two.ipynb", as_version=4)
-    nb.cells.append(new_code_cell("raise ValueError('brudd i data')"))
-    nbformat.write(nb, book / "chapters" / "two.ipynb")
-    with pytest.raises(build.ChapterFailed, match=r"two\.ipynb feilet i celle \d+.*brudd i data"):
+    with open(book / "chapters" / "two.md", "a", encoding="utf-8") as f:
+        f.write("\n```{code-cell}\nraise ValueError('brudd i data')\n```\n")
+    with pytest.raises(build.ChapterFailed, match=r"two\.md feilet i celle \d+.*brudd i data"):
         run(params)
     assert (out / "3201" / "html" / "chapters" / "two.html").read_text("utf-8") == before
     after = json.loads((out / "3201" / "build.json").read_text("utf-8"))
-    assert after["chapters"]["chapters/two.ipynb"] == state["chapters"]["chapters/two.ipynb"]
+    assert after["chapters"]["chapters/two.md"] == state["chapters"]["chapters/two.md"]
     with pytest.raises(build.ChapterFailed):  # still failing: not taken from the cache
         run(params)
 
@@ -248,7 +249,10 @@ def test_real_chapters_warm_equal_fresh_papermill(replay_data, tmp_path: Path) -
         "cache_dir": str(cache),
     }
     other = dict(params, kommune="1151", params_file="")
-    chapters = [build.BOOK_ROOT / rel for rel in build.chapters()]
+    chapters = [  # each chapter's text staged as the notebook that runs, as navbok build does
+        stage_chapter(build.BOOK_ROOT / rel, tmp_path / "staged" / staged_name(rel))
+        for rel in build.chapters()
+    ]
     with engine.KernelPool(2) as pool:
         # another municipality first, so every kernel is reused and reset before 3201
         pool.map([(c, tmp_path / f"other-{c.name}", other) for c in chapters])

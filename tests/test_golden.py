@@ -49,7 +49,7 @@ def test_every_chapter_runs_for_a_small_municipality(tmp_path: Path) -> None:
     import papermill as pm
 
     sys.path.insert(0, str(HERE))
-    from regenerate_golden import chapters, ensure_snapshot
+    from regenerate_golden import chapters, ensure_snapshot, staged
 
     snap = ensure_snapshot()
     params = {
@@ -60,9 +60,13 @@ def test_every_chapter_runs_for_a_small_municipality(tmp_path: Path) -> None:
     }
     out = []
     for src in chapters():
-        dest = tmp_path / src.name
+        dest = tmp_path / src.with_suffix(".ipynb").name
         pm.execute_notebook(
-            str(src), str(dest), parameters=params, prepare_only=True, kernel_name="python3"
+            str(staged(src, tmp_path / "staged")),
+            str(dest),
+            parameters=params,
+            prepare_only=True,
+            kernel_name="python3",
         )
         out.append(str(dest))
     proc = _pytest("--nbval-lax", *out)

@@ -307,7 +307,7 @@ def build(
     """Build the book for one or more municipalities into _build/<kode>/html.
 
     Only what changed is executed and rendered again (the cache key covers the chapter
-    notebook, the municipality's params, the snapshot checksum and navbok's code).
+    text, the municipality's params, the snapshot checksum and navbok's code).
     """
     from navbok.book import build as book_build
     from navbok.snapshot import Snapshot

@@ -43,6 +43,8 @@ from pathlib import Path
 
 import yaml
 
+from navbok.book.chapter import stage as stage_chapter
+from navbok.book.chapter import staged_name
 from navbok.book.engine import ChapterFailed, KernelPool, execute_fresh, warmup_code
 from navbok.book.lock import BuildLock
 from navbok.book.params import PARAMS_DIR, Params, check_params, params_for
@@ -76,6 +78,7 @@ DEMO_BANNER = (
 ENGINES = ("warm", "fresh")
 RENDERERS = ("inprocess", "subprocess")
 STATE_FILE = "build.json"
+STAGED_CHAPTERS = "_chapters"  # in the build folder: the chapters' text as notebooks
 KEY_VERSION = "1"
 # Libraries whose version changes what a page looks like.
 _VERSIONED = (
@@ -85,6 +88,7 @@ _VERSIONED = (
     "pydata-sphinx-theme",
     "myst-nb",
     "papermill",
+    "jupytext",
     "altair",
     "vl-convert-python",
     "pandas",
@@ -96,7 +100,10 @@ __all__ = ["BuildStats", "ChapterFailed", "build_many", "build_one", "chapters",
 
 
 def chapters() -> list[str]:
-    """Chapter notebooks in table-of-contents order (paths relative to the book root)."""
+    """Chapter sources in table-of-contents order (paths relative to the book root).
+
+    A chapter is a MyST Markdown notebook (``chapters/<name>.md``, :mod:`navbok.book.chapter`);
+    ``_toc.yml`` names it without the extension."""
     if not (BOOK_ROOT / "_toc.yml").is_file():
         raise ConfigError(
             f"Finner ikke bokas kilder: {BOOK_ROOT / '_toc.yml'} mangler. Kjør navbok build i en "
@@ -107,7 +114,7 @@ def chapters() -> list[str]:
     files = [toc["root"]]
     for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
         files += [c["file"] for c in part.get("chapters", [])]
-    return [f if f.endswith(".ipynb") else f + ".ipynb" for f in files]
+    return [f if f.endswith(".md") else f + ".md" for f in files]
 
 
 # libyaml when installed (the same documents and text as the pure-Python classes, ≈ 10×
@@ -158,6 +165,12 @@ def _sha(*parts: str | bytes) -> str:
         h.update(part.encode() if isinstance(part, str) else part)
         h.update(b"\0")
     return h.hexdigest()
+
+
+def chapter_key(rel: str, source: bytes, *base: str) -> str:
+    """A chapter's cache key: its path and text (the ``.md`` bytes, not the staged notebook),
+    plus ``base`` (the municipality's params, the snapshot checksum, the code fingerprint)."""
+    return _sha(rel, source, *base)
 
 
 @dataclass
@@ -252,7 +265,7 @@ def plan_book(
     config = _config(params, data.snapshot.synthetic)
     toc = (BOOK_ROOT / "_toc.yml").read_bytes()
     base = (params.to_yaml(), data.snapshot.checksum, code_fingerprint())
-    chapter_keys = {rel: _sha(rel, src, *base) for rel, src in sources.items()}
+    chapter_keys = {rel: chapter_key(rel, src, *base) for rel, src in sources.items()}
     book_key = _sha(config, toc, static_key, *sorted(f"{r}={k}" for r, k in chapter_keys.items()))
     plan = Plan(params, out, config, chapter_keys, book_key)
     state = {} if force else _read_state(out)
@@ -260,7 +273,7 @@ def plan_book(
     plan.execute = [
         rel
         for rel, key in chapter_keys.items()
-        if done.get(rel) != key or not (plan.stage / rel).is_file()
+        if done.get(rel) != key or not (plan.stage / staged_name(rel)).is_file()
     ]
     plan.render = bool(
         plan.execute or state.get("book") != book_key or not (out / "html" / "index.html").is_file()
@@ -277,12 +290,12 @@ def stage_book(plan: Plan, static: _Static, snapshot: Path, cache_dir: Path) -> 
     static.copy_to(stage / "_static")
     params_file = stage / "params.yml"
     params_file.write_text(plan.params.to_yaml(), "utf-8")
-    wanted = set(plan.chapter_keys)
+    wanted = {staged_name(rel) for rel in plan.chapter_keys}
     for nb in stage.rglob("*.ipynb"):  # chapters no longer in the table of contents
         if "_build" not in nb.parts and nb.relative_to(stage).as_posix() not in wanted:
             nb.unlink()
     for rel in plan.execute:
-        (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+        (stage / staged_name(rel)).parent.mkdir(parents=True, exist_ok=True)
     return {
         "kommune": plan.params.kommune,
         "snapshot": str(Path(snapshot).resolve()),
@@ -414,14 +427,22 @@ class _Runner:
         else:
             self._pool = ThreadPoolExecutor(max_workers=workers)
 
-    def submit(self, name: str, src: Path, dest: Path, parameters: dict[str, str]) -> Future:
+    def submit(
+        self,
+        name: str,
+        src: Path,
+        dest: Path,
+        parameters: dict[str, str],
+        source: Path | None = None,
+    ) -> Future:
+        """Run the notebook ``src`` into ``dest``; a failure names ``source`` (default ``src``)."""
         if isinstance(self._pool, KernelPool):
-            return self._pool.submit(src, dest, parameters, name=name)
+            return self._pool.submit(src, dest, parameters, name=name, source=source)
 
         def timed() -> Path:
             t0 = time.perf_counter()
             try:
-                return execute_fresh(src, dest, parameters)
+                return execute_fresh(src, dest, parameters, source=source)
             finally:
                 with self._lock:
                     self._times[name] = time.perf_counter() - t0
@@ -526,7 +547,16 @@ def _build_many(
     if todo:
         workers = workers or os.cpu_count() or 1
         warmup = warmup_code(str(Path(snapshot).resolve()), str(Path(cache_dir).resolve()))
+        inputs: dict[str, Path] = {}
         if any(p.execute for p in todo):
+            # Each chapter's text as a notebook, once for all municipalities (papermill injects
+            # the parameters): staged in the build folder, never in chapters/.
+            inputs = {
+                rel: stage_chapter(
+                    BOOK_ROOT / rel, (build_dir / STAGED_CHAPTERS / staged_name(rel)).resolve()
+                )
+                for rel in {r for p in todo for r in p.execute}
+            }
             runner = _Runner(engine, workers, warmup, pool if engine == "warm" else None)
             pool = None
         else:
@@ -551,7 +581,11 @@ def _build_many(
                     (
                         rel,
                         runner.submit(
-                            f"{plan.kode}/{rel}", BOOK_ROOT / rel, plan.stage / rel, parameters
+                            f"{plan.kode}/{rel}",
+                            inputs[rel],
+                            plan.stage / staged_name(rel),
+                            parameters,
+                            source=BOOK_ROOT / rel,
                         ),
                     )
                     for rel in order

@@ -126,16 +126,21 @@ def _finish(nb: nbformat.NotebookNode, dest: Path) -> None:
     tmp.replace(dest)
 
 
-def execute_fresh(src: Path, dest: Path, parameters: dict[str, str]) -> Path:
+def execute_fresh(
+    src: Path, dest: Path, parameters: dict[str, str], source: Path | None = None
+) -> Path:
     """Run one chapter with papermill in a new kernel (the reference path).
 
     A failure names the chapter, the cell and the error. Every path in ``parameters`` must be
     absolute (papermill's ``cwd`` uses ``os.chdir``, which is not safe across threads).
+    ``source`` is the chapter's text that ``src`` was staged from, named in a failure.
     """
-    return _execute(src, dest, parameters, config=_ipc_config())
+    return _execute(src, dest, parameters, source, config=_ipc_config())
 
 
-def _execute(src: Path, dest: Path, parameters: dict[str, str], **engine: object) -> Path:
+def _execute(
+    src: Path, dest: Path, parameters: dict[str, str], source: Path | None, **engine: object
+) -> Path:
     """papermill with the book's settings (plus engine options); a failure names the cell."""
     import papermill as pm
 
@@ -150,7 +155,7 @@ def _execute(src: Path, dest: Path, parameters: dict[str, str], **engine: object
             **engine,
         )
     except pm.PapermillExecutionError as exc:
-        raise _chapter_failed(exc, src, dest) from None
+        raise _chapter_failed(exc, Path(source or src), dest) from None
     _finish(nb, dest)
     return dest
 
@@ -316,7 +321,13 @@ def _register_engine() -> None:
         papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
 
 
-def execute_warm(kernel: WarmKernel, src: Path, dest: Path, parameters: dict[str, str]) -> Path:
+def execute_warm(
+    kernel: WarmKernel,
+    src: Path,
+    dest: Path,
+    parameters: dict[str, str],
+    source: Path | None = None,
+) -> Path:
     """Run one chapter with papermill on a warm kernel (reset first)."""
     _register_engine()
     if kernel.notebooks:
@@ -326,6 +337,7 @@ def execute_warm(kernel: WarmKernel, src: Path, dest: Path, parameters: dict[str
         src,
         dest,
         parameters,
+        source,
         engine_name=ENGINE_NAME,
         request_save_on_cell_execute=False,
         warm_kernel=kernel,
@@ -399,18 +411,24 @@ class KernelPool:
                 kernel.shutdown()
 
     def submit(
-        self, src: Path, dest: Path, parameters: dict[str, str], name: str | None = None
+        self,
+        src: Path,
+        dest: Path,
+        parameters: dict[str, str],
+        name: str | None = None,
+        source: Path | None = None,
     ) -> Future:
         """Queue one chapter; the future gives ``dest`` or raises :class:`ChapterFailed`.
 
         The time of the run itself (not the wait in the queue) is recorded in
-        :attr:`timings` under ``name`` (default: ``dest``).
+        :attr:`timings` under ``name`` (default: ``dest``). A failure names ``source`` (the
+        chapter's text ``src`` was staged from; default ``src``).
         """
 
         def run(kernel: WarmKernel, src: Path, dest: Path, params: dict[str, str]) -> Path:
             t0 = time.perf_counter()
             try:
-                return execute_warm(kernel, src, dest, params)
+                return execute_warm(kernel, src, dest, params, source)
             finally:
                 with self._lock:
                     self.timings.append((name or str(dest), time.perf_counter() - t0))
