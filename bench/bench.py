@@ -45,9 +45,9 @@ def _run(spec: dict) -> dict:
     """Inside the child: build as ``spec`` says and return the timings."""
     sys.path.insert(0, str(SRC))
     t0 = time.perf_counter()
-    from navbok.book import build
-    from navbok.book.params import params_for
+    from navbok.build import pipeline as build
     from navbok.data import NavData
+    from navbok.params import params_for
 
     pool = None
     if not spec.get("touch") and len(spec["codes"]) == 1:  # as `navbok build --kommune KODE` does

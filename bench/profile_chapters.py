@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 
 def chapter_code(path: Path, parameters: dict[str, str]) -> list[str]:
-    from navbok.book import chapter
+    from navbok.build import staging as chapter
 
     nb = chapter.read(path)  # the chapter's text as the notebook that runs
     cells = []
@@ -60,9 +60,9 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=25)
     args = ap.parse_args()
 
-    from navbok.book.build import BOOK_ROOT, chapters
-    from navbok.book.params import params_for
+    from navbok.build.pipeline import BOOK_ROOT, chapters
     from navbok.data import NavData
+    from navbok.params import params_for
 
     data = NavData.load(args.snapshot, cache_dir=args.cache_dir)
     params = params_for(data, args.kommune)

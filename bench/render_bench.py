@@ -3,8 +3,8 @@
     .venv/bin/python bench/render_bench.py STAGE [-k 6] [--hashes OUT.json] [--profile OUT.prof]
 
 ``STAGE`` is a staged book (e.g. a copy of ``_build/3201/src``). Each of the ``K`` renders starts
-as ``navbok.book.build.render`` does, from an empty ``STAGE/_build``, and calls
-:func:`navbok.book.render.render_inprocess` in this one process. Printed: CPU seconds
+as ``navbok.build.pipeline.render`` does, from an empty ``STAGE/_build``, and calls
+:func:`navbok.build.render.render_inprocess` in this one process. Printed: CPU seconds
 (``time.process_time``) and wall seconds of every render, then the median of the warm ones (all
 but the first). ``--hashes`` writes the SHA-256 of every file under ``_build/html`` (of every
 render: they must agree) to compare two versions of the code; ``--profile`` writes a cProfile
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from navbok.book.render import render_inprocess  # noqa: E402
+from navbok.build.render import render_inprocess  # noqa: E402
 
 
 def tree_hashes(root: Path) -> dict[str, str]:

@@ -1,8 +1,9 @@
 """The Altair versions of navbok's chart builders: the reference the dict builders must equal.
 
-``navbok.charts`` writes Vega-Lite specs as dicts because building Altair objects cost half of
-a chart's time. These are the builders as they were written with Altair (unchanged but for the
-imports); ``tests/test_chart_specs.py`` asserts that both give the same spec for many inputs.
+``navbok.present.charts`` writes Vega-Lite specs as dicts because building Altair objects cost
+half of a chart's time. These are the builders as they were written with Altair (unchanged but
+for the imports); ``tests/test_chart_specs.py`` asserts that both give the same spec
+for many inputs.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import altair as alt
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
-from navbok.charts import (
+from navbok.present.charts import (
     _DECREASE,
     _INCREASE,
     _TOTAL,
@@ -24,7 +25,7 @@ from navbok.charts import (
     COMPARISON_DASHES,
     FOCUS_COLOUR,
 )
-from navbok.formatting import is_missing
+from navbok.present.formatting import is_missing
 
 
 def _no_instant_validation(builder: Callable[..., Any]) -> Callable[..., Any]:

@@ -51,15 +51,15 @@ def ensure_snapshot() -> Path:
 
 def chapters() -> list[Path]:
     """The book's chapter sources (chapters/*.md)."""
-    from navbok.book.build import BOOK_ROOT
-    from navbok.book.build import chapters as toc
+    from navbok.build.pipeline import BOOK_ROOT
+    from navbok.build.pipeline import chapters as toc
 
     return [BOOK_ROOT / rel for rel in toc()]
 
 
 def staged(src: Path, folder: Path = DATA / "chapters") -> Path:
     """The chapter source ``src`` staged as a notebook in ``folder`` (the notebook that runs)."""
-    from navbok.book.chapter import stage
+    from navbok.build.staging import stage
 
     return stage(src, folder / src.with_suffix(".ipynb").name)
 

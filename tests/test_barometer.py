@@ -424,7 +424,7 @@ def test_replay_every_municipality_ranked_or_explained(replay_data: NavData) -> 
 
 
 def test_caveat_when_nothing_is_published() -> None:
-    from navbok.book.views_barometer import barometer_caveat
+    from navbok.report.barometer import barometer_caveat
 
     text = barometer_caveat("Larvik", True, {}, None, False)
     assert text.startswith("Rangeringen er en rekonstruksjon")
@@ -434,7 +434,7 @@ def test_caveat_when_nothing_is_published() -> None:
 
 
 def test_caveat_says_the_reconstruction_deviates_beyond_the_tolerance() -> None:
-    from navbok.book.views_barometer import GRADE_TOLERANCE, barometer_caveat
+    from navbok.report.barometer import GRADE_TOLERANCE, barometer_caveat
 
     summary = {"grade_mean_abs_diff": 0.82, "n_compared": 46}
     text = barometer_caveat("Bærum", True, {2023: 96, 2024: 154}, summary, False)

@@ -8,9 +8,9 @@ import jupytext
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from navbok.book import build
-from navbok.book.params import Params, default_params, load_params, parse_params
+from navbok.build import pipeline as build
 from navbok.errors import ConfigError
+from navbok.params import Params, default_params, load_params, parse_params
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,7 +105,7 @@ def test_failing_chapter_stops_the_build_naming_chapter_and_cell(
 
 
 def test_params_outside_the_snapshot_are_named_at_once(mini_data) -> None:
-    from navbok.book.params import check_params
+    from navbok.params import check_params
 
     good = Params(kommune="3201", name="Bærum", neighbours=["3203"])
     check_params(good, mini_data, "params/3201.yml")  # the defaults fit the snapshot
@@ -134,7 +134,7 @@ def test_params_outside_the_snapshot_are_named_at_once(mini_data) -> None:
 def test_default_growth_period_has_data(replay_data) -> None:
     """Narvik got an unknown part of Tysfjord in 2020: no payouts before, so the default growth
     period starts in 2020 (it used to be 2015–2019 and the page said «hidden for privacy»)."""
-    from navbok.book.params import check_params
+    from navbok.params import check_params
 
     p = default_params(replay_data, "1806")
     assert p.growth_period == [2020, 2024]

@@ -86,7 +86,7 @@ class Visits:
 def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
     """Bærum's book, built once from $NAVBOK_SOURCE into a temporary directory."""
     from navbok import snapshot as snap
-    from navbok.book.build import main as build
+    from navbok.build.pipeline import main as build
     from navbok.sources.origin import default_source
 
     root = tmp_path_factory.mktemp("navbok-browser")

@@ -23,10 +23,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from navbok.book import build, engine
-from navbok.book.chapter import stage as stage_chapter
-from navbok.book.chapter import staged_name
-from navbok.book.params import Params
+from navbok.build import engine
+from navbok.build import pipeline as build
+from navbok.build.staging import stage as stage_chapter
+from navbok.build.staging import staged_name
+from navbok.params import Params
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMING = ("start_time", "end_time", "duration")
@@ -91,7 +92,7 @@ def _probe_notebook(path: Path) -> Path:
         _params_cell(),
         new_code_cell(
             "import os, sys, warnings\nimport pandas as pd\nimport altair as alt\n"
-            "from navbok.book.report import Report\n"
+            "from navbok.report.report import Report\n"
             "print(sorted(k for k in globals() if not k.startswith('_')))"
         ),
         new_code_cell("'leak' in globals(), os.getcwd()"),
@@ -279,7 +280,7 @@ def test_multi_build_pages_equal_single_naive_builds(replay_data, tmp_path: Path
     for code in codes[:2]:  # each alone, in its own process, the naive way
         alone = tmp_path / f"alone-{code}"
         script = (
-            "from pathlib import Path; from navbok.book import build; "
+            "from pathlib import Path; from navbok.build import pipeline as build; "
             f"build.main({code!r}, False, Path({str(snapshot)!r}), Path({str(cache)!r}), "
             f"Path({str(alone)!r}), engine='fresh', renderer='subprocess', workers=1)"
         )

@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from navbok.book import build, chapter
+from navbok.build import pipeline as build
+from navbok.build import staging
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
@@ -26,7 +27,7 @@ def test_the_chapters_are_the_tables_of_contents_text_files_and_nothing_else() -
 
 @pytest.mark.parametrize("src", CHAPTERS, ids=lambda p: p.stem)
 def test_one_parameters_cell_first(src: Path) -> None:
-    nb = chapter.read(src)
+    nb = staging.read(src)
     tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
     assert tagged == [0]
     assert nb.cells[0].cell_type == "code"
@@ -35,11 +36,11 @@ def test_one_parameters_cell_first(src: Path) -> None:
 
 @pytest.mark.parametrize("src", CHAPTERS, ids=lambda p: p.stem)
 def test_conversion_is_deterministic(src: Path, tmp_path: Path) -> None:
-    first, second = chapter.read(src), chapter.read(src)
+    first, second = staging.read(src), staging.read(src)
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     assert [c.id for c in first.cells] == [f"cell-{i}" for i in range(len(first.cells))]
-    a = chapter.stage(src, tmp_path / "a" / "x.ipynb")
-    b = chapter.stage(src, tmp_path / "b" / "x.ipynb")
+    a = staging.stage(src, tmp_path / "a" / "x.ipynb")
+    b = staging.stage(src, tmp_path / "b" / "x.ipynb")
     assert a.read_bytes() == b.read_bytes()
     assert "jupytext" not in first.metadata  # the staged notebook carries no text-format header
 
@@ -63,7 +64,7 @@ def test_the_cache_key_is_the_text(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert rel in build.chapters()
     before = _key(book, rel, tmp_path)
     # not otherwise: staging (converting) it, or rewriting the same text, changes nothing
-    chapter.stage(book / rel, tmp_path / "_build" / "_chapters" / "chapters" / "kvp.ipynb")
+    staging.stage(book / rel, tmp_path / "_build" / "_chapters" / "chapters" / "kvp.ipynb")
     (book / rel).write_bytes((ROOT / rel).read_bytes())
     assert _key(book, rel, tmp_path) == before
     assert build.chapter_key(rel, (ROOT / rel).read_bytes(), "x") == build.chapter_key(

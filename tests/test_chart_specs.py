@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from navbok import charts
+from navbok.present import charts
 
 
 def _series(names: list[str], years: list[int], gaps: int = 0) -> pd.DataFrame:

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from navbok import charts
-from navbok.charts import (
+from navbok.present import charts
+from navbok.present.charts import (
     FOCUS_COLOUR,
     bar_chart,
     colour_scale,
@@ -40,7 +40,7 @@ _BUILD = textwrap.dedent(
     """
     import numpy as np
     import pandas as pd
-    from navbok.charts import line_chart, show_chart
+    from navbok.present.charts import line_chart, show_chart
 
     def build() -> str:
         df = pd.DataFrame(

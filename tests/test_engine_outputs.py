@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import nbbase
 
-from navbok.book import engine
+from navbok.build import engine
 
 
 def test_output_validation_skipped_only_where_asked() -> None:

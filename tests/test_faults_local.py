@@ -29,7 +29,7 @@ from werkzeug import Response
 
 from navbok import data as data_mod
 from navbok import snapshot as snap
-from navbok.book import build
+from navbok.build import pipeline as build
 from navbok.cli import app
 from navbok.data import NavData, clear_memory_cache
 from navbok.errors import NavbokError
@@ -210,7 +210,7 @@ def test_the_cache_key_covers_every_input_that_shapes_the_frames(
         assert data_mod._code_fingerprint() != before, f"{name} is not in the cache key"
         path.write_bytes(original)
     assert data_mod._code_fingerprint() == before
-    (package / "book" / "report.py").write_text("# not part of the cached frames\n")
+    (package / "report" / "report.py").write_text("# not part of the cached frames\n")
     assert data_mod._code_fingerprint() == before
 
 
@@ -229,7 +229,7 @@ def workdir(mini_snapshot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_params_into_a_read_only_folder_is_one_line(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from navbok.book import report
+    from navbok.report import report
 
     def read_only(params, path):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
@@ -372,7 +372,7 @@ def test_a_full_disk_during_a_build_is_one_line_and_stops_the_kernels(
 def test_a_read_only_build_folder_is_one_line(
     workdir: Path, tiny_book: Path, monkeypatch: pytest.MonkeyPatch, no_kernels: list
 ) -> None:
-    from navbok.book import lock
+    from navbok.build import lock
 
     def read_only(self, *a, **k):
         raise PermissionError(errno.EACCES, "Permission denied", "_build/3201/build.lock")
@@ -389,7 +389,7 @@ HOLD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from navbok.book.lock import BuildLock
+    from navbok.build.lock import BuildLock
     with BuildLock([Path(sys.argv[1])]):
         print("held", flush=True)
         time.sleep(float(sys.argv[2]))
@@ -423,7 +423,7 @@ def test_a_second_build_gives_up_after_the_timeout_naming_the_holder(
 
 
 def test_a_second_build_waits_for_the_first_and_says_who_it_waits_for(tmp_path: Path) -> None:
-    from navbok.book.lock import BuildLock
+    from navbok.build.lock import BuildLock
 
     folder = tmp_path / "_build" / "3201"
     holder = _hold(folder, 1.0)
@@ -442,7 +442,7 @@ def test_a_second_build_waits_for_the_first_and_says_who_it_waits_for(tmp_path: 
 
 
 def test_a_killed_build_leaves_no_stale_lock(tmp_path: Path) -> None:
-    from navbok.book.lock import BuildLock
+    from navbok.build.lock import BuildLock
 
     folder = tmp_path / "_build" / "3201"
     holder = _hold(folder, 30)

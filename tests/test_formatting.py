@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from navbok.formatting import (
+from navbok.present.formatting import (
     csv_bytes,
     fmt_kr,
     fmt_number,

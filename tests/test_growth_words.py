@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from navbok.analysis.growth import from_rates
-from navbok.book.views_growth import (
+from navbok.report.growth import (
     _annual_sentence,
     _driver,
     growth_finding,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from navbok import formatting as f
+from navbok.present import formatting as f
 
 
 def _text(rng: random.Random, plain: bool) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from navbok.book import build
+from navbok.build import pipeline as build
 
 pytestmark = [
     pytest.mark.replay,

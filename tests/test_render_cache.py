@@ -1,4 +1,4 @@
-"""The process-wide render caches (``navbok.book.render``) change nothing but the time.
+"""The process-wide render caches (``navbok.build.render``) change nothing but the time.
 
 On a minimal Jupyter Book stage built here (the project's ``_config.yml``, Norwegian pages, no
 data needed):
@@ -24,7 +24,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from navbok.book import render, sphinx_caches
+from navbok.build import render, speedups
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,26 +83,26 @@ def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
 def test_consecutive_renders_are_identical_and_hit_the_caches(
     stage: Path, compiles: list[str | None]
 ) -> None:
-    sphinx_caches.TEMPLATE_CACHE.clear()
+    speedups.TEMPLATE_CACHE.clear()
     first = _render(stage)
     assert "chapters/to.html" in first and "searchindex.js" in first
     compiled_first = len(compiles)
     assert compiled_first > 10  # basic, pydata and sphinx-book-theme templates
-    assert sphinx_caches.TEMPLATE_CACHE.misses == compiled_first
+    assert speedups.TEMPLATE_CACHE.misses == compiled_first
 
     from sphinx.search.no import SearchNorwegian
 
     stems = SearchNorwegian.stem.cache  # type: ignore[attr-defined]
     stem_hits = stems.cache_info().hits
-    hits = dict(sphinx_caches.HITS)
+    hits = dict(speedups.HITS)
 
     second = _render(stage)
     assert second == first  # byte for byte, every file
     assert len(compiles) == compiled_first, compiles[compiled_first:]  # nothing recompiled
-    assert sphinx_caches.TEMPLATE_CACHE.hits >= compiled_first
+    assert speedups.TEMPLATE_CACHE.hits >= compiled_first
     assert stems.cache_info().hits > stem_hits
-    assert sphinx_caches.HITS["entry_points"] > hits.get("entry_points", 0)
-    assert sphinx_caches.HITS["default_settings"] > hits.get("default_settings", 0)
+    assert speedups.HITS["entry_points"] > hits.get("entry_points", 0)
+    assert speedups.HITS["default_settings"] > hits.get("default_settings", 0)
 
 
 def test_cached_render_equals_uncached_render(
@@ -112,7 +112,7 @@ def test_cached_render_equals_uncached_render(
     cached_again = _render(stage)
     compiled = len(compiles)
     with monkeypatch.context() as m:
-        m.setattr(sphinx_caches, "_active", lambda: False)  # every patched function → the original
+        m.setattr(speedups, "_active", lambda: False)  # every patched function → the original
         plain = _render(stage)
     assert len(compiles) > compiled  # really compiled afresh
     assert plain == cached == cached_again
@@ -149,7 +149,7 @@ def test_template_cache_key_covers_what_compilation_reads() -> None:
         return e
 
     source = "{{ x | shout }}{% trans %}Hei{% endtrans %}"
-    cache = sphinx_caches.TemplateCodeCache()
+    cache = speedups.TemplateCodeCache()
     a = cache.get_bucket(env(shout=str.upper), "t.html", "/t.html", source)
     assert a.code is None and cache.misses == 1
     a.code = env(shout=str.upper).compile(source, "t.html", "/t.html")
@@ -174,12 +174,12 @@ def test_installed_once_and_inert_outside_a_render(stage: Path) -> None:
 
     _render(stage)
     patched = (BuiltinTemplateLoader.init, SearchNorwegian.stem)
-    sphinx_caches.install()
-    sphinx_caches.install()
+    speedups.install()
+    speedups.install()
     assert (BuiltinTemplateLoader.init, SearchNorwegian.stem) == patched  # not wrapped twice
     assert SearchNorwegian.stem.__wrapped__ is not SearchNorwegian.stem  # type: ignore[attr-defined]
 
-    assert not sphinx_caches._active()
+    assert not speedups._active()
     stems = SearchNorwegian.stem.cache  # type: ignore[attr-defined]
     before = stems.cache_info()
     lang = SearchNorwegian({})
@@ -194,7 +194,7 @@ def test_long_lived_objects_frozen_once_after_the_first_render(
     import weakref
 
     _render(stage)
-    assert sphinx_caches._FROZEN and gc.get_freeze_count() > 0
+    assert speedups._FROZEN and gc.get_freeze_count() > 0
     freezes: list[int] = []
     monkeypatch.setattr(gc, "freeze", lambda: freezes.append(1))
     _render(stage)

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from navbok.analysis.aap import expected_share, ratio_table
-from navbok.book.params import Params, load_params
-from navbok.book.report import Report
-from navbok.tables import show_table
+from navbok.params import Params, load_params
+from navbok.present.tables import show_table
+from navbok.report.report import Report
 
 
 def test_expected_aap_share_reproduces_the_source_document() -> None:
@@ -41,7 +41,7 @@ def test_ratio_table_uses_the_ratio_of_the_asss_averages() -> None:
 
 
 def test_aap_ratio_is_one_figure_in_table_text_and_chart(mini_data) -> None:
-    from navbok.formatting import fmt_number
+    from navbok.present.formatting import fmt_number
 
     r = Report(mini_data, Params(kommune="3201", name="Bærum", end_year=2024))
     r.groups.asss = {y: ["0301", "3201"] for y in r.groups.years}  # the mini replay's members
@@ -144,7 +144,7 @@ def test_sentences_with_missing_numbers_fall_back(report: Report) -> None:
 
 def test_growth_paragraph_says_falls_and_more_than_all_of_the_growth() -> None:
     from navbok.analysis.growth import from_rates
-    from navbok.book.views_growth import growth_paragraph
+    from navbok.report.growth import growth_paragraph
 
     d = from_rates(-0.042, 0.264, 0.018, T0=1000.0, label="Larvik", year0=2015, year1=2019)
     text = growth_paragraph("Larvik", d, 0.239)
@@ -158,7 +158,7 @@ def test_growth_paragraph_says_falls_and_more_than_all_of_the_growth() -> None:
 
 
 def test_wide_table_keeps_year_order_and_empty_years() -> None:
-    from navbok.tables import wide
+    from navbok.present.tables import wide
 
     df = pd.DataFrame(
         {
@@ -179,7 +179,7 @@ def test_wide_table_equals_pivot_table(seed: int) -> None:
     pivot_table's mean for repeated cells and its integer columns)."""
     import random
 
-    from navbok.tables import wide
+    from navbok.present.tables import wide
 
     rng = random.Random(seed)
     series = ["Bærum", "ASSS-snitt", "KOSTRA-gruppe 13 (inndeling til 2019)", "Landet", "Asker"]
@@ -207,8 +207,8 @@ def test_growth_texts_equal_the_full_decomposition_texts(report: Report) -> None
 
 
 def test_a_sentence_falls_back_only_for_the_values_it_uses(mini_data) -> None:
-    from navbok.book.params import params_for
-    from navbok.book.report import Report
+    from navbok.params import params_for
+    from navbok.report.report import Report
 
     r = Report(mini_data, params_for(mini_data, "3201"))
     values = {"a": "1,5", "b": ".."}

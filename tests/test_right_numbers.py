@@ -12,9 +12,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from navbok import charts
-from navbok.formatting import Provenance, csv_bytes, set_provenance, xlsx_bytes
-from navbok.tables import show_table, wide
+from navbok.present import charts
+from navbok.present.formatting import Provenance, csv_bytes, set_provenance, xlsx_bytes
+from navbok.present.tables import show_table, wide
 
 
 def _snapshot(synthetic: bool) -> SimpleNamespace:
@@ -90,7 +90,7 @@ def test_downloads_of_a_real_snapshot_carry_source_but_no_warning() -> None:
 
 
 def test_the_workbook_with_its_about_sheet_takes_the_fast_path() -> None:
-    from navbok.formatting import _xlsx_openpyxl, about_frame
+    from navbok.present.formatting import _xlsx_openpyxl, about_frame
 
     p = Provenance.of(_snapshot(True))
     df = pd.DataFrame({"Serie": ["A", "B"], "2024": [1.5, None]})
@@ -99,7 +99,7 @@ def test_the_workbook_with_its_about_sheet_takes_the_fast_path() -> None:
 
 
 def test_landing_page_shows_the_demo_notice_for_a_synthetic_snapshot(tmp_path: Path) -> None:
-    from navbok.book.build import DEMO_BANNER, landing_page
+    from navbok.build.pipeline import DEMO_BANNER, landing_page
 
     page = landing_page({"3201": "Bærum"}, tmp_path, snapshot=_snapshot(True)).read_text()
     assert DEMO_BANNER in page and 'role="alert"' in page and "Data hentet 2025-06-20" in page
@@ -130,7 +130,7 @@ def test_chart_tables_show_each_missing_symbol() -> None:
 
 
 def test_downloads_keep_a_status_column() -> None:
-    from navbok.formatting import with_status_columns
+    from navbok.present.formatting import with_status_columns
 
     table = wide(_long(), "Serie", "År", "Verdi")
     out = with_status_columns(table)
@@ -143,7 +143,7 @@ def test_downloads_keep_a_status_column() -> None:
 
 
 def test_level_table_symbols() -> None:
-    from navbok.book.report import _cell_symbol
+    from navbok.report.report import _cell_symbol
 
     assert _cell_symbol(None, float("nan")) == ".."
     assert _cell_symbol(("A", "kommune", "1", 2024, None, ":", ""), float("nan")) == ":"
@@ -168,7 +168,7 @@ def _series(values: dict[int, float], serie: str = "Asker", region: str = "3203"
 
 
 def test_an_unexplained_jump_is_not_mentioned() -> None:
-    from navbok.book.report import BreakContext, _break_note
+    from navbok.report.report import BreakContext, _break_note
 
     noise = _series({2018: 3.0, 2019: 7.0, 2020: 2.0})  # small numbers that swing
     assert _break_note(noise, ("nabo",), context=BreakContext()) == ""
@@ -176,7 +176,7 @@ def test_an_unexplained_jump_is_not_mentioned() -> None:
 
 
 def test_a_merger_explains_a_jump_with_counts_without_decimals() -> None:
-    from navbok.book.report import BreakContext, _break_note
+    from navbok.report.report import BreakContext, _break_note
 
     ctx = BreakContext(
         decimals=0, borders={"3203": {2020: "Asker, Røyken og Hurum ble slått sammen fra 2020"}}
@@ -189,8 +189,8 @@ def test_a_merger_explains_a_jump_with_counts_without_decimals() -> None:
 
 
 def test_a_table_change_and_the_change_to_cases_explain_a_jump() -> None:
-    from navbok.book.report import BreakContext, _break_note, table_changes
     from navbok.measures import Stitch
+    from navbok.report.report import BreakContext, _break_note, table_changes
 
     st = Stitch("sosialhjelp", ["13138", "13995"], {"13138": [2020, 2021], "13995": [2022, 2023]})
     tables = table_changes([st], {"sosialhjelp"})
@@ -203,7 +203,7 @@ def test_a_table_change_and_the_change_to_cases_explain_a_jump() -> None:
 
 
 def test_border_changes_from_the_register() -> None:
-    from navbok.book.report import border_changes
+    from navbok.report.report import border_changes
 
     class Register:
         preds = {("3203", 2019): ["0220", "0627", "0628"], ("3203", 2020): ["3025"],

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from navbok.analysis.aap import expected_share
-from navbok.book.params import load_params, params_for
-from navbok.book.report import Report
+from navbok.params import load_params, params_for
+from navbok.report.report import Report
 
 pytestmark = pytest.mark.replay
 ROOT = Path(__file__).resolve().parents[1]

@@ -49,7 +49,7 @@ import sys
 from pathlib import Path
 
 import navbok
-import navbok.book.build as build
+import navbok.build.pipeline as build
 import navbok.cli  # noqa: F401
 from navbok.analysis.barometer_config import config
 from navbok.regions import regions_config

@@ -217,7 +217,7 @@ def serie(
 ) -> None:
     """Print a municipality's harmonised series (recipients, duration, payouts) with ASSS."""
     from navbok.data import NavData
-    from navbok.formatting import fmt_number
+    from navbok.present.formatting import fmt_number
 
     try:
         data = NavData.load(snapshot)
@@ -309,7 +309,7 @@ def build(
     Only what changed is executed and rendered again (the cache key covers the chapter
     text, the municipality's params, the snapshot checksum and navbok's code).
     """
-    from navbok.book import build as book_build
+    from navbok.build import pipeline as book_build
     from navbok.snapshot import Snapshot
 
     try:
@@ -375,9 +375,9 @@ def params(
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a default params/<kode>.yml for a municipality."""
-    from navbok.book.params import default_params
-    from navbok.book.report import write_params
     from navbok.data import NavData
+    from navbok.params import default_params
+    from navbok.report.report import write_params
 
     try:
         data = NavData.load(snapshot)

@@ -5,7 +5,7 @@ Two engines run a chapter with papermill and give the same executed notebook:
 * :func:`execute_fresh` is the plain papermill path: a new kernel per notebook (≈ 1 s start-up
   plus ≈ 1 s of imports each time). It is the reference and the ``--engine fresh`` option.
 * :class:`KernelPool` keeps one long-lived kernel per worker thread (by default one per core).
-  Each kernel imports navbok once; between two chapters :func:`navbok.book.kernel_state.reset`
+  Each kernel imports navbok once; between two chapters :func:`navbok.build.kernel_state.reset`
   clears the namespace, restores the execution counter to 1, warning filters and library
   options, so a chapter cannot see what ran before it. Papermill itself drives the kernel
   (a papermill engine that hands nbclient the running kernel), so parameters, metadata and
@@ -46,12 +46,12 @@ ENGINE_NAME = "navbok-warm"
 # Run silently in a new kernel before any chapter: warm imports, then record the fresh state.
 # Nothing is bound in the user namespace (``__import__``), so chapters see a clean one.
 PRELOAD = """\
-__import__("navbok.book.kernel_state", fromlist=["capture"]).capture()
-__import__("navbok.book.report")
+__import__("navbok.build.kernel_state", fromlist=["capture"]).capture()
+__import__("navbok.report.report")
 __import__("myst_nb")
-__import__("navbok.book.kernel_state", fromlist=["capture"]).capture_libraries()
+__import__("navbok.build.kernel_state", fromlist=["capture"]).capture_libraries()
 """
-RESET = '__import__("navbok.book.kernel_state", fromlist=["reset"]).reset()'
+RESET = '__import__("navbok.build.kernel_state", fromlist=["reset"]).reset()'
 
 
 def warmup_code(snapshot: str, cache_dir: str) -> str:

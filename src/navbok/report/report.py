@@ -16,21 +16,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from navbok import charts
 from navbok import indicators as ind
 from navbok.availability import indicator_measures
-from navbok.book.missing import MissingFigure
-from navbok.book.params import Params, load_params, params_for
-from navbok.book.views_barometer import BarometerViews
-from navbok.book.views_growth import GrowthViews
 from navbok.data import CACHE_DIR, NavData, comparison_frame
-from navbok.formatting import Provenance, fmt_number, set_provenance
+from navbok.params import Params, load_params, params_for
+from navbok.present import charts
+from navbok.present.formatting import Provenance, fmt_number, set_provenance
+from navbok.present.tables import TableOutput, show_table, wide
 from navbok.regions import Register
 from navbok.register import register_doc
+from navbok.report.barometer import BarometerViews
+from navbok.report.growth import GrowthViews
+from navbok.report.missing import MissingFigure
 from navbok.snapshot import DEFAULT_DIR
 from navbok.sources.catalogue import catalogue
 from navbok.sources.metadata import is_preliminary
-from navbok.tables import TableOutput, show_table, wide
 
 DEFAULT_KINDS = ("kommune", "nabo", "asss_snitt", "kostragruppe", "landet")
 KIND_ORDER = [

@@ -1,9 +1,9 @@
 """The render process of a build: renders staged books in one long-lived Python process.
 
-Started by :class:`navbok.book.build._Renderer` as ``python -m navbok.book.render_worker``.
+Started by :class:`navbok.build.pipeline._Renderer` as ``python -m navbok.build.render_worker``.
 It reads one JSON request per line on stdin (``{"stage": ..., "out": ...}``), renders the
-book with :func:`navbok.book.build.render` (Sphinx in this process, with the caches of
-:mod:`navbok.book.render`) and answers one JSON line on stdout: ``{"page": ..., "seconds":
+book with :func:`navbok.build.pipeline.render` (Sphinx in this process, with the caches of
+:mod:`navbok.build.render`) and answers one JSON line on stdout: ``{"page": ..., "seconds":
 ...}`` or ``{"error": ...}``. A separate process has its own interpreter lock, so rendering no
 longer competes with the build process's papermill clients.
 """
@@ -19,7 +19,7 @@ def main() -> None:
     """Serve render requests until stdin closes."""
     replies = sys.stdout
     sys.stdout = sys.stderr  # whatever a library prints must not mix with the replies
-    from navbok.book.build import _render_timed, _warm_renderer
+    from navbok.build.pipeline import _render_timed, _warm_renderer
     from navbok.errors import NavbokError
 
     _warm_renderer()

@@ -12,7 +12,7 @@ sphinx-book-theme and pydata-sphinx-theme append to it, so a second build in the
 would see the first build's entries. Every build here gets a fresh list.
 
 The process-wide caches that make repeated renders cheap live in
-:mod:`navbok.book.sphinx_caches`.
+:mod:`navbok.build.speedups`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import threading
 from contextlib import redirect_stdout
 from pathlib import Path
 
-from navbok.book import sphinx_caches
+from navbok.build import speedups
 from navbok.errors import NavbokError
 
 _LOCK = threading.Lock()  # docutils/Sphinx global state: one build at a time per process
@@ -52,7 +52,7 @@ def render_inprocess(stage: Path) -> Path:
     stage = Path(stage).absolute()
     out = stage / "_build" / "html"
     errors = io.StringIO()
-    with _LOCK, redirect_stdout(io.StringIO()), sphinx_caches.active():
+    with _LOCK, redirect_stdout(io.StringIO()), speedups.active():
         import sys as _sys
 
         saved_err = _sys.stderr
@@ -70,7 +70,7 @@ def render_inprocess(stage: Path) -> Path:
             )
         finally:
             _sys.stderr = saved_err
-    sphinx_caches.freeze_long_lived()
+    speedups.freeze_long_lived()
     if isinstance(result, BaseException) or result or not (out / "index.html").is_file():
         tail = "\n".join(errors.getvalue().strip().splitlines()[-15:])
         raise NavbokError(f"Jupyter Book failed for {stage}: {result!r}\n{tail}")

@@ -34,7 +34,7 @@ import pandas as pd
 from altair.theme import AxisConfigKwds, NumberLocaleKwds, TimeLocaleKwds
 from altair.vegalite.v6.schema.core import Root
 
-from navbok.formatting import (
+from navbok.present.formatting import (
     cell_statuses,
     csv_bytes,
     current_provenance,
@@ -172,8 +172,8 @@ def _require(title: str, description: str) -> None:
 
 
 def _no_json_number(value: Any) -> bool:
-    """Missing (as :func:`navbok.formatting.is_missing`) or infinite: Vega-Lite gets null, as
-    Altair writes it. A cheap check of its own: it runs for every value of every chart."""
+    """Missing (as :func:`navbok.present.formatting.is_missing`) or infinite: Vega-Lite gets
+    null, as Altair writes it. A cheap check of its own: it runs for every value of every chart."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and (value != value or math.isinf(value))
@@ -645,7 +645,7 @@ def _table_html(
     """The data as an accessible HTML table (missing → status symbol or "–").
 
     A missing cell shows its own status when the frame carries per-cell statuses
-    (``attrs["status"]``, from :func:`navbok.tables.wide`), else its row's ``status``."""
+    (``attrs["status"]``, from :func:`navbok.present.tables.wide`), else its row's ``status``."""
     per_cell = cell_statuses(data)
     statuses: list[str | None] = (
         [None if is_missing(s) or str(s) == "" else str(s) for s in data["status"]]
@@ -812,9 +812,10 @@ def show_chart(
         chart: A Vega-Lite spec from the builders here (or an Altair chart), data inlined.
         data: The numbers behind the figure, shown as a table and offered as CSV and Excel.
             A ``status`` column (SSB symbols ``..``, ``:``, ``.``) fills missing cells of its
-            row; per-cell statuses (``attrs["status"]``, see :func:`navbok.tables.wide`) fill
-            each cell and become «<column> status» columns in the downloads. The downloads
-            carry the provenance set by :func:`navbok.formatting.set_provenance`.
+            row; per-cell statuses (``attrs["status"]``, see
+            :func:`navbok.present.tables.wide`) fill each cell and become «<column> status»
+            columns in the downloads. The downloads carry the provenance set by
+            :func:`navbok.present.formatting.set_provenance`.
         name: Identifies the figure: the element id is ``navbok-chart-<slug>`` and downloads
             are ``<slug>.csv``/``<slug>.xlsx``. Use a name only once per page.
         caption: The figure caption (Norwegian).

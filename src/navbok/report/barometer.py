@@ -11,22 +11,22 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from navbok import charts
 from navbok.analysis import barometer as kb
 from navbok.analysis import barometer_tables as kbt
 from navbok.analysis.barometer_config import config, key_figures
-from navbok.formatting import fmt_number
-from navbok.tables import TableOutput, show_table, wide
+from navbok.present import charts
+from navbok.present.formatting import fmt_number
+from navbok.present.tables import TableOutput, show_table, wide
 
 if TYPE_CHECKING:
-    from navbok.book.params import Params
     from navbok.data import NavData
+    from navbok.params import Params
 
 BETTER = {"lower": "lav", "higher": "høy"}
 
 
 class BarometerViews:
-    """Mixed into :class:`~navbok.book.report.Report`."""
+    """Mixed into :class:`~navbok.report.report.Report`."""
 
     if TYPE_CHECKING:  # what Report provides
         data: NavData

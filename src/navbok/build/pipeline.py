@@ -9,10 +9,10 @@ book in place of a whole one.
 
 Speed (see README, "Performance"):
 
-* chapters run on warm kernels (:class:`navbok.book.engine.KernelPool`, one per core) that
+* chapters run on warm kernels (:class:`navbok.build.engine.KernelPool`, one per core) that
   import navbok and load the data once, reset between chapters so that the executed notebook
   equals a fresh-kernel papermill run; ``engine="fresh"`` is the plain papermill path;
-* books are rendered in one long-lived render process (:func:`navbok.book.render.render_inprocess`
+* books are rendered in one long-lived render process (:func:`navbok.build.render.render_inprocess`
   there, see :class:`_Renderer`) while the kernels already execute the next municipalities'
   chapters;
 * a content-addressed cache: a chapter is executed again only when its key changes (chapter
@@ -43,15 +43,15 @@ from pathlib import Path
 
 import yaml
 
-from navbok.book.chapter import stage as stage_chapter
-from navbok.book.chapter import staged_name
-from navbok.book.engine import ChapterFailed, KernelPool, execute_fresh, warmup_code
-from navbok.book.lock import BuildLock
-from navbok.book.params import PARAMS_DIR, Params, check_params, params_for
-from navbok.book.render import render_inprocess, render_subprocess
-from navbok.charts import write_vega_bundle
+from navbok.build.engine import ChapterFailed, KernelPool, execute_fresh, warmup_code
+from navbok.build.lock import BuildLock
+from navbok.build.render import render_inprocess, render_subprocess
+from navbok.build.staging import stage as stage_chapter
+from navbok.build.staging import staged_name
 from navbok.data import CACHE_DIR, NavData
 from navbok.errors import ConfigError, NavbokError
+from navbok.params import PARAMS_DIR, Params, check_params, params_for
+from navbok.present.charts import write_vega_bundle
 from navbok.snapshot import DEFAULT_DIR
 
 
@@ -69,7 +69,7 @@ def book_root() -> Path:
 
 BOOK_ROOT = book_root()
 BUILD_DIR = Path("_build")
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parents[1] / "present" / "static"
 PACKAGE = Path(__file__).resolve().parents[1]
 DEMO_BANNER = (
     "DEMODATA: Denne boken er laget av syntetiske testdata. Tallene er ikke offisiell "
@@ -102,7 +102,7 @@ __all__ = ["BuildStats", "ChapterFailed", "build_many", "build_one", "chapters",
 def chapters() -> list[str]:
     """Chapter sources in table-of-contents order (paths relative to the book root).
 
-    A chapter is a MyST Markdown notebook (``chapters/<name>.md``, :mod:`navbok.book.chapter`);
+    A chapter is a MyST Markdown notebook (``chapters/<name>.md``, :mod:`navbok.build.staging`);
     ``_toc.yml`` names it without the extension."""
     if not (BOOK_ROOT / "_toc.yml").is_file():
         raise ConfigError(
@@ -341,9 +341,9 @@ def _render_timed(stage: Path, out: Path, renderer: str) -> tuple[Path, float]:
 class _Renderer:
     """Renders books one at a time, in order, off the thread that drives the kernels.
 
-    ``inprocess``: in one long-lived *render process* (:mod:`navbok.book.render_worker`,
+    ``inprocess``: in one long-lived *render process* (:mod:`navbok.build.render_worker`,
     started at once: it imports Sphinx while the kernels start, then keeps its caches, see
-    :mod:`navbok.book.render`). It has its own interpreter lock: in the build process,
+    :mod:`navbok.build.render`). It has its own interpreter lock: in the build process,
     rendering competed with the kernels' papermill clients for one lock, and that process
     became the bottleneck of a national build. ``subprocess``: the ``jupyter-book`` command,
     one per book. Either way a thread here waits for the result.
@@ -362,7 +362,7 @@ class _Renderer:
             src = str(Path(navbok.__file__).resolve().parents[1])
             env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "navbok.book.render_worker"],
+                [sys.executable, "-m", "navbok.build.render_worker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
@@ -492,7 +492,7 @@ def build_many(
     ``keep_going`` the other municipalities are still built and the failures are listed in
     :attr:`BuildStats.failed`. ``pool``: warm kernels the caller started early (used for the
     warm engine, else closed, also when the build fails). ``lock``: hold each municipality's
-    build lock (``_build/<kode>/build.lock``, see :mod:`navbok.book.lock`) for the whole build;
+    build lock (``_build/<kode>/build.lock``, see :mod:`navbok.build.lock`) for the whole build;
     a build held elsewhere is waited for (``notify`` says who holds it), at most
     ``lock_timeout`` seconds. ``lock=False``: the caller holds the locks.
     """
@@ -708,7 +708,7 @@ def landing_page(
     With the ``snapshot`` the books were built from, the page says where the numbers come
     from and when they were fetched, and shows the demo warning when any source is synthetic
     (all from the snapshot's manifest)."""
-    from navbok.formatting import Provenance
+    from navbok.present.formatting import Provenance
 
     site = build_dir / "site"
     site.mkdir(parents=True, exist_ok=True)

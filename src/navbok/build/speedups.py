@@ -1,8 +1,8 @@
-"""Process-wide caches for rendering many books in one process (see :mod:`navbok.book.render`).
+"""Process-wide caches for rendering many books in one process (see :mod:`navbok.build.render`).
 
 The national edition renders every municipality's book in one process, so whatever each build
 redoes from scratch is paid hundreds of times. :func:`install` (called through :func:`active`
-by :func:`navbok.book.render.render_inprocess`; it patches once and is idempotent) replaces
+by :func:`navbok.build.render.render_inprocess`; it patches once and is idempotent) replaces
 five library functions in this process only. Each replacement checks :func:`_active` — true
 only in the thread that is inside :func:`active`, i.e. inside a render — and otherwise calls
 the original, so other Sphinx use in the process (tests, tools) sees the libraries unchanged.
@@ -309,7 +309,7 @@ def freeze_long_lived() -> None:
 def active() -> Iterator[None]:
     """Install the caches (once) and switch them on for this thread while the block runs.
 
-    The caller makes sure only one render runs at a time (``navbok.book.render`` holds a
+    The caller makes sure only one render runs at a time (``navbok.build.render`` holds a
     lock): docutils and Sphinx keep global state."""
     global _ACTIVE
     install()

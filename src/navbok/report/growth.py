@@ -12,19 +12,19 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from navbok import charts
 from navbok.analysis import growth
 from navbok.analysis.decomposition import COMBINATION_LABEL, COMPONENT_LABELS
 from navbok.analysis.prices import load_price_index
 from navbok.analysis.proba import proba_comparison, proba_index
-from navbok.book.missing import MissingFigure
-from navbok.formatting import fmt_number, fmt_percent, fmt_signed_percent
-from navbok.tables import TableOutput, show_table, wide
+from navbok.present import charts
+from navbok.present.formatting import fmt_number, fmt_percent, fmt_signed_percent
+from navbok.present.tables import TableOutput, show_table, wide
+from navbok.report.missing import MissingFigure
 
 if TYPE_CHECKING:
-    from navbok.book.params import Params
     from navbok.data import NavData
     from navbok.groups import Groups
+    from navbok.params import Params
 
 #: The measures the decomposition T = N · L · P needs.
 GROWTH_MEASURES = ("mottakere", "stonadsmaaneder", "utbetalt")
@@ -49,7 +49,7 @@ SHORT_COLUMNS = {
 
 
 class GrowthViews:
-    """Mixed into :class:`~navbok.book.report.Report`."""
+    """Mixed into :class:`~navbok.report.report.Report`."""
 
     if TYPE_CHECKING:  # what Report provides
         data: NavData

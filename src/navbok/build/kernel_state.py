@@ -1,6 +1,6 @@
 """Kernel-side state reset for warm kernels (imported *inside* an IPython kernel).
 
-A warm kernel (:mod:`navbok.book.engine`) runs many chapters one after the other. Between two
+A warm kernel (:mod:`navbok.build.engine`) runs many chapters one after the other. Between two
 chapters :func:`reset` puts the kernel back into the state of a fresh kernel as far as a chapter
 can observe it, so every chapter stays independent and its executed notebook equals a
 fresh-kernel run:
@@ -40,7 +40,7 @@ def _shell() -> InteractiveShell:
 
     ip = get_ipython()
     if ip is None:
-        raise RuntimeError("navbok.book.kernel_state runs only inside an IPython kernel")
+        raise RuntimeError("navbok.build.kernel_state runs only inside an IPython kernel")
     return ip
 
 

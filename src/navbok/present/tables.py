@@ -1,8 +1,8 @@
 """Stand-alone tables for the book: formatted cells, an accessible caption, CSV download.
 
-Chart tables come with their figure (:func:`navbok.charts.show_chart`); this module is for
+Chart tables come with their figure (:func:`navbok.present.charts.show_chart`); this module is for
 tables that are the result themselves (level tables, decompositions, rankings). Cells are
-formatted by the caller (numbers with :mod:`navbok.formatting`, so each row can have its own
+formatted by the caller (numbers with :mod:`navbok.present.formatting`, so each row can have its own
 unit and decimals); the numbers behind them are offered as CSV.
 """
 
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from navbok.charts import slugify
-from navbok.formatting import (
+from navbok.present.charts import slugify
+from navbok.present.formatting import (
     STATUS_ATTR,
     csv_bytes,
     current_provenance,
@@ -110,7 +110,7 @@ def wide(
     When ``df`` has a ``status`` column (SSB's ``:``, ``..``, ``.``), the status of each
     missing cell is kept in ``attrs["status"]`` (``{column: [symbol or None per row]}``): the
     figure's table shows each symbol and the download gets a status column beside the
-    numbers (:func:`navbok.formatting.with_status_columns`)."""
+    numbers (:func:`navbok.present.formatting.with_status_columns`)."""
     keys = list(zip(df[index].tolist(), df[columns].tolist(), strict=True))
     rows = list(dict.fromkeys(k[0] for k in keys))
     cols = list(dict.fromkeys(k[1] for k in keys))

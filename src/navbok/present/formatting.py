@@ -300,7 +300,7 @@ def csv_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
 
 
 #: ``DataFrame.attrs`` key of per-cell status symbols: ``{column: [symbol or None per row]}``
-#: (set by :func:`navbok.tables.wide` when the long data had a ``status`` column).
+#: (set by :func:`navbok.present.tables.wide` when the long data had a ``status`` column).
 STATUS_ATTR = "status"
 
 

@@ -1,1 +1,0 @@
-"""The publishing machine: parameters, chapter execution, rendering, the landing page."""

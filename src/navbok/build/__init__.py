@@ -1,0 +1,1 @@
+"""The build machine: planning, staging, executing chapters, rendering, the landing page."""

@@ -1,0 +1,1 @@
+"""Presentation: chart theme and specs, figure and table HTML, number formatting, exports."""
