@@ -5,7 +5,7 @@ import math
 import pandas as pd
 
 from navbok.groups import member_stats, sum_members
-from navbok.regions import worst_of
+from navbok.status import worst_of
 
 
 def test_worst_of_ranks_symbols_row_by_row():

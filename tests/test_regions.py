@@ -16,9 +16,9 @@ from navbok.regions import (
     detect_target_vintage,
     harmonise,
     population_split_weights,
-    worst_status,
 )
 from navbok.snapshot import Snapshot
+from navbok.status import worst_status
 
 OLD_2015 = {"0301", "0219", "0220", "0627", "0628", "0709", "0728", "0706", "0719", "0720",
             "1504", "1534"}  # fmt: skip

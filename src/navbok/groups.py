@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from navbok.errors import ConfigError
-from navbok.regions import NOT_AVAILABLE, Register, regions_config, worst_status
+from navbok.regions import Register, regions_config
+from navbok.status import NOT_AVAILABLE, worst_status
 
 LANDET = "EAK"
 LANDET_UTEN_OSLO = "EAKUO"

@@ -36,8 +36,9 @@ import pandas as pd
 
 from navbok.errors import ConfigError
 from navbok.measures import AGGREGATE_PREFIX, MEMBER_SUM_SOURCE, member_sum_id
-from navbok.regions import NOT_AVAILABLE, NOT_POSSIBLE, Register, worst_of
+from navbok.regions import Register
 from navbok.register import register_doc
+from navbok.status import NOT_AVAILABLE, NOT_POSSIBLE, worst_of
 
 COLUMNS = ["region", "year", "indicator", "value", "status", "source"]
 BETTER = {"lower", "higher", "neutral"}

@@ -26,10 +26,10 @@ from navbok.regions import (
     detect_target_vintage,
     harmonise,
     population_split_weights,
-    worst_of,
 )
 from navbok.register import register_doc
 from navbok.sources.catalogue import catalogue
+from navbok.status import worst_of
 
 AGGREGATE_PREFIX = "E"
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from navbok.errors import ConfigError, NavbokError
-from navbok.regions import NOT_AVAILABLE
+from navbok.status import NOT_AVAILABLE
 
 if TYPE_CHECKING:
     import pandas as pd

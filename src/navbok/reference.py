@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,17 +26,13 @@ from pathlib import Path
 import pandas as pd
 
 from navbok.errors import ConfigError
+from navbok.project import Project
 
 
 def reference_dir() -> Path:
-    """``$NAVBOK_REFERENCE``, else ``data/reference`` in the repository (or in
-    ``$NAVBOK_BOOK_ROOT``, or in the working dir: navbok installed from a wheel)."""
-    if env := os.environ.get("NAVBOK_REFERENCE"):
-        return Path(env)
-    repo = Path(__file__).resolve().parents[2] / "data" / "reference"
-    if repo.is_dir():
-        return repo
-    return Path(os.environ.get("NAVBOK_BOOK_ROOT", ".")) / "data" / "reference"
+    """The published figures' folder: ``data/reference`` in the project
+    (:class:`navbok.project.Project`), or ``$NAVBOK_REFERENCE``."""
+    return Project.find().reference_dir
 
 
 @dataclass

@@ -27,12 +27,8 @@ import pandas as pd
 import yaml
 
 from navbok.errors import RegionError
-
-SUPPRESSED = ":"
-NOT_AVAILABLE = ".."
-NOT_POSSIBLE = "."
-# Worst first: a harmonised cell takes the worst status of its members.
-STATUS_ORDER = [SUPPRESSED, NOT_AVAILABLE, NOT_POSSIBLE]
+from navbok.status import NOT_AVAILABLE
+from navbok.status import ORDER as STATUS_ORDER
 
 
 @cache
@@ -309,33 +305,6 @@ def split_population(old: str) -> dict[str, float]:
     """The configured population that moved from a split municipality to each successor."""
     conf = (regions_config().get("split_population") or {}).get(str(old)) or {}
     return {str(k): float(v) for k, v in conf.items() if k != "source"}
-
-
-def worst_status(statuses: pd.Series) -> str | None:
-    """The worst of a group's status symbols (``:`` before ``..`` before ``.``)."""
-    present = set(statuses.dropna())
-    for s in STATUS_ORDER:
-        if s in present:
-            return s
-    return next(iter(present), None)
-
-
-def worst_of(*statuses: pd.Series) -> pd.Series:
-    """Row by row, the worst status symbol of several aligned Series (None where all are).
-
-    Unknown symbols rank after the known ones (``:`` before ``..`` before ``.``)."""
-    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
-    values = np.column_stack([s.to_numpy(dtype=object) for s in statuses])
-    ranks = np.column_stack(
-        [
-            s.map(rank).astype(float).fillna(len(rank)).where(s.notna(), np.inf).to_numpy()
-            for s in statuses
-        ]
-    )
-    pick = ranks.argmin(axis=1)
-    found = np.isfinite(ranks.min(axis=1, initial=np.inf))
-    chosen = np.where(found, values[np.arange(len(values)), pick], None)
-    return pd.Series(chosen, index=statuses[0].index, dtype=object)
 
 
 def harmonise(

@@ -27,6 +27,8 @@ from typing import Literal
 
 import pandas as pd
 
+from navbok.status import NOT_AVAILABLE, NOT_POSSIBLE
+
 COMPONENTS = ("N", "L", "P")
 COMPONENT_LABELS = {
     "N": "Antall mottakere",
@@ -34,8 +36,6 @@ COMPONENT_LABELS = {
     "P": "Utbetaling per stønadsmåned",
 }
 COMBINATION_LABEL = "Kombinasjonseffekt"
-NOT_POSSIBLE = "."  # SSB's symbol for «logisk umulig»; used when an input is zero or negative
-NOT_AVAILABLE = ".."
 
 
 def _log_mean(a: float, b: float) -> float:

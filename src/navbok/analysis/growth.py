@@ -24,7 +24,7 @@ from navbok.analysis.decomposition import (
     from_rates,
 )
 from navbok.analysis.prices import deflate
-from navbok.regions import worst_status
+from navbok.status import worst_status
 
 __all__ = [
     "COMBINATION_LABEL",

@@ -25,6 +25,8 @@ from typing import Any
 import pandas as pd
 from babel.numbers import format_decimal
 
+from navbok import status
+
 __all__ = [
     "LOCALE",
     "MISSING",
@@ -195,9 +197,6 @@ def fmt_pp(value: Any, decimals: int = 1, *, status: str | None = None) -> str:
 
 # ----------------------------------------------------- where downloaded numbers come from
 
-#: What SSB's status symbols mean (a download says it beside the status columns).
-SYMBOLS_TEXT = ".. = tall mangler, : = skjult av personvernhensyn, . = kan ikke regnes ut"
-
 
 @dataclass(frozen=True)
 class Provenance:
@@ -333,7 +332,7 @@ ABOUT_SHEET = "Om dataene"
 
 def about_frame(provenance: Provenance, symbols: bool = True) -> pd.DataFrame:
     """The sheet «Om dataene»: the provenance rows (and what the status symbols mean)."""
-    rows = provenance.rows() + ([("Symboler", SYMBOLS_TEXT)] if symbols else [])
+    rows = provenance.rows() + ([("Symboler", status.LEGEND)] if symbols else [])
     return pd.DataFrame(rows, columns=["Om dataene", "Innhold"])
 
 

@@ -32,6 +32,7 @@ import pandas as pd
 
 from navbok.errors import ParseError
 from navbok.sources import settings
+from navbok.status import SUPPRESSED
 
 AAP_PAGE_PATH = (
     "/no/nav-og-samfunn/statistikk/aap-nedsatt-arbeidsevne-og-uforetrygd-statistikk/"
@@ -41,7 +42,6 @@ TABLE = "AAP155"
 ABOUT_SHEET = "0. Om tabellene"
 COUNT_SHEET = "1. Kommune. Antall"
 SHARE_SHEET = "2. Kommune. Andel"
-SUPPRESSED = ":"
 NAV_SUPPRESSED = "*"
 COUNTRY_CODE = "EAK"
 COUNTRY_NAME = "Landet"
