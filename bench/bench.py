@@ -34,8 +34,9 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
+from navbok.project import Project
+
+ROOT = Project.find().root  # the book's sources; navbok itself comes from the environment
 
 
 # ------------------------------------------------------------------------ the measured process
@@ -43,17 +44,17 @@ SRC = ROOT / "src"
 
 def _run(spec: dict) -> dict:
     """Inside the child: build as ``spec`` says and return the timings."""
-    sys.path.insert(0, str(SRC))
     t0 = time.perf_counter()
     from navbok.build import pipeline as build
+    from navbok.build.execute import start_kernels_early
+    from navbok.build.landing import landing_page
     from navbok.data import NavData
     from navbok.params import params_for
 
     pool = None
-    if not spec.get("touch") and len(spec["codes"]) == 1:  # as `navbok build --kommune KODE` does
-        pool = build._early_pool(
-            spec["codes"][0],
-            False,
+    if not spec.get("touch") and len(spec["kommuner"]) == 1:  # as `navbok build -k 3201` does
+        pool = start_kernels_early(
+            spec["kommuner"],
             Path(spec["snapshot"]),
             Path(spec["cache_dir"]),
             Path(spec["build_dir"]),
@@ -62,7 +63,7 @@ def _run(spec: dict) -> dict:
             spec.get("force", False),
         )
     data = NavData.load(spec["snapshot"], cache_dir=spec["cache_dir"])
-    codes = spec["codes"]
+    kommuner = spec["kommuner"]
     params = None
     if spec.get("touch"):
         p = params_for(data, spec["touch"])
@@ -70,7 +71,7 @@ def _run(spec: dict) -> dict:
         params = {p.kommune: p}
     stats = build.build_many(
         data,
-        codes,
+        kommuner,
         snapshot=Path(spec["snapshot"]),
         cache_dir=Path(spec["cache_dir"]),
         build_dir=Path(spec["build_dir"]),
@@ -82,12 +83,12 @@ def _run(spec: dict) -> dict:
         keep_going=True,
         pool=pool,
     )
-    if len(codes) > 1:
-        build.landing_page({c: data.name(c) for c in codes}, Path(spec["build_dir"]))
+    if len(kommuner) > 1:
+        landing_page({k: data.name(k) for k in kommuner}, Path(spec["build_dir"]))
     missing = [
         str(p)
-        for c, p in zip(codes, stats.pages, strict=True)
-        if not p.is_file() and c not in stats.failed
+        for k, p in zip(kommuner, stats.pages, strict=True)
+        if not p.is_file() and k not in stats.failed
     ]
     if missing:
         raise SystemExit(f"missing pages: {missing[:3]}")
@@ -96,7 +97,7 @@ def _run(spec: dict) -> dict:
         "notebooks": stats.notebooks,
         "renders": stats.renders,
         "cached_books": len(stats.cached_books),
-        "books": len(codes),
+        "books": len(kommuner),
         "failed": stats.failed,
     }
 
@@ -230,23 +231,22 @@ def main() -> None:
         print(json.dumps(_run(json.loads(args._run))))
         return
 
-    sys.path.insert(0, str(SRC))
     from navbok.data import NavData
 
     data = NavData.load(args.snapshot, cache_dir=args.cache_dir)  # warm the Parquet cache
-    kode = data.resolve(args.kommune).code
+    kommune = data.resolve(args.kommune).code
     every = data.register.target_codes
     n = len(every) if args.n is None else min(args.n, len(every))
-    # kode first, then spread over the country (every k-th) so N < all is representative
-    rest = [c for c in every if c != kode]
+    # kommune first, then spread over the country (every k-th) so N < all is representative
+    rest = [k for k in every if k != kommune]
     step = max(1, len(rest) // max(1, n - 1))
-    codes = ([kode] + rest[::step])[:n]
+    kommuner = ([kommune] + rest[::step])[:n]
     base = {
         "snapshot": args.snapshot,
         "cache_dir": args.cache_dir,
         "workers": args.workers,
         "engine": "warm",
-        "renderer": "inprocess",
+        "renderer": "worker",
     }
     tmp = Path(tempfile.mkdtemp(prefix="navbok-bench-"))
     try:
@@ -261,18 +261,18 @@ def main() -> None:
         f"Python {platform.python_version()}; load average "
         + " ".join(f"{x:.2f}" for x in os.getloadavg())
     )
-    print(f"snapshot {args.snapshot}; one = {kode}; N = {n}\n")
-    out: dict = {"n": n, "kommune": kode}
+    print(f"snapshot {args.snapshot}; one = {kommune}; N = {n}\n")
+    out: dict = {"n": n, "kommune": kommune}
 
-    print(f"One municipality ({kode}), cold process, empty build dir:")
+    print(f"One municipality ({kommune}), cold process, empty build dir:")
     one = scenario(
         "fast path (warm kernels, one render process)",
-        [dict(base, codes=[kode], build_dir=str(tmp / f"one{i}")) for i in range(args.runs)],
+        [dict(base, kommuner=[kommune], build_dir=str(tmp / f"one{i}")) for i in range(args.runs)],
     )
     out["one"] = one["wall"]
     noop = scenario(
         "no-op rebuild (same build dir)",
-        [dict(base, codes=[kode], build_dir=str(tmp / "one0")) for _ in range(args.runs)],
+        [dict(base, kommuner=[kommune], build_dir=str(tmp / "one0")) for _ in range(args.runs)],
         show_chapters=False,
     )
     out["one_noop"] = noop["wall"]
@@ -283,7 +283,7 @@ def main() -> None:
             [
                 dict(
                     base,
-                    codes=[kode],
+                    kommuner=[kommune],
                     build_dir=str(tmp / f"naive{i}"),
                     engine="fresh",
                     renderer="subprocess",
@@ -299,24 +299,27 @@ def main() -> None:
     print(f"\n{n} municipalities{' (all) + landing page' if n == len(every) else ''}:")
     many = scenario(
         "fast path, cold",
-        [dict(base, codes=codes, build_dir=str(tmp / f"many{i}")) for i in range(args.runs_n)],
+        [
+            dict(base, kommuner=kommuner, build_dir=str(tmp / f"many{i}"))
+            for i in range(args.runs_n)
+        ],
     )
     out["many"] = many["wall"]
     out["many_peak"] = many["peak"]
     noop_n = scenario(
         "no-op rebuild",
-        [dict(base, codes=codes, build_dir=str(tmp / "many0"))],
+        [dict(base, kommuner=kommuner, build_dir=str(tmp / "many0"))],
         show_chapters=False,
     )
     out["many_noop"] = noop_n["wall"]
     touched = scenario(
-        f"rebuild after {codes[-1]}'s params changed",
+        f"rebuild after {kommuner[-1]}'s params changed",
         [
             dict(
                 base,
-                codes=codes,
+                kommuner=kommuner,
                 build_dir=str(tmp / "many0"),
-                touch=codes[-1],
+                touch=kommuner[-1],
                 stamp=str(time.time()),
             )
         ],
@@ -333,7 +336,7 @@ def main() -> None:
                 [
                     dict(
                         base,
-                        codes=codes[:m],
+                        kommuner=kommuner[:m],
                         build_dir=str(tmp / "naive-many"),
                         engine="fresh",
                         renderer="subprocess",

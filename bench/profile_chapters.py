@@ -16,12 +16,12 @@ import ast
 import cProfile
 import io
 import pstats
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from navbok.project import Project
+
+ROOT = Project.find().root  # the book's sources; navbok itself comes from the environment
 
 
 def chapter_code(path: Path, parameters: dict[str, str]) -> list[str]:
@@ -60,7 +60,6 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=25)
     args = ap.parse_args()
 
-    from navbok.build.pipeline import BOOK_ROOT, chapters
     from navbok.data import NavData
     from navbok.params import params_for
 
@@ -74,7 +73,10 @@ def main() -> None:
         "params_file": str(pfile),
         "cache_dir": str(Path(args.cache_dir).resolve()),
     }
-    chapters_code = {rel: chapter_code(BOOK_ROOT / rel, parameters) for rel in chapters()}
+    project = Project.find()
+    chapters_code = {
+        rel: chapter_code(project.root / rel, parameters) for rel in project.chapters()
+    }
     for cells in chapters_code.values():  # warm-up: imports, caches
         run_chapter(cells)
     prof = cProfile.Profile()

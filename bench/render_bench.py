@@ -1,10 +1,11 @@
-"""Per-build CPU time of consecutive in-process renders of one staged book.
+"""Per-build CPU time of consecutive renders of one staged book in one process (as the render
+process of ``--renderer worker`` does them).
 
     .venv/bin/python bench/render_bench.py STAGE [-k 6] [--hashes OUT.json] [--profile OUT.prof]
 
 ``STAGE`` is a staged book (e.g. a copy of ``_build/3201/src``). Each of the ``K`` renders starts
-as ``navbok.build.pipeline.render`` does, from an empty ``STAGE/_build``, and calls
-:func:`navbok.build.render.render_inprocess` in this one process. Printed: CPU seconds
+as :func:`navbok.build.render.render` does, from an empty ``STAGE/_build``, and calls
+:func:`navbok.build.render.sphinx_build` in this one process. Printed: CPU seconds
 (``time.process_time``) and wall seconds of every render, then the median of the warm ones (all
 but the first). ``--hashes`` writes the SHA-256 of every file under ``_build/html`` (of every
 render: they must agree) to compare two versions of the code; ``--profile`` writes a cProfile
@@ -19,14 +20,10 @@ import hashlib
 import json
 import shutil
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-
-from navbok.build.render import render_inprocess  # noqa: E402
+from navbok.build.render import sphinx_build
 
 
 def tree_hashes(root: Path) -> dict[str, str]:
@@ -55,7 +52,7 @@ def main() -> None:
         c0, w0 = time.process_time(), time.perf_counter()
         if prof:
             prof.enable()
-        out = render_inprocess(stage)
+        out = sphinx_build(stage)
         if prof:
             prof.disable()
             prof.dump_stats(args.profile)

@@ -1,8 +1,8 @@
 """The Altair versions of navbok's chart builders: the reference the dict builders must equal.
 
-``navbok.present.charts`` writes Vega-Lite specs as dicts because building Altair objects cost
-half of a chart's time. These are the builders as they were written with Altair (unchanged but
-for the imports); ``tests/test_chart_specs.py`` asserts that both give the same spec
+``navbok.present.chart_specs`` writes Vega-Lite specs as dicts because building Altair objects
+cost half of a chart's time. These are the builders as they were written with Altair (unchanged
+but for the imports); ``tests/test_chart_specs.py`` asserts that both give the same spec
 for many inputs.
 """
 
@@ -17,15 +17,15 @@ import altair as alt
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
-from navbok.present.charts import (
-    _DECREASE,
-    _INCREASE,
-    _TOTAL,
+from navbok.present.numbers import is_missing
+from navbok.present.theme import (
     COMPARISON_COLOURS,
     COMPARISON_DASHES,
+    DECREASE_COLOUR,
     FOCUS_COLOUR,
+    INCREASE_COLOUR,
+    TOTAL_COLOUR,
 )
-from navbok.present.formatting import is_missing
 
 
 def _no_instant_validation(builder: Callable[..., Any]) -> Callable[..., Any]:
@@ -272,7 +272,9 @@ def waterfall_chart(
             color=alt.Color(
                 "type:N",
                 title=None,
-                scale=alt.Scale(domain=types, range=[_TOTAL, _INCREASE, _DECREASE]),
+                scale=alt.Scale(
+                    domain=types, range=[TOTAL_COLOUR, INCREASE_COLOUR, DECREASE_COLOUR]
+                ),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title="Post"),

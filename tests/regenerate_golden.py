@@ -16,7 +16,6 @@ import papermill as pm
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
-ROOT = HERE.parent
 DATA = GOLDEN / "_data"
 PARAMETERS = {
     "kommune": "3201",
@@ -51,10 +50,10 @@ def ensure_snapshot() -> Path:
 
 def chapters() -> list[Path]:
     """The book's chapter sources (chapters/*.md)."""
-    from navbok.build.pipeline import BOOK_ROOT
-    from navbok.build.pipeline import chapters as toc
+    from navbok.project import Project
 
-    return [BOOK_ROOT / rel for rel in toc()]
+    project = Project.find()
+    return [project.root / rel for rel in project.chapters()]
 
 
 def staged(src: Path, folder: Path = DATA / "chapters") -> Path:
@@ -76,7 +75,7 @@ def main() -> None:
             progress_bar=False,
             cwd=str(GOLDEN),
         )
-        print("wrote", dest.relative_to(ROOT))
+        print("wrote", dest.relative_to(HERE.parent))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from navbok import groups as g
 from navbok import indicators as ind
 from navbok import snapshot as snap
 from navbok.analysis.aap import ratio_table
+from navbok.comparison import ComparisonRow, Kind
 from navbok.data import NavData
 from navbok.measures import MEMBER_SUM_SOURCE, member_sum_id
 from navbok.sources.catalogue import catalogue
@@ -251,7 +252,7 @@ def test_suppressed_age_group_keeps_ssbs_published_share(mini_replay: Path, tmp_
     groups = data.groups("3201")
     groups.asss = {y: ["0301", "3201"] for y in groups.years}
     c = data.comparison(groups, "andel_18_66", [2016]).set_index("kind")
-    assert c.loc["asss_snitt", "source"] == "ASSS, uveid snitt av 2 kommuner"
+    assert c.loc[Kind.ASSS_SNITT, "source"] == "ASSS, uveid snitt av 2 kommuner"
 
 
 # -- 2. an ASSS average over too few members is not shown -----------------------------------------
@@ -266,8 +267,8 @@ def _values(rows: dict[str, dict[str, float | None]], year: int = 2020) -> pd.Da
     return pd.DataFrame(out, columns=["region", "year", "indicator", "value"]).assign(status=None)
 
 
-def _asss(rows: list[tuple]) -> dict[str, tuple]:
-    return {r[1]: r for r in rows}
+def _asss(rows: list[ComparisonRow]) -> dict[Kind, ComparisonRow]:
+    return {r.kind: r for r in rows}
 
 
 def test_asss_average_is_not_shown_when_more_than_a_quarter_is_missing() -> None:
@@ -275,17 +276,19 @@ def test_asss_average_is_not_shown_when_more_than_a_quarter_is_missing() -> None
     members = {2020: ["A", "B", "C", "D"]}
     one_missing = _values({"x": {"A": 1.0, "B": 2.0, "C": 6.0, "D": None}})
     r = _asss(g.asss_rows(one_missing, members, "x"))
-    assert r["asss_snitt"][4] == pytest.approx(3.0) and r["asss_snitt"][5] is None
-    assert r["asss_hoy"][2:5] == ("C", 2020, 6.0) and r["asss_lav"][4] == 1.0
-    assert r["asss_snitt"][6] == (
+    assert r[Kind.ASSS_SNITT].value == pytest.approx(3.0) and r[Kind.ASSS_SNITT].status is None
+    hoy = r[Kind.ASSS_HOY]
+    assert (hoy.region, hoy.year, hoy.value) == ("C", 2020, 6.0) and r[Kind.ASSS_LAV].value == 1.0
+    assert r[Kind.ASSS_SNITT].source == (
         "ASSS, uveid snitt av 3 kommuner (1 mangler; snittet vises ikke når mer enn 25 prosent "
         "av kommunene mangler)"
     )
     two_missing = _values({"x": {"A": 1.0, "B": 2.0, "C": None}})  # D has no row at all
     r = _asss(g.asss_rows(two_missing, members, "x"))
-    for kind in ("asss_snitt", "asss_hoy", "asss_lav"):
-        assert r[kind][4] is None and r[kind][5] == ".."
-    assert r["asss_snitt"][6].startswith("ASSS, uveid snitt vises ikke: 2 av 4 kommuner mangler")
+    for kind in (Kind.ASSS_SNITT, Kind.ASSS_HOY, Kind.ASSS_LAV):
+        assert r[kind].value is None and r[kind].status == ".."
+    source = r[Kind.ASSS_SNITT].source
+    assert source.startswith("ASSS, uveid snitt vises ikke: 2 av 4 kommuner mangler")
     assert g.member_stats(two_missing, members, "x")["shown"].tolist() == [False]
 
 
@@ -298,13 +301,13 @@ def test_asss_ratio_is_the_ratio_of_the_averages() -> None:
         {"a": {"A": 1.0, "B": 3.0}, "b": {"A": 1.0, "B": 2.0}, "r": {"A": 1.0, "B": 1.5}}
     )
     r = _asss(g.asss_rows(data, members, "r", ("a", "b", 1.0, "A-andel", "B-andel")))
-    assert r["asss_snitt"][4] == pytest.approx(2.0 / 1.5)  # not the mean of ratios, 1.25
-    assert r["asss_snitt"][6].startswith("ASSS, forholdet mellom de to uveide snittene")
-    assert (r["asss_hoy"][2], r["asss_hoy"][4]) == ("B", 1.5)  # the members' own ratios
-    assert (r["asss_lav"][2], r["asss_lav"][4]) == ("A", 1.0)
+    assert r[Kind.ASSS_SNITT].value == pytest.approx(2.0 / 1.5)  # not the mean of ratios, 1.25
+    assert r[Kind.ASSS_SNITT].source.startswith("ASSS, forholdet mellom de to uveide snittene")
+    assert (r[Kind.ASSS_HOY].region, r[Kind.ASSS_HOY].value) == ("B", 1.5)  # members' own ratios
+    assert (r[Kind.ASSS_LAV].region, r[Kind.ASSS_LAV].value) == ("A", 1.0)
     hidden = _values({"a": {"A": 1.0, "B": 3.0}, "b": {"A": 1.0, "B": None}, "r": {"A": 1.0}})
     r = _asss(g.asss_rows(hidden, members, "r", ("a", "b", 1.0, "A-andel", "B-andel")))
-    assert r["asss_snitt"][4] is None and r["asss_snitt"][5] == ".."
+    assert r[Kind.ASSS_SNITT].value is None and r[Kind.ASSS_SNITT].status == ".."
 
 
 def test_comparison_of_the_aap_ratio_equals_the_table(mini_data: NavData) -> None:
@@ -314,7 +317,7 @@ def test_comparison_of_the_aap_ratio_equals_the_table(mini_data: NavData) -> Non
 
     def asss(indicator: str) -> float:
         c = mini_data.comparison(groups, indicator, [year])
-        return float(c[c["kind"] == "asss_snitt"]["value"].iloc[0])
+        return float(c[c["kind"] == Kind.ASSS_SNITT]["value"].iloc[0])
 
     chart = asss("aap_forholdstall")
     table = ratio_table(
@@ -322,7 +325,7 @@ def test_comparison_of_the_aap_ratio_equals_the_table(mini_data: NavData) -> Non
         mini_data.comparison(groups, "andel_18_66", [year]),
         year,
     ).set_index("kind")
-    assert chart == pytest.approx(table.loc["asss_snitt", "ratio"])
+    assert chart == pytest.approx(table.loc[Kind.ASSS_SNITT, "ratio"])
     assert chart == pytest.approx(asss("aap_andel") / asss("andel_18_66"))
     own = [_row(mini_data.values, k, year, "aap_forholdstall")["value"] for k in ("0301", "3201")]
     assert abs(chart - sum(own) / 2) > 0.02  # the mean of the members' ratios differs

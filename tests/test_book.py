@@ -11,8 +11,9 @@ from nbformat.v4 import new_code_cell, new_notebook
 from navbok.build import pipeline as build
 from navbok.errors import ConfigError
 from navbok.params import Params, default_params, load_params, parse_params
+from navbok.project import Project
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Project.find().root  # the checkout's book
 
 
 def test_curated_baerum_params_load() -> None:
@@ -81,7 +82,7 @@ def test_failing_chapter_stops_the_build_naming_chapter_and_cell(
         "language": "python",
     }
     jupytext.write(nb, book / "chapters" / "intro.md", fmt="md:myst")  # a chapter is text
-    monkeypatch.setattr(build, "BOOK_ROOT", book)
+    monkeypatch.setenv("NAVBOK_BOOK_ROOT", str(book))
     out = tmp_path / "_build"
     (out / "3201" / "html").mkdir(parents=True)
     (out / "3201" / "html" / "index.html").write_text("previous whole book", "utf-8")

@@ -28,8 +28,9 @@ from navbok.build import pipeline as build
 from navbok.build.staging import stage as stage_chapter
 from navbok.build.staging import staged_name
 from navbok.params import Params
+from navbok.project import Project
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Project.find().root  # the checkout's book
 TIMING = ("start_time", "end_time", "duration")
 
 
@@ -159,7 +160,7 @@ def _tiny_book(root: Path) -> Path:
 @pytest.fixture
 def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mini_data, mini_snapshot: Path):
     book = _tiny_book(tmp_path / "book")
-    monkeypatch.setattr(build, "BOOK_ROOT", book)
+    monkeypatch.setenv("NAVBOK_BOOK_ROOT", str(book))
     out = tmp_path / "_build"
 
     def run(params: dict[str, Params], **kw: object) -> build.BuildStats:
@@ -251,8 +252,8 @@ def test_real_chapters_warm_equal_fresh_papermill(replay_data, tmp_path: Path) -
     }
     other = dict(params, kommune="1151", params_file="")
     chapters = [  # each chapter's text staged as the notebook that runs, as navbok build does
-        stage_chapter(build.BOOK_ROOT / rel, tmp_path / "staged" / staged_name(rel))
-        for rel in build.chapters()
+        stage_chapter(ROOT / rel, tmp_path / "staged" / staged_name(rel))
+        for rel in Project(ROOT).chapters()
     ]
     with engine.KernelPool(2) as pool:
         # another municipality first, so every kernel is reused and reset before 3201
@@ -273,24 +274,24 @@ def _files(root: Path) -> dict[str, Path]:
 @pytest.mark.slow
 def test_multi_build_pages_equal_single_naive_builds(replay_data, tmp_path: Path) -> None:
     snapshot, cache = _replay_paths(replay_data)
-    codes = ["3201", "1151", "5001"]
+    kommuner = ["3201", "1151", "5001"]
     many = tmp_path / "many"
-    pages = build.main(",".join(codes), False, snapshot, cache, many)
+    pages = build.main(",".join(kommuner), False, snapshot, cache, many)
     assert len(pages) == 4 and (many / "site" / "index.html").is_file()
-    for code in codes[:2]:  # each alone, in its own process, the naive way
-        alone = tmp_path / f"alone-{code}"
+    for kommune in kommuner[:2]:  # each alone, in its own process, the naive way
+        alone = tmp_path / f"alone-{kommune}"
         script = (
             "from pathlib import Path; from navbok.build import pipeline as build; "
-            f"build.main({code!r}, False, Path({str(snapshot)!r}), Path({str(cache)!r}), "
+            f"build.main({kommune!r}, False, Path({str(snapshot)!r}), Path({str(cache)!r}), "
             f"Path({str(alone)!r}), engine='fresh', renderer='subprocess', workers=1)"
         )
         subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT, capture_output=True)
-        a, b = _files(many / code / "html"), _files(alone / code / "html")
-        assert sorted(a) == sorted(b), code
+        a, b = _files(many / kommune / "html"), _files(alone / kommune / "html")
+        assert sorted(a) == sorted(b), kommune
         for rel, path in a.items():
             if rel.startswith("_sources/") and rel.endswith(".ipynb"):
                 replace_a = {str(many.resolve()): "BUILD"}
                 replace_b = {str(alone.resolve()): "BUILD"}
                 assert normalise(path, replace_a) == normalise(b[rel], replace_b), rel
             else:
-                assert path.read_bytes() == b[rel].read_bytes(), f"{code}: {rel} differs"
+                assert path.read_bytes() == b[rel].read_bytes(), f"{kommune}: {rel} differs"

@@ -10,18 +10,19 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from navbok.build import pipeline as build
 from navbok.build import staging
+from navbok.build.keys import chapter_key
+from navbok.build.plan import plan_book
+from navbok.project import Project
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Project.find().root  # the checkout's book
 CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
 
 
 def test_the_chapters_are_the_tables_of_contents_text_files_and_nothing_else() -> None:
-    assert [ROOT / rel for rel in build.chapters()] and all(
-        (ROOT / rel).suffix == ".md" for rel in build.chapters()
-    )
-    assert sorted(ROOT / rel for rel in build.chapters()) == CHAPTERS
+    chapters = Project.find().chapters()
+    assert chapters and all((ROOT / rel).suffix == ".md" for rel in chapters)
+    assert sorted(ROOT / rel for rel in chapters) == CHAPTERS
     assert not list((ROOT / "chapters").glob("*.ipynb"))  # no generated notebooks beside them
 
 
@@ -50,7 +51,7 @@ def _key(book: Path, rel: str, tmp_path: Path) -> str:
     params = SimpleNamespace(kommune="3201", title="Bærum", to_yaml=lambda: "kommune: '3201'\n")
     data = SimpleNamespace(snapshot=SimpleNamespace(synthetic=False, checksum="abc"))
     sources = {rel: (book / rel).read_bytes()}
-    plan = build.plan_book(data, params, tmp_path / "_build", "static", sources)  # type: ignore[arg-type]
+    plan = plan_book(Project(book), data, params, tmp_path / "_build", "static", sources)  # type: ignore[arg-type]
     return plan.chapter_keys[rel]
 
 
@@ -59,15 +60,15 @@ def test_the_cache_key_is_the_text(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     shutil.copytree(ROOT / "chapters", book / "chapters")
     for name in ("_toc.yml", "_config.yml"):
         shutil.copy(ROOT / name, book / name)
-    monkeypatch.setattr(build, "BOOK_ROOT", book)
+    monkeypatch.setenv("NAVBOK_BOOK_ROOT", str(book))
     rel = "chapters/kvp.md"
-    assert rel in build.chapters()
+    assert rel in Project.find().chapters() and Project.find().root == book
     before = _key(book, rel, tmp_path)
     # not otherwise: staging (converting) it, or rewriting the same text, changes nothing
     staging.stage(book / rel, tmp_path / "_build" / "_chapters" / "chapters" / "kvp.ipynb")
     (book / rel).write_bytes((ROOT / rel).read_bytes())
     assert _key(book, rel, tmp_path) == before
-    assert build.chapter_key(rel, (ROOT / rel).read_bytes(), "x") == build.chapter_key(
+    assert chapter_key(rel, (ROOT / rel).read_bytes(), "x") == chapter_key(
         rel, (book / rel).read_bytes(), "x"
     )
     # the text changed (one word of prose): a new key
@@ -78,3 +79,16 @@ def test_the_cache_key_is_the_text(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert after != before
     (book / rel).write_text(text, "utf-8")  # and back: the old key
     assert _key(book, rel, tmp_path) == before
+
+
+def test_without_the_books_sources_the_build_says_where_it_looked_before_anything_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from navbok.build import pipeline
+    from navbok.errors import ConfigError
+
+    monkeypatch.setenv("NAVBOK_BOOK_ROOT", str(tmp_path))  # read on every Project.find()
+    assert Project.find().root == tmp_path
+    with pytest.raises(ConfigError, match=rf"{tmp_path / '_toc.yml'} mangler.*NAVBOK_BOOK_ROOT"):
+        pipeline.main("3201", False, snapshot=tmp_path / "no-snapshot", build_dir=tmp_path / "b")
+    assert not (tmp_path / "b").exists()

@@ -1,4 +1,5 @@
-"""Charts: theme, builders, the deterministic offline embed and the Vega JavaScript bundle."""
+"""Charts: theme, spec builders, the figure (a deterministic offline embed with its table and
+downloads) and the Vega JavaScript bundle."""
 
 from __future__ import annotations
 
@@ -20,17 +21,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from navbok.present import charts
-from navbok.present.charts import (
-    FOCUS_COLOUR,
-    bar_chart,
-    colour_scale,
-    heatmap,
-    line_chart,
-    show_chart,
-    waterfall_chart,
-    write_vega_bundle,
-)
+from navbok.present.bundle import write_vega_bundle
+from navbok.present.chart_specs import bar_chart, colour_scale, heatmap, line_chart, waterfall_chart
+from navbok.present.figure import show_chart
+from navbok.present.tables import slugify
+from navbok.present.theme import FOCUS_COLOUR
 
 NBSP = "\u00a0"
 DESCRIPTION = "Linjediagram: utgifter per innbygger i Bø og landet, 2020–2023."
@@ -40,7 +35,8 @@ _BUILD = textwrap.dedent(
     """
     import numpy as np
     import pandas as pd
-    from navbok.present.charts import line_chart, show_chart
+    from navbok.present.chart_specs import line_chart
+    from navbok.present.figure import show_chart
 
     def build() -> str:
         df = pd.DataFrame(
@@ -196,7 +192,7 @@ def test_show_chart_html_structure() -> None:
     assert "<figcaption" in out and "Kroner. Kilde: SSB.</figcaption>" in out
     # Data table.
     assert "<details" in out and "<summary>Vis tallene bak figuren</summary>" in out
-    assert "<caption" in out and '<th scope="col">verdi</th>' in out
+    assert "<caption" in out and '<th scope="col" class="num">verdi</th>' in out
     assert f">1{NBSP}234,5</td>" in out  # html.escape keeps the no-break space as is
     assert ">..</td>" in out  # status symbol for the missing value
     assert '<th scope="row">2020</th>' in out  # years are not grouped as 2 020
@@ -253,12 +249,9 @@ def test_show_chart_deterministic_across_processes() -> None:
 
 
 def test_slug_and_table_options() -> None:
-    assert (
-        charts.slugify("Ærlig talt: Økonomisk sosialhjelp (Å)")
-        == "aerlig-talt-okonomisk-sosialhjelp-a"
-    )
+    assert slugify("Ærlig talt: Økonomisk sosialhjelp (Å)") == "aerlig-talt-okonomisk-sosialhjelp-a"
     with pytest.raises(ValueError):
-        charts.slugify("!!!")
+        slugify("!!!")
     df = pd.DataFrame({"kommunenr": [3802], "v": [1234.56], "dato": pd.to_datetime(["2024-03-05"])})
     out = show_chart(
         bar_chart(df, "kommunenr", "v", "3802", "T", "D.", "v", ",.1f"),
@@ -270,7 +263,7 @@ def test_slug_and_table_options() -> None:
     ).html
     assert '<th scope="row">3802</th>' in out
     assert f">1{NBSP}234,56</td>" in out
-    assert '<th scope="col">Verdi</th>' in out
+    assert '<th scope="col" class="num">Verdi</th>' in out
     assert ">05.03.2024</td>" in out
 
 

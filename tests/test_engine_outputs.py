@@ -9,20 +9,20 @@ import pytest
 from nbformat.v4 import nbbase
 
 from navbok.build import engine
+from navbok.build.speedups import output_validation
 
 
 def test_output_validation_skipped_only_where_asked() -> None:
-    engine._install_deferred_output_validation()
-    engine._install_deferred_output_validation()  # installed once
-    assert getattr(nbbase.validate, "navbok_wrapper", False)
+    engine.register_engine()  # installs the speed-up (its tested versions are installed)
+    patched = nbbase.validate
+    output_validation.install()  # installed once
+    assert nbbase.validate is patched and hasattr(patched, "__wrapped__")
     bad = nbformat.NotebookNode(output_type="display_data", data={}, metadata=[])
     with pytest.raises(nbformat.ValidationError):
         nbbase.validate(bad, "display_data")  # elsewhere: validated as before
-    engine._UNVALIDATED.on = True
-    try:
+    with output_validation.deferred():
         assert nbbase.validate(bad, "display_data") is None
-    finally:
-        engine._UNVALIDATED.on = False
+    assert not output_validation.skipping()
 
 
 def test_finish_rejects_an_invalid_output(tmp_path: Path) -> None:
@@ -32,8 +32,8 @@ def test_finish_rejects_an_invalid_output(tmp_path: Path) -> None:
     nb.cells.append(cell)
     dest = tmp_path / "kapittel.ipynb"
     with pytest.raises(nbformat.ValidationError):
-        engine._finish(nb, dest)
+        engine.finish_notebook(nb, dest)
     assert not dest.exists()  # nothing half-written
     cell.outputs[0].metadata = {}
-    engine._finish(nb, dest)
+    engine.finish_notebook(nb, dest)
     assert nbformat.read(dest, as_version=4).cells[0].metadata["tags"] == ["remove-input"]

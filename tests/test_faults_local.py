@@ -29,7 +29,7 @@ from werkzeug import Response
 
 from navbok import data as data_mod
 from navbok import snapshot as snap
-from navbok.build import pipeline as build
+from navbok.build import execute, pipeline
 from navbok.cli import app
 from navbok.data import NavData, clear_memory_cache
 from navbok.errors import NavbokError
@@ -229,12 +229,12 @@ def workdir(mini_snapshot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_params_into_a_read_only_folder_is_one_line(
     workdir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from navbok.report import report
+    from navbok import params as params_module
 
     def read_only(params, path):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(report, "write_params", read_only)
+    monkeypatch.setattr(params_module, "write_params", read_only)
     result = runner.invoke(app, ["params", "3201", "--snapshot", "snap", "--dir", "ro"])
     assert_one_line(result, "Cannot write ro/3201.yml", "permission denied", "writable")
 
@@ -285,7 +285,7 @@ def no_kernels(monkeypatch: pytest.MonkeyPatch) -> list:
         def close(self) -> None:
             pass
 
-    monkeypatch.setattr(build, "KernelPool", Recorder)
+    monkeypatch.setattr(execute, "KernelPool", Recorder)  # the warm kernels start only there
     return started
 
 
@@ -331,7 +331,7 @@ def _kernel_children() -> list[str]:
 @pytest.fixture
 def tiny_book(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     book = _tiny_book(workdir / "book")
-    monkeypatch.setattr(build, "BOOK_ROOT", book)
+    monkeypatch.setenv("NAVBOK_BOOK_ROOT", str(book))
     return book
 
 
@@ -362,7 +362,7 @@ def test_a_full_disk_during_a_build_is_one_line_and_stops_the_kernels(
     def full(out, state):
         raise OSError(errno.ENOSPC, "No space left on device", str(out / "build.json.tmp"))
 
-    monkeypatch.setattr(build, "_write_state", full)
+    monkeypatch.setattr(pipeline, "write_state", full)
     result = runner.invoke(app, ["build", "--kommune", "3201", "--snapshot", "snap"])
     assert_one_line(result, "_build/3201/build.json.tmp", "the disk is full")
     time.sleep(0.5)

@@ -1,4 +1,4 @@
-"""Norwegian number formatting and table export."""
+"""Norwegian number formatting (present/numbers.py) and table export (present/exports.py)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from navbok.present.formatting import (
-    csv_bytes,
+from navbok.present.exports import csv_bytes, xlsx_bytes
+from navbok.present.numbers import (
     fmt_kr,
     fmt_number,
     fmt_percent,
     fmt_pp,
     fmt_signed_percent,
     is_missing,
-    xlsx_bytes,
 )
 
 NBSP = "\u00a0"

@@ -334,7 +334,7 @@ def test_proba_reference_matches_spec_extract() -> None:
 
 def test_proba_code_links(register: Register) -> None:
     links = code_links(register, ["0219", "0220", "0627", "0709", "0706", "1850", "9999"])
-    got = links.groupby("kommunenr_2017")["kode"].apply(lambda s: sorted(s.dropna()))
+    got = links.groupby("kommunenr_2017")["region"].apply(lambda s: sorted(s.dropna()))
     assert got["0219"] == ["3201"] and got["0220"] == ["3203"] and got["0627"] == ["3203"]
     assert got["0709"] == ["3909"] and got["0706"] == ["3907"]
     assert got["1850"] == ["1806", "1875"]
@@ -346,16 +346,16 @@ def test_proba_index_mapping(register: Register) -> None:
     ref = proba_index(["3201", "0220", "Larvik"], register=register)
     assert ref.source.startswith("Proba samfunnsanalyse")
     f = ref.frame
-    assert f["kode"].drop_duplicates().tolist() == ["3201", "3203", "3909"]
-    baerum = f[f["kode"] == "3201"]
+    assert f["region"].drop_duplicates().tolist() == ["3201", "3203", "3909"]
+    baerum = f[f["region"] == "3201"]
     assert baerum["kommunenr_2017"].unique().tolist() == ["0219"]
     assert baerum["indeks"].tolist() == [98.0, 104.0, 96.0, 97.0, 93.0]
     assert baerum["aar"].tolist() == [2012, 2013, 2014, 2015, 2016]
     assert not baerum["sammenslatt"].any() and baerum["label"].iloc[0] == "Bærum (0219)"
-    asker = f[f["kode"] == "3203"]
+    asker = f[f["region"] == "3203"]
     assert sorted(asker["label"].unique()) == ["Asker (0220)", "Hurum (0628)", "Røyken (0627)"]
     assert len(asker) == 15 and asker["sammenslatt"].all()  # three rows, not averaged
-    larvik = f[(f["kode"] == "3909") & (f["aar"] == 2016)]
+    larvik = f[(f["region"] == "3909") & (f["aar"] == 2016)]
     assert dict(zip(larvik["kommune_2017"], larvik["indeks"], strict=True))["Larvik"] == 95.0
     sandefjord = proba_index("3907", register=register).frame
     assert set(sandefjord["kommunenr_2017"]) == {"0706", "0719", "0720"}
@@ -366,8 +366,8 @@ def test_proba_index_mapping(register: Register) -> None:
 def test_proba_comparison(register: Register) -> None:
     ref = proba_comparison("3201", ["3201", "3203", "3909"], register=register)
     f = ref.frame
-    assert set(f.loc[f["kind"] == "kommune", "kode"]) == {"3201"}
-    assert set(f.loc[f["kind"] == "sammenligning", "kode"]) == {"3203", "3909"}
+    assert set(f.loc[f["own"], "region"]) == {"3201"}
+    assert set(f.loc[~f["own"], "region"]) == {"3203", "3909"}
 
 
 def test_national_reference_figures() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from navbok.analysis.growth import from_rates
-from navbok.report.growth import (
-    _annual_sentence,
-    _driver,
+from navbok.report.growth_words import (
+    annual_sentence,
+    driver,
     growth_finding,
     growth_paragraph,
     share_words,
@@ -75,7 +75,7 @@ def test_a_fall_is_told_as_a_fall() -> None:
     assert "utbetalingen per stønadsmåned økte med 1,0" in text
     # ASSS fell more: «lavere», never «mindre enn» for a bigger fall
     assert "prosentpoeng lavere enn i Utsira" in text
-    assert _driver(d) == "færre mottakere"
+    assert driver(d) == "færre mottakere"
 
 
 def test_a_component_larger_than_a_fall_and_an_unchanged_total() -> None:
@@ -95,6 +95,6 @@ def test_annual_sentence_when_every_year_fell() -> None:
     rows = pd.DataFrame(
         {"year0": [2020, 2021], "year1": [2021, 2022], "g_T": [-0.02, -0.05], "status": [None] * 2}
     )
-    text = _annual_sentence("D", rows)
+    text = annual_sentence("D", rows)
     assert "største økningen" not in text
     assert "økte ikke" in text and "−5,0" in text

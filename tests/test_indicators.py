@@ -12,6 +12,7 @@ from minireplay import EAK_PUBLISHED_SHARE, code, population, recipients
 
 from navbok import groups as g
 from navbok import indicators as ind
+from navbok.comparison import Kind
 from navbok.data import NavData
 from navbok.errors import ConfigError
 
@@ -195,32 +196,31 @@ def test_comparison(mini_data: NavData) -> None:
     assert groups.kostra[2019] == "EKG13" and groups.kostra[2020] == "EKG12"  # series break
     assert groups.county[2019] == "EKA02" and groups.county[2024] == "EKA32"
     c = mini_data.comparison(groups, "andel_18_66")
-    assert set(c["kind"]) == {"kommune", "nabo", "asss_snitt", "asss_hoy", "asss_lav",
-                              "kostragruppe", "fylke", "landet", "landet_uten_oslo"}  # fmt: skip
+    assert set(c["kind"]) == set(Kind)
     one = c[c["year"] == 2020].set_index("kind")
     oslo, baerum = (value(mini_data, r, 2020, "andel_18_66")["value"] for r in ("0301", "3201"))
-    assert one.loc["kommune", "value"] == baerum
-    assert one.loc["nabo", "region"] == "3203"
+    assert one.loc[Kind.KOMMUNE, "value"] == baerum
+    assert one.loc[Kind.NABO, "region"] == "3203"
     # default ASSS in 2020: ten members, of which only Oslo and Bærum are in the mini replay:
     # an «average» of two would compare with another group, so it is not shown
-    for kind in ("asss_snitt", "asss_hoy", "asss_lav"):
+    for kind in (Kind.ASSS_SNITT, Kind.ASSS_HOY, Kind.ASSS_LAV):
         assert math.isnan(one.loc[kind, "value"]) and one.loc[kind, "status"] == ".."
-    assert one.loc["asss_snitt", "source"] == (
+    assert one.loc[Kind.ASSS_SNITT, "source"] == (
         "ASSS, uveid snitt vises ikke: 8 av 10 kommuner mangler "
         "(vises ikke når mer enn 25 prosent av kommunene mangler)"
     )
-    assert one.loc["kostragruppe", "region"] == "EKG12"
-    assert one.loc["landet", "value"] == EAK_PUBLISHED_SHARE
-    assert sorted(c[c["kind"] == "fylke"]["year"]) == [2024]  # EKA02/EKA30 not in the tables
+    assert one.loc[Kind.KOSTRAGRUPPE, "region"] == "EKG12"
+    assert one.loc[Kind.LANDET, "value"] == EAK_PUBLISHED_SHARE
+    assert sorted(c[c["kind"] == Kind.FYLKE]["year"]) == [2024]  # EKA02/EKA30 not in the tables
     # with the members the mini replay has, the unweighted mean of the members
     groups.asss = {y: [m for m in ms if m in ("0301", "3201", "3203")]
                    for y, ms in groups.asss.items()}  # fmt: skip
     c = mini_data.comparison(groups, "andel_18_66")
     one = c[c["year"] == 2020].set_index("kind")
-    assert one.loc["asss_snitt", "value"] == pytest.approx((oslo + baerum) / 2)
-    assert one.loc["asss_hoy", "region"] == "3201" and one.loc["asss_lav", "region"] == "0301"
-    assert one.loc["asss_snitt", "source"] == "ASSS, uveid snitt av 2 kommuner"
-    later = c[(c["year"] == 2022) & (c["kind"] == "asss_snitt")]["value"].iloc[0]
+    assert one.loc[Kind.ASSS_SNITT, "value"] == pytest.approx((oslo + baerum) / 2)
+    assert one.loc[Kind.ASSS_HOY, "region"] == "3201" and one.loc[Kind.ASSS_LAV, "region"] == "0301"
+    assert one.loc[Kind.ASSS_SNITT, "source"] == "ASSS, uveid snitt av 2 kommuner"
+    later = c[(c["year"] == 2022) & (c["kind"] == Kind.ASSS_SNITT)]["value"].iloc[0]
     asker = value(mini_data, "3203", 2022, "andel_18_66")["value"]
     oslo, baerum = (value(mini_data, r, 2022, "andel_18_66")["value"] for r in ("0301", "3201"))
     assert later == pytest.approx((oslo + baerum + asker) / 3)  # Asker joins in 2022

@@ -1,5 +1,5 @@
-"""Performance shortcuts in formatting.py give exactly the old output (charts: see
-test_chart_specs.py)."""
+"""Performance shortcuts in present/exports.py (the workbook) and present/numbers.py (number
+texts) give exactly the old output (charts: see test_chart_specs.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from navbok.present import formatting as f
+from navbok.present import exports, numbers
 
 
 def _text(rng: random.Random, plain: bool) -> str:
@@ -48,8 +48,8 @@ def test_fast_xlsx_is_byte_identical_to_openpyxl(plain: bool) -> None:
         if t % 13 == 0:
             df = df.astype(object)
             df.iloc[:, :] = None
-        assert f.xlsx_bytes(df) == f._xlsx_openpyxl(df), (t, df)
-        fast += f._xlsx_fast(df, "data") is not None
+        assert exports.xlsx_bytes(df) == exports._xlsx_openpyxl(df), (t, df)
+        fast += exports._xlsx_fast(df, "data") is not None
     assert fast > (100 if plain else 0)
 
 
@@ -63,10 +63,11 @@ def test_fast_number_format_equals_babel() -> None:
     for i in range(20000):
         x = rng.uniform(-1e7, 1e7) if i % 3 else rng.choice(specials + [rng.uniform(-9, 9)])
         d = rng.randint(0, 4)
-        number = f._decimal(x, d)
+        number = numbers._decimal(x, d)
         pattern = "#,##0" + ("." + "0" * d if d > 0 else "")
         text = format_decimal(
-            abs(number), format=pattern, locale=f.LOCALE, decimal_quantization=True
+            abs(number), format=pattern, locale=numbers.LOCALE, decimal_quantization=True
         )
-        assert f._format(number, d) == ((f.MINUS + text) if number < 0 else text), (x, d)
-    assert f._format(Decimal("1234.5"), 1) == "1\u00a0234,5"
+        expected = (numbers.MINUS + text) if number < 0 else text
+        assert numbers._format(number, d) == expected, (x, d)
+    assert numbers._format(Decimal("1234.5"), 1) == "1\u00a0234,5"

@@ -1,4 +1,4 @@
-"""The process-wide render caches (``navbok.build.render``) change nothing but the time.
+"""The render speed-ups (``navbok.build.speedups``) change nothing but the time.
 
 On a minimal Jupyter Book stage built here (the project's ``_config.yml``, Norwegian pages, no
 data needed):
@@ -10,7 +10,7 @@ data needed):
 * the replacement of sphinx-external-toc's ``gc.get_objects()`` scan disables exactly the
   new application's built-in toctree collector;
 * the caches are keyed on what compilation reads, are installed once, and are inert outside
-  ``render_inprocess``;
+  ``sphinx_build``;
 * the objects alive after the first render are frozen (``gc.freeze``) once, and garbage made
   later is still collected.
 """
@@ -25,8 +25,16 @@ import jinja2
 import pytest
 
 from navbok.build import render, speedups
+from navbok.build.speedups import (
+    docutils_defaults,
+    gc_freeze,
+    jinja_templates,
+    scope,
+    theme_entry_points,
+)
+from navbok.project import Project
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Project.find().root  # the checkout's book
 
 PAGES = {
     "intro": "# Innledning\n\nSosialhjelp i kommunen: utbetalinger, mottakere og varighet.\n",
@@ -50,10 +58,10 @@ def _stage(root: Path) -> Path:
 
 
 def _render(stage: Path) -> dict[str, str]:
-    """Render from a clean ``_build`` (as ``build.render`` does); hash every output file."""
+    """Render from a clean ``_build`` (as ``render.render`` does); hash every output file."""
     if (stage / "_build").exists():
         shutil.rmtree(stage / "_build")
-    out = render.render_inprocess(stage)
+    out = render.sphinx_build(stage)
     return {
         p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(out.rglob("*"))
@@ -83,26 +91,26 @@ def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
 def test_consecutive_renders_are_identical_and_hit_the_caches(
     stage: Path, compiles: list[str | None]
 ) -> None:
-    speedups.TEMPLATE_CACHE.clear()
+    jinja_templates.TEMPLATE_CACHE.clear()
     first = _render(stage)
     assert "chapters/to.html" in first and "searchindex.js" in first
     compiled_first = len(compiles)
     assert compiled_first > 10  # basic, pydata and sphinx-book-theme templates
-    assert speedups.TEMPLATE_CACHE.misses == compiled_first
+    assert jinja_templates.TEMPLATE_CACHE.misses == compiled_first
 
     from sphinx.search.no import SearchNorwegian
 
     stems = SearchNorwegian.stem.cache  # type: ignore[attr-defined]
     stem_hits = stems.cache_info().hits
-    hits = dict(speedups.HITS)
+    hits = dict(theme_entry_points.HITS + docutils_defaults.HITS)
 
     second = _render(stage)
     assert second == first  # byte for byte, every file
     assert len(compiles) == compiled_first, compiles[compiled_first:]  # nothing recompiled
-    assert speedups.TEMPLATE_CACHE.hits >= compiled_first
+    assert jinja_templates.TEMPLATE_CACHE.hits >= compiled_first
     assert stems.cache_info().hits > stem_hits
-    assert speedups.HITS["entry_points"] > hits.get("entry_points", 0)
-    assert speedups.HITS["default_settings"] > hits.get("default_settings", 0)
+    assert theme_entry_points.HITS["entry_points"] > hits.get("entry_points", 0)
+    assert docutils_defaults.HITS["default_settings"] > hits.get("default_settings", 0)
 
 
 def test_cached_render_equals_uncached_render(
@@ -112,7 +120,7 @@ def test_cached_render_equals_uncached_render(
     cached_again = _render(stage)
     compiled = len(compiles)
     with monkeypatch.context() as m:
-        m.setattr(speedups, "_active", lambda: False)  # every patched function → the original
+        m.setattr(scope, "in_render", lambda: False)  # every patched function → the original
         plain = _render(stage)
     assert len(compiles) > compiled  # really compiled afresh
     assert plain == cached == cached_again
@@ -149,7 +157,7 @@ def test_template_cache_key_covers_what_compilation_reads() -> None:
         return e
 
     source = "{{ x | shout }}{% trans %}Hei{% endtrans %}"
-    cache = speedups.TemplateCodeCache()
+    cache = jinja_templates.TemplateCodeCache()
     a = cache.get_bucket(env(shout=str.upper), "t.html", "/t.html", source)
     assert a.code is None and cache.misses == 1
     a.code = env(shout=str.upper).compile(source, "t.html", "/t.html")
@@ -174,12 +182,14 @@ def test_installed_once_and_inert_outside_a_render(stage: Path) -> None:
 
     _render(stage)
     patched = (BuiltinTemplateLoader.init, SearchNorwegian.stem)
-    speedups.install()
-    speedups.install()
+    speedups.install_render()
+    speedups.install_render()
+    for patch in speedups.RENDER:
+        patch.install()
     assert (BuiltinTemplateLoader.init, SearchNorwegian.stem) == patched  # not wrapped twice
     assert SearchNorwegian.stem.__wrapped__ is not SearchNorwegian.stem  # type: ignore[attr-defined]
 
-    assert not speedups._active()
+    assert not scope.in_render()
     stems = SearchNorwegian.stem.cache  # type: ignore[attr-defined]
     before = stems.cache_info()
     lang = SearchNorwegian({})
@@ -194,7 +204,7 @@ def test_long_lived_objects_frozen_once_after_the_first_render(
     import weakref
 
     _render(stage)
-    assert speedups._FROZEN and gc.get_freeze_count() > 0
+    assert gc_freeze.frozen() and gc.get_freeze_count() > 0
     freezes: list[int] = []
     monkeypatch.setattr(gc, "freeze", lambda: freezes.append(1))
     _render(stage)

@@ -12,8 +12,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from navbok.present import charts
-from navbok.present.formatting import Provenance, csv_bytes, set_provenance, xlsx_bytes
+from navbok.comparison import Kind
+from navbok.present import chart_specs, figure
+from navbok.present.exports import Provenance, csv_bytes, set_provenance, xlsx_bytes
 from navbok.present.tables import show_table, wide
 
 
@@ -43,8 +44,8 @@ def _chart_html() -> str:
     df = pd.DataFrame(
         {"Serie": ["A", "A", "B"], "År": [2023, 2024, 2024], "Verdi": [1.5, 2.0, 3.0]}
     )
-    spec = charts.bar_chart(df, "Serie", "Verdi", "A", "Tittel", "Beskrivelse", "prosent")
-    return charts.show_chart(spec, df, "figur", "Tekst").html
+    spec = chart_specs.bar_chart(df, "Serie", "Verdi", "A", "Tittel", "Beskrivelse", "prosent")
+    return figure.show_chart(spec, df, "figur", "Tekst").html
 
 
 def test_provenance_comes_from_the_snapshot() -> None:
@@ -90,7 +91,7 @@ def test_downloads_of_a_real_snapshot_carry_source_but_no_warning() -> None:
 
 
 def test_the_workbook_with_its_about_sheet_takes_the_fast_path() -> None:
-    from navbok.present.formatting import _xlsx_openpyxl, about_frame
+    from navbok.present.exports import _xlsx_openpyxl, about_frame
 
     p = Provenance.of(_snapshot(True))
     df = pd.DataFrame({"Serie": ["A", "B"], "2024": [1.5, None]})
@@ -99,7 +100,8 @@ def test_the_workbook_with_its_about_sheet_takes_the_fast_path() -> None:
 
 
 def test_landing_page_shows_the_demo_notice_for_a_synthetic_snapshot(tmp_path: Path) -> None:
-    from navbok.build.pipeline import DEMO_BANNER, landing_page
+    from navbok.build.landing import landing_page
+    from navbok.build.stage import DEMO_BANNER
 
     page = landing_page({"3201": "Bærum"}, tmp_path, snapshot=_snapshot(True)).read_text()
     assert DEMO_BANNER in page and 'role="alert"' in page and "Data hentet 2025-06-20" in page
@@ -123,14 +125,14 @@ def _long() -> pd.DataFrame:
 
 def test_chart_tables_show_each_missing_symbol() -> None:
     table = wide(_long(), "Serie", "År", "Verdi")
-    html = charts._table_html(table, "T", 1, {}, {"Serie"})
+    html = figure.data_table(table, "T", 1, {}, {"Serie"})
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
     assert cells[:4] == [":", "..", ".", "4,0"]
     assert cells[4:7] == ["\u2013"] * 3  # B has no row for these years at all
 
 
 def test_downloads_keep_a_status_column() -> None:
-    from navbok.present.formatting import with_status_columns
+    from navbok.present.exports import with_status_columns
 
     table = wide(_long(), "Serie", "År", "Verdi")
     out = with_status_columns(table)
@@ -143,13 +145,17 @@ def test_downloads_keep_a_status_column() -> None:
 
 
 def test_level_table_symbols() -> None:
-    from navbok.report.report import _cell_symbol
+    from navbok.comparison import ComparisonRow
+    from navbok.report.figures import cell_symbol
 
-    assert _cell_symbol(None, float("nan")) == ".."
-    assert _cell_symbol(("A", "kommune", "1", 2024, None, ":", ""), float("nan")) == ":"
-    assert _cell_symbol(("A", "kommune", "1", 2024, None, ".", ""), float("nan")) == "."
-    assert _cell_symbol(("A", "kommune", "1", 2024, None, None, ""), float("nan")) == ".."
-    assert _cell_symbol(("A", "kommune", "1", 2024, 3.0, None, ""), 3.0) is None
+    def row(value: float | None, status: str | None) -> ComparisonRow:
+        return ComparisonRow("A", Kind.KOMMUNE, "1", 2024, value, status, "")
+
+    assert cell_symbol(None, float("nan")) == ".."
+    assert cell_symbol(row(None, ":"), float("nan")) == ":"
+    assert cell_symbol(row(None, "."), float("nan")) == "."
+    assert cell_symbol(row(None, None), float("nan")) == ".."
+    assert cell_symbol(row(3.0, None), 3.0) is None
 
 
 # --------------------------------------------------------------------------- series breaks
@@ -158,7 +164,7 @@ def test_level_table_symbols() -> None:
 def _series(values: dict[int, float], serie: str = "Asker", region: str = "3203") -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "kind": "nabo",
+            "kind": Kind.NABO,
             "Serie": serie,
             "region": region,
             "År": list(values),
@@ -168,42 +174,42 @@ def _series(values: dict[int, float], serie: str = "Asker", region: str = "3203"
 
 
 def test_an_unexplained_jump_is_not_mentioned() -> None:
-    from navbok.report.report import BreakContext, _break_note
+    from navbok.report.breaks import BreakContext, break_note
 
     noise = _series({2018: 3.0, 2019: 7.0, 2020: 2.0})  # small numbers that swing
-    assert _break_note(noise, ("nabo",), context=BreakContext()) == ""
-    assert _break_note(noise, ("nabo",)) == ""
+    assert break_note(noise, (Kind.NABO,), context=BreakContext()) == ""
+    assert break_note(noise, (Kind.NABO,)) == ""
 
 
 def test_a_merger_explains_a_jump_with_counts_without_decimals() -> None:
-    from navbok.report.report import BreakContext, _break_note
+    from navbok.report.breaks import BreakContext, break_note
 
     ctx = BreakContext(
         decimals=0, borders={"3203": {2020: "Asker, Røyken og Hurum ble slått sammen fra 2020"}}
     )
-    note = _break_note(_series({2019: 1979.4, 2020: 849.0, 2021: 900.0}), ("nabo",), context=ctx)
+    note = break_note(_series({2019: 1979.4, 2020: 849.0, 2021: 900.0}), (Kind.NABO,), context=ctx)
     assert "Asker 2019–2020 (1\u00a0979 → 849): Asker, Røyken og Hurum ble slått sammen" in note
     assert "Sjekk" not in note and "Mulig" not in note and ",4" not in note
     other = _series({2019: 10.0, 2020: 30.0}, serie="Bærum", region="3201")
-    assert _break_note(other, ("nabo",), context=ctx) == ""
+    assert break_note(other, (Kind.NABO,), context=ctx) == ""
 
 
 def test_a_table_change_and_the_change_to_cases_explain_a_jump() -> None:
     from navbok.measures import Stitch
-    from navbok.report.report import BreakContext, _break_note, table_changes
+    from navbok.report.breaks import BreakContext, break_note, table_changes
 
     st = Stitch("sosialhjelp", ["13138", "13995"], {"13138": [2020, 2021], "13995": [2022, 2023]})
     tables = table_changes([st], {"sosialhjelp"})
     assert list(tables) == [2022] and "sosialhjelpstilfeller" in tables[2022]
     assert table_changes([st], {"befolkning"}) == {}
     ctx = BreakContext(decimals=2, tables=tables)
-    note = _break_note(_series({2021: 10.0, 2022: 20.0, 2023: 40.0}), ("nabo",), context=ctx)
+    note = break_note(_series({2021: 10.0, 2022: 20.0, 2023: 40.0}), (Kind.NABO,), context=ctx)
     assert "2021–2022 (10,00 → 20,00): SSB fører serien videre i tabell 13995" in note
     assert "2022–2023" not in note  # the same kind of jump a year later has no known reason
 
 
 def test_border_changes_from_the_register() -> None:
-    from navbok.report.report import border_changes
+    from navbok.report.breaks import border_changes
 
     class Register:
         preds = {("3203", 2019): ["0220", "0627", "0628"], ("3203", 2020): ["3025"],

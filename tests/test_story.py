@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from navbok.analysis.aap import expected_share
+from navbok.comparison import Kind
 from navbok.params import load_params, params_for
-from navbok.report.report import Report
+from navbok.report import Report
 
 pytestmark = pytest.mark.replay
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,39 +25,39 @@ def test_baerum_has_low_social_assistance_and_aap_shares(baerum: Report) -> None
     for year in (2019, 2020, 2023):
         for indicator in ("andel_18_66", "aap_andel"):
             own, _ = baerum.value(indicator, year)
-            asss, _ = baerum.value(indicator, year, "asss_snitt")
+            asss, _ = baerum.value(indicator, year, Kind.ASSS_SNITT)
             assert own < asss, (indicator, year)
 
 
 def test_growth_2015_2019_is_driven_by_longer_durations(baerum: Report) -> None:
-    d = baerum.decomposition(2015, 2019)
+    d = baerum.growth.decompose(2015, 2019)
     assert round(100 * d.g_T, 1) == 25.1
     assert (round(100 * d.g_N, 1), round(100 * d.g_L, 1), round(100 * d.g_P, 1)) == (4.1, 15.7, 3.9)
     assert round(100 * d.combination, 1) == 1.4
     assert d.g_L / d.g_T > 0.6 and d.lmdi_shares["L"] > 0.6
-    _, _, _, texts = baerum.growth_decomposition(2015, 2019)
+    _, _, _, texts = baerum.growth.decomposition(2015, 2019)
     assert texts["driver"].startswith("lengre stønadsperioder")
 
 
 def test_aap_ratio_is_below_asker_and_asss(baerum: Report) -> None:
-    _, t = baerum.aap_ratio(baerum.params.aap_year)
+    _, t = baerum.aap.ratio(baerum.params.aap_year)
     ratio = float(t["ratio"].replace(",", "."))
     asss = float(t["ratio_asss"].replace(",", "."))
-    asker, _ = baerum.value("aap_forholdstall", baerum.params.aap_year, "nabo")
+    asker, _ = baerum.value("aap_forholdstall", baerum.params.aap_year, Kind.NABO)
     assert ratio < asss and ratio < asker
     sos, _ = baerum.value("andel_18_66", baerum.params.aap_year)
     expected = expected_share(
-        sos, *(baerum.value(i, 2020, "asss_snitt")[0] for i in ("aap_andel", "andel_18_66"))
+        sos, *(baerum.value(i, 2020, Kind.ASSS_SNITT)[0] for i in ("aap_andel", "andel_18_66"))
     )
     assert expected == pytest.approx(2.52, abs=0.06)  # 001: 2,6 × 0,97 ≈ «ca 2,5 %»
     assert t["forventet"] == f"{expected:.1f}".replace(".", ",")
 
 
-@pytest.mark.parametrize("kode", ["3909", "5501"])
-def test_larvik_and_tromso_get_every_chapter_number(replay_data, kode: str) -> None:
-    r = Report(replay_data, params_for(replay_data, kode, ROOT / "params"))
-    assert r.growth_decomposition()[3]["g_T"].endswith("%")
-    assert r.aap_ratio(r.params.aap_year)[1]["forventet"] not in ("", "nan")
-    summary = r.barometer_summary()
+@pytest.mark.parametrize("kommune", ["3909", "5501"])
+def test_larvik_and_tromso_get_every_chapter_number(replay_data, kommune: str) -> None:
+    r = Report(replay_data, params_for(replay_data, kommune, ROOT / "params"))
+    assert r.growth.decomposition()[3]["g_T"].endswith("%")
+    assert r.aap.ratio(r.params.aap_year)[1]["forventet"] not in ("", "nan")
+    summary = r.barometer.summary()
     assert summary["kb_kort"].startswith("plass ") and "rangerte kommuner" in summary["kb_resultat"]
-    assert r.level_table(["andel_18_66", "kvp_per_1000"], "t", "T").html.count("<tr>") == 3
+    assert r.figures.level_table(["andel_18_66", "kvp_per_1000"], "t", "T").html.count("<tr>") == 3

@@ -4,7 +4,7 @@ with the built pages.
 Plain ``json``, ``pandas`` and ``openpyxl`` over the files in the snapshot (SSB's JSON-stat
 bodies, their metadata, NAV's AAP155 workbooks): no navbok code is imported. Contents are found
 by their labels in each table's metadata. The pages' figures are read from the CSV downloads
-inlined in the built HTML (``_build/<kode>/html/chapters/*.html``), which carry the numbers
+inlined in the built HTML (``_build/<kommune>/html/chapters/*.html``), which carry the numbers
 behind every figure at full precision.
 
     python tools/recompute.py --snapshot data/snapshot --build _build --kommuner 3201,3909,0301,1151

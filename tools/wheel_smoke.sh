@@ -49,7 +49,8 @@ import sys
 from pathlib import Path
 
 import navbok
-import navbok.build.pipeline as build
+import navbok.build.pipeline  # noqa: F401
+import navbok.build.stage as stage
 import navbok.cli  # noqa: F401
 from navbok.analysis.barometer_config import config
 from navbok.regions import regions_config
@@ -59,7 +60,7 @@ from navbok.sources.catalogue import catalogue
 where = Path(navbok.__file__).resolve()
 assert where.is_relative_to(Path(sys.prefix).resolve()), f"navbok imported from {where}"
 register_doc(), regions_config(), catalogue(), config()
-assert (build.STATIC / "navbok.css").is_file(), "navbok.css is not in the wheel"
+assert (stage.STATIC / "navbok.css").is_file(), "navbok.css is not in the wheel"
 print(f"wheel-smoke: navbok --help and the imports work ({where.parent})")
 EOF
 

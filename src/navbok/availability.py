@@ -36,6 +36,24 @@ def indicator_measures(indicator: Mapping[str, Any], doc: Mapping[str, Any]) -> 
     return list(dict.fromkeys(c for n in names if n for c in _content_measures(n, measures)))
 
 
+def leaf_measures(indicator: Mapping[str, Any], doc: Mapping[str, Any]) -> list[str]:
+    """Every measure an indicator of the register rests on (sums, products and formulas
+    followed), population and AAP included."""
+    by_id = {i["id"]: i for i in doc["indicators"]}
+    if indicator.get("formula"):
+        return [m for d in indicator["formula"]["ratio"] for m in leaf_measures(by_id[d], doc)]
+    todo = [indicator.get(k) for k in ("measure", "numerator", "denominator")]
+    out: list[str] = []
+    while todo:
+        m = todo.pop()
+        if not m or m in out:
+            continue
+        out.append(m)
+        spec = doc["measures"][m]
+        todo += spec.get("sum", []) + spec.get("product", [])
+    return out
+
+
 def _years(years: list[int]) -> str:
     return f"{min(years)}–{max(years)}" if years else ""
 

@@ -195,7 +195,7 @@ def kommuner(
             hits = list(reg.names.items())
         else:
             q = query.strip().casefold()
-            hits = [(c, n) for c, n in reg.names.items() if q in c or q in n.casefold()]
+            hits = [(k, n) for k, n in reg.names.items() if q in k or q in n.casefold()]
             if not hits:
                 m = reg.resolve(query)  # old code → successor, or an error with suggestions
                 if m.notice:
@@ -204,8 +204,8 @@ def kommuner(
     except NavbokError as exc:
         _fail(str(exc))
         return
-    for code, name in sorted(hits):
-        typer.echo(f"{code}  {name}")
+    for kommune, name in sorted(hits):
+        typer.echo(f"{kommune}  {name}")
 
 
 @app.command()
@@ -216,8 +216,9 @@ def serie(
     asss: Annotated[str, typer.Option(help="ASSS membership variant.")] = "default",
 ) -> None:
     """Print a municipality's harmonised series (recipients, duration, payouts) with ASSS."""
+    from navbok.comparison import Kind
     from navbok.data import NavData
-    from navbok.present.formatting import fmt_number
+    from navbok.present.numbers import fmt_number
 
     try:
         data = NavData.load(snapshot)
@@ -238,8 +239,8 @@ def serie(
             cells = []
             for i, dec in specs:
                 t = tables[i]
-                own = t[(t["kind"] == "kommune") & (t["year"] == year)]
-                avg = t[(t["kind"] == "asss_snitt") & (t["year"] == year)]
+                own = t[(t["kind"] == Kind.KOMMUNE) & (t["year"] == year)]
+                avg = t[(t["kind"] == Kind.ASSS_SNITT) & (t["year"] == year)]
                 own_s = (
                     fmt_number(own["value"].iloc[0], dec, status=own["status"].iloc[0])
                     if len(own)
@@ -277,10 +278,10 @@ def build(
     renderer: Annotated[
         str,
         typer.Option(
-            help="inprocess: Sphinx in one long-lived render process; "
-            "subprocess: `jupyter-book build` per book."
+            help="worker: Sphinx in one long-lived render process for every book; "
+            "subprocess: `jupyter-book build`, one process per book."
         ),
-    ] = "inprocess",
+    ] = "worker",
     force: Annotated[
         bool, typer.Option("--force", help="Ignore the build cache: execute and render all.")
     ] = False,
@@ -304,7 +305,7 @@ def build(
         ),
     ] = None,
 ) -> None:
-    """Build the book for one or more municipalities into _build/<kode>/html.
+    """Build the book for one or more municipalities into _build/<kommune>/html.
 
     Only what changed is executed and rendered again (the cache key covers the chapter
     text, the municipality's params, the snapshot checksum and navbok's code).
@@ -374,10 +375,9 @@ def params(
     ),
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write a default params/<kode>.yml for a municipality."""
+    """Write a default params/<kommune>.yml for a municipality."""
     from navbok.data import NavData
-    from navbok.params import default_params
-    from navbok.report.report import write_params
+    from navbok.params import default_params, write_params
 
     try:
         data = NavData.load(snapshot)

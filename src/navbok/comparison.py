@@ -7,7 +7,8 @@ from typing import NamedTuple
 
 
 class Kind(StrEnum):
-    """A series' role in a comparison (the ``kind`` column of a comparison frame)."""
+    """A series' role in a comparison (the ``kind`` column of a comparison frame), in the
+    order a reader meets them."""
 
     KOMMUNE = "kommune"  # the book's municipality
     NABO = "nabo"  # a neighbour named in the params

@@ -26,6 +26,7 @@ import pandas as pd
 from navbok import groups as g
 from navbok import indicators as ind
 from navbok.availability import Availability
+from navbok.comparison import COLUMNS, ComparisonRow, Kind
 from navbok.errors import NavbokError, os_error_message
 from navbok.measures import Stitch, build_measures, published_frame
 from navbok.regions import Municipality, Register
@@ -414,33 +415,32 @@ class NavData:
     ) -> pd.DataFrame:
         """One indicator for the municipality and all its comparison groups, long format.
 
-        Columns: ``series`` (display label), ``kind`` (kommune, nabo, asss_snitt, asss_hoy,
-        asss_lav, kostragruppe, fylke, landet, landet_uten_oslo), ``region``, ``year``,
-        ``value``, ``status``, ``source``. ASSS rows are the unweighted member mean, highest and
-        lowest (the source column says so).
+        Columns: :data:`navbok.comparison.COLUMNS` (``kind`` a :class:`~navbok.comparison.Kind`
+        value). ASSS rows are the unweighted member mean, highest and lowest (the source column
+        says so).
         """
         return comparison_frame(self.comparison_rows(groups, indicator, years))
 
     def comparison_rows(
         self, groups: g.Groups, indicator: str, years: list[int] | range | None = None
-    ) -> list[tuple]:
-        """The rows of :meth:`comparison` as tuples (``COMPARISON_COLUMNS``), before the frame
-        is made: for callers that only look values up."""
+    ) -> list[ComparisonRow]:
+        """The rows of :meth:`comparison` before the frame is made: for callers that only look
+        values up."""
         years = list(years) if years is not None else groups.years
         # The rows of ind.select(self.values, None, years, indicator), from cached per-indicator
         # slices (in-process cache: filtering the whole table dominated chapter run time).
         by_region = self._indicator_rows(indicator)
-        rows = []
+        rows: list[ComparisonRow] = []
 
-        def add(region: str, label: str, kind: str, ys: list[int]) -> None:
+        def add(region: str, label: str, kind: Kind, ys: list[int]) -> None:
             wanted = set(ys).intersection(years)
             for year, value, status, source in by_region.get(region, ()):
                 if year in wanted:
-                    rows.append((label, kind, region, year, value, status, source))
+                    rows.append(ComparisonRow(label, kind, region, year, value, status, source))
 
-        add(groups.kommune, self.name(groups.kommune), "kommune", years)
+        add(groups.kommune, self.name(groups.kommune), Kind.KOMMUNE, years)
         for n in groups.neighbours:
-            add(n, self.name(n), "nabo", years)
+            add(n, self.name(n), Kind.NABO, years)
         members = {y: groups.asss[y] for y in years if groups.asss.get(y)}
         stats_key = (
             "member_stats",
@@ -456,15 +456,12 @@ class NavData:
         rows.extend(asss)
         for y in years:
             if y in groups.kostra:
-                add(groups.kostra[y], "KOSTRA-gruppe", "kostragruppe", [y])
+                add(groups.kostra[y], "KOSTRA-gruppe", Kind.KOSTRAGRUPPE, [y])
             if y in groups.county:
-                add(groups.county[y], "Fylket", "fylke", [y])
-        add(g.LANDET, "Landet", "landet", years)
-        add(g.LANDET_UTEN_OSLO, "Landet uten Oslo", "landet_uten_oslo", years)
+                add(groups.county[y], "Fylket", Kind.FYLKE, [y])
+        add(g.LANDET, "Landet", Kind.LANDET, years)
+        add(g.LANDET_UTEN_OSLO, "Landet uten Oslo", Kind.LANDET_UTEN_OSLO, years)
         return rows
-
-
-COMPARISON_COLUMNS = ["series", "kind", "region", "year", "value", "status", "source"]
 
 
 def formula_parts(indicator: str) -> list[str]:
@@ -478,7 +475,7 @@ def asss_rows(
     members: dict[int, list[str]],
     indicator: str,
     years: list[int] | range | None = None,
-) -> list[tuple]:
+) -> list[ComparisonRow]:
     """The ASSS rows of a comparison (:func:`navbok.groups.asss_rows`) from an indicator table
     that holds the indicator (and, for a ratio of two indicators, both of them): for a ratio
     the ASSS average is the ratio of the two ASSS averages, as everywhere in the book."""
@@ -493,8 +490,8 @@ def asss_rows(
     return g.asss_rows(data, members, indicator, ratio_of)
 
 
-def comparison_frame(rows: list[tuple]) -> pd.DataFrame:
-    """Comparison rows (``COMPARISON_COLUMNS``) as a frame with float values."""
-    out = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+def comparison_frame(rows: list[ComparisonRow]) -> pd.DataFrame:
+    """Comparison rows as a frame (:data:`navbok.comparison.COLUMNS`) with float values."""
+    out = pd.DataFrame(rows, columns=COLUMNS)
     out["value"] = out["value"].astype(float)
     return out

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from navbok.comparison import ComparisonRow, Kind
 from navbok.errors import ConfigError
 from navbok.regions import Register, regions_config
 from navbok.status import NOT_AVAILABLE, worst_status
@@ -153,22 +154,23 @@ def asss_rows(
     members_by_year: dict[int, list[str]],
     indicator: str,
     ratio_of: tuple[str, str, float, str, str] | None = None,
-) -> list[tuple]:
-    """The ASSS rows of a comparison (``series, kind, region, year, value, status, source``):
-    the average (``asss_snitt``), the highest and the lowest member, per year.
+) -> list[ComparisonRow]:
+    """The ASSS rows of a comparison: the average (:attr:`Kind.ASSS_SNITT`), the highest and
+    the lowest member, per year.
 
     When more than :data:`MAX_MISSING_SHARE` of the members lack a value, the three rows have
-    no value and the status ``..``. ``ratio_of = (a, b, scale, name_a, name_b)`` for an
-    indicator defined as the ratio of two indicators: its average is the ratio of the averages
-    of ``a`` and ``b`` (not the mean of the members' ratios), so that it is the same figure
-    wherever it appears; highest and lowest are the members' own ratios.
+    no value and the status ``..`` (:data:`navbok.status.NOT_AVAILABLE`).
+    ``ratio_of = (a, b, scale, name_a, name_b)`` for an indicator defined as the ratio of two
+    indicators: its average is the ratio of the averages of ``a`` and ``b`` (not the mean of the
+    members' ratios), so that it is the same figure wherever it appears; highest and lowest are
+    the members' own ratios.
     """
     stats = member_stats(data, members_by_year, indicator)
     means: dict[int, tuple[float | None, str | None, str]] = {}
     if ratio_of is None:
         for s in stats.itertuples():
             src = stats_source(s.n, s.n_missing, s.shown)
-            means[s.year] = (s.mean if s.shown else None, None if s.shown else "..", src)
+            means[s.year] = (s.mean if s.shown else None, None if s.shown else NOT_AVAILABLE, src)
     else:
         a, b, scale, name_a, name_b = ratio_of
         sa = member_stats(data, members_by_year, a).set_index("year")
@@ -186,21 +188,23 @@ def asss_rows(
                 + f"; {_threshold_text()})"
             )
             value = float(ra["mean"]) / float(rb["mean"]) * scale if ok else None
-            means[int(year)] = (value, None if ok else "..", src)
-    rows = []
+            means[int(year)] = (value, None if ok else NOT_AVAILABLE, src)
+    rows: list[ComparisonRow] = []
     for s in stats.itertuples():
-        value, status, src = means.get(s.year, (None, "..", stats_source(0, 0, False)))
+        value, status, src = means.get(s.year, (None, NOT_AVAILABLE, stats_source(0, 0, False)))
         shown = status is None
         hi, lo = (s.max, s.min) if shown and s.shown else (None, None)
-        extreme_status = None if hi is not None else ".."
+        extreme_status = None if hi is not None else NOT_AVAILABLE
         extreme_src = src if ratio_of is None else stats_source(s.n, s.n_missing, s.shown)
-        rows.append(("ASSS-snitt", "asss_snitt", "ASSS", s.year, value, status, src))
-        rows.append(
-            ("ASSS høyest", "asss_hoy", s.max_region, s.year, hi, extreme_status, extreme_src)
-        )
-        rows.append(
-            ("ASSS lavest", "asss_lav", s.min_region, s.year, lo, extreme_status, extreme_src)
-        )
+        rows += [
+            ComparisonRow("ASSS-snitt", Kind.ASSS_SNITT, "ASSS", s.year, value, status, src),
+            ComparisonRow(
+                "ASSS høyest", Kind.ASSS_HOY, s.max_region, s.year, hi, extreme_status, extreme_src
+            ),
+            ComparisonRow(
+                "ASSS lavest", Kind.ASSS_LAV, s.min_region, s.year, lo, extreme_status, extreme_src
+            ),
+        ]
     return rows
 
 

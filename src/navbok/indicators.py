@@ -46,7 +46,7 @@ BETTER = {"lower", "higher", "neutral"}
 
 @dataclass(frozen=True)
 class Indicator:
-    """One declared indicator."""
+    """One declared indicator with every label the book gives it (see ``indicators.yaml``)."""
 
     id: str
     label: str
@@ -61,11 +61,23 @@ class Indicator:
     published: str | None = None
     formula: dict[str, Any] | None = None
     short: str = ""
+    profile: str = ""
+    legend: str = ""
 
     @property
     def name(self) -> str:
         """The short label for tables and legends (the full label if none is declared)."""
         return self.short or self.label
+
+    @property
+    def profile_label(self) -> str:
+        """The label of the indicator's bar in the service profile (else :attr:`name`)."""
+        return self.profile or self.name
+
+    @property
+    def legend_label(self) -> str:
+        """The label of the indicator's line among related indicators (else :attr:`name`)."""
+        return self.legend or self.name
 
 
 @cache

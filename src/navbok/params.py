@@ -1,4 +1,4 @@
-"""Book parameters: one ``params/<kode>.yml`` per municipality.
+"""Book parameters: one ``params/<kommune>.yml`` per municipality.
 
 Unknown keys and bad values are rejected with a message naming the file and the key.
 ``default_params`` writes a sensible default for any municipality in the register.
@@ -74,6 +74,13 @@ class Params:
         return yaml.dump(
             asdict(self), Dumper=dumper, allow_unicode=True, sort_keys=False, width=100
         )
+
+
+def write_params(params: Params, path: Path) -> Path:
+    """Write a params file (used by ``navbok params``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(params.to_yaml(), "utf-8")
+    return path
 
 
 def _known_keys() -> dict[str, Any]:
@@ -236,7 +243,7 @@ def check_params(params: Params, data, where: str) -> None:  # NavData
 
 
 def params_for(data, kommune: str, params_dir: str | os.PathLike[str] = PARAMS_DIR) -> Params:
-    """The hand-curated ``params/<kode>.yml`` if there is one, else the defaults."""
+    """The hand-curated ``params/<kommune>.yml`` if there is one, else the defaults."""
     code = data.resolve(kommune).code
     path = Path(params_dir) / f"{code}.yml"
     if path.is_file():

@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from navbok.errors import ConfigError
+
 ENV_VAR = "NAVBOK_BOOK_ROOT"
 REFERENCE_ENV_VAR = "NAVBOK_REFERENCE"
 
@@ -39,6 +41,26 @@ class Project:
     def config(self) -> Path:
         """``_config.yml``: the Jupyter Book configuration the build starts from."""
         return self.root / "_config.yml"
+
+    def chapters(self) -> list[str]:
+        """Chapter sources in table-of-contents order (paths relative to :attr:`root`).
+
+        A chapter is a MyST Markdown notebook (``chapters/<name>.md``); ``_toc.yml`` names it
+        without the extension. A missing ``_toc.yml`` is a :class:`~navbok.errors.ConfigError`
+        saying where navbok looked."""
+        import yaml
+
+        if not self.toc.is_file():
+            raise ConfigError(
+                f"Finner ikke bokas kilder: {self.toc} mangler. Kjør navbok build i en mappe med "
+                f"_config.yml, _toc.yml og chapters/ (som navbok-repoet), eller sett {ENV_VAR} "
+                "til en slik mappe."
+            )
+        toc = yaml.safe_load(self.toc.read_text("utf-8"))
+        files = [toc["root"]]
+        for part in toc.get("parts", [{"chapters": toc.get("chapters", [])}]):
+            files += [c["file"] for c in part.get("chapters", [])]
+        return [f if f.endswith(".md") else f + ".md" for f in files]
 
     @property
     def reference_dir(self) -> Path:

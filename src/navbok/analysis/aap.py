@@ -16,7 +16,11 @@ import math
 
 import pandas as pd
 
-KINDS = ("kommune", "nabo", "asss_snitt", "kostragruppe", "landet", "landet_uten_oslo")
+from navbok.comparison import Kind
+
+#: The comparison series the ratio table shows, in this order.
+KINDS = (Kind.KOMMUNE, Kind.NABO, Kind.ASSS_SNITT, Kind.KOSTRAGRUPPE, Kind.LANDET,
+         Kind.LANDET_UTEN_OSLO)  # fmt: skip
 
 
 def expected_share(sos_share: float, asss_aap: float, asss_sos: float) -> float:

@@ -34,6 +34,11 @@ class KeyFigure:
     first_year: int | None = None
     printed_weight: float | None = None
 
+    @property
+    def title(self) -> str:
+        """«SOS01 Stønadslengde 18–24 år (mnd)»: the code with its indicator's short name."""
+        return f"{self.id} {register()[self.indicator].name}"
+
 
 @dataclass(frozen=True)
 class LimitRule:
@@ -116,6 +121,12 @@ def config() -> Config:
 def key_figures() -> list[KeyFigure]:
     """The sector's key figures in the configured order."""
     return list(config().key_figures)
+
+
+def key_figure_title(key_figure: str) -> str:
+    """:attr:`KeyFigure.title` of a key figure's id (the id itself when it is unknown)."""
+    spec = {k.id: k for k in config().key_figures}.get(key_figure)
+    return key_figure if spec is None else spec.title
 
 
 def _kf_ids() -> list[str]:

@@ -174,7 +174,7 @@ class Decomposition:
         unit: Literal["kr", "pct"] = "kr",
         method: Literal["classic", "lmdi"] = "classic",
     ) -> pd.DataFrame:
-        """Steps for :func:`navbok.present.charts.waterfall_chart`: ``label, value, kind``.
+        """Steps for :func:`navbok.present.chart_specs.waterfall_chart`: ``label, value, kind``.
 
         ``unit="kr"`` starts at T0 and ends at T1 (unit of T); ``unit="pct"`` shows growth as
         fractions of T0 (format with ``.1%``) ending in the total growth. ``method="lmdi"``

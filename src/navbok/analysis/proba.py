@@ -24,9 +24,8 @@ from navbok.reference import Reference, load_reference
 from navbok.regions import Register
 
 REFERENCE_NAME = "proba_faktisk_vs_behov"
-LABEL = "Proba (2017), vedlegg 2: publisert historisk resultat, ikke beregnet på nytt"
 COLUMNS = [
-    "kode", "navn", "kommunenr_2017", "kommune_2017", "kommune_i_kilden", "label",
+    "region", "navn", "kommunenr_2017", "kommune_2017", "kommune_i_kilden", "label",
     "aar", "indeks", "merknad", "delt", "sammenslatt",
 ]  # fmt: skip
 
@@ -40,9 +39,9 @@ def _valid_year(register: Register, code: str) -> int | None:
 
 
 def code_links(register: Register, codes_2017: Iterable[str]) -> pd.DataFrame:
-    """Today's code(s) for each 2017 code: ``kommunenr_2017, kode, delt``.
+    """Today's code(s) for each 2017 code: ``kommunenr_2017, region, delt``.
 
-    ``kode`` is None when the register does not know the code; ``delt`` marks a historical
+    ``region`` is None when the register does not know the code; ``delt`` marks a historical
     municipality that was split between several of today's municipalities.
     """
     rows: list[tuple[str, str | None, bool]] = []
@@ -53,7 +52,7 @@ def code_links(register: Register, codes_2017: Iterable[str]) -> pd.DataFrame:
         if not known:
             rows.append((old, None, False))
         rows.extend((old, new, len(known) > 1) for new in known)
-    return pd.DataFrame(rows, columns=["kommunenr_2017", "kode", "delt"])
+    return pd.DataFrame(rows, columns=["kommunenr_2017", "region", "delt"])
 
 
 def proba_index(
@@ -79,8 +78,8 @@ def proba_index(
     if codes is not None:
         wanted = [register.resolve(c).code for c in ([codes] if isinstance(codes, str) else codes)]
         wanted = list(dict.fromkeys(wanted))
-        out = out[out["kode"].isin(wanted)].copy()
-        out["_order"] = out["kode"].map({c: i for i, c in enumerate(wanted)})
+        out = out[out["region"].isin(wanted)].copy()
+        out["_order"] = out["region"].map({c: i for i, c in enumerate(wanted)})
         out = out.sort_values(["_order", "kommunenr_2017", "aar"]).drop(columns="_order")
     return Reference(out[COLUMNS].reset_index(drop=True), full.source, full.notes)
 
@@ -92,9 +91,9 @@ def _linked_index(register: Register, root: Path | None) -> Reference:
     out = frame.merge(links, on="kommunenr_2017", how="left")
     out["aar"] = out["aar"].astype(int)
     out["indeks"] = pd.to_numeric(out["indeks"], errors="coerce").astype(float)
-    out["navn"] = out["kode"].map(lambda c: register.names.get(c, "").split(" - ")[0] or None)
-    n_hist = out.dropna(subset=["kode"]).groupby("kode")["kommunenr_2017"].nunique()
-    out["sammenslatt"] = out["kode"].map(n_hist).fillna(1).gt(1)
+    out["navn"] = out["region"].map(lambda c: register.names.get(c, "").split(" - ")[0] or None)
+    n_hist = out.dropna(subset=["region"]).groupby("region")["kommunenr_2017"].nunique()
+    out["sammenslatt"] = out["region"].map(n_hist).fillna(1).gt(1)
     suffix = out["delt"].map({True: ", delt senere", False: ""})
     out["label"] = out["kommune_2017"] + " (" + out["kommunenr_2017"] + suffix + ")"
     return Reference(out, ref.source, ref.notes)
@@ -110,13 +109,13 @@ def proba_comparison(
 ) -> Reference:
     """The municipality against its peers (e.g. the ASSS members and neighbours).
 
-    As :func:`proba_index` with a ``kind`` column: ``kommune`` for the municipality's own
-    (historical) rows and ``sammenligning`` for the peers'. Peers without an index (Oslo) are
+    As :func:`proba_index` with an ``own`` column: True for the municipality's own
+    (historical) rows, False for the peers'. Peers without an index (Oslo) are
     simply absent: Proba published none.
     """
     own = register.resolve(kommune).code
     others = [c for c in (register.resolve(p).code for p in peers) if c != own]
     ref = proba_index([own, *others], register=register, root=root, full=full)
     frame = ref.frame.copy()
-    frame["kind"] = frame["kode"].eq(own).map({True: "kommune", False: "sammenligning"})
+    frame["own"] = frame["region"].eq(own)
     return Reference(frame, ref.source, ref.notes)

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import nbformat
 
+from navbok.build import speedups
+from navbok.build.speedups import output_validation
 from navbok.errors import NavbokError
 
 if TYPE_CHECKING:
@@ -118,9 +120,11 @@ def tag_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def _finish(nb: nbformat.NotebookNode, dest: Path) -> None:
+def finish_notebook(nb: nbformat.NotebookNode, dest: Path) -> None:
+    """Tag the cells, validate the whole notebook (outputs included: see
+    :mod:`navbok.build.speedups.output_validation`) and write it to ``dest`` atomically."""
     tag_cells(nb)
-    nbformat.validate(nb)  # outputs included: see _install_deferred_output_validation
+    nbformat.validate(nb)
     tmp = dest.with_name(dest.name + ".tmp")
     tmp.write_text(nbformat.writes(nb), "utf-8")
     tmp.replace(dest)
@@ -156,7 +160,7 @@ def _execute(
         )
     except pm.PapermillExecutionError as exc:
         raise _chapter_failed(exc, Path(source or src), dest) from None
-    _finish(nb, dest)
+    finish_notebook(nb, dest)
     return dest
 
 
@@ -213,11 +217,13 @@ class WarmKernel:
         self.run(RESET)
 
     def alive(self) -> bool:
+        """Whether the kernel process still runs."""
         from jupyter_core.utils import run_sync
 
         return bool(run_sync(self.km.is_alive)())
 
     def shutdown(self) -> None:
+        """Stop the kernel (best effort)."""
         from jupyter_core.utils import run_sync
 
         try:
@@ -236,54 +242,45 @@ def _preimport() -> None:
     import papermill.iorw
     import papermill.translators  # noqa: F401
 
-    _register_engine()
+    register_engine()
 
 
-_UNVALIDATED = threading.local()
+_ENGINE_LOCK = threading.Lock()
+_ENGINE_REGISTERED = False
 
 
-def _install_deferred_output_validation() -> None:
-    """Let nbformat skip validating each output node on its own, in this thread, on request.
+def register_engine() -> None:
+    """Register the warm engine with papermill (once), and fence in its speed-up.
 
-    nbclient builds every output with ``nbformat.v4.output_from_msg``, which validates the
-    node against its sub-schema with ``jsonschema`` (a sub-schema cannot use the fast
-    validator): a fifth of the CPU the build process spent driving the kernels. The warm
-    client sets ``_UNVALIDATED.on`` around its ``output()``; :func:`_finish` validates the
-    whole executed notebook (outputs included) with the fast validator instead, so an invalid
-    output still fails the chapter. Installed once; elsewhere ``validate`` is unchanged.
+    Not a speed-up: ``engine_name=ENGINE_NAME`` (:func:`execute_warm`) needs it, it uses
+    papermill's public engine registry and hands nbclient the running kernel (``km``, ``kc``), and
+    without it ``--engine warm`` cannot run at all. The deferred output validation its client
+    asks for *is* a speed-up (:mod:`navbok.build.speedups.output_validation`): installed here
+    when its tested versions are, else outputs are validated one by one as usual.
     """
-    import nbformat.v4.nbbase as nbbase
+    global _ENGINE_REGISTERED
+    with _ENGINE_LOCK:
+        if _ENGINE_REGISTERED:
+            return
+        from papermill.engines import papermill_engines
 
-    if getattr(nbbase.validate, "navbok_wrapper", False):
-        return
-    original = nbbase.validate
-
-    def validate(node: Any, ref: str | None = None) -> Any:
-        if getattr(_UNVALIDATED, "on", False):
-            return None
-        return original(node, ref=ref)
-
-    validate.navbok_wrapper = True  # type: ignore[attr-defined]
-    nbbase.validate = validate
+        speedups.install(output_validation)
+        papermill_engines.register(ENGINE_NAME, _warm_engine())
+        _ENGINE_REGISTERED = True
 
 
-def _register_engine() -> None:
+def _warm_engine() -> type:
     from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.engines import NBClientEngine
     from papermill.utils import merge_kwargs, remove_args
-
-    _install_deferred_output_validation()
 
     class WarmClient(PapermillNotebookClient):
         """Papermill's client; outputs are validated with the whole notebook (see
-        :func:`_install_deferred_output_validation`)."""
+        :mod:`navbok.build.speedups.output_validation`)."""
 
         def output(self, *args: Any, **kwargs: Any) -> Any:
-            _UNVALIDATED.on = True
-            try:
+            with output_validation.deferred():
                 return super().output(*args, **kwargs)
-            finally:
-                _UNVALIDATED.on = False
 
     class WarmKernelEngine(NBClientEngine):
         """Papermill's nbclient engine, on a running kernel handed over as ``warm_kernel``."""
@@ -317,8 +314,7 @@ def _register_engine() -> None:
             client.kc = kernel.kc  # reuse the running client: not owned, not shut down
             return client.execute()
 
-    if ENGINE_NAME not in papermill_engines._engines:
-        papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
+    return WarmKernelEngine
 
 
 def execute_warm(
@@ -329,7 +325,7 @@ def execute_warm(
     source: Path | None = None,
 ) -> Path:
     """Run one chapter with papermill on a warm kernel (reset first)."""
-    _register_engine()
+    register_engine()
     if kernel.notebooks:
         kernel.reset()
     kernel.notebooks += 1
@@ -437,12 +433,18 @@ class KernelPool:
         self._jobs.put(job)
         return job.future
 
+    def times(self) -> dict[str, float]:
+        """The run time of every finished chapter so far, by the name it was submitted with."""
+        with self._lock:
+            return dict(self.timings)
+
     def map(self, jobs: Iterable[tuple[Path, Path, dict[str, str]]]) -> list[Path]:
         """Run chapters and wait for all of them; the first failure is raised."""
         futures = [self.submit(*j) for j in jobs]
         return [f.result() for f in futures]
 
     def close(self) -> None:
+        """Stop the workers (after the queued jobs) and shut their kernels down."""
         for _ in self._threads:
             self._jobs.put(None)
         for t in self._threads:

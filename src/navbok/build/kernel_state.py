@@ -114,6 +114,9 @@ def reset() -> None:
         os.environ.clear()
         os.environ.update(_BASELINE["environ"])
 
+    # pandas keeps its options in a private dict; restoring it is not a speed-up (and not
+    # fenced, see navbok.build.speedups): without it a chapter's set_option would leak into the
+    # next chapter, and the warm kernel would no longer equal a fresh one.
     options = _BASELINE.get("pandas")
     if options is not None:
         from pandas._config import config as pdc

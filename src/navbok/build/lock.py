@@ -1,4 +1,4 @@
-"""One build at a time per municipality: an exclusive lock on ``_build/<kode>/build.lock``.
+"""One build at a time per municipality: an exclusive lock on ``_build/<kommune>/build.lock``.
 
 Two ``navbok build`` runs for the same municipality would write the same stage, ``build.json``
 and HTML at once. The lock (``fcntl.flock``, released by the kernel when the holder's process

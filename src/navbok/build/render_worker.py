@@ -1,11 +1,13 @@
-"""The render process of a build: renders staged books in one long-lived Python process.
+"""The render process of a build (``--renderer worker``): renders staged books in one
+long-lived Python process.
 
-Started by :class:`navbok.build.pipeline._Renderer` as ``python -m navbok.build.render_worker``.
+Started by :class:`navbok.build.render.Renderer` as ``python -m navbok.build.render_worker``.
 It reads one JSON request per line on stdin (``{"stage": ..., "out": ...}``), renders the
-book with :func:`navbok.build.pipeline.render` (Sphinx in this process, with the caches of
-:mod:`navbok.build.render`) and answers one JSON line on stdout: ``{"page": ..., "seconds":
-...}`` or ``{"error": ...}``. A separate process has its own interpreter lock, so rendering no
-longer competes with the build process's papermill clients.
+book with :func:`navbok.build.render.render_timed` (Sphinx in this process,
+:func:`navbok.build.render.sphinx_build`, with the speed-ups of :mod:`navbok.build.speedups`)
+and answers one JSON line on stdout: ``{"page": ..., "seconds": ...}`` or ``{"error": ...}``.
+A separate process has its own interpreter lock, so rendering does not compete with the build
+process's papermill clients.
 """
 
 from __future__ import annotations
@@ -19,16 +21,16 @@ def main() -> None:
     """Serve render requests until stdin closes."""
     replies = sys.stdout
     sys.stdout = sys.stderr  # whatever a library prints must not mix with the replies
-    from navbok.build.pipeline import _render_timed, _warm_renderer
+    from navbok.build.render import import_renderer, render_timed, sphinx_build
     from navbok.errors import NavbokError
 
-    _warm_renderer()
+    import_renderer()
     replies.write(json.dumps({"ready": True}) + "\n")
     replies.flush()
     for line in sys.stdin:
         job = json.loads(line)
         try:
-            page, seconds = _render_timed(Path(job["stage"]), Path(job["out"]), "inprocess")
+            page, seconds = render_timed(Path(job["stage"]), Path(job["out"]), sphinx_build)
             reply: dict[str, object] = {"page": str(page), "seconds": seconds}
         except Exception as exc:  # reported to the build, which decides
             reply = {"error": str(exc) if isinstance(exc, NavbokError) else repr(exc)}

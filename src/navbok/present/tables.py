@@ -1,28 +1,156 @@
-"""Stand-alone tables for the book: formatted cells, an accessible caption, CSV download.
+"""HTML tables for the book: the one table writer, its download links and stand-alone tables.
 
-Chart tables come with their figure (:func:`navbok.present.charts.show_chart`); this module is for
-tables that are the result themselves (level tables, decompositions, rankings). Cells are
-formatted by the caller (numbers with :mod:`navbok.present.formatting`, so each row can have its own
-unit and decimals); the numbers behind them are offered as CSV.
+:func:`table_html` writes every table on a page — the stand-alone tables here and the numbers
+behind each figure (:func:`navbok.present.figure.show_chart`) — with one set of rules: the first
+column holds the row headers, numbers are right-aligned (class ``num``) and text is left-aligned,
+and the table sits in a scrollable region a keyboard can reach. :func:`download_links` offers
+the numbers behind a table as files (CSV and Excel, see :mod:`navbok.present.exports`), each
+with the chapter's provenance and a status column beside numbers SSB withheld.
+
+:func:`show_table` is for tables that are the result themselves (level tables, decompositions,
+rankings): the caller formats the cells (with :mod:`navbok.present.numbers`, so each row can
+have its own unit and decimals). :func:`wide` turns long data into the table behind a figure.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from navbok.present.charts import slugify
-from navbok.present.formatting import (
+from navbok import status
+from navbok.present.exports import (
     STATUS_ATTR,
     csv_bytes,
     current_provenance,
-    is_missing,
     with_status_columns,
+    xlsx_bytes,
 )
+from navbok.present.numbers import is_missing
+
+__all__ = [
+    "TABLE_DOWNLOADS",
+    "TableOutput",
+    "download_links",
+    "show_table",
+    "slugify",
+    "table_html",
+    "wide",
+]
+
+#: The downloads under a stand-alone table: format → link text. Tables offer CSV only, as they
+#: always have (an Excel link, ``"xlsx": "Last ned tabellen som Excel"``, would add text to
+#: every page); :func:`download_links` writes either format.
+TABLE_DOWNLOADS: Mapping[str, str] = {"csv": "Last ned tabellen som CSV"}
+
+_MEDIA_TYPES = {
+    "csv": "text/csv;charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+_NORWEGIAN_LETTERS: dict[str, str | int | None] = {"æ": "ae", "ø": "o", "å": "a"}
+_TO_ASCII = str.maketrans(_NORWEGIAN_LETTERS)
+
+
+def slugify(name: str) -> str:
+    """``"Utgifter per innbygger (Bø)"`` → ``"utgifter-per-innbygger-bo"``: the element id and
+    download file name of a figure or table."""
+    text = name.lower().translate(_TO_ASCII)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if not slug:
+        raise ValueError(f"Chart name {name!r} gives an empty id")
+    return slug
+
+
+def table_html(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    caption: str,
+    *,
+    numeric: Sequence[bool],
+    caption_id: str | None = None,
+) -> str:
+    """An accessible HTML table of display texts, in a scrollable region.
+
+    Args:
+        header: The column headings.
+        rows: The cells of each row as display texts (formatted numbers, symbols, names); the
+            first cell of a row is its row header.
+        caption: What the table shows; also the region's label.
+        numeric: Per column, whether it holds numbers: right-aligned (class ``num``), heading
+            included; other columns are left-aligned text.
+        caption_id: An id for the ``<caption>`` (for links that it describes).
+
+    Returns:
+        ``<div class="navbok-table-wrap">`` holding the ``<table class="navbok-table">``.
+    """
+    esc = html.escape
+    num = [' class="num"' if flag else "" for flag in numeric]
+    head = "".join(
+        f'<th scope="col"{cls}>{esc(text)}</th>' for text, cls in zip(header, num, strict=True)
+    )
+    # Opening and closing tags per column: the first cell of a row is its header.
+    tags = [
+        (f'<th scope="row"{cls}>', "</th>") if i == 0 else (f"<td{cls}>", "</td>")
+        for i, cls in enumerate(num)
+    ]
+    body = []
+    for row in rows:
+        out: list[str] = []
+        for (start, end), text in zip(tags, row, strict=True):
+            out += (start, esc(text), end)
+        body.append("<tr>" + "".join(out) + "</tr>")
+    cap_id = f' id="{esc(caption_id)}"' if caption_id else ""
+    return (
+        '<div class="navbok-table-wrap" style="overflow-x:auto" tabindex="0" role="region" '
+        f'aria-label="{esc(caption)}">'
+        f'<table class="navbok-table"><caption{cap_id}>{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def download_links(
+    data: pd.DataFrame,
+    slug: str,
+    labels: Mapping[str, str],
+    *,
+    described_by: str | None = None,
+) -> str:
+    """The numbers behind a figure or table as downloads (``data:`` URIs), one link per format.
+
+    Args:
+        data: The numbers; per-cell status symbols (``attrs["status"]``) become «<column> status»
+            columns (:func:`navbok.present.exports.with_status_columns`).
+        slug: The file name without extension (``<slug>.csv``, ``<slug>.xlsx``).
+        labels: Format (``"csv"``, ``"xlsx"``) → link text, in the order shown.
+        described_by: The id of the caption the links are described by.
+
+    Returns:
+        ``<p class="navbok-downloads">`` with the links. Every file carries the provenance set
+        by :func:`navbok.present.exports.set_provenance`.
+    """
+    frame, provenance = with_status_columns(data), current_provenance()
+    described = f' aria-describedby="{html.escape(described_by)}"' if described_by else ""
+    links = []
+    for kind, label in labels.items():
+        if kind == "csv":
+            payload = csv_bytes(frame, provenance)
+        elif kind == "xlsx":
+            payload = xlsx_bytes(frame, provenance=provenance)
+        else:
+            raise ValueError(f"Unknown download format {kind!r} (use csv or xlsx)")
+        uri = f"data:{_MEDIA_TYPES[kind]};base64,{base64.b64encode(payload).decode()}"
+        links.append(
+            f'<a href="{uri}" download="{slug}.{kind}"{described}>{html.escape(label)}</a>'
+        )
+    return '<p class="navbok-downloads">' + " · ".join(links) + "</p>"
 
 
 @dataclass(frozen=True)
@@ -50,47 +178,39 @@ def show_table(
     notes: list[str] | None = None,
     numeric_from: int = 1,
 ) -> TableOutput:
-    """Render formatted ``cells`` (strings) as a table with caption and a CSV download.
+    """Render formatted ``cells`` (strings) as a table with caption, notes and downloads.
 
     Args:
         cells: The table as display strings; the first column holds the row headers.
         name: Identifies the table (id ``navbok-table-<slug>``, download ``<slug>.csv``).
         caption: What the table shows (Norwegian), including units.
-        data: The numbers behind the table for the CSV download (default: ``cells``); per-cell
+        data: The numbers behind the table for the download (default: ``cells``); per-cell
             status symbols in ``data.attrs["status"]`` become «<column> status» columns.
         notes: Lines shown under the table (sources, symbols, method).
         numeric_from: Columns from this index on are right-aligned numbers.
+
+    Returns:
+        A :class:`TableOutput` (the downloads are :data:`TABLE_DOWNLOADS`).
     """
     slug = slugify(name)
-    esc = html.escape
-    num = ' class="num"'
-    head = "".join(
-        f'<th scope="col"{num if i >= numeric_from else ""}>{esc(str(c))}</th>'
-        for i, c in enumerate(cells.columns)
+    block_id = f"navbok-table-{slug}"
+    header = [str(c) for c in cells.columns]
+    numeric = [i > 0 and i >= numeric_from for i in range(len(header))]
+    rows = (
+        ["" if value is None else str(value) for value in row]
+        for row in cells.itertuples(index=False, name=None)
     )
-    rows = []
-    for row in cells.itertuples(index=False, name=None):
-        out = []
-        for i, value in enumerate(row):
-            text = esc("" if value is None else str(value))
-            if i == 0:
-                out.append(f'<th scope="row">{text}</th>')
-            else:
-                cls = ' class="num"' if i >= numeric_from else ""
-                out.append(f"<td{cls}>{text}</td>")
-        rows.append("<tr>" + "".join(out) + "</tr>")
-    frame = cells if data is None else with_status_columns(data)
-    payload = base64.b64encode(csv_bytes(frame, current_provenance())).decode()
+    table = table_html(header, rows, caption, numeric=numeric, caption_id=f"{block_id}-caption")
+    esc = html.escape
     note_html = "".join(f'<p class="navbok-note">{esc(n)}</p>' for n in notes or [])
+    links = download_links(
+        cells if data is None else data,
+        slug,
+        TABLE_DOWNLOADS,
+        described_by=f"{block_id}-caption",
+    )
     return TableOutput(
-        f'<div class="navbok-table-block" id="navbok-table-{slug}">'
-        f'<div class="navbok-table-wrap" style="overflow-x:auto" tabindex="0" role="region" '
-        f'aria-label="{esc(caption)}">'
-        f'<table class="navbok-table"><caption>{esc(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-        f"{note_html}"
-        f'<p class="navbok-downloads"><a href="data:text/csv;charset=utf-8;base64,{payload}" '
-        f'download="{slug}.csv">Last ned tabellen som CSV</a></p></div>'
+        f'<div class="navbok-table-block" id="{block_id}">{table}{note_html}{links}</div>'
     )
 
 
@@ -107,10 +227,10 @@ def wide(
     columns sorted (years in order) unless told otherwise, rows and columns without any value
     kept (shown as missing), column names as text.
 
-    When ``df`` has a ``status`` column (SSB's ``:``, ``..``, ``.``), the status of each
+    When ``df`` has a ``status`` column (:mod:`navbok.status` symbols), the status of each
     missing cell is kept in ``attrs["status"]`` (``{column: [symbol or None per row]}``): the
     figure's table shows each symbol and the download gets a status column beside the
-    numbers (:func:`navbok.present.formatting.with_status_columns`)."""
+    numbers (:func:`navbok.present.exports.with_status_columns`)."""
     keys = list(zip(df[index].tolist(), df[columns].tolist(), strict=True))
     rows = list(dict.fromkeys(k[0] for k in keys))
     cols = list(dict.fromkeys(k[1] for k in keys))
@@ -132,11 +252,12 @@ def wide(
         table = table.reindex(index=rows, columns=cols).reset_index()
         table.columns = [str(c) for c in table.columns]
     if "status" in df.columns and values != "status":
-        status: dict[tuple, str] = {}
+        found: dict[tuple, str] = {}
         symbols = df["status"].tolist()
-        for key, value, symbol in zip(keys, df[values].tolist(), symbols, strict=True):
-            if is_missing(value) and isinstance(symbol, str) and symbol:
-                status.setdefault(key, symbol)
-        if status:
-            table.attrs[STATUS_ATTR] = {str(c): [status.get((r, c)) for r in rows] for c in cols}
+        for key, value, raw in zip(keys, df[values].tolist(), symbols, strict=True):
+            symbol = status.symbol(raw, default="")
+            if symbol and is_missing(value):
+                found.setdefault(key, symbol)
+        if found:
+            table.attrs[STATUS_ATTR] = {str(c): [found.get((r, c)) for r in rows] for c in cols}
     return table

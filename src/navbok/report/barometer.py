@@ -7,57 +7,52 @@ loaded snapshot for every municipality and year.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
+from navbok import status
 from navbok.analysis import barometer as kb
 from navbok.analysis import barometer_tables as kbt
-from navbok.analysis.barometer_config import config, key_figures
-from navbok.present import charts
-from navbok.present.formatting import fmt_number
+from navbok.analysis.barometer_config import config, key_figure_title, key_figures
+from navbok.present import chart_specs, figure
+from navbok.present.numbers import fmt_number
 from navbok.present.tables import TableOutput, show_table, wide
-
-if TYPE_CHECKING:
-    from navbok.data import NavData
-    from navbok.params import Params
+from navbok.reference import load_reference
+from navbok.report.context import Context
 
 BETTER = {"lower": "lav", "higher": "høy"}
 
 
 class BarometerViews:
-    """Mixed into :class:`~navbok.report.report.Report`."""
+    """The barometer chapter's views for one municipality."""
 
-    if TYPE_CHECKING:  # what Report provides
-        data: NavData
-        params: Params
-        kode: str
-        name: str
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
-    def barometer_results(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def results(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """``(graded, ranking)`` for all municipalities and years (computed once per snapshot)."""
+        data = self.ctx.data
 
         def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
-            values = kb.key_figure_values(self.data.values, self.data.register.target_codes)
+            values = kb.key_figure_values(data.values, data.register.target_codes)
             return kb.grade_and_rank(values)
 
-        return self.data.memo("barometer", compute)
+        return data.memo("barometer", compute)
 
-    def barometer_year(self) -> tuple[int, int]:
+    def year(self) -> tuple[int, int]:
         """(barometer year, statistics year): the params' barometer year, or the newest the
         data allow."""
         lag = config().data_lag
-        graded, _ = self.barometer_results()
+        graded, _ = self.results()
         newest = int(graded["year"].max())
-        data_year = min(self.params.barometer_year - lag, newest)
+        data_year = min(self.ctx.params.barometer_year - lag, newest)
         return data_year + lag, data_year
 
-    def barometer_summary(self) -> dict[str, str]:
+    def summary(self) -> dict[str, str]:
         """Glue texts: the result paragraph (rank or why unranked, with the published rank
         where one exists), and the short forms used in the introduction."""
-        graded, ranking = self.barometer_results()
-        by, year = self.barometer_year()
-        mine = ranking[ranking["region"] == self.kode].set_index("year")
+        graded, ranking = self.results()
+        by, year = self.year()
+        mine = ranking[ranking["region"] == self.ctx.kommune].set_index("year")
         row = mine.loc[year] if year in mine.index else None
         ranked = row is not None and bool(row["ranked"])
         prev = mine.loc[year - 1] if year - 1 in mine.index else None
@@ -66,10 +61,10 @@ class BarometerViews:
             if prev is not None and bool(prev["ranked"])
             else "ikke rangert"
         )
-        published = _published_ranks(self.kode)
+        published = _published_ranks(self.ctx.kommune)
         if ranked and row is not None:
             text = (
-                f"I rekonstruksjonen av barometeret {by} (tall for {year}) får {self.name} "
+                f"I rekonstruksjonen av barometeret {by} (tall for {year}) får {self.ctx.name} "
                 f"snittkarakteren {fmt_number(row['score'], 2)} "
                 f"({fmt_number(row['points'], 3)} poeng) og plass {int(row['rank'])} av "
                 f"{int(row['n_ranked'])} rangerte kommuner. Året før: {prev_text}."
@@ -78,7 +73,7 @@ class BarometerViews:
         else:
             share = fmt_number(100 * row["weight_share"], 0) if row is not None else "0"
             text = (
-                f"{self.name} rangeres ikke i barometeret {by}: kommunen har tall for "
+                f"{self.ctx.name} rangeres ikke i barometeret {by}: kommunen har tall for "
                 f"nøkkeltall som utgjør {share} % av vekten, og kravet er 60 %. Små kommuner "
                 "mangler ofte tall fordi SSB skjuler små antall."
             )
@@ -90,7 +85,7 @@ class BarometerViews:
                 "nederst i kapitlet"
                 + (
                     "; datagrunnlaget her er syntetisk, så plassene kan ikke sammenlignes."
-                    if self.data.snapshot.synthetic
+                    if self.ctx.data.snapshot.synthetic
                     else "."
                 )
             )
@@ -99,7 +94,7 @@ class BarometerViews:
         if published:
             summary = kbt.published_comparison(graded, ranking).summary
         caveat = barometer_caveat(
-            self.name, ranked, published, summary, bool(self.data.snapshot.synthetic)
+            self.ctx.name, ranked, published, summary, bool(self.ctx.data.snapshot.synthetic)
         )
         return {
             "kb_aar": str(by),
@@ -109,7 +104,15 @@ class BarometerViews:
             "kb_forbehold": caveat,
         }
 
-    def barometer_weights(self) -> TableOutput:
+    def finding(self) -> str:
+        """The reconstructed rank with its caveat, for the introduction's main findings."""
+        s = self.summary()
+        return (
+            f"Kommunebarometeret {s['kb_aar']}, åpen rekonstruksjon: {s['kb_kort']}. "
+            f"{s['kb_forbehold']}".strip()
+        )
+
+    def weights(self) -> TableOutput:
         """The key figures with their direction and weights (T5.2)."""
         cfg = config()
         rows = [
@@ -136,13 +139,14 @@ class BarometerViews:
             numeric_from=3,
         )
 
-    def barometer_table(self) -> TableOutput:
+    def table(self) -> TableOutput:
         """Key figures × five years: value with arrow, national average and grade (T5.1)."""
-        graded, _ = self.barometer_results()
-        _, year = self.barometer_year()
+        graded, _ = self.results()
+        _, year = self.year()
         graded_years = set(graded["year"])
         years = [y for y in range(year - 4, year + 1) if y in graded_years]
-        t = kbt.kommune_table(graded, self.kode, years)
+        t = kbt.kommune_table(graded, self.ctx.kommune, years)
+        missing = status.NOT_AVAILABLE
         cells = []
         for kf, rows in t.groupby("key_figure", sort=False):
             rows = rows.set_index("year")
@@ -150,13 +154,13 @@ class BarometerViews:
             for y in years:
                 r = rows.loc[y] if y in rows.index else None
                 row.append(
-                    ".."
+                    missing
                     if r is None
-                    else f"{fmt_number(r['value'], 2, status='..')} {r['arrow']}".strip()
+                    else f"{fmt_number(r['value'], 2, status=missing)} {r['arrow']}".strip()
                 )
             last = rows.loc[year] if year in rows.index else None
             for col in ("average", "best", "worst", "grade"):
-                row.append(".." if last is None else fmt_number(last[col], 2, status=".."))
+                row.append(missing if last is None else fmt_number(last[col], 2, status=missing))
             cells.append(row)
         data = t[["key_figure", "year", "value", "average", "best", "worst", "grade", "change"]]
         return show_table(
@@ -172,41 +176,41 @@ class BarometerViews:
                 ],
             ),
             "kb-nokkeltall",
-            f"{self.name}: verdi per statistikkår (pil = endring fra året før), og landssnitt, "
+            f"{self.ctx.name}: verdi per statistikkår (pil = endring fra året før), og landssnitt, "
             f"grenser og karakter i {year}",
             data=data,
             notes=[
                 "Landssnittet er det uveide snittet av kommunenes verdier og gir karakter 3,5. "
                 "Karakterene for alle årene står i varmekartet under. Nedlastingen har verdi, "
                 "landssnitt, grensene for karakter 6 og 1 og karakter for hvert år.",
-                ".. = tall mangler for kommunen dette året.",
+                f"{status.NOT_AVAILABLE} = tall mangler for kommunen dette året.",
             ],
         )
 
-    def barometer_heatmap(self) -> charts.ChartOutput:
+    def heatmap(self) -> figure.ChartOutput:
         """Grades by key figure and year (F5.1)."""
-        graded, _ = self.barometer_results()
-        _, year = self.barometer_year()
-        g = graded[(graded["region"] == self.kode) & graded["year"].between(year - 4, year)]
+        graded, _ = self.results()
+        _, year = self.year()
+        g = graded[(graded["region"] == self.ctx.kommune) & graded["year"].between(year - 4, year)]
         df = g[["key_figure", "year", "grade"]].rename(
             columns={"key_figure": "Nøkkeltall", "year": "År", "grade": "Karakter"}
         )
-        df["Nøkkeltall"] = df["Nøkkeltall"].map(kf_label)
-        chart = charts.heatmap(
+        df["Nøkkeltall"] = df["Nøkkeltall"].map(key_figure_title)
+        chart = chart_specs.heatmap(
             df,
             x="År",
             y="Nøkkeltall",
             value="Karakter",
-            title=f"Karakterer per nøkkeltall, {self.name}",
+            title=f"Karakterer per nøkkeltall, {self.ctx.name}",
             description=(
-                f"Varmekart: karakterene 1–6 for {self.name} for hvert av de elleve nøkkeltallene "
-                f"og statistikkårene {year - 4}–{year}. Mørkere er bedre."
+                f"Varmekart: karakterene 1–6 for {self.ctx.name} for hvert av de elleve "
+                f"nøkkeltallene og statistikkårene {year - 4}–{year}. Mørkere er bedre."
             ),
             value_title="Karakter",
             value_format=",.1f",
         )
         table = wide(df, "Nøkkeltall", "År", "Karakter")
-        return charts.show_chart(
+        return figure.show_chart(
             chart,
             table,
             "kb-karakterer",
@@ -216,16 +220,16 @@ class BarometerViews:
             text_columns=["Nøkkeltall"],
         )
 
-    def barometer_pulling(self) -> charts.ChartOutput:
+    def pulling(self) -> figure.ChartOutput:
         """Which key figures pull the score below 3,5 (F5.2): weighted distance to 3,5."""
-        graded, _ = self.barometer_results()
-        _, year = self.barometer_year()
-        p = kbt.pulling_down(graded, self.kode, year)
+        graded, _ = self.results()
+        _, year = self.year()
+        p = kbt.pulling_down(graded, self.ctx.kommune, year)
         df = p[["key_figure", "contribution"]].rename(
             columns={"key_figure": "Nøkkeltall", "contribution": "Bidrag"}
         )
-        df["Nøkkeltall"] = df["Nøkkeltall"].map(kf_label)
-        chart = charts.bar_chart(
+        df["Nøkkeltall"] = df["Nøkkeltall"].map(key_figure_title)
+        chart = chart_specs.bar_chart(
             df,
             category="Nøkkeltall",
             value="Bidrag",
@@ -233,13 +237,13 @@ class BarometerViews:
             title=f"Bidrag til snittkarakteren, statistikkår {year}",
             description=(
                 f"Stolpediagram: hvert nøkkeltalls vektede avstand fra karakter 3,5 for "
-                f"{self.name}. Negative stolper trekker snittkarakteren ned."
+                f"{self.ctx.name}. Negative stolper trekker snittkarakteren ned."
             ),
             value_title="karakterpoeng over/under 3,5",
             value_format=",.2f",
             sort=False,
         )
-        return charts.show_chart(
+        return figure.show_chart(
             chart,
             df,
             "kb-trekker-ned",
@@ -249,12 +253,12 @@ class BarometerViews:
             text_columns=["Nøkkeltall"],
         )
 
-    def barometer_top(self, n: int = 10) -> TableOutput:
+    def top(self, n: int = 10) -> TableOutput:
         """The top ``n`` and the municipality's own place (T5.3)."""
-        _, ranking = self.barometer_results()
-        by, year = self.barometer_year()
-        names = {c: self.data.name(c) for c in self.data.register.target_codes}
-        t = kbt.top_list(ranking, self.kode, year, n=n, names=names)
+        _, ranking = self.results()
+        by, year = self.year()
+        names = {c: self.ctx.data.name(c) for c in self.ctx.data.register.target_codes}
+        t = kbt.top_list(ranking, self.ctx.kommune, year, n=n, names=names)
         cells = [
             (
                 "ikke rangert" if pd.isna(r.rank) else str(int(r.rank)),
@@ -268,7 +272,7 @@ class BarometerViews:
             pd.DataFrame(cells, columns=["Plass", "Kommune", "Poeng", "Snittkarakter"]),
             "kb-topp",
             f"De {n} beste i rekonstruksjonen, Kommunebarometeret {by} (statistikkår {year}), "
-            f"og {self.name}",
+            f"og {self.ctx.name}",
             data=_full_ranking(ranking, year, names),
             notes=[
                 "Lik poengsum (tre desimaler) gir delt plass. Nedlastingen har hele "
@@ -278,14 +282,14 @@ class BarometerViews:
             numeric_from=2,
         )
 
-    def barometer_sensitivity(self) -> TableOutput:
+    def sensitivity(self) -> TableOutput:
         """The municipality's rank under other weightings."""
-        graded, _ = self.barometer_results()
-        _, year = self.barometer_year()
-        rankings = self.data.memo(
+        graded, _ = self.results()
+        _, year = self.year()
+        rankings = self.ctx.data.memo(
             ("barometer-scenarios", year), lambda: kbt.scenario_rankings(graded, year)
         )
-        s = kbt.sensitivity(graded, self.kode, year, rankings=rankings)
+        s = kbt.sensitivity(graded, self.ctx.kommune, year, rankings=rankings)
         cells = [
             (
                 r.scenario,
@@ -298,16 +302,17 @@ class BarometerViews:
         return show_table(
             pd.DataFrame(cells, columns=["Vekting", "Snittkarakter", "Plass", "Endring i plass"]),
             "kb-sensitivitet",
-            f"Hvordan plassen til {self.name} endrer seg med andre vekter (statistikkår {year})",
+            f"Hvordan plassen til {self.ctx.name} endrer seg med andre vekter "
+            f"(statistikkår {year})",
             data=s,
             notes=["Negativ endring = bedre plass enn med Kommunal Rapports vekter."],
         )
 
-    def barometer_example(self) -> dict[str, str]:
+    def example(self) -> dict[str, str]:
         """One grade worked by hand: the key figure with the largest weight that has data."""
-        graded, _ = self.barometer_results()
-        _, year = self.barometer_year()
-        g = graded[(graded["region"] == self.kode) & (graded["year"] == year)]
+        graded, _ = self.results()
+        _, year = self.year()
+        g = graded[(graded["region"] == self.ctx.kommune) & (graded["year"] == year)]
         g = g[g["grade"].notna()]
         weights = config().weights
         if g.empty:
@@ -330,12 +335,12 @@ class BarometerViews:
         )
         return {"kb_eksempel": text}
 
-    def barometer_published(self) -> TableOutput | None:
+    def published(self) -> TableOutput | None:
         """The reconstruction beside the published figures for this municipality (Bærum), or
         ``None`` when nothing is published for it."""
-        if not _published_ranks(self.kode):
+        if not _published_ranks(self.ctx.kommune):
             return None
-        graded, ranking = self.barometer_results()
+        graded, ranking = self.results()
         pc = kbt.published_comparison(graded, ranking)
         kf = pc.key_figures
         cells = [
@@ -378,7 +383,7 @@ class BarometerViews:
         return show_table(
             pd.DataFrame(cells, columns=head),
             "kb-publisert",
-            f"Rekonstruksjonen ved siden av de publiserte tallene for {self.name}",
+            f"Rekonstruksjonen ved siden av de publiserte tallene for {self.ctx.name}",
             data=kf,
             notes=[
                 f"Kilde for publiserte tall: {pc.source}.",
@@ -442,16 +447,6 @@ def barometer_caveat(
     )
 
 
-def kf_label(kf: str) -> str:
-    """«SOS01 Stønadslengde 18–24 år (mnd)»: the code with the indicator's short name."""
-    from navbok import indicators as ind
-
-    spec = {k.id: k for k in key_figures()}.get(kf)
-    if spec is None:
-        return kf
-    return f"{kf} {ind.register()[spec.indicator].name}"
-
-
 def _full_ranking(ranking: pd.DataFrame, year: int, names: dict[str, str]) -> pd.DataFrame:
     """Every municipality's score and place in one statistics year (for the download)."""
     r = ranking[ranking["year"] == year].sort_values(["rank", "region"], na_position="last")
@@ -471,8 +466,6 @@ def _full_ranking(ranking: pd.DataFrame, year: int, names: dict[str, str]) -> pd
 
 def _published_top(barometer_year: int) -> list[str]:
     """The published top ten of ``barometer_year`` as a note line (none if not published)."""
-    from navbok.reference import load_reference
-
     ref = load_reference(kbt.TOP10_REFERENCE)
     f = ref.frame[ref.frame["barometer_year"] == str(barometer_year)]
     if f.empty:
@@ -483,10 +476,9 @@ def _published_top(barometer_year: int) -> list[str]:
     return [f"Publisert av Kommunal Rapport for {barometer_year}: {items} ({ref.source})."]
 
 
-def _published_ranks(kode: str) -> dict[int, int]:
-    """Published sector ranks by barometer year for ``kode`` (empty when none are published)."""
-    from navbok.reference import load_reference
-
+def _published_ranks(kommune: str) -> dict[int, int]:
+    """Published sector ranks by barometer year for ``kommune`` (empty when none are
+    published)."""
     f = load_reference(kbt.BAERUM_REFERENCE).frame
-    f = f[(f["region"] == kode) & (f["measure"] == "rank")]
+    f = f[(f["region"] == kommune) & (f["measure"] == "rank")]
     return {int(y): int(float(v)) for y, v in zip(f["barometer_year"], f["value"], strict=True)}

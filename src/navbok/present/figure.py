@@ -1,0 +1,278 @@
+"""Figures for the book: a chart with its title, caption, the numbers as a table, downloads.
+
+:func:`show_chart` wraps a chart spec (:mod:`navbok.present.chart_specs`) for a notebook cell: a
+``<figure>`` with the title as HTML, the chart, its caption, the numbers behind it as an HTML
+table (:func:`data_table`, written by :func:`navbok.present.tables.table_html`) and CSV/Excel
+downloads as ``data:`` URIs. The HTML is deterministic (no random ids), and its script draws the
+chart with ``window.vegaEmbed`` once the page has loaded the offline bundle
+(:mod:`navbok.present.bundle`), so nothing is fetched from the network.
+
+Default ARIA descriptions of marks and axes are off in the theme: Vega-Lite writes them in
+English with unformatted numbers, and the data table under each figure says it better.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from navbok import status
+from navbok.present.chart_specs import is_yearly, validated
+from navbok.present.exports import cell_statuses
+from navbok.present.numbers import MISSING, fmt_number, is_missing
+from navbok.present.tables import download_links, slugify, table_html
+from navbok.present.theme import NUMBER_LOCALE, TIME_LOCALE
+
+__all__ = ["FIGURE_DOWNLOADS", "ChartOutput", "data_table", "show_chart"]
+
+#: The downloads under a figure: format → link text.
+FIGURE_DOWNLOADS: Mapping[str, str] = {"csv": "Last ned CSV", "xlsx": "Last ned Excel"}
+
+
+@dataclass(frozen=True)
+class ChartOutput:
+    """A chart ready for a notebook cell; Jupyter and Jupyter Book show :attr:`html`."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/html": self.html}
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _script_json(obj: Any) -> str:
+    """Stable JSON (sorted keys) that is safe inside an inline ``<script>``."""
+    text = json.dumps(
+        obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return text
+
+
+_TEXT_COLUMN_NAMES = {"år", "aar", "year", "årstall", "periode", "tid"}
+
+
+def _is_text_column(name: str, col: pd.Series, text_columns: set[str]) -> bool:
+    """Columns shown as plain text: non-numbers, and integer years/codes ("2023", not "2 023")."""
+    if name in text_columns or not pd.api.types.is_numeric_dtype(col):
+        return True
+    if pd.api.types.is_bool_dtype(col):
+        return True
+    low = name.lower()
+    return pd.api.types.is_integer_dtype(col) and (
+        low in _TEXT_COLUMN_NAMES or low.endswith(("nr", "kode", "_id"))
+    )
+
+
+def _column_decimals(col: pd.Series) -> int:
+    """0 decimals for whole numbers, else 1."""
+    values = pd.to_numeric(col, errors="coerce").dropna()
+    return 0 if values.empty or bool((values == values.round()).all()) else 1
+
+
+def _text_cell(value: Any, col: pd.Series, symbol: str | None) -> str:
+    if is_missing(value):
+        return status.symbol(symbol, default=MISSING)
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y" if is_yearly(col) else "%d.%m.%Y")
+    return str(value)
+
+
+def data_table(
+    data: pd.DataFrame,
+    caption: str,
+    decimals: int | Mapping[str, int] | None = None,
+    labels: Mapping[str, str] | None = None,
+    text_columns: Iterable[str] = (),
+) -> str:
+    """The numbers behind a figure as an HTML table (missing → status symbol or "–").
+
+    Numbers are formatted with :func:`navbok.present.numbers.fmt_number` and right-aligned;
+    text columns (see :func:`show_chart`) are left as they are. A missing cell shows its own
+    status when the frame carries per-cell statuses (``attrs["status"]``, from
+    :func:`navbok.present.tables.wide`), else its row's ``status``; the ``status`` column is
+    left out when every status sits on a row it already explains.
+
+    Args:
+        data: The numbers, as given to :func:`show_chart`.
+        caption: The figure's caption (the table's reads «Tallene bak figuren: <caption>»).
+        decimals: Decimals for all numeric columns or per column (default: 0 for whole
+            numbers, else 1).
+        labels: Display names for columns.
+        text_columns: Columns to show as text.
+    """
+    labels = labels or {}
+    text_columns = set(text_columns)
+    per_cell = cell_statuses(data)
+    statuses: list[str | None] = (
+        [status.symbol(s, default="") or None for s in data["status"]]
+        if "status" in data.columns
+        else [None] * len(data)
+    )
+    columns = [str(c) for c in data.columns]
+    if "status" in columns:
+        # Drop the status column when every status sits on a row it already explains.
+        shown = data.drop(columns="status")
+        explained = all(
+            s is None or any(is_missing(v) for v in row)
+            for s, row in zip(statuses, shown.itertuples(index=False, name=None), strict=True)
+        )
+        if explained:
+            data, columns = shown, [c for c in columns if c != "status"]
+    kinds: dict[str, int | None] = {}
+    for name in columns:
+        col = data[name]
+        if _is_text_column(name, col, text_columns):
+            kinds[name] = None
+        elif isinstance(decimals, Mapping):
+            kinds[name] = decimals.get(name, _column_decimals(col))
+        else:
+            kinds[name] = decimals if decimals is not None else _column_decimals(col)
+
+    series = [data[name] for name in columns]  # looked up once, not once per cell
+    places = [kinds[name] for name in columns]
+    cell_status = [per_cell.get(name) for name in columns]
+    rows = []
+    for r, (row_status, row) in enumerate(
+        zip(statuses, data.itertuples(index=False, name=None), strict=True)
+    ):
+        cells = []
+        for col, digits, own, value in zip(series, places, cell_status, row, strict=True):
+            symbol = own[r] if own is not None else row_status
+            if digits is None:
+                cells.append(_text_cell(value, col, symbol))
+            else:
+                cells.append(fmt_number(value, digits, status=symbol))
+        rows.append(cells)
+    return table_html(
+        [labels.get(c, c) for c in columns],
+        rows,
+        f"Tallene bak figuren: {caption}",
+        numeric=[digits is not None for digits in places],
+    )
+
+
+def _title_html(title: Any) -> str:
+    """The chart title (and subtitle) from a Vega-Lite spec as HTML paragraphs."""
+    if title is None:
+        return ""
+    if isinstance(title, str | list):
+        title = {"text": title}
+    out = []
+    for key, style in (("text", "font-weight:bold;font-size:1.15em"), ("subtitle", "")):
+        text = title.get(key)
+        if text:
+            lines = [text] if isinstance(text, str) else list(text)
+            body = "<br>".join(html.escape(str(line)) for line in lines)
+            out.append(f'<p class="navbok-chart-{key}" style="margin:0 0 .25em;{style}">{body}</p>')
+    return "\n".join(out)
+
+
+_SCRIPT = """(function () {
+  var sel = "#%(id)s", tries = 0;
+  var spec = %(spec)s;
+  var opt = %(opt)s;
+  function fail(msg) {
+    var el = document.querySelector(sel);
+    if (el) { el.textContent = msg; }
+  }
+  function draw() {
+    if (typeof window.vegaEmbed === "function") {
+      window.vegaEmbed(sel, spec, opt).catch(function (err) {
+        fail("Figuren kunne ikke tegnes (" + err + "). Tallene finnes i tabellen under.");
+      });
+    } else if (tries++ < 300) {
+      setTimeout(draw, 50);
+    } else {
+      fail("Figuren kan ikke vises fordi figurbiblioteket ikke er lastet. "
+        + "Tallene finnes i tabellen under.");
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();"""
+
+
+def show_chart(
+    chart: Mapping[str, Any] | alt.TopLevelMixin,
+    data: pd.DataFrame,
+    name: str,
+    caption: str,
+    *,
+    decimals: int | Mapping[str, int] | None = None,
+    labels: Mapping[str, str] | None = None,
+    text_columns: Iterable[str] = (),
+) -> ChartOutput:
+    """Render ``chart`` as a figure with caption, data table and downloads.
+
+    Args:
+        chart: A Vega-Lite spec from :mod:`navbok.present.chart_specs` (or an Altair chart), data
+            inlined.
+        data: The numbers behind the figure, shown as a table and offered as CSV and Excel.
+            A ``status`` column (:mod:`navbok.status` symbols) fills missing cells of its
+            row; per-cell statuses (``attrs["status"]``, see
+            :func:`navbok.present.tables.wide`) fill each cell and become «<column> status»
+            columns in the downloads. The downloads carry the provenance set by
+            :func:`navbok.present.exports.set_provenance`.
+        name: Identifies the figure: the element id is ``navbok-chart-<slug>`` and downloads
+            are ``<slug>.csv``/``<slug>.xlsx``. Use a name only once per page.
+        caption: The figure caption (Norwegian).
+        decimals: Decimals in the table, for all numeric columns or per column; by default 0
+            for whole numbers and 1 otherwise.
+        labels: Display names for table columns.
+        text_columns: Columns to show as text rather than as formatted numbers (integer
+            columns called år/year/periode or ending in nr/kode are text already).
+
+    Returns:
+        A :class:`ChartOutput`; the same input always gives byte-identical HTML.
+    """
+    slug = slugify(name)
+    div_id = f"navbok-chart-{slug}"
+    spec = validated(chart)
+    # The title is shown as HTML: it wraps on narrow screens, and screen readers get it in
+    # Norwegian (Vega labels an SVG title "Title text '…'", even with aria off).
+    title_html = _title_html(spec.pop("title", None))
+    options = {
+        "renderer": "svg",
+        "actions": False,
+        "formatLocale": NUMBER_LOCALE,
+        "timeFormatLocale": TIME_LOCALE,
+    }
+    script = _SCRIPT % {"id": div_id, "spec": _script_json(spec), "opt": _script_json(options)}
+    table = data_table(data, caption, decimals, labels, text_columns)
+    cap_id = f"{div_id}-caption"
+    parts = [
+        f'<figure class="navbok-figure" id="{div_id}-figure">',
+        title_html,
+        f'<div id="{div_id}" class="navbok-chart" style="width:100%"></div>',
+        "<noscript><p>Figuren trenger JavaScript. Tallene finnes i tabellen under.</p></noscript>",
+        f"<script>\n{script}\n</script>",
+        f'<figcaption id="{cap_id}">{html.escape(caption)}</figcaption>',
+        '<details class="navbok-data"><summary>Vis tallene bak figuren</summary>',
+        f"{table}</details>",
+        # Downloads carry the status of every missing number and where the numbers come from.
+        download_links(data, slug, FIGURE_DOWNLOADS, described_by=cap_id),
+        "</figure>",
+    ]
+    return ChartOutput("\n".join(part for part in parts if part))

@@ -1,0 +1,20 @@
+"""Norwegian wording helpers: lists with «og» and month names, as the book writes them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
+          "oktober", "november", "desember")  # fmt: skip
+
+
+def and_list(items: Sequence[str]) -> str:
+    """«A», «A og B», «A, B og C» (empty for no items)."""
+    if len(items) > 1:
+        return ", ".join(items[:-1]) + f" og {items[-1]}"
+    return "".join(items)
+
+
+def month(period: str) -> str:
+    """A period «2025-10» as «oktober 2025»."""
+    return f"{MONTHS[int(period[5:7]) - 1]} {period[:4]}"

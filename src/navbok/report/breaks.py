@@ -1,0 +1,153 @@
+"""Breaks in a series: year-on-year jumps the book can explain (a merger or split of
+municipalities, SSB continuing a series in a new table, «sosialhjelpstilfeller» from 2022), told
+in a figure's caption."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from navbok.availability import leaf_measures
+from navbok.comparison import Kind
+from navbok.measures import Stitch
+from navbok.present.numbers import fmt_number
+from navbok.present.prose import and_list
+from navbok.regions import Register
+from navbok.register import register_doc
+from navbok.report.context import Context
+
+#: Tables that count «sosialhjelpstilfeller» (from 2022) instead of «mottakere».
+CASE_TABLES = {"13995", "14019"}
+
+
+@dataclass(frozen=True)
+class BreakContext:
+    """What the book knows about breaks in an indicator's series (see :func:`break_note`).
+
+    ``borders``: region → {year: explanation} for a change of municipal borders that takes
+    effect that year (a merger or a split); ``tables``: {year: explanation} for the first year
+    of a new SSB table (and the change to «sosialhjelpstilfeller»)."""
+
+    decimals: int = 0
+    borders: dict[str, dict[int, str]] = field(default_factory=dict)
+    tables: dict[int, str] = field(default_factory=dict)
+
+    def explain(self, region: str | None, year0: int, year1: int) -> str:
+        """Why a series may jump from ``year0`` to ``year1`` (empty when nothing is known)."""
+        why = []
+        if region is not None:
+            why += [t for y, t in self.borders.get(region, {}).items() if year0 < y <= year1]
+        why += [t for y, t in self.tables.items() if year0 < y <= year1]
+        return "; ".join(why)
+
+
+def break_note(
+    df: pd.DataFrame,
+    kinds: Sequence[Kind],
+    limit: float = 0.4,
+    *,
+    context: BreakContext | None = None,
+) -> str:
+    """A caption note for year-on-year jumps over ``limit`` that the book can explain.
+
+    ``df`` is a comparison frame with the columns ``kind``, ``Serie``, ``År``, ``Verdi`` (and
+    ``region``). A jump is told to the reader only with its reason (``context``): a merger or
+    split of municipalities between the two years, SSB continuing the series in a new table, or
+    the change from «mottakere» to «sosialhjelpstilfeller» in 2022. A jump without a known
+    reason (often small numbers that swing) is not mentioned. Numbers have the indicator's
+    decimals.
+    """
+    if context is None:
+        return ""
+    regions = df["region"] if "region" in df.columns else [None] * len(df)
+    points: dict[str, list[tuple[int, float, str | None]]] = {}
+    for kind, serie, region, year, value in zip(
+        df["kind"], df["Serie"], regions, df["År"], df["Verdi"], strict=True
+    ):
+        if kind in kinds:
+            points.setdefault(serie, []).append((int(year), float(value), region))
+    notes: list[str] = []
+    for serie, pts in points.items():
+        pts.sort(key=lambda p: p[0])
+        for (y0, a, region), (y1, b, _) in itertools.pairwise(pts):
+            if not (a > 0 and b == b and abs(b / a - 1) > limit and y1 - y0 == 1):
+                continue
+            why = context.explain(None if region is None else str(region), y0, y1)
+            if why:
+                d = context.decimals
+                notes.append(f"{serie} {y0}–{y1} ({fmt_number(a, d)} → {fmt_number(b, d)}): {why}")
+    if not notes:
+        return ""
+    return " Brudd i serien (endring over 40 % på ett år): " + "; ".join(notes[:4]) + "."
+
+
+def border_changes(
+    register: Register, region: str, years: list[int], names: dict[str, str]
+) -> dict[int, str]:
+    """{year: explanation} for each year the municipalities behind ``region`` changed
+    borders (a merger or split; a new number alone is no break), from the register."""
+    out: dict[int, str] = {}
+    for y0, y1 in itertools.pairwise(sorted(years)):
+        p0, p1 = register.predecessors(region, y0), register.predecessors(region, y1)
+        if set(p0) == set(p1):
+            continue
+        split = [p for p in p0 + p1 if len(register.successors(p, y0 if p in p0 else y1)) > 1]
+        if len(p0) > 1:
+            out[y1] = (
+                f"{and_list([names.get(p, p) for p in p0])} ble slått sammen fra {y1}; tallene "
+                "før er de tidligere kommunene lagt sammen, og registrering og praksis kan ha "
+                "endret seg ved sammenslåingen"
+            )
+        elif split:
+            out[y1] = (
+                f"kommuneinndelingen endret seg i {y1}, og tall for en kommune som senere ble "
+                "delt, er fordelt etter folketall"
+            )
+    return out
+
+
+def table_changes(stitches: list[Stitch], series: set[str]) -> dict[int, str]:
+    """{first year of the newer table: explanation} for the stitched series ``series``."""
+    out: dict[int, str] = {}
+    for st in stitches:
+        if st.series not in series:
+            continue
+        for old, new in itertools.pairwise(st.tables):
+            years = st.years.get(new) or []
+            if not years:
+                continue
+            y = min(years)
+            text = f"SSB fører serien videre i tabell {new} fra {y} (før: tabell {old})"
+            if new in CASE_TABLES:
+                text += (
+                    "; fra 2022 teller SSB sosialhjelpstilfeller, ikke mottakere, så en person "
+                    "med stønad i flere kommuner telles i hver av dem"
+                )
+            out.setdefault(y, text)
+    return out
+
+
+def break_context(ctx: Context, indicator: str) -> BreakContext:
+    """The :class:`BreakContext` of an indicator for the municipality and its neighbours."""
+    doc = register_doc()
+    by_id = {i["id"]: i for i in doc["indicators"]}
+    series = {
+        doc["measures"][m].get("series")
+        for m in leaf_measures(by_id[indicator], doc)
+        if doc["measures"][m].get("series")
+    }
+    regions = [ctx.kommune, *ctx.params.neighbours]
+    names = ctx.data.register.all_names()
+
+    def borders() -> dict[str, dict[int, str]]:
+        return {r: border_changes(ctx.data.register, r, ctx.years, names) for r in regions}
+
+    key = ("break-borders", tuple(regions), tuple(ctx.years))
+    return BreakContext(
+        decimals=ctx.indicator(indicator).decimals,
+        borders=ctx.data.memo(key, borders),
+        tables=table_changes(ctx.data.stitches, series),
+    )

@@ -1,0 +1,168 @@
+"""The growth chapter's words: the decomposition of the payouts' change told with the verbs and
+quantity words the numbers support (a fall is «falt», a share just over half is «det meste», a
+part larger than the whole change is «mer enn hele»)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_FLOOR, Decimal
+
+import pandas as pd
+
+from navbok.analysis import growth
+from navbok.present.numbers import fmt_number, fmt_percent, fmt_signed_percent
+
+#: What each component's rise and fall mean, in words.
+RISE = {
+    "N": "flere mottakere",
+    "L": "lengre stønadsperioder",
+    "P": "høyere utbetaling per stønadsmåned",
+}
+FALL = {"N": "færre mottakere", "L": "kortere stønadsperioder", "P": "lavere utbetaling per måned"}
+
+
+def share_words(share: float) -> str:
+    """How much of a change one part accounts for, in words the number supports.
+
+    ``share`` is the part's share of the whole change (0.36 = 36 %), judged as the reader sees
+    it, rounded to whole percent:
+
+    * over 100 % → «mer enn hele»: the part alone is larger than the change;
+    * over 50 % → «det meste»;
+    * exactly 50 % → «halvparten»;
+    * otherwise → «den største delen» (the caller names the largest part only).
+
+    A missing share gives «en ukjent del».
+    """
+    if share != share:
+        return "en ukjent del"
+    pct = int((Decimal(str(100 * share)) + Decimal("0.5")).to_integral_value(ROUND_FLOOR))
+    if pct > 100:
+        return "mer enn hele"
+    if pct > 50:
+        return "det meste"
+    if pct == 50:
+        return "halvparten"
+    return "den største delen"
+
+
+def _main_part(d: growth.Decomposition) -> tuple[str, float]:
+    """The component that moved most in the direction of the total change, and its share of
+    that change (NaN when the total did not change)."""
+    comps = {"N": d.g_N, "L": d.g_L, "P": d.g_P}
+    pick = max if d.g_T >= 0 else min
+    top = pick(comps, key=lambda k: comps[k])
+    return top, (comps[top] / d.g_T if d.g_T else float("nan"))
+
+
+def driver(d: growth.Decomposition) -> str:
+    """Which component moved most in the direction of the total change, in words."""
+    if d.status is not None:
+        return "ukjent (tall mangler)"
+    top, _ = _main_part(d)
+    return (RISE if d.g_T >= 0 else FALL)[top]
+
+
+def _rounds_to_zero(g: float, decimals: int = 1) -> bool:
+    """Whether the growth ``g`` is printed as 0 (as a percent with ``decimals`` decimals)."""
+    return fmt_number(100 * abs(g), decimals) == fmt_number(0, decimals)
+
+
+def _move(g: float, up: str = "økte", down: str = "falt") -> str:
+    """«økte med 4,1 %», «falt med 2,0 %» or «var uendret» (rounds to 0,0 %)."""
+    if _rounds_to_zero(g):
+        return "var uendret"
+    return f"{up if g > 0 else down} med {fmt_percent(100 * abs(g), 1)}"
+
+
+def _driver_sentence(d: growth.Decomposition) -> str:
+    """Where the change came from, with the quantity word the share supports (empty when the
+    total did not change)."""
+    if d.status is not None or _rounds_to_zero(d.g_T):
+        return ""
+    rising = d.g_T > 0
+    change = "veksten" if rising else "nedgangen"
+    top, share = _main_part(d)
+    what = (RISE if rising else FALL)[top]
+    words = share_words(share)
+    comps = {"N": d.g_N, "L": d.g_L, "P": d.g_P}
+    if words == "mer enn hele":
+        against = [k for k, v in comps.items() if (v < 0 if rising else v > 0)]
+        pulled = " og ".join((FALL if rising else RISE)[k] for k in against)
+        return (
+            f"{change.capitalize()} kom fra {what}, som alene tilsvarer mer enn hele {change}"
+            + (f"; {pulled} trakk {'ned' if rising else 'opp'}." if pulled else ".")
+        )
+    return (
+        f"{words[0].upper()}{words[1:]} av {change} kom fra {what}: denne komponenten alene "
+        f"tilsvarer {fmt_percent(100 * share, 0)} av {change} "
+        f"({fmt_percent(100 * d.lmdi_shares[top], 0)} med logaritmisk dekomponering)."
+    )
+
+
+def _total_sentence(name: str, d: growth.Decomposition) -> str:
+    """The total change of the payouts in one sentence."""
+    if _rounds_to_zero(d.g_T):
+        return f"Fra {d.year0} til {d.year1} var de samlede utbetalingene i {name} uendret."
+    return (
+        f"Fra {d.year0} til {d.year1} {'økte' if d.g_T > 0 else 'falt'} de samlede "
+        f"utbetalingene i {name} med {fmt_percent(100 * abs(d.g_T), 1)}."
+    )
+
+
+def growth_finding(name: str, d: growth.Decomposition) -> str:
+    """The change and where it came from, for the introduction's main findings."""
+    if d.status is not None:
+        return (
+            f"Veksten i utbetalingene i {name} fra {d.year0} til {d.year1} kan ikke "
+            "dekomponeres: tallene er skjult av personvernhensyn eller mangler."
+        )
+    return " ".join(t for t in (_total_sentence(name, d), _driver_sentence(d)) if t)
+
+
+def growth_paragraph(name: str, d: growth.Decomposition, g_asss: float) -> str:
+    """The decomposition in words, with the right verb for falls, quantity words the shares
+    support (:func:`share_words`) and the comparison to ASSS."""
+    if d.status is not None:
+        return growth_finding(name, d)
+    text = (
+        f"{_total_sentence(name, d)} "
+        f"Antall mottakere {_move(d.g_N)}, stønadslengden (måneder per mottaker) "
+        f"{_move(d.g_L)} og utbetalingen per stønadsmåned {_move(d.g_P)}; "
+        f"kombinasjonseffekten var {fmt_number(100 * d.combination, 1)} prosentpoeng."
+    )
+    source = _driver_sentence(d)
+    if source:
+        text += " " + source
+    if g_asss == g_asss:
+        diff = 100 * (g_asss - d.g_T)
+        if round(diff, 1) == 0:
+            text += f" ASSS-kommunene samlet {_move(g_asss)}, det samme som {name}."
+        else:
+            cmp = "høyere" if diff > 0 else "lavere"
+            text += (
+                f" ASSS-kommunene samlet {_move(g_asss)}; veksten der var "
+                f"{fmt_number(abs(diff), 1)} prosentpoeng {cmp} enn i {name}."
+            )
+    return text
+
+
+def annual_sentence(name: str, rows: pd.DataFrame) -> str:
+    """The largest annual rise and fall in words (or why there are none)."""
+    ok = rows[rows["status"].isna() & rows["g_T"].notna()]
+    if ok.empty:
+        return f"Årlig vekst kan ikke regnes ut for {name}: tallene er skjult eller mangler."
+    hi = ok.loc[ok["g_T"].idxmax()]
+    lo = ok.loc[ok["g_T"].idxmin()]
+
+    def period(r: pd.Series) -> str:
+        return f"{int(r['year0'])}–{int(r['year1'])} ({fmt_signed_percent(100 * r['g_T'], 1)})"
+
+    if hi["g_T"] <= 0:
+        return (
+            f"Utbetalingene i {name} økte ikke fra noe år til det neste. Den minste nedgangen "
+            f"var {period(hi)}, den største {period(lo)}."
+        )
+    text = f"Den største økningen fra ett år til det neste var {period(hi)}"
+    if lo["g_T"] < 0:
+        text += f", den største nedgangen {period(lo)}"
+    return text + "."

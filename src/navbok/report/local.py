@@ -1,0 +1,55 @@
+"""Sections from the municipality's own data (``local_data`` in the params): shown only when
+the params name a file for them."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from navbok.present.tables import show_table
+from navbok.reference import load_reference
+from navbok.report.context import Context
+
+
+@dataclass
+class LocalSection:
+    """An optional section from local data; empty (nothing shown) when there is none."""
+
+    html: str
+
+    def _repr_html_(self) -> str | None:
+        return self.html or None
+
+    def __repr__(self) -> str:
+        return ""
+
+
+class LocalSections:
+    """The optional local-data sections of the chapters for one municipality."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def section(self, key: str, title: str, intro: str) -> LocalSection:
+        """An optional table from the municipality's own data (``local_data`` in the params).
+
+        Shown only when the params name a file for ``key``; the file is a CSV (``;`` or ``,``)
+        whose first lines may be ``# source: …`` and ``# note: …``.
+        """
+        path = self.ctx.params.local_data.get(key)
+        if not path:
+            return LocalSection("")
+        p = Path(path)
+        ref = load_reference(p.stem, p.parent)
+        table = show_table(
+            ref.frame,
+            f"lokal-{key}",
+            f"{title}. Kilde: {ref.source}",
+            notes=ref.notes,
+        )
+        esc = html.escape
+        return LocalSection(
+            f'<section class="navbok-local" aria-label="{esc(title)}"><h2>{esc(title)}</h2>'
+            f"<p>{esc(intro)}</p>{table.html}</section>"
+        )

@@ -1,0 +1,194 @@
+"""The source box that ends every chapter: each table with the contents fetched, its update
+date and preliminary figures, the fetch date, stitched series, notes and what is missing."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from navbok.availability import indicator_measures, leaf_measures
+from navbok.regions import Register
+from navbok.register import register_doc
+from navbok.report.breaks import CASE_TABLES
+from navbok.report.context import Context
+from navbok.snapshot import Snapshot
+from navbok.sources.catalogue import catalogue
+from navbok.sources.metadata import is_preliminary
+
+CASES_NOTE = (
+    "Fra 2022 (tabell 13995 og 14019) teller SSB sosialhjelpstilfeller, ikke mottakere: en person "
+    "som har fått stønad i flere kommuner i løpet av året, telles én gang i hver kommune. Tall "
+    "fra før og etter 2022 er derfor ikke helt sammenlignbare. Der boka sier «mottakere» om år "
+    "fra 2022, er det sosialhjelpstilfeller."
+)
+
+
+@dataclass
+class SourceTable:
+    """One source table in a source box."""
+
+    name: str
+    title: str
+    labels: list[str]
+    updated: str
+    preliminary: str = ""
+
+
+@dataclass
+class SourceBox:
+    """The source box that ends every chapter."""
+
+    tables: list[SourceTable]
+    fetched: str
+    synthetic: list[str]
+    stitches: list[str]
+    notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        lines = [f"{t.name} «{t.title}»: {', '.join(t.labels)}" for t in self.tables]
+        return "Kilder: " + "; ".join(lines) + f". Hentet {self.fetched}."
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        items = []
+        for t in self.tables:
+            updated = f" Oppdatert {esc(t.updated)}." if t.updated else ""
+            prelim = (
+                f' <strong class="navbok-preliminary">{esc(t.preliminary)}</strong>'
+                if (t.preliminary)
+                else ""
+            )
+            items.append(
+                f"<li><strong>{esc(t.name)}</strong> «{esc(t.title)}»: "
+                f"{esc('; '.join(t.labels))}.{updated}{prelim}</li>"
+            )
+        synth = ""
+        if self.synthetic:
+            synth = (
+                '<p class="navbok-synthetic"><strong>Syntetiske data:</strong> '
+                f"{esc(', '.join(self.synthetic))} er laget for test og demonstrasjon. "
+                "Tallene er ikke offisiell statistikk.</p>"
+            )
+        missing = ""
+        if self.missing:
+            missing = (
+                "<p><strong>Tall som mangler:</strong></p><ul>"
+                + "".join(f"<li>{esc(m)}</li>" for m in self.missing)
+                + "</ul>"
+            )
+        notes = "".join(f"<li>{esc(s)}</li>" for s in [*self.stitches, *self.notes])
+        return (
+            '<aside class="navbok-sources" aria-label="Kilder for kapittelet">'
+            "<h2>Kilder</h2>"
+            f"<ul>{''.join(items)}</ul>"
+            f"<p>Data hentet {esc(self.fetched)}. Kommunenummer er harmonisert til gjeldende "
+            "kommuneinndeling (SSB KLASS); sammenslåtte kommuner er summert, og andeler er "
+            "regnet på nytt fra tellere og nevnere.</p>"
+            f"<ul>{notes}</ul>{missing}{synth}"
+            "<p>Kilde: Statistisk sentralbyrå (CC BY 4.0) og NAV (CC BY 4.0).</p></aside>"
+        )
+
+
+class Sources:
+    """The chapters' source boxes for one municipality."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def box(self, indicators: list[str]) -> SourceBox:
+        """The chapter's sources: each table's title, the contents fetched (by their labels),
+        the table's ``updated`` date, the fetch date, what is missing and synthetic data."""
+        ctx = self.ctx
+        snap = ctx.data.snapshot
+        doc = register_doc()
+        by_id = {i["id"]: i for i in doc["indicators"]}
+        contents: list[str] = []
+        extra: set[str] = set()
+        for i in indicators:
+            contents += indicator_measures(by_id[i], doc)
+            for m in leaf_measures(by_id[i], doc):
+                if "population" in doc["measures"][m]:
+                    extra.add("07459")
+                elif "aap" in doc["measures"][m]:
+                    extra.add("AAP155")
+        labels: dict[str, list[str]] = {}
+        for r in snap.resolutions:
+            if r.measure in contents and r.status == "resolved" and r.label:
+                labels.setdefault(r.table, [])
+                if r.label not in labels[r.table]:
+                    labels[r.table].append(r.label)
+        if "07459" in extra:
+            labels.setdefault("07459", ["Personer 18–66 år (1. januar)"])
+        order = [t.table for t in catalogue().ssb]
+        tables = []
+        for t in sorted(labels, key=lambda t: order.index(t) if t in order else len(order)):
+            info = snap.table_info(t)
+            meta = snap.metadata(t) if f"ssb/{t}.metadata.json" in snap.files else None
+            title = (meta.short_title if meta else info.get("title", "")) or t
+            updated = (meta.updated if meta else info.get("updated", ""))[:10]
+            years = meta.years if meta else []
+            prelim = (
+                f"Tallene for {years[-1]} er foreløpige (tabellen ble oppdatert {updated}; SSB "
+                f"publiserer reviderte tall 15. juni {years[-1] + 1})."
+                if years and is_preliminary(updated, years[-1])
+                else ""
+            )
+            tables.append(SourceTable(f"SSB {t}", title, labels[t], updated, prelim))
+        if "AAP155" in extra and snap.aap_years():
+            periods = snap.aap_periods()
+            first, last = periods[0], periods[-1]
+            tables.append(
+                SourceTable(
+                    "NAV AAP155",
+                    "Mottakere av arbeidsavklaringspenger. Kommune",
+                    [f"Antall mottakere per måned, {first[5:]}.{first[:4]}–{last[5:]}.{last[:4]}"],
+                    "",
+                    "",
+                )
+            )
+        synthetic = sorted(
+            t.name for t in tables if any(snap.files[n].synthetic for n in _files_of(snap, t.name))
+        )
+        used = {t.name.split()[1] for t in tables if t.name.startswith("SSB ")}
+        stitches = [s.describe() for s in ctx.data.stitches if used & set(s.tables)]
+        notes = []
+        if used & CASE_TABLES:
+            notes.append(CASES_NOTE)
+        notes += split_notes(ctx.data.register, ctx.kommune, ctx.name)
+        avail = ctx.data.availability
+        missing = [avail.unavailable[i] for i in indicators if i in avail.unavailable]
+        missing += [g for i in indicators for g in avail.gaps.get(i, [])]
+        return SourceBox(
+            tables,
+            snap.fetched_at[:10],
+            synthetic,
+            stitches,
+            notes,
+            list(dict.fromkeys(missing)),
+        )
+
+
+def _files_of(snap: Snapshot, table: str) -> list[str]:
+    """The snapshot's files of a source box's table («SSB 13995», «NAV AAP155»)."""
+    if table.startswith("SSB "):
+        return snap.ssb_names(table[4:])
+    return [n for n in snap.files if n.startswith("nav/")]
+
+
+def split_notes(register: Register, kommune: str, name: str) -> list[str]:
+    """What the reader must know when the municipality got a part of a split municipality."""
+    out = []
+    for _, old_name, year, known in register.split_parts(kommune):
+        old = old_name.split(" - ")[0]
+        if known:
+            out.append(
+                f"{old} ble delt i {year}: tallene for {old} før {year} er fordelt på de nye "
+                f"kommunene etter hvor mange innbyggere hver av dem fikk, også for {name}."
+            )
+        else:
+            out.append(
+                f"{old} ble delt i {year}, og det er ikke kjent hvor mange innbyggere som kom "
+                f"til {name}. Tall for {name} før {year} vises derfor ikke."
+            )
+    return out

@@ -1,0 +1,108 @@
+"""The fence around the speed-ups (``navbok.build.speedups``): exact tested versions or nothing.
+
+* a patch whose tested versions differ from the installed ones is not installed, and the
+  build says so once per process, in one Norwegian line naming the patch and the difference;
+* in this environment every patch is installed (its ``TESTED`` is what is installed: after
+  upgrading a library, re-test and update ``TESTED``);
+* a real render patch, fenced off, leaves the library's function as it was.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import metadata
+from types import SimpleNamespace
+
+import pytest
+
+from navbok.build import speedups
+from navbok.build.speedups import fence
+
+
+def _fake(name: str, tested: dict[str, str], calls: list[str]) -> SimpleNamespace:
+    return SimpleNamespace(NAME=name, TESTED=tested, install=lambda: calls.append(name))
+
+
+def test_a_patch_tested_on_another_version_is_not_installed_and_said_once(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    calls: list[str] = []
+    have = metadata.version("sphinx")
+    patch = _fake("prøve-annen-versjon", {"sphinx": "0.0.1"}, calls)
+    assert fence.install(patch) is False
+    assert fence.install(patch) is False  # decided once per process
+    assert calls == []
+    assert capsys.readouterr().err == (
+        "navbok: hurtigtiltaket «prøve-annen-versjon» er slått av: "
+        f"sphinx {have} er installert, testet med 0.0.1\n"
+    )
+
+
+def test_a_faked_installed_version_turns_the_patch_off(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[str] = []
+    tested = {"jinja2": metadata.version("jinja2"), "sphinx": metadata.version("sphinx")}
+    monkeypatch.setattr(
+        fence, "installed_version", lambda d: "99.0" if d == "sphinx" else metadata.version(d)
+    )
+    patch = _fake("prøve-falsk-versjon", tested, calls)
+    assert not fence.install(patch) and not fence.install(patch)
+    assert calls == []
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "navbok: hurtigtiltaket «prøve-falsk-versjon» er slått av: sphinx 99.0 er installert, "
+        f"testet med {tested['sphinx']}"
+    ]
+
+
+def test_a_missing_library_and_the_tested_versions_install_once(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    calls: list[str] = []
+    missing = _fake("prøve-mangler", {"navbok-finnes-ikke": "1.0"}, calls)
+    assert not fence.install(missing)
+    assert "navbok-finnes-ikke er ikke installert, testet med 1.0" in capsys.readouterr().err
+    same = _fake("prøve-samme", {"sphinx": metadata.version("sphinx")}, calls)
+    assert fence.install(same) and fence.install(same)
+    assert calls == ["prøve-samme"]
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("patch", speedups.ALL, ids=lambda p: p.NAME)
+def test_every_patch_was_tested_with_the_installed_versions(patch: fence.Patch) -> None:
+    assert fence.differences(patch) == [], (
+        f"{patch.NAME}: re-run tests/test_render_cache.py and tests/test_build_fast.py, read "
+        "the patched library code again, then update TESTED"
+    )
+
+
+def test_a_render_patch_on_another_sphinx_leaves_sphinx_alone() -> None:
+    """In a fresh process (the patches are process-wide): Sphinx «upgraded», docutils not."""
+    script = """
+import sys
+import docutils.frontend, sphinx.theming
+from sphinx.jinja2glue import BuiltinTemplateLoader
+from navbok.build import speedups
+from navbok.build.speedups import fence
+
+real = fence.installed_version
+fence.installed_version = lambda d: "99.0" if d == "sphinx" else real(d)
+before = (BuiltinTemplateLoader.init, sphinx.theming.entry_points)
+defaults = docutils.frontend.get_default_settings
+speedups.install_render()
+speedups.install_render()
+assert (BuiltinTemplateLoader.init, sphinx.theming.entry_points) == before
+assert docutils.frontend.get_default_settings is not defaults  # tested versions: installed
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    tested = metadata.version("sphinx")
+    assert lines == [
+        f"navbok: hurtigtiltaket «{name}» er slått av: sphinx 99.0 er installert, "
+        f"testet med {tested}"
+        for name in ("jinja-maler", "norsk-ordstamme", "innholdsfortegnelse-samler",
+                     "tema-oppslag")
+    ]  # fmt: skip
