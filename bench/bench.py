@@ -47,7 +47,8 @@ def _run(spec: dict) -> dict:
     t0 = time.perf_counter()
     from navbok.build import pipeline as build
     from navbok.build.execute import start_kernels_early
-    from navbok.build.landing import landing_page
+    from navbok.build.site import build_site
+    from navbok.build.stage import BOOK_STATIC
     from navbok.data import NavData
     from navbok.params import params_for
 
@@ -83,8 +84,13 @@ def _run(spec: dict) -> dict:
         keep_going=True,
         pool=pool,
     )
-    if len(kommuner) > 1:
-        landing_page({k: data.name(k) for k in kommuner}, Path(spec["build_dir"]))
+    # As `navbok build` does after every build: the national site, each book's workbook and
+    # print summary (navbok.build.site).
+    t_site = time.perf_counter()
+    _, site = build_site(
+        data, Path(spec["build_dir"]), Path(spec["cache_dir"]) / BOOK_STATIC, Project.find()
+    )
+    site_seconds = time.perf_counter() - t_site
     missing = [
         str(p)
         for k, p in zip(kommuner, stats.pages, strict=True)
@@ -99,6 +105,8 @@ def _run(spec: dict) -> dict:
         "cached_books": len(stats.cached_books),
         "books": len(kommuner),
         "failed": stats.failed,
+        "site": round(site_seconds, 2),
+        "site_parts": {k: round(v, 2) for k, v in site.seconds.items()},
     }
 
 
@@ -202,6 +210,12 @@ def scenario(label: str, specs: list[dict], show_chapters: bool = True) -> dict:
             f"{statistics.median(renders):.2f} s"
         )
     print(f"    books from cache: {best['cached_books']} of {best['books']}")
+    if "site" in best:
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in best.get("site_parts", {}).items())
+        print(
+            f"    site (overview, maps, open data, workbooks, summaries): {best['site']:.2f} s"
+            f" ({parts})"
+        )
     if best["failed"]:
         print(
             f"    FAILED (chapter errors, not counted as built): {len(best['failed'])}: "

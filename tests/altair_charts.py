@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import altair as alt
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
-from navbok.present.numbers import is_missing
+from navbok.present.numbers import fmt_number, is_missing
 from navbok.present.theme import (
+    BAND_AXIS,
     COMPARISON_COLOURS,
-    COMPARISON_DASHES,
     DECREASE_COLOUR,
     FOCUS_COLOUR,
+    GRADE_MID,
+    GRADE_SCHEME,
     INCREASE_COLOUR,
+    NARROW,
+    REFERENCE_COLOUR,
     TOTAL_COLOUR,
+    series_styles,
 )
 
 
@@ -43,18 +48,26 @@ def _no_instant_validation(builder: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def colour_scale(series_names: Sequence[str], focus: str) -> alt.Scale:
+def colour_scale(
+    series_names: Sequence[str], focus: str, kinds: Mapping[str, str] | None = None
+) -> alt.Scale:
     """Return a colour scale where ``focus`` always gets :data:`FOCUS_COLOUR`.
 
-    The focus comes first in the domain (and so in the legend); the other series get the muted
-    comparison colours in the given order, cycling if there are more of them than colours.
+    The focus comes first in the domain (and so in the legend); every comparison series gets
+    its kind's fixed colour, other series the muted comparison colours.
     """
     others = list(dict.fromkeys(str(s) for s in series_names if str(s) != focus))
     domain = ([focus] if focus in map(str, series_names) else []) + others
-    rng = ([FOCUS_COLOUR] if domain[:1] == [focus] else []) + [
-        COMPARISON_COLOURS[i % len(COMPARISON_COLOURS)] for i in range(len(others))
-    ]
-    return alt.Scale(domain=domain, range=rng)
+    return alt.Scale(domain=domain, range=[c for c, _ in series_styles(domain, focus, kinds)])
+
+
+def _reference_rule(reference: float, horizontal: bool) -> alt.Chart:
+    rule = alt.Chart(alt.Data(values=[{}])).mark_rule(
+        color=REFERENCE_COLOUR, size=1.5, strokeDash=[5, 3]
+    )
+    return (
+        rule.encode(x=alt.datum(reference)) if horizontal else rule.encode(y=alt.datum(reference))
+    )
 
 
 def _require(title: str, description: str) -> None:
@@ -115,6 +128,8 @@ def line_chart(
     *,
     x_title: str | None = None,
     series_title: str | None = None,
+    kinds: Mapping[str, str] | None = None,
+    reference: float | None = None,
 ) -> alt.LayerChart:
     """Lines over time, one per ``series``, with the ``focus`` series highlighted.
 
@@ -125,15 +140,11 @@ def line_chart(
     _require(title, description)
     data = df[[x, y, series]].copy()
     data[series] = data[series].astype(str)
-    scale = colour_scale(list(data[series].unique()), focus)
+    scale = colour_scale(list(data[series].unique()), focus, kinds)
     domain = scale.domain
     # Width and dash come from field scales: Vega-Lite ignores conditional widths on paths.
     widths = [3.5 if name == focus else 2 for name in domain]
-    others = [name for name in domain if name != focus]
-    dashes = [
-        [1, 0] if name == focus else COMPARISON_DASHES[others.index(name) % len(COMPARISON_DASHES)]
-        for name in domain
-    ]
+    dashes = [dash for _, dash in series_styles(domain, focus, kinds)]
     x_enc, x_tip = _x_encoding(data, x, x_title)
     base = alt.Chart(data).encode(
         x=x_enc,
@@ -160,7 +171,10 @@ def line_chart(
             alt.Tooltip(f"{y}:Q", title=y_title, format=y_format),
         ],
     )
-    return alt.layer(lines, points, title=_title(title), description=description).properties(
+    layers = [lines, points]
+    if reference is not None:
+        layers.append(_reference_rule(reference, horizontal=False))
+    return alt.layer(*layers, title=_title(title), description=description).properties(
         width="container"
     )
 
@@ -179,12 +193,10 @@ def bar_chart(
     *,
     category_title: str | None = None,
     sort: bool = True,
-) -> alt.Chart:
-    """Bars per ``category`` (e.g. municipality), with the ``focus`` bar in the focus colour.
-
-    Rows with a missing value are left out (no bar, never a 0 bar). Bars are sorted by value,
-    largest first, unless ``sort=False``. The focal category's label is bold.
-    """
+    kinds: Mapping[str, str] | None = None,
+    reference: float | None = None,
+) -> alt.Chart | alt.LayerChart:
+    """Bars per ``category`` (e.g. municipality), with the ``focus`` bar in the focus colour."""
     _require(title, description)
     data = df[[category, value]].copy()
     data[category] = data[category].astype(str)
@@ -196,29 +208,53 @@ def bar_chart(
     val_axis = "x" if horizontal else "y"
     cat_enc = alt.X if not horizontal else alt.Y
     val_enc = alt.X if horizontal else alt.Y
+    wrap = BAND_AXIS if horizontal else {}
+    colour = (
+        alt.Color(
+            f"{category}:N",
+            scale=colour_scale(list(data[category]), focus, kinds),
+            legend=None,
+        )
+        if kinds is not None
+        else alt.condition(is_focus, alt.value(FOCUS_COLOUR), alt.value(COMPARISON_COLOURS[1]))
+    )
     chart = (
-        alt.Chart(data, title=_title(title), description=description)
+        alt.Chart(data)
         .mark_bar()
         .encode(
             cat_enc(
                 f"{category}:N",
                 title=category_title,
                 sort=f"-{val_axis}" if sort else None,
-                axis=alt.Axis(labelFontWeight=label_weight, labelAngle=0),
+                axis=alt.Axis(labelFontWeight=label_weight, labelAngle=0, **wrap),
             ),
-            val_enc(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
-            color=alt.condition(
-                is_focus, alt.value(FOCUS_COLOUR), alt.value(COMPARISON_COLOURS[1])
+            val_enc(
+                f"{value}:Q",
+                title=value_title,
+                axis=alt.Axis(
+                    format=value_format,
+                    tickCount=alt.ExprRef(f"{NARROW} ? 4 : 8"),
+                    titleAnchor="end",
+                ),
             ),
+            color=colour,
             tooltip=[
                 alt.Tooltip(f"{category}:N", title=category_title or category),
                 alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
             ],
         )
     )
+    out: alt.Chart | alt.LayerChart = chart.properties(title=_title(title), description=description)
+    if reference is not None:
+        out = alt.layer(
+            chart,
+            _reference_rule(reference, horizontal),
+            title=_title(title),
+            description=description,
+        )
     if horizontal:
-        return chart.properties(width="container", height=alt.Step(24))
-    return chart.properties(width="container")
+        return out.properties(width="container", height=alt.Step(30))
+    return out.properties(width="container")
 
 
 @_no_instant_validation
@@ -229,14 +265,9 @@ def waterfall_chart(
     value_format: str = ",.0f",
     *,
     value_title: str = "",
-) -> alt.Chart:
-    """A horizontal waterfall: a start level, changes, and totals, read from top to bottom.
-
-    ``steps_df`` has columns ``label``, ``value`` and ``kind``: ``"start"`` sets the level to
-    ``value``, ``"delta"`` adds ``value``, ``"total"`` shows the level reached (or ``value`` if
-    given, which then resets the level). A missing delta leaves a gap, and the level stays
-    unknown (no bars) until the next start or given total: unknowns are never taken as 0.
-    """
+    decimals: int = 1,
+) -> alt.LayerChart:
+    """A horizontal waterfall: a start level, changes, and totals, read from top to bottom."""
     _require(title, description)
     missing_cols = {"label", "value", "kind"} - set(steps_df.columns)
     if missing_cols:
@@ -257,17 +288,47 @@ def waterfall_chart(
             start, end, step = 0.0, level, "Nivå"
         else:
             raise ValueError(f"Unknown waterfall kind {kind!r} (use start, delta or total)")
-        rows.append({"label": str(label), "start": start, "end": end, "change": val, "type": step})
+        shown = val if kind == "delta" else end
+        text = fmt_number(shown, decimals)
+        if kind == "delta" and shown is not None and shown > 0:
+            text = "+" + text
+        rows.append(
+            {
+                "label": str(label),
+                "start": start,
+                "end": end,
+                "change": val,
+                "type": step,
+                "text": text,
+            }
+        )
     data = pd.DataFrame(rows)
     data["order"] = range(len(data))
     data = data[data["start"].notna() & data["end"].notna()]
+    data["right"] = data[["start", "end"]].max(axis=1)
+    data = data[["label", "start", "end", "change", "type", "order", "right", "text"]]
     types = ["Nivå", "Økning", "Nedgang"]
-    return (
-        alt.Chart(data, title=_title(title), description=description)
+    y = alt.Y(
+        "label:N",
+        title=None,
+        sort=alt.EncodingSortField("order"),
+        axis=alt.Axis(**BAND_AXIS),
+    )
+    bars = (
+        alt.Chart()
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort=alt.EncodingSortField("order")),
-            x=alt.X("start:Q", title=value_title, axis=alt.Axis(format=value_format)),
+            y=y,
+            x=alt.X(
+                "start:Q",
+                title=value_title,
+                axis=alt.Axis(
+                    format=value_format,
+                    tickCount=alt.ExprRef(f"{NARROW} ? 3 : 6"),
+                    titleAnchor="end",
+                ),
+                scale=alt.Scale(padding=40),
+            ),
             x2="end:Q",
             color=alt.Color(
                 "type:N",
@@ -283,8 +344,15 @@ def waterfall_chart(
                 alt.Tooltip("end:Q", title="Nivå etter", format=value_format),
             ],
         )
-        .properties(width="container", height=alt.Step(28))
     )
+    labels = (
+        alt.Chart()
+        .mark_text(align="left", baseline="middle", dx=4, fontSize=13)
+        .encode(y=y, x=alt.X("right:Q"), text=alt.Text("text:N"))
+    )
+    return alt.layer(
+        bars, labels, data=data, title=_title(title), description=description
+    ).properties(width="container", height=alt.Step(32))
 
 
 @_no_instant_validation
@@ -301,12 +369,9 @@ def heatmap(
     value_format: str = ",.1f",
     x_title: str | None = None,
     y_title: str | None = None,
-) -> alt.Chart:
-    """A grid of cells coloured by ``value`` on a fixed ``domain`` (sequential blues).
-
-    Missing values leave the cell empty (a row or column with no values at all is still
-    shown). Categories keep the order they have in ``df``.
-    """
+    mid: float | None = GRADE_MID,
+) -> alt.LayerChart:
+    """A grid of cells coloured by ``value`` on a fixed ``domain``, each cell with its value."""
     _require(title, description)
     data = df[[x, y, value]].copy()
     for col in (x, y):
@@ -315,22 +380,38 @@ def heatmap(
     x_order = list(dict.fromkeys(data[x].tolist()))
     y_order = list(dict.fromkeys(data[y].tolist()))
     data = data[data[value].notna()]
-    return (
-        alt.Chart(data, title=_title(title), description=description)
+    scale = (
+        alt.Scale(domain=list(domain), scheme="blues")
+        if mid is None
+        else alt.Scale(domain=list(domain), domainMid=mid, scheme=GRADE_SCHEME)
+    )
+    x_enc = alt.X(
+        f"{x}:O",
+        title=x_title,
+        scale=alt.Scale(domain=x_order),
+        axis=alt.Axis(labelAngle=0, labelOverlap="parity", orient="top"),
+    )
+    y_enc = alt.Y(
+        f"{y}:O",
+        title=y_title,
+        scale=alt.Scale(domain=y_order),
+        axis=alt.Axis(**BAND_AXIS),
+    )
+    cells = (
+        alt.Chart()
         .mark_rect(stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X(
-                f"{x}:O",
-                title=x_title,
-                scale=alt.Scale(domain=x_order),
-                axis=alt.Axis(labelAngle=0),
-            ),
-            y=alt.Y(f"{y}:O", title=y_title, scale=alt.Scale(domain=y_order)),
+            x=x_enc,
+            y=y_enc,
             color=alt.Color(
                 f"{value}:Q",
                 title=value_title or value,
-                scale=alt.Scale(domain=list(domain), scheme="blues"),
-                legend=alt.Legend(format=value_format, direction="horizontal", gradientLength=240),
+                scale=scale,
+                legend=alt.Legend(
+                    format=value_format,
+                    direction="horizontal",
+                    gradientLength=alt.ExprRef(f"{NARROW} ? 150 : 240"),
+                ),
             ),
             tooltip=[
                 alt.Tooltip(f"{y}:O", title=y_title or y),
@@ -338,5 +419,23 @@ def heatmap(
                 alt.Tooltip(f"{value}:Q", title=value_title or value, format=value_format),
             ],
         )
-        .properties(width="container", height=alt.Step(28))
     )
+    lo, hi = domain
+    span = (hi - lo) / 6
+    labels = (
+        alt.Chart()
+        .mark_text(baseline="middle", fontSize=12)
+        .encode(
+            x=x_enc,
+            y=y_enc,
+            text=alt.Text(f"{value}:Q", format=value_format),
+            color=alt.condition(
+                f"datum[{value!r}] < {lo + span} || datum[{value!r}] > {hi - span}",
+                alt.value("white"),
+                alt.value("#222222"),
+            ),
+        )
+    )
+    return alt.layer(
+        cells, labels, data=data, title=_title(title), description=description
+    ).properties(width="container", height=alt.Step(32))

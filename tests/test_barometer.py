@@ -243,7 +243,7 @@ def test_rank_requires_sixty_percent_of_the_weight() -> None:
     assert "55 %" in r.loc["C", "reason"] or "55%" in r.loc["C", "reason"]
     assert r.loc["C", "score"] == pytest.approx(6)  # a score, but no rank
     assert r.loc["D", "ranked"] and r.loc["D", "rank"] == 1 and r.loc["A", "rank"] == 2
-    assert r.loc["E", "reason"] == "no data" and pd.isna(r.loc["E", "rank"])
+    assert r.loc["E", "reason"] == "ingen tall" and pd.isna(r.loc["E", "rank"])
     assert (r["n_ranked"] == 2).all()
     assert kb.rank(grades_frame({"C": c}), min_share=0.5)["ranked"].all()
 
@@ -445,3 +445,68 @@ def test_caveat_says_the_reconstruction_deviates_beyond_the_tolerance() -> None:
     assert "avviker" not in text and "innenfor toleransen på 0,5" in text
     text = barometer_caveat("Bærum", True, {2024: 154}, summary, True)
     assert "avviker" in text and "syntetisk" in text
+
+
+# ---------------------------------------------------------------- small municipalities
+
+
+def test_standing_leaves_out_the_score_of_an_unranked_municipality() -> None:
+    # A has every key figure; U only two (SOS03 and SOS10: 15 % of the weight), both grade 6.
+    g = grades_frame({"A": all_kf(3.0), "B": all_kf(4.0), "U": {"SOS03": 6.0, "SOS10": 6.0}})
+    ranking = kb.rank(g)
+    u = kb.standing(ranking, "U", 2023)
+    assert not u.ranked and not u.has_score and u.rank is None
+    assert (u.n_key_figures, u.n_in_force) == (2, 11)
+    assert u.weight_share == pytest.approx(0.15)
+    a = kb.standing(ranking, "A", 2023)
+    assert a.ranked and a.has_score and a.rank == 2 and a.n_ranked == 2
+    missing = kb.standing(ranking, "Z", 2023)
+    assert not missing.has_score and missing.n_key_figures == 0
+
+
+def test_a_score_from_too_few_key_figures_means_nothing_even_when_ranked() -> None:
+    g = grades_frame({"A": all_kf(3.0), "U": {"SOS01": 6.0, "SOS02": 6.0}})
+    ranking = kb.rank(g, min_share=0.0)  # ranked by a looser rule …
+    u = kb.standing(ranking, "U", 2023)
+    assert u.ranked and u.n_key_figures < kb.MIN_GRADED_KEY_FIGURES
+    assert not u.has_score  # … but an average of two grades is no score
+
+
+def test_unranked_text_says_once_what_is_left_out() -> None:
+    from navbok.report.barometer import unranked_text
+
+    st = kb.Standing(False, 2, 11, 0.15, None, 298)
+    text = unranked_text("Utsira", 2024, st, 0.6)
+    assert "Utsira har karakter på 2 av 11 nøkkeltall, som utgjør 15 % av vekten" in text
+    assert "minst 60 % av vekten" in text
+    assert "ikke snittkarakter" in text and "plass med andre vekter" in text
+    none = unranked_text("X", 2024, kb.Standing(False, 0, 11, 0.0, None, 298), 0.6)
+    assert "X har ingen nøkkeltall med tall" in none
+
+
+def test_unranked_reason_is_in_bokmal() -> None:
+    g = grades_frame({"A": all_kf(3.0), "U": {"SOS03": 6.0}, "E": {}})
+    r = kb.rank(g).set_index("region")
+    assert r.loc["U", "reason"] == "tall for 10 % av vekten (krav: 60 %)"
+    assert r.loc["E", "reason"] == "ingen tall"
+
+
+# ---------------------------------------------------------------- Bærum's document in Bærum's book
+
+
+def test_the_printed_weights_are_a_scenario_in_baerums_book_only() -> None:
+    from navbok.report.barometer import _is_source_municipality, _published_top
+
+    assert _is_source_municipality("3201")
+    assert not _is_source_municipality("1151") and not _is_source_municipality("0301")
+    assert kt.PRINTED_SCENARIO in kt.default_scenarios()
+    others = kt.default_scenarios(printed=False)
+    assert not any("Bærum" in label for label in others) and len(others) == 2 + 11
+    g = grades_frame({"A": {**all_kf(3.5), "SOS01": 6.0}, "B": all_kf(3.8)})
+    s = kt.sensitivity(g, "A", 2023, others, rankings=kt.scenario_rankings(g, 2023))
+    assert list(s["scenario"]) == list(others)
+    # The published top ten is Kommunal Rapport's: the document it came from only in Bærum's book.
+    (other,) = _published_top(2024)
+    (own,) = _published_top(2024, full_source=True)
+    assert "Bærum" not in other and "Sør-Aurdal 0,336" in other
+    assert "Bærum kommune, KOSTRA-analyse 2024" in own

@@ -1,8 +1,15 @@
 """The built book in a real browser: charts render offline, no errors, no network, accessible.
 
-Builds Bærum's (3201) book once from the recorded responses in ``$NAVBOK_SOURCE``, opens every
-page from disk in Debian's chromium with the network blocked, and checks each page. Full-page
-screenshots go to ``_build/screenshots/<page>.png`` in the repository so a human can look.
+Builds the books of Bærum (3201), Oslo (0301) and Utsira (1151) once from the recorded responses
+in ``$NAVBOK_SOURCE``, opens every page of Bærum's from disk in Debian's chromium with the network
+blocked, and checks each page. Full-page screenshots go to ``_build/screenshots/<page>.png`` in
+the repository so a human can look.
+
+The layout test opens every chapter of all three books at 1280 and 390 px (a phone): no chart
+and no table may be wider than the article's column (a table may scroll inside its wrapper, but
+the wrapper must fit), and the page must not scroll sideways. Its screenshots
+(``<kommune>-<chapter>-<width>.png``) go to a temporary directory whose path the test prints;
+look at them.
 
 Run: ``NAVBOK_SOURCE=../shared/replay-v2 pytest tests/test_browser.py``.
 """
@@ -18,6 +25,10 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 KOMMUNE = "3201"
+#: The books the layout test opens: a large ASSS member, the capital, the smallest municipality.
+LAYOUT_BOOKS = ("3201", "0301", "1151")
+#: Desktop and phone widths (CSS px).
+WIDTHS = (1280, 390)
 REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "_build" / "screenshots"
 CHART_TIMEOUT_MS = 10_000
@@ -83,8 +94,9 @@ class Visits:
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
-    """Bærum's book, built once from $NAVBOK_SOURCE into a temporary directory."""
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Book]:
+    """The books of :data:`LAYOUT_BOOKS`, built once from $NAVBOK_SOURCE into a temporary
+    directory."""
     from navbok import snapshot as snap
     from navbok.build.pipeline import main as build
     from navbok.sources.origin import default_source
@@ -98,14 +110,22 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
         nav_archive=archive if archive.is_dir() else None,
     )
     built = build(
-        kommune=KOMMUNE,
+        kommune=",".join(LAYOUT_BOOKS),
         all_=False,
         snapshot=snapshot,
         cache_dir=root / "cache",
         build_dir=root / "_build",
     )
-    assert len(built) == 1 and built[0].is_file(), built
-    return Book(html=built[0].parent, synthetic=snap.Snapshot.open(snapshot).synthetic)
+    synthetic = snap.Snapshot.open(snapshot).synthetic
+    found = {path.parent.parent.name: path for path in built if path.is_file()}
+    assert set(LAYOUT_BOOKS) <= set(found), built
+    return {code: Book(html=found[code].parent, synthetic=synthetic) for code in LAYOUT_BOOKS}
+
+
+@pytest.fixture(scope="module")
+def book(books: dict[str, Book]) -> Book:
+    """Bærum's book."""
+    return books[KOMMUNE]
 
 
 def _screenshot_name(rel: str) -> str:
@@ -283,3 +303,110 @@ def test_accessibility(visits: Visits) -> None:
         f"{len(blocking)} serious/critical axe violation(s) ({'/'.join(AXE_TAGS)}):\n"
         + "\n".join(blocking)
     )
+
+
+# ------------------------------------------------------------------------------ layout
+
+# What sticks out of the article's column: charts (the drawn svg/canvas and vega-embed's box),
+# table wrappers and tables outside one, and the page itself scrolling sideways. A table wider
+# than its wrapper is fine (the wrapper scrolls); the wrapper itself must fit.
+_OVERFLOW = """() => {
+  const col = (document.querySelector('article.bd-article') || document.querySelector('main'))
+    .getBoundingClientRect();
+  const out = [];
+  const name = el => (el.closest('[id]') || {}).id || el.tagName.toLowerCase();
+  const check = (el, what) => {
+    if (!el.offsetParent && el.tagName.toLowerCase() !== 'svg') return;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0) return;
+    const over = Math.max(r.right - col.right, col.left - r.left);
+    if (over > 1) out.push(`${what} #${name(el)} is ${Math.round(r.width)} px wide, `
+      + `${Math.round(over)} px past the ${Math.round(col.width)} px column`);
+  };
+  document.querySelectorAll('.navbok-chart svg, .navbok-chart canvas, .vega-embed')
+    .forEach(el => check(el, 'chart'));
+  document.querySelectorAll('.navbok-table-wrap').forEach(el => check(el, 'table wrapper'));
+  document.querySelectorAll('article table').forEach(el => {
+    if (!el.closest('.navbok-table-wrap')) check(el, 'table');
+  });
+  const page = document.documentElement.scrollWidth - window.innerWidth;
+  if (page > 1) out.push(`the page scrolls sideways by ${page} px`);
+  return out;
+}"""
+
+
+@dataclass
+class LayoutVisit:
+    name: str  # "<kommune> <chapter> <width>"
+    problems: list[str]
+    screenshot: Path
+
+
+def _layout_visit(browser, path: Path, name: str, width: int, shot: Path) -> LayoutVisit:
+    """Open ``path`` at ``width``, wait for the charts, measure, then screenshot the whole page
+    (the viewport made as tall as the page first: a full-page capture resizes the window,
+    and the charts would be redrawn for the wrong size)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.route(
+        "**/*",
+        lambda route, request: (
+            route.continue_()
+            if request.url.startswith(("file://", "data:"))
+            else route.abort("blockedbyclient")
+        ),
+    )
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri(), wait_until="load")
+        problems: list[str] = []
+        try:
+            page.wait_for_function(_ALL_CHARTS_DRAWN, timeout=CHART_TIMEOUT_MS)
+        except PlaywrightError as exc:
+            problems.append(f"charts not drawn: {str(exc).splitlines()[0]}")
+        problems += page.evaluate(_OVERFLOW)
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        page.set_viewport_size({"width": width, "height": min(int(height), 30_000)})
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(shot))
+        return LayoutVisit(name, problems, shot)
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def layout(books: dict[str, Book], tmp_path_factory: pytest.TempPathFactory) -> list[LayoutVisit]:
+    """Every chapter of every layout book at every width, measured and photographed."""
+    from playwright.sync_api import sync_playwright
+
+    shots = tmp_path_factory.mktemp("navbok-layout")
+    print(f"\nlayout screenshots: {shots}")
+    visits = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            for code, bk in books.items():
+                for path in sorted((bk.html / "chapters").glob("*.html")):
+                    for width in WIDTHS:
+                        name = f"{code}-{path.stem}-{width}"
+                        visits.append(
+                            _layout_visit(browser, path, name, width, shots / f"{name}.png")
+                        )
+        finally:
+            browser.close()
+    return visits
+
+
+def test_layout_screenshots_taken(layout: list[LayoutVisit], books: dict[str, Book]) -> None:
+    chapters = {code: len(list((b.html / "chapters").glob("*.html"))) for code, b in books.items()}
+    assert all(chapters.values()), chapters
+    assert len(layout) == sum(chapters.values()) * len(WIDTHS)
+    for visit in layout:
+        assert visit.screenshot.stat().st_size > 0, visit.name
+    print(f"{len(layout)} screenshots in {layout[0].screenshot.parent}")
+
+
+def test_no_chart_or_table_wider_than_its_column(layout: list[LayoutVisit]) -> None:
+    problems = [f"{v.name}: {p}" for v in layout for p in v.problems]
+    assert not problems, f"{len(problems)} layout problem(s):\n" + "\n".join(problems)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from navbok.present import chart_specs, figure
+from navbok.present import chart_specs, figure, theme
 
 
 def _series(names: list[str], years: list[int], gaps: int = 0) -> pd.DataFrame:
@@ -145,3 +145,116 @@ def test_invalid_spec_raises_every_time() -> None:
     for _ in range(2):  # an invalid shape is never remembered as valid
         with pytest.raises(jsonschema.ValidationError):
             figure.show_chart(bad, pd.DataFrame({"k": ["a"]}), "x", "c")
+
+
+KINDS = {"Asker": "nabo", "Akershus": "fylke", "KOSTRA-gruppe 12": "kostragruppe"}
+
+
+@pytest.mark.parametrize("horizontal", [True, False])
+def test_bar_chart_with_kinds_and_reference_equals_altair(horizontal: bool) -> None:
+    df = pd.DataFrame(
+        {
+            "Serie": ["Bærum", "Asker", "ASSS-snitt", "Akershus", "Landet"],
+            "Indeks": [95.0, 110.0, 100.0, np.nan, 104.0],
+        }
+    )
+    args = (df, "Serie", "Indeks", "Bærum", "T", "D.", "indeks", ",.0f", horizontal)
+    for kw in ({"kinds": KINDS}, {"reference": 100}, {"kinds": KINDS, "reference": 100.0}):
+        assert chart_specs.bar_chart(*args, **kw) == ref.bar_chart(*args, **kw).to_dict()
+
+
+def test_line_chart_with_kinds_and_reference_equals_altair() -> None:
+    df = _series(["Bærum", "Asker", "Akershus", "KOSTRA-gruppe 12", "Landet"], [2020, 2021])
+    args = (df, "År", "Verdi", "Serie", "Bærum", "T", "D.", "indeks")
+    kw = {"kinds": KINDS, "reference": 100}
+    assert chart_specs.line_chart(*args, **kw) == ref.line_chart(*args, **kw).to_dict()
+
+
+def test_heatmap_sequential_equals_altair() -> None:
+    df = pd.DataFrame({"År": [2022, 2023], "Nøkkeltall": ["A", "A"], "Karakter": [2.0, 5.5]})
+    args = (df, "År", "Nøkkeltall", "Karakter", "T", "Varmekart.")
+    assert chart_specs.heatmap(*args, mid=None) == ref.heatmap(*args, mid=None).to_dict()
+
+
+def _styles(spec: dict) -> dict[str, tuple[str, list[int]]]:
+    """Series → (colour, dash) from a line chart's scales."""
+    enc = spec["layer"][0]["encoding"]
+    colours = dict(
+        zip(enc["color"]["scale"]["domain"], enc["color"]["scale"]["range"], strict=True)
+    )
+    dash = enc["strokeDash"]["scale"]
+    dashes = dict(zip(dash["domain"], dash["range"], strict=True))
+    return {name: (colours[name], dashes[name]) for name in colours}
+
+
+def test_each_comparison_kind_keeps_its_style_in_every_book() -> None:
+    """A kind's colour and dash do not depend on which other series a book has, or their order."""
+    baerum = _series(
+        [
+            "Bærum",
+            "Asker",
+            "ASSS-snitt",
+            "KOSTRA-gruppe 13 (inndeling til 2019)",
+            "KOSTRA-gruppe 12",
+            "Akershus",
+            "Landet",
+            "Landet uten Oslo",
+        ],
+        [2020, 2021],
+    )
+    utsira = _series(["Utsira", "Landet", "KOSTRA-gruppe 3", "Rogaland"], [2020, 2021])
+    a = _styles(
+        chart_specs.line_chart(
+            baerum,
+            "År",
+            "Verdi",
+            "Serie",
+            "Bærum",
+            "T",
+            "D.",
+            "y",
+            kinds={"Asker": "nabo", "Akershus": "fylke"},
+        )
+    )
+    b = _styles(
+        chart_specs.line_chart(
+            utsira, "År", "Verdi", "Serie", "Utsira", "T", "D.", "y", kinds={"Rogaland": "fylke"}
+        )
+    )
+    assert a["Bærum"] == b["Utsira"] == (theme.FOCUS_COLOUR, [1, 0])
+    assert a["Landet"] == b["Landet"]
+    assert a["Akershus"] == b["Rogaland"]
+    assert a["KOSTRA-gruppe 12"] == b["KOSTRA-gruppe 3"]
+    assert a["KOSTRA-gruppe 13 (inndeling til 2019)"] != a["KOSTRA-gruppe 12"]
+    assert len({colour for colour, _ in a.values()}) == len(a)  # every series its own colour
+    bars = chart_specs.bar_chart(
+        baerum[baerum["År"] == 2020],
+        "Serie",
+        "Verdi",
+        "Bærum",
+        "T",
+        "D.",
+        "y",
+        kinds={"Asker": "nabo", "Akershus": "fylke"},
+    )
+    scale = bars["encoding"]["color"]["scale"]
+    assert {n: c for n, c in zip(scale["domain"], scale["range"], strict=True)} == {
+        n: c for n, (c, _) in a.items()
+    }
+
+
+def test_reference_line_and_waterfall_labels() -> None:
+    df = pd.DataFrame({"k": ["a", "b"], "v": [90.0, 120.0]})
+    spec = chart_specs.bar_chart(df, "k", "v", "a", "T", "D.", "indeks", reference=100)
+    rule = spec["layer"][1]
+    assert rule["mark"]["type"] == "rule" and rule["encoding"]["x"] == {"datum": 100}
+    steps = pd.DataFrame(
+        {
+            "label": ["Start", "Opp", "Ned", "Slutt"],
+            "value": [100.0, 4.25, -1.5, np.nan],
+            "kind": ["start", "delta", "delta", "total"],
+        }
+    )
+    wf = chart_specs.waterfall_chart(steps, "T", "D.")
+    texts = [row["text"] for row in next(iter(wf["datasets"].values()))]
+    assert texts == ["100,0", "+4,3", "\u22121,5", "102,8"]

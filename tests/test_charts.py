@@ -159,8 +159,11 @@ def test_heatmap_keeps_empty_columns() -> None:
     )
     spec = heatmap(df, "år", "tema", "score", "T", "Varmekart.", domain=(1, 6))
     assert spec["description"] == "Varmekart."
-    assert spec["encoding"]["color"]["scale"]["domain"] == [1, 6]
-    assert spec["encoding"]["x"]["scale"]["domain"] == ["2022", "2023"]  # 2023 shown empty
+    cells, labels = spec["layer"]  # coloured cells, and the value written in each
+    assert cells["encoding"]["color"]["scale"]["domain"] == [1, 6]
+    assert cells["encoding"]["color"]["scale"]["domainMid"] == 3.5  # diverging at the average
+    assert cells["encoding"]["x"]["scale"]["domain"] == ["2022", "2023"]  # 2023 shown empty
+    assert labels["encoding"]["text"]["field"] == "score"
     assert len(next(iter(spec["datasets"].values()))) == 2
 
 

@@ -445,3 +445,17 @@ def test_measure_table_sums_equal_pandas_bit_for_bit(replay_data) -> None:
             assert values[key] == want and status is None and note == "", (year, key)
     values, status, note = growth._inputs(table, ["3201", "9999"], 2019)
     assert math.isnan(values["T"]) and status == ".." and "9999" in note
+
+
+def test_price_index_source_names_the_deflator(tmp_path: Path) -> None:
+    from navbok.analysis.prices import price_index_source
+
+    kpi = tmp_path / "kpi.csv"
+    kpi.write_text(
+        "# source: SSB tabell 03014, konsumprisindeks (2015=100)\nyear;index\n2015;100\n", "utf-8"
+    )
+    assert price_index_source(kpi) == "SSB tabell 03014, konsumprisindeks (2015=100)"
+    bare = tmp_path / "bare.csv"
+    bare.write_text("year;index\n2015;100\n", "utf-8")
+    assert price_index_source(bare) == ""
+    assert price_index_source(None) == ""

@@ -98,3 +98,36 @@ def test_annual_sentence_when_every_year_fell() -> None:
     text = annual_sentence("D", rows)
     assert "største økningen" not in text
     assert "økte ikke" in text and "−5,0" in text
+
+
+# ---------------------------------------------------------------- «Hva betyr dette?»
+
+
+def test_meaning_says_most_only_over_half() -> None:
+    from navbok.report.growth_words import growth_meaning
+
+    level = "Nivået."
+    years = {"year0": 2015, "year1": 2019}
+    most = growth_meaning("Bærum", level, from_rates(0.041, 0.157, 0.039, **years))  # L: 63 %
+    assert most.startswith("Nivået. Fra 2015 til 2019 økte de samlede utbetalingene i Bærum")
+    assert "Det meste av veksten kom fra lengre stønadsperioder." in most
+    assert "langtidsmottakere" in most  # what longer durations point to
+    largest = growth_meaning("X", level, from_rates(0.08, 0.07, 0.06))  # N: 36 % of 22 %
+    assert "Den største delen av veksten kom fra flere mottakere, men ikke det meste (" in largest
+    assert "det meste av" not in largest.lower()
+    fell = growth_meaning("X", level, from_rates(0.02, -0.01, -0.08))
+    assert "falt de samlede utbetalingene" in fell and "nedgangen" in fell
+    assert "Lavere utbetaling per måned alene tilsvarer mer enn hele nedgangen." in fell
+
+
+def test_meaning_when_the_numbers_are_hidden() -> None:
+    from navbok.analysis.decomposition import decompose
+    from navbok.report.growth_words import growth_meaning
+
+    nan = float("nan")
+    d = decompose(nan, nan, nan, nan, nan, nan, status=":", year0=2019, year1=2024)
+    text = growth_meaning("Utsira", "Skjult.", d)
+    assert text == (
+        "Skjult. Veksten fra 2019 til 2024 kan ikke deles opp, fordi tallene er skjult av "
+        "personvernhensyn eller mangler."
+    )

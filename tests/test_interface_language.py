@@ -282,6 +282,93 @@ def _report(findings: list[Finding]) -> str:
 # ------------------------------------------------------------------------------ scripts
 
 
+# ------------------------------------------------------------------------------ downloads
+
+#: English a download must not hold, as a whole cell, a header or a sheet name: the analysis
+#: frames' field names, pandas' booleans and missing markers, the waterfall's step kinds, and
+#: openpyxl's default sheet names.
+DOWNLOAD_ENGLISH = frozenset(
+    {
+        *("key_figure", "year", "year0", "year1", "barometer_year", "value", "average"),
+        *("best", "worst", "grade", "change", "scenario", "weight_sum", "score", "points"),
+        *("rank", "n_ranked", "rank_change", "consistent", "same_side", "series", "label"),
+        *("kind", "source", "name", "share", "count", "value_published"),
+        *("average_published", "grade_published", "value_diff", "average_diff", "grade_diff"),
+        *("True", "False", "true", "false", "TRUE", "FALSE", "nan", "NaN", "None", "NaT"),
+        *("delta", "total", "start", "data", "Sheet", "Sheet1"),
+    }
+)
+_DOWNLOAD = re.compile(r'href="data:([^";,]+)[^",]*;base64,([^"]+)"[^>]*?download="([^"]+)"')
+_XLSX_SHEET = re.compile(r'<sheet [^>]*name="([^"]+)"')
+_XLSX_TEXT = re.compile(r"<t(?: [^>]*)?>([^<]*)</t>")
+
+
+def _download_cells(name: str, payload: bytes) -> list[tuple[str, str]]:
+    """(where, text) of every header, cell and sheet name of one download."""
+    import html as html_lib
+    import io
+    import zipfile
+
+    out: list[tuple[str, str]] = []
+    if name.endswith(".csv"):
+        text = payload.decode("utf-8-sig")
+        rows = [line for line in text.splitlines() if line and not line.startswith("#")]
+        for r, line in enumerate(rows):
+            out += [("header" if r == 0 else f"row {r}", cell) for cell in line.split(";")]
+    elif name.endswith(".xlsx"):
+        with zipfile.ZipFile(io.BytesIO(payload)) as z:
+            out += [("sheet", n) for n in _XLSX_SHEET.findall(z.read("xl/workbook.xml").decode())]
+            for entry in z.namelist():
+                if entry.startswith("xl/worksheets/") or entry == "xl/sharedStrings.xml":
+                    xml = z.read(entry).decode()
+                    out += [(entry, html_lib.unescape(t)) for t in _XLSX_TEXT.findall(xml)]
+    return out
+
+
+def english_in_downloads(html_dir: Path) -> list[str]:
+    """Every download (``data:`` link) of every page: English headers, cells or sheet names."""
+    import base64
+
+    found = []
+    for page in sorted(html_dir.rglob("*.html")):
+        for _, payload, name in _DOWNLOAD.findall(page.read_text("utf-8")):
+            for where, text in _download_cells(name, base64.b64decode(payload)):
+                if text.strip().strip('"') in DOWNLOAD_ENGLISH:
+                    found.append(f"{page.relative_to(html_dir)}: {name} {where}: {text!r}")
+    return found
+
+
+def test_download_scanner_finds_english(tmp_path: Path) -> None:
+    """The scanner reads CSV and Excel data-URIs; the exporter writes bokmål for them."""
+    import base64
+
+    import pandas as pd
+
+    from navbok.present.exports import DATA_SHEET, csv_bytes, xlsx_bytes
+
+    def link(name: str, payload: bytes) -> str:
+        uri = "data:text/csv;base64," + base64.b64encode(payload).decode()
+        return f'<a href="{uri}" download="{name}">x</a>'
+
+    raw = pd.DataFrame({"key_figure": ["SOS01"], "ok": [True], "Merknad": ["x"]})
+    english_csv = raw.to_csv(sep=";", index=False).encode()
+    page = tmp_path / "p.html"
+    page.write_text(
+        link("a.csv", english_csv)
+        + link("b.csv", csv_bytes(raw))
+        + link("c.xlsx", xlsx_bytes(raw)),
+        "utf-8",
+    )
+    found = english_in_downloads(tmp_path)
+    assert found == [
+        "p.html: a.csv header: 'key_figure'",
+        "p.html: a.csv row 1: 'True'",
+    ], found
+    cells = _download_cells("c.xlsx", xlsx_bytes(raw))
+    assert ("sheet", DATA_SHEET) in cells and ("sheet", "data") not in cells
+    assert {text for _, text in cells} >= {"Nøkkeltall", "Ja", "ok"}
+
+
 def _inline_scripts(page: Path) -> list[str]:
     text = page.read_text("utf-8")
     return re.findall(r"<script>(.*?)</script>", text, flags=re.DOTALL)
@@ -666,6 +753,8 @@ def test_book_pages_are_bokmal(baerum_book: Path) -> None:
     assert not findings, _report(findings)
     problems = check_scripts(baerum_book)
     assert not problems, "\n".join(problems)
+    downloads = english_in_downloads(baerum_book)
+    assert not downloads, "English in downloads:\n" + "\n".join(downloads)
 
 
 # ------------------------------------------------------------------------------ in a browser

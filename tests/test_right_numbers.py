@@ -68,7 +68,7 @@ def test_downloads_of_a_synthetic_snapshot_carry_the_warning() -> None:
     back = pd.read_csv(io.StringIO(text), sep=";", decimal=",", comment="#")
     assert list(back.columns) == ["Serie", "År", "Verdi"] and back["Verdi"].iloc[0] == 1.5
     sheets = pd.read_excel(io.BytesIO(files["xlsx"]), sheet_name=None)
-    assert list(sheets) == ["data", "Om dataene"]
+    assert list(sheets) == ["Tall", "Om dataene"]  # bokmål sheet names
     about = dict(
         zip(sheets["Om dataene"]["Om dataene"], sheets["Om dataene"]["Innhold"], strict=True)
     )
@@ -91,21 +91,40 @@ def test_downloads_of_a_real_snapshot_carry_source_but_no_warning() -> None:
 
 
 def test_the_workbook_with_its_about_sheet_takes_the_fast_path() -> None:
-    from navbok.present.exports import _xlsx_openpyxl, about_frame
+    from navbok.present.exports import DATA_SHEET, _xlsx_openpyxl, about_frame
 
     p = Provenance.of(_snapshot(True))
     df = pd.DataFrame({"Serie": ["A", "B"], "2024": [1.5, None]})
-    assert xlsx_bytes(df, provenance=p) == _xlsx_openpyxl(df, "data", about_frame(p))
+    assert xlsx_bytes(df, provenance=p) == _xlsx_openpyxl(df, DATA_SHEET, about_frame(p))
     assert csv_bytes(df) == csv_bytes(df, None)  # no provenance: the plain file
 
 
+def _tiny_overview():
+    from navbok.build.overview import BAROMETER, KEY_INDICATORS, Overview
+
+    frame = pd.DataFrame(
+        {"kommune": ["3201"], "name": ["Bærum"], "county": ["32"], "county_name": ["Akershus"],
+         "kostra": ["KOSTRA-gruppe 12"]}
+    )  # fmt: skip
+    for key in KEY_INDICATORS:
+        frame[key.id] = [1.5]
+        frame[f"{key.id}_status"] = [""]
+    frame[f"{BAROMETER}_rank"] = pd.array([3], dtype="Int64")
+    frame[f"{BAROMETER}_n"] = [300]
+    return Overview(frame, {k.id: 2024 for k in KEY_INDICATORS})
+
+
 def test_landing_page_shows_the_demo_notice_for_a_synthetic_snapshot(tmp_path: Path) -> None:
-    from navbok.build.landing import landing_page
+    from navbok.build.landing import Book, landing_page
     from navbok.build.stage import DEMO_BANNER
 
-    page = landing_page({"3201": "Bærum"}, tmp_path, snapshot=_snapshot(True)).read_text()
+    books = {"3201": Book("3201", "../3201/html/index.html")}
+    view = _tiny_overview()
+    prov = Provenance.of(_snapshot(True))
+    page = landing_page(view, books, tmp_path, provenance=prov).read_text()
     assert DEMO_BANNER in page and 'role="alert"' in page and "Data hentet 2025-06-20" in page
-    page = landing_page({"3201": "Bærum"}, tmp_path / "b", snapshot=_snapshot(False)).read_text()
+    prov = Provenance.of(_snapshot(False))
+    page = landing_page(view, books, tmp_path / "b", provenance=prov).read_text()
     assert DEMO_BANNER not in page and "Kilde: Statistisk sentralbyrå" in page
 
 

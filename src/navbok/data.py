@@ -365,21 +365,48 @@ class NavData:
         code = self.resolve(kommune).code
         cat = catalogue()
         assignments = {int(d[:4]): self.snapshot.kostra_groups(d)[0] for d in cat.kostra_groups}
+        labels = {int(d[:4]): self.snapshot.kostra_groups(d)[1] for d in cat.kostra_groups}
         schemes = cat.kostra_scheme_years()
         years = self.years
+        kostra = {
+            y: k
+            for y in years
+            if (k := g.kostra_group(self.register, assignments, schemes, code, y))
+        }
+        county = {y: c for y in years if (c := g.county_of(self.register, code, y))}
+        members = self.group_members()
+        scheme_of = {y: s for s, ys in schemes.items() for y in ys}
         return g.Groups(
             kommune=code,
             years=years,
             asss={y: g.asss_members(y, asss_variant) for y in years},
-            kostra={
-                y: k
-                for y in years
-                if (k := g.kostra_group(self.register, assignments, schemes, code, y))
-            },
-            county={y: c for y in years if (c := g.county_of(self.register, code, y))},
+            kostra=kostra,
+            county=county,
             neighbours=[self.resolve(n).code for n in (neighbours or [])],
             asss_variant=asss_variant,
+            kostra_members={y: members.get((k, y), []) for y, k in kostra.items()},
+            county_members={y: members.get((c, y), []) for y, c in county.items()},
+            kostra_labels={
+                y: labels.get(scheme_of.get(y, -1), {}).get(k, "") for y, k in kostra.items()
+            },
         )
+
+    def group_members(self) -> dict[tuple[str, int], list[str]]:
+        """Members (target-vintage codes) of every KOSTRA group and county, by (group code,
+        year), as the member sums count them (:func:`navbok.groups.membership`)."""
+
+        def compute() -> dict[tuple[str, int], list[str]]:
+            cat = catalogue()
+            assignments = {int(d[:4]): self.snapshot.kostra_groups(d)[0] for d in cat.kostra_groups}
+            frame = g.membership(self.register, assignments, cat.kostra_scheme_years(), self.years)
+            out: dict[tuple[str, int], list[str]] = {}
+            for region, year, group in zip(
+                frame["region"], frame["year"], frame["group"], strict=True
+            ):
+                out.setdefault((str(group), int(year)), []).append(str(region))
+            return out
+
+        return self.memo("group-members", compute)
 
     def indicators(
         self,

@@ -52,6 +52,24 @@ class Groups:
     county: dict[int, str]
     neighbours: list[str] = field(default_factory=list)
     asss_variant: str = "default"
+    #: Members (target-vintage codes) of the municipality's KOSTRA group and county, per year.
+    kostra_members: dict[int, list[str]] = field(default_factory=dict)
+    county_members: dict[int, list[str]] = field(default_factory=dict)
+    #: SSB's name of the municipality's KOSTRA group per year (KLASS 112 ``sourceName``, e.g.
+    #: «KOSTRA-gruppe 11 - Kommuner med 20 000-74 999 innbyggere, …»); empty when unknown.
+    kostra_labels: dict[int, str] = field(default_factory=dict)
+
+    def asss_member(self, year: int) -> bool:
+        """Whether the municipality is an ASSS member in ``year``."""
+        return self.kommune in self.asss.get(year, [])
+
+    def alone(self, kind: Kind, year: int) -> bool:
+        """Whether the municipality is the only member of its KOSTRA group or county in
+        ``year`` (Oslo): the group's line would be the municipality's own."""
+        members = {Kind.KOSTRAGRUPPE: self.kostra_members, Kind.FYLKE: self.county_members}
+        if kind not in members or year not in members[kind]:
+            return False
+        return set(members[kind][year]) <= {self.kommune}
 
 
 def main_predecessor(register: Register, code: str, year: int) -> str | None:

@@ -21,6 +21,13 @@ if TYPE_CHECKING:
 
 PARAMS_DIR = Path("params")
 
+#: Texts about one municipality a params file may give (``texts:``), shown where a chapter
+#: asks for them; without one a chapter writes its general text, never another municipality's.
+TEXT_KEYS = {
+    "aap_intro": "the AAP chapter's opening sentence (e.g. what the mandate asks)",
+    "aap_ratio": "where the comparison of AAP with social assistance comes from",
+}
+
 DEFAULT_MANDATE = (
     "Gjennomgangen ser på hvordan sosialtjenesten i {navn} utvikler seg over tid og sammenlignet "
     "med andre kommuner: hvor mange som mottar økonomisk sosialhjelp og hvor lenge, hva "
@@ -48,6 +55,7 @@ class Params:
     aap_year: int | None = None
     price_index: str | None = None
     local_data: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
     edition: str = "Første utgave"
 
     def __post_init__(self) -> None:
@@ -63,6 +71,12 @@ class Params:
         if not self.profile_years:
             self.profile_years = [self.end_year - 2, self.end_year - 1, self.end_year]
         self.neighbours = [str(n).zfill(4) for n in self.neighbours]
+        unknown = sorted(set(self.texts) - set(TEXT_KEYS))
+        if unknown:
+            raise ConfigError(
+                f"params: unknown texts key(s) {', '.join(unknown)}; allowed: "
+                + ", ".join(sorted(TEXT_KEYS))
+            )
         if self.start_year >= self.end_year:
             raise ConfigError("params: start_year must be before end_year")
         if len(self.growth_period) != 2 or self.growth_period[0] >= self.growth_period[1]:
@@ -105,6 +119,7 @@ def parse_params(doc: Any, where: str = "params") -> Params:
         "profile_years": list,
         "growth_period": list,
         "local_data": dict,
+        "texts": dict,
         "start_year": int,
         "end_year": int,
         "barometer_year": int,

@@ -13,6 +13,7 @@ Years are statistics (data) years throughout; ``barometer_year`` columns add the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,8 @@ __all__ = [
     "Config",
     "KeyFigure",
     "LimitRule",
+    "MIN_GRADED_KEY_FIGURES",
+    "Standing",
     "config",
     "grade",
     "grade_all",
@@ -48,10 +51,14 @@ __all__ = [
     "grade_and_rank",
     "rank",
     "require_columns",
+    "standing",
     "validate_weights",
 ]
 
 MID, TOP, BOTTOM = 3.5, 6.0, 1.0
+#: Fewer graded key figures than this and an average grade says nothing about the sector (one
+#: grade of 6 would be an «average» of 6): no score, contributions or sensitivity are shown.
+MIN_GRADED_KEY_FIGURES = 3
 KF_COLUMNS = ["region", "year", "key_figure", "value", "status"]
 
 
@@ -234,7 +241,11 @@ def rank(
     ).astype("Int64")
     out["n_ranked"] = out.groupby("year")["ranked"].transform("sum").astype(int)
     out["reason"] = [
-        "" if ok else "no data" if n == 0 else f"data for {s:.0%} of the weight (< {min_share:.0%})"
+        ""
+        if ok
+        else "ingen tall"
+        if n == 0
+        else f"tall for {100 * s:.0f} % av vekten (krav: {100 * min_share:.0f} %)"
         for ok, n, s in zip(out["ranked"], out["n_key_figures"], out["weight_share"], strict=True)
     ]
     out["barometer_year"] = out["year"] + cfg.data_lag
@@ -252,3 +263,52 @@ def grade_and_rank(
     """:func:`grade_all` then :func:`rank`: ``(graded, ranking)`` for all municipalities."""
     graded = grade_all(kf_values, rule)
     return graded, rank(graded, weights, min_share)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one municipality stands in one statistics year, and what can be shown of it.
+
+    ``ranked`` follows the 60 % rule (:func:`rank`); ``n_key_figures`` of ``n_in_force`` key
+    figures have a grade. :attr:`has_score` says whether the score, its contributions and the
+    rank under other weightings mean anything: only for a ranked municipality with at least
+    :data:`MIN_GRADED_KEY_FIGURES` grades.
+    """
+
+    ranked: bool
+    n_key_figures: int
+    n_in_force: int
+    weight_share: float
+    rank: int | None
+    n_ranked: int
+
+    @property
+    def has_score(self) -> bool:
+        """Whether the average grade and everything built on it (contributions, sensitivity,
+        the municipality's place) can be shown."""
+        return self.ranked and self.n_key_figures >= MIN_GRADED_KEY_FIGURES
+
+
+def standing(ranking: pd.DataFrame, kommune: str, year: int) -> Standing:
+    """The municipality's :class:`Standing` in ``year`` from :func:`rank` output (not ranked,
+    with no grades, when it has no row that year)."""
+    require_columns(
+        ranking, ["region", "year", "ranked", "rank", "n_key_figures", "weight_share"], "standing"
+    )
+    in_force = sum(1 for k in key_figures() if (k.first_year or -1) <= year)
+    rows = ranking[(ranking["region"] == kommune) & (ranking["year"] == year)]
+    year_rows = ranking[ranking["year"] == year]
+    n_ranked = int(year_rows["ranked"].sum()) if len(year_rows) else 0
+    if rows.empty:
+        return Standing(False, 0, in_force, 0.0, None, n_ranked)
+    r = rows.iloc[0]
+    ranked = bool(r["ranked"])
+    share = float(r["weight_share"]) if r["weight_share"] == r["weight_share"] else 0.0
+    return Standing(
+        ranked=ranked,
+        n_key_figures=int(r["n_key_figures"]),
+        n_in_force=in_force,
+        weight_share=share,
+        rank=int(r["rank"]) if ranked and not pd.isna(r["rank"]) else None,
+        n_ranked=n_ranked,
+    )

@@ -124,18 +124,22 @@ def pulling_down(
     return out.sort_values("contribution", na_position="last").reset_index(drop=True)
 
 
-def default_scenarios() -> dict[str, dict[str, float]]:
+#: The scenario with the weights as the source document (Bærum's KOSTRA analysis) prints them:
+#: a statement about Bærum's own document, shown only in Bærum's book.
+PRINTED_SCENARIO = "Vektene slik Bærums KOSTRA-analyse 2024 trykker dem (9 %)"
+
+
+def default_scenarios(printed: bool = True) -> dict[str, dict[str, float]]:
     """Alternative weightings: the configured ones, equal weights, the source document's
-    printed weights (112 % in all) and each key figure dropped in turn."""
+    printed weights (112 % in all; left out with ``printed=False``) and each key figure dropped
+    in turn."""
     kfs = key_figures()
     base = {k.id: k.weight for k in kfs}
-    out = {
-        "Kommunal Rapports vekter": base,
-        "Like vekter": {k.id: 1.0 for k in kfs},
-        "Vektene slik Bærums KOSTRA-analyse 2024 trykker dem (9 %)": {
+    out = {"Kommunal Rapports vekter": base, "Like vekter": {k.id: 1.0 for k in kfs}}
+    if printed:
+        out[PRINTED_SCENARIO] = {
             k.id: k.printed_weight if k.printed_weight is not None else k.weight for k in kfs
-        },
-    }
+        }
     for k in kfs:
         out[f"Uten {k.id}"] = {**base, k.id: 0.0}
     return out

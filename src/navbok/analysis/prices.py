@@ -123,6 +123,19 @@ def read_price_index(path: str | os.PathLike[str]) -> pd.Series:
     return parse_price_index(text, f"price index file {path}")
 
 
+def price_index_source(path: str | os.PathLike[str] | None) -> str:
+    """The deflator's name from the file's ``# source:`` comment (empty when the file has none
+    or no file is given), e.g. «SSB tabell 03014, konsumprisindeks (2015=100), årsgjennomsnitt».
+    """
+    if path is None or path == "" or not Path(path).is_file():
+        return ""
+    for line in Path(path).read_text("utf-8-sig").splitlines():
+        text = line.strip()
+        if text.startswith("#") and text[1:].strip().casefold().startswith("source:"):
+            return text[1:].strip()[len("source:") :].strip()
+    return ""
+
+
 def load_price_index(path: str | os.PathLike[str] | None) -> pd.Series | None:
     """The params' ``price_index``: ``None`` (nominal terms only) or the parsed file."""
     return None if path in (None, "") else read_price_index(path)

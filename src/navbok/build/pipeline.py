@@ -36,11 +36,11 @@ from pathlib import Path
 
 from navbok.build.engine import ChapterFailed, KernelPool
 from navbok.build.execute import ChapterRunner, check_engine, kernel_warmup, start_kernels_early
-from navbok.build.landing import landing_page
 from navbok.build.lock import BuildLock
 from navbok.build.plan import Plan, plan_book, read_state, write_state
 from navbok.build.render import RENDERERS, Renderer
-from navbok.build.stage import StaticFiles, stage_book, stage_chapters
+from navbok.build.site import build_site
+from navbok.build.stage import BOOK_STATIC, StaticFiles, stage_book, stage_chapters
 from navbok.build.staging import staged_name
 from navbok.data import CACHE_DIR, NavData
 from navbok.errors import ConfigError, NavbokError
@@ -453,11 +453,18 @@ def main(
             pool.close()
         locks.release()
     pages = [p for p in result.pages if p.is_file()]
+    # The national site from the build folder's state: every book built so far, the maps,
+    # the country's files, each book's workbook and print summary (navbok.build.site).
+    landing, _ = build_site(
+        data,
+        Path(build_dir),
+        Path(cache_dir) / BOOK_STATIC,
+        project,
+        workers=workers,
+        notify=notify,
+    )
     if len(kommuner) > 1:
-        built = {
-            k: data.name(k) for k, p in zip(kommuner, result.pages, strict=True) if p.is_file()
-        }
-        pages.append(landing_page(built, Path(build_dir), snapshot=data.snapshot))
+        pages.append(landing)
     if stats is not None:
         stats.__dict__.update(result.__dict__)
         stats.pages = pages

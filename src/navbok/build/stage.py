@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 STATIC = Path(__file__).resolve().parents[1] / "present" / "static"  # package data
 STAGED_CHAPTERS = "_chapters"  # in the build folder: the chapters' text as notebooks
+BOOK_STATIC = "book-static"  # in the cache folder: the static files made once per build
 DEMO_BANNER = (
     "DEMODATA: Denne boken er laget av syntetiske testdata. Tallene er ikke offisiell "
     "statistikk og må ikke siteres."
@@ -52,6 +53,13 @@ def book_config(project: Project, params: Params, synthetic: bool) -> str:
     doc["title"] = params.title
     if synthetic:
         doc.setdefault("html", {})["announcement"] = DEMO_BANNER
+    # The national site (navbok.build.site): links at the top of every page (sphinx_nb).
+    config = doc.setdefault("sphinx", {}).setdefault("config", {})
+    config["navbok_links"] = [
+        ["← Alle kommuner", "../../site/index.html"],
+        ["Sammendrag for utskrift", "sammendrag.html"],
+        ["Alle tabeller (Excel)", f"data/navbok-{params.kommune}.xlsx"],
+    ]
     return yaml.dump(doc, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
 
 
@@ -61,7 +69,7 @@ class StaticFiles:
     def __init__(self, cache_dir: Path) -> None:
         from navbok.present.bundle import write_vega_bundle
 
-        self.dir = Path(cache_dir) / "book-static"
+        self.dir = Path(cache_dir) / BOOK_STATIC
         write_vega_bundle(self.dir)  # kept between builds: ≈ 4 s to make
         for f in STATIC.iterdir():
             if f.is_file():

@@ -24,15 +24,20 @@ import altair as alt
 import pandas as pd
 from altair.vegalite.v6.schema.core import Root
 
-from navbok.present.numbers import is_missing
+from navbok.present.numbers import fmt_number, is_missing
 from navbok.present.theme import (
+    BAND_AXIS,
     COMPARISON_COLOURS,
-    COMPARISON_DASHES,
     CONFIG,
     DECREASE_COLOUR,
     FOCUS_COLOUR,
+    GRADE_MID,
+    GRADE_SCHEME,
     INCREASE_COLOUR,
+    NARROW,
+    REFERENCE_COLOUR,
     TOTAL_COLOUR,
+    series_styles,
 )
 
 __all__ = [
@@ -94,6 +99,21 @@ def _dataset_name(values: list[dict[str, Any]]) -> str:
 def _top_level(body: Spec, values: list[dict[str, Any]], title: str, description: str) -> Spec:
     """A complete spec: ``body`` with its data as a named dataset, title, description, theme."""
     name = _dataset_name(values)
+    layers = body.get("layer", [])
+    if any("data" in layer for layer in layers):
+        # A layer with data of its own (a reference line): every other layer names the
+        # dataset itself, as Altair writes it.
+        own = [layer if "data" in layer else {"data": {"name": name}, **layer} for layer in layers]
+        return {
+            "config": CONFIG,
+            **body,
+            "layer": own,
+            "description": description,
+            "title": {"text": title, "aria": False},
+            "width": "container",
+            "$schema": SCHEMA_URL,
+            "datasets": {name: values},
+        }
     return {
         "config": CONFIG,
         **body,
@@ -107,18 +127,34 @@ def _top_level(body: Spec, values: list[dict[str, Any]], title: str, description
     }
 
 
-def colour_scale(series_names: Sequence[str], focus: str) -> Spec:
+def colour_scale(
+    series_names: Sequence[str], focus: str, kinds: Mapping[str, str] | None = None
+) -> Spec:
     """Return a colour scale where ``focus`` always gets :data:`FOCUS_COLOUR`.
 
-    The focus comes first in the domain (and so in the legend); the other series get the muted
-    comparison colours in the given order, cycling if there are more of them than colours.
+    The focus comes first in the domain (and so in the legend); every comparison series gets
+    its kind's fixed colour (:func:`navbok.present.theme.series_styles`; ``kinds`` maps series
+    to :class:`navbok.comparison.Kind` values), other series the muted comparison colours.
     """
     others = list(dict.fromkeys(str(s) for s in series_names if str(s) != focus))
     domain = ([focus] if focus in map(str, series_names) else []) + others
-    rng = ([FOCUS_COLOUR] if domain[:1] == [focus] else []) + [
-        COMPARISON_COLOURS[i % len(COMPARISON_COLOURS)] for i in range(len(others))
-    ]
-    return {"domain": domain, "range": rng}
+    return {"domain": domain, "range": [c for c, _ in series_styles(domain, focus, kinds)]}
+
+
+def _reference_rule(axis: str, reference: float) -> Spec:
+    """A thin dark line at ``reference`` on the value axis (100 = the average or the need)."""
+    return {
+        "data": {"values": [{}]},
+        "mark": {"type": "rule", "color": REFERENCE_COLOUR, "size": 1.5, "strokeDash": [5, 3]},
+        "encoding": {axis: {"datum": reference}},
+    }
+
+
+#: A value axis title that ends where the axis ends: a long title («Indeks (ASSS-snittet =
+#: 100)») over a narrow plot runs left, under the labels, instead of off the chart.
+_VALUE_TITLE_END: Spec = {"titleAnchor": "end"}
+#: A category axis on a phone: labels wrapped to short lines.
+_BAND_AXIS: Spec = BAND_AXIS
 
 
 def is_yearly(values: pd.Series) -> bool:
@@ -171,25 +207,26 @@ def line_chart(
     *,
     x_title: str | None = None,
     series_title: str | None = None,
+    kinds: Mapping[str, str] | None = None,
+    reference: float | None = None,
 ) -> Spec:
     """Lines over time, one per ``series``, with the ``focus`` series highlighted.
 
     Missing ``y`` values break the line (a gap), never drop to 0. The focal line is thicker
-    and solid; comparison lines are thinner and dashed. ``y_format`` is a d3 format string.
-    Returns a layer (lines + points with tooltips) with the description at the top level.
+    and solid; comparison lines are thinner and dashed, each comparison kind in its own fixed
+    colour and dash (``kinds``: series → :class:`navbok.comparison.Kind` value, for series
+    the labels do not name, such as neighbours and counties). ``y_format`` is a d3 format
+    string; ``reference`` draws a line at that value (e.g. 100 in an index). Returns a layer
+    (lines + points with tooltips) with the description at the top level.
     """
     _require(title, description)
     data = df[[x, y, series]].copy()
     data[series] = data[series].astype(str)
-    scale = colour_scale(list(data[series].unique()), focus)
+    scale = colour_scale(list(data[series].unique()), focus, kinds)
     domain = scale["domain"]
     # Width and dash come from field scales: Vega-Lite ignores conditional widths on paths.
     widths = [3.5 if name == focus else 2 for name in domain]
-    others = [name for name in domain if name != focus]
-    dashes = [
-        [1, 0] if name == focus else COMPARISON_DASHES[others.index(name) % len(COMPARISON_DASHES)]
-        for name in domain
-    ]
+    dashes = [dash for _, dash in series_styles(domain, focus, kinds)]
     x_enc, x_tip = _x_encoding(data[x], x, x_title)
     base = {
         "color": {
@@ -231,7 +268,10 @@ def line_chart(
             ],
         },
     }
-    return _top_level({"layer": [lines, points]}, records(data), title, description)
+    layers = [lines, points]
+    if reference is not None:
+        layers.append(_reference_rule("y", reference))
+    return _top_level({"layer": layers}, records(data), title, description)
 
 
 def bar_chart(
@@ -247,51 +287,67 @@ def bar_chart(
     *,
     category_title: str | None = None,
     sort: bool = True,
+    kinds: Mapping[str, str] | None = None,
+    reference: float | None = None,
 ) -> Spec:
     """Bars per ``category`` (e.g. municipality), with the ``focus`` bar in the focus colour.
 
     Rows with a missing value are left out (no bar, never a 0 bar). Bars are sorted by value,
-    largest first, unless ``sort=False``. The focal category's label is bold.
+    largest first, unless ``sort=False``. The focal category's label is bold. With ``kinds``
+    (category → :class:`navbok.comparison.Kind` value) each bar takes its comparison kind's
+    fixed colour, as the lines do; ``reference`` draws a line at that value (e.g. 100 in an
+    index). Long category labels are wrapped on a phone.
     """
     _require(title, description)
     data = df[[category, value]].copy()
     data[category] = data[category].astype(str)
     data = data[data[value].notna()]
     val_axis, cat_axis = ("x", "y") if horizontal else ("y", "x")
-    body: Spec = {
+    colour: Spec
+    if kinds is not None:
+        colour = {
+            "field": category,
+            "legend": None,
+            "scale": colour_scale(list(data[category]), focus, kinds),
+            "type": "nominal",
+        }
+    else:
+        colour = {
+            # As Altair writes ``alt.datum[category] == focus`` (a Python repr is a valid
+            # JavaScript string literal for these names).
+            "condition": {
+                "test": f"(datum[{category!r}] === {focus!r})",
+                "value": FOCUS_COLOUR,
+            },
+            "value": COMPARISON_COLOURS[1],
+        }
+    cat_axis_spec: Spec = {
+        "labelAngle": 0,
+        "labelFontWeight": {
+            "condition": {"test": f"datum.value === {json.dumps(focus)}", "value": "bold"},
+            "value": "normal",
+        },
+    }
+    if horizontal:
+        cat_axis_spec.update(_BAND_AXIS)
+    bars: Spec = {
         "mark": {"type": "bar"},
         "encoding": {
             cat_axis: {
-                "axis": {
-                    "labelAngle": 0,
-                    "labelFontWeight": {
-                        "condition": {
-                            "test": f"datum.value === {json.dumps(focus)}",
-                            "value": "bold",
-                        },
-                        "value": "normal",
-                    },
-                },
+                "axis": cat_axis_spec,
                 "field": category,
                 "sort": f"-{val_axis}" if sort else None,
                 "title": category_title,
                 "type": "nominal",
             },
             val_axis: {
-                "axis": {"format": value_format},
+                "axis": {"format": value_format, "tickCount": {"expr": f"{NARROW} ? 4 : 8"}}
+                | _VALUE_TITLE_END,
                 "field": value,
                 "title": value_title,
                 "type": "quantitative",
             },
-            "color": {
-                # As Altair writes ``alt.datum[category] == focus`` (a Python repr is a valid
-                # JavaScript string literal for these names).
-                "condition": {
-                    "test": f"(datum[{category!r}] === {focus!r})",
-                    "value": FOCUS_COLOUR,
-                },
-                "value": COMPARISON_COLOURS[1],
-            },
+            "color": colour,
             "tooltip": [
                 {"field": category, "title": category_title or category, "type": "nominal"},
                 {
@@ -303,8 +359,11 @@ def bar_chart(
             ],
         },
     }
+    body: Spec = (
+        bars if reference is None else {"layer": [bars, _reference_rule(val_axis, reference)]}
+    )
     if horizontal:
-        body["height"] = {"step": 24}
+        body["height"] = {"step": 30}
     return _top_level(body, records(data), title, description)
 
 
@@ -315,6 +374,7 @@ def waterfall_chart(
     value_format: str = ",.0f",
     *,
     value_title: str = "",
+    decimals: int = 1,
 ) -> Spec:
     """A horizontal waterfall: a start level, changes, and totals, read from top to bottom.
 
@@ -322,6 +382,8 @@ def waterfall_chart(
     ``value``, ``"delta"`` adds ``value``, ``"total"`` shows the level reached (or ``value`` if
     given, which then resets the level). A missing delta leaves a gap, and the level stays
     unknown (no bars) until the next start or given total: unknowns are never taken as 0.
+    Each bar carries its value (a change with its sign, a level as it is) with ``decimals``
+    decimals, written the Norwegian way.
     """
     _require(title, description)
     missing_cols = {"label", "value", "kind"} - set(steps_df.columns)
@@ -349,10 +411,30 @@ def waterfall_chart(
             raise ValueError(f"Unknown waterfall kind {kind!r} (use start, delta or total)")
         if start is not None and end is not None:
             row = {"label": str(label), "start": start, "end": end, "change": val, "type": step}
-            rows.append({**row, "order": order})
+            shown = val if kind == "delta" else end
+            text = fmt_number(shown, decimals)
+            if kind == "delta" and shown is not None and shown > 0:
+                text = "+" + text
+            rows.append({**row, "order": order, "right": max(start, end), "text": text})
     types = ["Nivå", "Økning", "Nedgang"]
     fmt = value_format
-    body: Spec = {
+    y_enc = {
+        "axis": _BAND_AXIS,
+        "field": "label",
+        "sort": {"field": "order"},
+        "title": None,
+        "type": "nominal",
+    }
+    # The value at the right end of each bar (room for it: the scale ends past the longest bar).
+    labels = {
+        "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 4, "fontSize": 13},
+        "encoding": {
+            "text": {"field": "text", "type": "nominal"},
+            "x": {"field": "right", "type": "quantitative"},
+            "y": y_enc,
+        },
+    }
+    bars: Spec = {
         "mark": {"type": "bar"},
         "encoding": {
             "color": {
@@ -371,16 +453,18 @@ def waterfall_chart(
                 {"field": "end", "format": fmt, "title": "Nivå etter", "type": "quantitative"},
             ],
             "x": {
-                "axis": {"format": fmt},
+                "axis": {"format": fmt, "tickCount": {"expr": f"{NARROW} ? 3 : 6"}}
+                | _VALUE_TITLE_END,
                 "field": "start",
+                "scale": {"padding": 40},
                 "title": value_title,
                 "type": "quantitative",
             },
             "x2": {"field": "end"},
-            "y": {"field": "label", "sort": {"field": "order"}, "title": None, "type": "nominal"},
+            "y": y_enc,
         },
-        "height": {"step": 28},
     }
+    body = {"layer": [bars, labels], "height": {"step": 32}}
     return _top_level(body, rows, title, description)
 
 
@@ -397,11 +481,14 @@ def heatmap(
     value_format: str = ",.1f",
     x_title: str | None = None,
     y_title: str | None = None,
+    mid: float | None = GRADE_MID,
 ) -> Spec:
-    """A grid of cells coloured by ``value`` on a fixed ``domain`` (sequential blues).
+    """A grid of cells coloured by ``value`` on a fixed ``domain``, each cell with its value.
 
+    The colours diverge around ``mid`` (red below, pale yellow at it, blue above: grades
+    1–6 around the national average's 3,5); ``mid=None`` keeps them sequential (blues).
     Missing values leave the cell empty (a row or column with no values at all is still
-    shown). Categories keep the order they have in ``df``.
+    shown). Categories keep the order they have in ``df``; long row labels are wrapped.
     """
     _require(title, description)
     data = df[[x, y, value]].copy()
@@ -412,7 +499,27 @@ def heatmap(
     y_order = list(dict.fromkeys(data[y].tolist()))
     data = data[data[value].notna()]
     value_name = value_title or value
-    body: Spec = {
+    scale: Spec = (
+        {"domain": list(domain), "scheme": "blues"}
+        if mid is None
+        else {"domain": list(domain), "domainMid": mid, "scheme": GRADE_SCHEME}
+    )
+    x_enc = {
+        # Years side by side need their room: on a phone every other label.
+        "axis": {"labelAngle": 0, "labelOverlap": "parity", "orient": "top"},
+        "field": x,
+        "scale": {"domain": x_order},
+        "title": x_title,
+        "type": "ordinal",
+    }
+    y_enc = {
+        "axis": _BAND_AXIS,
+        "field": y,
+        "scale": {"domain": y_order},
+        "title": y_title,
+        "type": "ordinal",
+    }
+    cells = {
         "mark": {"type": "rect", "stroke": "white", "strokeWidth": 1},
         "encoding": {
             "color": {
@@ -420,9 +527,9 @@ def heatmap(
                 "legend": {
                     "direction": "horizontal",
                     "format": value_format,
-                    "gradientLength": 240,
+                    "gradientLength": {"expr": f"{NARROW} ? 150 : 240"},
                 },
-                "scale": {"domain": list(domain), "scheme": "blues"},
+                "scale": scale,
                 "title": value_name,
                 "type": "quantitative",
             },
@@ -436,17 +543,29 @@ def heatmap(
                     "type": "quantitative",
                 },
             ],
-            "x": {
-                "axis": {"labelAngle": 0},
-                "field": x,
-                "scale": {"domain": x_order},
-                "title": x_title,
-                "type": "ordinal",
-            },
-            "y": {"field": y, "scale": {"domain": y_order}, "title": y_title, "type": "ordinal"},
+            "x": x_enc,
+            "y": y_enc,
         },
-        "height": {"step": 28},
     }
+    # The value in every cell, so the grid reads without telling colours apart.
+    lo, hi = domain
+    span = (hi - lo) / 6
+    labels = {
+        "mark": {"type": "text", "baseline": "middle", "fontSize": 12},
+        "encoding": {
+            "color": {
+                "condition": {
+                    "test": f"datum[{value!r}] < {lo + span} || datum[{value!r}] > {hi - span}",
+                    "value": "white",
+                },
+                "value": "#222222",
+            },
+            "text": {"field": value, "format": value_format, "type": "quantitative"},
+            "x": x_enc,
+            "y": y_enc,
+        },
+    }
+    body: Spec = {"layer": [cells, labels], "height": {"step": 32}}
     return _top_level(body, records(data), title, description)
 
 

@@ -5,7 +5,11 @@
 * :func:`csv_bytes` writes a Norwegian CSV file (semicolons, decimal comma, BOM) and
   :func:`xlsx_bytes` a reproducible Excel workbook with the sheet «Om dataene»;
 * :func:`with_status_columns` puts SSB's status symbols (:mod:`navbok.status`) beside the numbers
-  they explain, so a missing number keeps its reason in a download.
+  they explain, so a missing number keeps its reason in a download;
+* :func:`in_bokmal` makes a download read in bokmål: yes/no as «Ja»/«Nei», and a column still
+  named in English (``key_figure``, ``year0`` …) by its bokmål name from
+  :data:`BOKMAL_HEADERS`; the data sheet of a workbook is «Tall» (:data:`DATA_SHEET`). The views
+  name their columns in bokmål themselves; this is the safety net.
 
 The HTML links that offer the files are written by :mod:`navbok.present.tables`.
 """
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from navbok import status
@@ -27,12 +32,15 @@ from navbok.present.numbers import is_missing
 
 __all__ = [
     "ABOUT_SHEET",
+    "BOKMAL_HEADERS",
+    "DATA_SHEET",
     "STATUS_ATTR",
     "Provenance",
     "about_frame",
     "cell_statuses",
     "csv_bytes",
     "current_provenance",
+    "in_bokmal",
     "set_provenance",
     "with_status_columns",
     "xlsx_bytes",
@@ -126,6 +134,85 @@ def _comment(label: str, text: str) -> str:
     return f"# {label}: {clean}"
 
 
+#: The name of a workbook's sheet with the numbers.
+DATA_SHEET = "Tall"
+
+#: Column names of the analysis frames (English field names) → bokmål headers for a download.
+BOKMAL_HEADERS: dict[str, str] = {
+    "key_figure": "Nøkkeltall",
+    "label": "Post",
+    "kind": "Type",
+    "series": "Serie",
+    "name": "Navn",
+    "year": "År",
+    "year0": "Fra år",
+    "year1": "Til år",
+    "barometer_year": "Barometerår",
+    "value": "Verdi",
+    "average": "Landssnitt",
+    "best": "Grense karakter 6",
+    "worst": "Grense karakter 1",
+    "grade": "Karakter",
+    "change": "Endring fra året før",
+    "scenario": "Vekting",
+    "weight_sum": "Sum av vektene",
+    "score": "Snittkarakter",
+    "points": "Poeng",
+    "rank": "Plass",
+    "n_ranked": "Antall rangert",
+    "rank_change": "Endring i plass",
+    "value_published": "Verdi publisert",
+    "average_published": "Landssnitt publisert",
+    "grade_published": "Karakter publisert",
+    "value_diff": "Avvik i verdi",
+    "average_diff": "Avvik i landssnitt",
+    "grade_diff": "Avvik i karakter",
+    "consistent": "Samsvarer i kilden",
+    "same_side": "Samme side av 3,5",
+    "source": "Kilde",
+    "unit": "Enhet",
+    "share": "Andel",
+    "count": "Antall",
+    "total": "I alt",
+    "delta": "Endring",
+}
+_YES_NO = {True: "Ja", False: "Nei"}
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, bool | np.bool_):
+        return _YES_NO[bool(value)]
+    return value
+
+
+def in_bokmal(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` as a download shows it: columns still named in English get their bokmål name
+    (:data:`BOKMAL_HEADERS`), and yes/no values read «Ja»/«Nei» (never True/False). Returns
+    ``df`` itself when there is nothing to change."""
+    names = set(df.columns)
+    renames = {
+        c: BOKMAL_HEADERS[c]
+        for c in names
+        if isinstance(c, str) and c in BOKMAL_HEADERS and BOKMAL_HEADERS[c] not in names
+    }
+    columns = [df.iloc[:, i] for i in range(df.shape[1])]  # by position: names may repeat
+    flags = [
+        i
+        for i, col in enumerate(columns)
+        if pd.api.types.is_bool_dtype(col)
+        or (col.dtype == object and any(isinstance(v, bool | np.bool_) for v in col))
+    ]
+    if not renames and not flags:
+        return df
+    out = df.copy()
+    for i in flags:
+        out.isetitem(i, [_yes_no(v) for v in columns[i]])
+    out.attrs = dict(df.attrs)
+    if renames:
+        out.columns = [renames.get(c, c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
 def csv_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
     """Return ``df`` as a Norwegian CSV file that Excel opens correctly.
 
@@ -133,9 +220,10 @@ def csv_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
     Missing values are empty cells (never 0). With a ``provenance`` the file starts with
     comment lines ``# Kilde: …``, ``# Hentet: …`` and, for synthetic data,
     ``# SYNTETISKE DATA: …`` (read with ``pandas.read_csv(..., comment="#")``; Excel shows them
-    as text rows above the table, so the warning is the first thing a reader sees).
+    as text rows above the table, so the warning is the first thing a reader sees). Columns
+    and yes/no values are put in bokmål (:func:`in_bokmal`).
     """
-    text = df.to_csv(sep=";", decimal=",", index=False, na_rep="", lineterminator="\r\n")
+    text = in_bokmal(df).to_csv(sep=";", decimal=",", index=False, na_rep="", lineterminator="\r\n")
     if provenance is not None:
         head = "".join(_comment(k, v) + "\r\n" for k, v in provenance.rows())
         text = head + text
@@ -196,11 +284,12 @@ def _excel_value(value: Any) -> Any:
 
 
 def xlsx_bytes(
-    df: pd.DataFrame, sheet_name: str = "data", provenance: Provenance | None = None
+    df: pd.DataFrame, sheet_name: str = DATA_SHEET, provenance: Provenance | None = None
 ) -> bytes:
-    """Return ``df`` as an Excel workbook (``.xlsx``) with one sheet and a bold header row,
-    and with a ``provenance`` a second sheet «Om dataene» (sources, fetch date, the synthetic
-    warning, the status symbols).
+    """Return ``df`` as an Excel workbook (``.xlsx``) with one sheet (:data:`DATA_SHEET`,
+    «Tall») and a bold header row, and with a ``provenance`` a second sheet «Om dataene»
+    (sources, fetch date, the synthetic warning, the status symbols). Columns and yes/no
+    values are put in bokmål (:func:`in_bokmal`).
 
     The bytes are reproducible: equal data gives an identical file (fixed metadata and zip
     timestamps), so pages that embed the workbook stay byte-identical between builds.
@@ -211,12 +300,13 @@ def xlsx_bytes(
     (``tests/test_formatting.py`` compares them). Anything else goes through openpyxl.
     """
     about = about_frame(provenance) if provenance is not None else None
+    df = in_bokmal(df)
     fast = _xlsx_fast(df, sheet_name, about)
     return fast if fast is not None else _xlsx_openpyxl(df, sheet_name, about)
 
 
 def _xlsx_openpyxl(
-    df: pd.DataFrame, sheet_name: str = "data", about: pd.DataFrame | None = None
+    df: pd.DataFrame, sheet_name: str = DATA_SHEET, about: pd.DataFrame | None = None
 ) -> bytes:
     """The workbook written by openpyxl (the reference for :func:`_xlsx_fast`)."""
     from openpyxl import Workbook

@@ -797,8 +797,12 @@ _EMBED = """(function () {
 })();"""
 
 
-def embed_script(spec: Mapping[str, Any], element_id: str) -> str:
+def embed_script(spec: Mapping[str, Any], element_id: str, *, register: str | None = None) -> str:
     """JavaScript (without ``<script>`` tags) that draws ``spec`` into ``#element_id``.
+
+    With ``register`` (a global's name) the map is not drawn at once: the drawing function is
+    stored as ``window.<register>[element_id]``, for the page to call when the map is shown
+    (a page with one map per indicator draws only the one the reader chose).
 
     It waits for ``window.vegaEmbed`` (the site's Vega bundle) and, for a spec on the script
     route, for the geometry global, which it puts into the spec's ``datasets`` (also under the
@@ -811,8 +815,15 @@ def embed_script(spec: Mapping[str, Any], element_id: str) -> str:
         "formatLocale": NUMBER_LOCALE,
         "timeFormatLocale": TIME_LOCALE,
     }
-    return _EMBED % {
+    code = _EMBED % {
         "sel": _script_json(f"#{element_id}"),
         "spec": _script_json(dict(spec)),
         "opt": _script_json(options),
     }
+    if register is None:
+        return code
+    if not register.isidentifier():
+        raise ValueError(f"{register!r} is not a JavaScript global name")
+    body = code.removesuffix("();")  # the function expression, not called
+    key = _script_json(element_id)
+    return f"window.{register} = window.{register} || {{}};\nwindow.{register}[{key}] = {body};"

@@ -34,6 +34,12 @@ The inline script (:func:`script`) gives sphinx-copybutton its texts and Sphinx'
 the texts its ``nb_NO`` catalog lacks or words less well.
 
 The extension does nothing unless ``language`` is ``nb_NO`` or ``nb``.
+
+It also writes the book's links to the national site (:func:`_page_links`): the config value
+``navbok_links`` (``[[text, path relative to the book's root], …]``, set per book by
+:func:`navbok.build.stage.book_config`) becomes a small ``<nav>`` at the top of every page, each
+path made relative to the page with Sphinx's ``pathto`` (so it works from ``file://`` at
+every depth).
 """
 
 from __future__ import annotations
@@ -246,6 +252,23 @@ def _builder_inited(app: Sphinx) -> None:
         environment.loader = TranslatingLoader(environment.loader, lambda s: str(translate(s)))
 
 
+def _page_links(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Put the ``navbok_links`` at the top of the page's body (relative to the page)."""
+    links = app.config.navbok_links or []
+    if not links or "body" not in context or "pathto" not in context:
+        return
+    pathto = context["pathto"]
+    items = " · ".join(
+        f'<a href="{html.escape(pathto(str(path), 1))}">{html.escape(str(text))}</a>'
+        for text, path in links
+    )
+    context["body"] = (
+        f'<nav class="navbok-lenker" aria-label="Nettstedet">{items}</nav>\n' + context["body"]
+    )
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the catalogs (when the language is bokmål) and the two event handlers."""
     if _active(app):
@@ -258,4 +281,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Before togglebutton's own config-inited handler (priority 500) writes its hints into JS.
     app.connect("config-inited", _config_inited, priority=400)
     app.connect("builder-inited", _builder_inited)
+    app.add_config_value("navbok_links", [], "html")
+    app.connect("html-page-context", _page_links)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,22 +8,32 @@ also go to vega-embed, so axes and tooltips write numbers and months the Norwegi
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import altair as alt
 from altair.theme import AxisConfigKwds, NumberLocaleKwds, TimeLocaleKwds
 
 __all__ = [
+    "BAND_AXIS",
     "COMPARISON_COLOURS",
     "COMPARISON_DASHES",
     "CONFIG",
     "DECREASE_COLOUR",
     "FOCUS_COLOUR",
+    "GRADE_MID",
+    "GRADE_SCHEME",
     "INCREASE_COLOUR",
+    "KIND_STYLES",
+    "NARROW",
     "NUMBER_LOCALE",
+    "REFERENCE_COLOUR",
     "TIME_LOCALE",
     "TOTAL_COLOUR",
+    "kind_of_series",
     "navbok_theme",
+    "series_styles",
+    "wrapped_labels",
 ]
 
 # Colours. All have ≥ 3:1 contrast against white (WCAG 1.4.11). The focal municipality is a
@@ -33,11 +43,34 @@ FOCUS_COLOUR = "#b3263c"
 COMPARISON_COLOURS = ("#3a6ea5", "#6b6b6b", "#1b7f79", "#7b5ea7", "#8a6d1f", "#4d4d4d")
 #: Dash patterns for comparison lines (the focus line is solid), so series differ without colour.
 COMPARISON_DASHES = ([6, 3], [2, 2], [9, 3, 2, 3], [4, 4], [1, 3], [12, 4])
+#: A Vega expression: true on a phone-sized chart (the chart's container under 480 px).
+NARROW = "containerSize()[0] < 480"
+#: The reference line (100 = the average or the need) in index charts.
+REFERENCE_COLOUR = "#222222"
 _TEXT = "#222222"
 _MUTED_TEXT = "#4d4d4d"
 _GRID = "#e3e3e3"
 #: Waterfall bars: increases, decreases and levels (totals).
 INCREASE_COLOUR, DECREASE_COLOUR, TOTAL_COLOUR = "#2d5f8b", "#c2661f", "#5a5a5a"
+#: The heatmap of grades 1–6: a diverging scheme (red below, blue above) centred on the
+#: national average's grade 3,5; its pale middle differs from an empty (white) cell.
+GRADE_SCHEME, GRADE_MID = "redyellowblue", 3.5
+
+#: Colour and dash per comparison kind (the values of :class:`navbok.comparison.Kind`), the same
+#: in every book, so a reader who learned that Landet is the dark grey dotted line finds it so
+#: in the next book. Kinds with several series (neighbours; a KOSTRA group in the old and the
+#: new division) take the variants in turn. Every colour has ≥ 3:1 contrast against white.
+KIND_STYLES: dict[str, tuple[tuple[str, list[int]], ...]] = {
+    "kommune": ((FOCUS_COLOUR, [1, 0]),),
+    "nabo": (("#7b5ea7", [4, 4]), ("#a2467f", [8, 3, 2, 3]), ("#5d5d9e", [1, 3])),
+    "asss_snitt": (("#2f6aa3", [6, 3]),),
+    "asss_hoy": (("#1f4e79", [10, 3]),),
+    "asss_lav": (("#5a86b8", [3, 3]),),
+    "kostragruppe": (("#1b7f79", [9, 3, 2, 3]), ("#4f8f3a", [5, 2])),
+    "fylke": (("#8a6d1f", [12, 4]),),
+    "landet": (("#3d3d3d", [2, 2]),),
+    "landet_uten_oslo": (("#767676", [1, 3]),),
+}
 _FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
 
 #: d3-format locale for Norwegian numbers: 1 234,5 and 12,3 % and 1 234 kr.
@@ -102,7 +135,9 @@ def navbok_theme() -> alt.theme.ThemeConfig:
                 "titleColor": _TEXT,
                 "orient": "bottom",
                 "direction": "horizontal",
-                "columns": 2,
+                # One column on a phone, so long labels («KOSTRA-gruppe 13 (inndeling til
+                # 2019)») are not cut at the edge of the screen.
+                "columns": {"expr": f"{NARROW} ? 1 : 2"},  # type: ignore[typeddict-item]
                 "labelLimit": 320,
                 "symbolStrokeWidth": 3,
             },
@@ -115,3 +150,70 @@ def navbok_theme() -> alt.theme.ThemeConfig:
 
 #: The theme's ``config`` block, as Altair puts it into every spec.
 CONFIG: dict[str, Any] = dict(navbok_theme()["config"])
+
+
+def kind_of_series(label: str, focus: str) -> str | None:
+    """The comparison kind a series label names (``None`` when it names none): the focus is
+    the municipality; ASSS, KOSTRA group and Landet are known by their labels. Neighbours and
+    counties are named by place, so a view passes their kinds (``kinds=`` of the builders)."""
+    if label == focus:
+        return "kommune"
+    for prefix, kind in (
+        ("ASSS høyest", "asss_hoy"),
+        ("ASSS lavest", "asss_lav"),
+        ("ASSS", "asss_snitt"),
+        ("Snitt ASSS", "asss_snitt"),
+        ("KOSTRA-gruppe", "kostragruppe"),
+        ("Landet uten Oslo", "landet_uten_oslo"),
+    ):
+        if label.startswith(prefix):
+            return kind
+    return "landet" if label in ("Landet", "Norge", "Hele landet") else None
+
+
+def series_styles(
+    names: Sequence[str], focus: str, kinds: Mapping[str, str] | None = None
+) -> list[tuple[str, list[int]]]:
+    """(colour, dash) for each series in ``names``: from :data:`KIND_STYLES` by the series'
+    comparison kind (``kinds`` or :func:`kind_of_series`), else the muted comparison colours in
+    turn. A KOSTRA group «(inndeling til 2019)» always takes the group's second style."""
+    used: dict[str, int] = {}
+    other = 0
+    out = []
+    for name in names:
+        kind = (kinds or {}).get(name) or kind_of_series(name, focus)
+        if kind == "kommune" and name != focus:
+            kind = None  # another municipality is not the focus
+        if kind in KIND_STYLES:
+            styles = KIND_STYLES[kind]
+            if kind == "kostragruppe":
+                i = 1 if "inndeling til" in name else 0
+            else:
+                i = used.get(kind, 0)
+                used[kind] = i + 1
+            out.append(styles[i % len(styles)])
+        else:
+            out.append(
+                (
+                    COMPARISON_COLOURS[other % len(COMPARISON_COLOURS)],
+                    COMPARISON_DASHES[other % len(COMPARISON_DASHES)],
+                )
+            )
+            other += 1
+    return out
+
+
+def wrapped_labels(narrow: int = 22, wide: int = 40) -> str:
+    """A Vega ``labelExpr`` that breaks a long category label at spaces into at most two lines
+    of about ``narrow`` characters on a phone and ``wide`` otherwise (the second line ends in
+    «…» when the label is longer still; the full label is in the tooltip and the table), so
+    the labels leave room for the plot instead of taking most of a narrow screen."""
+    n = f"({NARROW} ? {narrow} : {wide})"
+    # The regular expression as a Vega string: \\s must reach the RegExp as \s.
+    pattern = "'(?![^\\n]{1,' + N + '}$)([^\\n]{1,' + N + '})\\\\s'".replace("N", n)
+    lines = "split(replace(datum.label, regexp(" + pattern + ", 'g'), '$1\\n'), '\\n')"
+    return f"length({lines}) > 2 ? [{lines}[0], {lines}[1] + '…'] : {lines}"
+
+
+#: A category axis whose labels may wrap (:func:`wrapped_labels`): two lines fit a band of 30 px.
+BAND_AXIS: dict[str, Any] = {"labelExpr": wrapped_labels(), "labelLineHeight": 14}

@@ -20,6 +20,44 @@ from navbok.reference import load_reference
 from navbok.report.context import Context
 
 BETTER = {"lower": "lav", "higher": "høy"}
+#: Download headers of the key-figure table, in the reader's words.
+TABLE_COLUMNS = {
+    "key_figure": "nøkkeltall",
+    "year": "år",
+    "value": "verdi",
+    "average": "landssnitt",
+    "best": "grense_karakter_6",
+    "worst": "grense_karakter_1",
+    "grade": "karakter",
+    "change": "endring_fra_året_før",
+}
+#: Download headers of the sensitivity table.
+SENSITIVITY_COLUMNS = {
+    "scenario": "vekting",
+    "weight_sum": "sum_av_vektene",
+    "score": "snittkarakter",
+    "points": "poeng",
+    "rank": "plass",
+    "n_ranked": "antall_rangert",
+    "rank_change": "endring_i_plass",
+}
+#: Download headers of the published comparison (booleans become «ja»/«nei»).
+PUBLISHED_COLUMNS = {
+    "key_figure": "nøkkeltall",
+    "year": "år",
+    "barometer_year": "barometerår",
+    "average_published": "snitt_publisert",
+    "grade_published": "karakter_publisert",
+    "value_published": "verdi_publisert",
+    "value": "verdi_her",
+    "average": "snitt_her",
+    "grade": "karakter_her",
+    "value_diff": "avvik_verdi",
+    "average_diff": "avvik_snitt",
+    "grade_diff": "avvik_karakter",
+    "consistent": "konsistent_i_kilden",
+    "same_side": "samme_side_av_3_5",
+}
 
 
 class BarometerViews:
@@ -47,6 +85,13 @@ class BarometerViews:
         data_year = min(self.ctx.params.barometer_year - lag, newest)
         return data_year + lag, data_year
 
+    def standing(self) -> kb.Standing:
+        """The municipality's standing in the chapter's statistics year: ranked or not, how
+        many key figures have grades, and whether a score means anything."""
+        _, ranking = self.results()
+        _, year = self.year()
+        return kb.standing(ranking, self.ctx.kommune, year)
+
     def summary(self) -> dict[str, str]:
         """Glue texts: the result paragraph (rank or why unranked, with the published rank
         where one exists), and the short forms used in the introduction."""
@@ -54,7 +99,8 @@ class BarometerViews:
         by, year = self.year()
         mine = ranking[ranking["region"] == self.ctx.kommune].set_index("year")
         row = mine.loc[year] if year in mine.index else None
-        ranked = row is not None and bool(row["ranked"])
+        st = kb.standing(ranking, self.ctx.kommune, year)
+        ranked = st.has_score
         prev = mine.loc[year - 1] if year - 1 in mine.index else None
         prev_text = (
             f"plass {int(prev['rank'])}"
@@ -71,12 +117,7 @@ class BarometerViews:
             )
             short = f"plass {int(row['rank'])} av {int(row['n_ranked'])}"
         else:
-            share = fmt_number(100 * row["weight_share"], 0) if row is not None else "0"
-            text = (
-                f"{self.ctx.name} rangeres ikke i barometeret {by}: kommunen har tall for "
-                f"nøkkeltall som utgjør {share} % av vekten, og kravet er 60 %. Små kommuner "
-                "mangler ofte tall fordi SSB skjuler små antall."
-            )
+            text = unranked_text(self.ctx.name, by, st, config().min_weight_share)
             short = "ingen plass (for få nøkkeltall med tall)"
         if published:
             pub = ", ".join(f"plass {r} i {y}" for y, r in sorted(published.items()))
@@ -96,13 +137,75 @@ class BarometerViews:
         caveat = barometer_caveat(
             self.ctx.name, ranked, published, summary, bool(self.ctx.data.snapshot.synthetic)
         )
+        if ranked:
+            place = (
+                "Figuren viser hvor mye hvert nøkkeltall flytter snittkarakteren bort fra 3,5; "
+                "negative stolper trekker kommunen ned. Deretter følger de ti beste kommunene i "
+                "rekonstruksjonen og hvor mye plassen endrer seg med andre vekter."
+            )
+        else:
+            place = (
+                "Uten plass og snittkarakter er det ingen plassering å forklare her. Tabellen "
+                "viser de ti beste kommunene i rekonstruksjonen."
+            )
         return {
             "kb_aar": str(by),
             "kb_data_aar": str(year),
             "kb_resultat": text,
             "kb_kort": short,
             "kb_forbehold": caveat,
+            "kb_plassering": place,
+            "kb_betyr": self.meaning(),
         }
+
+    def meaning(self) -> str:
+        """«Hva betyr dette?»: two to four sentences from the score, the place and the key
+        figures that pull most down and up (or why the barometer says little)."""
+        graded, _ = self.results()
+        by, year = self.year()
+        st = self.standing()
+        name = self.ctx.name
+        if not st.has_score:
+            return (
+                f"Barometeret sier lite om {name}: bare {st.n_key_figures} av {st.n_in_force} "
+                f"nøkkeltall har tall for {year}, så det finnes ingen snittkarakter eller plass "
+                "å sammenligne med andre kommuner."
+            )
+        p = kbt.pulling_down(graded, self.ctx.kommune, year).dropna(subset=["contribution"])
+        score = float(p["contribution"].sum()) + kb.MID
+        side = (
+            "på landssnittet"
+            if fmt_number(score, 2) == fmt_number(kb.MID, 2)
+            else "over landssnittet"
+            if score > kb.MID
+            else "under landssnittet"
+        )
+        assert st.rank is not None
+        where = _rank_words(st.rank, st.n_ranked)
+        text = (
+            f"Med snittkarakter {fmt_number(score, 2)} ligger {name} {side} (3,5) og får plass "
+            f"{st.rank} av {st.n_ranked} i rekonstruksjonen, {where}."
+        )
+        down = p[p["contribution"] < 0]
+        up = p[p["contribution"] > 0]
+        if len(down):
+            w = down.iloc[0]
+            text += (
+                f" Mest ned trekker «{w['label']}» "
+                f"({w['key_figure']}, karakter {fmt_number(w['grade'], 2)})"
+            )
+            if len(up):
+                b = up.iloc[-1]
+                text += (
+                    f", mest opp «{b['label']}» "
+                    f"({b['key_figure']}, karakter {fmt_number(b['grade'], 2)})"
+                )
+            text += "."
+        elif len(up):
+            text += " Ingen nøkkeltall trekker snittkarakteren under 3,5."
+        return text + (
+            " Plassen er en rekonstruksjon fra SSBs tall og kan avvike fra Kommunal Rapports."
+        )
 
     def finding(self) -> str:
         """The reconstructed rank with its caveat, for the introduction's main findings."""
@@ -131,10 +234,15 @@ class BarometerViews:
             "kb-vekter",
             "Nøkkeltallene i sektoren Sosialtjeneste, retning og vekter",
             notes=[
-                f"Sektoren veier {fmt_number(cfg.sector_weight, 1)} % av hele barometeret. "
-                "Bærums KOSTRA-analyse 2024 trykker 9 % for SOS06, SOS10 og SOS11; det summerer "
-                "til 112 % og stemmer ikke med dokumentets egen kolonne for total vekt. Boken "
-                "bruker 5 %.",
+                f"Sektoren veier {fmt_number(cfg.sector_weight, 1)} % av hele barometeret, og "
+                "vektene i sektoren summerer til 100 %."
+                + (
+                    " Bærums KOSTRA-analyse 2024 trykker 9 % for SOS06, SOS10 og SOS11; det "
+                    "summerer til 112 % og stemmer ikke med dokumentets egen kolonne for total "
+                    "vekt. Boken bruker 5 %."
+                    if _is_source_municipality(self.ctx.kommune)
+                    else ""
+                ),
             ],
             numeric_from=3,
         )
@@ -162,7 +270,7 @@ class BarometerViews:
             for col in ("average", "best", "worst", "grade"):
                 row.append(missing if last is None else fmt_number(last[col], 2, status=missing))
             cells.append(row)
-        data = t[["key_figure", "year", "value", "average", "best", "worst", "grade", "change"]]
+        data = t[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
         return show_table(
             pd.DataFrame(
                 cells,
@@ -204,7 +312,8 @@ class BarometerViews:
             title=f"Karakterer per nøkkeltall, {self.ctx.name}",
             description=(
                 f"Varmekart: karakterene 1–6 for {self.ctx.name} for hvert av de elleve "
-                f"nøkkeltallene og statistikkårene {year - 4}–{year}. Mørkere er bedre."
+                f"nøkkeltallene og statistikkårene {year - 4}–{year}. Blått er bedre "
+                "enn landssnittet (3,5), rødt dårligere; karakteren står i hver rute."
             ),
             value_title="Karakter",
             value_format=",.1f",
@@ -220,8 +329,11 @@ class BarometerViews:
             text_columns=["Nøkkeltall"],
         )
 
-    def pulling(self) -> figure.ChartOutput:
-        """Which key figures pull the score below 3,5 (F5.2): weighted distance to 3,5."""
+    def pulling(self) -> figure.ChartOutput | None:
+        """Which key figures pull the score below 3,5 (F5.2): weighted distance to 3,5 (none
+        without a score, see :attr:`navbok.analysis.barometer.Standing.has_score`)."""
+        if not self.standing().has_score:
+            return None
         graded, _ = self.results()
         _, year = self.year()
         p = kbt.pulling_down(graded, self.ctx.kommune, year)
@@ -259,6 +371,8 @@ class BarometerViews:
         by, year = self.year()
         names = {c: self.ctx.data.name(c) for c in self.ctx.data.register.target_codes}
         t = kbt.top_list(ranking, self.ctx.kommune, year, n=n, names=names)
+        own_unranked = t["is_kommune"] & t["rank"].isna()
+        t = t[~own_unranked]  # «not ranked» is said once, in the result
         cells = [
             (
                 "ikke rangert" if pd.isna(r.rank) else str(int(r.rank)),
@@ -268,28 +382,32 @@ class BarometerViews:
             )
             for r in t.itertuples()
         ]
+        mine = "" if own_unranked.any() else f", og {self.ctx.name}"
         return show_table(
             pd.DataFrame(cells, columns=["Plass", "Kommune", "Poeng", "Snittkarakter"]),
             "kb-topp",
-            f"De {n} beste i rekonstruksjonen, Kommunebarometeret {by} (statistikkår {year}), "
-            f"og {self.ctx.name}",
+            f"De {n} beste i rekonstruksjonen, Kommunebarometeret {by} (statistikkår {year}){mine}",
             data=_full_ranking(ranking, year, names),
             notes=[
                 "Lik poengsum (tre desimaler) gir delt plass. Nedlastingen har hele "
                 "rangeringen, også kommunene som ikke rangeres (med grunnen).",
-                *_published_top(by),
+                *_published_top(by, _is_source_municipality(self.ctx.kommune)),
             ],
             numeric_from=2,
         )
 
-    def sensitivity(self) -> TableOutput:
-        """The municipality's rank under other weightings."""
+    def sensitivity(self) -> TableOutput | None:
+        """The municipality's rank under other weightings (none without a score). The weights
+        as Bærum's KOSTRA analysis prints them are a scenario in Bærum's book only."""
+        if not self.standing().has_score:
+            return None
         graded, _ = self.results()
         _, year = self.year()
         rankings = self.ctx.data.memo(
             ("barometer-scenarios", year), lambda: kbt.scenario_rankings(graded, year)
         )
-        s = kbt.sensitivity(graded, self.ctx.kommune, year, rankings=rankings)
+        scenarios = kbt.default_scenarios(printed=_is_source_municipality(self.ctx.kommune))
+        s = kbt.sensitivity(graded, self.ctx.kommune, year, scenarios, rankings=rankings)
         cells = [
             (
                 r.scenario,
@@ -304,7 +422,7 @@ class BarometerViews:
             "kb-sensitivitet",
             f"Hvordan plassen til {self.ctx.name} endrer seg med andre vekter "
             f"(statistikkår {year})",
-            data=s,
+            data=s.rename(columns=SENSITIVITY_COLUMNS),
             notes=["Negativ endring = bedre plass enn med Kommunal Rapports vekter."],
         )
 
@@ -384,7 +502,7 @@ class BarometerViews:
             pd.DataFrame(cells, columns=head),
             "kb-publisert",
             f"Rekonstruksjonen ved siden av de publiserte tallene for {self.ctx.name}",
-            data=kf,
+            data=_yes_no(kf).rename(columns=PUBLISHED_COLUMNS),
             notes=[
                 f"Kilde for publiserte tall: {pc.source}.",
                 f"Gjennomsnittlig avvik i karakter: {fmt_number(s['grade_mean_abs_diff'], 2)} "
@@ -464,16 +582,77 @@ def _full_ranking(ranking: pd.DataFrame, year: int, names: dict[str, str]) -> pd
     )
 
 
-def _published_top(barometer_year: int) -> list[str]:
-    """The published top ten of ``barometer_year`` as a note line (none if not published)."""
+def _published_top(barometer_year: int, full_source: bool = False) -> list[str]:
+    """The published top ten of ``barometer_year`` as a note line (none if not published).
+
+    The list is Kommunal Rapport's; the document it was copied from (Bærum's KOSTRA analysis)
+    is named in Bærum's book only (``full_source``)."""
     ref = load_reference(kbt.TOP10_REFERENCE)
     f = ref.frame[ref.frame["barometer_year"] == str(barometer_year)]
     if f.empty:
         return []
-    items = ", ".join(
+    items = "; ".join(
         f"{r.rank}. {r.name} {fmt_number(float(r.points), 3)}" for r in f.itertuples()
     )
-    return [f"Publisert av Kommunal Rapport for {barometer_year}: {items} ({ref.source})."]
+    source = f" ({ref.source})" if full_source else ""
+    return [f"Publisert av Kommunal Rapport for {barometer_year}: {items}{source}."]
+
+
+def _yes_no(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its boolean columns as «ja»/«nei» (downloads are in bokmål)."""
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col].dropna()
+        flags = out[col].dtype == object and all(isinstance(v, bool) for v in values)
+        if out[col].dtype == bool or (flags and len(values)):
+            out[col] = out[col].map({True: "ja", False: "nei"})
+    return out
+
+
+def _rank_words(rank: int, n: int) -> str:
+    """Where a place lies among ``n`` ranked municipalities, in words the numbers support."""
+    if rank == 1:
+        return "først av alle"
+    if rank == n:
+        return "sist av alle"
+    part = rank / n if n else float("nan")
+    if part <= 0.25:
+        return "blant den beste firedelen av kommunene"
+    if part <= 0.5:
+        return "i den beste halvdelen av kommunene"
+    if part <= 0.75:
+        return "i den svakeste halvdelen av kommunene"
+    return "blant den svakeste firedelen av kommunene"
+
+
+def _is_source_municipality(kommune: str) -> bool:
+    """Whether the source documents (and the published grades in ``data/reference``) are about
+    this municipality: text about those documents belongs in its book only."""
+    return bool(_published_ranks(kommune))
+
+
+def unranked_text(name: str, barometer_year: int, st: kb.Standing, min_share: float) -> str:
+    """Why a municipality has no place or average grade, and what the chapter leaves out: said
+    once, in the result."""
+    share = fmt_number(100 * st.weight_share, 0)
+    need = fmt_number(100 * min_share, 0)
+    n, total = st.n_key_figures, st.n_in_force
+    if n == 0:
+        has = f"{name} har ingen nøkkeltall med tall"
+    else:
+        has = f"{name} har karakter på {n} av {total} nøkkeltall, som utgjør {share} % av vekten"
+    why = f"{has}, og en kommune rangeres bare med tall for minst {need} % av vekten"
+    if st.ranked:  # ranked by the 60 % rule, but on too few key figures to mean anything
+        why = (
+            f"{name} har karakter på bare {n} av {total} nøkkeltall; en snittkarakter av så få "
+            "karakterer sier lite om sektoren"
+        )
+    return (
+        f"{name} får ingen plass eller snittkarakter i rekonstruksjonen av barometeret "
+        f"{barometer_year}: {why}. Små kommuner mangler ofte tall fordi SSB skjuler små antall "
+        "av personvernhensyn. Kapitlet viser derfor bare karakterene for nøkkeltallene som har "
+        "tall, ikke snittkarakter, bidrag til snittkarakteren eller plass med andre vekter."
+    )
 
 
 def _published_ranks(kommune: str) -> dict[int, int]:

@@ -20,6 +20,7 @@ from navbok.comparison import ComparisonRow, Kind
 from navbok.data import NavData, comparison_frame
 from navbok.groups import Groups
 from navbok.params import Params
+from navbok.peers import Peers, choose_peers
 from navbok.present.exports import Provenance, set_provenance
 from navbok.present.numbers import MISSING, fmt_number
 from navbok.present.prose import and_list
@@ -28,10 +29,16 @@ from navbok.sources.catalogue import catalogue
 
 #: Reading order of the comparison kinds (the order :class:`Kind` declares them in).
 KIND_RANK = {k: i for i, k in enumerate(Kind)}
-#: The series a time-series chart shows unless it says otherwise.
+#: The series of an ASSS member's time-series chart (every chart asks ``Context.peers``:
+#: ``ctx.peers.line_kinds`` is this for an ASSS member, the KOSTRA group and county otherwise).
 DEFAULT_KINDS = (Kind.KOMMUNE, Kind.NABO, Kind.ASSS_SNITT, Kind.KOSTRAGRUPPE, Kind.LANDET)
 #: Texts that stand for a missing number: a sentence with one of them falls back.
 MISSING_TEXTS = {*status.ORDER, MISSING, "", "ukjent"}
+
+
+class Phrase(str):
+    """An optional part of a sentence (a rank in parentheses, a clause) that may be empty:
+    :meth:`Context.sentence` never falls back because of it."""
 
 
 class PlainText:
@@ -55,7 +62,8 @@ class Context:
     """A municipality's data, parameters and comparison groups, with the shared lookups.
 
     ``kommune`` is the municipality's code (the params carry it resolved), ``name`` its name
-    as the params give it, ``years`` the statistics years the book covers.
+    as the params give it, ``years`` the statistics years the book covers, ``peers`` who it is
+    compared with first (:mod:`navbok.peers`; ``main_kind`` is that comparison's kind).
     """
 
     data: NavData
@@ -64,6 +72,7 @@ class Context:
     name: str = field(init=False)
     groups: Groups = field(init=False)
     years: list[int] = field(init=False)
+    peers: Peers = field(init=False)
     _rows_memo: dict[tuple[str, tuple[int, ...]], list[ComparisonRow]] = field(
         default_factory=dict, init=False, repr=False
     )
@@ -79,6 +88,15 @@ class Context:
         self.years = [
             y for y in self.data.years if self.params.start_year <= y <= self.params.end_year
         ]
+        self.peers = choose_peers(self.groups, self.years[-1], self.name, self.data.name)
+
+    @property
+    def main_kind(self) -> Kind:
+        """The comparison every «mot … i …» sentence and the service profile use:
+        :attr:`Kind.ASSS_SNITT` for an ASSS member, else :attr:`Kind.KOSTRAGRUPPE` (or
+        :attr:`Kind.LANDET` without a KOSTRA group of several members). Its name for a
+        sentence is ``peers.label``."""
+        return self.peers.main
 
     # ------------------------------------------------------------------ numbers
     def indicator(self, indicator: str) -> ind.Indicator:
@@ -96,12 +114,17 @@ class Context:
 
     def comparison_rows(self, indicator: str, years: tuple[int, ...]) -> list[ComparisonRow]:
         """The rows of :meth:`comparison` in reading order (kind, then year), KOSTRA groups
-        named by number; remembered per indicator and years (chapters ask many times)."""
+        named by number; remembered per indicator and years (chapters ask many times).
+
+        A KOSTRA group or county that is the municipality alone in a year (Oslo) has no row:
+        its line would be the municipality's own."""
         key = (indicator, years)
         if key not in self._rows_memo:
             old = _old_scheme_years()
             rows = []
             for r in self.data.comparison_rows(self.groups, indicator, list(years)):
+                if self.groups.alone(r.kind, r.year):
+                    continue
                 if r.kind == Kind.KOSTRAGRUPPE:
                     label = f"KOSTRA-gruppe {int(str(r.region)[3:])}"
                     if r.year in old:
@@ -133,6 +156,72 @@ class Context:
         sel = m[(m["region"] == self.kommune) & (m["measure"] == measure) & (m["year"] == year)]
         return float(sel["value"].iloc[0]) if len(sel) else float("nan")
 
+    def has_own_values(self, indicator: str, years: list[int] | None = None) -> bool:
+        """Whether the municipality has at least one value of ``indicator`` in ``years``
+        (default: the book's years): a figure whose own series is all suppressed or missing
+        says nothing about the municipality and is replaced by a note."""
+        rows = self.comparison_rows(indicator, tuple(years or self.years))
+        return any(
+            r.kind == Kind.KOMMUNE and r.value is not None and r.value == r.value for r in rows
+        )
+
+    def comparable(self, indicator: str, year: int) -> bool:
+        """Whether the municipality's value in ``year`` can be ranked against others: it
+        exists and is not zero (a zero count in a small municipality ranks «lowest» without
+        meaning anything)."""
+        value, _ = self.value(indicator, year)
+        return value == value and value != 0
+
+    def suppressed(self, indicators: list[str] | tuple[str, ...], year: int) -> list[str]:
+        """The indicators (of ``indicators``) whose value for the municipality in ``year`` is
+        hidden for privacy (``:``) or missing."""
+        return [i for i in indicators if (v := self.value(i, year)[0]) != v]
+
+    def position(self, indicator: str, year: int) -> Phrase:
+        """Where the municipality lies among the members of its main comparison, in
+        parentheses with a leading space: « (lavest av de 11 ASSS-kommunene)», « (3. høyest
+        av de 20 kommunene i KOSTRA-gruppe 11)»; empty when a rank cannot mean anything (the
+        value is missing or zero, or the main comparison is Landet). Write it straight after
+        the comparison: ``"… i {sammenligning}{plass}."``."""
+        if not self.comparable(indicator, year):
+            return Phrase("")
+        if self.main_kind == Kind.ASSS_SNITT:
+            return Phrase(f" ({self.asss_position(indicator, year)})")
+        if self.main_kind == Kind.KOSTRAGRUPPE:
+            members = self.groups.kostra_members.get(year, [])
+            words = f"kommunene i {self.data.name(self.groups.kostra[year])}"
+            if len(members) > 1:
+                return Phrase(f" ({self._rank(indicator, year, members, words)})")
+        return Phrase("")
+
+    def _rank(self, indicator: str, year: int, members: list[str], words: str) -> str:
+        """«lavest av de 11 ASSS-kommunene», «3. høyest av de 20 kommunene i …»; for a
+        municipality outside ``members``: «lavere enn alle de 12 … med tall», «mellom …»."""
+        member = self.kommune in members
+        sel = ind.select(self.data.values, sorted(set(members) | {self.kommune}), [year], indicator)
+        vals = sel.set_index("region")["value"].dropna()
+        if self.kommune not in vals.index:
+            return f"tallet mangler, så plasseringen blant {words} er ukjent"
+        own = vals[self.kommune]
+        others = vals.drop(self.kommune)
+        n = len(others)
+        below, above = int((others < own).sum()), int((others > own).sum())
+        with_values = "" if len(vals) == len(set(members) | {self.kommune}) else " med tall"
+        if not member:
+            if below == 0:
+                return f"lavere enn alle de {n} {words} med tall"
+            if above == 0:
+                return f"høyere enn alle de {n} {words} med tall"
+            return f"mellom {words}: {below} av {n} har lavere verdi"
+        total = n + 1
+        if below == 0:
+            return f"lavest av de {total} {words}{with_values}"
+        if above == 0:
+            return f"høyest av de {total} {words}{with_values}"
+        if below < above:
+            return f"{below + 1}. lavest av de {total} {words}{with_values}"
+        return f"{above + 1}. høyest av de {total} {words}{with_values}"
+
     def asss_members(self, year: int) -> str:
         """The ASSS members of ``year`` by name, for the reader."""
         return and_list(sorted(self.data.name(c) for c in self.groups.asss.get(year, [])))
@@ -141,29 +230,7 @@ class Context:
         """Where the municipality lies among the ASSS members, as a phrase: «lavest av de 11
         ASSS-kommunene», «3. høyest av de 11 ASSS-kommunene»; for a municipality outside ASSS:
         «lavere enn alle de 12 ASSS-kommunene», «mellom ASSS-kommunene (4 av 12 lavere)»."""
-        members = set(self.groups.asss.get(year, []))
-        sel = ind.select(self.data.values, sorted(members | {self.kommune}), [year], indicator)
-        vals = sel.set_index("region")["value"].dropna()
-        if self.kommune not in vals.index:
-            return "tallet mangler, så plasseringen blant ASSS-kommunene er ukjent"
-        own = vals[self.kommune]
-        others = vals.drop(self.kommune)
-        n = len(others)
-        below, above = int((others < own).sum()), int((others > own).sum())
-        if self.kommune not in members:
-            if below == 0:
-                return f"lavere enn alle de {n} ASSS-kommunene med tall"
-            if above == 0:
-                return f"høyere enn alle de {n} ASSS-kommunene med tall"
-            return f"mellom ASSS-kommunene: {below} av {n} har lavere verdi"
-        total = n + 1
-        if below == 0:
-            return f"lavest av de {total} ASSS-kommunene"
-        if above == 0:
-            return f"høyest av de {total} ASSS-kommunene"
-        if below < above:
-            return f"{below + 1}. lavest av de {total} ASSS-kommunene"
-        return f"{above + 1}. høyest av de {total} ASSS-kommunene"
+        return self._rank(indicator, year, self.groups.asss.get(year, []), "ASSS-kommunene")
 
     # ------------------------------------------------------------------ what is missing
     def unavailable(self, *indicators: str) -> str:
@@ -188,6 +255,20 @@ class Context:
         )
         return MissingFigure(label, reason)
 
+    def hidden_figure(self, indicator: str, years: list[int] | None = None) -> MissingFigure:
+        """The short note that replaces a figure whose own series has no value: hidden for
+        privacy (small counts) or missing."""
+        rows = self.comparison_rows(indicator, tuple(years or self.years))
+        own = [r.status for r in rows if r.kind == Kind.KOMMUNE]
+        if own and all(s == status.SUPPRESSED for s in own):
+            reason = (
+                f"Alle tallene for {self.name} er skjult av personvernhensyn (de bygger på for "
+                "få personer), så figuren er utelatt."
+            )
+        else:
+            reason = f"Datagrunnlaget har ingen tall for {self.name} her, så figuren er utelatt."
+        return MissingFigure(self.indicator(indicator).label, reason)
+
     # ------------------------------------------------------------------ words
     def sentence(self, template: str, fallback: str, **values: str) -> str:
         """``template`` filled with ``values``, or ``fallback`` when a value is missing.
@@ -197,7 +278,11 @@ class Context:
         fallback (filled with the same values) is used instead. Only the values the template
         names count."""
         used = {f for _, f, _, _ in string.Formatter().parse(template) if f}
-        missing = any(str(values[k]).strip() in MISSING_TEXTS for k in used if k in values)
+        missing = any(
+            str(values[k]).strip() in MISSING_TEXTS
+            for k in used
+            if k in values and not isinstance(values[k], Phrase)
+        )
         return (fallback if missing else template).format(navn=self.name, **values)
 
     def paragraph(self, indicators: list[str], template: str, fallback: str, **values: str) -> str:

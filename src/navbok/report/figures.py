@@ -11,7 +11,7 @@ from navbok.present import chart_specs, figure
 from navbok.present.numbers import fmt_number
 from navbok.present.tables import TableOutput, show_table, wide
 from navbok.report.breaks import break_context, break_note
-from navbok.report.context import DEFAULT_KINDS, Context
+from navbok.report.context import Context
 from navbok.report.missing import MissingFigure
 
 #: d3 number formats by decimals, for chart axes and tooltips.
@@ -46,15 +46,19 @@ class Figures:
         indicator: str,
         name: str,
         years: list[int] | None = None,
-        kinds: tuple[Kind, ...] = DEFAULT_KINDS,
+        kinds: tuple[Kind, ...] | None = None,
         caption: str = "",
     ) -> figure.ChartOutput | MissingFigure:
-        """A time series of one indicator for the municipality and its comparison groups."""
+        """A time series of one indicator for the municipality and its comparison groups
+        (``kinds``, default the municipality's peers: ``ctx.peers.line_kinds``); a short note
+        instead when the municipality has no value in any of the years."""
         ctx = self.ctx
         spec = ctx.indicator(indicator)
-        df = ctx.comparison(indicator, years, kinds)
+        df = ctx.comparison(indicator, years, kinds or ctx.peers.line_kinds)
         if ctx.unavailable(indicator) or df.empty:
             return ctx.missing_figure(indicator)
+        if not ctx.has_own_values(indicator, years):
+            return ctx.hidden_figure(indicator, years)
         df = df.rename(columns={"series": "Serie", "year": "År", "value": "Verdi"})
         focus = ctx.data.name(ctx.kommune)
         unit = spec.unit
@@ -82,6 +86,7 @@ class Figures:
             description=description,
             y_title=unit,
             y_format=d3_format(spec.decimals),
+            kinds=dict(zip(df["Serie"], df["kind"].astype(str), strict=True)),
         )
         table = wide(df, "Serie", "År", "Verdi")
         caption = caption or f"{spec.label}. {spec.definition}{note}"
@@ -94,15 +99,19 @@ class Figures:
         indicator: str,
         year: int,
         name: str,
-        kinds: tuple[Kind, ...] = tuple(Kind),
+        kinds: tuple[Kind, ...] | None = None,
         caption: str = "",
     ) -> figure.ChartOutput | MissingFigure:
-        """One indicator in one year: the municipality against every comparison series."""
+        """One indicator in one year: the municipality against its comparison series
+        (``kinds``, default ``ctx.peers.bar_kinds``); a short note instead when the
+        municipality's value is hidden or missing."""
         ctx = self.ctx
         spec = ctx.indicator(indicator)
-        df = ctx.comparison(indicator, [year], kinds)
+        df = ctx.comparison(indicator, [year], kinds or ctx.peers.bar_kinds)
         if ctx.unavailable(indicator) or df.empty:
             return ctx.missing_figure(indicator)
+        if not ctx.has_own_values(indicator, [year]):
+            return ctx.hidden_figure(indicator, [year])
         df = df.assign(Serie=[self._bar_label(r) for r in df.itertuples()])
         table = df[["Serie", "value", "status"]].rename(columns={"value": spec.unit})
         chart = chart_specs.bar_chart(
@@ -118,6 +127,7 @@ class Figures:
             value_title=spec.unit,
             value_format=d3_format(spec.decimals),
             sort=False,
+            kinds=dict(zip(df["Serie"], df["kind"].astype(str), strict=True)),
         )
         caption = caption or f"{spec.label}, {year}. {spec.definition}"
         return figure.show_chart(
@@ -137,18 +147,39 @@ class Figures:
     def level_table(
         self, indicators: list[str], name: str, caption: str, years: list[int] | None = None
     ) -> TableOutput:
-        """Key figures for the profile years with the ASSS average, highest and lowest and
-        Landet in the last year (the source documents' «tjenesteprofil» table)."""
+        """Key figures for the profile years with the municipality's peers in the last year
+        (the source documents' «tjenesteprofil» table): for an ASSS member the ASSS average,
+        highest and lowest and Landet; otherwise the KOSTRA group, the county and Landet."""
         ctx = self.ctx
         years = years or [y for y in ctx.params.profile_years if y in ctx.data.years]
         last = years[-1]
-        cols = [str(y) for y in years] + [
-            f"ASSS-snitt {last}",
-            f"ASSS høyest {last}",
-            f"ASSS lavest {last}",
-            f"Landet {last}",
-        ]
-        last_kinds = (Kind.ASSS_SNITT, Kind.ASSS_HOY, Kind.ASSS_LAV, Kind.LANDET)
+        if ctx.peers.asss_member:
+            last_kinds: tuple[Kind, ...] = (
+                Kind.ASSS_SNITT,
+                Kind.ASSS_HOY,
+                Kind.ASSS_LAV,
+                Kind.LANDET,
+            )
+            heads = ["ASSS-snitt", "ASSS høyest", "ASSS lavest", "Landet"]
+            peer_note = (
+                "ASSS-snitt er det uveide gjennomsnittet av ASSS-kommunene; høyest og lavest "
+                "viser kommunen i parentes. Landet er SSBs tall der SSB publiserer det."
+            )
+        else:
+            last_kinds, heads = (), []
+            for kind, title in (
+                (Kind.KOSTRAGRUPPE, ctx.data.name(ctx.groups.kostra.get(last, ""))),
+                (Kind.FYLKE, ctx.data.name(ctx.groups.county.get(last, ""))),
+                (Kind.LANDET, "Landet"),
+            ):
+                if title and not ctx.groups.alone(kind, last):
+                    last_kinds += (kind,)
+                    heads.append(title)
+            peer_note = (
+                "KOSTRA-gruppen og fylket er SSBs tall der SSB publiserer dem, ellers summert "
+                "over kommunene; Landet er SSBs tall."
+            )
+        cols = [str(y) for y in years] + [f"{h} {last}" for h in heads]
         cells, data, symbols = [], [], []
         for i in indicators:
             spec = ctx.indicator(i)
@@ -182,8 +213,7 @@ class Figures:
             caption,
             data=numbers,
             notes=[
-                "ASSS-snitt er det uveide gjennomsnittet av ASSS-kommunene; høyest og lavest "
-                "viser kommunen i parentes. Landet er SSBs tall der SSB publiserer det.",
+                peer_note,
                 f"Symboler: {status.LEGEND}. Nedlastingen har en statuskolonne ved siden av "
                 "hver kolonne med symboler.",
                 *(

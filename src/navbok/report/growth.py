@@ -13,16 +13,30 @@ import pandas as pd
 from navbok import status
 from navbok.analysis import growth
 from navbok.analysis.decomposition import COMBINATION_LABEL, COMPONENT_LABELS
-from navbok.analysis.prices import load_price_index
+from navbok.analysis.prices import load_price_index, price_index_source
 from navbok.analysis.proba import proba_comparison, proba_index
 from navbok.comparison import Kind
 from navbok.groups import LANDET
 from navbok.present import chart_specs, figure
 from navbok.present.numbers import fmt_number, fmt_percent
 from navbok.present.tables import TableOutput, show_table, wide
+from navbok.report.breaks import break_context
 from navbok.report.context import Context
-from navbok.report.growth_words import annual_sentence, driver, growth_finding, growth_paragraph
+from navbok.report.figures import d3_format
+from navbok.report.growth_words import (
+    annual_sentence,
+    driver,
+    growth_finding,
+    growth_meaning,
+    growth_paragraph,
+)
 from navbok.report.missing import MissingFigure
+from navbok.report.peers import main_kind, peer_set
+
+#: The latest period decomposed beside the params' period: this many years back from the end.
+LATEST_SPAN = 5
+#: The deflator a book names when it has none (what the reader could use).
+SUGGESTED_DEFLATOR = "SSBs konsumprisindeks (tabell 03014)"
 
 #: The measures the decomposition T = N · L · P needs.
 GROWTH_MEASURES = ("mottakere", "stonadsmaaneder", "utbetalt")
@@ -35,6 +49,9 @@ GROWTH_COLUMNS = {
     "combination": COMBINATION_LABEL,
 }
 
+
+#: The waterfall's step kinds, in the reader's words (the table behind the chart, downloads).
+STEP_KINDS = {"start": "utgangspunkt", "delta": "endring", "total": "sum"}
 
 SHORT = {"N": "mottakere", "L": "stønadslengde", "P": "per måned"}
 SHORT_COLUMNS = {
@@ -62,15 +79,32 @@ class GrowthViews:
         data = self.ctx.data
         return data.memo("growth-measures", lambda: growth.MeasureTable(data.measures))
 
+    def group(self, year: int) -> tuple[str, list[str], str]:
+        """The main comparison's members summed: ``(row label, members, words)``, e.g.
+        ``("ASSS (sum av kommunene)", […], "ASSS-kommunene samlet")`` for an ASSS member,
+        the KOSTRA group otherwise; no members when the main comparison is Landet."""
+        # ASSS with the membership of ``year``; a KOSTRA group as the book names it (the
+        # newest year's grouping: the scheme before 2020 numbered the groups differently).
+        if self.ctx.main_kind == Kind.KOSTRAGRUPPE:
+            year = self.ctx.years[-1]
+        peers = peer_set(self.ctx, year)
+        if peers is None:
+            return "", [], ""
+        if peers.kind == Kind.ASSS_SNITT:
+            return "ASSS (sum av kommunene)", peers.members, "ASSS-kommunene samlet"
+        group = peers.label.removeprefix("kommunene i ")
+        return f"{group} (sum av kommunene)", peers.members, f"kommunene i {group} samlet"
+
     def series(self, year: int) -> dict[str, str | list[str]]:
-        """The three series the decomposition is shown for: municipality, ASSS (members summed,
-        membership of ``year``), Landet."""
+        """The three series the decomposition is shown for: municipality, the main comparison
+        (ASSS or the KOSTRA group, members summed, membership of ``year``), Landet."""
         ctx = self.ctx
-        return {
-            ctx.name: ctx.kommune,
-            "ASSS (sum av kommunene)": list(ctx.groups.asss.get(year, [])),
-            "Landet": LANDET,
-        }
+        label, members, _ = self.group(year)
+        out: dict[str, str | list[str]] = {ctx.name: ctx.kommune}
+        if members:
+            out[label] = members
+        out["Landet"] = LANDET
+        return out
 
     def table(self, year0: int | None = None, year1: int | None = None) -> pd.DataFrame:
         """Decomposition rows (see :func:`navbok.analysis.growth.compare`) for the municipality,
@@ -123,14 +157,16 @@ class GrowthViews:
         )
         fig: figure.ChartOutput | MissingFigure = figure.show_chart(
             chart,
-            steps.rename(columns={"label": "Komponent", "value": "Prosent", "kind": "Type"}),
+            steps.rename(columns={"label": "Komponent", "value": "Prosent", "kind": "Del"}).assign(
+                Del=lambda f: f["Del"].map(STEP_KINDS).fillna(f["Del"])
+            ),
             f"vekst-fossefall-{year0}-{year1}",
             f"Vekst i samlet stønadssum (bidrag og lån) {year0}–{year1}: 1 + vekst = "
             "(1 + vekst i mottakere) × (1 + vekst i stønadslengde) × (1 + vekst i utbetaling "
             "per stønadsmåned). Kombinasjonseffekten er det som gjenstår når de tre "
             "enkeltvekstene er trukket fra. Løpende kroner.",
             decimals=1,
-            text_columns=["Komponent", "Type"],
+            text_columns=["Komponent", "Del"],
         )
         if gone:
             fig = MissingFigure(f"Vekst i utbetalt sosialhjelp {year0}–{year1}, {ctx.name}", gone)
@@ -154,13 +190,15 @@ class GrowthViews:
             pd.DataFrame(cells, columns=head),
             f"vekst-sammenligning-{year0}-{year1}",
             f"Dekomponering av veksten i utbetalt sosialhjelp {year0}–{year1}",
-            data=pd.DataFrame(data, columns=head),
+            data=pd.DataFrame(data, columns=["Region", *head[1:]]),
             notes=[
-                "ASSS er kommunene i nettverket summert (tellere og nevnere lagt sammen), ikke "
-                "snittet av kommunenes vekstrater. Samme medlemmer begge år.",
+                f"{self.group(year1)[0].split(' (')[0] or 'Gruppen'} er kommunene summert "
+                "(tellere og nevnere lagt sammen), ikke snittet av kommunenes vekstrater. Samme "
+                "medlemmer begge år.",
                 "LMDI (logaritmisk dekomponering) fordeler hele veksten på de tre "
                 "komponentene uten kombinasjonsledd: ln(T1/T0) = Σ ln(1 + vekst i komponenten).",
             ]
+            + self._break_notes(year0, year1)
             + (
                 [f"Veksten kan ikke dekomponeres: {gone}"]
                 if gone
@@ -192,6 +230,272 @@ class GrowthViews:
         texts = self.texts(year0, year1, own, table)
         return fig, comp, kroner, texts
 
+    def latest_period(self) -> tuple[int, int] | None:
+        """The latest :data:`LATEST_SPAN` years (end year − 5 → end year) when they differ from
+        the params' period and the data hold both years; otherwise ``None``."""
+        last = self.ctx.years[-1]
+        period = (last - LATEST_SPAN, last)
+        if period == tuple(self.ctx.params.growth_period) or period[0] not in self.ctx.years:
+            return None
+        return period
+
+    def _break_notes(self, year0: int, year1: int) -> list[str]:
+        """Why counts may not compare between ``year0`` and ``year1`` (a new SSB table, cases
+        from 2022, a merger), as a table note."""
+        why = break_context(self.ctx, "mottakere").explain(self.ctx.kommune, year0, year1)
+        return [f"Brudd mellom {year0} og {year1}: {why}."] if why else []
+
+    def amounts(self) -> tuple[TableOutput, str, str]:
+        """Recipients, benefit months and total paid (million kroner) year by year, with the
+        paid amount in fixed kroner beside it when the params name a price index; the latest
+        year in a sentence; and what the book says about prices (the deflator it uses, or
+        that it has none)."""
+        ctx = self.ctx
+        index_path = ctx.params.price_index
+        index = load_price_index(index_path)
+        last = ctx.years[-1]
+        m = ctx.data.measures
+        own = m[(m["region"] == ctx.kommune) & m["measure"].isin(GROWTH_MEASURES)]
+        cells = {(r.measure, int(r.year)): (r.value, r.status) for r in own.itertuples()}
+
+        def cell(measure: str, year: int) -> tuple[float, str | None]:
+            value, symbol = cells.get((measure, year), (float("nan"), status.NOT_AVAILABLE))
+            value = float(value)
+            return value, (None if value == value else symbol or status.NOT_AVAILABLE)
+
+        real_head = f"Utbetalt, mill. {last}-kroner"
+        rows, data = [], []
+        for y in ctx.years:
+            n, sn = cell("mottakere", y)
+            months, sm = cell("stonadsmaaneder", y)
+            paid, sp = cell("utbetalt", y)
+            row = [
+                str(y),
+                fmt_number(n, 0, status=sn),
+                fmt_number(months, 0, status=sm),
+                fmt_number(paid / 1000, 1, status=sp),
+            ]
+            nums: list[object] = [y, n, months, paid / 1000]
+            if index is not None:
+                # NaN (never the nominal figure) for a year without an index value
+                real = float(growth.deflate(pd.Series({y: paid}), index, last).iloc[0])
+                symbol = sp or (None if real == real else status.NOT_AVAILABLE)
+                row.append(fmt_number(real / 1000, 1, status=symbol))
+                nums.append(real / 1000)
+            rows.append(row)
+            data.append(nums)
+        head = ["År", "Mottakere", "Stønadsmåneder", "Utbetalt, mill. kr"]
+        if index is not None:
+            head.append(real_head)
+        source = price_index_source(index_path)
+        if index is not None:
+            deflator = source or "en prisindeks uten oppgitt kilde"
+            prices = (
+                f"Beløpene er løpende kroner; kolonnen «{real_head}» er omregnet til "
+                f"{last}-kroner med {deflator}."
+            )
+        else:
+            prices = (
+                "Alle beløp i kapitlet er løpende (nominelle) kroner. Datagrunnlaget har ingen "
+                f"prisindeks, for eksempel {SUGGESTED_DEFLATOR}, så boken viser ikke "
+                "utbetalingene justert for prisstigning; veksten i kroner omfatter derfor også "
+                "prisstigningen."
+            )
+        table = show_table(
+            pd.DataFrame(rows, columns=head),
+            "utbetalt-antall-og-belop",
+            f"Mottakere, stønadsmåneder og utbetalt sosialhjelp (bidrag og lån) i {ctx.name}",
+            data=pd.DataFrame(data, columns=head),
+            notes=[
+                "Mottakere er personer med stønad i løpet av året; fra 2022 teller SSB "
+                "sosialhjelpstilfeller (en person med stønad i flere kommuner telles i hver).",
+                f"Symboler: {status.LEGEND}.",
+            ],
+            numeric_from=1,
+        )
+        return table, self._amount_sentence(cells, last), prices
+
+    def _amount_sentence(self, cells: dict, last: int) -> str:
+        """The latest year's recipients and total paid in words (or the newest year with
+        both, when the latest is hidden)."""
+        ctx = self.ctx
+
+        def both(y: int) -> tuple[float, float] | None:
+            n = float(cells.get(("mottakere", y), (float("nan"), None))[0])
+            t = float(cells.get(("utbetalt", y), (float("nan"), None))[0])
+            return (n, t) if n == n and t == t else None
+
+        got = both(last)
+        if got is not None:
+            n, t = got
+            return (
+                f"I {last} fikk {fmt_number(n, 0)} personer økonomisk sosialhjelp i {ctx.name}, "
+                f"og det ble utbetalt {fmt_number(t / 1000, 1)} millioner kroner i bidrag og lån."
+            )
+        text = (
+            f"Antall mottakere og utbetalt beløp i {ctx.name} i {last} er skjult av "
+            "personvernhensyn eller mangler."
+        )
+        earlier = [y for y in reversed(ctx.years[:-1]) if both(y) is not None]
+        if earlier:
+            y = earlier[0]
+            n, t = both(y)  # type: ignore[misc]
+            text += (
+                f" Det siste året med tall er {y}: ingen fikk økonomisk sosialhjelp."
+                if n == 0
+                else f" Det siste året med tall er {y}: {fmt_number(n, 0)} mottakere og "
+                f"{fmt_number(t, 0)} tusen kroner utbetalt."
+            )
+        return text
+
+    def convention(self, indicator: str, year: int, kind: Kind = Kind.ASSS_SNITT) -> str:
+        """How the chapter computes a relative difference, with the municipality's own figure
+        computed the other way round (its value as the base)."""
+        ctx = self.ctx
+        own, _ = ctx.value(indicator, year)
+        other, _ = ctx.value(indicator, year, kind)
+        label = ctx.peers.label if kind == ctx.main_kind else "sammenligningen"
+        text = (
+            "Forskjellene regnes med sammenligningen som grunnlag: (kommunen − sammenligningen) "
+            "/ sammenligningen."
+        )
+        if own == own and other == other and own and other:
+            back = 100 * (other - own) / own
+            if round(back) != 0:
+                word = "over" if back > 0 else "under"
+                text += (
+                    f" Regnet motsatt vei, med {ctx.name} som grunnlag, ligger {label} "
+                    f"{fmt_number(abs(back), 0)} prosent {word} {ctx.name} i {year}: samme "
+                    "forskjell, et annet tall."
+                )
+        return text
+
+    def level_text(self, indicator: str, year: int, earlier: int) -> str:
+        """The level in ``year`` against the main comparison (with the rank among its members)
+        and Landet, and the same differences in ``earlier`` (the params' end of growth)."""
+        ctx = self.ctx
+        main, label = ctx.main_kind, ctx.peers.label
+        own = ctx.text(indicator, year)
+        other = ctx.text(indicator, year, main)
+        diff = self.relative_difference(indicator, year, main)
+        diff_then = self.relative_difference(indicator, earlier, main)
+        if main == Kind.LANDET:
+            versus, versus_then = f"{diff} landet", f"{diff_then} landet"
+        else:
+            landet = self.relative_difference(indicator, year, Kind.LANDET)
+            landet_then = self.relative_difference(indicator, earlier, Kind.LANDET)
+            versus = f"{diff} {label} og {landet} landet"
+            versus_then = f"{diff_then} {label} og {landet_then} landet"
+        return ctx.sentence(
+            "I {aar} ble det utbetalt {utb} kroner i økonomisk sosialhjelp per innbygger 18–66 "
+            "år i {navn} ({sml} {utb_sml} kroner){plass}. Det er {versus}. I {aar1} var {navn} "
+            "{versus_then}.",
+            "Utbetalingene per innbygger i {navn} i {aar} er skjult av personvernhensyn eller "
+            "mangler ({sml}: {utb_sml} kroner).",
+            aar=str(year),
+            aar1=str(earlier),
+            utb=own,
+            utb_sml=other,
+            sml=label,
+            plass=ctx.position(indicator, year),
+            versus=versus,
+            versus_then=versus_then,
+        )
+
+    def ranked_bar(
+        self, indicator: str, year: int, name: str
+    ) -> figure.ChartOutput | MissingFigure | None:
+        """The indicator for every ASSS member (or, outside ASSS, every member of the KOSTRA
+        group) in ``year``, sorted, the municipality highlighted; nothing when the main
+        comparison is Landet (no group to rank in)."""
+        ctx = self.ctx
+        spec = ctx.indicator(indicator)
+        peers = peer_set(ctx, year)
+        if peers is None:
+            return None
+        if ctx.unavailable(indicator):
+            return ctx.missing_figure(indicator)
+        values = ctx.data.values
+        sel = values[
+            (values["indicator"] == indicator)
+            & (values["year"] == year)
+            & values["region"].isin(peers.members)
+        ]
+        df = pd.DataFrame(
+            {
+                "Kommune": [ctx.data.name(c) for c in sel["region"]],
+                "Verdi": sel["value"].astype(float).to_numpy(),
+                "status": sel["status"].to_numpy(),
+            }
+        ).sort_values("Verdi", ascending=False, na_position="last")
+        shown = df["Verdi"].notna()
+        if not shown.any():
+            return ctx.missing_figure(indicator, title=f"{spec.label}, {peers.label}, {year}")
+        n_missing = int((~shown).sum())
+        own_shown = bool(shown[df["Kommune"] == ctx.name].any())
+        rank_text = ""
+        if own_shown:
+            pos = list(df.loc[shown, "Kommune"]).index(ctx.name) + 1
+            n = int(shown.sum())
+            rank_text = (
+                f" {ctx.name} har den høyeste verdien av de {n} med tall."
+                if pos == 1
+                else f" {ctx.name} har den laveste verdien av de {n} med tall."
+                if pos == n
+                else f" {ctx.name} er nummer {pos} av {n}, regnet fra den høyeste verdien."
+            )
+        missing = ""
+        if n_missing:
+            names = ", ".join(df.loc[~shown, "Kommune"])
+            missing = (
+                f" Uten stolpe (skjult av personvernhensyn eller mangler): {names}."
+                if n_missing <= 10
+                else f" {n_missing} kommuner har ikke tall og står uten stolpe."
+            )
+        why = (
+            f"{ctx.name} er med i ASSS-nettverket."
+            if peers.kind == Kind.ASSS_SNITT
+            else f"{ctx.name} er ikke med i ASSS og sammenlignes med kommunene i samme "
+            "KOSTRA-gruppe."
+        )
+        chart = chart_specs.bar_chart(
+            df,
+            category="Kommune",
+            value="Verdi",
+            focus=ctx.name,
+            title=f"{spec.label}, {peers.label}, {year}",
+            description=(
+                f"Stolpediagram sortert etter verdi: {spec.label} i {year} for "
+                f"{peers.label}, {ctx.name} uthevet."
+            ),
+            value_title=spec.unit,
+            value_format=d3_format(spec.decimals),
+        )
+        table = df.rename(columns={"Verdi": spec.unit})
+        return figure.show_chart(
+            chart,
+            table,
+            name,
+            f"{spec.label}, {year}, for {peers.label}. {why}{rank_text}{missing}".strip(),
+            decimals=spec.decimals,
+            text_columns=["Kommune"],
+        )
+
+    def meaning(self) -> str:
+        """«Hva betyr dette?» for the chapter: the level against ASSS, and what the latest
+        growth came from (two to four sentences from the numbers)."""
+        ctx = self.ctx
+        last = ctx.years[-1]
+        kind, other = main_kind(ctx, last)
+        level = self.relative_difference("utbetalt_per_innb_18_66", last, kind)
+        first = (
+            f"Utbetalingene per innbygger 18–66 år i {ctx.name} var {level} {other} i {last}."
+            if not level.startswith("ukjent")
+            else f"Utbetalingene per innbygger i {ctx.name} i {last} er skjult eller mangler."
+        )
+        y0, y1 = self.latest_period() or tuple(ctx.params.growth_period)
+        return growth_meaning(ctx.name, first, self.decompose(y0, y1))
+
     def texts(
         self,
         year0: int | None = None,
@@ -203,13 +507,13 @@ class GrowthViews:
         ctx = self.ctx
         year0, year1 = self._period(year0, year1)
         own = own or self.decompose(year0, year1)
-        asss_members = ctx.groups.asss.get(year1, [])
-        if table is not None:
-            asss = table[table["label"].str.startswith("ASSS")]
-            g_asss = float(asss["g_T"].iloc[0]) if len(asss) else float("nan")
-        elif asss_members:
+        group_label, members, group_words = self.group(year1)
+        if table is not None and members:
+            row = table[table["label"] == group_label]
+            g_asss = float(row["g_T"].iloc[0]) if len(row) else float("nan")
+        elif members:
             m = self.measures()
-            g_asss = growth.decompose_regions(m, list(asss_members), year0, year1).g_T
+            g_asss = growth.decompose_regions(m, members, year0, year1).g_T
         else:
             g_asss = float("nan")
         gone = ctx.missing_measures(*GROWTH_MEASURES)
@@ -217,7 +521,7 @@ class GrowthViews:
             "vekst_avsnitt": (
                 f"Veksten kan ikke dekomponeres: {gone}"
                 if gone
-                else growth_paragraph(ctx.name, own, g_asss)
+                else growth_paragraph(ctx.name, own, g_asss, group_words or "ASSS-kommunene samlet")
             ),
             "aar0": str(year0),
             "aar1": str(year1),
@@ -268,7 +572,8 @@ class GrowthViews:
             title="Årlig vekst i utbetalt økonomisk sosialhjelp",
             description=(
                 f"Linjediagram: prosentvis vekst fra året før i samlet stønadssum for "
-                f"{ctx.name}, ASSS-kommunene samlet og landet, {years[1]}–{years[-1]}."
+                f"{ctx.name}, {self.group(years[-1])[2] or 'ASSS-kommunene samlet'} og landet, "
+                f"{years[1]}–{years[-1]}."
             ),
             y_title="prosent fra året før",
             y_format=",.1f",
@@ -288,7 +593,9 @@ class GrowthViews:
             + [fmt_percent(100 * getattr(r, k), 1, status=r.status) for k in GROWTH_COLUMNS]
             for r in own.itertuples()
         ]
-        data = own[["year0", "year1", *GROWTH_COLUMNS]].rename(columns=SHORT_COLUMNS)
+        data = own[["year0", "year1", *GROWTH_COLUMNS]].rename(
+            columns={"year0": "Fra år", "year1": "Til år", **SHORT_COLUMNS}
+        )
         tab = show_table(
             pd.DataFrame(cells, columns=["Periode", *SHORT_COLUMNS.values()]),
             "vekst-aarlig-komponenter",
@@ -338,6 +645,7 @@ class GrowthViews:
             ),
             value_title="indeks (behov = 100)",
             value_format=",.0f",
+            reference=100,
         )
         missing = "" if len(own) else f" {ctx.name} har ikke egen verdi i tabellen."
         return figure.show_chart(

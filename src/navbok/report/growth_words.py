@@ -119,9 +119,12 @@ def growth_finding(name: str, d: growth.Decomposition) -> str:
     return " ".join(t for t in (_total_sentence(name, d), _driver_sentence(d)) if t)
 
 
-def growth_paragraph(name: str, d: growth.Decomposition, g_asss: float) -> str:
+def growth_paragraph(
+    name: str, d: growth.Decomposition, g_asss: float, group: str = "ASSS-kommunene samlet"
+) -> str:
     """The decomposition in words, with the right verb for falls, quantity words the shares
-    support (:func:`share_words`) and the comparison to ASSS."""
+    support (:func:`share_words`) and the comparison to ``group`` (ASSS, or the KOSTRA group
+    outside ASSS, members summed) whose growth is ``g_asss``."""
     if d.status is not None:
         return growth_finding(name, d)
     text = (
@@ -136,11 +139,11 @@ def growth_paragraph(name: str, d: growth.Decomposition, g_asss: float) -> str:
     if g_asss == g_asss:
         diff = 100 * (g_asss - d.g_T)
         if round(diff, 1) == 0:
-            text += f" ASSS-kommunene samlet {_move(g_asss)}, det samme som {name}."
+            text += f" {group[0].upper()}{group[1:]} {_move(g_asss)}, det samme som {name}."
         else:
             cmp = "høyere" if diff > 0 else "lavere"
             text += (
-                f" ASSS-kommunene samlet {_move(g_asss)}; veksten der var "
+                f" {group[0].upper()}{group[1:]} {_move(g_asss)}; veksten der var "
                 f"{fmt_number(abs(diff), 1)} prosentpoeng {cmp} enn i {name}."
             )
     return text
@@ -166,3 +169,46 @@ def annual_sentence(name: str, rows: pd.DataFrame) -> str:
     if lo["g_T"] < 0:
         text += f", den største nedgangen {period(lo)}"
     return text + "."
+
+
+#: What a component that drove the change points to, for «Hva betyr dette?».
+POINTS_TO = {
+    ("L", True): "Lengre stønadsperioder betyr at mottakerne blir lenger på stønad; kapitlet om "
+    "langtidsmottakere viser hvem det gjelder.",
+    ("L", False): "Kortere stønadsperioder betyr at mottakerne går raskere av stønad.",
+    ("N", True): "Flere mottakere betyr at flere har fått stønad i løpet av året.",
+    ("N", False): "Færre mottakere betyr at færre har fått stønad i løpet av året.",
+    ("P", True): "Høyere utbetaling per stønadsmåned følger blant annet satsene, boutgiftene og "
+    "prisstigningen.",
+    ("P", False): "Utbetalingen per stønadsmåned følger blant annet satsene og boutgiftene, og "
+    "hvor mye av livsoppholdet stønaden dekker.",
+}
+
+
+def growth_meaning(name: str, level: str, d: growth.Decomposition) -> str:
+    """«Hva betyr dette?» for the growth chapter: ``level`` (a sentence on the level), the
+    change in the period and the component that drove it, with the quantity word its share
+    supports, and what that component points to."""
+    if d.status is not None:
+        return (
+            f"{level} Veksten fra {d.year0} til {d.year1} kan ikke deles opp, fordi tallene er "
+            "skjult av personvernhensyn eller mangler."
+        )
+    text = f"{level} {_total_sentence(name, d)}"
+    if _rounds_to_zero(d.g_T):
+        return text
+    rising = d.g_T > 0
+    change = "veksten" if rising else "nedgangen"
+    top, share = _main_part(d)
+    what = (RISE if rising else FALL)[top]
+    words = share_words(share)
+    if words == "mer enn hele":
+        text += f" {what[0].upper()}{what[1:]} alene tilsvarer mer enn hele {change}."
+    elif words == "den største delen":
+        text += (
+            f" Den største delen av {change} kom fra {what}, men ikke det meste "
+            f"({fmt_percent(100 * share, 0)})."
+        )
+    else:
+        text += f" {words[0].upper()}{words[1:]} av {change} kom fra {what}."
+    return f"{text} {POINTS_TO[(top, rising)]}"

@@ -1,14 +1,28 @@
-"""Report views for the chapter «Innledning»: the service profile (key figures as an index
-against the ASSS average)."""
+"""Report views for the chapter «Innledning»: who the municipality is compared with and why,
+what is hidden for privacy (said once, here), the service profile (key figures as an index
+against the main comparison), the main findings and «Hva betyr dette?».
+
+Every text only says what its numbers carry: a finding whose own figure is hidden or missing is
+left out (the notice on hidden figures says so once), a rank is given only where it can mean
+something (:meth:`Context.position`).
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
+from navbok import status
 from navbok.comparison import Kind
 from navbok.present import chart_specs, figure
 from navbok.present.numbers import fmt_number
-from navbok.report.context import Context
+from navbok.present.prose import and_list
+from navbok.report.missing import MissingFigure
+from navbok.report.words import compare_word, same_level, trend_words
+
+if TYPE_CHECKING:
+    from navbok.report.report import Report
 
 #: The service profile's key figures, in order (each bar is named by the indicator's ``profile``
 #: label in the register).
@@ -25,32 +39,116 @@ PROFILE = (
     "kvp_etter",
     "aap_andel",
 )
+#: The long-term share the main findings follow over the years.
+LONGTERM = "andel_langtid_6mnd_hovedinntekt"
+#: Fewer participants who ended KVP than this: the share going to work is not a finding.
+FEW_ENDED = 20
 
 
 class IntroViews:
     """The introduction's views for one municipality."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Report) -> None:
         self.ctx = ctx
 
-    def service_profile(self, year: int, name: str = "tjenesteprofil") -> figure.ChartOutput:
-        """Key figures as an index against the ASSS average (= 100), as in the source documents."""
+    # ------------------------------------------------------------------ how to read
+    def comparisons(self) -> str:
+        """«Slik leser du boken»: the comparison series of this book as a Markdown list, and
+        why these peers (:mod:`navbok.peers`)."""
         ctx = self.ctx
-        rows = []
+        peers = ctx.peers
+        last = ctx.years[-1]
+        items = []
+        kostra = (
+            f"**{peers.kostra_name}**, SSBs gruppering av kommuner etter folketall og "
+            "økonomiske rammer (inndelingen endret seg mellom 2019 og 2020, så linjen brytes "
+            "der)"
+        )
+        if peers.asss_member:
+            items.append(
+                "**ASSS-snittet**: det uveide gjennomsnittet av kommunene i ASSS-nettverket (de "
+                "største kommunene), med høyeste og laveste verdi. I denne utgaven er ASSS "
+                f"{ctx.asss_members(last)}"
+            )
+            if peers.kostra and not peers.kostra_alone:
+                items.append(kostra)
+        elif peers.kostra and peers.main == Kind.KOSTRAGRUPPE:
+            items.append(kostra)
+        if peers.county_name and not peers.county_alone:
+            items.append(f"**fylket**, {peers.county_name}")
+        items.append("**Landet** og **Landet uten Oslo**, som SSB publiserer dem")
+        if names := list(peers.neighbour_names):
+            word = "nabokommunen" if len(names) == 1 else "nabokommunene"
+            items.append(f"**{word}** {and_list(names)}")
+        lines = "\n".join(f"* {item};" for item in items[:-1]) + f"\n* {items[-1]}."
+        return f"Hvert kapittel sammenligner {ctx.name} med\n\n{lines}\n\n{peers.reason()}"
+
+    def hidden_notice(self, year: int) -> str:
+        """What is hidden or missing among the key figures in ``year`` and why, said once
+        for the whole book; empty when every key figure has a value."""
+        ctx = self.ctx
+        hidden: list[str] = []
+        missing: list[str] = []
+        for i in PROFILE:
+            value, symbol = ctx.value(i, year)
+            if value == value:
+                continue
+            (hidden if symbol == status.SUPPRESSED else missing).append(
+                _lower(ctx.indicator(i).profile_label)
+            )
+        if not hidden and not missing:
+            return ""
+        n, m = len(hidden) + len(missing), len(PROFILE)
+        amount = "Alle" if n == m else "De fleste" if 2 * n > m else "Noen"
+        parts = [f"{amount} av nøkkeltallene for {ctx.name} i {year} finnes ikke ({n} av {m})."]
+        if hidden:
+            parts.append(
+                f"Skjult av personvernhensyn: {and_list(hidden)}. SSB og NAV viser ikke tall som "
+                "bygger på svært få personer (NAV ikke antall under fire), fordi de kan føre "
+                "til at enkeltpersoner blir gjenkjent."
+            )
+        if missing:
+            parts.append(f"Mangler i datagrunnlaget: {and_list(missing)}.")
+        parts.append(
+            "Boka viser det som finnes, og utelater figurer og sammenligninger der kommunens "
+            "egne tall mangler."
+        )
+        return " ".join(parts)
+
+    # ------------------------------------------------------------------ service profile
+    def service_profile(
+        self, year: int, name: str = "tjenesteprofil"
+    ) -> figure.ChartOutput | MissingFigure:
+        """Key figures as an index against the main comparison (= 100): the ASSS average for
+        an ASSS member, the KOSTRA group otherwise. Left out, with a short note, when fewer
+        than half of the key figures have a value for the municipality."""
+        ctx = self.ctx
+        label = ctx.peers.label
+        col = label[0].upper() + label[1:]
+        rows, gone = [], []
         for i in PROFILE:
             spec = ctx.indicator(i)
             own, symbol = ctx.value(i, year)
-            avg, _ = ctx.value(i, year, Kind.ASSS_SNITT)
+            avg, avg_symbol = ctx.value(i, year, ctx.main_kind)
             idx = 100 * own / avg if avg and avg == avg and own == own else float("nan")
+            if idx != idx:
+                gone.append(_lower(spec.profile_label))
             rows.append(
                 (
                     spec.profile_label,
                     idx,
                     fmt_number(own, spec.decimals, status=symbol),
-                    fmt_number(avg, spec.decimals),
+                    fmt_number(avg, spec.decimals, status=avg_symbol),
                 )
             )
-        df = pd.DataFrame(rows, columns=["Nøkkeltall", "Indeks", ctx.name, "ASSS-snitt"])
+        shown = len(PROFILE) - len(gone)
+        if 2 * shown < len(PROFILE):
+            return MissingFigure(
+                f"Tjenesteprofil {year}",
+                f"Bare {shown} av {len(PROFILE)} nøkkeltall kan sammenlignes med {label} for "
+                f"{ctx.name}, så profilen er utelatt.",
+            )
+        df = pd.DataFrame(rows, columns=["Nøkkeltall", "Indeks", ctx.name, col])
         chart = chart_specs.bar_chart(
             df,
             category="Nøkkeltall",
@@ -58,23 +156,198 @@ class IntroViews:
             focus="",
             title=f"Tjenesteprofil {year}",
             description=(
-                f"Stolpediagram: {ctx.name}s nøkkeltall for {year} som indeks der ASSS-snittet "
-                "er 100. Over 100 betyr høyere enn snittet."
+                f"Stolpediagram: {ctx.name}s nøkkeltall for {year} som indeks der {label} "
+                "er 100. Over 100 betyr høyere enn sammenligningen."
             ),
-            value_title="Indeks (ASSS-snitt = 100)",
+            value_title=f"Indeks ({label} = 100)",
             value_format=",.0f",
             sort=False,
+            reference=100,
+        )
+        what = (
+            "det uveide snittet av ASSS-kommunene"
+            if ctx.main_kind == Kind.ASSS_SNITT
+            else f"tallet for {label}"
         )
         caption = (
-            f"Tjenesteprofil for {ctx.name} {year}: hvert nøkkeltall delt på det uveide snittet "
-            "av ASSS-kommunene, ganger 100. Verdiene er ikke snudd for retning: over 100 betyr "
-            "høyere verdi, ikke nødvendigvis bedre."
+            f"Tjenesteprofil for {ctx.name} {year}: hvert nøkkeltall delt på {what}, ganger "
+            "100. Verdiene er ikke snudd for retning: over 100 betyr høyere verdi, ikke "
+            "nødvendigvis bedre."
         )
+        if gone:
+            caption += (
+                f" {len(gone)} av {len(PROFILE)} nøkkeltall har ingen stolpe fordi tallet er "
+                f"skjult eller mangler: {and_list(gone)}."
+            )
         return figure.show_chart(
             chart,
             df,
             name,
             caption,
             decimals={"Indeks": 0},
-            text_columns=["Nøkkeltall", ctx.name, "ASSS-snitt"],
+            text_columns=["Nøkkeltall", ctx.name, col],
         )
+
+    # ------------------------------------------------------------------ findings
+    def findings(self) -> list[str]:
+        """The main findings: one sentence group per subject whose own numbers exist
+        (social-assistance share, duration, AAP, long-term recipients, KVP, growth, the
+        barometer). A subject whose figure is hidden or missing is left out."""
+        ctx = self.ctx
+        last = ctx.years[-1]
+        label = ctx.peers.label
+        main = ctx.main_kind
+        out = []
+        if ctx.has_own_values("andel_18_66", [last]):
+            out.append(
+                f"I {last} mottok {ctx.text('andel_18_66', last)} prosent av innbyggerne "
+                f"18–66 år i {ctx.name} økonomisk sosialhjelp, "
+                + _against("andel_18_66", last, ctx)
+                + "."
+            )
+        if ctx.has_own_values("stonadslengde", [last]):
+            out.append(
+                f"Gjennomsnittlig stønadslengde var {ctx.text('stonadslengde', last)} måneder ("
+                f"{label} {ctx.text('stonadslengde', last, main)})."
+            )
+        if ctx.has_own_values("aap_andel", [last]):
+            text = (
+                f"I desember {last} mottok {ctx.text('aap_andel', last)} prosent av "
+                f"innbyggerne 18–66 år arbeidsavklaringspenger ({label} "
+                f"{ctx.text('aap_andel', last, main)})."
+            )
+            y = ctx.params.aap_year or last
+            _, t = ctx.aap.ratio(y)
+            if "–" not in (t["ratio"], t["ratio_main"]) and t["ratio"] not in status.ORDER:
+                text += (
+                    f" I {y} var det {t['ratio']} AAP-mottakere per sosialhjelpsmottaker, mot "
+                    f"{t['ratio_main']} i {label}."
+                )
+            out.append(text)
+        if lt := self.longterm_finding():
+            out.append(lt)
+        if kvp := self.kvp_finding(last):
+            out.append(kvp)
+        y0, y1 = ctx.params.growth_period
+        if ctx.growth.decompose(y0, y1).status is None:
+            funn = ctx.growth.texts()["funn"]
+            if funn:
+                out.append(funn)
+        if ctx.barometer.standing().has_score:
+            out.append(ctx.barometer.finding())
+        return out
+
+    def findings_markdown(self) -> str:
+        """The main findings as a Markdown list (one line when there are none)."""
+        found = self.findings()
+        if not found:
+            return (
+                f"For få tall for {self.ctx.name} er synlige til å gi hovedfunn; se hva som er "
+                "skjult under «Slik leser du boken»."
+            )
+        return "\n".join(f"* {f}" for f in found)
+
+    def longterm_finding(self) -> str:
+        """The share of long-term recipients (social assistance as main income and 6 months
+        or more) in the newest year against the main comparison, and how it went from the
+        first year with a number (with its peak when the peak lies between)."""
+        ctx = self.ctx
+        spec = ctx.indicator(LONGTERM)
+        dec = spec.decimals
+        values = {y: ctx.value(LONGTERM, y)[0] for y in ctx.years}
+        values = {y: v for y, v in values.items() if v == v}
+        last = ctx.years[-1]
+        if last not in values or len(values) < 2 or ctx.unavailable(LONGTERM):
+            return ""
+        first = min(values)
+        peak = max(values, key=lambda y: values[y])
+        text = (
+            f"Andelen langtidsmottakere (sosialhjelp som hovedinntekt og stønad i 6 måneder "
+            f"eller mer) var {fmt_number(values[last], dec)} prosent i {last}, "
+            + _against(LONGTERM, last, ctx)
+            + f". Fra {first} ({fmt_number(values[first], dec)} prosent) "
+            + trend_words(values[first], values[last], dec)
+            + " andelen"
+        )
+        shown_peak = fmt_number(values[peak], dec)
+        if first < peak < last and shown_peak not in (
+            fmt_number(values[first], dec),
+            fmt_number(values[last], dec),
+        ):
+            text += f", med en topp på {shown_peak} prosent i {peak}"
+        return text + "."
+
+    def kvp_finding(self, year: int) -> str:
+        """KVP participants per 1 000 inhabitants 18–66 against the main comparison, and the
+        share that went to work or education when enough participants ended the programme."""
+        ctx = self.ctx
+        value, _ = ctx.value("kvp_per_1000", year)
+        if value != value:
+            return ""
+        if value == 0:
+            return f"Ingen i {ctx.name} mottok kvalifiseringsstønad (KVP) i {year}."
+        text = (
+            f"I {year} mottok {ctx.text('kvp_per_1000', year)} per 1 000 innbyggere 18–66 år "
+            f"kvalifiseringsstønad (KVP), " + _against("kvp_per_1000", year, ctx) + "."
+        )
+        ended = ctx.measure("kvp_avsluttet", year)
+        after, _ = ctx.value("kvp_etter", year)
+        if after == after and ended == ended and ended >= FEW_ENDED:
+            text += (
+                f" Av dem som avsluttet programmet, gikk {ctx.text('kvp_etter', year)} prosent "
+                f"til arbeid, skole eller utdanning ({ctx.peers.label} "
+                f"{ctx.text('kvp_etter', year, ctx.main_kind)})."
+            )
+        return text
+
+    # ------------------------------------------------------------------ what it means
+    def meaning(self) -> str:
+        """«Hva betyr dette?»: two to four sentences from the introduction's numbers."""
+        ctx = self.ctx
+        last = ctx.years[-1]
+        label = ctx.peers.label
+        own, _ = ctx.value("andel_18_66", last)
+        if own != own:
+            return (
+                f"{ctx.name} har så få mottakere at de fleste tallene er skjult. Boka kan derfor "
+                "ikke si om kommunen ligger høyt eller lavt; det som vises, er utgifter, "
+                "enkelte andeler og tallene for kommuner som ligner."
+            )
+        main, _ = ctx.value("andel_18_66", last, ctx.main_kind)
+        parts = []
+        if main == main:
+            word = compare_word(own, main, label, decimals=2).split(" (")[0]
+            parts.append(f"Andelen som mottar sosialhjelp i {ctx.name}, er {word}.")
+        months, _ = ctx.value("stonadslengde", last)
+        m_main, _ = ctx.value("stonadslengde", last, ctx.main_kind)
+        if months == months and m_main == m_main:
+            if same_level(months, m_main, 1):
+                word = f"omtrent like lenge som i {label}"
+            else:
+                word = f"{'kortere' if months < m_main else 'lenger'} enn i {label}"
+            parts.append(
+                f"De som får stønad, får den i gjennomsnitt {word} ({fmt_number(months, 1)} mot "
+                f"{fmt_number(m_main, 1)} måneder)."
+            )
+        parts.append(
+            "Kapitlene under viser hva som ligger bak: hvor mange som går over på AAP, hva "
+            "utbetalingene vokser med, langtidsmottakerne og kvalifiseringsprogrammet."
+        )
+        return " ".join(parts)
+
+
+def _against(indicator: str, year: int, ctx: Report) -> str:
+    """«lavere enn i ASSS-snittet (4,11) (3. lavest av de 12 ASSS-kommunene)» style
+    comparison with the main comparison, the rank only where it can mean something."""
+    spec = ctx.indicator(indicator)
+    own, _ = ctx.value(indicator, year)
+    other, _ = ctx.value(indicator, year, ctx.main_kind)
+    text = compare_word(own, other, ctx.peers.label, decimals=spec.decimals)
+    rank = ctx.position(indicator, year).strip()
+    return f"{text}, {rank[1:-1]}" if rank else text
+
+
+def _lower(label: str) -> str:
+    """A label inside a sentence: «andel på AAP» from «Andel på AAP» (only the first letter,
+    and not in an abbreviation such as «KVP-mottakere»)."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label

@@ -1,5 +1,5 @@
 """Sections from the municipality's own data (``local_data`` in the params): shown only when
-the params name a file for them."""
+the params name a file for them; otherwise the cell has no output at all (no empty box)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,17 @@ from navbok.report.context import Context
 
 @dataclass
 class LocalSection:
-    """An optional section from local data; empty (nothing shown) when there is none."""
+    """An optional section from local data (:meth:`LocalSections.section` gives ``None``, and
+    the cell shows nothing, when there is none)."""
 
     html: str
+    title: str = ""
 
-    def _repr_html_(self) -> str | None:
-        return self.html or None
+    def _repr_html_(self) -> str:
+        return self.html
 
     def __repr__(self) -> str:
-        return ""
+        return self.title
 
 
 class LocalSections:
@@ -31,15 +33,20 @@ class LocalSections:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def section(self, key: str, title: str, intro: str) -> LocalSection:
+    def has(self, key: str) -> bool:
+        """Whether the params name a local data file for section ``key``."""
+        return bool(self.ctx.params.local_data.get(key))
+
+    def section(self, key: str, title: str, intro: str) -> LocalSection | None:
         """An optional table from the municipality's own data (``local_data`` in the params).
 
         Shown only when the params name a file for ``key``; the file is a CSV (``;`` or ``,``)
-        whose first lines may be ``# source: …`` and ``# note: …``.
+        whose first lines may be ``# source: …`` and ``# note: …``. ``None`` (no output, not an
+        empty box) when there is no file.
         """
         path = self.ctx.params.local_data.get(key)
         if not path:
-            return LocalSection("")
+            return None
         p = Path(path)
         ref = load_reference(p.stem, p.parent)
         table = show_table(
@@ -51,5 +58,6 @@ class LocalSections:
         esc = html.escape
         return LocalSection(
             f'<section class="navbok-local" aria-label="{esc(title)}"><h2>{esc(title)}</h2>'
-            f"<p>{esc(intro)}</p>{table.html}</section>"
+            f"<p>{esc(intro)}</p>{table.html}</section>",
+            title,
         )

@@ -27,6 +27,7 @@ from navbok.report.intro import IntroViews
 from navbok.report.kvp import KvpViews
 from navbok.report.local import LocalSections
 from navbok.report.longterm import LongtermViews
+from navbok.report.maps import MapViews
 from navbok.report.source_box import Sources
 from navbok.snapshot import DEFAULT_DIR
 
@@ -46,6 +47,7 @@ class Report(Context):
     longterm: LongtermViews = field(init=False, repr=False)
     kvp: KvpViews = field(init=False, repr=False)
     barometer: BarometerViews = field(init=False, repr=False)
+    maps: MapViews = field(init=False, repr=False)
 
     @classmethod
     def open(
@@ -71,3 +73,4 @@ class Report(Context):
         self.longterm = LongtermViews(self)
         self.kvp = KvpViews(self)
         self.barometer = BarometerViews(self)
+        self.maps = MapViews(self)

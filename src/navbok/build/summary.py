@@ -1,0 +1,230 @@
+"""A one-page summary per municipality for print: ``_build/<kommune>/html/sammendrag.html``.
+
+For politicians and others who want the book on one A4 page: the key figures against the
+country (:mod:`navbok.build.overview`), the county map with the municipality outlined
+(:func:`navbok.report.maps.county_figure`), the main findings the introduction glues
+(``funn0`` …, read from the executed intro notebook's glue outputs, so the words are the
+book's own), the sources and the demo notice. The print stylesheet (``@media print``) sets
+A4, hides the navigation and sizes the map to fit; the page draws the map with the book's own
+Vega bundle (``_static/navbok-vega.js``), offline.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from navbok.build.landing import cell_text
+from navbok.build.overview import BAROMETER, KEY_INDICATORS, Overview
+from navbok.build.stage import DEMO_BANNER
+from navbok.present.exports import Provenance
+from navbok.report.maps import county_figure
+
+if TYPE_CHECKING:
+    from navbok.data import NavData
+
+__all__ = ["SUMMARY_NAME", "findings", "meaning", "write_summary"]
+
+SUMMARY_NAME = "sammendrag.html"
+_GLUE_MIME = "application/papermill.record/text/markdown"
+_FINDING = re.compile(r"^funn\d+$")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+
+
+def _glued(intro: Path) -> dict[str, str]:
+    """The Markdown texts the executed notebook glued, by name."""
+    try:
+        nb = json.loads(intro.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found: dict[str, str] = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name", "")
+            text = output.get("data", {}).get(_GLUE_MIME)
+            if name and text:
+                found[name] = "".join(text) if isinstance(text, list) else str(text)
+    return found
+
+
+def findings(intro: Path) -> list[str]:
+    """The main findings the executed introduction glues: the list ``hovedfunn`` (one
+    finding per ``* `` line), or the single findings ``funn0``, ``funn1`` …"""
+    glued = _glued(intro)
+    if "hovedfunn" in glued:
+        items: list[str] = []
+        for line in glued["hovedfunn"].splitlines():
+            if line.startswith(("* ", "- ")):
+                items.append(line[2:].strip())
+            elif items and line.strip():
+                items[-1] += " " + line.strip()
+        return items or [glued["hovedfunn"].strip()]
+    singles = [k for k in glued if _FINDING.match(k)]
+    return [glued[k] for k in sorted(singles, key=lambda k: int(k[4:]))]
+
+
+def meaning(intro: Path) -> str:
+    """The introduction's «what it means» paragraph (glued as ``hva``), if any."""
+    return _glued(intro).get("hva", "").strip()
+
+
+def _markdown_text(text: str) -> str:
+    """Glued Markdown as plain text (links keep their words; emphasis marks go)."""
+    text = _MD_LINK.sub(r"\1", text)
+    return " ".join(text.replace("**", "").replace("*", "").split())
+
+
+def write_summary(
+    data: NavData,
+    overview: Overview,
+    kommune: str,
+    html_dir: Path,
+    intro: Path,
+    *,
+    provenance: Provenance,
+    overview_href: str = "../../site/index.html",
+    workbook_href: str = "",
+    map_values: list[dict] | None = None,
+) -> Path:
+    """Write ``html_dir/sammendrag.html`` for ``kommune``; returns its path.
+
+    ``map_values``: the national values of the county map's indicator (computed once for all
+    summaries; default: computed here)."""
+    from navbok.report.maps import county_values
+
+    esc = html.escape
+    row = overview.row(kommune)
+    name = str(row["name"])
+    rows = []
+    for key in KEY_INDICATORS:
+        year = overview.years.get(key.id)
+        own = cell_text(row[key.id], row[f"{key.id}_status"], key.decimals)
+        if key.id == BAROMETER:
+            rank = row[f"{BAROMETER}_rank"]
+            landet = (
+                f"plass {int(rank)} av {int(row[f'{BAROMETER}_n'])}"
+                if rank is not None and str(rank) != "<NA>"
+                else "ikke rangert"
+            )
+        else:
+            value, symbol = overview.landet.get(key.id, (None, ".."))
+            landet = cell_text(float("nan") if value is None else value, symbol, key.decimals)
+        rows.append(
+            f'<tr><th scope="row">{esc(key.header)}</th><td class="num">{esc(str(year or ""))}'
+            f'</td><td class="num">{esc(own)}</td><td class="num">{esc(landet)}</td></tr>'
+        )
+    table = (
+        '<table class="nokkeltall"><caption>Nøkkeltall, nyeste år. «:» = skjult av '
+        "personvernhensyn, «..» = tall mangler. For barometeret: plass blant de rangerte "
+        "kommunene.</caption><thead><tr>"
+        f'<th scope="col">Nøkkeltall</th><th scope="col" class="num">År</th>'
+        f'<th scope="col" class="num">{esc(name)}</th>'
+        '<th scope="col" class="num">Landet</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    year = overview.years.get("andel_18_66")
+    figure = ""
+    if year is not None:
+        try:
+            figure = county_figure(
+                kommune, name, map_values or county_values(data, "andel_18_66", year),
+                year=year, height=300,
+                downloads=False,
+            )  # fmt: skip
+        except Exception:  # a municipality the map does not have: the page without the map
+            figure = ""
+    items = "".join(f"<li>{esc(_markdown_text(t))}</li>" for t in findings(intro) if t.strip())
+    what = meaning(intro)
+    what_html = f"<p>{esc(_markdown_text(what))}</p>" if what else ""
+    found = (
+        '<section aria-labelledby="funn-h"><h2 id="funn-h">Hovedfunn</h2>'
+        f"<ul>{items}</ul>{what_html}</section>"
+    )
+    notice = ""
+    if provenance.synthetic:
+        notice = f'<div class="navbok-demo" role="alert"><strong>{esc(DEMO_BANNER)}</strong></div>'
+    links = [
+        f'<a href="{esc(overview_href)}">Alle kommuner</a>',
+        '<a href="index.html">Hele boka</a>',
+    ]
+    if workbook_href:
+        links.append(f'<a href="{esc(workbook_href)}">Alle tabeller (Excel)</a>')
+    group = row["kostra"] or "KOSTRA-gruppe ukjent"
+    meta = f"Kommune {kommune} i {row['county_name']}, {group}."
+    page = (
+        SUMMARY.replace("{title}", esc(f"{name}: sosialtjenesten på én side"))
+        .replace("{notice}", notice)
+        .replace("{links}", " · ".join(links))
+        .replace("{name}", esc(name))
+        .replace("{meta}", esc(meta))
+        .replace("{table}", table)
+        .replace("{figure}", figure)
+        .replace("{findings}", found if items else "")
+        .replace(
+            "{sources}",
+            esc(f"Kilde: {provenance.sources}. Data hentet {provenance.fetched}."),
+        )
+    )
+    out = html_dir / SUMMARY_NAME
+    out.write_text(page, "utf-8")
+    return out
+
+
+SUMMARY = """<!DOCTYPE html>
+<html lang="nb"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1a1a1a;
+line-height:1.4}
+.side{max-width:52rem;margin:0 auto;padding:0 1rem 2rem}
+.hopp{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}
+.hopp:focus{left:1rem}
+.navbok-demo{background:#7a1020;color:#fff;padding:.5rem 1rem;margin:0}
+nav{font-size:.95rem;margin:.6rem 0}a{color:#0b4f9c}
+h1{font-size:1.6rem;margin:.4rem 0 .2rem}h2{font-size:1.15rem;margin:1rem 0 .3rem}
+.meta{color:#333;margin:0 0 .6rem}
+.to{display:grid;grid-template-columns:1fr 1fr;gap:1.2rem;align-items:start}
+.to>*{min-width:0}.side{overflow-wrap:anywhere}
+table{border-collapse:collapse;font-size:.9rem;width:100%}
+caption{text-align:left;font-size:.85rem;color:#333;padding-bottom:.3rem}
+th,td{padding:.25rem .4rem;border-bottom:1px solid #d0d0d0;text-align:left}
+.num{text-align:right;white-space:nowrap}
+figure{margin:0}.navbok-chart{min-height:12rem}
+figure details,figure noscript{font-size:.85rem}
+ul{padding-left:1.2rem}li{margin:.25rem 0}
+.kilde{font-size:.8rem;color:#333;border-top:1px solid #aaa;padding-top:.4rem;margin-top:1rem}
+@media (max-width:40rem){.to{grid-template-columns:1fr}}
+@page{size:A4;margin:12mm}
+@media print{
+ body{font-size:10pt}.side{max-width:none;padding:0}
+ nav,.hopp,figure details{display:none}
+ .navbok-demo{background:none;color:#000;border:2px solid #000;padding:.3rem .6rem}
+ .to{grid-template-columns:1fr 1fr}
+ .navbok-chart svg{max-width:100%;height:auto;max-height:95mm}
+ h1{font-size:16pt}h2{font-size:12pt}li{margin:.1rem 0}
+ section,figure,table{break-inside:avoid}
+ a{color:#000;text-decoration:none}
+}
+</style>
+<script src="_static/navbok-vega.js"></script>
+</head><body>
+<a class="hopp" href="#innhold">Hopp til innholdet</a>
+{notice}
+<div class="side">
+<nav aria-label="Lenker">{links}</nav>
+<main id="innhold">
+<h1>{name}: sosialtjenesten på én side</h1>
+<p class="meta">{meta}</p>
+<div class="to">
+<section aria-labelledby="tall-h"><h2 id="tall-h">Nøkkeltall</h2>{table}</section>
+<section aria-labelledby="kart-h"><h2 id="kart-h">Kommunen i fylket</h2>{figure}</section>
+</div>
+{findings}
+<p class="kilde">{sources}</p>
+</main></div>
+</body></html>
+"""

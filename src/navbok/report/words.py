@@ -1,0 +1,58 @@
+"""Words that follow numbers: a comparison or an amount is described only as the numbers say
+(«lavere» only when the shown value is lower, «over halvparten» only above half), so a
+«Hva betyr dette?» box or a main finding never says more than its figures."""
+
+from __future__ import annotations
+
+from navbok.present.numbers import fmt_number
+
+#: Values closer than this (relative to the comparison) are «på nivå med» it.
+SAME_LEVEL = 0.02
+
+
+def same_level(own: float, other: float, decimals: int) -> bool:
+    """Whether ``own`` is on the level of ``other``: equal as shown at ``decimals`` decimals,
+    or within :data:`SAME_LEVEL` of it."""
+    if fmt_number(own, decimals) == fmt_number(other, decimals):
+        return True
+    return bool(other) and abs(own - other) <= SAME_LEVEL * abs(other)
+
+
+def compare_word(
+    own: float, other: float, label: str, decimals: int = 2, words: tuple[str, str] = ("", "")
+) -> str:
+    """How ``own`` compares with ``other`` (the value of ``label``): «lavere enn i
+    ASSS-snittet (3,52)», «høyere enn i …», «på nivå med … (3,52)» (:func:`same_level`);
+    «og tallet for … mangler» when ``other`` is missing. ``words`` replaces «lavere» and
+    «høyere» (e.g. «kortere», «lengre»)."""
+    if other != other:
+        return f"og tallet for {label} mangler"
+    shown_other = fmt_number(other, decimals)
+    if same_level(own, other, decimals):
+        return f"på nivå med {label} ({shown_other})"
+    low, high = (words[0] or "lavere", words[1] or "høyere")
+    return f"{low if own < other else high} enn i {label} ({shown_other})"
+
+
+def share_words(part: float, whole: float) -> str:
+    """How large a part of a whole is, in words that never overstate it: «alle», «over
+    halvparten», «halvparten», «under halvparten», «ingen»."""
+    if not whole or part != part or whole != whole:
+        return ""
+    if part >= whole:
+        return "alle"
+    if part <= 0:
+        return "ingen"
+    if 2 * part > whole:
+        return "over halvparten"
+    if 2 * part == whole:
+        return "halvparten"
+    return "under halvparten"
+
+
+def trend_words(first: float, last: float, decimals: int) -> str:
+    """«økte», «gikk ned» or «var uendret» from ``first`` to ``last`` as shown at
+    ``decimals`` decimals."""
+    if fmt_number(first, decimals) == fmt_number(last, decimals):
+        return "var uendret"
+    return "økte" if last > first else "gikk ned"

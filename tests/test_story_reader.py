@@ -1,0 +1,99 @@
+"""The reader's book on the full replay: no text about Bærum's documents in other books, a small
+municipality's barometer without a score from one key figure, the long-term course told from
+the numbers, the latest five years decomposed beside the params' period, and a «Hva betyr
+dette?» for every chapter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from navbok.analysis.course import RISE_THEN_FALL
+from navbok.params import load_params, params_for
+from navbok.present.numbers import fmt_number
+from navbok.report import Report
+
+pytestmark = pytest.mark.replay
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def books(replay_data) -> dict[str, Report]:
+    out = {"3201": Report(replay_data, load_params(ROOT / "params" / "3201.yml"))}
+    for kode in ("1151", "0301"):
+        out[kode] = Report(replay_data, params_for(replay_data, kode, ROOT / "params"))
+    return out
+
+
+def test_baerums_document_is_quoted_in_baerums_book_only(books: dict[str, Report]) -> None:
+    assert "Bærums KOSTRA-analyse 2024 trykker 9 %" in books["3201"].barometer.weights().html
+    for kode in ("1151", "0301"):
+        r = books[kode]
+        assert "Bærum" not in r.barometer.weights().html
+        assert "Bærum" not in r.barometer.top().html
+        assert "Bærum" not in r.growth.convention("utbetalt_per_innb_18_66", r.years[-1])
+    sens = books["0301"].barometer.sensitivity()
+    assert sens is not None and "Bærum" not in sens.html
+
+
+def test_utsira_barometer_has_no_score_from_one_key_figure(books: dict[str, Report]) -> None:
+    r = books["1151"]
+    st = r.barometer.standing()
+    assert not st.has_score and st.n_key_figures < 6
+    assert r.barometer.sensitivity() is None and r.barometer.pulling() is None
+    s = r.barometer.summary()
+    assert "ingen plass eller snittkarakter" in s["kb_resultat"]
+    assert "6,00" not in s["kb_betyr"] and "ikke rangert" not in r.barometer.top().html
+    assert books["3201"].barometer.standing().has_score
+
+
+def test_the_long_term_course_follows_the_numbers(books: dict[str, Report]) -> None:
+    r = books["0301"]
+    indicator, c = r.longterm.course()
+    values = {y: r.value(indicator, y)[0] for y in r.years}
+    peak = max(values, key=lambda y: values[y])
+    assert c.shape == RISE_THEN_FALL and c.peak is not None and c.peak[0] == peak
+    story = r.longterm.story()
+    assert f"i {peak} og falt deretter" in story
+    assert "skjult" in books["1151"].longterm.story()
+
+
+def test_latest_five_years_beside_the_params_period(books: dict[str, Report]) -> None:
+    r = books["3201"]
+    last = r.years[-1]
+    assert tuple(r.params.growth_period) == (2015, 2019)
+    assert r.growth.latest_period() == (last - 5, last)
+    d = r.growth.decompose(last - 5, last)
+    *_, texts = r.growth.decomposition(last - 5, last)
+    assert texts["aar0"] == str(last - 5) and texts["g_T"].endswith("%")
+    assert texts["vekst_avsnitt"].startswith(f"Fra {last - 5} til {last}")
+    assert d.status is None
+
+
+def test_amounts_and_prices_are_told(books: dict[str, Report]) -> None:
+    r = books["3201"]
+    table, sentence, prices = r.growth.amounts()
+    n = r.measure("mottakere", r.years[-1])
+    paid = r.measure("utbetalt", r.years[-1]) / 1000
+    assert f"fikk {fmt_number(n, 0)} personer" in sentence
+    assert f"utbetalt {fmt_number(paid, 1)} millioner kroner" in sentence
+    assert "millioner kroner" in sentence
+    assert "ingen prisindeks" in prices and "03014" in prices  # a visible gap, not a guess
+    assert "Utbetalt, mill. kr" in table.html
+
+
+@pytest.mark.parametrize("kode", ["3201", "1151", "0301"])
+def test_every_chapter_has_a_meaning_box(books: dict[str, Report], kode: str) -> None:
+    r = books[kode]
+    for text in (r.growth.meaning(), r.longterm.meaning(), r.kvp.meaning()):
+        assert text and text.endswith(".") and r.name in text
+        assert 1 <= text.count(". ") + 1 <= 5
+    assert r.barometer.meaning().endswith(".")
+
+
+def test_ranked_bar_is_the_main_comparison(books: dict[str, Report]) -> None:
+    oslo = books["0301"].growth.ranked_bar("utbetalt_per_innb_18_66", 2024, "x")
+    assert oslo is not None and "for ASSS-kommunene" in oslo.html
+    utsira = books["1151"].growth.ranked_bar("utbetalt_per_innb_18_66", 2024, "x")
+    assert utsira is not None and "for kommunene i KOSTRA-gruppe" in utsira.html
