@@ -49,11 +49,13 @@ def ensure_snapshot() -> Path:
 
 
 def chapters() -> list[Path]:
-    """The book's chapter sources (chapters/*.md)."""
+    """The book's chapter sources with code (chapters/*.md; a page of text only, such as the
+    glossary, is not executed and has no golden notebook)."""
     from navbok.project import Project
 
     project = Project.find()
-    return [project.root / rel for rel in project.chapters()]
+    sources = [project.root / rel for rel in project.chapters()]
+    return [src for src in sources if "{code-cell}" in src.read_text("utf-8")]
 
 
 def staged(src: Path, folder: Path = DATA / "chapters") -> Path:

@@ -215,6 +215,44 @@ def test_cache_runs_only_what_changed(tiny) -> None:
     assert sorted(run(params, force=True).notebooks) == sorted(first.notebooks)
 
 
+def test_a_chapter_without_code_is_copied_not_executed_and_rendered(
+    tiny, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book, out, run = tiny
+    text = "---\njupytext:\n  text_representation:\n    format_name: myst\n---\n\n"
+    text += "# Ordliste\n\n```{glossary}\nStønadslengde\n  Måneder med stønad i året.\n```\n"
+    (book / "chapters" / "ordliste.md").write_text(text, "utf-8")
+    with open(book / "_toc.yml", "a", encoding="utf-8") as f:
+        f.write("  - file: chapters/ordliste\n")
+    ran: list[str] = []
+    fresh = engine.execute_fresh
+
+    def counting(src: Path, *args: object, **kw: object) -> Path:
+        ran.append(Path(src).name)
+        return fresh(src, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("navbok.build.execute.execute_fresh", counting)
+    params = {"3201": Params(kommune="3201", name="Bærum")}
+    first = run(params, engine="fresh")
+    assert sorted(first.notebooks) == ["3201/chapters/intro.md", "3201/chapters/two.md"]
+    assert sorted(ran) == ["intro.ipynb", "two.ipynb"]  # the engine never saw the glossary
+    staged = out / "_chapters" / "chapters" / "ordliste.ipynb"
+    executed = out / "3201" / "src" / "chapters" / "ordliste.ipynb"
+    assert executed.read_bytes() == staged.read_bytes()  # as staged: deterministic ids
+    assert [c["id"] for c in json.loads(executed.read_text("utf-8"))["cells"]] == ["cell-0"]
+    page = (out / "3201" / "html" / "chapters" / "ordliste.html").read_text("utf-8")
+    assert 'id="term-St' in page and "Måneder med stønad i året." in page
+    state = json.loads((out / "3201" / "build.json").read_text("utf-8"))
+    assert "chapters/ordliste.md" in state["chapters"]  # cached by its text like any chapter
+    ran.clear()
+    assert run(params, engine="fresh").notebooks == {} and ran == []
+    with open(book / "chapters" / "ordliste.md", "a", encoding="utf-8") as f:
+        f.write("\nEt nytt avsnitt.\n")
+    edited = run(params, engine="fresh")  # its text changed: copied again, still no kernel
+    assert edited.notebooks == {} and ran == [] and sorted(edited.renders) == ["3201"]
+    assert "Et nytt avsnitt" in (out / "3201" / "html" / "chapters" / "ordliste.html").read_text()
+
+
 def test_failing_chapter_keeps_the_previous_book_and_records_nothing(tiny) -> None:
     book, out, run = tiny
     params = {"3201": Params(kommune="3201", name="Bærum")}

@@ -28,7 +28,13 @@ def test_the_chapters_are_the_tables_of_contents_text_files_and_nothing_else() -
 
 @pytest.mark.parametrize("src", CHAPTERS, ids=lambda p: p.stem)
 def test_one_parameters_cell_first(src: Path) -> None:
+    """A chapter with code has its parameters cell first; a chapter of text alone (the
+    glossary) has no code cell at all, so it is never executed."""
     nb = staging.read(src)
+    if not any(c.cell_type == "code" for c in nb.cells):
+        assert src.stem == "ordliste"  # the only text-only chapter: the others take parameters
+        nbformat.validate(nb)
+        return
     tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
     assert tagged == [0]
     assert nb.cells[0].cell_type == "code"

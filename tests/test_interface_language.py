@@ -416,8 +416,11 @@ def check_scripts(html: Path) -> list[str]:
         (static / "translations.js").read_text("utf-8"), "addTranslations("
     )
     for p in book_pages(html):
-        if 'http-equiv="Refresh"' in p.read_text("utf-8"):
+        text = p.read_text("utf-8")
+        if 'http-equiv="Refresh"' in text:
             continue  # a redirect (index.html → the first chapter)
+        if "documentation_options.js" not in text:
+            continue  # not a Sphinx page (the print summary): no search or copy scripts
         search, buttons = _script_messages(_our_script(p))
         effective = {**translations["messages"], **search}
         for name in ("searchtools.js", "sphinx_highlight.js"):

@@ -15,6 +15,8 @@ Speed (see README, "Performance"):
 * books are rendered in one long-lived render process (``renderer="worker"``,
   :class:`navbok.build.render.Renderer`) while the kernels already execute the next
   municipalities' chapters;
+* a chapter without code (text alone, e.g. the glossary) costs no kernel: its staged
+  notebook is copied to the stage as the executed one (:func:`navbok.build.staging.copy`);
 * a content-addressed cache (:mod:`navbok.build.plan`, :mod:`navbok.build.keys`): a chapter is
   executed again only when its key changes, a book rendered again only when a chapter or the
   book's configuration changed.
@@ -34,6 +36,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from navbok.build import staging
 from navbok.build.engine import ChapterFailed, KernelPool
 from navbok.build.execute import ChapterRunner, check_engine, kernel_warmup, start_kernels_early
 from navbok.build.lock import BuildLock
@@ -213,8 +216,11 @@ class _Build:
         project, stats, force, keep_going = self.project, self.stats, self.force, self.keep_going
         runner: ChapterRunner | None = None
         inputs: dict[str, Path] = {}
+        text_only: set[str] = set()  # chapters without code: copied, never executed
         if any(p.execute for p in todo):
             inputs = stage_chapters(project, {r for p in todo for r in p.execute}, self.build_dir)
+            text_only = {rel for rel, nb in inputs.items() if not staging.has_code(nb)}
+        if any(rel not in text_only for p in todo for rel in p.execute):
             warmup = kernel_warmup(self.snapshot, self.cache_dir)
             runner = ChapterRunner(
                 self.engine, self.workers, warmup, pool if self.engine == "warm" else None
@@ -235,9 +241,13 @@ class _Build:
             # finish a municipality together instead of one waiting for the other.
             order = sorted(plan.execute, key=lambda r: -costs.get(r, len(sources[r]) / 1e5))
             submitted[plan.kommune] = []
-            if runner is None:
-                return
             for rel in order:
+                if rel in text_only:  # no kernel: the staged notebook is the executed one
+                    copied: Future = Future()
+                    copied.set_result(staging.copy(inputs[rel], plan.stage / staged_name(rel)))
+                    submitted[plan.kommune].append((rel, copied))
+                    continue
+                assert runner is not None  # a chapter with code to run
                 future = runner.submit(
                     f"{plan.kommune}/{rel}",
                     inputs[rel],

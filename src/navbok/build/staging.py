@@ -5,10 +5,14 @@ them tagged ``parameters``. Papermill executes notebooks, so before a chapter ru
 turned into a notebook (:func:`to_notebook`) and staged as an ``.ipynb`` in the build folder
 (:func:`stage`), never next to the source. The conversion is deterministic: cell ids come from
 the cell's position, and nothing else varies, so the same text gives the same bytes.
+
+A chapter may be text alone (no ``{code-cell}``, no parameters cell, e.g. the glossary): it
+costs no kernel run, its staged notebook is the executed one (:func:`has_code`, :func:`copy`).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from pathlib import Path, PurePosixPath
@@ -61,4 +65,21 @@ def stage(src: Path, dest: Path) -> Path:
         tmp = dest.with_name(f"{dest.name}.{os.getpid()}.tmp")
         tmp.write_text(data, "utf-8")
         tmp.replace(dest)
+    return dest
+
+
+def has_code(path: Path) -> bool:
+    """Whether the staged notebook at ``path`` has a code cell (else it is not executed)."""
+    nb = json.loads(Path(path).read_text("utf-8"))
+    return any(cell.get("cell_type") == "code" for cell in nb.get("cells", []))
+
+
+def copy(src: Path, dest: Path) -> Path:
+    """Write the staged notebook ``src`` of a chapter without code to ``dest`` as it is: its
+    executed notebook (atomically)."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f"{dest.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(Path(src).read_bytes())
+    tmp.replace(dest)
     return dest
