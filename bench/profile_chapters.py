@@ -93,7 +93,7 @@ def main() -> None:
     print(f"  {'all chapters':40s} {total:6.2f} s (under cProfile)\n")
     out = io.StringIO()
     stats = pstats.Stats(prof, stream=out).sort_stats("cumulative")
-    stats.print_stats(r"navbok/(book/report|charts|formatting|data|tables|analysis)", args.top)
+    stats.print_stats(r"navbok/(report|present|analysis|data|comparison|peers|geo)", args.top)
     print(out.getvalue().split("\n\n", 2)[-1])
     out = io.StringIO()
     stats = pstats.Stats(prof, stream=out).sort_stats("tottime")

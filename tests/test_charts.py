@@ -232,6 +232,8 @@ def test_show_chart_repr() -> None:
     result = show_chart(bar_chart(df, "k", "v", "A", "T", "D.", "v", ",.1f"), df, "navn", "c")
     assert result._repr_html_() == result.html
     assert result._repr_mimebundle_() == {"text/html": result.html}
+    # The plain-text stand-in stays short: IPython stores it beside the HTML in every notebook.
+    assert repr(result) == "Figur"
 
 
 def test_show_chart_deterministic_in_process() -> None:

@@ -54,6 +54,15 @@ def test_fast_xlsx_is_byte_identical_to_openpyxl(plain: bool) -> None:
     assert fast > (100 if plain else 0)
 
 
+def test_fast_xlsx_writes_empty_status_cells() -> None:
+    # A status column holds "" where a number has no symbol: the fast path writes it as
+    # openpyxl does (an empty inline-string cell) instead of handing the table to openpyxl.
+    df = pd.DataFrame({"År": [2023, 2024], "Andel": [1.5, None], "Andel status": ["", ":"]})
+    fast = exports._xlsx_fast(df, exports.DATA_SHEET)
+    assert fast is not None
+    assert fast == exports._xlsx_openpyxl(df)
+
+
 def test_fast_number_format_equals_babel() -> None:
     from decimal import Decimal
 

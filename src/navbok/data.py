@@ -10,13 +10,14 @@ only selects.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import os
 import shutil
 import sys
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,19 +66,41 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def _fingerprinted_files() -> list[Path]:
+    return list(_files_under(_PACKAGE))
+
+
+@functools.cache
+def _files_under(package: Path) -> tuple[Path, ...]:
     files: set[Path] = set()
     for pattern in _FINGERPRINTED:
-        found = sorted(_PACKAGE.glob(pattern))
+        found = sorted(package.glob(pattern))
         if not found:
             raise RuntimeError(f"navbok's cache key lists {pattern}, which matches no file")
         files.update(found)
-    return sorted(files)
+    return tuple(sorted(files))
 
 
 def _code_fingerprint() -> str:
-    """A hash of every package file that shapes the cached frames (see ``_FINGERPRINTED``)."""
+    """A hash of every package file that shapes the cached frames (see ``_FINGERPRINTED``).
+
+    Hashed again only when one of the files changed size, time or inode (a warm kernel asks
+    for it at every chapter)."""
+    files = _fingerprinted_files()
+    try:
+        signature = tuple((st.st_size, st.st_mtime_ns, st.st_ino) for st in map(os.stat, files))
+    except OSError:
+        return _hash_files(files)
+    return _hash_by_signature(signature, tuple(files))
+
+
+@functools.lru_cache(maxsize=4)
+def _hash_by_signature(signature: tuple, files: tuple[Path, ...]) -> str:
+    return _hash_files(files)
+
+
+def _hash_files(files: Sequence[Path]) -> str:
     h = hashlib.sha256(CACHE_VERSION.encode())
-    for path in _fingerprinted_files():
+    for path in files:
         h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
         h.update(b"\0")
@@ -436,6 +459,45 @@ class NavData:
                 out.setdefault(r.region, []).append((r.year, r.value, r.status, r.source))
             self._memo[key] = out
         return self._memo[key]
+
+    def measure_cells(self, region: str) -> dict[tuple[str, int], tuple[float, Any]]:
+        """A region's harmonised counts: ``{(measure, year): (value, status)}`` as the
+        :attr:`measures` table has them (value NaN when missing); computed once per region,
+        loaded snapshot and process, and shared."""
+
+        def compute() -> dict[tuple[str, int], tuple[float, Any]]:
+            by_region = self.memo(
+                "measures-by-region",
+                lambda: {
+                    str(k): part
+                    for k, part in self.measures.groupby("region", sort=False, observed=True)
+                },
+            )
+            part = by_region.get(region)
+            if part is None:
+                return {}
+            return {
+                (str(m), int(y)): (float(v), st)
+                for m, y, v, st in zip(
+                    part["measure"], part["year"], part["value"], part["status"], strict=True
+                )
+            }
+
+        return self.memo(("measure-cells", region), compute)
+
+    def year_values(self, indicator: str, year: int) -> dict[str, float]:
+        """The regions with a value of ``indicator`` in ``year`` (suppressed and missing values
+        left out), by region code; computed once per loaded snapshot and process, and shared."""
+
+        def compute() -> dict[str, float]:
+            out: dict[str, float] = {}
+            for region, rows in self._indicator_rows(indicator).items():
+                for y, value, _status, _source in rows:
+                    if y == year and value is not None and value == value:
+                        out[region] = float(value)
+            return out
+
+        return self.memo(("year_values", indicator, year), compute)
 
     def comparison(
         self, groups: g.Groups, indicator: str, years: list[int] | range | None = None

@@ -332,10 +332,23 @@ def subset(topology: Mapping[str, Any], keep: Iterable[str], *, obj: str = KOMMU
 def county_topology(topology: Mapping[str, Any], county: str) -> Topology:
     """The municipalities of one county (``"32"``, or a municipality code in it) and the county.
 
-    :func:`subset` of every municipality whose :func:`county_of` is ``county``."""
+    :func:`subset` of every municipality whose :func:`county_of` is ``county``. For the
+    packaged topology (:func:`load_topology`) the subset is made once per county and process
+    and shared: do not change it in place."""
     county = str(county)
     if len(county) == 4:
         county = county_of(county)
+    if topology is _packaged():
+        return _packaged_county(county)
+    return _county_subset(topology, county)
+
+
+@cache
+def _packaged_county(county: str) -> Topology:
+    return _county_subset(_packaged(), county)
+
+
+def _county_subset(topology: Mapping[str, Any], county: str) -> Topology:
     members = [c for c in codes(topology) if county_of(c) == county]
     if not members:
         raise GeoError(f"The map has no municipality in county {county}")

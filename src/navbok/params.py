@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from navbok import yaml_io
 from navbok.errors import ConfigError, NavbokError
 from navbok.status import NOT_AVAILABLE
 
@@ -84,10 +85,7 @@ class Params:
 
     def to_yaml(self) -> str:
         """The parameters as YAML text."""
-        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: same text, faster
-        return yaml.dump(
-            asdict(self), Dumper=dumper, allow_unicode=True, sort_keys=False, width=100
-        )
+        return yaml_io.dump(asdict(self), width=100)
 
 
 def write_params(params: Params, path: Path) -> Path:
@@ -149,7 +147,7 @@ def load_params(path: str | os.PathLike[str]) -> Params:
     """
     path = Path(path)
     try:
-        doc = yaml.safe_load(path.read_text("utf-8"))
+        doc = yaml_io.load(path.read_text("utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"Params file {path} does not exist") from exc
     except yaml.YAMLError as exc:

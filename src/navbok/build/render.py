@@ -36,6 +36,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
+from navbok import yaml_io
 from navbok.build import speedups
 from navbok.errors import NavbokError
 
@@ -48,10 +49,7 @@ Builder = Callable[[Path], Path]  # builds a stage into stage/_build/html, retur
 def _overrides(stage: Path) -> dict:
     # What `jupyter-book build DIR` passes (jupyter_book/cli/main.py), plus a fresh
     # templates_path list (see the module docstring): the book's own, if it sets one.
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there: ≈ 10× faster
-    doc = yaml.load((stage / "_config.yml").read_text("utf-8"), Loader=loader) or {}
+    doc = yaml_io.load((stage / "_config.yml").read_text("utf-8")) or {}
     own = ((doc.get("sphinx") or {}).get("config") or {}).get("templates_path") or []
     return {
         "external_toc_path": (stage / "_toc.yml").as_posix(),

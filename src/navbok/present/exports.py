@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import math
 import zipfile
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -35,6 +36,8 @@ __all__ = [
     "BOKMAL_HEADERS",
     "DATA_SHEET",
     "STATUS_ATTR",
+    "CellStatuses",
+    "set_cell_statuses",
     "Provenance",
     "about_frame",
     "cell_statuses",
@@ -195,18 +198,18 @@ def in_bokmal(df: pd.DataFrame) -> pd.DataFrame:
         for c in names
         if isinstance(c, str) and c in BOKMAL_HEADERS and BOKMAL_HEADERS[c] not in names
     }
-    columns = [df.iloc[:, i] for i in range(df.shape[1])]  # by position: names may repeat
-    flags = [
-        i
-        for i, col in enumerate(columns)
-        if pd.api.types.is_bool_dtype(col)
-        or (col.dtype == object and any(isinstance(v, bool | np.bool_) for v in col))
-    ]
+    flags = []  # by position: names may repeat
+    for i, dtype in enumerate(df.dtypes.tolist()):
+        plain_objects = isinstance(dtype, np.dtype) and dtype.kind == "O"
+        if pd.api.types.is_bool_dtype(dtype) or (
+            plain_objects and any(isinstance(v, bool | np.bool_) for v in df.iloc[:, i])
+        ):
+            flags.append(i)
     if not renames and not flags:
         return df
     out = df.copy()
     for i in flags:
-        out.isetitem(i, [_yes_no(v) for v in columns[i]])
+        out.isetitem(i, [_yes_no(v) for v in df.iloc[:, i]])
     out.attrs = dict(df.attrs)
     if renames:
         out.columns = [renames.get(c, c) if isinstance(c, str) else c for c in out.columns]
@@ -230,12 +233,48 @@ def csv_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
     return ("\ufeff" + text).encode("utf-8")
 
 
-#: ``DataFrame.attrs`` key of per-cell status symbols: ``{column: [symbol or None per row]}``
-#: (set by :func:`navbok.present.tables.wide` when the long data had a ``status`` column).
+#: ``DataFrame.attrs`` key of per-cell status symbols, a :class:`CellStatuses` (set by
+#: :func:`set_cell_statuses`, e.g. in :func:`navbok.present.tables.wide` when the long data had
+#: a ``status`` column).
 STATUS_ATTR = "status"
 
 
-def cell_statuses(df: pd.DataFrame) -> dict[str, list[str | None]]:
+class CellStatuses(Mapping[str, tuple[str | None, ...]]):
+    """Per-cell status symbols of a frame: ``{column: (symbol or None per row)}``, immutable.
+
+    pandas deep-copies ``DataFrame.attrs`` after every operation on a frame; an immutable
+    mapping is shared instead of copied (the copies were a tenth of a chapter's run time)."""
+
+    __slots__ = ("_columns",)
+
+    def __init__(self, columns: Mapping[str, Sequence[str | None]]) -> None:
+        self._columns = {str(c): tuple(v) for c, v in columns.items()}
+
+    def __getitem__(self, column: str) -> tuple[str | None, ...]:
+        return self._columns[column]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __copy__(self) -> CellStatuses:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CellStatuses:
+        return self
+
+    def __repr__(self) -> str:
+        return f"CellStatuses({self._columns!r})"
+
+
+def set_cell_statuses(df: pd.DataFrame, columns: Mapping[str, Sequence[str | None]]) -> None:
+    """Attach per-cell status symbols to ``df`` (``{column: symbol or None per row}``)."""
+    df.attrs[STATUS_ATTR] = CellStatuses(columns)
+
+
+def cell_statuses(df: pd.DataFrame) -> dict[str, Sequence[str | None]]:
     """The per-cell status symbols a frame carries (empty when it carries none)."""
     found = df.attrs.get(STATUS_ATTR) or {}
     return {c: v for c, v in found.items() if c in df.columns and len(v) == len(df)}
@@ -422,6 +461,9 @@ def _sheet_xml(df: pd.DataFrame) -> bytes | None:
                 continue
             kind = type(value)
             if kind is str:
+                if not value:  # an empty text cell (a status column's «no symbol»)
+                    cells.append(f'<c r="{letter}{r}" t="inlineStr" />')
+                    continue
                 if not _plain_text(value):
                     return None
                 text = _xml_text(value)

@@ -47,6 +47,11 @@ class ChartOutput:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         return {"text/html": self.html}
 
+    def __repr__(self) -> str:
+        # The plain-text stand-in IPython stores beside the HTML: short, not the whole figure
+        # again (the dataclass default doubled every notebook's size and its kernel messages).
+        return "Figur"
+
     def __str__(self) -> str:
         return self.html
 

@@ -513,6 +513,22 @@ def aspect_ratio(topology: geo.Topology, meridian: float) -> float | None:
     return round((max(ys) - min(ys)) / (max(xs) - min(xs)), 3)
 
 
+_ASPECTS: dict[tuple[int, float], tuple[geo.Topology, float | None]] = {}
+
+
+def _aspect(topology: geo.Topology, meridian: float) -> float | None:
+    """:func:`aspect_ratio`, remembered for the topologies a process draws again and again
+    (every book of a county draws its county's); the entry holds the topology itself, so its
+    id cannot be reused by another."""
+    key = (id(topology), meridian)
+    hit = _ASPECTS.get(key)
+    if hit is None or hit[0] is not topology:
+        if len(_ASPECTS) >= 64:
+            _ASPECTS.clear()
+        hit = _ASPECTS[key] = (topology, aspect_ratio(topology, meridian))
+    return hit[1]
+
+
 @cache
 def _packaged_aspect() -> float | None:
     return aspect_ratio(geo.load_topology(), NORWAY_MERIDIAN)
@@ -629,7 +645,7 @@ def choropleth(
         # The whole country: the packaged map's shape, also on the script route.
         aspect=_packaged_aspect()
         if isinstance(topology, str)
-        else aspect_ratio(topology, NORWAY_MERIDIAN),
+        else _aspect(topology, NORWAY_MERIDIAN),
     )
 
 
@@ -718,7 +734,7 @@ def county_map(
         description=description,
         height=height,
         meridian=meridian,
-        aspect=None if isinstance(topology, str) else aspect_ratio(topology, meridian),
+        aspect=None if isinstance(topology, str) else _aspect(topology, meridian),
     )
 
 

@@ -26,9 +26,9 @@ import pandas as pd
 
 from navbok import status
 from navbok.present.exports import (
-    STATUS_ATTR,
     csv_bytes,
     current_provenance,
+    set_cell_statuses,
     with_status_columns,
     xlsx_bytes,
 )
@@ -259,5 +259,5 @@ def wide(
             if symbol and is_missing(value):
                 found.setdefault(key, symbol)
         if found:
-            table.attrs[STATUS_ATTR] = {str(c): [found.get((r, c)) for r in rows] for c in cols}
+            set_cell_statuses(table, {str(c): [found.get((r, c)) for r in rows] for c in cols})
     return table

@@ -16,6 +16,7 @@ import pandas as pd
 from navbok import status
 from navbok.analysis.aap import expected_share, ratio_table
 from navbok.comparison import Kind
+from navbok.present.exports import set_cell_statuses
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list, month
 from navbok.present.tables import TableOutput, show_table
@@ -42,6 +43,7 @@ class AapViews:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self._ratio_tables: dict[int, tuple[pd.DataFrame, float, float]] = {}
 
     def intro(self) -> str:
         """The chapter's opening sentence: the municipality's own (``texts: aap_intro`` in
@@ -57,7 +59,9 @@ class AapViews:
 
     def _ratios(self, year: int) -> tuple[pd.DataFrame, float, float]:
         """The ratio table of ``year`` (the peers' series) with the main comparison's AAP and
-        social-assistance shares."""
+        social-assistance shares; made once per year (the table and the text both ask)."""
+        if year in self._ratio_tables:
+            return self._ratio_tables[year]
         ctx = self.ctx
         aap = ctx.comparison("aap_andel", [year])
         t = ratio_table(aap, ctx.comparison("andel_18_66", [year]), year)
@@ -65,6 +69,7 @@ class AapViews:
         main = t[t["kind"] == ctx.main_kind]
         m_aap = float(main["aap"].iloc[0]) if len(main) else float("nan")
         m_sos = float(main["sos"].iloc[0]) if len(main) else float("nan")
+        self._ratio_tables[year] = (t, m_aap, m_sos)
         return t, m_aap, m_sos
 
     def ratio(self, year: int) -> tuple[TableOutput, dict[str, str]]:
@@ -192,19 +197,17 @@ class AapViews:
         each year (with the December share); ``None`` when every count is hidden or missing
         (the chapter then shows nothing: the introduction says what is hidden)."""
         ctx = self.ctx
-        m = ctx.data.measures
-        m = m[(m["region"] == ctx.kommune) & m["year"].isin(ctx.years)]
+        own = ctx.data.measure_cells(ctx.kommune)
         rows, numbers, marks = [], [], []
         for year in ctx.years:
             cells: list[str] = [str(year)]
             nums: list[float | str] = [str(year)]
             sym: list[str | None] = [None]
             for measure, _ in COUNTS:
-                hit = m[(m["measure"] == measure) & (m["year"] == year)]
-                value = float(hit["value"].iloc[0]) if len(hit) else float("nan")
+                value, found = own.get((measure, year), (float("nan"), None))
                 symbol = None
                 if value != value:
-                    symbol = (hit["status"].iloc[0] if len(hit) else None) or status.NOT_AVAILABLE
+                    symbol = found or status.NOT_AVAILABLE
                 cells.append(fmt_number(value, 0, status=symbol))
                 nums.append(value)
                 sym.append(symbol)
@@ -219,9 +222,8 @@ class AapViews:
             return None
         head = ["År", "Februar (personer)", "Desember (personer)", "Andel i desember (%)"]
         data = pd.DataFrame(numbers, columns=head)
-        data.attrs["status"] = {
-            h: [r[j] for r in marks] for j, h in enumerate(head) if j and any(r[j] for r in marks)
-        }
+        marked = [j for j in range(1, len(head)) if any(r[j] for r in marks)]
+        set_cell_statuses(data, {head[j]: [r[j] for r in marks] for j in marked})
         return show_table(
             pd.DataFrame(rows, columns=head),
             name,

@@ -152,9 +152,7 @@ class Context:
 
     def measure(self, measure: str, year: int) -> float:
         """A harmonised count for the municipality (NaN when missing or suppressed)."""
-        m = self.data.measures
-        sel = m[(m["region"] == self.kommune) & (m["measure"] == measure) & (m["year"] == year)]
-        return float(sel["value"].iloc[0]) if len(sel) else float("nan")
+        return self.data.measure_cells(self.kommune).get((measure, year), (float("nan"), None))[0]
 
     def has_own_values(self, indicator: str, years: list[int] | None = None) -> bool:
         """Whether the municipality has at least one value of ``indicator`` in ``years``
@@ -198,15 +196,15 @@ class Context:
         """«lavest av de 11 ASSS-kommunene», «3. høyest av de 20 kommunene i …»; for a
         municipality outside ``members``: «lavere enn alle de 12 … med tall», «mellom …»."""
         member = self.kommune in members
-        sel = ind.select(self.data.values, sorted(set(members) | {self.kommune}), [year], indicator)
-        vals = sel.set_index("region")["value"].dropna()
-        if self.kommune not in vals.index:
+        found = self.data.year_values(indicator, year)
+        everyone = set(members) | {self.kommune}
+        if self.kommune not in found:
             return f"tallet mangler, så plasseringen blant {words} er ukjent"
-        own = vals[self.kommune]
-        others = vals.drop(self.kommune)
+        own = found[self.kommune]
+        others = [found[c] for c in everyone - {self.kommune} if c in found]
         n = len(others)
-        below, above = int((others < own).sum()), int((others > own).sum())
-        with_values = "" if len(vals) == len(set(members) | {self.kommune}) else " med tall"
+        below, above = sum(v < own for v in others), sum(v > own for v in others)
+        with_values = "" if len(others) + 1 == len(everyone) else " med tall"
         if not member:
             if below == 0:
                 return f"lavere enn alle de {n} {words} med tall"

@@ -8,6 +8,7 @@ import pandas as pd
 from navbok import status
 from navbok.comparison import ComparisonRow, Kind
 from navbok.present import chart_specs, figure
+from navbok.present.exports import set_cell_statuses
 from navbok.present.numbers import fmt_number
 from navbok.present.tables import TableOutput, show_table, wide
 from navbok.report.breaks import break_context, break_note
@@ -206,7 +207,7 @@ class Figures:
         head = ["Nøkkeltall"] + [f"{ctx.name} {c}" if c.isdigit() else c for c in cols]
         numbers = pd.DataFrame(data, columns=head)
         columns = {h: [m[j] for m in symbols] for j, h in enumerate(head) if j}
-        numbers.attrs["status"] = {h: v for h, v in columns.items() if any(v)}
+        set_cell_statuses(numbers, {h: v for h, v in columns.items() if any(v)})
         return show_table(
             pd.DataFrame(cells, columns=head),
             name,

@@ -254,9 +254,7 @@ class GrowthViews:
         index_path = ctx.params.price_index
         index = load_price_index(index_path)
         last = ctx.years[-1]
-        m = ctx.data.measures
-        own = m[(m["region"] == ctx.kommune) & m["measure"].isin(GROWTH_MEASURES)]
-        cells = {(r.measure, int(r.year)): (r.value, r.status) for r in own.itertuples()}
+        cells = ctx.data.measure_cells(ctx.kommune)
 
         def cell(measure: str, year: int) -> tuple[float, str | None]:
             value, symbol = cells.get((measure, year), (float("nan"), status.NOT_AVAILABLE))

@@ -33,7 +33,12 @@ DEFAULT_INDICATOR = "andel_18_66"
 
 def county_values(data: NavData, indicator: str, year: int) -> list[dict[str, Any]]:
     """Map values (:func:`navbok.present.maps.map_values` form) of every current municipality
-    for ``indicator`` in ``year`` (a municipality without a row is missing, ``..``)."""
+    for ``indicator`` in ``year`` (a municipality without a row is missing, ``..``); computed
+    once per loaded snapshot and process (:meth:`NavData.memo`), and shared."""
+    return data.memo(("county_values", indicator, year), lambda: _values(data, indicator, year))
+
+
+def _values(data: NavData, indicator: str, year: int) -> list[dict[str, Any]]:
     codes = list(data.register.target_codes)
     v = data.values
     rows = v[(v["indicator"] == indicator) & (v["year"] == year) & v["region"].isin(codes)]
