@@ -101,6 +101,13 @@ def _probe_notebook(path: Path) -> Path:
         new_code_cell("alt.theme.active"),
         new_code_cell("def f():\n    warnings.warn('samme advarsel', UserWarning)\nf()"),
         new_code_cell("print('hei'); sys.stderr.write('feil\\n'); 1 + 1"),
+        # Streams around results and displays (the warm kernels skip flushes of empty streams).
+        new_code_cell("print('uten linjeskift', end='')"),
+        new_code_cell(
+            "import IPython.display as d\nprint('før', flush=True)\nd.display(d.HTML('<b>x</b>'))"
+            "\nsys.stderr.write('midt')\nprint('etter', end='')\n'resultat'"
+        ),
+        new_code_cell("sys.stdout.flush(); sys.stderr.flush(); 2"),
         new_markdown_cell("Slutt."),
     ]
     nbformat.write(nb, path)
@@ -121,6 +128,28 @@ def test_warm_kernel_equals_fresh_kernel_after_a_dirty_notebook(tmp_path: Path) 
     code = [c for c in warm["cells"] if c["cell_type"] == "code"]
     assert "samme advarsel" in json.dumps([c["outputs"] for c in code])
     assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+
+
+def test_warm_kernels_skip_empty_flushes(tmp_path: Path) -> None:
+    # The speed-up kernel_flush is installed in the warm kernels (and only there): the probe
+    # above compares its outputs with a fresh kernel's.
+    nb = _kernelspec(new_notebook())
+    nb.cells = [
+        _params_cell(),
+        new_code_cell("import ipykernel.iostream as s\ns.OutStream.flush.__module__"),
+    ]
+    nbformat.write(nb, tmp_path / "flush.ipynb")
+    params = {"kommune": "3201", "snapshot": "", "params_file": "", "cache_dir": ""}
+    engine.execute_fresh(tmp_path / "flush.ipynb", tmp_path / "fresh.ipynb", params)
+    with engine.KernelPool(1) as pool:
+        pool.map([(tmp_path / "flush.ipynb", tmp_path / "warm.ipynb", params)])
+    fresh, warm = normalise(tmp_path / "fresh.ipynb"), normalise(tmp_path / "warm.ipynb")
+
+    def module(nb: dict) -> str:
+        return "".join(nb["cells"][-1]["outputs"][0]["data"]["text/plain"])
+
+    assert module(fresh) == "'ipykernel.iostream'"
+    assert module(warm) == "'navbok.build.speedups.kernel_flush'"
 
 
 def test_failing_chapter_on_a_warm_kernel_names_cell_and_the_next_runs(tmp_path: Path) -> None:

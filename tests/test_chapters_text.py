@@ -98,3 +98,80 @@ def test_without_the_books_sources_the_build_says_where_it_looked_before_anythin
     with pytest.raises(ConfigError, match=rf"{tmp_path / '_toc.yml'} mangler.*NAVBOK_BOOK_ROOT"):
         pipeline.main("3201", False, snapshot=tmp_path / "no-snapshot", build_dir=tmp_path / "b")
     assert not (tmp_path / "b").exists()
+
+
+_RUN = """\
+---
+kernelspec: {display_name: Python 3, language: python, name: python3}
+---
+
+```{code-cell}
+:tags: [parameters]
+
+kommune = "3201"
+```
+
+```{code-cell}
+x = 2
+x * 10
+```
+
+```{code-cell}
+print("midt")
+None
+```
+
+```{code-cell}
+y = [x,
+     3]
+y
+```
+
+Tekst.
+
+```{code-cell}
+%time z = 1
+```
+
+```{code-cell}
+z
+```
+
+```{code-cell}
+stille = 1;
+```
+
+```{code-cell}
+x  # a comment on the last line
+```
+"""
+
+
+def test_code_cells_without_text_between_run_as_one_with_the_same_outputs(
+    tmp_path: Path,
+) -> None:
+    from navbok.build import engine
+
+    nb = staging.to_notebook(_RUN)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    # The parameters alone; three cells joined; a magic alone; «z» joined with the assignment
+    # after it; a last expression with a comment on its line is not rewritten, so alone.
+    assert len(code) == 5, code
+    assert code[2] == "%time z = 1"
+    assert code[3] == f'__import__("sys").displayhook(z)\n{staging.JOIN}\nstille = 1;'
+    assert code[4] == "x  # a comment on the last line"
+    assert code[1].count(staging.JOIN) == 2
+    assert code[1].startswith('x = 2\n__import__("sys").displayhook(x * 10)\n')
+    assert code[1].endswith("y = [x,\n     3]\ny")
+    # The merged notebook gives the outputs the separate cells gave, in the same order.
+    merged = tmp_path / "merged.ipynb"
+    nbformat.write(nb, merged)
+    engine.execute_fresh(merged, tmp_path / "out.ipynb", {"kommune": "0301"})
+    out = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    joined = next(c for c in out.cells if c.cell_type == "code" and staging.JOIN in c.source)
+    shown = [(o.output_type, o.get("text") or o.data["text/plain"]) for o in joined.outputs]
+    assert shown == [
+        ("execute_result", "20"),
+        ("stream", "midt\n"),
+        ("execute_result", "[2, 3]"),
+    ]

@@ -219,3 +219,40 @@ def test_long_lived_objects_frozen_once_after_the_first_render(
     del a, b
     gc.collect()
     assert alive() is None  # still collected
+
+
+def test_theme_files_are_linked_from_the_packages_and_the_books_own_copied(stage: Path) -> None:
+    from navbok.build.speedups import static_links
+
+    before = static_links.HITS["linked"]
+    out = render.sphinx_build(stage)
+    static = out / "_static"
+    theme = [p for p in static.rglob("*") if p.is_file() and "pydata" in p.as_posix()]
+    assert theme and all(static_links.linked(p) for p in theme)
+    assert static_links.HITS["linked"] - before >= len(theme)
+    # The book's own static files, and what Sphinx writes (templates, the search index), are
+    # files of their own.
+    for own in ("navbok.css", "navbok-vega.js", "documentation_options.js"):
+        assert not static_links.linked(static / own), own
+    assert not static_links.linked(out / "searchindex.js")
+
+
+def test_no_linked_file_is_also_written_from_a_template() -> None:
+    """A template ``x_t`` is rendered and *written* as ``x``: if a package also shipped a plain
+    ``x`` (linked), the write would go into the installed package. Not so in the tested
+    versions of the packages whose static folders a book gets."""
+    from importlib import metadata
+
+    from navbok.build.speedups import static_links
+
+    plain: set[str] = set()
+    rendered: set[str] = set()
+    for dist in static_links.TESTED:
+        for file in metadata.files(dist) or []:
+            parts = file.parts
+            if not any(part in ("static", "_static") for part in parts):
+                continue
+            name = parts[-1]
+            (rendered if name.endswith("_t") else plain).add(name.removesuffix("_t"))
+    assert rendered, "no template found: the scan looks in the wrong place"
+    assert not plain & rendered, plain & rendered

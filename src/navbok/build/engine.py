@@ -22,6 +22,7 @@ import atexit
 import itertools
 import os
 import queue
+import re
 import shutil
 import tempfile
 import threading
@@ -51,6 +52,7 @@ PRELOAD = """\
 __import__("navbok.build.kernel_state", fromlist=["capture"]).capture()
 __import__("navbok.report.report")
 __import__("myst_nb")
+__import__("navbok.build.speedups", fromlist=["install_kernel"]).install_kernel()
 __import__("navbok.build.kernel_state", fromlist=["capture"]).capture_libraries()
 """
 RESET = '__import__("navbok.build.kernel_state", fromlist=["reset"]).reset()'
@@ -97,8 +99,29 @@ class ChapterFailed(NavbokError):
     """A chapter notebook raised an error while it was executed."""
 
 
+def _failing_part(source: str, traceback: list[str]) -> str:
+    """The code cell of the chapter text that failed: for a cell joined from several
+    (:func:`navbok.build.staging.merge_code_runs`), the part holding the line IPython's
+    traceback names («Cell In[3], line 7»); else the whole cell."""
+    from navbok.build.staging import JOIN
+
+    parts = source.split(f"\n{JOIN}\n")
+    text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(traceback))
+    found = re.search(r"Cell In\[\d+\], line (\d+)", text)
+    if len(parts) == 1 or found is None:
+        return source
+    line, start = int(found.group(1)), 1
+    for part in parts:
+        end = start + part.count("\n")
+        if line <= end:
+            return part
+        start = end + 2  # the part's lines and the joining line
+    return source
+
+
 def _chapter_failed(exc: Any, src: Path, dest: Path) -> ChapterFailed:
-    first = (exc.source or "").strip().splitlines()[:1]
+    part = _failing_part(exc.source or "", list(exc.traceback or []))
+    first = part.strip().splitlines()[:1]
     return ChapterFailed(
         f"Kapittelet {src.name} feilet i celle {exc.exec_count} "
         f"({first[0] if first else ''!r}): {exc.ename}: {exc.evalue}. "

@@ -12,10 +12,14 @@ module's docstring says what it replaces and why the result is identical):
   without ``gc.get_objects()``;
 * :mod:`~navbok.build.speedups.theme_entry_points`: the theme entry points scanned once;
 * :mod:`~navbok.build.speedups.docutils_defaults`: docutils' default settings computed once;
+* :mod:`~navbok.build.speedups.static_links`: the themes' static files hard-linked into a
+  book from the installed packages instead of copied;
 * :mod:`~navbok.build.speedups.gc_freeze`: the render process's long-lived objects frozen
   after the first render;
 * :mod:`~navbok.build.speedups.output_validation`: warm-kernel outputs validated with the
-  whole notebook.
+  whole notebook;
+* :mod:`~navbok.build.speedups.kernel_flush`: in the warm kernels, a flush of an empty output
+  stream returns at once (installed by the kernels' start-up code, :func:`install_kernel`).
 
 Each is fenced (:mod:`~navbok.build.speedups.fence`): installed only when the installed
 library versions are exactly the tested ones, else the build runs on the library's own code
@@ -23,9 +27,8 @@ and says so once per process on stderr. The render patches act only in the threa
 inside :func:`active` (:mod:`~navbok.build.speedups.scope`), are installed once and are
 idempotent.
 
-Not changed: the copying of the theme's static files (≈ 100 directories and 150 files a
-book, mostly system time, and the output must hold them), and the templates
-pydata-sphinx-theme renders to test for emptiness (they depend on the page).
+Not changed: the templates pydata-sphinx-theme renders to test for emptiness (they depend on
+the page).
 
 ``tests/test_render_cache.py`` checks that two consecutive renders give byte-identical HTML,
 equal to a render with the patches switched off, that the second compiles no template, that
@@ -37,6 +40,8 @@ checks the fence; ``tests/test_build_fast.py`` compares with the ``jupyter-book`
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -44,9 +49,11 @@ from navbok.build.speedups import (
     docutils_defaults,
     gc_freeze,
     jinja_templates,
+    kernel_flush,
     output_validation,
     scope,
     search_stemmer,
+    static_links,
     theme_entry_points,
     toctree_collector,
 )
@@ -58,10 +65,27 @@ RENDER: tuple[Patch, ...] = (
     toctree_collector,
     theme_entry_points,
     docutils_defaults,
+    static_links,
 )
-ALL: tuple[Patch, ...] = (*RENDER, gc_freeze, output_validation)
+ALL: tuple[Patch, ...] = (*RENDER, gc_freeze, output_validation, kernel_flush)
 
-__all__ = ["ALL", "RENDER", "active", "freeze_long_lived", "install", "install_render"]
+__all__ = [
+    "ALL",
+    "RENDER",
+    "active",
+    "freeze_long_lived",
+    "install",
+    "install_kernel",
+    "install_render",
+]
+
+
+def install_kernel() -> None:
+    """In a warm kernel: install the kernel patches whose tested versions are installed. A
+    patch left off is reported on the kernel process's own stderr (the kernel's
+    ``sys.stderr`` would send the line to a notebook nobody reads)."""
+    with contextlib.redirect_stderr(sys.__stderr__):
+        install(kernel_flush)
 
 
 def install_render() -> None:
