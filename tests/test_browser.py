@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import RecordedBooks
 
 CHROMIUM = Path("/usr/bin/chromium")
 KOMMUNE = "3201"
@@ -94,32 +95,12 @@ class Visits:
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Book]:
-    """The books of :data:`LAYOUT_BOOKS`, built once from $NAVBOK_SOURCE into a temporary
-    directory."""
-    from navbok import snapshot as snap
-    from navbok.build.pipeline import main as build
-    from navbok.sources.origin import default_source
-
-    root = tmp_path_factory.mktemp("navbok-browser")
-    snapshot = root / "snapshot"
-    archive = Path(os.environ["NAVBOK_SOURCE"]) / "nav" / "arkiv"
-    snap.fetch(
-        default_source(os.environ["NAVBOK_SOURCE"]),
-        snapshot,
-        nav_archive=archive if archive.is_dir() else None,
-    )
-    built = build(
-        kommune=",".join(LAYOUT_BOOKS),
-        all_=False,
-        snapshot=snapshot,
-        cache_dir=root / "cache",
-        build_dir=root / "_build",
-    )
-    synthetic = snap.Snapshot.open(snapshot).synthetic
-    found = {path.parent.parent.name: path for path in built if path.is_file()}
-    assert set(LAYOUT_BOOKS) <= set(found), built
-    return {code: Book(html=found[code].parent, synthetic=synthetic) for code in LAYOUT_BOOKS}
+def books(recorded_books: RecordedBooks) -> dict[str, Book]:
+    """The books of :data:`LAYOUT_BOOKS`, built once per session from $NAVBOK_SOURCE."""
+    return {
+        code: Book(html=recorded_books.html(code), synthetic=recorded_books.synthetic)
+        for code in LAYOUT_BOOKS
+    }
 
 
 @pytest.fixture(scope="module")

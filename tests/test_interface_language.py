@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import RecordedBooks
 
 from navbok.present import sphinx_nb
 
@@ -721,29 +721,9 @@ def test_scanner_finds_english_and_ignores_data(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def baerum_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Bærum's book built from ``$NAVBOK_SOURCE`` into a temporary directory."""
-    source = os.environ.get("NAVBOK_SOURCE")
-    if not source:
-        pytest.skip("NAVBOK_SOURCE (a directory of recorded responses) is not set")
-    from navbok import snapshot as snap
-    from navbok.build.pipeline import main as build
-    from navbok.sources.origin import default_source
-
-    root = tmp_path_factory.mktemp("nb-baerum")
-    archive = Path(source) / "nav" / "arkiv"
-    snap.fetch(
-        default_source(source), root / "snapshot", nav_archive=archive if archive.is_dir() else None
-    )
-    built = build(
-        kommune="3201",
-        all_=False,
-        snapshot=root / "snapshot",
-        cache_dir=root / "cache",
-        build_dir=root / "_build",
-    )
-    assert len(built) == 1 and built[0].is_file(), built
-    return built[0].parent
+def baerum_book(recorded_books: RecordedBooks) -> Path:
+    """Bærum's book built from ``$NAVBOK_SOURCE`` (once per session)."""
+    return recorded_books.html("3201")
 
 
 @pytest.mark.replay

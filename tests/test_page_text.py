@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import RECORDED_CALLS, RecordedBooks
 from page_text import GOLDEN, KOMMUNER, book_texts
 
 pytestmark = pytest.mark.skipif(
@@ -21,27 +22,10 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The three books built from $NAVBOK_SOURCE; the build folder."""
-    from navbok import snapshot as snap
-    from navbok.build.pipeline import main as build
-    from navbok.sources.origin import default_source
-
-    root = tmp_path_factory.mktemp("navbok-pages")
-    archive = Path(os.environ["NAVBOK_SOURCE"]) / "nav" / "arkiv"
-    snap.fetch(
-        default_source(os.environ["NAVBOK_SOURCE"]),
-        root / "snapshot",
-        nav_archive=archive if archive.is_dir() else None,
-    )
-    build(
-        kommune=",".join(KOMMUNER),
-        all_=False,
-        snapshot=root / "snapshot",
-        cache_dir=root / "cache",
-        build_dir=root / "_build",
-    )
-    return root / "_build"
+def built(recorded_books: RecordedBooks) -> Path:
+    """The three books built from $NAVBOK_SOURCE (once per session); the build folder."""
+    assert set(KOMMUNER) <= {k for call in RECORDED_CALLS for k in call.split(",")}
+    return recorded_books.build
 
 
 @pytest.mark.parametrize("kode", KOMMUNER)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import RecordedBooks
 
 from navbok.build import pipeline as build
 
@@ -35,26 +37,37 @@ def load_script():
     return module
 
 
+def _books(recorded_books: RecordedBooks, tmp_path: Path) -> Path:
+    """A build folder with the session's books (linked, read-only) and Larvik built here."""
+    snapshot = recorded_books.snapshot
+    build.main("3909", False, snapshot, snapshot.parent / "cache", tmp_path / "larvik")
+    books = tmp_path / "books"
+    books.mkdir()
+    for kode in KOMMUNER.split(","):
+        home = tmp_path / "larvik" if kode == "3909" else recorded_books.build
+        (books / kode).symlink_to(home / kode, target_is_directory=True)
+    return books
+
+
 def test_recomputed_headline_figures_equal_the_pages(
-    replay_data,
+    recorded_books: RecordedBooks,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    snapshot = Path(replay_data.snapshot.root)
-    build.main(KOMMUNER, False, snapshot, snapshot.parent / "cache", tmp_path)
+    books = _books(recorded_books, tmp_path)
     script = load_script()
-    code = script.main(["--snapshot", str(snapshot), "--build", str(tmp_path),
+    code = script.main(["--snapshot", str(recorded_books.snapshot), "--build", str(books),
                         "--kommuner", KOMMUNER])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0, out
     assert "48 tall sjekket, 0 avvik." in out
 
 
-def test_the_script_finds_a_wrong_page(replay_data, tmp_path: Path) -> None:
+def test_the_script_finds_a_wrong_page(recorded_books: RecordedBooks, tmp_path: Path) -> None:
     """The comparison can fail: a page whose download says another number is caught."""
     script = load_script()
-    snapshot = Path(replay_data.snapshot.root)
-    build.main("3201", False, snapshot, snapshot.parent / "cache", tmp_path)
+    snapshot = recorded_books.snapshot
+    shutil.copytree(recorded_books.html("3201"), tmp_path / "3201" / "html")  # changed below
     page = tmp_path / "3201" / "html" / "chapters" / "aap.html"
     text = page.read_text("utf-8")
     frames = script.downloads(tmp_path, "3201")

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlparse
 
 import pandas as pd
 import pytest
+from conftest import RECORDED_CALLS, RecordedBooks
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -52,20 +53,10 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    from navbok import snapshot as snap
-    from navbok.build.pipeline import main as build
-    from navbok.sources.origin import default_source
-
-    root = tmp_path_factory.mktemp("navbok-site")
-    snapshot = root / "snapshot"
-    archive = Path(os.environ["NAVBOK_SOURCE"]) / "nav" / "arkiv"
-    snap.fetch(default_source(os.environ["NAVBOK_SOURCE"]), snapshot,
-               nav_archive=archive if archive.is_dir() else None)  # fmt: skip
-    for kommuner in (FIRST, SECOND):  # two calls: the overview keeps the first call's books
-        build(kommune=kommuner, all_=False, snapshot=snapshot, cache_dir=root / "cache",
-              build_dir=root / "_build")  # fmt: skip
-    return Site(root / "_build", snap.Snapshot.open(snapshot).synthetic)
+def site(recorded_books: RecordedBooks) -> Site:
+    """The session's three books (built in two calls, see ``conftest.RECORDED_CALLS``)."""
+    assert RECORDED_CALLS == (FIRST, SECOND)
+    return Site(recorded_books.build, recorded_books.synthetic)
 
 
 def test_overview_lists_every_book_built_so_far(site: Site) -> None:

@@ -109,9 +109,9 @@ class Raw:
         if "07459" not in self.tables:
             self.tables["07459"] = table(self.snapshot, "07459")
         f = self.tables["07459"]
+        f = f[(f["Region"] == code) & (f["Tid"] == str(tid))]
         age = f["Alder"].str.extract(r"^(\d+)")[0].astype(int)
-        sel = f[(f["Region"] == code) & (f["Tid"] == str(tid)) & age.between(lo, hi)]
-        return float(sel["value"].sum())
+        return float(f[age.between(lo, hi)]["value"].sum())
 
     def aap_december(self, code: str, year: int) -> float:
         """NAV's AAP recipients in December of ``year`` (AAP155, sheet «1. Kommune. Antall»)."""
