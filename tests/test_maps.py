@@ -16,7 +16,7 @@ from altair.vegalite.v6.schema.core import Root
 from test_geo import tiny_topology
 
 from navbok import geo
-from navbok.present import maps
+from navbok.present import maps, theme
 
 NBSP = "\u00a0"
 GREYS = {maps.SUPPRESSED_COLOUR, maps.MISSING_COLOUR}
@@ -279,7 +279,7 @@ def test_embed_script_puts_the_global_into_the_spec() -> None:
     js = maps.embed_script(spec, "kart-1")
     assert '"#kart-1"' in js and "window[meta.global]" in js and "vegaEmbed" in js
     assert "navbokAspect" in js
-    assert json.dumps(maps.NUMBER_LOCALE["decimal"]) in js
+    assert json.dumps(theme.NUMBER_LOCALE["decimal"]) in js
 
 
 # ------------------------------------------------------------------ table alternative

@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +37,7 @@ import pandas as pd
 
 from navbok import indicators as ind
 from navbok.errors import NavbokError, os_error_message
+from navbok.files import write_atomic
 from navbok.status import NOT_AVAILABLE, NOT_POSSIBLE, SUPPRESSED
 
 if TYPE_CHECKING:
@@ -325,19 +325,6 @@ def _metadata(
     return doc
 
 
-def _write(path: Path, content: bytes) -> None:
-    """Write atomically (a temporary file renamed), so a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_national(
     frame: pd.DataFrame, dest_dir: str | os.PathLike[str], provenance: NationalProvenance
 ) -> dict[str, Path]:
@@ -359,7 +346,7 @@ def write_national(
     try:
         dest.mkdir(parents=True, exist_ok=True)
         for name, content in files.items():
-            _write(dest / name, content)
+            write_atomic(dest / name, content)
             out[name] = dest / name
     except OSError as exc:
         if exc.filename is None:

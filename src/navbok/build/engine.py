@@ -38,6 +38,7 @@ import nbformat
 from navbok.build import speedups
 from navbok.build.speedups import output_validation
 from navbok.errors import NavbokError
+from navbok.files import write_atomic
 
 if TYPE_CHECKING:
     from jupyter_client.asynchronous.client import AsyncKernelClient
@@ -148,9 +149,7 @@ def finish_notebook(nb: nbformat.NotebookNode, dest: Path) -> None:
     :mod:`navbok.build.speedups.output_validation`) and write it to ``dest`` atomically."""
     tag_cells(nb)
     nbformat.validate(nb)
-    tmp = dest.with_name(dest.name + ".tmp")
-    tmp.write_text(nbformat.writes(nb), "utf-8")
-    tmp.replace(dest)
+    write_atomic(dest, nbformat.writes(nb))
 
 
 def execute_fresh(

@@ -10,7 +10,6 @@ The keys of the last good build live in ``_build/<kommune>/build.json`` (:func:`
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from navbok.build.keys import chapter_key, code_fingerprint, digest
 from navbok.build.stage import book_config
 from navbok.build.staging import staged_name
 from navbok.data import NavData
+from navbok.files import write_atomic
 from navbok.params import Params
 from navbok.project import Project
 
@@ -57,9 +57,7 @@ def read_state(out: Path) -> dict:
 
 def write_state(out: Path, state: dict) -> None:
     """Record ``state`` as ``out``'s build state (atomically)."""
-    tmp = out / (STATE_FILE + ".tmp")
-    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), "utf-8")
-    os.replace(tmp, out / STATE_FILE)
+    write_atomic(out / STATE_FILE, json.dumps(state, indent=1, sort_keys=True))
 
 
 def plan_book(

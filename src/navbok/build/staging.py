@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import threading
 from pathlib import Path, PurePosixPath
 
 import nbformat
+
+from navbok.files import write_atomic
 
 FORMAT = "md:myst"
 STAGED_SUFFIX = ".ipynb"
@@ -127,9 +128,7 @@ def stage(src: Path, dest: Path) -> Path:
         except OSError:
             pass
         dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f"{dest.name}.{os.getpid()}.tmp")
-        tmp.write_text(data, "utf-8")
-        tmp.replace(dest)
+        write_atomic(dest, data)
     return dest
 
 
@@ -144,7 +143,4 @@ def copy(src: Path, dest: Path) -> Path:
     executed notebook (atomically)."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f"{dest.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(Path(src).read_bytes())
-    tmp.replace(dest)
-    return dest
+    return write_atomic(dest, Path(src).read_bytes())

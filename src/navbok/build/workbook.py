@@ -36,6 +36,7 @@ from typing import Any
 from navbok import indicators as ind
 from navbok import status
 from navbok.national import LICENCE, SYNTHETIC_WARNING
+from navbok.present.exports import column_letter
 
 __all__ = [
     "ABOUT_SHEET",
@@ -157,14 +158,6 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _column(i: int) -> str:
-    letters = ""
-    while i:
-        i, rem = divmod(i - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _cell(ref: str, value: str, bold: bool = False) -> str:
     style = ' s="1"' if bold else ""
     if not bold and _NUMBER.match(value):  # «0301» (a code) stays text
@@ -179,7 +172,7 @@ def _cell(ref: str, value: str, bold: bool = False) -> str:
 
 def _sheet(header: list[str], rows: list[list[str]], widths: list[int] | None = None) -> bytes:
     ncols = max([1, len(header), *(len(r) for r in rows)])
-    last = f"{_column(max(ncols, 1))}{len(rows) + 1}"
+    last = f"{column_letter(max(ncols, 1))}{len(rows) + 1}"
     cols = ""
     if widths:
         cols = (
@@ -198,10 +191,10 @@ def _sheet(header: list[str], rows: list[list[str]], widths: list[int] | None = 
         "</sheetView></sheetViews>"
         f'<sheetFormatPr defaultRowHeight="15"/>{cols}<sheetData>',
         '<row r="1">'
-        + "".join(_cell(f"{_column(i)}1", h, bold=True) for i, h in enumerate(header, 1))
+        + "".join(_cell(f"{column_letter(i)}1", h, bold=True) for i, h in enumerate(header, 1))
         + "</row>",
     ]
-    letters = [_column(i) for i in range(1, ncols + 1)]
+    letters = [column_letter(i) for i in range(1, ncols + 1)]
     for r, row in enumerate(rows, start=2):
         cells = [_cell(f"{letters[i]}{r}", v) for i, v in enumerate(row) if v != ""]
         out.append(f'<row r="{r}">' + "".join(cells) + "</row>")

@@ -7,11 +7,11 @@ fetched from the network.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import altair as alt
+
+from navbok.files import write_atomic
 
 __all__ = ["BUNDLE_NAME", "write_vega_bundle"]
 
@@ -58,13 +58,4 @@ def write_vega_bundle(dest_dir: Path) -> Path:
         vl_version=vl_version,
     )
     text = f'{header}(function () {{\n"use strict";\n{code}\n}})();\n'
-    fd, tmp = tempfile.mkstemp(dir=dest_dir, prefix=f".{BUNDLE_NAME}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomic(target, text)

@@ -36,6 +36,7 @@ __all__ = [
     "BOKMAL_HEADERS",
     "DATA_SHEET",
     "STATUS_ATTR",
+    "column_letter",
     "CellStatuses",
     "set_cell_statuses",
     "Provenance",
@@ -421,7 +422,8 @@ def _template(sheet_name: str, about: bool = False) -> list[tuple[str, bytes]] |
     return _TEMPLATES[key]
 
 
-def _column_letter(i: int) -> str:
+def column_letter(i: int) -> str:
+    """Excel's name of the ``i``-th column (1 → «A», 27 → «AA»)."""
     letters = ""
     while i:
         i, rem = divmod(i - 1, 26)
@@ -445,7 +447,7 @@ def _sheet_xml(df: pd.DataFrame) -> bytes | None:
     ncols = len(df.columns)
     if ncols == 0:
         return None
-    letters = [_column_letter(i) for i in range(1, ncols + 1)]
+    letters = [column_letter(i) for i in range(1, ncols + 1)]
     out = [_SHEET_HEAD.format(dimension=f"A1:{letters[-1]}{len(df) + 1}"), '<row r="1">']
     for letter, column in zip(letters, df.columns, strict=True):
         text = str(column)

@@ -14,7 +14,6 @@ English with unformatted numbers, and the data table under each figure says it b
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,10 +23,10 @@ import pandas as pd
 
 from navbok import status
 from navbok.present.chart_specs import is_yearly, validated
+from navbok.present.embed import embed_script
 from navbok.present.exports import cell_statuses
 from navbok.present.numbers import MISSING, fmt_number, is_missing
 from navbok.present.tables import download_links, slugify, table_html
-from navbok.present.theme import NUMBER_LOCALE, TIME_LOCALE
 
 __all__ = ["FIGURE_DOWNLOADS", "ChartOutput", "data_table", "show_chart"]
 
@@ -54,22 +53,6 @@ class ChartOutput:
 
     def __str__(self) -> str:
         return self.html
-
-
-def _script_json(obj: Any) -> str:
-    """Stable JSON (sorted keys) that is safe inside an inline ``<script>``."""
-    text = json.dumps(
-        obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    )
-    for char, escape in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(char, escape)
-    return text
 
 
 _TEXT_COLUMN_NAMES = {"år", "aar", "year", "årstall", "periode", "tid"}
@@ -191,34 +174,6 @@ def _title_html(title: Any) -> str:
     return "\n".join(out)
 
 
-_SCRIPT = """(function () {
-  var sel = "#%(id)s", tries = 0;
-  var spec = %(spec)s;
-  var opt = %(opt)s;
-  function fail(msg) {
-    var el = document.querySelector(sel);
-    if (el) { el.textContent = msg; }
-  }
-  function draw() {
-    if (typeof window.vegaEmbed === "function") {
-      window.vegaEmbed(sel, spec, opt).catch(function (err) {
-        fail("Figuren kunne ikke tegnes (" + err + "). Tallene finnes i tabellen under.");
-      });
-    } else if (tries++ < 300) {
-      setTimeout(draw, 50);
-    } else {
-      fail("Figuren kan ikke vises fordi figurbiblioteket ikke er lastet. "
-        + "Tallene finnes i tabellen under.");
-    }
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
-})();"""
-
-
 def show_chart(
     chart: Mapping[str, Any] | alt.TopLevelMixin,
     data: pd.DataFrame,
@@ -258,13 +213,7 @@ def show_chart(
     # The title is shown as HTML: it wraps on narrow screens, and screen readers get it in
     # Norwegian (Vega labels an SVG title "Title text '…'", even with aria off).
     title_html = _title_html(spec.pop("title", None))
-    options = {
-        "renderer": "svg",
-        "actions": False,
-        "formatLocale": NUMBER_LOCALE,
-        "timeFormatLocale": TIME_LOCALE,
-    }
-    script = _SCRIPT % {"id": div_id, "spec": _script_json(spec), "opt": _script_json(options)}
+    script = embed_script(spec, div_id, sort_keys=True)
     table = data_table(data, caption, decimals, labels, text_columns)
     cap_id = f"{div_id}-caption"
     parts = [

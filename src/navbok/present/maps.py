@@ -53,8 +53,9 @@ import altair as alt
 import pandas as pd
 
 from navbok import geo
+from navbok.present import embed
 from navbok.present.numbers import fmt_number
-from navbok.present.theme import CONFIG, NUMBER_LOCALE, TIME_LOCALE
+from navbok.present.theme import CONFIG
 from navbok.status import NOT_AVAILABLE, NOT_POSSIBLE, SUPPRESSED
 
 __all__ = [
@@ -741,20 +742,6 @@ def county_map(
 # ------------------------------------------------------------------- offline geometry
 
 
-def _script_json(obj: Any) -> str:
-    """Compact, deterministic JSON that is safe inside a ``<script>``."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, escape in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(char, escape)
-    return text
-
-
 def geometry_script(topology: geo.Topology, global_name: str = GEOMETRY_GLOBAL) -> str:
     """The body of a site-wide script file that sets ``window.<global_name>`` to the topology.
 
@@ -762,55 +749,8 @@ def geometry_script(topology: geo.Topology, global_name: str = GEOMETRY_GLOBAL) 
     before the maps (it works from ``file://``, where ``fetch`` of a JSON file does not)."""
     if not global_name.isidentifier():
         raise ValueError(f"{global_name!r} is not a JavaScript global name")
-    return f"/* navbok: {geo.ATTRIBUTION} */\nwindow.{global_name} = {_script_json(topology)};\n"
-
-
-_EMBED = """(function () {
-  var sel = %(sel)s, tries = 0;
-  var spec = %(spec)s;
-  var opt = %(opt)s;
-  function fail(msg) {
-    var el = document.querySelector(sel);
-    if (el) { el.textContent = msg; }
-  }
-  function geometry() {
-    var meta = spec.usermeta && spec.usermeta.navbokGeometry;
-    if (!meta) { return true; }
-    spec.datasets = spec.datasets || {};
-    var topo = meta.global ? window[meta.global] : spec.datasets[meta.dataset];
-    if (!topo) { return false; }
-    [meta.dataset].concat(meta.aliases || []).forEach(function (name) {
-      spec.datasets[name] = topo;
-    });
-    return true;
-  }
-  function fitHeight() {
-    // No taller than the map's shape needs at this width (a phone is width-bound).
-    var aspect = spec.usermeta && spec.usermeta.navbokAspect;
-    var el = document.querySelector(sel);
-    if (aspect && el && el.clientWidth > 0 && typeof spec.height === "number") {
-      spec.height = Math.max(120, Math.min(spec.height, Math.round(el.clientWidth * aspect)));
-    }
-  }
-  function draw() {
-    if (typeof window.vegaEmbed === "function" && geometry()) {
-      fitHeight();
-      window.vegaEmbed(sel, spec, opt).catch(function (err) {
-        fail("Kartet kunne ikke tegnes (" + err + "). Tallene finnes i tabellen under.");
-      });
-    } else if (tries++ < 300) {
-      setTimeout(draw, 50);
-    } else {
-      fail("Kartet kan ikke vises fordi kartdata eller figurbiblioteket ikke er lastet. "
-        + "Tallene finnes i tabellen under.");
-    }
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
-})();"""
+    body = embed.script_json(topology)
+    return f"/* navbok: {geo.ATTRIBUTION} */\nwindow.{global_name} = {body};\n"
 
 
 def embed_script(spec: Mapping[str, Any], element_id: str, *, register: str | None = None) -> str:
@@ -825,21 +765,11 @@ def embed_script(spec: Mapping[str, Any], element_id: str, *, register: str | No
     aliases of ``usermeta.navbokGeometry``); it lowers the spec's height to the element's width
     × ``usermeta.navbokAspect`` (:func:`aspect_ratio`) when that is less; then it calls
     ``vegaEmbed`` with the Norwegian number and time locale and the SVG renderer."""
-    options = {
-        "renderer": "svg",
-        "actions": False,
-        "formatLocale": NUMBER_LOCALE,
-        "timeFormatLocale": TIME_LOCALE,
-    }
-    code = _EMBED % {
-        "sel": _script_json(f"#{element_id}"),
-        "spec": _script_json(dict(spec)),
-        "opt": _script_json(options),
-    }
+    code = embed.embed_script(dict(spec), element_id, map_helpers=True)
     if register is None:
         return code
     if not register.isidentifier():
         raise ValueError(f"{register!r} is not a JavaScript global name")
     body = code.removesuffix("();")  # the function expression, not called
-    key = _script_json(element_id)
+    key = embed.script_json(element_id)
     return f"window.{register} = window.{register} || {{}};\nwindow.{register}[{key}] = {body};"
