@@ -452,9 +452,9 @@ def test_price_index_source_names_the_deflator(tmp_path: Path) -> None:
 
     kpi = tmp_path / "kpi.csv"
     kpi.write_text(
-        "# source: SSB tabell 03014, konsumprisindeks (2015=100)\nyear;index\n2015;100\n", "utf-8"
+        "# source: SSB tabell 14700, KPI, årsgjennomsnitt\nyear;index\n2015;100\n", "utf-8"
     )
-    assert price_index_source(kpi) == "SSB tabell 03014, konsumprisindeks (2015=100)"
+    assert price_index_source(kpi) == "SSB tabell 14700, KPI, årsgjennomsnitt"
     bare = tmp_path / "bare.csv"
     bare.write_text("year;index\n2015;100\n", "utf-8")
     assert price_index_source(bare) == ""

@@ -14,7 +14,7 @@ import click
 import typer
 
 from navbok.errors import NavbokError, os_error_message
-from navbok.snapshot import DEFAULT_DIR
+from navbok.snapshot import DEFAULT_DIR, Snapshot
 
 _IMPORTED = time.time()  # when psutil cannot say when the process started
 F = TypeVar("F", bound=Callable[..., Any])
@@ -148,29 +148,48 @@ def fetch(
         if r.status != "resolved":
             kind = "valgfritt mål" if r.optional else "MÅL"
             typer.echo(f"Merk ({kind}): {r.message()}")
-    years = s.aap_years()
-    if years:
-        typer.echo(f"NAV AAP155: {years[0]}–{years[-1]} ({len(s.aap_periods())} måneder).")
+    for line in s.absent_tables.values():
+        typer.echo(f"Merk: {line}")
+    for line in _aap_lines(s):
+        typer.echo(line)
     if s.synthetic:
         typer.echo(
             f"ADVARSEL: {len(s.synthetic_files)} filer er SYNTETISKE (demodata, ikke statistikk)."
         )
 
 
+def _aap_lines(s: Snapshot) -> list[str]:
+    """What a fetch did with AAP155 files, the months the snapshot ``s`` holds, and the
+    Decembers missing for the KOSTRA years."""
+    from navbok import aap_history as aap
+
+    nav_doc = s.manifest.get("nav")
+    lines = aap.fetch_lines(nav_doc if isinstance(nav_doc, dict) else {})
+    periods = s.aap_periods()
+    if periods:
+        lines.append(f"NAV AAP155 i snapshotet – {aap.held_text(periods)}.")
+        years = aap.kostra_years(s.resolutions, lambda t: s.table_info(t).get("years", []))
+        if gap := aap.missing_decembers_text(periods, years):
+            lines.append(gap)
+    return lines
+
+
 @app.command()
 @_guarded
 def kilder(
     from_dir: FromOpt = None,
+    snapshot: SnapshotOpt = DEFAULT_DIR,
 ) -> None:
     """Check the indicator register against SSB, KLASS and NAV without fetching their data.
 
-    Exits 1 when a measure that a chapter needs is missing.
+    Also lists the AAP months the local snapshot holds (NAV serves only the current year) and
+    the Decembers it lacks. Exits 1 when a measure that a chapter needs is missing.
     """
     from navbok.kilder import check_sources, format_report
     from navbok.sources.origin import default_source
 
     try:
-        report = check_sources(default_source(from_dir))
+        report = check_sources(default_source(from_dir), snapshot=snapshot)
     except NavbokError as exc:
         _fail(str(exc))
         return

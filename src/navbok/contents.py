@@ -8,7 +8,7 @@ measure, exactly one ContentsCode whose label matches:
 
 * labels are compared after :func:`normalise_label`: case, dashes and spaces do not matter,
   «tilfeller» (2022+) reads as «mottakere», and a trailing unit such as « (antall)» or
-  « (1 000 kr)» is dropped;
+  « (1 000 kr)», or an index base such as « (2025=100)», is dropped;
 * no match → ``missing``; several → ``ambiguous`` (both name the closest labels);
 * a pinned code must be there and carry a matching label, else ``mismatch`` (an error).
 """
@@ -27,7 +27,7 @@ from navbok.sources.metadata import TableMetadata
 RESOLVED, MISSING, AMBIGUOUS, MISMATCH = "resolved", "missing", "ambiguous", "mismatch"
 
 _UNIT_SUFFIX = re.compile(
-    r"\s*\((antall|prosent|kr|1 ?000 kr|måneder|mnd\.?|personer|årsverk)\)\s*$"
+    r"\s*\((antall|prosent|kr|1 ?000 kr|måneder|mnd\.?|personer|årsverk|\d{4} ?= ?100)\)\s*$"
 )
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u2009": " "})
 

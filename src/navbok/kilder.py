@@ -6,16 +6,32 @@ the recorded ``<table>.metadata.json``) and every measure resolved by its label
 AAP page and its AAP155 workbook (about 50 kB: the workbook is the only description of what NAV
 has). The report says per table: measure → code → label → unit → years
 → resolved / missing / ambiguous / mismatch, and what KLASS and NAV answered.
+
+NAV serves only the current AAP year, so the AAP history is what the local snapshot holds: with
+a snapshot (``--snapshot``, default ``data/snapshot``) the report lists its AAP months and the
+Decembers missing for the KOSTRA years the services publish; without one it says so, and what a
+first fetch would hold (:mod:`navbok.aap_history`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from navbok.contents import RESOLVED, Resolution, content_specs, resolve_table
-from navbok.errors import NavbokError
+from navbok import aap_history as aap
+from navbok.contents import (
+    RESOLVED,
+    ContentSpec,
+    Resolution,
+    content_specs,
+    resolve_one,
+    resolve_table,
+)
+from navbok.errors import NavbokError, SourceUnreachable
+from navbok.freshness import Staleness, stale_tables
+from navbok.snapshot import absent_line, content_not_found, why_absent
 from navbok.sources import klass
-from navbok.sources.catalogue import catalogue
+from navbok.sources.catalogue import SsbTable, catalogue
 from navbok.sources.metadata import TableMetadata, parse_metadata
 from navbok.sources.origin import Source
 
@@ -35,6 +51,7 @@ class TableCheck:
     meta: TableMetadata | None
     resolutions: list[Resolution] = field(default_factory=list)
     error: str = ""
+    optional: bool = False
 
 
 @dataclass
@@ -45,7 +62,9 @@ class SourceReport:
     tables: list[TableCheck] = field(default_factory=list)
     klass: list[str] = field(default_factory=list)
     nav: list[str] = field(default_factory=list)
+    aap_months: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    stale: dict[str, Staleness] = field(default_factory=dict)
 
     @property
     def required_missing(self) -> list[Resolution]:
@@ -60,14 +79,19 @@ class SourceReport:
         return not self.required_missing and not self.problems
 
 
-def check_sources(source: Source) -> SourceReport:
-    """Ask every service what it has (metadata, registers, the AAP page), not for data."""
+def check_sources(source: Source, snapshot: Path | None = None) -> SourceReport:
+    """Ask every service what it has (metadata, registers, the AAP page), not for data.
+
+    ``snapshot``: the local snapshot whose AAP months to list (see the module docstring)."""
     from navbok.sources import nav
 
     report = SourceReport(source=source.description)
     specs = content_specs()
     cat = catalogue()
     for t in cat.ssb:
+        if t.optional:
+            report.tables.append(_check_optional(source, t))
+            continue
         try:
             body = source.ssb_metadata(t.table).content
             meta = parse_metadata(body, t.table)
@@ -76,6 +100,8 @@ def check_sources(source: Source) -> SourceReport:
             report.problems.append(f"SSB {t.table}: {exc}")
             continue
         report.tables.append(TableCheck(t.table, meta, resolve_table(meta, specs)))
+    metas = {c.table: c.meta for c in report.tables if c.meta is not None}
+    report.stale = stale_tables(metas, cat.continued)
     try:
         for date in cat.codes_at:
             codes = klass.read_codes(source.codes_at(date).content, where=f"KLASS {date}")
@@ -95,14 +121,79 @@ def check_sources(source: Source) -> SourceReport:
             )
     except NavbokError as exc:
         report.problems.append(f"KLASS: {exc}")
+    served: list[str] = []
     try:
         book = nav.read_aap155(source.aap155().content)
         months = f"{book.months[0]:02d}–{book.months[-1]:02d}"
         munis = book.frame.loc[book.frame["region"] != "EAK", "region"].nunique()
         report.nav.append(f"AAP155 {book.year}, måned {months}: {munis} kommuner")
+        served = [f"{book.year}-{m:02d}" for m in book.months]
     except NavbokError as exc:
         report.problems.append(f"NAV: {exc}")
+    if snapshot is not None:
+        metas = {t.table: t.meta for t in report.tables if t.meta is not None}
+        years = aap.kostra_years(
+            [r for t in report.tables for r in t.resolutions],
+            lambda table: metas[table].years if table in metas else [],
+        )
+        report.aap_months = snapshot_aap_months(snapshot, served, years)
     return report
+
+
+def snapshot_aap_months(snapshot: Path, served: list[str], years: list[int]) -> list[str]:
+    """Lines on the AAP months of the local snapshot: those it holds, those NAV serves that a
+    fetch would add, and the Decembers missing for the KOSTRA ``years``. ``served``: the
+    periods («YYYY-MM») of NAV's current workbook (empty when NAV did not answer).
+
+    Without a snapshot the lines say so and what a first fetch would hold (``served``)."""
+    from navbok.snapshot import MANIFEST, Snapshot
+
+    if not (snapshot / MANIFEST).is_file():
+        lines = [f"Ingen snapshot i {snapshot}."]
+        if served:
+            lines[0] += (
+                " En første henting (navbok fetch) får fra NAV bare inneværende år – "
+                f"{aap.held_text(served)}."
+            )
+        held = served
+    else:
+        try:
+            held = Snapshot.open(snapshot).aap_periods()
+        except NavbokError as exc:
+            return [f"Snapshotet i {snapshot} kan ikke leses: {exc}"]
+        lines = [f"Snapshotet i {snapshot} har AAP-månedene {aap.held_text(held)}."]
+        new = sorted(set(served) - set(held))
+        if new:
+            lines.append(f"En ny henting (navbok fetch) legger til {aap.held_text(new)}.")
+            held = sorted(set(held) | set(new))
+    if gap := aap.missing_decembers_text(held, years):
+        lines.append(gap)
+    return lines
+
+
+def _check_optional(source: Source, t: SsbTable) -> TableCheck:
+    """An optional table: its content found by label, or one line why the book goes without."""
+    try:
+        meta = parse_metadata(source.ssb_metadata(t.table).content, t.table)
+    except SourceUnreachable:
+        raise
+    except NavbokError as exc:
+        return TableCheck(t.table, None, error=absent_line(t, why_absent(exc)), optional=True)
+    found = []
+    if t.content is not None:
+        spec = ContentSpec(
+            measure=t.content.measure,
+            series="",
+            tables=(t.table,),
+            labels=t.content.labels,
+            unit=t.content.unit,
+            optional=True,
+        )
+        found = [resolve_one(spec, meta)]
+        if found[0].status != RESOLVED:
+            why = absent_line(t, content_not_found(found[0], t.content.labels))
+            return TableCheck(t.table, meta, found, error=why, optional=True)
+    return TableCheck(t.table, meta, found, optional=True)
 
 
 def _years(meta: TableMetadata | None) -> str:
@@ -115,13 +206,16 @@ def format_report(report: SourceReport) -> str:
     """The report as text for the terminal."""
     lines = [f"Kilder: {report.source}", ""]
     for t in report.tables:
+        kind = " (valgfri tabell)" if t.optional else ""
         if t.meta is None:
-            lines += [f"SSB {t.table}: {t.error}", ""]
+            lines += [f"SSB {t.table}{kind}: {t.error}", ""]
             continue
         updated = t.meta.updated[:10] or "ukjent"
         lines.append(
-            f"SSB {t.table} «{t.meta.short_title}» (oppdatert {updated}, år {_years(t.meta)})"
+            f"SSB {t.table} «{t.meta.short_title}»{kind} (oppdatert {updated}, år {_years(t.meta)})"
         )
+        if t.table in report.stale:
+            lines.append(f"  ADVARSEL: {report.stale[t.table].message()}")
         if not t.resolutions:
             lines.append("  (ingen mål fra registeret; hentes med fast utvalg)")
         for r in t.resolutions:
@@ -136,11 +230,14 @@ def format_report(report: SourceReport) -> str:
             else:
                 near = "; ".join(f"«{c}»" for c in r.candidates) or "–"
                 lines.append(f"  {r.measure:36s} → –  {status}; nærmeste: {near}")
+        if t.error:
+            lines.append(f"  {t.error}")
         lines.append("")
     lines.append("KLASS:")
     lines += [f"  {x}" for x in report.klass] or ["  –"]
     lines.append("NAV:")
     lines += [f"  {x}" for x in report.nav] or ["  –"]
+    lines += [f"  {x}" for x in report.aap_months]
     lines.append("")
     missing = report.required_missing
     optional = [

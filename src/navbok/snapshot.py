@@ -32,11 +32,20 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from navbok.contents import MISMATCH, RESOLVED, Resolution, content_specs, resolve_table
-from navbok.errors import NavbokError, ParseError, SnapshotError, SourceError
+from navbok.contents import (
+    AMBIGUOUS,
+    MISMATCH,
+    RESOLVED,
+    ContentSpec,
+    Resolution,
+    content_specs,
+    resolve_one,
+    resolve_table,
+)
+from navbok.errors import NavbokError, ParseError, SnapshotError, SourceError, SourceUnreachable
 from navbok.sources import jsonstat, klass, nav
 from navbok.sources.base import RawResponse
-from navbok.sources.catalogue import Catalogue, catalogue
+from navbok.sources.catalogue import Catalogue, SsbTable, catalogue
 from navbok.sources.metadata import TableMetadata, parse_metadata
 from navbok.sources.names import (
     aap155_name,
@@ -139,11 +148,21 @@ class _Writer:
 
 
 def _fetch_ssb(source: Source, cat: Catalogue, out: _Writer) -> dict[str, Any]:
-    """Metadata first, measures resolved by label, then only the resolved codes."""
+    """Metadata first, measures resolved by label, then only the resolved codes. An optional
+    table the source cannot give is left out (``absent``: table → one line why)."""
     specs = content_specs()
     tables: dict[str, Any] = {}
     resolutions: list[Resolution] = []
+    absent: dict[str, str] = {}
     for t in cat.ssb:
+        if t.optional:
+            got = _fetch_optional(source, t, out)
+            if isinstance(got, str):
+                absent[t.table] = got
+            else:
+                tables[t.table], price = got
+                resolutions.append(price)
+            continue
         meta_resp = source.ssb_metadata(t.table)
         out.add(meta_resp, f"SSB {t.table} metadata")
         meta = parse_metadata(meta_resp.content, t.table, where=ssb_metadata_name(t.table))
@@ -162,7 +181,107 @@ def _fetch_ssb(source: Source, cat: Catalogue, out: _Writer) -> dict[str, Any]:
         for r in source.ssb_table(t.table, selection, meta_body=meta_resp.content):
             out.add(r, f"SSB {t.table}")
         tables[t.table] = _table_info(meta, selection.get(meta.metric, []))
-    return {"tables": tables, "measures": [r.as_dict() for r in resolutions]}
+    return {"tables": tables, "measures": [r.as_dict() for r in resolutions], "absent": absent}
+
+
+#: What the book loses without an optional table, by the table's ``purpose``.
+ABSENT_CONSEQUENCE = {
+    "prices": "beløp i faste kroner (realverdier) vil mangle i boka",
+}
+
+
+def absent_line(table: SsbTable, why: str) -> str:
+    """One line for an optional table the fetch goes on without."""
+    lost = ABSENT_CONSEQUENCE.get(table.purpose, "boka blir uten den")
+    return f"SSB-tabell {table.table} («{table.title}») {why}; {lost}."
+
+
+def content_not_found(found: Resolution, labels: tuple[str, ...]) -> str:
+    """Why an optional table's content was not found by its label, in a few words."""
+    near = "; ".join(f"«{c}»" for c in found.candidates) or "ingen"
+    wanted = " / ".join(f"«{x}»" for x in labels)
+    if found.status == AMBIGUOUS:
+        return f"har flere innhold som passer til {wanted} ({near})"
+    return f"har ikke innholdet {wanted} (nærmeste etiketter: {near})"
+
+
+def why_absent(exc: NavbokError) -> str:
+    """Why an optional table could not be fetched, in a few words."""
+    from navbok.sources.http import HttpStatusError
+
+    if isinstance(exc, HttpStatusError) and exc.status in (400, 404):
+        return f"finnes ikke hos kilden (HTTP {exc.status}{f': {exc.title}' if exc.title else ''})"
+    text = " ".join(str(exc).split())
+    if "is missing from the recorded-response directory" in text:
+        return "finnes ikke hos kilden (ikke i opptaket)"
+    return f"kunne ikke hentes ({text[:200]})"
+
+
+def _fetch_optional(
+    source: Source, t: SsbTable, out: _Writer
+) -> tuple[dict[str, Any], Resolution] | str:
+    """An optional table: its metadata, its one content (found by label), its data, each answer
+    checked before anything is written. Returns the manifest's table info and the content's
+    resolution, or one line saying why the fetch goes on without the table (any failure other
+    than a time-out or an unreachable service)."""
+    from navbok.sources.http import FetchTimeout
+
+    if t.content is None:
+        return absent_line(t, "har ikke noe innhold oppgitt i katalogen")
+    spec = ContentSpec(
+        measure=t.content.measure,
+        series="",
+        tables=(t.table,),
+        labels=t.content.labels,
+        unit=t.content.unit,
+        optional=True,
+    )
+    try:
+        meta_resp = source.ssb_metadata(t.table)
+        name = ssb_metadata_name(t.table)
+        meta = _checked(
+            name, meta_resp.origin, lambda: parse_metadata(meta_resp.content, t.table, where=name)
+        )
+        found = resolve_one(spec, meta)
+        if found.status != RESOLVED or not found.code:
+            return absent_line(t, content_not_found(found, t.content.labels))
+        code = found.code
+        selection = {**t.selection, meta.metric: [code]}
+        data = source.ssb_table(t.table, selection, meta_body=meta_resp.content)
+        for r in [meta_resp, *data]:
+            _check_answer(r)
+        if t.purpose == "prices":
+            origin = data[0].origin if data else meta_resp.origin
+            _checked(f"SSB {t.table}", origin, lambda: _check_prices(data, code, t))
+    except (FetchTimeout, SourceUnreachable):
+        raise
+    except NavbokError as exc:
+        return absent_line(t, why_absent(exc))
+    out.add(meta_resp, f"SSB {t.table} metadata")
+    for r in data:
+        out.add(r, f"SSB {t.table}")
+    info = _table_info(meta, [found.code]) | {"optional": True, "purpose": t.purpose}
+    return info, found
+
+
+def _check_answer(r: RawResponse) -> None:
+    """Parse one answer with the reader that will read it (a bad one raises ParseError)."""
+    _checked(r.name, r.origin, lambda: _is_synthetic(r.name, r.content))
+
+
+def _check_prices(data: list[RawResponse], code: str, t: SsbTable) -> None:
+    """The price table's answer read as the book reads it: monthly values of the content in
+    the total group, at least one month with a value."""
+    from navbok.kpi import monthly_values
+
+    where = f"SSB table {t.table}"
+    parts = [jsonstat.parse(r.content, where=r.name) for r in data]
+    if not parts:
+        raise ParseError(f"{where}: the answer has no data")
+    ds = jsonstat.concat(parts, where=where)
+    monthly = monthly_values(ds, code, t.selection, where=where)
+    if not monthly.notna().any():
+        raise ParseError(f"{where}: the answer has no monthly values")
 
 
 def _table_info(meta: TableMetadata, codes: Any) -> dict[str, Any]:
@@ -179,45 +298,104 @@ def _read_aap155(raw: RawResponse, where: str) -> nav.Aap155:
     return _checked(raw.name, raw.origin, lambda: nav.read_aap155(raw.content, where=where))
 
 
+@dataclass
+class _AapChoice:
+    """The workbook a fetch keeps for one year, and where it came from."""
+
+    raw: RawResponse
+    label: str  # the manifest's request label
+    extra: dict[str, Any]  # further manifest fields
+    book: nav.Aap155
+    kind: str  # "nav" (the fresh download), "kept" (the previous snapshot) or "archive"
+
+
+def _kept_aap(previous: Path) -> tuple[list[tuple[RawResponse, str]], list[dict[str, Any]]]:
+    """The AAP155 workbooks of the snapshot at ``previous`` that verify, with when they were
+    fetched, and a ``not_kept`` event for each one that cannot be kept (or for a manifest that
+    cannot be read). Each file is checked on its own: one bad file loses no other year."""
+    if not (previous / MANIFEST).is_file():
+        return [], []
+    try:
+        old = Snapshot._load(previous, verify=False)
+    except NavbokError as exc:
+        return [], [{"kind": "not_kept", "file": str(previous / MANIFEST), "why": str(exc)}]
+    kept: list[tuple[RawResponse, str]] = []
+    events: list[dict[str, Any]] = []
+    for name, e in sorted(old.files.items()):
+        if aap155_year(name) is None:
+            continue
+        try:
+            content = (previous / name).read_bytes()
+        except OSError as exc:
+            events.append({"kind": "not_kept", "file": name, "why": f"kan ikke leses ({exc})"})
+            continue
+        if _sha256(content) != e.sha256:
+            why = "sjekksummen stemmer ikke med manifestet (filen er endret eller ødelagt)"
+            events.append({"kind": "not_kept", "file": name, "why": why})
+            continue
+        raw = RawResponse(name=name, content=content, origin=e.origin, query=e.query)
+        kept.append((raw, e.fetched_at))
+    return kept, events
+
+
 def _fetch_aap(
     source: Source, out: _Writer, previous: Path | None, archive: Path | None
 ) -> dict[str, Any]:
     """The current AAP155 year from NAV, older years kept from ``previous`` or added from an
-    archive directory. Per year the workbook with the most months wins; the fresh download
-    always wins its own year, and a supplied archive wins a tie with a kept workbook."""
+    archive directory.
+
+    Each workbook's year and months come from its «Periode» cell, never from the date. One
+    workbook per year: NAV's fresh download wins its own year unless a kept or archive workbook
+    of that year has more months (a cut or broken file from NAV must not lose months the
+    snapshot has: the kept one stays and a ``nav_fewer`` event says so); otherwise more months
+    win, and an archive workbook wins a tie with a kept one. So at the January rollover (NAV
+    serves only January of the new year) every month of the year before is kept, and a
+    same-year update adds the new months. ``events`` say which months each archive file added
+    and which old files could not be kept (:func:`navbok.aap_history.fetch_lines` words them).
+    """
     current = source.aap155()
     book = _read_aap155(current, f"NAV AAP155 ({current.origin})")
-    # year -> (months, response, request label, extra manifest fields, workbook)
-    chosen: dict[int, tuple[int, RawResponse, str, dict[str, Any], nav.Aap155]] = {
-        book.year: (13, current, "NAV AAP155", {}, book)
-    }
-    candidates: list[tuple[RawResponse, str, dict[str, Any]]] = []
-    if previous is not None and (previous / MANIFEST).is_file():
-        try:
-            old: Snapshot | None = Snapshot.open(previous, verify=True)
-        except NavbokError:
-            old = None  # an unreadable old snapshot keeps nothing
-        for name, e in old.files.items() if old else []:
-            if aap155_year(name) is not None and old is not None:
-                raw = RawResponse(name=name, content=old.raw(name), origin=e.origin, query=e.query)
-                kept = "NAV AAP155 (beholdt fra forrige snapshot)"
-                candidates.append((raw, kept, {"fetched_at": e.fetched_at}))
+    chosen = {book.year: _AapChoice(current, "NAV AAP155", {}, book, "nav")}
+    events: list[dict[str, Any]] = []
+    if previous is not None:
+        kept, events = _kept_aap(previous)
+        for raw, fetched_at in kept:
+            wb = _read_aap155(raw, raw.origin)
+            now = chosen.get(wb.year)
+            if now is None or len(wb.months) > len(now.book.months):
+                label = "NAV AAP155 (beholdt fra forrige snapshot)"
+                chosen[wb.year] = _AapChoice(raw, label, {"fetched_at": fetched_at}, wb, "kept")
     if archive is not None:
         if not archive.is_dir():
             raise SourceError(f"--nav-arkiv {archive}: no such directory")
         for path in sorted(archive.glob("*.xlsx")):
             raw = RawResponse(name=path.name, content=path.read_bytes(),
                               origin=f"file:{path.resolve()}")  # fmt: skip
-            candidates.append((raw, "NAV AAP155 (arkiv)", {}))
-    for raw, label, extra in candidates:
-        wb = _read_aap155(raw, raw.origin)
-        if wb.year not in chosen or len(wb.months) >= chosen[wb.year][0]:
-            chosen[wb.year] = (len(wb.months), raw, label, extra, wb)
+            wb = _read_aap155(raw, raw.origin)
+            now = chosen.get(wb.year)
+            held = now.book.months if now else []
+            wins = now is None or len(wb.months) > len(held)
+            wins = wins or (now is not None and now.kind == "kept" and len(wb.months) == len(held))
+            if wins:
+                chosen[wb.year] = _AapChoice(raw, "NAV AAP155 (arkiv)", {}, wb, "archive")
+            added = sorted(set(wb.months) - set(held)) if wins else []
+            events.append({"kind": "archive", "file": path.name, "year": wb.year,
+                           "months": wb.months, "added": added})  # fmt: skip
+    won = chosen[book.year]
+    if won.kind != "nav":
+        kept_from = "snapshotet fra før" if won.kind == "kept" else f"arkivfilen {won.raw.name}"
+        events.append({"kind": "nav_fewer", "year": book.year, "nav_months": book.months,
+                       "kept_months": won.book.months, "kept_from": kept_from})  # fmt: skip
     years = {}
-    for year, (_, raw, label, extra, wb) in sorted(chosen.items()):
-        out.add(raw, label, name=aap155_name(year), entry=extra)
-        years[str(year)] = {"months": wb.months, "origin": raw.origin, "title": wb.title}
-    return {"current_year": book.year, "years": years, "page": current.query.get("page", "")}
+    for year, c in sorted(chosen.items()):
+        out.add(c.raw, c.label, name=aap155_name(year), entry=c.extra)
+        years[str(year)] = {"months": c.book.months, "origin": c.raw.origin, "title": c.book.title}
+    return {
+        "current_year": book.year,
+        "years": years,
+        "page": current.query.get("page", ""),
+        "events": events,
+    }
 
 
 def fetch(
@@ -236,8 +414,11 @@ def fetch(
     SSB tables: each table's metadata first; every measure of the register is resolved to one
     ContentsCode by its label (:mod:`navbok.contents`) and only those codes are asked for. The
     resolution (table, code, label, unit, decimals, the table's ``updated``) goes into the
-    manifest. NAV: the current AAP155 workbook; the AAP years of the previous snapshot are kept
-    and ``nav_archive`` adds older workbooks.
+    manifest. An optional table (the price table 14700) that the source does not have, or
+    answers badly, is left out: nothing of it is written, and the manifest's
+    ``resolution.absent`` says in one line why and what the book lacks
+    (:attr:`Snapshot.absent_tables`); the fetch goes on. NAV: the current AAP155 workbook;
+    the AAP years of the previous snapshot are kept and ``nav_archive`` adds older workbooks.
 
     ``max_time``: seconds the whole fetch may take (None: no bound); a source that talks to
     the network (``limit_fetch``) stops its requests and pauses at the bound, and the fetch
@@ -555,6 +736,7 @@ class Snapshot:
             ("nav", manifest.get("nav"), dict),
             ("resolution.tables", res.get("tables"), dict),
             ("resolution.measures", res.get("measures"), list),
+            ("resolution.absent", res.get("absent"), dict),
         ):
             if value is not None and not isinstance(value, kind):
                 raise SnapshotError(
@@ -654,6 +836,13 @@ class Snapshot:
             return [Resolution.from_dict(r) for r in doc.get("measures", [])]
         except (TypeError, KeyError) as exc:
             raise SnapshotError(f"{self.root / MANIFEST}: malformed resolution ({exc})") from exc
+
+    @property
+    def absent_tables(self) -> dict[str, str]:
+        """Optional tables the fetch went on without: table → one line why (and what the book
+        then lacks)."""
+        absent = (self.manifest.get("resolution") or {}).get("absent") or {}
+        return {str(k): str(v) for k, v in absent.items()} if isinstance(absent, dict) else {}
 
     def table_info(self, table: str) -> dict[str, Any]:
         """Title, ``updated``, years and fetched contents of an SSB table (from the manifest)."""

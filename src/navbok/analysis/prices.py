@@ -1,20 +1,27 @@
-"""Real terms: a user-supplied price index and deflation of kroner series.
+"""Real terms: a price index by year, and deflation of kroner series.
 
-The book params may name a price index file (``price_index: <path>``; ``null`` = nominal only).
+The index comes from one of two places (the growth chapter, :mod:`navbok.report.growth`):
+
+* the book params' price index file (``price_index: <path>``), which wins when it is named;
+* else SSB's monthly consumer price index in the snapshot (table 14700, read by
+  :mod:`navbok.kpi`), made annual by :func:`annual_index`: the mean of a year's twelve months,
+  and no value for a year with fewer (never a partial mean). SSB publishes no annual average in
+  14700; 03014, the annual table, was discontinued in February 2026.
+
 The file format:
 
 * a CSV with a header row and two columns, ``year`` and ``index`` (Norwegian headers ``år`` /
   ``aar`` and ``indeks`` are accepted too, in any case);
 * ``;`` or ``,`` as the separator (taken from the header line);
 * a decimal comma is accepted (``112,5``) – with ``,`` as separator the value must be quoted;
-* lines starting with ``#`` are comments (use them to name the source, e.g. ``# source: SSB 03014
-  KPI, årsgjennomsnitt``); blank lines are ignored;
+* lines starting with ``#`` are comments (use them to name the source, e.g. ``# source: SSB
+  14700 KPI, årsgjennomsnitt``); blank lines are ignored;
 * one row per year, every index value a positive number. Any base year (2015 = 100, …) works:
   :func:`deflate` rescales to the base year it is given.
 
 Example::
 
-    # source: SSB tabell 03014, konsumprisindeks (2015=100), årsgjennomsnitt
+    # source: SSB tabell 14700, konsumprisindeks, årsgjennomsnitt av månedene
     year;index
     2015;100
     2016;103,6
@@ -29,6 +36,8 @@ import csv
 import io
 import math
 import os
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +46,8 @@ from navbok.errors import ConfigError
 
 YEAR_HEADERS = {"year", "år", "aar"}
 INDEX_HEADERS = {"index", "indeks"}
+#: A month as SSB's time codes write it: ``2025M01``.
+MONTH_CODE = re.compile(r"(\d{4})M(\d{2})")
 
 
 def deflate(values: pd.Series, index: pd.Series, base_year: int) -> pd.Series:
@@ -53,6 +64,54 @@ def deflate(values: pd.Series, index: pd.Series, base_year: int) -> pd.Series:
     factor = base / idx.reindex(years).to_numpy()
     out = pd.Series(values.to_numpy(dtype=float) * factor, index=values.index, name=values.name)
     return out
+
+
+def month_of(code: str) -> tuple[int, int]:
+    """``(year, month)`` of a monthly time code (``2025M01`` → ``(2025, 1)``).
+
+    Raises :class:`ValueError` naming the code when it is not a month.
+    """
+    m = MONTH_CODE.fullmatch(str(code).strip())
+    if m is None or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"{code!r} is not a month code like 2025M01")
+    return int(m.group(1)), int(m.group(2))
+
+
+def annual_index(monthly: Mapping[str, float] | pd.Series) -> pd.Series:
+    """The annual index from monthly values: the mean of a year's twelve months.
+
+    ``monthly`` maps month codes (``2025M01``) to index values; a missing value (NaN or None)
+    is a missing month. A year with fewer than twelve months that have values gets no annual
+    value at all (never the mean of the months it has). Returns a Series by year (int), sorted,
+    named ``index``; empty when no year is complete. Raises :class:`ValueError` for a code that
+    is not a month.
+    """
+    items = monthly.items() if isinstance(monthly, pd.Series) else dict(monthly).items()
+    by_year: dict[int, dict[int, float]] = {}
+    for code, value in items:
+        year, month = month_of(str(code))
+        v = float(value) if value is not None else math.nan
+        if math.isfinite(v):
+            by_year.setdefault(year, {})[month] = v
+    annual = {
+        year: math.fsum(months.values()) / 12
+        for year, months in sorted(by_year.items())
+        if len(months) == 12
+    }
+    out = pd.Series(annual, dtype=float, name="index")
+    out.index = pd.Index(list(annual), dtype=int, name="year")
+    return out
+
+
+def rebase(index: pd.Series, base_year: int) -> pd.Series:
+    """``index`` rescaled so that ``base_year`` = 100 (a Series by year).
+
+    Raises :class:`ValueError` when the base year has no value (it cannot be a base).
+    """
+    base = float(index.get(int(base_year), math.nan))
+    if not math.isfinite(base) or base <= 0:
+        raise ValueError(f"the index has no value for the base year {base_year}")
+    return (index.astype(float) / base * 100).rename(index.name)
 
 
 def _number(text: str, where: str) -> float:
@@ -125,7 +184,7 @@ def read_price_index(path: str | os.PathLike[str]) -> pd.Series:
 
 def price_index_source(path: str | os.PathLike[str] | None) -> str:
     """The deflator's name from the file's ``# source:`` comment (empty when the file has none
-    or no file is given), e.g. «SSB tabell 03014, konsumprisindeks (2015=100), årsgjennomsnitt».
+    or no file is given), e.g. «SSB tabell 14700, konsumprisindeks, årsgjennomsnitt».
     """
     if path is None or path == "" or not Path(path).is_file():
         return ""

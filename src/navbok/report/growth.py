@@ -13,7 +13,6 @@ import pandas as pd
 from navbok import status
 from navbok.analysis import growth
 from navbok.analysis.decomposition import COMBINATION_LABEL, COMPONENT_LABELS
-from navbok.analysis.prices import load_price_index, price_index_source
 from navbok.analysis.proba import proba_comparison, proba_index
 from navbok.comparison import Kind
 from navbok.groups import LANDET
@@ -32,11 +31,10 @@ from navbok.report.growth_words import (
 )
 from navbok.report.missing import MissingFigure
 from navbok.report.peers import main_kind, peer_set
+from navbok.report.prices import deflator, prices_text
 
 #: The latest period decomposed beside the params' period: this many years back from the end.
 LATEST_SPAN = 5
-#: The deflator a book names when it has none (what the reader could use).
-SUGGESTED_DEFLATOR = "SSBs konsumprisindeks (tabell 03014)"
 
 #: The measures the decomposition T = N · L · P needs.
 GROWTH_MEASURES = ("mottakere", "stonadsmaaneder", "utbetalt")
@@ -108,12 +106,14 @@ class GrowthViews:
 
     def table(self, year0: int | None = None, year1: int | None = None) -> pd.DataFrame:
         """Decomposition rows (see :func:`navbok.analysis.growth.compare`) for the municipality,
-        ASSS and Landet; a real-terms row is added when the params name a price index."""
+        ASSS and Landet; a real-terms row (``year1`` prices) is added when the book has a price
+        index: the params' file, else the snapshot's KPI when it covers the chapter's last year
+        (as for the amounts, :mod:`navbok.report.prices`: one index for the whole chapter)."""
         ctx = self.ctx
         year0, year1 = self._period(year0, year1)
         series = {k: v for k, v in self.series(year1).items() if v}
         out = growth.compare(self.measures(), series, year0, year1)
-        index = load_price_index(ctx.params.price_index)
+        index = deflator(ctx, ctx.years[-1]).index
         if index is not None:
             real = growth.decompose_regions(
                 self.measures(),
@@ -247,13 +247,14 @@ class GrowthViews:
 
     def amounts(self) -> tuple[TableOutput, str, str]:
         """Recipients, benefit months and total paid (million kroner) year by year, with the
-        paid amount in fixed kroner beside it when the params name a price index; the latest
-        year in a sentence; and what the book says about prices (the deflator it uses, or
-        that it has none)."""
+        paid amount in fixed kroner of the last year beside it when the book has a price index
+        (the params' file, else the snapshot's KPI, :mod:`navbok.report.prices`); the latest
+        year in a sentence; and what the book says about prices (the deflator it uses and its
+        base year, or that it has none and why)."""
         ctx = self.ctx
-        index_path = ctx.params.price_index
-        index = load_price_index(index_path)
         last = ctx.years[-1]
+        prices = deflator(ctx, last)
+        index = prices.index
         cells = ctx.data.measure_cells(ctx.kommune)
 
         def cell(measure: str, year: int) -> tuple[float, str | None]:
@@ -285,20 +286,7 @@ class GrowthViews:
         head = ["År", "Mottakere", "Stønadsmåneder", "Utbetalt, mill. kr"]
         if index is not None:
             head.append(real_head)
-        source = price_index_source(index_path)
-        if index is not None:
-            deflator = source or "en prisindeks uten oppgitt kilde"
-            prices = (
-                f"Beløpene er løpende kroner; kolonnen «{real_head}» er omregnet til "
-                f"{last}-kroner med {deflator}."
-            )
-        else:
-            prices = (
-                "Alle beløp i kapitlet er løpende (nominelle) kroner. Datagrunnlaget har ingen "
-                f"prisindeks, for eksempel {SUGGESTED_DEFLATOR}, så boken viser ikke "
-                "utbetalingene justert for prisstigning; veksten i kroner omfatter derfor også "
-                "prisstigningen."
-            )
+        text = prices_text(prices, last, real_head, list(ctx.years))
         table = show_table(
             pd.DataFrame(rows, columns=head),
             "utbetalt-antall-og-belop",
@@ -311,7 +299,7 @@ class GrowthViews:
             ],
             numeric_from=1,
         )
-        return table, self._amount_sentence(cells, last), prices
+        return table, self._amount_sentence(cells, last), text
 
     def _amount_sentence(self, cells: dict, last: int) -> str:
         """The latest year's recipients and total paid in words (or the newest year with

@@ -1,5 +1,6 @@
 """The source box that ends every chapter: each table with the contents fetched, its update
-date and preliminary figures, the fetch date, stitched series, notes and what is missing."""
+date, preliminary figures and whether it has stopped updating (:mod:`navbok.freshness`), the
+fetch date, stitched series, notes and what is missing; with ``prices`` the price index too."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import html
 from dataclasses import dataclass, field
 
 from navbok.availability import indicator_measures, leaf_measures
+from navbok.freshness import Staleness, stale_tables
 from navbok.regions import Register
 from navbok.register import register_doc
 from navbok.report.breaks import CASE_TABLES
 from navbok.report.context import Context
+from navbok.report.prices import deflator, source_line
 from navbok.snapshot import Snapshot
 from navbok.sources.catalogue import catalogue
 from navbok.sources.metadata import is_preliminary
@@ -32,6 +35,7 @@ class SourceTable:
     labels: list[str]
     updated: str
     preliminary: str = ""
+    stale: str = ""
 
 
 @dataclass
@@ -46,7 +50,10 @@ class SourceBox:
     missing: list[str] = field(default_factory=list)
 
     def __repr__(self) -> str:
-        lines = [f"{t.name} «{t.title}»: {', '.join(t.labels)}" for t in self.tables]
+        lines = [
+            f"{t.name} «{t.title}»: {', '.join(t.labels)}" + (f" ({t.stale})" if t.stale else "")
+            for t in self.tables
+        ]
         return "Kilder: " + "; ".join(lines) + f". Hentet {self.fetched}."
 
     def _repr_html_(self) -> str:
@@ -59,9 +66,10 @@ class SourceBox:
                 if (t.preliminary)
                 else ""
             )
+            stale = f' <strong class="navbok-stale">{esc(t.stale)}</strong>' if t.stale else ""
             items.append(
                 f"<li><strong>{esc(t.name)}</strong> «{esc(t.title)}»: "
-                f"{esc('; '.join(t.labels))}.{updated}{prelim}</li>"
+                f"{esc('; '.join(t.labels))}.{updated}{prelim}{stale}</li>"
             )
         synth = ""
         if self.synthetic:
@@ -96,9 +104,27 @@ class Sources:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def box(self, indicators: list[str]) -> SourceBox:
+    def stale(self) -> dict[str, Staleness]:
+        """The snapshot's tables that have stopped updating (:mod:`navbok.freshness`)."""
+        snap = self.ctx.data.snapshot
+
+        def compute() -> dict[str, Staleness]:
+            cat = catalogue()
+            metas = {
+                t.table: snap.metadata(t.table)
+                for t in cat.ssb
+                if f"ssb/{t.table}.metadata.json" in snap.files
+            }
+            return stale_tables(metas, cat.continued)
+
+        return self.ctx.data.memo("stale-tables", compute)
+
+    def box(self, indicators: list[str], *, prices: bool = False) -> SourceBox:
         """The chapter's sources: each table's title, the contents fetched (by their labels),
-        the table's ``updated`` date, the fetch date, what is missing and synthetic data."""
+        the table's ``updated`` date, whether it has stopped updating, the fetch date, what is
+        missing and synthetic data. ``prices``: the chapter shows amounts in fixed kroner of the
+        last year, so the price index it uses is a source too (the snapshot's KPI table, or a
+        note naming the params' price index file)."""
         ctx = self.ctx
         snap = ctx.data.snapshot
         doc = register_doc()
@@ -120,6 +146,17 @@ class Sources:
                     labels[r.table].append(r.label)
         if "07459" in extra:
             labels.setdefault("07459", ["Personer 18–66 år (1. januar)"])
+        price_notes: list[str] = []
+        if prices:
+            base = ctx.years[-1]
+            d = deflator(ctx, base)
+            if d.kpi is not None and not ctx.params.price_index:
+                labels.setdefault(d.kpi.table, [source_line(d, base)])
+            elif d.index is not None:
+                price_notes.append(
+                    f"Faste kroner ({base}-kroner): prisindeksen i bokens parameterfil ({d.words})."
+                )
+        stale = self.stale()
         order = [t.table for t in catalogue().ssb]
         tables = []
         for t in sorted(labels, key=lambda t: order.index(t) if t in order else len(order)):
@@ -127,14 +164,16 @@ class Sources:
             meta = snap.metadata(t) if f"ssb/{t}.metadata.json" in snap.files else None
             title = (meta.short_title if meta else info.get("title", "")) or t
             updated = (meta.updated if meta else info.get("updated", ""))[:10]
-            years = meta.years if meta else []
+            # KOSTRA's preliminary figures concern annual tables only (not the monthly KPI)
+            years = meta.years if meta and meta.newest_period.isdigit() else []
             prelim = (
                 f"Tallene for {years[-1]} er foreløpige (tabellen ble oppdatert {updated}; SSB "
                 f"publiserer reviderte tall 15. juni {years[-1] + 1})."
                 if years and is_preliminary(updated, years[-1])
                 else ""
             )
-            tables.append(SourceTable(f"SSB {t}", title, labels[t], updated, prelim))
+            flag = stale[t].message() if t in stale else ""
+            tables.append(SourceTable(f"SSB {t}", title, labels[t], updated, prelim, flag))
         if "AAP155" in extra and snap.aap_years():
             periods = snap.aap_periods()
             first, last = periods[0], periods[-1]
@@ -152,7 +191,7 @@ class Sources:
         )
         used = {t.name.split()[1] for t in tables if t.name.startswith("SSB ")}
         stitches = [s.describe() for s in ctx.data.stitches if used & set(s.tables)]
-        notes = []
+        notes = list(price_notes)
         if used & CASE_TABLES:
             notes.append(CASES_NOTE)
         notes += split_notes(ctx.data.register, ctx.kommune, ctx.name)

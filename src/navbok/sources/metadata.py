@@ -54,8 +54,14 @@ class TableMetadata:
 
     @property
     def years(self) -> list[int]:
-        """The table's years (the time codes that are years)."""
-        return sorted(int(t[:4]) for t in self.codes.get(self.time, []) if t[:4].isdigit())
+        """The table's years, each once (a monthly table's ``2025M01`` … count as 2025)."""
+        return sorted({int(t[:4]) for t in self.codes.get(self.time, []) if t[:4].isdigit()})
+
+    @property
+    def newest_period(self) -> str:
+        """The table's newest time code (``2024``, ``2026M01``; ``""`` when it has none)."""
+        periods = [t for t in self.codes.get(self.time, []) if t[:4].isdigit()]
+        return max(periods, default="")
 
     @property
     def short_title(self) -> str:

@@ -1,0 +1,124 @@
+"""Which price index a book deflates with, and how the growth chapter says so.
+
+The params' price index file wins when it is named (``price_index``). Without one the book uses
+SSB's consumer price index in the snapshot (table 14700, :mod:`navbok.kpi`): the annual mean of
+the monthly total index, rebased so that the year the text names is 100. Without either (or
+when the snapshot's index lacks a month of that year) the book says that its amounts are
+nominal kroner and that real terms are missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from navbok.analysis.prices import load_price_index, price_index_source, rebase
+from navbok.freshness import period_text
+from navbok.kpi import ANNUAL_WORDS, PriceIndex, snapshot_prices
+from navbok.present.prose import and_list
+from navbok.report.context import Context
+
+#: The deflator a book names when it has none (what the reader could use). SSB discontinued
+#: the annual table 03014 in February 2026; 14700 is monthly (the book makes it annual).
+SUGGESTED_DEFLATOR = "SSBs konsumprisindeks (tabell 14700)"
+
+
+@dataclass(frozen=True)
+class Deflator:
+    """The price index a chapter deflates with for one base year.
+
+    ``index``: by year (None: nominal kroner only); ``words``: how the text names it;
+    ``kpi``: the snapshot's consumer price index when the book has one (also when it cannot be
+    used); ``why_none``: why the snapshot's index cannot be used (empty otherwise).
+    """
+
+    index: pd.Series | None
+    words: str = ""
+    kpi: PriceIndex | None = None
+    why_none: str = ""
+
+    @property
+    def from_snapshot(self) -> bool:
+        """True when the index is the snapshot's consumer price index."""
+        return self.index is not None and self.kpi is not None
+
+
+def snapshot_kpi(ctx: Context) -> PriceIndex | None:
+    """The snapshot's consumer price index (read once per loaded snapshot)."""
+    data = ctx.data
+    return data.memo("snapshot-prices", lambda: snapshot_prices(data.snapshot))
+
+
+def deflator(ctx: Context, base_year: int) -> Deflator:
+    """The params' price index file, else the snapshot's KPI rebased to ``base_year`` = 100,
+    else none."""
+    path = ctx.params.price_index
+    if path:
+        index = load_price_index(path)
+        return Deflator(index, price_index_source(path) or "en prisindeks uten oppgitt kilde")
+    kpi = snapshot_kpi(ctx)
+    if kpi is None:
+        return Deflator(None)
+    if base_year not in kpi.annual.index:
+        newest = period_text(kpi.newest_month) if kpi.newest_month else "ingen"
+        why = (
+            f"SSBs konsumprisindeks (tabell {kpi.table}) i datagrunnlaget har ikke alle tolv "
+            f"månedene av {base_year} (nyeste måned: {newest})"
+        )
+        return Deflator(None, kpi=kpi, why_none=why)
+    return Deflator(rebase(kpi.annual, base_year), kpi.describe(base_year), kpi)
+
+
+def year_runs(years: list[int]) -> str:
+    """«2015–2017 og 2020» for [2015, 2016, 2017, 2020]."""
+    runs: list[list[int]] = []
+    for y in sorted(set(years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return and_list([f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs])
+
+
+def prices_text(d: Deflator, base_year: int, real_head: str, years: list[int]) -> str:
+    """What the growth chapter says about prices: the deflator and its base year, or that the
+    amounts are nominal and why."""
+    if d.index is None:
+        if d.why_none:
+            return (
+                f"Alle beløp i kapitlet er løpende (nominelle) kroner. {d.why_none}, så boken "
+                f"kan ikke regne beløpene om til {base_year}-kroner; veksten i kroner omfatter "
+                "derfor også prisstigningen."
+            )
+        return (
+            "Alle beløp i kapitlet er løpende (nominelle) kroner. Datagrunnlaget har ingen "
+            f"prisindeks, for eksempel {SUGGESTED_DEFLATOR}, så boken viser ikke "
+            "utbetalingene justert for prisstigning; veksten i kroner omfatter derfor også "
+            "prisstigningen."
+        )
+    text = (
+        f"Beløpene er løpende kroner; kolonnen «{real_head}» er omregnet til {base_year}-kroner "
+        f"med {d.words}."
+    )
+    if d.from_snapshot:
+        text += (
+            f" Indeksen for et år er gjennomsnittet av årets tolv månedlige indekstall, og "
+            f"{base_year} er satt til 100."
+        )
+        lacking = [y for y in years if y not in d.index.index]
+        if lacking:
+            text += (
+                f" For {year_runs(lacking)} har tabellen ikke alle tolv månedene; der mangler "
+                "beløpet i faste kroner («..»)."
+            )
+    return text
+
+
+def source_line(d: Deflator, base_year: int) -> str:
+    """The price table's line in a source box: what was taken from it and how."""
+    assert d.kpi is not None
+    label = d.kpi.label or "Konsumprisindeks"
+    if d.from_snapshot:
+        return f"{label}: {ANNUAL_WORDS}, satt til {base_year} = 100 for beløp i {base_year}-kroner"
+    return f"{label}: ikke brukt ({d.why_none})"
