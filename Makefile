@@ -3,8 +3,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 KOMMUNE ?= 3201
 SNAPSHOT ?= data/snapshot
-# Older AAP155 workbooks (NAV serves only the current year): NAV_ARKIV=DIR, or the recording's.
-NAV_ARKIV ?= $(if $(NAVBOK_SOURCE),$(wildcard $(NAVBOK_SOURCE)/nav/arkiv))
+# Older AAP155 workbooks (NAV serves only the current year): only when given, NAV_ARKIV=DIR.
+# Nothing is added by itself, also not with NAVBOK_SOURCE (the recording's nav/arkiv/ stands
+# for files a user collected by hand): `make data` fetches what a first live fetch gets.
+NAV_ARKIV ?=
 NAV_ARKIV_OPT := $(if $(NAV_ARKIV),--nav-arkiv $(NAV_ARKIV))
 
 .PHONY: install data book test wheel-smoke lint golden bench clean
