@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,17 @@ from minireplay import build_minireplay
 from navbok import snapshot as snap
 from navbok.data import NavData
 from navbok.sources.origin import ENV_VAR, RecordedSource
+
+
+@pytest.fixture(autouse=True)
+def _no_provenance_leaks() -> Iterator[None]:
+    """A Report sets the downloads' provenance for its process (as a chapter does); a test
+    that opens one must not change what a later test's downloads say."""
+    from navbok.present.exports import current_provenance, set_provenance
+
+    before = current_provenance()
+    yield
+    set_provenance(before)
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +40,14 @@ def mini_snapshot(mini_replay: Path, tmp_path_factory: pytest.TempPathFactory) -
         tmp_path_factory.mktemp("mini") / "snapshot",
         nav_archive=mini_replay / "nav" / "arkiv",
     )
+
+
+@pytest.fixture(scope="session")
+def mini_first_fetch(mini_replay: Path, tmp_path_factory: pytest.TempPathFactory) -> NavData:
+    """What a first live fetch gets from the mini replay: NAV's current year only (January–
+    October 2025), no archive; harmonised and computed (no cache)."""
+    root = snap.fetch(RecordedSource(mini_replay), tmp_path_factory.mktemp("first") / "snapshot")
+    return NavData.load(root, cache_dir=None)
 
 
 @pytest.fixture(scope="session")

@@ -113,9 +113,7 @@ def test_params_outside_the_snapshot_are_named_at_once(mini_data) -> None:
     cases = {
         "end_year 2030 er utenfor årene i datagrunnlaget (2015–2024)": {"end_year": 2030},
         "growth_period 2010–2014 er utenfor årene": {"growth_period": [2010, 2014]},
-        "aap_year 2025: NAVs tall for desember 2025 mangler (siste måned: 2025-10)": {
-            "aap_year": 2025
-        },
+        "aap_year 2030 er utenfor årene i datagrunnlaget (2015–2024)": {"aap_year": 2030},
         "profile_years 2026 finnes ikke i datagrunnlaget": {"profile_years": [2024, 2026]},
         "neighbours: Unknown municipality '9999'": {"neighbours": ["9999"]},
         "local_data kontekst: filen /nowhere.csv finnes ikke": {
@@ -129,6 +127,24 @@ def test_params_outside_the_snapshot_are_named_at_once(mini_data) -> None:
         text = str(err.value)
         assert text.startswith("params/3201.yml: ") and message in text, text
         assert "Rett parameterne" in text
+
+
+def test_an_aap_year_not_fetched_yet_is_not_a_mistake(mini_first_fetch) -> None:
+    """NAV serves the current year only: a December the snapshot lacks is a gap the book shows
+    (report/aap.py), not a stop; a year outside every table still stops. Defaults that fail
+    never tell the user to delete a params file that does not exist."""
+    from navbok.params import check_params
+
+    assert "2020-12" not in mini_first_fetch.snapshot.aap_periods()
+    good = Params(kommune="3201", name="Bærum", aap_year=2020)
+    check_params(good, mini_first_fetch, "params/3201.yml")
+    with pytest.raises(ConfigError) as err:
+        check_params(
+            Params(kommune="3201", name="Bærum", aap_year=1990),
+            mini_first_fetch,
+            "parametere for 3201",
+        )
+    assert "slett fila" not in str(err.value) and "navbok params" in str(err.value)
 
 
 @pytest.mark.skipif(not __import__("os").environ.get("NAVBOK_SOURCE"), reason="needs NAVBOK_SOURCE")

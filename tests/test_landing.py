@@ -35,7 +35,10 @@ def test_landing_rows_sort_keys_and_symbols(mini_data, tmp_path: Path) -> None:
     codes = list(frame["kommune"])
     # one suppressed and one missing cell, whatever the mini data hold
     frame.loc[0, "andel_18_66"], frame.loc[0, "andel_18_66_status"] = math.nan, SUPPRESSED
-    frame.loc[1, "aap_andel"], frame.loc[1, "aap_andel_status"] = math.nan, NOT_AVAILABLE
+    frame.loc[1, "aap_andel_siste"], frame.loc[1, "aap_andel_siste_status"] = (
+        math.nan,
+        NOT_AVAILABLE,
+    )
     frame.loc[2, "stonadslengde"], frame.loc[2, "stonadslengde_status"] = 1234.56, ""
     view.frame = frame
     books = {c: landing.Book(c, f"../{c}/html/index.html", f"../{c}/html/sammendrag.html")

@@ -128,6 +128,14 @@ def test_write_national_files(frame: pd.DataFrame, mini_data: NavData, tmp_path:
     assert andel["unit"] == "prosent" and andel["definition"].startswith("Mottakere 18–24")
     assert "SSB 07459" in andel["source_tables"] or "SSB 12210" in andel["source_tables"]
     assert set(entries["aap_andel"]["source_tables"]) >= {"NAV AAP155", "SSB 07459"}
+    # Every AAP figure names its month: December of each year, or the snapshot's newest month.
+    assert entries["aap_andel"]["month"] == "desember hvert år"
+    assert entries["aap_andel_siste"]["month"] == "oktober 2025"
+    latest = frame[frame["indicator"] == "aap_andel_siste"]
+    assert set(latest["year"]) == {2025}
+    assert set(latest["indicator_name"]) == {
+        ind.register()["aap_andel_siste"].label + ", oktober 2025"
+    }
 
     # Deterministic: the same table gives the same bytes.
     again = write_national(frame, tmp_path / "again", provenance)

@@ -44,9 +44,9 @@ def test_ratio_table_uses_the_ratio_of_the_asss_averages() -> None:
 def test_aap_ratio_is_one_figure_in_table_text_and_chart(mini_data) -> None:
     from navbok.present.numbers import fmt_number
 
-    r = Report(mini_data, Params(kommune="3201", name="Bærum", end_year=2024))
+    r = Report(mini_data, Params(kommune="3201", name="Bærum", end_year=2024, aap_year=2020))
     r.groups.asss = {y: ["0301", "3201"] for y in r.groups.years}  # the mini replay's members
-    table, texts = r.aap.ratio(2020)
+    table, texts = r.aap.ratio()
     chart = r.comparison("aap_forholdstall", [2020])  # what r.figures.line(...) draws
     asss = float(chart[chart["kind"] == Kind.ASSS_SNITT]["value"].iloc[0])
     assert texts["ratio_asss"] == fmt_number(asss, 2)

@@ -171,8 +171,10 @@ def test_pages_in_chromium(site: Site) -> None:
                     assert last.startswith("1151")
                     page.fill("#sok", "bær")
                     assert page.locator("#kommuner tbody tr:not([hidden])").count() == 1
-                    page.select_option("#kart-valg", "kart-aap_andel")
-                    page.wait_for_function("() => document.querySelector('#kart-aap_andel svg')")
+                    page.select_option("#kart-valg", "kart-aap_andel_siste")
+                    page.wait_for_function(
+                        "() => document.querySelector('#kart-aap_andel_siste svg')"
+                    )
                 options = {"runOnly": {"type": "tag", "values": AXE_TAGS},
                            "resultTypes": ["violations"], "preload": False}  # fmt: skip
                 result = axe.run(page, options=options)

@@ -358,6 +358,12 @@ class NavData:
 
         return list(self.memo("years", compute))
 
+    @cached_property
+    def group_years(self) -> list[int]:
+        """The statistics years and the years of NAV's AAP months (AAP runs into the current
+        year): the years comparison groups are made for."""
+        return sorted(set(self.years) | set(self.snapshot.aap_years()))
+
     def resolve(self, kommune: str) -> Municipality:
         """A code or name as a municipality of the target vintage."""
         return self.register.resolve(kommune)
@@ -390,7 +396,7 @@ class NavData:
         assignments = {int(d[:4]): self.snapshot.kostra_groups(d)[0] for d in cat.kostra_groups}
         labels = {int(d[:4]): self.snapshot.kostra_groups(d)[1] for d in cat.kostra_groups}
         schemes = cat.kostra_scheme_years()
-        years = self.years
+        years = self.group_years
         kostra = {
             y: k
             for y in years
@@ -401,7 +407,7 @@ class NavData:
         scheme_of = {y: s for s, ys in schemes.items() for y in ys}
         return g.Groups(
             kommune=code,
-            years=years,
+            years=self.years,
             asss={y: g.asss_members(y, asss_variant) for y in years},
             kostra=kostra,
             county=county,
@@ -421,7 +427,9 @@ class NavData:
         def compute() -> dict[tuple[str, int], list[str]]:
             cat = catalogue()
             assignments = {int(d[:4]): self.snapshot.kostra_groups(d)[0] for d in cat.kostra_groups}
-            frame = g.membership(self.register, assignments, cat.kostra_scheme_years(), self.years)
+            frame = g.membership(
+                self.register, assignments, cat.kostra_scheme_years(), self.group_years
+            )
             out: dict[tuple[str, int], list[str]] = {}
             for region, year, group in zip(
                 frame["region"], frame["year"], frame["group"], strict=True

@@ -197,11 +197,14 @@ def population_frame(snapshot, register: Register) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)[["region", "year", "age", "value", "status"]]
 
 
-def aap_frame(snapshot, register: Register, split_weights=None) -> pd.DataFrame:
+def aap_frame(
+    snapshot, register: Register, split_weights=None, years: list[int] | None = None
+) -> pd.DataFrame:
     """NAV AAP counts by target-vintage municipality and month: ``region, period, year, month,
-    value, status``; ``EAK`` is Landet. Each workbook uses the codes of its year."""
+    value, status``; ``EAK`` is Landet. Each workbook uses the codes of its year. ``years``:
+    only these workbooks (default all)."""
     rows = []
-    for year in snapshot.aap_years():
+    for year in snapshot.aap_years() if years is None else years:
         f = snapshot.aap_workbook(year).frame.assign(year=year)
         munis = f[f["region"] != "EAK"][["region", "year", "month", "value", "status"]]
         mapping = register.code_map([year], split_weights)
@@ -308,15 +311,20 @@ def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Sti
     aap = aap_frame(snapshot, register, weights)
     for mid, spec in measures.items():
         if "aap" in spec:
-            month = int(spec["aap"])
-            a = aap[aap["month"] == month][["region", "year", "value", "status"]].copy()
+            if spec["aap"] == "latest":  # the newest month of the snapshot, nothing else
+                a = aap[aap["period"] == aap["period"].max()] if len(aap) else aap
+            else:
+                a = aap[aap["month"] == int(spec["aap"])]
+            a = a[["region", "year", "value", "status"]].copy()
             a["split"] = False
             a["measure"] = mid
             a["source"] = "NAV AAP155"
             munis_out.append(a)
 
     out = pd.concat(munis_out + aggs_out, ignore_index=True)
-    out = pd.concat([out, _member_totals(out, snapshot, register, years)], ignore_index=True)
+    # AAP runs into the current year, past the KOSTRA years: its groups are counted too.
+    group_years = sorted(set(years) | set(snapshot.aap_years()))
+    out = pd.concat([out, _member_totals(out, snapshot, register, group_years)], ignore_index=True)
     out = out.astype({"region": "str", "measure": "str", "source": "str", "year": "int64"})
     out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
     out["split"] = out["split"].fillna(False).astype(bool)

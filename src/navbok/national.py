@@ -38,6 +38,8 @@ import pandas as pd
 from navbok import indicators as ind
 from navbok.errors import NavbokError, os_error_message
 from navbok.files import write_atomic
+from navbok.present.prose import MONTHS, month
+from navbok.register import register_doc
 from navbok.status import NOT_AVAILABLE, NOT_POSSIBLE, SUPPRESSED
 
 if TYPE_CHECKING:
@@ -146,10 +148,18 @@ def national_frame(data: NavData) -> pd.DataFrame:
     value = value.where(status == "")
     names = {code: data.name(code) for code in codes}
     order = {k: i for i, k in enumerate(register)}
+    months = tuple(data.snapshot.aap_periods())
+    # An AAP indicator of one month carries that month in its name («…, oktober 2025»).
+    labels = {
+        i: f"{spec.label}, {month(months[-1])}"
+        if _aap_months(i) == "latest" and months
+        else spec.label
+        for i, spec in register.items()
+    }
     out = pd.DataFrame(
         {
             "indicator": frame["indicator"].astype(str),
-            "indicator_name": frame["indicator"].map(lambda i: register[i].label),
+            "indicator_name": frame["indicator"].map(labels),
             "unit": frame["indicator"].map(lambda i: register[i].unit),
             "kommune": frame["region"].astype(str),
             "kommune_name": frame["region"].map(names),
@@ -194,6 +204,7 @@ class NationalProvenance:
     vintage: str = ""
     synthetic_files: tuple[str, ...] = ()
     unavailable: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    aap_months: tuple[str, ...] = ()
 
     @property
     def synthetic(self) -> bool:
@@ -213,6 +224,7 @@ class NationalProvenance:
             vintage=str(data.register.target_date),
             synthetic_files=tuple(snapshot.synthetic_files),
             unavailable=unavailable,
+            aap_months=tuple(snapshot.aap_periods()),
         )
 
 
@@ -239,7 +251,27 @@ def _years(frame: pd.DataFrame) -> list[int]:
     return [int(frame["year"].min()), int(frame["year"].max())] if len(frame) else []
 
 
-def _indicator_metadata(frame: pd.DataFrame, unavailable: Mapping[str, str]) -> list[Any]:
+def _aap_months(indicator: str) -> str | None:
+    """Which of NAV's months an AAP indicator is from: ``"latest"`` (the newest month of the
+    snapshot), a month number (``"12"``: that month of every year), ``None`` for others."""
+    spec = register_doc()["measures"].get(ind.register()[indicator].numerator or "", {})
+    return str(spec["aap"]) if "aap" in spec else None
+
+
+def _aap_month(indicator: str, months: tuple[str, ...]) -> str:
+    """The month an AAP indicator's value is from, for the metadata («desember hvert år»,
+    «oktober 2025»); "" for other indicators."""
+    which = _aap_months(indicator)
+    if which is None:
+        return ""
+    if which == "latest":
+        return month(months[-1]) if months else ""
+    return f"{MONTHS[int(which) - 1]} hvert år"
+
+
+def _indicator_metadata(
+    frame: pd.DataFrame, unavailable: Mapping[str, str], aap_months: tuple[str, ...] = ()
+) -> list[Any]:
     out = []
     by_indicator = {k: g for k, g in frame.groupby("indicator", sort=False)}
     for spec in ind.register().values():
@@ -255,6 +287,8 @@ def _indicator_metadata(frame: pd.DataFrame, unavailable: Mapping[str, str]) -> 
             "source_tables": source_tables(rows["source"]) if rows is not None else [],
             "years": _years(rows) if rows is not None else [],
         }
+        if when := _aap_month(spec.id, aap_months):
+            entry["month"] = when
         if rows is not None:
             counts = rows["status"].value_counts()
             entry["values"] = int(rows["value"].notna().sum())
@@ -319,7 +353,9 @@ def _metadata(
                     "sha256": hashlib.sha256(files[PARQUET_NAME]).hexdigest(),
                 },
             },
-            "indicators": _indicator_metadata(frame, dict(provenance.unavailable)),
+            "indicators": _indicator_metadata(
+                frame, dict(provenance.unavailable), provenance.aap_months
+            ),
         }
     )
     return doc

@@ -67,8 +67,6 @@ class Params:
             self.title = f"Sosialtjenesten i {self.name}"
         if not self.mandate:
             self.mandate = DEFAULT_MANDATE.format(navn=self.name)
-        if self.aap_year is None:
-            self.aap_year = self.end_year
         if not self.profile_years:
             self.profile_years = [self.end_year - 2, self.end_year - 1, self.end_year]
         self.neighbours = [str(n).zfill(4) for n in self.neighbours]
@@ -210,8 +208,9 @@ def check_params(params: Params, data, where: str) -> None:  # NavData
     """Check a municipality's parameters against the snapshot before anything runs.
 
     Years outside the snapshot, a growth period whose payouts do not exist for the
-    municipality (missing, not merely hidden for privacy), an AAP year without NAV's December
-    figures, unknown neighbours and missing local data files each give one clear line.
+    municipality (missing, not merely hidden for privacy), an AAP year outside the statistics
+    years, unknown neighbours and missing local data files each give one clear line; the advice
+    names the params file only when there is one.
     """
     years = data.years
     lo, hi = min(years), max(years)
@@ -235,11 +234,14 @@ def check_params(params: Params, data, where: str) -> None:  # NavData
                 f"growth_period {y0}–{y1}: datagrunnlaget har ikke utbetalt sosialhjelp for "
                 f"{params.name} i {', '.join(map(str, absent))}"
             )
-    aap_year = params.aap_year or params.end_year
-    if f"{aap_year}-12" not in data.snapshot.aap_periods():
-        periods = data.snapshot.aap_periods()
-        last = f" (siste måned: {periods[-1]})" if periods else ""
-        problems.append(f"aap_year {aap_year}: NAVs tall for desember {aap_year} mangler{last}")
+    # A year of the statistics whose December the snapshot lacks is not a mistake: NAV serves
+    # the current year only, and the book says the month is missing (report/aap.py). A year
+    # with no social-assistance figures can never be paired.
+    if params.aap_year is not None and not lo <= params.aap_year <= hi:
+        problems.append(
+            f"aap_year {params.aap_year} er utenfor årene i datagrunnlaget ({lo}–{hi}): "
+            "AAP sammenlignes med sosialhjelp samme år"
+        )
     for n in params.neighbours:
         try:
             data.resolve(n)
@@ -249,10 +251,12 @@ def check_params(params: Params, data, where: str) -> None:  # NavData
         if not Path(path).is_file():
             problems.append(f"local_data {key}: filen {path} finnes ikke")
     if problems:
-        raise ConfigError(
-            f"{where}: " + "; ".join(problems) + ". Rett parameterne (eller slett fila for å "
-            "bruke standardverdiene)."
+        advice = (
+            "Rett parameterne (eller slett fila for å bruke standardverdiene)."
+            if Path(where).is_file()
+            else "Skriv en params-fil med «navbok params KOMMUNE» og rett den."
         )
+        raise ConfigError(f"{where}: " + "; ".join(problems) + f". {advice}")
 
 
 def params_for(data, kommune: str, params_dir: str | os.PathLike[str] = PARAMS_DIR) -> Params:

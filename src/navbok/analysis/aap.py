@@ -35,17 +35,23 @@ def expected_share(sos_share: float, asss_aap: float, asss_sos: float) -> float:
     return sos_share * asss_aap / asss_sos
 
 
-def ratio_table(aap: pd.DataFrame, sos: pd.DataFrame, year: int) -> pd.DataFrame:
-    """AAP share, social-assistance share and their ratio per comparison series in ``year``.
+def ratio_table(
+    aap: pd.DataFrame, sos: pd.DataFrame, year: int, sos_year: int | None = None
+) -> pd.DataFrame:
+    """AAP share in ``year``, social-assistance share in ``sos_year`` (default the same year)
+    and their ratio per comparison series.
 
-    ``aap`` and ``sos`` are comparison frames (``series, kind, region, year, value, status``).
-    For the ASSS average the ratio is the ratio of the two averages (as in the source
-    document), not the mean of the members' ratios. Columns: ``series, kind, aap, aap_status,
-    sos, sos_status, ratio``.
+    ``aap`` and ``sos`` are comparison frames (``series, kind, region, year, value,
+    status``). A series is paired by kind and series label (a KOSTRA group or county whose
+    code changed between the two years is still the municipality's group). For the ASSS
+    average the ratio is the ratio of the two averages (as in the source document), not the
+    mean of the members' ratios. Columns: ``series, kind, aap, aap_status, sos, sos_status,
+    ratio``.
     """
-    keys = ["series", "kind", "region"]
+    sos_year = year if sos_year is None else sos_year
+    keys = ["series", "kind"] if sos_year != year else ["series", "kind", "region"]
     a = aap[(aap["year"] == year) & aap["kind"].isin(KINDS)][keys + ["value", "status"]]
-    s = sos[(sos["year"] == year) & sos["kind"].isin(KINDS)][keys + ["value", "status"]]
+    s = sos[(sos["year"] == sos_year) & sos["kind"].isin(KINDS)][keys + ["value", "status"]]
     m = a.merge(s, on=keys, how="outer", suffixes=("_aap", "_sos"))
     m = m.rename(
         columns={

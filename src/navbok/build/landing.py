@@ -89,8 +89,8 @@ def _sort_key(value: float, status: str) -> str:
     return repr(float(value))
 
 
-def _header(header: str, year: int | None) -> str:
-    return f"{header} {year}" if year else header
+def _header(header: str, period: str) -> str:
+    return f"{header} {period}" if period else header
 
 
 def _kostra_cell(group: str) -> str:
@@ -106,9 +106,9 @@ def _table(overview: Overview, books: Mapping[str, Book]) -> str:
     frame = overview.frame[overview.frame["kommune"].isin(list(books))]
     frame = frame.sort_values(["name", "kommune"], kind="stable")
     heads = [("Kommune", "text"), ("Nr.", "text"), ("Fylke", "text"), ("KOSTRA-gruppe", "text")]
-    one_year = len(set(overview.years.values())) == 1
+    one_year = len({overview.period(k.id) for k in KEY_INDICATORS} - {""}) == 1
     heads += [
-        (k.header if one_year else _header(k.header, overview.years.get(k.id)), "num")
+        (k.header if one_year else _header(k.header, overview.period(k.id)), "num")
         for k in KEY_INDICATORS
     ]
     cols = []
@@ -121,8 +121,8 @@ def _table(overview: Overview, books: Mapping[str, Book]) -> str:
             "</button></th>"
         )
     cols.append('<th scope="col">Last ned</th>')
-    years = sorted(set(overview.years.values()))
-    year_text = f"tall for {years[0]}" if one_year else "nyeste år for hvert nøkkeltall"
+    years = sorted({overview.period(k.id) for k in KEY_INDICATORS} - {""})
+    year_text = f"tall for {years[0]}" if one_year else "nyeste periode for hvert nøkkeltall"
     rows = []
     for row in frame.itertuples(index=False):
         r = row._asdict()
@@ -167,7 +167,7 @@ def _map_table(overview: Overview) -> str:
     esc = html.escape
     frame = overview.frame.sort_values(["kommune"], kind="stable")
     head = "".join(
-        f'<th scope="col" class="num">{esc(_header(k.header, overview.years.get(k.id)))}</th>'
+        f'<th scope="col" class="num">{esc(_header(k.header, overview.period(k.id)))}</th>'
         for k in KEY_INDICATORS
     )
     body = []
@@ -197,8 +197,8 @@ def _maps(overview: Overview) -> tuple[str, str]:
     boxes: list[str] = []
     scripts: list[str] = []
     for key in KEY_INDICATORS:
-        year = overview.years.get(key.id)
-        if year is None:
+        year = overview.period(key.id)
+        if not year:
             continue
         label = overview.labels.get(key.id, key.header)
         values = [

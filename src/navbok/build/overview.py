@@ -20,6 +20,8 @@ from navbok import geo
 from navbok import groups as g
 from navbok import indicators as ind
 from navbok.analysis import barometer as kb
+from navbok.analysis.aap_periods import LATEST as LATEST_AAP
+from navbok.present.prose import month
 from navbok.status import NOT_AVAILABLE
 
 if TYPE_CHECKING:
@@ -45,7 +47,7 @@ class KeyIndicator:
 #: The overview's key indicators, in column order (the barometer score last).
 KEY_INDICATORS: tuple[KeyIndicator, ...] = (
     KeyIndicator("andel_18_66", "Sosialhjelp 18–66 (%)", "prosent", 2, "lower"),
-    KeyIndicator("aap_andel", "AAP (%)", "prosent", 2),
+    KeyIndicator(LATEST_AAP, "AAP (%)", "prosent", 2),
     KeyIndicator("utbetalt_per_innb_18_66", "Utbetalt per innb. 18–66 (kr)", "kr", 0),
     KeyIndicator("stonadslengde", "Stønadslengde (mnd)", "måneder", 1, "lower"),
     KeyIndicator("kvp_per_1000", "KVP per 1 000", "per 1 000", 2),
@@ -60,7 +62,8 @@ class Overview:
     ``frame``: one row per municipality (sorted by code) with ``kommune, name, county,
     county_name, kostra`` and per key indicator ``<id>`` (float or NaN) and ``<id>_status``
     (``""`` for a number, else a symbol); ``barometer_rank`` (Int64) and ``barometer_n``.
-    ``years``: each key indicator's year. ``labels``/``definitions``: the register's texts.
+    ``years``: each key indicator's year; ``periods``: the period in words where it is not the
+    year (AAP: its month, «oktober 2025»). ``labels``/``definitions``: the register's texts.
     """
 
     frame: pd.DataFrame
@@ -68,6 +71,14 @@ class Overview:
     labels: dict[str, str] = field(default_factory=dict)
     definitions: dict[str, str] = field(default_factory=dict)
     landet: dict[str, tuple[float | None, str]] = field(default_factory=dict)
+    periods: dict[str, str] = field(default_factory=dict)
+
+    def period(self, key: str) -> str:
+        """A key indicator's period in words («2024», «oktober 2025»; "" without data)."""
+        if key in self.periods:
+            return self.periods[key]
+        year = self.years.get(key)
+        return "" if year is None else str(year)
 
     def row(self, kommune: str) -> pd.Series:
         """The row of one municipality."""
@@ -173,7 +184,10 @@ def overview(data: NavData) -> Overview:
         "Vektet snittkarakter 1–6 over elleve nøkkeltall (3,5 ved landsgjennomsnittet); "
         "kommuner med tall for under 60 % av vekten rangeres ikke."
     )
-    return Overview(frame, years, labels, definitions, landet)
+    periods = {}
+    if LATEST_AAP in years and (aap := data.snapshot.aap_periods()):
+        periods[LATEST_AAP] = month(aap[-1])  # the newest month: its year is the month's
+    return Overview(frame, years, labels, definitions, landet, periods)
 
 
 def _barometer(data: NavData, frame: pd.DataFrame, codes: list[str], years: dict) -> None:

@@ -100,7 +100,7 @@ def write_summary(
     name = str(row["name"])
     rows = []
     for key in KEY_INDICATORS:
-        year = overview.years.get(key.id)
+        period = overview.period(key.id)
         own = cell_text(row[key.id], row[f"{key.id}_status"], key.decimals)
         if key.id == BAROMETER:
             rank = row[f"{BAROMETER}_rank"]
@@ -113,14 +113,14 @@ def write_summary(
             value, symbol = overview.landet.get(key.id, (None, ".."))
             landet = cell_text(float("nan") if value is None else value, symbol, key.decimals)
         rows.append(
-            f'<tr><th scope="row">{esc(key.header)}</th><td class="num">{esc(str(year or ""))}'
+            f'<tr><th scope="row">{esc(key.header)}</th><td class="num">{esc(period)}'
             f'</td><td class="num">{esc(own)}</td><td class="num">{esc(landet)}</td></tr>'
         )
     table = (
-        '<table class="nokkeltall"><caption>Nøkkeltall, nyeste år. «:» = skjult av '
+        '<table class="nokkeltall"><caption>Nøkkeltall, nyeste periode. «:» = skjult av '
         "personvernhensyn, «..» = tall mangler. For barometeret: plass blant de rangerte "
         "kommunene.</caption><thead><tr>"
-        f'<th scope="col">Nøkkeltall</th><th scope="col" class="num">År</th>'
+        f'<th scope="col">Nøkkeltall</th><th scope="col" class="num">Periode</th>'
         f'<th scope="col" class="num">{esc(name)}</th>'
         '<th scope="col" class="num">Landet</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"

@@ -2,9 +2,13 @@
 assistance (the ratio and the expected share) with the municipality's rank among its peers,
 NAV's months in the snapshot, the number of recipients, and the closing «Hva betyr dette?».
 
-The chapter shows one chart of the December share over the years; a second chart of February
-and December shares repeated it (the two months differ little), so the months are shown as
-counts of recipients instead (:meth:`AapViews.counts`).
+NAV publishes AAP155 for the current year only, so the chapter opens with the newest month the
+snapshot holds, names that month wherever it is used, and shows Decembers over the years only
+where the snapshot has them (kept from earlier fetches or added with ``navbok fetch
+--nav-arkiv``); which month each figure uses follows :mod:`navbok.analysis.aap_periods`. The
+months of the newest year are shown as counts and shares of recipients
+(:meth:`AapViews.months_table`), the Februaries and Decembers of earlier years as counts
+(:meth:`AapViews.counts`).
 
 The arithmetic lives in :mod:`navbok.analysis.aap`.
 """
@@ -15,12 +19,17 @@ import pandas as pd
 
 from navbok import status
 from navbok.analysis.aap import expected_share, ratio_table
+from navbok.analysis.aap_periods import Pairing
 from navbok.comparison import Kind
+from navbok.measures import aap_frame
 from navbok.present.exports import set_cell_statuses
+from navbok.present.figure import ChartOutput
 from navbok.present.numbers import fmt_number
-from navbok.present.prose import and_list, month
+from navbok.present.prose import MONTHS, and_list, month
 from navbok.present.tables import TableOutput, show_table
 from navbok.report.context import MISSING_TEXTS, Context
+from navbok.report.figures import Figures
+from navbok.report.missing import MissingFigure
 from navbok.report.words import compare_word
 
 #: NAV's counts of AAP recipients the chapter shows, with their month.
@@ -36,6 +45,13 @@ DEFAULT_INTRO = (
 DEFAULT_RATIO_SOURCE = (
     "En måte å lese AAP-andelen på er å sette den opp mot andelen som mottar økonomisk sosialhjelp."
 )
+#: How a user adds the AAP history NAV no longer serves (Markdown: said once per page, in the
+#: paragraph on the months; the gaps point to it).
+ADD_HISTORY = (
+    "NAV publiserer tabellen AAP155 bare for inneværende år. Hver ny henting tar vare på "
+    "månedene datagrunnlaget allerede har, og eldre AAP155-filer kan legges til med "
+    "`navbok fetch --nav-arkiv MAPPE`."
+)
 
 
 class AapViews:
@@ -43,7 +59,7 @@ class AapViews:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self._ratio_tables: dict[int, tuple[pd.DataFrame, float, float]] = {}
+        self._ratio_tables: dict[tuple[str, int, int], tuple[pd.DataFrame, float, float]] = {}
 
     def intro(self) -> str:
         """The chapter's opening sentence: the municipality's own (``texts: aap_intro`` in
@@ -57,28 +73,64 @@ class AapViews:
         ``texts: aap_ratio``, or a general sentence)."""
         return self.ctx.params.texts.get("aap_ratio") or DEFAULT_RATIO_SOURCE
 
-    def _ratios(self, year: int) -> tuple[pd.DataFrame, float, float]:
-        """The ratio table of ``year`` (the peers' series) with the main comparison's AAP and
-        social-assistance shares; made once per year (the table and the text both ask)."""
-        if year in self._ratio_tables:
-            return self._ratio_tables[year]
+    def pairing(self) -> Pairing | None:
+        """Which AAP month the ratio and the expected share pair with which year of social
+        assistance (the params' ``aap_year`` when the snapshot holds its December)."""
+        return self.ctx.aap_periods.pairing(self.ctx.params.aap_year)
+
+    def _ratios(self, pairing: Pairing) -> tuple[pd.DataFrame, float, float]:
+        """The ratio table of a pairing (the peers' series) with the main comparison's AAP and
+        social-assistance shares; made once per pairing (the table and the text both ask)."""
+        key = (pairing.aap.indicator, pairing.aap.year, pairing.sos_year)
+        if key in self._ratio_tables:
+            return self._ratio_tables[key]
         ctx = self.ctx
-        aap = ctx.comparison("aap_andel", [year])
-        t = ratio_table(aap, ctx.comparison("andel_18_66", [year]), year)
+        aap = ctx.comparison(pairing.aap.indicator, [pairing.aap.year])
+        sos = ctx.comparison("andel_18_66", [pairing.sos_year])
+        t = ratio_table(aap, sos, pairing.aap.year, pairing.sos_year)
         t = t[t["kind"].isin(ctx.peers.bar_kinds)].reset_index(drop=True)
         main = t[t["kind"] == ctx.main_kind]
         m_aap = float(main["aap"].iloc[0]) if len(main) else float("nan")
         m_sos = float(main["sos"].iloc[0]) if len(main) else float("nan")
-        self._ratio_tables[year] = (t, m_aap, m_sos)
+        self._ratio_tables[key] = (t, m_aap, m_sos)
         return t, m_aap, m_sos
 
-    def ratio(self, year: int) -> tuple[TableOutput, dict[str, str]]:
-        """AAP share, social-assistance share and ratio in ``year`` with the expected share
-        (the municipality's social-assistance share times its main comparison's ratio)."""
+    def missing_request(self) -> str:
+        """The sentence for a params year whose December the snapshot lacks (empty when the
+        snapshot has it, or the params ask for none)."""
+        pairing = self.pairing()
+        if pairing is None or pairing.missing is None:
+            return ""
+        year = pairing.missing
+        return (
+            f"Sammenligningen for {self.ctx.name} er satt opp for {year}, men NAVs tall for "
+            f"desember {year} er ikke i datagrunnlaget (NAV publiserer bare inneværende år; se "
+            f"«AAP-andelen nå og over tid»). Derfor brukes {pairing.periods}."
+            if not pairing.same_year
+            else f"Sammenligningen for {self.ctx.name} er satt opp for {year}, men NAVs tall "
+            f"for desember {year} er ikke i datagrunnlaget. Derfor brukes {pairing.sos_year}."
+        )
+
+    def ratio(self) -> tuple[TableOutput | MissingFigure, dict[str, str]]:
+        """AAP share, social-assistance share and ratio for the pairing of :meth:`pairing`,
+        with the expected share (the municipality's social-assistance share times its main
+        comparison's ratio), and the texts the chapter fills in («periode»: the paired periods
+        in a sentence, «aap_periode»: the AAP month)."""
         ctx = self.ctx
-        t, m_aap, m_sos = self._ratios(year)
-        own = t[t["kind"] == Kind.KOMMUNE].iloc[0]
-        expected = expected_share(float(own["sos"]), m_aap, m_sos)
+        pairing = self.pairing()
+        if pairing is None:
+            gap = MissingFigure(
+                "AAP-andel og sosialhjelpsandel",
+                "Datagrunnlaget har ingen AAP-tall fra NAV, så forholdstallet kan ikke regnes ut.",
+            )
+            blank = {k: "" for k in ("aap_andel", "sos_andel", "ratio", "ratio_main", "forventet")}
+            return gap, {**blank, "periode": "", "aap_periode": "", "sos_aar": "",
+                         "sammenligning": ctx.peers.label}  # fmt: skip
+        t, m_aap, m_sos = self._ratios(pairing)
+        own_rows = t[t["kind"] == Kind.KOMMUNE]
+        own = own_rows.iloc[0] if len(own_rows) else None
+        own_sos = float(own["sos"]) if own is not None else float("nan")
+        expected = expected_share(own_sos, m_aap, m_sos)
         cells = [
             (
                 r.series,
@@ -88,61 +140,74 @@ class AapViews:
             )
             for r in t.itertuples()
         ]
-        head = ["", "AAP-andel (%)", "Sosialhjelpsandel (%)", "Forholdstall"]
+        aap_head = f"AAP-andel {pairing.aap.label} (%)"
+        sos_head = f"Sosialhjelpsandel {pairing.sos_year} (%)"
+        head = ["", aap_head, sos_head, "Forholdstall"]
         notes = ["Forholdstall = AAP-andel / sosialhjelpsandel."]
         if ctx.peers.asss_member:
             notes[0] += " For ASSS-snittet er det forholdet mellom de to snittene."
         table = show_table(
             pd.DataFrame(cells, columns=head),
-            f"aap-forholdstall-{year}",
-            f"AAP-andel, andel sosialhjelpsmottakere og forholdstallet mellom dem, {year}. "
-            "Begge andeler er av innbyggerne 18–66 år.",
+            "aap-forholdstall",
+            f"AAP-andel i {pairing.aap.label}, andel sosialhjelpsmottakere i {pairing.sos_year} "
+            "og forholdstallet mellom dem. Begge andeler er av innbyggerne 18–66 år.",
             data=t.rename(
-                columns={"series": "Serie", "aap": head[1], "sos": head[2], "ratio": head[3]}
-            )[["Serie", head[1], head[2], head[3]]],
+                columns={"series": "Serie", "aap": aap_head, "sos": sos_head, "ratio": head[3]}
+            )[["Serie", aap_head, sos_head, head[3]]],
             notes=[
                 *notes,
-                "AAP-andelen er NAVs mottakere i desember; sosialhjelpsandelen er mottakere i "
-                "løpet av året (SSB).",
+                f"AAP-andelen er NAVs mottakere i {pairing.aap.label}; sosialhjelpsandelen er "
+                f"mottakere i løpet av {pairing.sos_year} (SSB).",
             ],
         )
         main_ratio = m_aap / m_sos if m_sos else float("nan")
         texts = {
-            "aap_andel": fmt_number(own["aap"], 2, status=own["aap_status"]),
-            "sos_andel": fmt_number(own["sos"], 2, status=own["sos_status"]),
-            "ratio": fmt_number(own["ratio"], 2),
+            "aap_andel": fmt_number(own["aap"], 2, status=own["aap_status"])
+            if own is not None
+            else status.NOT_AVAILABLE,
+            "sos_andel": fmt_number(own_sos, 2, status=own["sos_status"])
+            if own is not None
+            else status.NOT_AVAILABLE,
+            "ratio": fmt_number(own["ratio"], 2) if own is not None else status.NOT_AVAILABLE,
             "ratio_main": fmt_number(main_ratio, 2),
             "forventet": fmt_number(expected, 1),
             "sammenligning": ctx.peers.label,
+            "periode": pairing.sentence,
+            "aap_periode": pairing.aap.label,
+            "sos_aar": str(pairing.sos_year),
         }
         if ctx.main_kind == Kind.ASSS_SNITT:
             texts["ratio_asss"] = texts["ratio_main"]
         return table, texts
 
-    def standing(self, indicator: str, year: int) -> str:
+    def standing(self, indicator: str, year: int, when: str = "") -> str:
         """A sentence on where the municipality stands among the members of its main
-        comparison when it is at either end («{navn} har det laveste forholdstallet blant de
-        11 ASSS-kommunene i 2020.»), or its rank otherwise; empty when no rank can mean
-        anything."""
+        comparison («I oktober 2025 var AAP-andelen i Bærum lavest av de 11 ASSS-kommunene.»);
+        empty when no rank can mean anything. ``when``: the period in words (default the
+        year)."""
         ctx = self.ctx
         phrase = ctx.position(indicator, year).strip()[1:-1]
         if not phrase:
             return ""
         what = {
             "aap_andel": "AAP-andelen",
+            "aap_andel_siste": "AAP-andelen",
             "aap_forholdstall": "forholdstallet",
         }.get(indicator, ctx.indicator(indicator).name)
-        return f"I {year} var {what} i {ctx.name} {phrase}."
+        return f"I {when or year} var {what} i {ctx.name} {phrase}."
 
-    def share_paragraph(self, year: int) -> str:
-        """The December AAP share in ``year`` against the main comparison and Landet, the
-        first year's share and the rank; when the municipality's figure is hidden, that once
-        and the comparisons that have numbers."""
+    def share_paragraph(self) -> str:
+        """The AAP share in the newest month against the main comparison and Landet, the
+        municipality's rank, and the first December the snapshot holds; when the
+        municipality's figure is hidden, that once and the comparisons that have numbers."""
         ctx = self.ctx
+        latest = ctx.aap_periods.latest()
+        if latest is None:
+            return f"Datagrunnlaget har ingen AAP-tall fra NAV. {ADD_HISTORY}"
         label = ctx.peers.label
-        first = ctx.years[0]
+        ind, year, when = latest.indicator, latest.year, latest.label
         own, main, land = (
-            ctx.text("aap_andel", year, k) for k in (Kind.KOMMUNE, ctx.main_kind, Kind.LANDET)
+            ctx.text(ind, year, k) for k in (Kind.KOMMUNE, ctx.main_kind, Kind.LANDET)
         )
         others = [
             f"{v} prosent i {where}"
@@ -155,23 +220,71 @@ class AapViews:
                 "mottakere) eller mangler."
             )
             if others:
-                text += f" I desember {year} var andelen {and_list(others)}."
+                text += f" I {when} var andelen {and_list(others)}."
             return text
-        text = f"I desember {year} mottok {own} prosent av innbyggerne 18–66 år i {ctx.name} AAP"
+        text = f"I {when} mottok {own} prosent av innbyggerne 18–66 år i {ctx.name} AAP"
         text += f", mot {and_list(others)}." if others else "."
-        if (v := ctx.text("aap_andel", first)) not in MISSING_TEXTS and first != year:
-            text += f" I {first} var andelen {v} prosent."
-        if standing := self.standing("aap_andel", year):
+        if standing := self.standing(ind, year, when):
             text += f" {standing}"
+        decembers = [y for y in ctx.aap_periods.decembers if y in ctx.years]
+        if decembers:
+            first = decembers[0]
+            if (v := ctx.text("aap_andel", first)) not in MISSING_TEXTS:
+                text += f" I desember {first} var andelen {v} prosent."
         return text
 
+    def history(self, name: str = "aap-andel") -> ChartOutput | MissingFigure:
+        """The December share over the years (a line chart) when the snapshot holds at least
+        two Decembers of the book's years; otherwise a visible gap that says why and how to
+        add the history."""
+        ctx = self.ctx
+        decembers = [y for y in ctx.aap_periods.decembers if y in ctx.years]
+        if len(decembers) < 2:
+            have = (
+                f"Datagrunnlaget har desember bare for {decembers[0]}"
+                if decembers
+                else "Datagrunnlaget har ingen desembertall"
+            )
+            return MissingFigure(
+                ctx.indicator("aap_andel").label,
+                f"{have}, så utviklingen fra år til år kan ikke vises (se avsnittet under).",
+            )
+        return Figures(ctx).line("aap_andel", name, years=decembers)
+
+    def ratio_history(self, name: str = "aap-forholdstall-over-tid") -> ChartOutput | MissingFigure:
+        """The ratio over the years, December against the same year's social assistance (the
+        pairing of :meth:`pairing` when the snapshot holds that December), when the snapshot
+        holds at least two Decembers of the book's years; otherwise a visible gap."""
+        ctx = self.ctx
+        decembers = [y for y in ctx.aap_periods.decembers if y in ctx.years]
+        if len(decembers) < 2:
+            return MissingFigure(
+                ctx.indicator("aap_forholdstall").label + " over tid",
+                "Forholdstallet over tid trenger AAP i desember i flere år; datagrunnlaget har "
+                f"{'bare ' + str(decembers[0]) if decembers else 'ingen'} (se «AAP-andelen nå "
+                "og over tid»).",
+            )
+        return Figures(ctx).line("aap_forholdstall", name, years=decembers)
+
     def months_text(self) -> str:
-        """Which months NAV's figures cover, and what the chapter shows of them."""
-        text = self.coverage() + " Andelene bygger på desember hvert år."
-        if self.counts() is not None:
+        """Which months NAV's figures cover, which Decembers are missing, and what the chapter
+        shows of them."""
+        ctx = self.ctx
+        text = self.coverage()
+        periods = ctx.aap_periods
+        if periods.latest() is None:
+            return text
+        missing = periods.missing_decembers(ctx.years)
+        if missing:
+            text += f" Desembertallene mangler for {_years_text(missing)}. {ADD_HISTORY}"
+        months, years = self.months_table() is not None, self.counts() is not None
+        if months:
+            text += " Tabellen under viser mottakerne måned for måned i det nyeste året."
+        if years:
             text += (
-                " Tabellen under viser antall mottakere i februar og desember, så nivået kan "
-                "leses i personer; en egen figur for februar ville gjentatt desemberfiguren."
+                " Den neste viser antall mottakere i februar og desember i årene før."
+                if months
+                else " Tabellen under viser antall mottakere i februar og desember hvert år."
             )
         return text
 
@@ -184,7 +297,7 @@ class AapViews:
         first, last = periods[0], periods[-1]
         text = (
             f"Datagrunnlaget har NAVs tabell AAP155 for {month(first)}–{month(last)} "
-            f"({len(periods)} måneder)."
+            f"({len(periods)} {'måned' if len(periods) == 1 else 'måneder'})."
         )
         years = snap.aap_years()
         gaps = [y for y in range(years[0], years[-1] + 1) if y not in years]
@@ -192,14 +305,62 @@ class AapViews:
             text += f" Årene {', '.join(map(str, gaps))} mangler."
         return text
 
+    def months_table(self, name: str = "aap-maaneder") -> TableOutput | None:
+        """NAV's recipients of AAP in the municipality in each month of the newest year the
+        snapshot holds, with the share of the inhabitants 18–66 on 1 January of that year
+        (NAV's standard for the current year: the last row is the share the chapter opens
+        with); ``None`` without AAP data or when every month is hidden or missing."""
+        ctx = self.ctx
+        latest = ctx.aap_periods.latest()
+        if latest is None:
+            return None
+        year = latest.year
+        frame = ctx.data.memo(
+            ("aap-months", year),
+            lambda: aap_frame(ctx.data.snapshot, ctx.data.register, years=[year]),
+        )
+        own = frame[frame["region"] == ctx.kommune].sort_values("month")
+        pop = ctx.measure("befolkning_18_66_1jan", year)
+        rows, numbers, marks = [], [], []
+        for m, value, found in zip(own["month"], own["value"], own["status"], strict=True):
+            value = float(value)
+            symbol = None if value == value else (found or status.NOT_AVAILABLE)
+            share = 100 * value / pop if value == value and pop == pop and pop else float("nan")
+            share_symbol = None if share == share else (symbol or status.NOT_AVAILABLE)
+            label = MONTHS[int(m) - 1]
+            rows.append([label, fmt_number(value, 0, status=symbol),
+                         fmt_number(share, 2, status=share_symbol)])  # fmt: skip
+            numbers.append([label, value, share])
+            marks.append([None, symbol, share_symbol])
+        if not any(value == value for _, value, _ in numbers):
+            return None  # every month hidden or missing: the paragraph above says so
+        head = ["Måned", "Mottakere (personer)", "Andel av innbyggerne 18–66 år (%)"]
+        data = pd.DataFrame(numbers, columns=head)
+        marked = [j for j in (1, 2) if any(r[j] for r in marks)]
+        set_cell_statuses(data, {head[j]: [r[j] for r in marks] for j in marked})
+        first, last = rows[0][0], rows[-1][0]
+        return show_table(
+            pd.DataFrame(rows, columns=head),
+            name,
+            f"Mottakere av AAP i {ctx.name}, {first}–{last} {year} (NAV AAP155).",
+            data=data,
+            notes=[
+                f"Andelen er mottakere delt på innbyggerne 18–66 år per 1.1.{year} (NAVs "
+                "standard for inneværende år).",
+                "NAV viser ikke antall under fire; de står som skjult (:).",
+                f"Symboler: {status.LEGEND}.",
+            ],
+        )
+
     def counts(self, name: str = "aap-antall") -> TableOutput | None:
         """NAV's number of AAP recipients in the municipality in February and December of
-        each year (with the December share); ``None`` when every count is hidden or missing
-        (the chapter then shows nothing: the introduction says what is hidden)."""
+        each of the book's years whose December the snapshot holds (with the December share);
+        ``None`` when there is no such year, or every count is hidden or missing."""
         ctx = self.ctx
+        years = [y for y in ctx.aap_periods.decembers if y in ctx.years]
         own = ctx.data.measure_cells(ctx.kommune)
         rows, numbers, marks = [], [], []
-        for year in ctx.years:
+        for year in years:
             cells: list[str] = [str(year)]
             nums: list[float | str] = [str(year)]
             sym: list[str | None] = [None]
@@ -235,44 +396,56 @@ class AapViews:
             ],
         )
 
-    def meaning(self, year: int) -> str:
+    def meaning(self) -> str:
         """«Hva betyr dette?»: two to four sentences that follow from the chapter's numbers."""
         ctx = self.ctx
-        own, _ = ctx.value("aap_andel", year)
-        main, _ = ctx.value("aap_andel", year, ctx.main_kind)
+        latest = ctx.aap_periods.latest()
+        own = main = float("nan")
+        if latest is not None:
+            own, _ = ctx.value(latest.indicator, latest.year)
+            main, _ = ctx.value(latest.indicator, latest.year, ctx.main_kind)
         label = ctx.peers.label
-        if own != own:
+        if latest is None or own != own:
             return (
-                f"AAP-tallene for {ctx.name} er skjult fordi de bygger på svært få personer, så "
-                "kapitlet kan ikke si hvordan kommunen ligger an. Tallene for "
+                f"AAP-tallene for {ctx.name} er skjult fordi de bygger på svært få personer "
+                "eller mangler, så kapitlet kan ikke si hvordan kommunen ligger an. Tallene for "
                 "sammenligningsgruppene viser nivået i kommuner som ligner."
             )
         parts = [
-            f"I desember {year} mottok {fmt_number(own, 2)} prosent av innbyggerne 18–66 år i "
+            f"I {latest.label} mottok {fmt_number(own, 2)} prosent av innbyggerne 18–66 år i "
             f"{ctx.name} AAP, " + compare_word(own, main, label, decimals=2) + "."
         ]
-        ratio_year = ctx.params.aap_year or year
-        t, m_aap, m_sos = self._ratios(ratio_year)
-        mine = t[t["kind"] == Kind.KOMMUNE]
-        r_own = float(mine["ratio"].iloc[0]) if len(mine) else float("nan")
-        r_main = m_aap / m_sos if m_sos else float("nan")
-        ratio, ratio_main = fmt_number(r_own, 2), fmt_number(r_main, 2)
-        if r_own == r_own and r_main == r_main and ratio != ratio_main:
-            if r_own < r_main:
-                parts.append(
-                    f"Det er færre AAP-mottakere per sosialhjelpsmottaker enn i {label} "
-                    f"({ratio} mot {ratio_main}): kommunen bruker relativt mer sosialhjelp "
-                    "og mindre AAP, eller har en befolkning der færre har helseproblemer som "
-                    "gir rett til AAP."
-                )
-            else:
-                parts.append(
-                    f"Det er flere AAP-mottakere per sosialhjelpsmottaker enn i {label} "
-                    f"({ratio} mot {ratio_main}): flere får en statlig ytelse i stedet for "
-                    "kommunal sosialhjelp."
-                )
+        pairing = self.pairing()
+        if pairing is not None:
+            t, m_aap, m_sos = self._ratios(pairing)
+            mine = t[t["kind"] == Kind.KOMMUNE]
+            r_own = float(mine["ratio"].iloc[0]) if len(mine) else float("nan")
+            r_main = m_aap / m_sos if m_sos else float("nan")
+            ratio, ratio_main = fmt_number(r_own, 2), fmt_number(r_main, 2)
+            when = pairing.sentence
+            if r_own == r_own and r_main == r_main and ratio != ratio_main:
+                if r_own < r_main:
+                    parts.append(
+                        f"Det er færre AAP-mottakere per sosialhjelpsmottaker enn i {label} "
+                        f"({ratio} mot {ratio_main} {when}): kommunen bruker relativt mer "
+                        "sosialhjelp og mindre AAP, eller har en befolkning der færre har "
+                        "helseproblemer som gir rett til AAP."
+                    )
+                else:
+                    parts.append(
+                        f"Det er flere AAP-mottakere per sosialhjelpsmottaker enn i {label} "
+                        f"({ratio} mot {ratio_main} {when}): flere får en statlig ytelse i "
+                        "stedet for kommunal sosialhjelp."
+                    )
         parts.append(
             "Tallene sier ikke alene om praksis er god eller dårlig; forskjeller i helse, "
             "alder og arbeidsmarked kan gi de samme utslagene."
         )
         return " ".join(parts)
+
+
+def _years_text(years: list[int]) -> str:
+    """«2020», «2015–2024» (consecutive), «2015, 2017 og 2019»."""
+    if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}–{years[-1]}"
+    return and_list([str(y) for y in years])

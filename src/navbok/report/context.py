@@ -16,6 +16,7 @@ import pandas as pd
 
 from navbok import indicators as ind
 from navbok import status
+from navbok.analysis.aap_periods import AapPeriods
 from navbok.comparison import ComparisonRow, Kind
 from navbok.data import NavData, comparison_frame
 from navbok.groups import Groups
@@ -89,6 +90,15 @@ class Context:
             y for y in self.data.years if self.params.start_year <= y <= self.params.end_year
         ]
         self.peers = choose_peers(self.groups, self.years[-1], self.name, self.data.name)
+
+    @property
+    def aap_periods(self) -> AapPeriods:
+        """The AAP months the snapshot holds, with the rule for which month a figure uses
+        (:mod:`navbok.analysis.aap_periods`)."""
+        return self.data.memo(
+            "aap-periods",
+            lambda: AapPeriods.of(self.data.snapshot.aap_periods(), self.data.years),
+        )
 
     @property
     def main_kind(self) -> Kind:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from navbok import status
+from navbok.analysis.aap_periods import DECEMBER
 from navbok.comparison import Kind
 from navbok.present import chart_specs, figure
 from navbok.present.numbers import fmt_number
@@ -128,14 +129,19 @@ class IntroViews:
         rows, gone = [], []
         for i in PROFILE:
             spec = ctx.indicator(i)
-            own, symbol = ctx.value(i, year)
-            avg, avg_symbol = ctx.value(i, year, ctx.main_kind)
+            at, bar = year, spec.profile_label
+            if i == DECEMBER and (aap := ctx.aap_periods.at_year_end(year)) is not None:
+                i, at = aap.indicator, aap.year  # December of the year, else the newest month
+                if not aap.december or aap.year != year:
+                    bar = f"{bar} ({aap.label})"
+            own, symbol = ctx.value(i, at)
+            avg, avg_symbol = ctx.value(i, at, ctx.main_kind)
             idx = 100 * own / avg if avg and avg == avg and own == own else float("nan")
             if idx != idx:
                 gone.append(_lower(spec.profile_label))
             rows.append(
                 (
-                    spec.profile_label,
+                    bar,
                     idx,
                     fmt_number(own, spec.decimals, status=symbol),
                     fmt_number(avg, spec.decimals, status=avg_symbol),
@@ -210,18 +216,23 @@ class IntroViews:
                 f"Gjennomsnittlig stønadslengde var {ctx.text('stonadslengde', last)} måneder ("
                 f"{label} {ctx.text('stonadslengde', last, main)})."
             )
-        if ctx.has_own_values("aap_andel", [last]):
+        aap = ctx.aap_periods.latest()
+        if aap is not None and ctx.has_own_values(aap.indicator, [aap.year]):
             text = (
-                f"I desember {last} mottok {ctx.text('aap_andel', last)} prosent av "
+                f"I {aap.label} mottok {ctx.text(aap.indicator, aap.year)} prosent av "
                 f"innbyggerne 18–66 år arbeidsavklaringspenger ({label} "
-                f"{ctx.text('aap_andel', last, main)})."
+                f"{ctx.text(aap.indicator, aap.year, main)})."
             )
-            y = ctx.params.aap_year or last
-            _, t = ctx.aap.ratio(y)
-            if "–" not in (t["ratio"], t["ratio_main"]) and t["ratio"] not in status.ORDER:
+            _, t = ctx.aap.ratio()
+            if (
+                t["periode"]
+                and "–" not in (t["ratio"], t["ratio_main"])
+                and (t["ratio"] not in status.ORDER)
+            ):
+                when = t["periode"]
                 text += (
-                    f" I {y} var det {t['ratio']} AAP-mottakere per sosialhjelpsmottaker, mot "
-                    f"{t['ratio_main']} i {label}."
+                    f" {when[0].upper()}{when[1:]} var det {t['ratio']} AAP-mottakere per "
+                    f"sosialhjelpsmottaker, mot {t['ratio_main']} i {label}."
                 )
             out.append(text)
         if lt := self.longterm_finding():
