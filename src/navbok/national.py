@@ -38,6 +38,7 @@ import pandas as pd
 from navbok import indicators as ind
 from navbok.errors import NavbokError, os_error_message
 from navbok.files import write_atomic
+from navbok.present.exports import text_cells
 from navbok.present.prose import MONTHS, month
 from navbok.register import register_doc
 from navbok.status import NOT_AVAILABLE, NOT_POSSIBLE, SUPPRESSED
@@ -232,7 +233,7 @@ class NationalProvenance:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    text = frame.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+    text = text_cells(frame).to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
     return ("\ufeff" + text).encode("utf-8")
 
 

@@ -24,6 +24,7 @@ import os
 import queue
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -144,10 +145,52 @@ def tag_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def finish_notebook(nb: nbformat.NotebookNode, dest: Path) -> None:
-    """Tag the cells, validate the whole notebook (outputs included: see
+def machine_folders(parameters: dict[str, str], *paths: Path) -> list[str]:
+    """The build machine's folders an executed notebook can name: those of ``paths`` and of
+    the absolute paths among ``parameters``, the working directory, the home folder, Python's
+    prefixes and the temporary folder (longest first)."""
+    found = {Path(p).parent for p in paths}
+    found |= {
+        Path(v).parent for v in parameters.values() if isinstance(v, str) and Path(v).is_absolute()
+    }
+    found |= {Path.cwd(), Path.home(), Path(sys.prefix), Path(sys.base_prefix)}
+    found.add(Path(tempfile.gettempdir()))
+    return sorted({str(f) for f in found if len(f.parts) > 1}, key=len, reverse=True)
+
+
+def relative_paths(nb: nbformat.NotebookNode, folders: list[str]) -> nbformat.NotebookNode:
+    """Cut ``folders`` off every path in the notebook (sources, outputs, metadata): the book
+    publishes it (``_sources/*.ipynb``), and the build machine's paths are nobody's business.
+    ``/home/x/navbok/data/snapshot`` becomes ``data/snapshot`` when the working directory is
+    ``/home/x/navbok``; the injected parameters name files, not where they lie."""
+    if not folders:
+        return nb
+    prefix = re.compile(
+        r"(?<![\w./~-])(?:" + "|".join(re.escape(f.rstrip("/")) for f in folders) + ")/"
+    )
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return prefix.sub("", value)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            for k, v in value.items():
+                value[k] = walk(v)
+        return value
+
+    walk(nb)
+    return nb
+
+
+def finish_notebook(
+    nb: nbformat.NotebookNode, dest: Path, folders: list[str] | None = None
+) -> None:
+    """Tag the cells, cut the build machine's ``folders`` off its paths (:func:`relative_paths`),
+    validate the whole notebook (outputs included: see
     :mod:`navbok.build.speedups.output_validation`) and write it to ``dest`` atomically."""
     tag_cells(nb)
+    relative_paths(nb, folders or [])
     nbformat.validate(nb)
     write_atomic(dest, nbformat.writes(nb))
 
@@ -182,7 +225,7 @@ def _execute(
         )
     except pm.PapermillExecutionError as exc:
         raise _chapter_failed(exc, Path(source or src), dest) from None
-    finish_notebook(nb, dest)
+    finish_notebook(nb, dest, machine_folders(parameters, Path(src), Path(dest)))
     return dest
 
 

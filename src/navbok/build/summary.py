@@ -21,6 +21,7 @@ from navbok.build.landing import cell_text
 from navbok.build.overview import BAROMETER, KEY_INDICATORS, Overview
 from navbok.build.stage import DEMO_BANNER
 from navbok.present.exports import Provenance
+from navbok.present.markdown import plain_text
 from navbok.report.maps import county_figure
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ __all__ = ["SUMMARY_NAME", "findings", "meaning", "write_summary"]
 SUMMARY_NAME = "sammendrag.html"
 _GLUE_MIME = "application/papermill.record/text/markdown"
 _FINDING = re.compile(r"^funn\d+$")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
+_SLOT = re.compile(r"\{(\w+)\}")
 
 
 def _glued(intro: Path) -> dict[str, str]:
@@ -69,12 +70,6 @@ def findings(intro: Path) -> list[str]:
 def meaning(intro: Path) -> str:
     """The introduction's «what it means» paragraph (glued as ``hva``), if any."""
     return _glued(intro).get("hva", "").strip()
-
-
-def _markdown_text(text: str) -> str:
-    """Glued Markdown as plain text (links keep their words; emphasis marks go)."""
-    text = _MD_LINK.sub(r"\1", text)
-    return " ".join(text.replace("**", "").replace("*", "").split())
 
 
 def write_summary(
@@ -136,9 +131,10 @@ def write_summary(
             )  # fmt: skip
         except Exception:  # a municipality the map does not have: the page without the map
             figure = ""
-    items = "".join(f"<li>{esc(_markdown_text(t))}</li>" for t in findings(intro) if t.strip())
+    # Glued Markdown → the text a reader sees (escaped data unescaped once) → HTML-escaped.
+    items = "".join(f"<li>{esc(plain_text(t))}</li>" for t in findings(intro) if t.strip())
     what = meaning(intro)
-    what_html = f"<p>{esc(_markdown_text(what))}</p>" if what else ""
+    what_html = f"<p>{esc(plain_text(what))}</p>" if what else ""
     found = (
         '<section aria-labelledby="funn-h"><h2 id="funn-h">Hovedfunn</h2>'
         f"<ul>{items}</ul>{what_html}</section>"
@@ -154,20 +150,19 @@ def write_summary(
         links.append(f'<a href="{esc(workbook_href)}">Alle tabeller (Excel)</a>')
     group = row["kostra"] or "KOSTRA-gruppe ukjent"
     meta = f"Kommune {kommune} i {row['county_name']}, {group}."
-    page = (
-        SUMMARY.replace("{title}", esc(f"{name}: sosialtjenesten på én side"))
-        .replace("{notice}", notice)
-        .replace("{links}", " · ".join(links))
-        .replace("{name}", esc(name))
-        .replace("{meta}", esc(meta))
-        .replace("{table}", table)
-        .replace("{figure}", figure)
-        .replace("{findings}", found if items else "")
-        .replace(
-            "{sources}",
-            esc(f"Kilde: {provenance.sources}. Data hentet {provenance.fetched}."),
-        )
-    )
+    slots = {
+        "title": esc(f"{name}: sosialtjenesten på én side"),
+        "notice": notice,
+        "links": " · ".join(links),
+        "name": esc(name),
+        "meta": esc(meta),
+        "table": table,
+        "figure": figure,
+        "findings": found if items else "",
+        "sources": esc(f"Kilde: {provenance.sources}. Data hentet {provenance.fetched}."),
+    }
+    # One pass: a «{table}» in a name is text, not a slot.
+    page = _SLOT.sub(lambda m: slots.get(m[1], m[0]), SUMMARY)
     out = html_dir / SUMMARY_NAME
     out.write_text(page, "utf-8")
     return out

@@ -36,7 +36,7 @@ from typing import Any
 from navbok import indicators as ind
 from navbok import status
 from navbok.national import LICENCE, SYNTHETIC_WARNING
-from navbok.present.exports import column_letter
+from navbok.present.exports import FORMULA, column_letter
 
 __all__ = [
     "ABOUT_SHEET",
@@ -97,8 +97,14 @@ def _parse_csv(payload: bytes) -> tuple[list[tuple[str, str]], list[str], list[l
         label, _, value = lines.pop(0)[2:].partition(": ")
         comments.append((label, value))
     reader = csv.reader((line for line in lines if line), delimiter=";")
-    rows = list(reader)
+    # A text a spreadsheet would run as a formula has a leading «'» in the CSV
+    # (exports.text_cells); in the workbook it is a text cell, so it goes without.
+    rows = [[_unquote(cell) for cell in row] for row in reader]
     return comments, (rows[0] if rows else []), rows[1:]
+
+
+def _unquote(cell: str) -> str:
+    return cell[1:] if cell[:1] == "'" and FORMULA.match(cell[1:]) else cell
 
 
 def book_tables(notebooks: Iterable[Path]) -> list[BookTable]:

@@ -6,6 +6,9 @@
   :func:`xlsx_bytes` a reproducible Excel workbook with the sheet «Om dataene»;
 * :func:`with_status_columns` puts SSB's status symbols (:mod:`navbok.status`) beside the numbers
   they explain, so a missing number keeps its reason in a download;
+* :func:`text_cells` keeps text text in a spreadsheet: a cell a spreadsheet would run as a
+  formula («=…», «@…», «+…»/«-…» that is not a number: CSV injection) gets a leading «'» in
+  a CSV file, and is written as a text cell, never a formula, in an Excel workbook;
 * :func:`in_bokmal` makes a download read in bokmål: yes/no as «Ja»/«Nei», and a column still
   named in English (``key_figure``, ``year0`` …) by its bokmål name from
   :data:`BOKMAL_HEADERS`; the data sheet of a workbook is «Tall» (:data:`DATA_SHEET`). The views
@@ -19,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +39,7 @@ __all__ = [
     "ABOUT_SHEET",
     "BOKMAL_HEADERS",
     "DATA_SHEET",
+    "FORMULA",
     "STATUS_ATTR",
     "column_letter",
     "CellStatuses",
@@ -46,6 +51,8 @@ __all__ = [
     "current_provenance",
     "in_bokmal",
     "set_provenance",
+    "spreadsheet_text",
+    "text_cells",
     "with_status_columns",
     "xlsx_bytes",
 ]
@@ -217,6 +224,34 @@ def in_bokmal(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: The start of a text a spreadsheet takes for a formula (a signed number is a number).
+FORMULA = re.compile(r"[=@\t\r]|[+-](?![\d\s.,%]*$)")
+
+
+def spreadsheet_text(value: Any) -> Any:
+    """``value`` as a CSV cell: a text that starts like a formula (:data:`FORMULA`) with a
+    leading «'», which spreadsheets show as text; anything else as it is."""
+    if isinstance(value, str) and FORMULA.match(value):
+        return "'" + value
+    return value
+
+
+def text_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with :func:`spreadsheet_text` applied to its text cells and column names
+    (``df`` itself when none starts like a formula)."""
+    columns = [spreadsheet_text(c) for c in df.columns]
+    texts = [i for i, t in enumerate(df.dtypes.tolist()) if not pd.api.types.is_numeric_dtype(t)]
+    hit = [i for i in texts if any(spreadsheet_text(v) is not v for v in pd.unique(df.iloc[:, i]))]
+    if not hit and columns == list(df.columns):
+        return df
+    out = df.copy()
+    for i in hit:
+        out.isetitem(i, [spreadsheet_text(v) for v in df.iloc[:, i]])
+    out.columns = columns
+    out.attrs = dict(df.attrs)
+    return out
+
+
 def csv_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
     """Return ``df`` as a Norwegian CSV file that Excel opens correctly.
 
@@ -225,9 +260,12 @@ def csv_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
     comment lines ``# Kilde: …``, ``# Hentet: …`` and, for synthetic data,
     ``# SYNTETISKE DATA: …`` (read with ``pandas.read_csv(..., comment="#")``; Excel shows them
     as text rows above the table, so the warning is the first thing a reader sees). Columns
-    and yes/no values are put in bokmål (:func:`in_bokmal`).
+    and yes/no values are put in bokmål (:func:`in_bokmal`); a text that starts like a formula
+    gets a leading «'» (:func:`text_cells`).
     """
-    text = in_bokmal(df).to_csv(sep=";", decimal=",", index=False, na_rep="", lineterminator="\r\n")
+    text = text_cells(in_bokmal(df)).to_csv(
+        sep=";", decimal=",", index=False, na_rep="", lineterminator="\r\n"
+    )
     if provenance is not None:
         head = "".join(_comment(k, v) + "\r\n" for k, v in provenance.rows())
         text = head + text
@@ -365,6 +403,10 @@ def _xlsx_openpyxl(
             cell.font = Font(bold=True)
         for row in frame.itertuples(index=False, name=None):
             sheet.append([_excel_value(v) for v in row])
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if cell.data_type == "f":  # a text «=…» is text, never a formula
+                    cell.data_type = "s"
         sheet.freeze_panes = "A2"
     wb.properties.creator = "navbok"
     wb.properties.created = wb.properties.modified = _FIXED_TIME

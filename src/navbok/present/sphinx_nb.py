@@ -40,6 +40,8 @@ It also writes the book's links to the national site (:func:`_page_links`): the 
 :func:`navbok.build.stage.book_config`) becomes a small ``<nav>`` at the top of every page, each
 path made relative to the page with Sphinx's ``pathto`` (so it works from ``file://`` at
 every depth).
+
+The book's title is the params' text: :func:`_text_title` escapes it for every page.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from typing import Any
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import BaseLoader, Environment
+from markupsafe import Markup
 from sphinx import locale
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -269,8 +272,21 @@ def _page_links(
     )
 
 
+def _text_title(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """The book's title (``html_title``: the params' ``title``, text) as escaped HTML.
+
+    The themes write ``docstitle`` both escaped (``<title>``) and as it is (the navbar's
+    ``logo__title``); as :class:`markupsafe.Markup` it is escaped once in both."""
+    for key in ("docstitle", "shorttitle"):
+        value = context.get(key)
+        if isinstance(value, str) and not isinstance(value, Markup):
+            context[key] = Markup.escape(value)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the catalogs (when the language is bokmål) and the two event handlers."""
+    """Register the catalogs (when the language is bokmål) and the event handlers."""
     if _active(app):
         for domain in DOMAINS:
             head = install(domain)
@@ -283,4 +299,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", _builder_inited)
     app.add_config_value("navbok_links", [], "html")
     app.connect("html-page-context", _page_links)
+    app.connect("html-page-context", _text_title)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -24,6 +24,7 @@ from navbok.comparison import Kind
 from navbok.measures import aap_frame
 from navbok.present.exports import set_cell_statuses
 from navbok.present.figure import ChartOutput
+from navbok.present.markdown import Markdown, escape
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import MONTHS, and_list, month
 from navbok.present.tables import TableOutput, show_table
@@ -45,9 +46,9 @@ DEFAULT_INTRO = (
 DEFAULT_RATIO_SOURCE = (
     "En måte å lese AAP-andelen på er å sette den opp mot andelen som mottar økonomisk sosialhjelp."
 )
-#: How a user adds the AAP history NAV no longer serves (Markdown: said once per page, in the
-#: paragraph on the months; the gaps point to it).
-ADD_HISTORY = (
+#: How a user adds the AAP history NAV no longer serves (our Markdown: said once per page, in
+#: the paragraph on the months; the gaps point to it).
+ADD_HISTORY = Markdown(
     "NAV publiserer tabellen AAP155 bare for inneværende år. Hver ny henting tar vare på "
     "månedene datagrunnlaget allerede har, og eldre AAP155-filer kan legges til med "
     "`navbok fetch --nav-arkiv MAPPE`."
@@ -203,7 +204,7 @@ class AapViews:
         ctx = self.ctx
         latest = ctx.aap_periods.latest()
         if latest is None:
-            return f"Datagrunnlaget har ingen AAP-tall fra NAV. {ADD_HISTORY}"
+            return Markdown("Datagrunnlaget har ingen AAP-tall fra NAV. ") + ADD_HISTORY
         label = ctx.peers.label
         ind, year, when = latest.indicator, latest.year, latest.label
         own, main, land = (
@@ -266,17 +267,17 @@ class AapViews:
             )
         return Figures(ctx).line("aap_forholdstall", name, years=decembers)
 
-    def months_text(self) -> str:
+    def months_text(self) -> Markdown:
         """Which months NAV's figures cover, which Decembers are missing, and what the chapter
-        shows of them."""
+        shows of them (Markdown: how to add the history names the command as code)."""
         ctx = self.ctx
-        text = self.coverage()
+        text = escape(self.coverage())  # Markdown: ``+ text`` escapes the text added
         periods = ctx.aap_periods
         if periods.latest() is None:
             return text
         missing = periods.missing_decembers(ctx.years)
         if missing:
-            text += f" Desembertallene mangler for {_years_text(missing)}. {ADD_HISTORY}"
+            text += f" Desembertallene mangler for {_years_text(missing)}. " + ADD_HISTORY
         months, years = self.months_table() is not None, self.counts() is not None
         if months:
             text += " Tabellen under viser mottakerne måned for måned i det nyeste året."

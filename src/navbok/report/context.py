@@ -23,6 +23,7 @@ from navbok.groups import Groups
 from navbok.params import Params
 from navbok.peers import Peers, choose_peers
 from navbok.present.exports import Provenance, set_provenance
+from navbok.present.markdown import Markdown, escape
 from navbok.present.numbers import MISSING, fmt_number
 from navbok.present.prose import and_list
 from navbok.report.missing import MissingFigure
@@ -43,12 +44,13 @@ class Phrase(str):
 
 
 class PlainText:
-    """A text glued into markdown with ``{glue:md}`key``` (no quotes, no number parsing).
+    """Markdown glued with ``{glue:md}`key``` (no quotes, no number parsing); made by
+    :meth:`Context.glue`, which escapes every text that is not :class:`Markdown`.
 
     (``{glue:text}`` would run the text through ``literal_eval``: «2,46» becomes «(2, 46)».)
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: Markdown) -> None:
         self.text = text
 
     def __repr__(self) -> str:
@@ -278,33 +280,38 @@ class Context:
         return MissingFigure(self.indicator(indicator).label, reason)
 
     # ------------------------------------------------------------------ words
-    def sentence(self, template: str, fallback: str, **values: str) -> str:
+    def sentence(self, template: str, fallback: str, **values: str) -> Markdown:
         """``template`` filled with ``values``, or ``fallback`` when a value is missing.
 
         Values are formatted numbers; a status symbol (``:``, ``..``, ``.``) or a dash means
         the number is missing, and a sentence with a symbol in it would mislead, so the
         fallback (filled with the same values) is used instead. Only the values the template
-        names count."""
+        names count. The templates are the book's own Markdown (``**bold**`` stays bold); the
+        values, ``{navn}`` too, are text and escaped (:mod:`navbok.present.markdown`)."""
         used = {f for _, f, _, _ in string.Formatter().parse(template) if f}
         missing = any(
             str(values[k]).strip() in MISSING_TEXTS
             for k in used
             if k in values and not isinstance(values[k], Phrase)
         )
-        return (fallback if missing else template).format(navn=self.name, **values)
+        return Markdown(fallback if missing else template).format(navn=self.name, **values)
 
-    def paragraph(self, indicators: list[str], template: str, fallback: str, **values: str) -> str:
+    def paragraph(
+        self, indicators: list[str], template: str, fallback: str, **values: str
+    ) -> Markdown:
         """:meth:`sentence`, or why the figures do not exist when SSB does not publish them."""
         gone = self.unavailable(*indicators)
         if gone:
-            return f"Tallene finnes ikke i datagrunnlaget: {gone}"
+            return escape(f"Tallene finnes ikke i datagrunnlaget: {gone}")
         return self.sentence(template, fallback, **values)
 
     def glue(self, key: str, text: str) -> None:
-        """Glue a text for ``{glue:md}`key``` in the chapter's markdown."""
+        """Glue ``text`` for ``{glue:md}`key``` in the chapter's markdown: a :class:`Markdown`
+        as it is, any other text escaped, so that it shows as text (names, params texts and
+        local files can hold markup; :func:`~navbok.present.markdown.escape`)."""
         from myst_nb import glue
 
-        glue(key, PlainText(text), display=False)
+        glue(key, PlainText(escape(text)), display=False)
 
 
 @cache

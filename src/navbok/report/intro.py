@@ -17,6 +17,7 @@ from navbok import status
 from navbok.analysis.aap_periods import DECEMBER
 from navbok.comparison import Kind
 from navbok.present import chart_specs, figure
+from navbok.present.markdown import Markdown
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
 from navbok.report.missing import MissingFigure
@@ -53,36 +54,39 @@ class IntroViews:
         self.ctx = ctx
 
     # ------------------------------------------------------------------ how to read
-    def comparisons(self) -> str:
+    def comparisons(self) -> Markdown:
         """«Slik leser du boken»: the comparison series of this book as a Markdown list, and
-        why these peers (:mod:`navbok.peers`)."""
+        why these peers (:mod:`navbok.peers`); names and reasons are escaped."""
         ctx = self.ctx
         peers = ctx.peers
         last = ctx.years[-1]
-        items = []
-        kostra = (
-            f"**{peers.kostra_name}**, SSBs gruppering av kommuner etter folketall og "
-            "økonomiske rammer (inndelingen endret seg mellom 2019 og 2020, så linjen brytes "
-            "der)"
-        )
+        items: list[Markdown] = []
+        kostra = Markdown(
+            "**{kostra}**, SSBs gruppering av kommuner etter folketall og økonomiske rammer "
+            "(inndelingen endret seg mellom 2019 og 2020, så linjen brytes der)"
+        ).format(kostra=peers.kostra_name)
         if peers.asss_member:
             items.append(
-                "**ASSS-snittet**: det uveide gjennomsnittet av kommunene i ASSS-nettverket (de "
-                "største kommunene), med høyeste og laveste verdi. I denne utgaven er ASSS "
-                f"{ctx.asss_members(last)}"
+                Markdown(
+                    "**ASSS-snittet**: det uveide gjennomsnittet av kommunene i ASSS-nettverket "
+                    "(de største kommunene), med høyeste og laveste verdi. I denne utgaven er "
+                    "ASSS {members}"
+                ).format(members=ctx.asss_members(last))
             )
             if peers.kostra and not peers.kostra_alone:
                 items.append(kostra)
         elif peers.kostra and peers.main == Kind.KOSTRAGRUPPE:
             items.append(kostra)
         if peers.county_name and not peers.county_alone:
-            items.append(f"**fylket**, {peers.county_name}")
-        items.append("**Landet** og **Landet uten Oslo**, som SSB publiserer dem")
+            items.append(Markdown("**fylket**, {county}").format(county=peers.county_name))
+        items.append(Markdown("**Landet** og **Landet uten Oslo**, som SSB publiserer dem"))
         if names := list(peers.neighbour_names):
             word = "nabokommunen" if len(names) == 1 else "nabokommunene"
-            items.append(f"**{word}** {and_list(names)}")
-        lines = "\n".join(f"* {item};" for item in items[:-1]) + f"\n* {items[-1]}."
-        return f"Hvert kapittel sammenligner {ctx.name} med\n\n{lines}\n\n{peers.reason()}"
+            items.append(Markdown("**{word}** {names}").format(word=word, names=and_list(names)))
+        lines = Markdown("\n").join(Markdown("* {};").format(item) for item in items[:-1])
+        return Markdown(
+            "Hvert kapittel sammenligner {navn} med\n\n{lines}\n* {last}.\n\n{why}"
+        ).format(navn=ctx.name, lines=lines, last=items[-1], why=peers.reason())
 
     def hidden_notice(self, year: int) -> str:
         """What is hidden or missing among the key figures in ``year`` and why, said once
@@ -248,15 +252,16 @@ class IntroViews:
             out.append(ctx.barometer.finding())
         return out
 
-    def findings_markdown(self) -> str:
-        """The main findings as a Markdown list (one line when there are none)."""
+    def findings_markdown(self) -> Markdown | str:
+        """The main findings as a Markdown list, each finding escaped (one line of text when
+        there are none)."""
         found = self.findings()
         if not found:
             return (
                 f"For få tall for {self.ctx.name} er synlige til å gi hovedfunn; se hva som er "
                 "skjult under «Slik leser du boken»."
             )
-        return "\n".join(f"* {f}" for f in found)
+        return Markdown("\n").join(Markdown("* {}").format(f) for f in found)
 
     def longterm_finding(self) -> str:
         """The share of long-term recipients (social assistance as main income and 6 months
