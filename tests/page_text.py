@@ -15,6 +15,8 @@ from pathlib import Path
 KOMMUNER = ("3201", "1151", "0301")  # Bærum (ASSS), Utsira (the smallest), Oslo (its own group)
 GOLDEN = Path(__file__).parent / "golden" / "pages"
 _FETCHED = re.compile(r"\b(hentet|Hentet|Data hentet) \d{4}-\d{2}-\d{2}")
+#: The footer names the snapshot by its checksum («Data: snapshot 1a2b3c4d5e6f, hentet …»).
+_SNAPSHOT = re.compile(r"\bsnapshot [0-9a-f]{12}\b")
 
 
 class _Text(HTMLParser):
@@ -44,6 +46,7 @@ def page_text(page: Path) -> str:
     parser.feed(page.read_text("utf-8"))
     text = " ".join(parser.parts)
     text = _FETCHED.sub(r"\1 <dato>", text)
+    text = _SNAPSHOT.sub("snapshot <sjekksum>", text)
     text = re.sub(r"\s+", " ", text).strip()
     return re.sub(r"(?<=[.:!?]) (?=[A-ZÆØÅ«])", "\n", text) + "\n"
 

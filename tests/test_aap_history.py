@@ -44,23 +44,34 @@ def count(code: str, year: int, month: int) -> int:
 
 
 def aap_book(year: int, months: list[int]) -> bytes:
-    """An AAP155 workbook of ``months`` of ``year`` (Periode «YYYY 01 - YYYY MM»)."""
+    """An AAP155 workbook of ``months`` of ``year`` (Periode «YYYY 01 - YYYY MM»), Bærum under
+    its code and county of the year (a fetch refuses codes the year's register lacks); its
+    counts are named by 3201 whatever the year."""
+    code = baerum_code(year)
+    county, name = {"0219": ("02", "Akershus"), "3024": ("30", "Viken")}.get(
+        code, ("32", "Akershus")
+    )
     counties = {
         "03": (
             "Oslo",
             [("0301", "Oslo", [count("0301", year, m) for m in months], [3.0] * len(months))],
         ),
-        "32": (
-            "Akershus",
-            [("3201", "Bærum", [count("3201", year, m) for m in months], [2.0] * len(months))],
+        county: (
+            name,
+            [(code, "Bærum", [count("3201", year, m) for m in months], [2.0] * len(months))],
         ),
     }
     return workbook(year, months, counties, [10] * len(months))
 
 
+def baerum_code(year: int) -> str:
+    """Bærum's municipality code in ``year``."""
+    return "0219" if year < 2020 else "3024" if year < 2024 else "3201"
+
+
 def baerum(s: Snapshot, year: int, month: int) -> float:
     f = s.aap(f"{year}-{month:02d}")
-    return float(f.loc[f["region"] == "3201", "value"].iloc[0])
+    return float(f.loc[f["region"] == baerum_code(year), "value"].iloc[0])
 
 
 @pytest.fixture
@@ -199,22 +210,26 @@ def test_a_nav_file_with_fewer_months_does_not_replace_the_kept_one(
     ]
 
 
-def test_a_corrupt_kept_workbook_is_named_and_the_other_years_are_kept(
+def test_a_corrupt_kept_workbook_is_named_and_its_year_comes_from_the_aap_store(
     rec: Path, tmp_path: Path
 ) -> None:
+    """The snapshot's 2023 workbook was changed on disk: it is named and not used, and the
+    AAP store beside the snapshot still has the workbook fetched, byte for byte."""
     dest = tmp_path / "snapshot"
     archive = tmp_path / "arkiv"
     archive.mkdir()
     for year in (2023, 2024):
         (archive / f"AAP155-{year}.xlsx").write_bytes(aap_book(year, ALL_MONTHS))
     serve(rec, aap_book(2025, [1]))
-    fetch(rec, dest, archive)
+    fetched = fetch(rec, dest, archive).raw("nav/AAP155-2023.xlsx")
     (dest / "nav" / "AAP155-2023.xlsx").write_bytes(aap_book(2023, [1]))  # changed on disk
     s = fetch(rec, dest)
-    assert s.aap_years() == [2024, 2025]
+    assert s.aap_years() == [2023, 2024, 2025]
+    assert s.raw("nav/AAP155-2023.xlsx") == fetched
     assert aap.fetch_lines(s.manifest["nav"]) == [
         "ADVARSEL: nav/AAP155-2023.xlsx fra forrige snapshot er ikke beholdt: sjekksummen "
-        "stemmer ikke med manifestet (filen er endret eller ødelagt)"
+        "stemmer ikke med manifestet (filen er endret eller ødelagt); AAP-lageret har den "
+        "samme filen, så 2023 januar–desember er beholdt"
     ]
 
 

@@ -55,7 +55,9 @@ def test_conversion_is_deterministic(src: Path, tmp_path: Path) -> None:
 def _key(book: Path, rel: str, tmp_path: Path) -> str:
     """The chapter's key as `navbok build` plans it (params and snapshot held fixed)."""
     params = SimpleNamespace(kommune="3201", title="Bærum", to_yaml=lambda: "kommune: '3201'\n")
-    data = SimpleNamespace(snapshot=SimpleNamespace(synthetic=False, checksum="abc"))
+    data = SimpleNamespace(
+        snapshot=SimpleNamespace(synthetic=False, checksum="abc", label="abc, hentet 2026-12-06")
+    )
     sources = {rel: (book / rel).read_bytes()}
     plan = plan_book(Project(book), data, params, tmp_path / "_build", "static", sources)  # type: ignore[arg-type]
     return plan.chapter_keys[rel]

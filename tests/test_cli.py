@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from navbok.cli import app
+from navbok.snapshot import Snapshot
 
 runner = CliRunner()
 
@@ -183,5 +184,7 @@ def test_kilder_on_the_recording() -> None:
 def test_build_says_which_snapshot_and_warns_on_synthetic_data(run) -> None:
     result = run("build", "--kommune", "9999")  # fails after the warning: no such municipality
     assert "Bygger fra snapshot snap (hentet " in result.output
+    checksum = Snapshot.open(Path("snap")).checksum  # the build names the snapshot it reads
+    assert f", sjekksum {checksum[:12]}).\n" in result.output
     assert "ADVARSEL: snapshotet har 23 SYNTETISKE filer" in result.output
     assert_clean_failure(result, "Unknown municipality '9999'")

@@ -1,8 +1,9 @@
 """Which AAP months a snapshot holds, which Decembers are missing, and how to say it.
 
 NAV serves only the current year of AAP155 (January to the newest month): a first fetch holds
-that year and nothing else, every later fetch keeps the months of the snapshot it replaces, and
-older workbooks come only from a user's archive (``navbok fetch --nav-arkiv DIR``). The book
+that year and nothing else, every later fetch keeps the months of the AAP store beside the
+snapshot (:mod:`navbok.aap_store`) and of the snapshot it replaces, and older workbooks come
+only from a user's archive (``navbok fetch --nav-arkiv DIR``). The book
 compares AAP with KOSTRA years by December, so ``navbok kilder`` and ``navbok fetch`` say which
 months the snapshot holds and which Decembers of the KOSTRA years are missing:
 
@@ -100,7 +101,8 @@ def fetch_lines(nav: Mapping[str, Any]) -> list[str]:
 
     One line per archive file («AAP155-2019.xlsx: 2019 januar–desember lagt til», «…: ingen
     nye måneder (snapshotet har dem allerede)»), and a warning where NAV's file had fewer
-    months than the snapshot kept, or an old file could not be kept."""
+    months than the snapshot kept, an old file could not be kept (and what the AAP store had
+    instead), or a part of the AAP store is damaged."""
     lines = []
     for e in nav.get("events", []) if isinstance(nav.get("events"), list) else []:
         kind = e.get("kind")
@@ -119,5 +121,15 @@ def fetch_lines(nav: Mapping[str, Any]) -> list[str]:
                 "beholdes, og NAVs fil er ikke brukt. Sjekk filen på NAVs side."
             )
         elif kind == "not_kept":
-            lines.append(f"ADVARSEL: {e['file']} fra forrige snapshot er ikke beholdt: {e['why']}")
+            line = f"ADVARSEL: {e['file']} fra forrige snapshot er ikke beholdt: {e['why']}"
+            if e.get("same_in_store"):
+                line += f"; AAP-lageret har den samme filen, så {e['same_in_store']} er beholdt"
+            elif e.get("store"):
+                line += f"; AAP-månedene i AAP-lageret er beholdt ({e['store']})"
+            lines.append(line)
+        elif kind == "store_damaged":
+            line = f"ADVARSEL: AAP-lageret: {e['file']} kan ikke brukes: {e['why']}"
+            if e.get("repaired"):
+                line += "; skrevet på nytt fra forrige snapshot"
+            lines.append(line)
     return lines

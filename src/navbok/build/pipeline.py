@@ -28,6 +28,7 @@ the staged ``params.yml`` and is the chapters' ``kommune`` parameter.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections import deque
@@ -36,6 +37,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from navbok import snapshot_lock
 from navbok.build import staging
 from navbok.build.engine import ChapterFailed, KernelPool
 from navbok.build.execute import ChapterRunner, check_engine, kernel_warmup, start_kernels_early
@@ -49,7 +51,7 @@ from navbok.data import CACHE_DIR, NavData
 from navbok.errors import ConfigError, NavbokError
 from navbok.params import PARAMS_DIR, Params, check_params, params_for
 from navbok.project import Project
-from navbok.snapshot import DEFAULT_DIR
+from navbok.snapshot import DEFAULT_DIR, Snapshot
 
 BUILD_DIR = Path("_build")
 
@@ -131,10 +133,13 @@ def build_many(
     t_start = time.perf_counter()
     build_dir = Path(build_dir)
     locks = BuildLock(build_dir / kommune for kommune in kommuner) if lock else None
+    reader = contextlib.ExitStack()
     try:
         check_engine(engine)
         _check_renderer(renderer)
         if locks is not None:
+            reader.enter_context(snapshot_lock.reading(snapshot))
+            _same_snapshot(data, snapshot)
             locks.acquire(lock_timeout, notify)
         return _Build(
             project or Project.find(), data, snapshot=snapshot, cache_dir=cache_dir,
@@ -146,6 +151,18 @@ def build_many(
             pool.close()  # a no-op when the build used it (its runner closed it)
         if locks is not None:
             locks.release()
+        reader.close()
+
+
+def _same_snapshot(data: NavData, snapshot: Path) -> None:
+    """Raise when the snapshot at ``snapshot`` is no longer the one ``data`` was read from (a
+    fetch replaced it in between): the chapters' kernels would read the other one."""
+    now = Snapshot.open(snapshot, verify=False)
+    if now.checksum != data.snapshot.checksum:
+        raise NavbokError(
+            f"Snapshotet i {snapshot} er byttet ut etter at dataene ble lest (sjekksum "
+            f"{data.snapshot.checksum[:12]} → {now.checksum[:12]}); kjør navbok build igjen."
+        )
 
 
 class _Build:
@@ -378,18 +395,22 @@ def resolve_kommuner(
     """The municipalities a ``navbok build`` asks for, as codes, each once, in order.
 
     ``kommune``: comma-separated codes or names (``notify`` gets the notice for an old code,
-    «0219 … bruker 3201»); ``all_``: every municipality of the snapshot's register."""
+    «0219 … bruker 3201», once however often the code is repeated); ``all_``: every
+    municipality of the snapshot's register."""
     if all_:
         return list(data.register.target_codes)
     kommuner = []
-    for name in [k.strip() for k in (kommune or "").split(",") if k.strip()]:
+    notices: set[str] = set()
+    for name in dict.fromkeys(k.strip() for k in (kommune or "").split(",") if k.strip()):
         m = data.resolve(name)
-        if m.notice and notify is not None:
+        if m.notice and notify is not None and m.notice not in notices:
+            notices.add(m.notice)
             notify(m.notice)
         kommuner.append(m.code)
     return list(dict.fromkeys(kommuner))
 
 
+@snapshot_lock.reads_snapshot("snapshot")  # one snapshot from start to end (the site too)
 def main(
     kommune: str | None,
     all_: bool,

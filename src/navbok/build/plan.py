@@ -75,7 +75,7 @@ def plan_book(
     ``static_key``: the key of the static files (:attr:`navbok.build.stage.StaticFiles.key`).
     """
     out = build_dir / params.kommune
-    config = book_config(project, params, data.snapshot.synthetic)
+    config = book_config(project, params, data.snapshot.synthetic, data.snapshot.label)
     toc = project.toc.read_bytes()
     base = (params.to_yaml(), data.snapshot.checksum, code_fingerprint())
     chapter_keys = {rel: chapter_key(rel, src, *base) for rel, src in sources.items()}

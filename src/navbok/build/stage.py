@@ -40,11 +40,16 @@ def _base_config(text: str) -> dict:
     return yaml_io.load(text)
 
 
-def book_config(project: Project, params: Params, synthetic: bool) -> str:
+def book_config(project: Project, params: Params, synthetic: bool, snapshot: str = "") -> str:
     """The stage's ``_config.yml``: the project's, titled for the municipality, with the demo
-    banner when the data are synthetic."""
+    banner when the data are synthetic, and the snapshot the book was built from
+    (:attr:`navbok.snapshot.Snapshot.label`) at the foot of every page."""
     doc = copy.deepcopy(_base_config(project.config.read_text("utf-8")))
     doc["title"] = params.title
+    if snapshot:
+        html = doc.setdefault("html", {})
+        footer = str(html.get("extra_footer") or "").strip()
+        html["extra_footer"] = f"{footer} Data: snapshot {snapshot}.".strip()
     if synthetic:
         doc.setdefault("html", {})["announcement"] = DEMO_BANNER
     # The national site (navbok.build.site): links at the top of every page (sphinx_nb).
