@@ -18,18 +18,29 @@ under three prefixes of one server and returns the environment settings that poi
 
 Faults: ``serve_recording(..., faults=[fault(r"/klass/.*/codesAt", retry_after(300), times=1)])``
 answers the first matching request(s) with the fault's response instead (``drip`` sends a body
-one byte at a time, ``retry_after`` a 503/429 with ``Retry-After``, ``body`` any 200 answer).
+one byte at a time, ``retry_after`` a 503/429 with ``Retry-After``, ``body`` any 200 answer,
+``redirect`` a 302 to an address, ``redirect_loop`` a 302 back to the address asked,
+``elsewhere`` a 302 to the same path on another host name of this machine).
+
+Faults below HTTP, which no HTTP server library sends, come from :class:`RawServer`: a TCP server
+on 127.0.0.1 that answers every connection with a function of the socket (``slow_headers``: the
+status line and headers one byte at a time; ``held_open``: headers announcing more body than is
+sent, then the connection held open). Each is bounded in time, so a client that does not give up
+cannot hang a test.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from fake_pxweb import (
     MAX_CELLS,
@@ -101,6 +112,150 @@ def drip(content: bytes, every: float) -> Callable[[Request], Response]:
         return Response(chunks(), content_type="application/json", direct_passthrough=True)
 
     return respond
+
+
+def redirect(location: str, status: int = 302) -> Callable[[Request], Response]:
+    """A redirect (``status``) to ``location``."""
+    return lambda request: Response("", status=status, headers={"Location": location})
+
+
+def redirect_loop(status: int = 302) -> Callable[[Request], Response]:
+    """A redirect back to the very address asked (a loop with no end)."""
+    return lambda request: Response("", status=status, headers={"Location": request.url})
+
+
+def other_host(url: str) -> str:
+    """``url`` on the other name of this machine: ``localhost`` ↔ ``127.0.0.1``."""
+    parts = urlsplit(url)
+    host = "127.0.0.1" if parts.hostname == "localhost" else "localhost"
+    return urlunsplit(parts._replace(netloc=f"{host}:{parts.port}"))
+
+
+def elsewhere(status: int = 302) -> Callable[[Request], Response]:
+    """A redirect to the same path and query on another host name of this machine
+    (``localhost`` ↔ ``127.0.0.1``): the same server answers there, so a client that follows
+    it gets the right answer from a host it never asked."""
+    return lambda request: Response(
+        "", status=status, headers={"Location": other_host(request.url)}
+    )
+
+
+# -- faults below HTTP --------------------------------------------------------------------------
+
+RawRespond = Callable[[socket.socket], None]
+
+
+def _client_gone(conn: socket.socket) -> bool:
+    """Whether the client has hung up (without waiting)."""
+    conn.setblocking(False)
+    try:
+        return conn.recv(1) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+    finally:
+        conn.setblocking(True)
+
+
+def slow_headers(
+    every: float, content: bytes = b"{}", limit: float = 8.0, status: str = "200 OK"
+) -> RawRespond:
+    """An answer whose status line and headers come one byte per ``every`` seconds (then the
+    body at once). It stops when the client hangs up, and hangs up itself after ``limit``
+    seconds, so a client without a deadline fails (bounded) instead of hanging the test."""
+    head = (
+        f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nX-Padding: {'x' * 200}\r\n"
+        f"Content-Length: {len(content)}\r\nConnection: close\r\n\r\n"
+    ).encode()
+
+    def respond(conn: socket.socket) -> None:
+        end = time.monotonic() + limit
+        for i in range(len(head)):
+            if time.monotonic() > end or _client_gone(conn):
+                return
+            conn.sendall(head[i : i + 1])
+            time.sleep(every)
+        conn.sendall(content)
+
+    return respond
+
+
+def held_open(prefix: bytes, length: int, hold: float = 8.0) -> RawRespond:
+    """Headers announcing ``length`` bytes of body, only ``prefix`` of it, and the connection
+    held open (up to ``hold`` seconds, or until the client hangs up)."""
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+
+    def respond(conn: socket.socket) -> None:
+        conn.sendall(head.encode() + prefix)
+        end = time.monotonic() + hold
+        while time.monotonic() < end and not _client_gone(conn):
+            time.sleep(0.05)
+
+    return respond
+
+
+class RawServer:
+    """A TCP server on 127.0.0.1 (loopback only) for faults below HTTP.
+
+    Each connection gets its own thread: the request head is read (up to its blank line), then
+    ``respond(conn)`` answers, and the connection is closed. ``with RawServer(respond) as raw:``
+    starts it; ``raw.url(path)`` is an address on it; ``raw.connections`` counts connections.
+    """
+
+    def __init__(self, respond: RawRespond) -> None:
+        self.respond = respond
+        self.connections = 0
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+
+    def url(self, path: str = "/") -> str:
+        """``http://127.0.0.1:<port>`` + ``path``."""
+        return f"http://127.0.0.1:{self._sock.getsockname()[1]}{path}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue  # look at the stop flag again
+            except OSError:
+                return  # closed
+            self.connections += 1
+            thread = threading.Thread(target=self._answer, args=(conn,), daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.settimeout(5.0)  # a socket accepted from a timed socket: set its own
+                data = b""
+                while b"\r\n\r\n" not in data and len(data) < 65536:
+                    got = conn.recv(4096)
+                    if not got:
+                        return
+                    data += got
+                conn.settimeout(None)
+                self.respond(conn)
+            except OSError:
+                return  # the client hung up
+
+    def __enter__(self) -> RawServer:
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self._sock.settimeout(0.1)  # accept() wakes up to see the stop flag
+        thread = threading.Thread(target=self._serve, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._sock.close()
+        for thread in self._threads:
+            thread.join(timeout=10)
 
 
 class RecordedServices:

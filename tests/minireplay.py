@@ -662,18 +662,11 @@ def aap_workbook(year: int, synthetic: bool = True) -> bytes:
         counties.setdefault(c[:2], (COUNTIES[c[:2]], []))[1].append(
             (c, CODES[c][0], counts, shares)
         )
-    counties["99"] = (
-        "Resten av landet",
-        [
-            (
-                "9000",
-                "Resten av landet",
-                [aap_count("rest", year, m) for m in months],
-                ["*"] * len(months),
-            )
-        ],
-    )
-    return workbook(year, months, counties, [20 + m for m in months], synthetic=synthetic)
+    # The rest of the country has no municipality code of its own here: its recipients are
+    # counted in Ukjent, so that Landet (the county rollups + Ukjent) holds them and every
+    # county block and code is one of the register (navbok.completeness).
+    unknown = [20 + m + aap_count("rest", year, m) for m in months]
+    return workbook(year, months, counties, unknown, synthetic=synthetic)
 
 
 def files(synthetic: bool = True) -> dict[str, bytes]:

@@ -13,12 +13,27 @@ import urllib3
 import urllib3.connection
 import urllib3.exceptions
 from fake_pxweb import FakeTime
-from fake_services import drip
+from fake_services import (
+    RawServer,
+    drip,
+    elsewhere,
+    held_open,
+    other_host,
+    redirect,
+    redirect_loop,
+    slow_headers,
+)
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from navbok.errors import SourceError, SourceUnreachable
-from navbok.sources.http import FetchTimeout, HttpClient, HttpStatusError
+from navbok.sources.http import (
+    FetchTimeout,
+    HttpClient,
+    HttpStatusError,
+    RedirectRefused,
+    same_host,
+)
 
 PATH = "/tables/13138/data"
 WHAT = "SSB table 13138"
@@ -389,3 +404,128 @@ def test_an_error_body_becomes_one_line(httpserver: HTTPServer, fake: FakeTime) 
         client(fake).get_bytes(httpserver.url_for(PATH), what=WHAT)
     assert "\n" not in str(info.value)
     assert str(info.value).endswith("Response: <html> <body> <h1>Not Found</h1> </body> </html>")
+
+
+# -- one deadline from the connect to the last byte (issue 26, item 5) ---------------------------
+
+
+def test_headers_sent_byte_by_byte_are_given_up_at_the_request_deadline() -> None:
+    """urllib3's timeout bounds each socket read: a header byte every 0.1 s never trips it."""
+    fake = FakeTime()  # waits are faked; the deadline runs on the real clock
+    with RawServer(slow_headers(every=0.1)) as raw:
+        http = HttpClient(sleep=fake.sleep, max_tries=2, timeout=5.0, request_deadline=0.8)
+        start = time.monotonic()
+        with pytest.raises(SourceError) as info:
+            http.get_bytes(raw.url(PATH), what=WHAT)
+        took = time.monotonic() - start
+    assert took < 3.0  # two tries of 0.8 s, not the 30 s the headers take
+    message = str(info.value)
+    assert (
+        "2 tries" in message and "not complete after 0.8 s (the server sends too slowly)" in message
+    )
+    assert raw.connections == 2
+
+
+def test_headers_sent_byte_by_byte_end_at_the_bound_of_the_whole_fetch() -> None:
+    with RawServer(slow_headers(every=0.1)) as raw:
+        http = HttpClient(max_tries=5, timeout=60.0)  # the default 180 s request deadline
+        http.limit_total(0.8, "gi mer tid")
+        start = time.monotonic()
+        with pytest.raises(FetchTimeout) as info:
+            http.get_bytes(raw.url(PATH), what=WHAT)
+        assert time.monotonic() - start < 2.5
+    assert str(info.value) == (
+        f"Tiden for hentingen er brukt opp mens svaret ble lest ({WHAT}); ingenting er endret. "
+        "Prøv igjen senere, eller gi mer tid."
+    )
+
+
+def test_a_short_body_held_open_is_given_up_at_the_request_deadline() -> None:
+    with RawServer(held_open(b'{"value": [1, 2', length=5000)) as raw:
+        http = HttpClient(sleep=FakeTime().sleep, max_tries=1, timeout=5.0, request_deadline=0.8)
+        start = time.monotonic()
+        with pytest.raises(SourceError, match=r"not complete after 0\.8 s"):
+            http.get_bytes(raw.url(PATH), what=WHAT)
+        assert time.monotonic() - start < 2.5
+
+
+def test_the_watchdog_leaves_a_quick_answer_and_the_next_request_alone(
+    httpserver: HTTPServer,
+) -> None:
+    httpserver.expect_request(PATH, query_string=None).respond_with_data(b"ok")
+    http = HttpClient(min_interval=0, request_deadline=0.3)
+    assert http.get_bytes(httpserver.url_for(PATH)) == b"ok"
+    time.sleep(0.4)  # past the first request's deadline: its watchdog has ended with it
+    assert http.get_bytes(httpserver.url_for(PATH)) == b"ok"
+
+
+# -- redirects: the same host only, loops named (issue 26, item 7) -------------------------------
+
+
+def test_a_redirect_on_the_same_host_is_followed_and_who_answered_recorded(
+    httpserver: HTTPServer, fake: FakeTime
+) -> None:
+    httpserver.expect_request("/old", query_string=None).respond_with_handler(redirect("/new?x=1"))
+    httpserver.expect_request("/new", query_string=None).respond_with_data(b"moved")
+    http = client(fake)
+    assert http.get_bytes(httpserver.url_for("/old"), {"a": "b"}, what=WHAT) == b"moved"
+    assert http.last_url == httpserver.url_for("/new") + "?x=1"
+    assert [r.path for r, _ in httpserver.log] == ["/old", "/new"]
+
+
+def test_a_303_after_a_post_continues_as_a_get(httpserver: HTTPServer, fake: FakeTime) -> None:
+    httpserver.expect_request("/form", method="POST").respond_with_handler(
+        redirect("/result", status=303)
+    )
+    httpserver.expect_request("/result", method="GET").respond_with_data(b"result")
+    assert client(fake).post_json(httpserver.url_for("/form"), body={"a": 1}) == b"result"
+
+
+def test_a_redirect_to_another_host_is_refused_at_once(
+    httpserver: HTTPServer, fake: FakeTime
+) -> None:
+    httpserver.expect_request(PATH, query_string=None).respond_with_handler(elsewhere())
+    url = httpserver.url_for(PATH)
+    with pytest.raises(RedirectRefused) as info:
+        client(fake, max_tries=5).get_bytes(url, what=WHAT)
+    message = str(info.value)
+    assert message.startswith(f"Tjenesten sendte {WHAT} videre til en annen vert")
+    assert other_host(url) in message and "\n" not in message
+    assert len(httpserver.log) == 1 and fake.sleeps == []  # not followed, not retried
+
+
+def test_a_redirect_loop_is_named_and_not_retried(httpserver: HTTPServer, fake: FakeTime) -> None:
+    httpserver.expect_request(PATH, query_string=None).respond_with_handler(redirect_loop())
+    url = httpserver.url_for(PATH)
+    with pytest.raises(RedirectRefused) as info:
+        client(fake, max_tries=5).get_bytes(url, what=WHAT)
+    assert str(info.value) == (
+        f"Tjenesten sendte {WHAT} i en omdirigeringsløkke ({url} → {url}); ikke forsøkt igjen. "
+        f"Sjekk adressen ({url}), eller prøv igjen senere."
+    )
+    assert len(httpserver.log) == 1 and fake.sleeps == []
+
+
+def test_too_many_redirects_are_refused(httpserver: HTTPServer, fake: FakeTime) -> None:
+    for n in range(10):
+        httpserver.expect_request(f"/r/{n}").respond_with_handler(redirect(f"/r/{n + 1}"))
+    with pytest.raises(RedirectRefused, match="videre mer enn 5 ganger"):
+        client(fake).get_bytes(httpserver.url_for("/r/0"), what=WHAT)
+    assert len(httpserver.log) == 6
+
+
+@pytest.mark.parametrize(
+    ("asked", "target", "same"),
+    [
+        ("https://www.nav.no/a", "https://www.nav.no/b?c=1", True),
+        ("https://www.nav.no/a", "https://WWW.NAV.NO:443/b", True),
+        ("http://www.nav.no/a", "https://www.nav.no/a", True),  # an upgrade to https
+        ("https://www.nav.no/a", "http://www.nav.no/a", False),  # never a downgrade
+        ("https://www.nav.no/a", "https://nav.no/a", False),
+        ("https://www.nav.no/a", "https://www.nav.no.example.org/a", False),
+        ("http://127.0.0.1:8000/a", "http://127.0.0.1:8001/a", False),
+        ("https://data.ssb.no/a", "ftp://data.ssb.no/a", False),
+    ],
+)
+def test_same_host(asked: str, target: str, same: bool) -> None:
+    assert same_host(asked, target) is same

@@ -16,6 +16,7 @@ from minireplay import AAP_CURRENT, AAP_YEARS, build_minireplay
 from pytest_httpserver import HTTPServer
 
 from navbok import snapshot as snap
+from navbok.completeness import IncompleteFetch, accepted_gaps
 from navbok.data import NavData
 from navbok.errors import ParseError, SnapshotError, SourceError
 from navbok.snapshot import Snapshot
@@ -229,7 +230,7 @@ def test_a_new_fetch_keeps_the_aap_years_of_the_old_snapshot(
     assert fresh.aap_years() == [AAP_CURRENT]
 
 
-def test_a_measure_ssb_does_not_publish_is_recorded_not_fatal(
+def test_a_required_measure_ssb_does_not_publish_refuses_the_fetch_unless_accepted(
     tmp_path: Path,
 ) -> None:
     root = build_minireplay(tmp_path / "rec")
@@ -242,10 +243,14 @@ def test_a_measure_ssb_does_not_publish_is_recorded_not_fatal(
     contents["label"].pop(gone)
     meta["size"][meta["id"].index("ContentsCode")] = len(codes)
     meta_path.write_text(json.dumps(meta), "utf-8")
-    s = Snapshot.open(snap.fetch(RecordedSource(root), tmp_path / "snapshot"))
+    with pytest.raises(IncompleteFetch, match="målet stonadsmaaneder, som kapitlene trenger"):
+        snap.fetch(RecordedSource(root), tmp_path / "snapshot")  # as `navbok kilder` says
+    assert not (tmp_path / "snapshot").exists()
+    s = Snapshot.open(snap.fetch(RecordedSource(root), tmp_path / "snapshot", accept_gaps=True))
     r = next(r for r in s.resolutions if r.measure == "stonadsmaaneder" and r.table == "13995")
     assert r.status == "missing" and r.candidates  # the closest labels are named
     assert gone not in set(s.ssb("13995").frame["ContentsCode"])
+    assert [g for g in accepted_gaps(s.manifest) if "stonadsmaaneder" in g]
 
 
 def test_a_pinned_code_with_another_label_stops_the_fetch(

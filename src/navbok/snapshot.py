@@ -16,7 +16,9 @@ when a process died between the two renames of the swap.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import inspect
 import json
 import os
 import re
@@ -28,10 +30,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import pandas as pd
 
+from navbok import aap_history, completeness, snapshot_lock
+from navbok.aap_store import AapStore, Stored, store_dir
 from navbok.contents import (
     AMBIGUOUS,
     MISMATCH,
@@ -64,6 +68,7 @@ MORE_TIME = "gi mer tid med `navbok fetch --max-tid MIN` (eller NAVBOK_FETCH_TIM
 #: Temporary directories without a process id (older navbok) older than this are removed (s).
 LEGACY_TMP_AGE = 6 * 3600.0
 _T = TypeVar("_T")
+_P = ParamSpec("_P")
 #: Temporary directories that fetches of this process are using now.
 _ACTIVE: set[Path] = set()
 
@@ -305,20 +310,25 @@ class _AapChoice:
     raw: RawResponse
     label: str  # the manifest's request label
     extra: dict[str, Any]  # further manifest fields
-    book: nav.Aap155
-    kind: str  # "nav" (the fresh download), "kept" (the previous snapshot) or "archive"
+    months: list[int]
+    kind: str  # "nav" (the fresh download), "kept" (the AAP store) or "archive"
+    kept_from: str = ""  # for the nav_fewer event: «snapshotet fra før», «AAP-lageret», …
+    book: nav.Aap155 | None = None  # the workbook read (None: read when written)
 
 
 def _kept_aap(previous: Path) -> tuple[list[tuple[RawResponse, str]], list[dict[str, Any]]]:
     """The AAP155 workbooks of the snapshot at ``previous`` that verify, with when they were
     fetched, and a ``not_kept`` event for each one that cannot be kept (or for a manifest that
-    cannot be read). Each file is checked on its own: one bad file loses no other year."""
+    cannot be read). Each file is checked on its own: one bad file loses no other year. When
+    the manifest cannot be read, the AAP155 workbooks in the folder are still given (with no
+    checksum to check them against; the caller reads each one)."""
     if not (previous / MANIFEST).is_file():
         return [], []
     try:
         old = Snapshot._load(previous, verify=False)
-    except NavbokError as exc:
-        return [], [{"kind": "not_kept", "file": str(previous / MANIFEST), "why": str(exc)}]
+    except (NavbokError, OSError) as exc:
+        event = {"kind": "not_kept", "file": str(previous / MANIFEST), "why": str(exc)}
+        return _unlisted_aap(previous), [event]
     kept: list[tuple[RawResponse, str]] = []
     events: list[dict[str, Any]] = []
     for name, e in sorted(old.files.items()):
@@ -327,44 +337,111 @@ def _kept_aap(previous: Path) -> tuple[list[tuple[RawResponse, str]], list[dict[
         try:
             content = (previous / name).read_bytes()
         except OSError as exc:
-            events.append({"kind": "not_kept", "file": name, "why": f"kan ikke leses ({exc})"})
+            events.append({"kind": "not_kept", "file": name, "why": f"kan ikke leses ({exc})",
+                           "sha256": e.sha256})  # fmt: skip
             continue
         if _sha256(content) != e.sha256:
             why = "sjekksummen stemmer ikke med manifestet (filen er endret eller ødelagt)"
-            events.append({"kind": "not_kept", "file": name, "why": why})
+            events.append({"kind": "not_kept", "file": name, "why": why, "sha256": e.sha256})
             continue
         raw = RawResponse(name=name, content=content, origin=e.origin, query=e.query)
         kept.append((raw, e.fetched_at))
     return kept, events
 
 
-def _fetch_aap(
-    source: Source, out: _Writer, previous: Path | None, archive: Path | None
-) -> dict[str, Any]:
-    """The current AAP155 year from NAV, older years kept from ``previous`` or added from an
-    archive directory.
+def _unlisted_aap(previous: Path) -> list[tuple[RawResponse, str]]:
+    """The AAP155 workbooks in a snapshot folder whose manifest cannot be read (with their
+    modification time as when they were fetched)."""
+    out = []
+    with contextlib.suppress(OSError):
+        for path in sorted((previous / "nav").glob("*.xlsx")):
+            name = f"nav/{path.name}"
+            if aap155_year(name) is None:
+                continue
+            with contextlib.suppress(OSError):
+                content = path.read_bytes()
+                when = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+                raw = RawResponse(name=name, content=content, origin=f"file:{path.resolve()}")
+                out.append((raw, when.isoformat(timespec="seconds")))
+    return out
 
-    Each workbook's year and months come from its «Periode» cell, never from the date. One
-    workbook per year: NAV's fresh download wins its own year unless a kept or archive workbook
-    of that year has more months (a cut or broken file from NAV must not lose months the
-    snapshot has: the kept one stays and a ``nav_fewer`` event says so); otherwise more months
-    win, and an archive workbook wins a tie with a kept one. So at the January rollover (NAV
-    serves only January of the new year) every month of the year before is kept, and a
-    same-year update adds the new months. ``events`` say which months each archive file added
-    and which old files could not be kept (:func:`navbok.aap_history.fetch_lines` words them).
+
+def _to_store(store: AapStore, raw: RawResponse, wb: nav.Aap155, fetched_at: str) -> str:
+    """Add a workbook (read) to the AAP store; its sha256."""
+    entry = store.add(raw.content, year=wb.year, months=wb.months, title=wb.title,
+                      origin=raw.origin, query=raw.query, fetched_at=fetched_at)  # fmt: skip
+    return entry.sha256
+
+
+def _fetch_aap(
+    source: Source, out: _Writer, previous: Path, archive: Path | None
+) -> dict[str, Any]:
+    """The current AAP155 year from NAV, older years from the AAP store beside the snapshot
+    ``previous`` (:mod:`navbok.aap_store`) or added from an archive directory.
+
+    Everything goes into the store first, and nothing leaves it: NAV's download, each
+    workbook of the previous snapshot that verifies (also what can be read of a snapshot whose
+    manifest cannot), each archive file. Each workbook's year and months come from its
+    «Periode» cell, never from the date. One workbook per year: NAV's fresh download wins its
+    own year unless a stored or archive workbook of that year has more months (a cut or broken
+    file from NAV must not lose months the snapshot has: the kept one stays and a
+    ``nav_fewer`` event says so); otherwise more months win, an archive workbook wins a tie
+    with a stored one, and among stored ones the previous snapshot's, then the newest. So at
+    the January rollover (NAV serves only January of the new year) every month of the year
+    before is kept, and a same-year update adds the new months. ``events`` say which months
+    each archive file added, which old files could not be kept and what the store had instead,
+    and which parts of the store are damaged (:func:`navbok.aap_history.fetch_lines`).
     """
     current = source.aap155()
     book = _read_aap155(current, f"NAV AAP155 ({current.origin})")
-    chosen = {book.year: _AapChoice(current, "NAV AAP155", {}, book, "nav")}
-    events: list[dict[str, Any]] = []
-    if previous is not None:
-        kept, events = _kept_aap(previous)
-        for raw, fetched_at in kept:
+    store = AapStore.open(store_dir(previous))
+    events: list[dict[str, Any]] = [
+        {"kind": "store_damaged", "file": what, "why": why} for what, why in store.problems
+    ]
+    kept, not_kept = _kept_aap(previous)
+    in_previous: set[str] = set()
+    for raw, fetched_at in kept:
+        if (sha := _sha256(raw.content)) in store.entries:  # stored already: nothing to read
+            in_previous.add(sha)
+            continue
+        try:
             wb = _read_aap155(raw, raw.origin)
-            now = chosen.get(wb.year)
-            if now is None or len(wb.months) > len(now.book.months):
-                label = "NAV AAP155 (beholdt fra forrige snapshot)"
-                chosen[wb.year] = _AapChoice(raw, label, {"fetched_at": fetched_at}, wb, "kept")
+        except ParseError as exc:
+            not_kept.append({"kind": "not_kept", "file": raw.name, "why": str(exc), "sha256": sha})
+            continue
+        if sha in store.damaged:
+            for damaged in events:
+                if damaged["file"] == str(store.root / f"{sha}.xlsx"):
+                    damaged["repaired"] = True
+        in_previous.add(_to_store(store, raw, wb, fetched_at))
+    _to_store(store, current, book, _now())
+    chosen = {book.year: _AapChoice(current, "NAV AAP155", {}, book.months, "nav", "", book)}
+    best: dict[int, Stored] = {}
+
+    def rank(s: Stored) -> tuple[int, bool, int]:
+        return len(s.months), s.sha256 in in_previous, s.order
+
+    for stored in store.entries.values():
+        top = best.get(stored.year)
+        if top is None or rank(stored) > rank(top):
+            best[stored.year] = stored
+    for year, stored in best.items():
+        now = chosen.get(year)
+        if now is None or len(stored.months) > len(now.months):
+            raw = RawResponse(name=aap155_name(year), content=store.content(stored),
+                              origin=stored.origin, query=stored.query)  # fmt: skip
+            mine = stored.sha256 in in_previous
+            label = f"NAV AAP155 (beholdt fra {'forrige snapshot' if mine else 'AAP-lageret'})"
+            where = "snapshotet fra før" if mine else "AAP-lageret"
+            chosen[year] = _AapChoice(raw, label, {"fetched_at": stored.fetched_at},
+                                      stored.months, "kept", where)  # fmt: skip
+    for event in not_kept:
+        if (same := store.entries.get(str(event.get("sha256")))) is not None:
+            event["same_in_store"] = f"{same.year} {aap_history.month_span(same.months)}"
+        elif "sha256" not in event and store.entries:
+            periods = [f"{x.year}-{m:02d}" for x in store.entries.values() for m in x.months]
+            event["store"] = aap_history.held_text(periods)
+    events += not_kept
     if archive is not None:
         if not archive.is_dir():
             raise SourceError(f"--nav-arkiv {archive}: no such directory")
@@ -372,32 +449,52 @@ def _fetch_aap(
             raw = RawResponse(name=path.name, content=path.read_bytes(),
                               origin=f"file:{path.resolve()}")  # fmt: skip
             wb = _read_aap155(raw, raw.origin)
+            _to_store(store, raw, wb, _now())
             now = chosen.get(wb.year)
-            held = now.book.months if now else []
+            held = now.months if now else []
             wins = now is None or len(wb.months) > len(held)
             wins = wins or (now is not None and now.kind == "kept" and len(wb.months) == len(held))
             if wins:
-                chosen[wb.year] = _AapChoice(raw, "NAV AAP155 (arkiv)", {}, wb, "archive")
+                chosen[wb.year] = _AapChoice(raw, "NAV AAP155 (arkiv)", {}, wb.months, "archive",
+                                             f"arkivfilen {raw.name}", wb)  # fmt: skip
             added = sorted(set(wb.months) - set(held)) if wins else []
             events.append({"kind": "archive", "file": path.name, "year": wb.year,
                            "months": wb.months, "added": added})  # fmt: skip
     won = chosen[book.year]
     if won.kind != "nav":
-        kept_from = "snapshotet fra før" if won.kind == "kept" else f"arkivfilen {won.raw.name}"
         events.append({"kind": "nav_fewer", "year": book.year, "nav_months": book.months,
-                       "kept_months": won.book.months, "kept_from": kept_from})  # fmt: skip
+                       "kept_months": won.months, "kept_from": won.kept_from})  # fmt: skip
     years = {}
     for year, c in sorted(chosen.items()):
+        wb = c.book or _read_aap155(c.raw, c.raw.origin)
         out.add(c.raw, c.label, name=aap155_name(year), entry=c.extra)
-        years[str(year)] = {"months": c.book.months, "origin": c.raw.origin, "title": c.book.title}
+        years[str(year)] = {"months": wb.months, "origin": c.raw.origin, "title": wb.title}
     return {
         "current_year": book.year,
         "years": years,
         "page": current.query.get("page", ""),
         "events": events,
+        "store": {"folder": store.root.name, "workbooks": len(store.entries)},
     }
 
 
+def _one_fetch_at_a_time(run: Callable[_P, Path]) -> Callable[_P, Path]:
+    """``run`` (:func:`fetch`) holding the fetch lock of its snapshot ``dest`` throughout: two
+    fetches into one snapshot run one after the other, the second waits and says for whom
+    (:func:`navbok.snapshot_lock.fetching`)."""
+    signature = inspect.signature(run)
+
+    @functools.wraps(run)
+    def locked(*args: _P.args, **kwargs: _P.kwargs) -> Path:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        with snapshot_lock.fetching(bound.arguments["dest"], bound.arguments["notify"]):
+            return run(*args, **kwargs)
+
+    return locked
+
+
+@_one_fetch_at_a_time
 def fetch(
     source: Source,
     dest: str | os.PathLike[str] = DEFAULT_DIR,
@@ -408,6 +505,7 @@ def fetch(
     max_time: float | None = None,
     notify: Callable[[str], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
+    accept_gaps: bool = False,
 ) -> Path:
     """Download every response of the catalogue from ``source`` into the snapshot ``dest``.
 
@@ -418,7 +516,9 @@ def fetch(
     answers badly, is left out: nothing of it is written, and the manifest's
     ``resolution.absent`` says in one line why and what the book lacks
     (:attr:`Snapshot.absent_tables`); the fetch goes on. NAV: the current AAP155 workbook;
-    the AAP years of the previous snapshot are kept and ``nav_archive`` adds older workbooks.
+    every AAP155 workbook met (NAV's, the previous snapshot's, ``nav_archive``'s older ones)
+    is kept in the append-only AAP store beside the snapshot (:mod:`navbok.aap_store`), and
+    the snapshot's AAP years are chosen from it.
 
     ``max_time``: seconds the whole fetch may take (None: no bound); a source that talks to
     the network (``limit_fetch``) stops its requests and pauses at the bound, and the fetch
@@ -426,10 +526,18 @@ def fetch(
     :class:`~navbok.sources.http.FetchTimeout`. ``notify`` gets one line per long wait
     («SSB ber oss vente 300 s (Retry-After) …»).
 
+    Complete or refused: before the swap the answers are held against each other (the KLASS
+    registers, the change list and the previous snapshot's registers; the KOSTRA groupings;
+    the AAP155 workbooks' counties and codes; the measures the chapters need,
+    :mod:`navbok.completeness`). Any gap refuses the swap with
+    :class:`~navbok.completeness.IncompleteFetch`, unless ``accept_gaps``
+    (``--godta-mangler``): then the manifest's ``gaps`` name them.
+
     Atomic: the new snapshot is written to a temporary directory beside ``dest`` and replaces
     the old one only after every response arrived, parsed and was written. Leftovers of
     fetches that died are cleaned (and a snapshot stranded by one restored) first. Returns
-    ``dest``.
+    ``dest``. One fetch at a time per snapshot (a second one waits), and the swap waits for
+    every build that reads the snapshot (:mod:`navbok.snapshot_lock`; ``notify`` says so).
     """
     from navbok.sources.http import FetchTimeout
 
@@ -477,6 +585,9 @@ def fetch(
                     f"snapshotet i {dest} er ikke endret. Prøv igjen senere, eller {MORE_TIME}."
                 )
             results[label] = thunk()
+        gaps = completeness.fetch_gaps(tmp, cat, results["SSB"], dest)  # before the swap
+        if gaps and not accept_gaps:
+            raise completeness.IncompleteFetch(gaps, dest)
         manifest = {
             "format": FORMAT,
             "created": _now(),
@@ -485,9 +596,11 @@ def fetch(
             "files": out.entries,
             "resolution": results["SSB"],
             "nav": results.get("NAV AAP155", {}),
+            **({completeness.MANIFEST_KEY: gaps} if gaps else {}),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), "utf-8")
-        _swap(tmp, dest)
+        with snapshot_lock.replacing(dest, notify):  # waits for the builds reading it
+            _swap(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -781,6 +894,12 @@ class Snapshot:
     def fetched_at(self) -> str:
         """When the snapshot was made (ISO timestamp)."""
         return str(self.manifest.get("created", ""))
+
+    @property
+    def label(self) -> str:
+        """Which snapshot this is, for the reader and the build's output: its checksum's first
+        12 characters and the day it was fetched («1a2b3c4d5e6f, hentet 2025-12-06»)."""
+        return f"{self.checksum[:12]}, hentet {self.fetched_at[:10]}"
 
     def raw(self, name: str) -> bytes:
         """The bytes of one file of the snapshot."""

@@ -8,27 +8,38 @@ own error text (:class:`HttpStatusError`). When no connection can be made at all
 not resolve, the connection is refused) the client fails at once with
 :class:`~navbok.errors.SourceUnreachable`: retrying would only make the user wait.
 
-Every request has an overall deadline (``request_deadline``, 180 s by default): the body is
-streamed and the request given up when the deadline passes, so a server that drips one byte at
-a time cannot hang a fetch (``timeout`` alone bounds each socket read, not the request). A
-whole fetch can be bounded too (:meth:`HttpClient.limit_total`): no request starts and no pause
-begins that would end after that bound; :class:`FetchTimeout` says so. Every pause longer than
-``announce_after`` seconds (5 s) is announced through ``notify`` before it starts («SSB ber oss
-vente 300 s (Retry-After) …»).
+Every request has one overall deadline (``request_deadline``, 180 s by default) from the
+connect to the last byte, the status line and the headers included: a watchdog thread
+(:class:`_Watchdog`) shuts the request's connection down when it passes, so a server that sends
+its headers or its body one byte at a time cannot hang a fetch (``timeout`` alone bounds each
+socket read, not the request). A whole fetch can be bounded too (:meth:`HttpClient.limit_total`):
+no request starts, no pause begins and no request goes on past that bound; :class:`FetchTimeout`
+says so. Every pause longer than ``announce_after`` seconds (5 s) is announced through
+``notify`` before it starts («SSB ber oss vente 300 s (Retry-After) …»).
+
+Redirects are followed only within the host asked (``http`` → ``https`` on it is allowed), at
+most :data:`MAX_REDIRECTS` of them: a redirect to another host, a loop or too many redirects is
+refused at once (:class:`RedirectRefused`, not retried). :attr:`HttpClient.last_url` is the
+address that answered the last request, for the manifest.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import socket
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
+import requests.adapters
+import urllib3
+import urllib3.connectionpool
 import urllib3.exceptions
 
 from navbok import __version__
@@ -56,6 +67,12 @@ CHUNK = 64 * 1024
 #: The largest response body accepted (bytes). SSB's largest answers are a few megabytes;
 #: anything this big is a wrong answer, and reading it could exhaust memory.
 MAX_RESPONSE_BYTES = 500 * 1024 * 1024
+#: Redirects followed within one request (all to the host asked).
+MAX_REDIRECTS = 5
+#: The redirect statuses that are followed (with a ``Location``).
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+#: How often a fired watchdog shuts down connections the request opens after it fired (s).
+_WATCH_POLL = 0.05
 
 USER_AGENT = f"navbok/{__version__} (python-requests)"
 
@@ -82,8 +99,134 @@ class ResponseTooLarge(SourceError):
     """A response body larger than the client's ``max_bytes``: refused, not retried."""
 
 
+class RedirectRefused(SourceError):
+    """A redirect navbok does not follow: to another host, in a loop, or too many; not retried."""
+
+
 class _DeadlinePassed(Exception):
     """The overall deadline of one request passed while its answer was being read."""
+
+
+_current = threading.local()  # the watchdog of the request this thread is making, if any
+
+
+class _Watchdog:
+    """Ends one request at its deadline, whatever the request is waiting for.
+
+    ``requests`` and ``urllib3`` apply their timeout to each socket operation, so a server that
+    sends its status line and headers one byte every few seconds never trips it. While a
+    request runs (``with`` the watchdog), every connection it takes from a pool is handed to
+    :meth:`watch` (:class:`_WatchedHTTPPool`); once ``seconds`` have passed the watchdog shuts
+    each of them down, and keeps doing so until the request ends, so the blocked read returns
+    at once and the request fails. ``fired`` then says why it failed.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = max(seconds, 0.0)
+        self.fired = False
+        self._done = threading.Event()
+        self._conns: list[Any] = []
+        self._lock = threading.Lock()
+        self._outer: _Watchdog | None = None
+
+    def watch(self, conn: Any) -> None:
+        """Watch ``conn`` (a urllib3 connection) for the rest of the request."""
+        with self._lock:
+            self._conns.append(conn)
+        if self.fired:
+            self._cut(conn)
+
+    @staticmethod
+    def _cut(conn: Any) -> None:
+        sock = getattr(conn, "sock", None)
+        if isinstance(sock, socket.socket):
+            # already closed, or not connected yet (then the next round gets it)
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def _run(self) -> None:
+        if self._done.wait(self.seconds):
+            return
+        self.fired = True
+        while True:
+            with self._lock:
+                conns = list(self._conns)
+            for conn in conns:
+                self._cut(conn)
+            if self._done.wait(_WATCH_POLL):
+                return
+
+    def __enter__(self) -> _Watchdog:
+        self._outer = getattr(_current, "dog", None)
+        _current.dog = self
+        threading.Thread(target=self._run, name="navbok-deadline", daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _current.dog = self._outer
+        self._done.set()
+
+
+def _watched(conn: Any) -> Any:
+    dog = getattr(_current, "dog", None)
+    if dog is not None:
+        dog.watch(conn)
+    return conn
+
+
+class _WatchedHTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+    """An HTTP pool that hands every connection it gives out to the running watchdog."""
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        return _watched(super()._get_conn(timeout))
+
+
+class _WatchedHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    """An HTTPS pool that hands every connection it gives out to the running watchdog."""
+
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        return _watched(super()._get_conn(timeout))
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class _WatchedAdapter(requests.adapters.HTTPAdapter):
+    """requests' adapter with pools whose connections a :class:`_Watchdog` can end."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
+
+
+def _port(parts: Any) -> int | None:
+    try:
+        return parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:  # a port that is not a number
+        return None
+
+
+def same_host(asked: str, target: str) -> bool:
+    """Whether a redirect from ``asked`` to ``target`` stays on the host asked: the same host
+    name and port, or the move from ``http`` to ``https`` on the default ports."""
+    try:
+        a, b = urlsplit(asked), urlsplit(target)
+    except ValueError:  # an address that cannot be read (a broken IPv6 host)
+        return False
+    if not b.hostname or (a.hostname or "").lower() != b.hostname.lower():
+        return False
+    if b.scheme == a.scheme:
+        return _port(a) == _port(b)
+    return (a.scheme, b.scheme) == ("http", "https") and _port(a) == 80 and _port(b) == 443
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url
 
 
 def _size(n: int) -> str:
@@ -208,11 +351,12 @@ class HttpClient:
         ``min_interval``: seconds between the starts of two requests (2.0 keeps under SSB's 30
         requests per minute). ``max_tries``: attempts per request, retries included.
         ``timeout``: connect and read timeout in seconds (per socket operation).
-        ``request_deadline``: the most one attempt may take, body included. ``backoff``: first
-        retry pause; pause ``k`` is ``backoff * 2**(k-1)``, capped at 60 s, unless the server
-        sends ``Retry-After``. ``backoff_503``: the same for 503 answers (service updating),
-        capped at 300 s. ``notify`` gets one line before every pause longer than
-        ``announce_after`` seconds. ``max_bytes``: the largest body accepted; a larger one
+        ``request_deadline``: the most one attempt may take, from the connect to the last
+        byte (status line, headers, redirects on the same host and body included).
+        ``backoff``: first retry pause; pause ``k`` is ``backoff * 2**(k-1)``, capped at 60 s,
+        unless the server sends ``Retry-After``. ``backoff_503``: the same for 503 answers
+        (service updating), capped at 300 s. ``notify`` gets one line before every pause longer
+        than ``announce_after`` seconds. ``max_bytes``: the largest body accepted; a larger one
         (announced by ``Content-Length`` or counted while it streams) is refused at once.
         """
         if max_tries < 1:
@@ -231,6 +375,12 @@ class HttpClient:
         self.session = session if session is not None else requests.Session()
         if str(self.session.headers.get("User-Agent", "")).startswith("python-requests"):
             self.session.headers["User-Agent"] = USER_AGENT
+        for prefix in ("http://", "https://"):  # pools whose connections the deadline can end
+            if type(self.session.adapters.get(prefix)) is requests.adapters.HTTPAdapter:
+                self.session.mount(prefix, _WatchedAdapter())
+        #: The address (with its query) that answered the last request: the one asked for, or
+        #: where a redirect on the same host led.
+        self.last_url = ""
         self._last_start: float | None = None
         self._total_end: float | None = None
         self._total_text = ""
@@ -386,24 +536,21 @@ class HttpClient:
             by_total = total_left is not None and total_left < self.request_deadline
             if total_left is not None:
                 end = min(end, self.clock() + total_left)
-            read_timeout = max(min(self.timeout, end - self.clock()), 0.001)
             pause: float | None = None
             status: int | None = None
             try:
-                if method == "GET":
-                    resp = self.session.get(
-                        url, params=params, headers=headers, timeout=(self.timeout, read_timeout),
-                        stream=True,
-                    )  # fmt: skip
-                else:
-                    resp = self.session.request(
-                        method, url, params=params, json=body, headers=headers,
-                        timeout=(self.timeout, read_timeout), stream=True,
-                    )  # fmt: skip
-                try:
-                    content = self._read_body(resp, end, label, shown)  # the body may time out too
-                finally:
-                    resp.close()
+                # one deadline from the connect to the last byte, headers and redirects included
+                with _Watchdog(end - self.clock()) as dog:
+                    try:
+                        resp, content, answered = self._exchange(
+                            method, url, params, body, headers, end, label, shown, service
+                        )
+                    except requests.RequestException:
+                        if dog.fired:
+                            raise _DeadlinePassed from None
+                        raise
+                    if dog.fired:  # cut off: what arrived may be only part of the answer
+                        raise _DeadlinePassed
             except _DeadlinePassed:
                 if by_total:
                     raise self._out_of_time(label, "mens svaret ble lest") from None
@@ -420,8 +567,14 @@ class HttpClient:
                 last_problem = f"{type(exc).__name__}: {exc}"
             else:
                 status = resp.status_code
-                if status < 400:
+                if status < 300:
+                    self.last_url = answered
                     return content
+                if status < 400:
+                    raise SourceError(
+                        f"Could not download {label}: the server answered HTTP {status} "
+                        f"{resp.reason or ''} for {shown} without an address to follow."
+                    )
                 if status == 429 or status >= 500:
                     last_problem = f"HTTP {status} {resp.reason or ''}".rstrip()
                     if content.strip():
@@ -456,6 +609,82 @@ class HttpClient:
         raise SourceError(
             f"Could not download {label} from {shown} after {tries}; last problem: {last_problem}."
         )
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        params: Params,
+        body: Any,
+        headers: Headers,
+        end: float,
+        label: str,
+        shown: str,
+        service: str,
+    ) -> tuple[requests.Response, bytes, str]:
+        """One attempt: the request, the redirects it is sent on, and its answer to the last
+        byte. Returns the last response, its body and the address that answered.
+
+        A redirect is followed only to the host asked (:func:`same_host`); a redirect to
+        another host, back to an address already visited, or more than :data:`MAX_REDIRECTS`
+        of them raise :class:`RedirectRefused`. A 303 (and a 301/302 after a POST) continues
+        as a GET without the body, as browsers and requests do.
+        """
+        chain: list[str] = []
+        here, here_params, here_method, here_body = url, params, method, body
+        while True:
+            left = max(end - self.clock(), 0.001)
+            timeout = (min(self.timeout, left), min(self.timeout, left))
+            extra: dict[str, Any] = {} if here_method == "GET" else {"json": here_body}
+            resp = self.session.request(
+                here_method, here, params=here_params, headers=headers, timeout=timeout,
+                stream=True, allow_redirects=False, **extra,
+            )  # fmt: skip
+            answered = str(resp.url or full_url(here, here_params))
+            location = resp.headers.get("Location")
+            if resp.status_code not in REDIRECT_STATUSES or not location:
+                try:
+                    content = self._read_body(resp, end, label, shown)  # may time out too
+                finally:
+                    resp.close()
+                return resp, content, answered
+            resp.close()
+            chain.append(answered)
+            try:
+                target = full_url(urljoin(answered, location.strip()))
+            except (ValueError, requests.RequestException) as exc:
+                raise RedirectRefused(
+                    f"{service} sendte {label} videre til en ugyldig adresse ({location!r}); "
+                    f"ikke forsøkt igjen. Sjekk adressen ({shown}), eller prøv igjen senere."
+                ) from exc
+            self._check_redirect(url, target, chain, label, shown, service)
+            if resp.status_code == 303 or (resp.status_code in (301, 302) and here_method != "GET"):
+                here_method, here_body = "GET", None
+            here, here_params = target, None
+
+    @staticmethod
+    def _check_redirect(
+        url: str, target: str, chain: list[str], label: str, shown: str, service: str
+    ) -> None:
+        """Refuse a redirect to ``target`` that leaves the host of ``url``, returns to an
+        address of ``chain`` (the addresses that sent redirects so far) or is one too many."""
+        path = " → ".join(unquote(u) for u in [*chain, target])
+        if not same_host(url, target):
+            raise RedirectRefused(
+                f"{service} sendte {label} videre til en annen vert ({_host(target)}): {path}. "
+                f"navbok følger bare omdirigeringer innen {_host(url)}; sjekk adressen "
+                f"({shown}) og innstillingene NAVBOK_SSB_URL, NAVBOK_KLASS_URL og NAVBOK_NAV_URL."
+            )
+        if target in chain:
+            raise RedirectRefused(
+                f"{service} sendte {label} i en omdirigeringsløkke ({path}); ikke forsøkt igjen. "
+                f"Sjekk adressen ({shown}), eller prøv igjen senere."
+            )
+        if len(chain) > MAX_REDIRECTS:
+            raise RedirectRefused(
+                f"{service} sendte {label} videre mer enn {MAX_REDIRECTS} ganger ({path}); ikke "
+                f"forsøkt igjen. Sjekk adressen ({shown}), eller prøv igjen senere."
+            )
 
     @staticmethod
     def _unreachable(url: str, label: str, shown: str, reason: str) -> SourceUnreachable:

@@ -2,8 +2,10 @@
 
 Every response comes back as a :class:`~navbok.sources.base.RawResponse` named as in a
 recording (:mod:`navbok.sources.names`), so a snapshot fetched live and one built from a recorded
-directory look the same. Addresses come from :mod:`navbok.sources.settings` (read when the
-source is created for SSB, at each call for KLASS and NAV).
+directory look the same; its ``origin`` is the address that answered (redirects are followed on
+the host asked only, :mod:`navbok.sources.http`). Addresses come from
+:mod:`navbok.sources.settings` (read when the source is created for SSB, at each call for KLASS
+and NAV).
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ class LiveSource:
 
     def _klass(self, name: str, url: str, query: dict[str, str], what: str) -> RawResponse:
         content = self.http.get_bytes(url, query, what=what, headers=klass.HEADERS)
-        return RawResponse(name=name, content=content, origin=full_url(url, query), query=query)
+        origin = self.http.last_url or full_url(url, query)  # who answered (a redirect on the host)
+        return RawResponse(name=name, content=content, origin=origin, query=query)
 
     def codes_at(self, date: str) -> RawResponse:
         """KLASS 131 ``codesAt``: the municipalities valid on ``date``."""
@@ -94,4 +97,5 @@ class LiveSource:
         url = nav.workbook_url(href)
         content = self.http.get_bytes(url, what="NAVs AAP155-arbeidsbok")
         query: dict[str, Any] = {"page": page, "href": href}
-        return RawResponse(name=names.AAP155_CURRENT, content=content, origin=url, query=query)
+        origin = self.http.last_url or url  # who answered (a redirect on the same host)
+        return RawResponse(name=names.AAP155_CURRENT, content=content, origin=origin, query=query)

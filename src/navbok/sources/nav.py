@@ -15,14 +15,26 @@ counts under four and their shares. There is no row for the whole country: navbo
 «Landet» (``EAK``) as the county rollups plus Ukjent.
 
 navbok keeps suppressed counts as missing values with the status ``:``, never as zero.
+
+A workbook is measured before openpyxl opens it (:func:`check_workbook_size`): how much it
+unpacks to, and how many rows, columns and cells each sheet holds. NAV's workbook is about 50 kB
+and unpacks to well under a megabyte; a file over the limits (a «zip bomb», or a sheet of a
+million empty rows) is refused in one line before it can take minutes and gigabytes. Each
+workbook is read once per process (:func:`read_aap155` keeps the last ones read by their
+checksum): a fetch reads the new file, the kept and the archive files, checks them and writes
+them, and ``navbok fetch`` then lists their months, without reading any of them twice.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import io
 import math
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -69,6 +81,21 @@ MONTHS = {
     )
 }
 MONTH_NAMES = {number: name.capitalize() for name, number in MONTHS.items()}
+
+#: The most a workbook may unpack to (bytes, all its parts together). NAV's AAP155 workbook
+#: unpacks to well under 1 MB; 32 MB leaves room for any layout change.
+MAX_UNPACKED_BYTES = 32 * 1024**2
+#: The most parts a workbook may hold (NAV's has about a dozen).
+MAX_PARTS = 500
+#: The most rows a sheet may hold, and the highest row number (NAV's: about 500).
+MAX_SHEET_ROWS = 5_000
+#: The highest column a sheet may use (NAV's: B plus twelve months, column N).
+MAX_SHEET_COLUMNS = 64
+#: The most cells a sheet may hold (NAV's: about 7 000).
+MAX_SHEET_CELLS = 100_000
+#: How many workbooks :func:`read_aap155` keeps read (one fetch: the current year and the
+#: archive years).
+READ_CACHE = 32
 
 _PERIOD = re.compile(r"Periode:\s*(\d{4})\s*(\d{1,2})\s*-\s*(\d{4})\s*(\d{1,2})", re.IGNORECASE)
 _MUNICIPALITY = re.compile(r"(\d{4})\s+(\S.*)")
@@ -189,6 +216,8 @@ class Aap155:
     shows ``*``), ``share`` (percent of the population 18–66 from the share sheet; NaN when
     ``*`` or absent) and ``status`` (``:`` when the count is suppressed, else ``None``); plus one
     row per month for Landet (``EAK``): the county rollups plus Ukjent, with no share.
+    ``counties`` names each county block and its municipalities (checked against the register
+    before a fetch keeps the workbook, :mod:`navbok.completeness`).
     """
 
     year: int
@@ -197,6 +226,8 @@ class Aap155:
     unknown: dict[int, float]
     synthetic: bool
     title: str
+    #: The county blocks of the count sheet: county number → (name, its municipality codes).
+    counties: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -496,12 +527,87 @@ def _rows(workbook: Any, sheet: str, where: str) -> list[tuple[object, ...]]:
         ) from exc
 
 
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_CELL_REF = re.compile(rb'\br="([A-Za-z]+)(\d+)"')
+_TOO_BIG = (
+    "an AAP155 workbook from NAV is well under 1 MB unpacked with about 500 rows a sheet; this "
+    "is a damaged or a wrong file: check the file (or NAV's link) and fetch again"
+)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024**2:,.1f} MB" if n >= 1024**2 else f"{n / 1024:,.0f} kB"
+
+
+def _check_sheet(xml: bytes, part: str, where: str) -> None:
+    """The rows, columns and cells of one sheet's XML within the limits (openpyxl pads the
+    sheet up to the highest row number it sees, and each row up to the highest column)."""
+    for rows, m in enumerate(_ROW_TAG.finditer(xml), start=1):
+        number = _ROW_NUMBER.search(m.group(1))
+        if rows > MAX_SHEET_ROWS or (number and int(number.group(1)) > MAX_SHEET_ROWS):
+            high = int(number.group(1)) if number else rows
+            raise ParseError(
+                f"{where}: the sheet {part} reaches row {high:,}, more than navbok reads "
+                f"({MAX_SHEET_ROWS:,} rows); {_TOO_BIG}"
+            )
+    for cells, m in enumerate(_CELL_TAG.finditer(xml), start=1):
+        if cells > MAX_SHEET_CELLS:
+            raise ParseError(
+                f"{where}: the sheet {part} holds more than {MAX_SHEET_CELLS:,} cells, more than "
+                f"navbok reads; {_TOO_BIG}"
+            )
+        ref = _CELL_REF.search(m.group(1))
+        if ref and (
+            _column_number(ref.group(1)) > MAX_SHEET_COLUMNS or int(ref.group(2)) > MAX_SHEET_ROWS
+        ):
+            raise ParseError(
+                f"{where}: the sheet {part} has a cell {ref.group(0)[3:-1].decode()}, outside the "
+                f"{MAX_SHEET_ROWS:,} rows and {MAX_SHEET_COLUMNS} columns navbok reads; {_TOO_BIG}"
+            )
+
+
+def check_workbook_size(content: bytes, where: str) -> None:
+    """Refuse a workbook too big to read, before openpyxl opens it: one that unpacks to more
+    than :data:`MAX_UNPACKED_BYTES` or has more than :data:`MAX_PARTS` parts (each part's
+    unpacked size is what the zip's directory says; :mod:`zipfile` never gives more), or a
+    sheet with more rows, columns or cells than :data:`MAX_SHEET_ROWS`,
+    :data:`MAX_SHEET_COLUMNS`, :data:`MAX_SHEET_CELLS` (counted in the sheet's XML, not taken
+    from its stored dimension). Raises :class:`ParseError` in one line."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+            unpacked = sum(p.file_size for p in parts)
+            if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES:
+                raise ParseError(
+                    f"{where}: the workbook ({_mb(len(content))}) unpacks to {_mb(unpacked)} in "
+                    f"{len(parts):,} parts, more than navbok reads ({_mb(MAX_UNPACKED_BYTES)}, "
+                    f"{MAX_PARTS} parts); {_TOO_BIG}"
+                )
+            for part in parts:
+                if part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml"):
+                    _check_sheet(archive.read(part), part.filename, where)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise ParseError(f"{where}: not an xlsx workbook ({type(exc).__name__}: {exc})") from exc
+    except ValueError as exc:  # zipfile on some broken headers
+        raise ParseError(f"{where}: not an xlsx workbook (ValueError: {exc})") from exc
+
+
 def _open(content: bytes, where: str) -> Any:
     import openpyxl  # imported here: only the NAV reader needs it
 
     if not content.startswith(b"PK"):
         start = content[:20].decode("latin-1", errors="replace")
         raise ParseError(f"{where}: not an xlsx workbook (starts with {start!r})")
+    check_workbook_size(content, where)
     try:
         return openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError) as exc:
@@ -544,7 +650,34 @@ def _frame(counts: _Sheet, shares: _Sheet) -> pd.DataFrame:
     return frame
 
 
+_read: OrderedDict[str, Aap155] = OrderedDict()
+_read_lock = threading.Lock()
+
+
 def read_aap155(content: bytes, *, where: str = "NAV AAP155") -> Aap155:
+    """Read one AAP155 workbook (the bytes of the xlsx file); see :func:`_read_aap155`.
+
+    The last :data:`READ_CACHE` workbooks read are kept by their sha256, so a workbook is
+    parsed once per process (a fetch checks, writes and lists the same files); each call gets
+    its own copy of the frame, the months and Ukjent.
+    """
+    key = hashlib.sha256(content).hexdigest()
+    with _read_lock:
+        book = _read.get(key)
+        if book is not None:
+            _read.move_to_end(key)
+    if book is None:
+        book = _read_aap155(content, where)
+        with _read_lock:
+            _read[key] = book
+            while len(_read) > READ_CACHE:
+                _read.popitem(last=False)
+    return dataclasses.replace(
+        book, months=list(book.months), frame=book.frame.copy(), unknown=dict(book.unknown)
+    )
+
+
+def _read_aap155(content: bytes, where: str) -> Aap155:
     """Read one AAP155 workbook (the bytes of the xlsx file).
 
     Raises :class:`ParseError` with one line naming ``where``, the sheet and the row for a file
@@ -622,4 +755,5 @@ def read_aap155(content: bytes, *, where: str = "NAV AAP155") -> Aap155:
         unknown=dict(counts.unknown),
         synthetic=synthetic,
         title=title,
+        counties={k: (c.name, tuple(c.members)) for k, c in counts.counties.items()},
     )

@@ -202,7 +202,7 @@ class PxWebClient:
         return RawResponse(
             name=names.ssb_metadata_name(table_id),
             content=body,
-            origin=full_url(url, params),
+            origin=self.http.last_url or full_url(url, params),  # who answered
             query=params,
         )
 
@@ -300,11 +300,12 @@ class PxWebClient:
             if len(get_url) <= self.max_url:
                 body = self.http.get_bytes(url, params, what=what)
                 origin, query, shown = get_url, dict(params), readable_url(url, params)
+                origin = self.http.last_url or origin  # who answered
             else:
                 params = {"lang": self.lang, "outputFormat": "json-stat2"}
                 payload = self.data_body(meta, chunk)
                 body = self.http.post_json(url, params, payload, what=what)
-                origin = full_url(url, params)
+                origin = self.http.last_url or full_url(url, params)  # who answered
                 query = {**params, "selection": payload["selection"]}
                 shown = f"POST {readable_url(url, params)}"
         except HttpStatusError as exc:
