@@ -116,9 +116,11 @@ def test_params_outside_the_snapshot_are_named_at_once(mini_data) -> None:
         "aap_year 2030 er utenfor årene i datagrunnlaget (2015–2024)": {"aap_year": 2030},
         "profile_years 2026 finnes ikke i datagrunnlaget": {"profile_years": [2024, 2026]},
         "neighbours: Unknown municipality '9999'": {"neighbours": ["9999"]},
-        "local_data kontekst: filen /nowhere.csv finnes ikke": {
-            "local_data": {"kontekst": "/nowhere.csv"}
+        "local_data kontekst: filen ": {"local_data": {"kontekst": "data/local/nowhere.csv"}},
+        "data/local/nowhere.csv finnes ikke": {
+            "local_data": {"kontekst": "data/local/nowhere.csv"}
         },
+        "/nowhere.csv ligger utenfor prosjektmappa": {"local_data": {"kontekst": "/nowhere.csv"}},
     }
     for message, change in cases.items():
         bad = Params(**{"kommune": "3201", "name": "Bærum", **change})

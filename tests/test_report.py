@@ -94,8 +94,11 @@ def test_level_table_shows_years_and_asss_columns(report: Report) -> None:
     assert value in html
 
 
-def test_local_section_only_when_params_name_a_file(report: Report, tmp_path: Path) -> None:
+def test_local_section_only_when_params_name_a_file(
+    report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert report.local.section("kontekst", "Kontekst", "x") is None  # no output, no empty box
+    monkeypatch.setenv("NAVBOK_LOCAL_DATA", str(tmp_path))  # outside the project: allowed here
     f = tmp_path / "kontekst.csv"
     f.write_text("# source: Kommunens fagsystem\nGruppe,Antall\nA,3\n", "utf-8")
     params = tmp_path / "p.yml"

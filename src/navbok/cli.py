@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar
 import click
 import typer
 
+from navbok import snapshot_lock
 from navbok.errors import NavbokError, os_error_message
 from navbok.snapshot import DEFAULT_DIR, Snapshot
 
@@ -121,9 +122,25 @@ def fetch(
             "old snapshot is kept.",
         ),
     ] = 30.0,
+    godta_mangler: Annotated[
+        bool,
+        typer.Option(
+            "--godta-mangler",
+            help="Accept known gaps in the answers (a municipality register that lacks "
+            "municipalities, a KOSTRA grouping that lacks members, an AAP155 workbook with "
+            "counties or codes the register does not know, a required measure missing or "
+            "ambiguous): the snapshot is replaced anyway, and the manifest and this command "
+            "name the gaps. Without it such a fetch stops and the old snapshot is kept.",
+        ),
+    ] = False,
 ) -> None:
-    """Fetch every table once for all municipalities into the data snapshot."""
+    """Fetch every table once for all municipalities into the data snapshot.
+
+    Every answer is checked before the new snapshot replaces the old one: its shape, and
+    whether the answers are complete together (registers, KOSTRA groups, AAP155, measures).
+    A gap stops the fetch in one line and keeps the old snapshot, unless --godta-mangler."""
     from navbok import snapshot as snap
+    from navbok.completeness import accepted_gaps
     from navbok.sources.origin import default_source
 
     existed = (snapshot / snap.MANIFEST).is_file()
@@ -133,6 +150,7 @@ def fetch(
         snap.fetch(
             source, snapshot, progress=sys.stderr.isatty(), nav_archive=nav_arkiv,
             max_time=max_tid * 60, notify=lambda line: typer.echo(line, err=True),
+            accept_gaps=godta_mangler,
         )  # fmt: skip
         s = snap.Snapshot.open(snapshot)
     except (NavbokError, OSError) as exc:
@@ -150,6 +168,8 @@ def fetch(
             typer.echo(f"Merk ({kind}): {r.message()}")
     for line in s.absent_tables.values():
         typer.echo(f"Merk: {line}")
+    for line in accepted_gaps(s.manifest):
+        typer.echo(f"Merk (godtatt mangel, --godta-mangler): {line}.")
     for line in _aap_lines(s):
         typer.echo(line)
     if s.synthetic:
@@ -204,8 +224,11 @@ def kommuner(
     query: Annotated[str | None, typer.Argument(help="Name or code (part of it).")] = None,
     snapshot: SnapshotOpt = DEFAULT_DIR,
 ) -> None:
-    """Search the municipality register by name or code."""
-    from navbok.regions import Register
+    """Search the municipality register by name or code.
+
+    Every parallel name counts («Porsanki», «Oslove»), case and diacritics folded
+    («karasjohka» finds Kárášjohka - Karasjok)."""
+    from navbok.regions import Register, fold
     from navbok.snapshot import Snapshot
 
     try:
@@ -213,8 +236,8 @@ def kommuner(
         if query is None:
             hits = list(reg.names.items())
         else:
-            q = query.strip().casefold()
-            hits = [(k, n) for k, n in reg.names.items() if q in k or q in n.casefold()]
+            q = fold(query)
+            hits = [(k, n) for k, n in reg.names.items() if q and q in reg.search_text(k)]
             if not hits:
                 m = reg.resolve(query)  # old code → successor, or an error with suggestions
                 if m.notice:
@@ -278,6 +301,7 @@ def serie(
 
 @app.command()
 @_guarded
+@snapshot_lock.reads_snapshot("snapshot")  # no fetch replaces it until the build is done
 def build(
     kommune: Annotated[
         str | None, typer.Option("--kommune", "-k", help="Code(s) or name(s), comma-separated.")
@@ -337,7 +361,10 @@ def build(
     except NavbokError as exc:
         _fail(str(exc))
         return
-    typer.echo(f"Bygger fra snapshot {snapshot} (hentet {snap.fetched_at[:10]}).")
+    typer.echo(
+        f"Bygger fra snapshot {snapshot} (hentet {snap.fetched_at[:10]}, sjekksum "
+        f"{snap.checksum[:12]})."
+    )
     if snap.synthetic:
         typer.echo(
             f"ADVARSEL: snapshotet har {len(snap.synthetic_files)} SYNTETISKE filer (demodata, "

@@ -15,12 +15,19 @@ import yaml
 
 from navbok import yaml_io
 from navbok.errors import ConfigError, NavbokError
+from navbok.project import Project
 from navbok.status import NOT_AVAILABLE
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from navbok.reference import Reference
+
 PARAMS_DIR = Path("params")
+
+#: Further folders (``os.pathsep``-separated) the ``local_data`` files may lie in, besides the
+#: project folder: the explicit allow-list. A params file cannot widen it.
+LOCAL_DATA_ENV = "NAVBOK_LOCAL_DATA"
 
 #: Texts about one municipality a params file may give (``texts:``), shown where a chapter
 #: asks for them; without one a chapter writes its general text, never another municipality's.
@@ -145,13 +152,16 @@ def load_params(path: str | os.PathLike[str]) -> Params:
     """
     path = Path(path)
     try:
-        doc = yaml_io.load(path.read_text("utf-8"))
+        doc = yaml_io.load_plain(path.read_text("utf-8"), str(path))  # no anchors, no aliases
     except FileNotFoundError as exc:
         raise ConfigError(f"Params file {path} does not exist") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
     params = parse_params(doc, str(path))
     base = path.resolve().parent
+    for key, value in params.local_data.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{path}: local_data {key} must be a file path, got {value!r}")
     params.local_data = {k: str(base / v) for k, v in params.local_data.items()}
     if params.price_index:
         params.price_index = str(base / params.price_index)
@@ -248,8 +258,10 @@ def check_params(params: Params, data, where: str) -> None:  # NavData
         except NavbokError as exc:
             problems.append(f"neighbours: {exc}")
     for key, path in params.local_data.items():
-        if not Path(path).is_file():
-            problems.append(f"local_data {key}: filen {path} finnes ikke")
+        try:
+            read_local_data(key, path)  # as the chapter will read it
+        except ConfigError as exc:
+            problems.append(str(exc))
     if problems:
         advice = (
             "Rett parameterne (eller slett fila for å bruke standardverdiene)."
@@ -257,6 +269,63 @@ def check_params(params: Params, data, where: str) -> None:  # NavData
             else "Skriv en params-fil med «navbok params KOMMUNE» og rett den."
         )
         raise ConfigError(f"{where}: " + "; ".join(problems) + f". {advice}")
+
+
+def local_data_roots() -> list[Path]:
+    """The folders ``local_data`` files may lie in (resolved): the book's project folder
+    (:class:`navbok.project.Project`), the working folder when navbok reads its ``params/``
+    there, and the folders of ``$NAVBOK_LOCAL_DATA``. A local table is published in the book,
+    so nothing outside them is read."""
+    roots = [Project.find().root]
+    if PARAMS_DIR.is_dir():
+        roots.append(Path.cwd())
+    extra = os.environ.get(LOCAL_DATA_ENV, "")
+    roots += [Path(p) for p in extra.split(os.pathsep) if p.strip()]
+    return list(dict.fromkeys(r.resolve() for r in roots))
+
+
+def local_data_file(key: str, path: str) -> Path:
+    """The file ``local_data`` names for section ``key``, resolved as it is read.
+
+    Symbolic links are followed before the check, so the file read is the file checked (and
+    the one a message names). A relative ``path`` is relative to the project folder
+    (:func:`load_params` has made a params file's paths absolute already). A path outside
+    :func:`local_data_roots`, a missing file or a folder is a :class:`ConfigError` of one
+    line."""
+    if not isinstance(path, str) or not path.strip():
+        raise ConfigError(f"local_data {key}: ventet en filsti, fikk {path!r}")
+    given = Path(path)
+    if not given.is_absolute():
+        given = Project.find().root / given
+    try:
+        real = given.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of symbolic links
+        raise ConfigError(f"local_data {key}: {path} kan ikke leses ({exc})") from exc
+    roots = local_data_roots()
+    if not any(real.is_relative_to(root) for root in roots):
+        where = " eller ".join(str(r) for r in roots)
+        raise ConfigError(
+            f"local_data {key}: {real} ligger utenfor prosjektmappa ({where}); lokale data "
+            f"publiseres i boka, så flytt fila inn i prosjektmappa eller legg mappa til i "
+            f"{LOCAL_DATA_ENV}"
+        )
+    if not real.exists():
+        raise ConfigError(f"local_data {key}: filen {real} finnes ikke")
+    if not real.is_file():
+        raise ConfigError(f"local_data {key}: {real} er ikke en vanlig fil")
+    return real
+
+
+def read_local_data(key: str, path: str) -> Reference:
+    """Check (:func:`local_data_file`) and read exactly that file as a reference table
+    (:func:`navbok.reference.load_file`); every problem is one line naming ``key``."""
+    from navbok.reference import load_file
+
+    file = local_data_file(key, path)
+    try:
+        return load_file(file)
+    except ConfigError as exc:
+        raise ConfigError(f"local_data {key}: {exc}") from exc
 
 
 def params_for(data, kommune: str, params_dir: str | os.PathLike[str] = PARAMS_DIR) -> Params:

@@ -49,6 +49,12 @@ def load_reference(name: str, root: Path | None = None) -> Reference:
     path = (root or reference_dir()) / f"{name}.csv"
     if not path.is_file():
         raise ConfigError(f"reference file missing: {path}")
+    return load_file(path)
+
+
+def load_file(path: Path) -> Reference:
+    """Read and check exactly the file ``path`` (whatever its name ends with) as a reference
+    file; the municipality's own tables (``local_data``) are read through this."""
     stat = path.stat()
     ref = _read(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
     return Reference(ref.frame.copy(), ref.source, list(ref.notes))

@@ -16,6 +16,8 @@ Rates are never averaged: they are recomputed from harmonised numerators and den
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +41,52 @@ def regions_config() -> dict:
 
 
 SplitWeights = Callable[[str, list[str], int], dict[str, float]]
+
+#: Letters that Unicode does not decompose into a base letter and a mark: Norwegian æ/ø and the
+#: Sami đ, ŋ, ŧ (á, č, š, ž and å decompose and lose their marks).
+_UNDECOMPOSED = str.maketrans({"æ": "ae", "ø": "o", "đ": "d", "ð": "d", "ŋ": "n", "ŧ": "t"})
+_PARALLEL = " - "  # KLASS joins parallel Norwegian, Sami and Kven names with « - »
+_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")  # «Våler (Østfold)»: the county that tells apart
+
+
+def fold(text: str) -> str:
+    """``text`` as the name searches compare it: case and diacritics folded, words only.
+
+    Casefolded, decomposed (NFKD) without its combining marks, æ → ae, ø → o, đ → d, ŋ → n,
+    ŧ → t, and every run of punctuation and spaces one space: «Kárášjohka - Karasjok» →
+    ``"karasjohka karasjok"``, «Porsáŋgu» → ``"porsangu"``, «Bærum» → ``"baerum"``. The
+    overview's search box folds what is typed the same way (:mod:`navbok.build.landing`).
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))
+    return " ".join(re.sub(r"[\W_]+", " ", bare.translate(_UNDECOMPOSED)).split())
+
+
+def name_variants(name: str) -> list[str]:
+    """The folded forms a KLASS name is found by, most complete first.
+
+    The whole name, each parallel name («Porsanger - Porsángu - Porsanki»: Norwegian, Sami and
+    Kven), and each without the county KLASS adds to tell namesakes apart («Våler (Østfold)» →
+    ``"valer"``)."""
+    out = [fold(name)]
+    for part in str(name).split(_PARALLEL):
+        out += [fold(part), fold(_QUALIFIER.sub("", part))]
+    return [v for v in dict.fromkeys(out) if v]
+
+
+def search_text(code: str, *names: str) -> str:
+    """One folded line to search a municipality by: its code and every name and parallel name
+    (the overview's ``data-search``; ``navbok kommuner``)."""
+    return " ".join(dict.fromkeys([code, *(fold(n) for n in names if n)]))
+
+
+@cache
+def county_names() -> dict[str, str]:
+    """County number → county name (the first of its parallel names), from the packaged map."""
+    from navbok import geo
+
+    names = geo.names(geo.load_topology(), geo.FYLKER)
+    return {k: v.split(_PARALLEL)[0] for k, v in names.items()}
 
 
 @dataclass(frozen=True)
@@ -81,6 +129,8 @@ class Register:
             self._edges.append((date, dict(edges)))
         self._valid: dict[int, set[str]] = {}
         self._all_names: dict[str, str] | None = None
+        self._by_name: dict[str, list[str]] | None = None
+        self._by_old_name: dict[str, list[str]] | None = None
         self._preds: dict[int, dict[str, list[str]]] = {}
 
     @classmethod
@@ -172,56 +222,103 @@ class Register:
                 rows.extend((year, code, new, w, split) for new, w in succ.items())
         return pd.DataFrame(rows, columns=["year", "old", "new", "weight", "split"])
 
+    def label(self, code: str) -> str:
+        """``code name (county)``: the county only where the name does not carry it already
+        (KLASS writes it into the names of namesakes: «3114 Våler (Østfold)»)."""
+        name = self.names.get(code) or self.all_names().get(code, "")
+        county = county_names().get(code[:2], "") if "(" not in name else ""
+        return f"{code} {name} ({county})" if county else f"{code} {name}"
+
+    def search_text(self, code: str) -> str:
+        """The folded code and names of a target municipality (:func:`search_text`)."""
+        return search_text(code, self.names.get(code, ""))
+
+    def by_name(self) -> dict[str, list[str]]:
+        """Folded name (:func:`name_variants`) → the target municipalities that bear it."""
+        if self._by_name is None:
+            self._by_name = _name_index(self.names)
+        return self._by_name
+
+    def _old_names(self) -> dict[str, list[str]]:
+        """Folded name → the earlier codes (not in the target vintage) that bore it."""
+        if self._by_old_name is None:
+            old = {c: n for c, n in self.all_names().items() if c not in self.names}
+            self._by_old_name = _name_index(old)
+        return self._by_old_name
+
     def resolve(self, query: str) -> Municipality:
         """Resolve a code or name to a municipality of the target vintage.
 
-        An old code (e.g. 0219) maps to its successor with a notice; unknown input raises
-        :class:`RegionError` listing the closest matches.
+        Names are compared folded (:func:`fold`: case and diacritics), each parallel name on
+        its own («Porsanki», «Oslove», «Karasjohka»). An old code (e.g. 0219) or a name only an
+        earlier municipality bore maps to its successor with a notice. A name several
+        municipalities share («Våler», «Herøy») raises :class:`RegionError` listing them with
+        their county; unknown input raises it listing the closest matches.
         """
         q = str(query).strip()
         if q.isdigit() and len(q) < 4:
             q = q.zfill(4)
         if q in self.names:
             return Municipality(q, self.names[q])
-        by_name = {n.casefold(): c for c, n in self.names.items()}
-        short = {n.split(" - ")[0].casefold(): c for c, n in self.names.items()}
-        key = q.casefold()
-        if key in by_name or key in short:
-            code = by_name.get(key) or short[key]
-            return Municipality(code, self.names[code])
-        all_names = self.all_names()
-        old_by_name = {n.split(" - ")[0].casefold(): c for c, n in all_names.items()}
-        if q not in all_names and key in old_by_name:
-            q = old_by_name[key]
-        if q in all_names:
-            year = self._last_valid_year(q)
-            succ = self.successors(q, year)
-            if len(succ) == 1:
-                new = next(iter(succ))
-                return Municipality(
-                    new,
-                    self.names.get(new, new),
-                    f"Merk: {q} {all_names[q]} er et tidligere kommunenummer; bruker "
-                    f"{new} {self.names.get(new, new)} (gjeldende inndeling).",
-                )
-            listed = ", ".join(f"{c} {self.names.get(c, c)}" for c in succ)
-            raise RegionError(f"{q} {all_names[q]} was split into {listed}; choose one of them.")
+        if q in self.all_names():
+            return self._successor(q)
+        key = fold(q)
+        current = self.by_name().get(key, [])
+        if len(current) == 1:
+            return Municipality(current[0], self.names[current[0]])
+        if current:
+            raise RegionError(self._ambiguous(q, current))
+        old = self._old_names().get(key, [])
+        targets = {t for c in old for t in self.successors(c, self._last_valid_year(c))}
+        if len(old) > 1 and len(targets) > 1:  # namesakes that became different municipalities
+            raise RegionError(self._ambiguous(q, sorted(targets)))
+        if old:  # the newest of the codes that bore the name
+            return self._successor(max(old, key=lambda c: (self._last_valid_year(c), c)))
         raise RegionError(f"Unknown municipality {query!r}. Closest matches: {self.suggest(q)}")
 
+    def _successor(self, old: str) -> Municipality:
+        """The target municipality an old code became, with the notice saying so."""
+        all_names = self.all_names()
+        succ = self.successors(old, self._last_valid_year(old))
+        if len(succ) == 1:
+            new = next(iter(succ))
+            return Municipality(
+                new,
+                self.names.get(new, new),
+                f"Merk: {old} {all_names[old]} er et tidligere kommunenummer; bruker "
+                f"{new} {self.names.get(new, new)} (gjeldende inndeling).",
+            )
+        listed = ", ".join(f"{c} {self.names.get(c, c)}" for c in succ)
+        raise RegionError(f"{old} {all_names[old]} was split into {listed}; choose one of them.")
+
+    def _ambiguous(self, query: str, codes: list[str]) -> str:
+        """One line: the municipalities a name fits, each with its county."""
+        listed = ", ".join(self.label(c) for c in sorted(codes))
+        return f"«{query}» passer til flere kommuner: {listed}. Oppgi kommunenummeret."
+
     def suggest(self, query: str, n: int = 5) -> str:
-        """The closest codes/names to ``query``, formatted for an error message."""
-        labels = {f"{c} {name}": c for c, name in self.names.items()}
-        hits = difflib.get_close_matches(
-            query, [name for name in self.names.values()], n=n, cutoff=0.5
-        )
-        hits_codes = [c for c, name in self.names.items() if name in hits]
-        if query.isdigit():
-            hits_codes += difflib.get_close_matches(query, list(self.names), n=n, cutoff=0.5)
-        if not hits_codes:
-            hits_codes = [
-                labels[x] for x in difflib.get_close_matches(query, list(labels), n=n, cutoff=0.0)
-            ]
-        seen = list(dict.fromkeys(hits_codes))[:n]
+        """The closest codes/names to ``query``, formatted for an error message.
+
+        Names are compared folded (:func:`fold`), every parallel name on its own; a close name
+        brings every municipality that bears it («Herøyy» → both Herøys), so a list may hold
+        more than ``n`` when the last name is shared."""
+        key = fold(query)
+        codes: list[str] = []
+        if query.strip().isdigit():
+            codes += difflib.get_close_matches(query.strip(), list(self.names), n=n, cutoff=0.5)
+        index = self.by_name()
+        matcher = difflib.SequenceMatcher(b=key, autojunk=False)
+        scored = []
+        for variant, owners in index.items():
+            matcher.set_seq1(variant)
+            scored.append((-matcher.ratio(), variant, owners))
+        scored.sort()
+        close = [s for s in scored if -s[0] >= 0.6] or ([] if codes else scored[:n])
+        for _, _, owners in close:
+            if len(dict.fromkeys(codes)) >= n:
+                break
+            codes += owners
+        seen = list(dict.fromkeys(codes))
         return ", ".join(f"{c} {self.names[c]}" for c in seen) or "(none)"
 
     def _last_valid_year(self, code: str) -> int:
@@ -261,6 +358,15 @@ class Register:
                     inverse[target].append(c)
             self._preds[year] = dict(inverse)
         return list(self._preds[year].get(code, []))
+
+
+def _name_index(names: dict[str, str]) -> dict[str, list[str]]:
+    """Folded name variant (:func:`name_variants`) → the codes that bear it, sorted."""
+    index: dict[str, list[str]] = defaultdict(list)
+    for code in sorted(names):
+        for variant in name_variants(names[code]):
+            index[variant].append(code)
+    return dict(index)
 
 
 def _equal_weights(old: str, succ: list[str], year: int) -> dict[str, float]:

@@ -3,7 +3,8 @@
 One page for the whole country (:func:`landing_page`), written by :mod:`navbok.build.site` after
 every build from the build folder's state:
 
-* every municipality with a book, searchable by name or number, in a table of the key
+* every municipality with a book, searchable by number or any of its names (parallel Sami and
+  Kven names too; case and diacritics folded as :func:`navbok.regions.fold`), in a table of the key
   indicators (:mod:`navbok.build.overview`) that sorts by any column (buttons in the headers,
   ``aria-sort``; missing values always last) — numbers in Norwegian notation, SSB's status
   symbols (``:``, ``..``) where a number is missing, links to each book, its print summary and
@@ -35,6 +36,7 @@ from navbok.build.stage import DEMO_BANNER
 from navbok.present import maps
 from navbok.present.exports import Provenance
 from navbok.present.numbers import fmt_number
+from navbok.regions import search_text
 
 __all__ = ["Book", "Download", "LANDING_NAME", "cell_text", "landing_page", "size_text"]
 
@@ -127,7 +129,7 @@ def _table(overview: Overview, books: Mapping[str, Book]) -> str:
     for row in frame.itertuples(index=False):
         r = row._asdict()
         book = books[r["kommune"]]
-        search = f"{r['kommune']} {r['name']}".casefold()
+        search = overview.search.get(r["kommune"]) or search_text(r["kommune"], r["name"])
         cells = [
             f'<th scope="row" data-v="{esc(r["name"])}"><a href="{esc(book.index)}">'
             f"{esc(r['name'])}</a></th>",
@@ -397,8 +399,14 @@ Kartene viser alle {n_all} kommuner.</p>
     var n = rows.filter(function (r) { return !r.hidden; }).length;
     count.textContent = 'Viser ' + n + ' av ' + rows.length + ' kommuner.';
   }
+  // as navbok.regions.fold: case, diacritics (NFKD), æ ø đ ŋ ŧ ß folded, words only
+  function fold(s) {
+    return s.toLowerCase().normalize('NFKD').replace(/\\p{M}/gu, '')
+      .replace(/æ/g, 'ae').replace(/ø/g, 'o').replace(/[đð]/g, 'd').replace(/ŋ/g, 'n')
+      .replace(/ŧ/g, 't').replace(/ß/g, 'ss').replace(/[^\\p{L}\\p{N}]+/gu, ' ').trim();
+  }
   document.getElementById('sok').addEventListener('input', function (e) {
-    var q = e.target.value.trim().toLowerCase();
+    var q = fold(e.target.value);
     rows.forEach(function (r) {
       r.hidden = q !== '' && r.dataset.search.indexOf(q) === -1;
     });

@@ -64,6 +64,8 @@ class Overview:
     (``""`` for a number, else a symbol); ``barometer_rank`` (Int64) and ``barometer_n``.
     ``years``: each key indicator's year; ``periods``: the period in words where it is not the
     year (AAP: its month, «oktober 2025»). ``labels``/``definitions``: the register's texts.
+    ``search``: each municipality's code and every name, parallel names too, folded
+    (:func:`navbok.regions.search_text`) for the overview's search box.
     """
 
     frame: pd.DataFrame
@@ -72,6 +74,7 @@ class Overview:
     definitions: dict[str, str] = field(default_factory=dict)
     landet: dict[str, tuple[float | None, str]] = field(default_factory=dict)
     periods: dict[str, str] = field(default_factory=dict)
+    search: dict[str, str] = field(default_factory=dict)
 
     def period(self, key: str) -> str:
         """A key indicator's period in words («2024», «oktober 2025»; "" without data)."""
@@ -187,7 +190,8 @@ def overview(data: NavData) -> Overview:
     periods = {}
     if LATEST_AAP in years and (aap := data.snapshot.aap_periods()):
         periods[LATEST_AAP] = month(aap[-1])  # the newest month: its year is the month's
-    return Overview(frame, years, labels, definitions, landet, periods)
+    search = {c: data.register.search_text(c) for c in codes}
+    return Overview(frame, years, labels, definitions, landet, periods, search)
 
 
 def _barometer(data: NavData, frame: pd.DataFrame, codes: list[str], years: dict) -> None:

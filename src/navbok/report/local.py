@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from pathlib import Path
 
+from navbok.params import read_local_data
 from navbok.present.tables import show_table
-from navbok.reference import load_reference
 from navbok.report.context import Context
 
 
@@ -47,8 +46,7 @@ class LocalSections:
         path = self.ctx.params.local_data.get(key)
         if not path:
             return None
-        p = Path(path)
-        ref = load_reference(p.stem, p.parent)
+        ref = read_local_data(key, path)  # checked as it is read: in the project folder
         table = show_table(
             ref.frame,
             f"lokal-{key}",
