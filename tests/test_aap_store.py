@@ -190,3 +190,24 @@ def test_a_damaged_store_and_snapshot_keep_every_other_year(rec: Path, tmp_path:
         "ADVARSEL: nav/AAP155-2023.xlsx fra forrige snapshot er ikke beholdt: sjekksummen "
         "stemmer ikke med manifestet (filen er endret eller ødelagt)"
     )
+
+
+def test_a_refused_workbook_never_enters_the_store(rec: Path, tmp_path: Path) -> None:
+    """NAV's file and archive files go into the store only once the new snapshot is in place:
+    a workbook the completeness checks refuse (here Bærum under a county block no register
+    knows) is not kept, so no later fetch chooses it again and is refused for it."""
+    from aap155 import workbook
+
+    from navbok.completeness import IncompleteFetch
+
+    dest = history(tmp_path, rec)
+    before = files(store_dir(dest))
+    months = list(range(1, 12))
+    odd = {"99": ("Resten av landet", [("3201", "Bærum", [500] * 11, [2.0] * 11)])}
+    serve(rec, workbook(2025, months, odd, [10] * 11))
+    with pytest.raises(IncompleteFetch, match="AAP155 2025"):
+        fetch(rec, dest)
+    assert files(store_dir(dest)) == before  # byte-identical: nothing of the refused file
+    serve(rec, aap_book(2025, months))  # NAV's next file is fine: it is fetched and kept
+    assert fetch(rec, dest).aap_periods()[-1] == "2025-11"
+    assert len(stored(dest)) == len(before[INDEX].splitlines()) + 1

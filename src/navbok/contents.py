@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from navbok.register import register_doc
+from navbok.sources.catalogue import SsbTable, TableContent
 from navbok.sources.metadata import TableMetadata
 
 RESOLVED, MISSING, AMBIGUOUS, MISMATCH = "resolved", "missing", "ambiguous", "mismatch"
@@ -188,3 +189,16 @@ def resolve_table(
 ) -> list[Resolution]:
     """Resolve every content measure whose series includes this table."""
     return [resolve_one(s, meta) for s in specs_for_table(meta.table, specs)]
+
+
+def optional_spec(table: SsbTable, content: TableContent) -> ContentSpec:
+    """The content an optional table of the catalogue is fetched for (the price index), as a
+    spec found by its label like the register's contents."""
+    return ContentSpec(
+        measure=content.measure,
+        series="",
+        tables=(table.table,),
+        labels=content.labels,
+        unit=content.unit,
+        optional=True,
+    )

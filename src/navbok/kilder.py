@@ -21,9 +21,9 @@ from pathlib import Path
 from navbok import aap_history as aap
 from navbok.contents import (
     RESOLVED,
-    ContentSpec,
     Resolution,
     content_specs,
+    optional_spec,
     resolve_one,
     resolve_table,
 )
@@ -181,14 +181,7 @@ def _check_optional(source: Source, t: SsbTable) -> TableCheck:
         return TableCheck(t.table, None, error=absent_line(t, why_absent(exc)), optional=True)
     found = []
     if t.content is not None:
-        spec = ContentSpec(
-            measure=t.content.measure,
-            series="",
-            tables=(t.table,),
-            labels=t.content.labels,
-            unit=t.content.unit,
-            optional=True,
-        )
+        spec = optional_spec(t, t.content)
         found = [resolve_one(spec, meta)]
         if found[0].status != RESOLVED:
             why = absent_line(t, content_not_found(found[0], t.content.labels))

@@ -40,9 +40,9 @@ from navbok.contents import (
     AMBIGUOUS,
     MISMATCH,
     RESOLVED,
-    ContentSpec,
     Resolution,
     content_specs,
+    optional_spec,
     resolve_one,
     resolve_table,
 )
@@ -233,14 +233,7 @@ def _fetch_optional(
 
     if t.content is None:
         return absent_line(t, "har ikke noe innhold oppgitt i katalogen")
-    spec = ContentSpec(
-        measure=t.content.measure,
-        series="",
-        tables=(t.table,),
-        labels=t.content.labels,
-        unit=t.content.unit,
-        optional=True,
-    )
+    spec = optional_spec(t, t.content)
     try:
         meta_resp = source.ssb_metadata(t.table)
         name = ssb_metadata_name(t.table)
@@ -373,24 +366,34 @@ def _to_store(store: AapStore, raw: RawResponse, wb: nav.Aap155, fetched_at: str
     return entry.sha256
 
 
+#: A workbook a fetch read that goes into the AAP store once the new snapshot is in place.
+_Pending = tuple[RawResponse, nav.Aap155, str]
+
+
 def _fetch_aap(
-    source: Source, out: _Writer, previous: Path, archive: Path | None
+    source: Source,
+    out: _Writer,
+    previous: Path,
+    archive: Path | None,
+    pending: list[_Pending] | None = None,
 ) -> dict[str, Any]:
     """The current AAP155 year from NAV, older years from the AAP store beside the snapshot
     ``previous`` (:mod:`navbok.aap_store`) or added from an archive directory.
 
-    Everything goes into the store first, and nothing leaves it: NAV's download, each
-    workbook of the previous snapshot that verifies (also what can be read of a snapshot whose
-    manifest cannot), each archive file. Each workbook's year and months come from its
-    «Periode» cell, never from the date. One workbook per year: NAV's fresh download wins its
-    own year unless a stored or archive workbook of that year has more months (a cut or broken
-    file from NAV must not lose months the snapshot has: the kept one stays and a
-    ``nav_fewer`` event says so); otherwise more months win, an archive workbook wins a tie
-    with a stored one, and among stored ones the previous snapshot's, then the newest. So at
-    the January rollover (NAV serves only January of the new year) every month of the year
-    before is kept, and a same-year update adds the new months. ``events`` say which months
-    each archive file added, which old files could not be kept and what the store had instead,
-    and which parts of the store are damaged (:func:`navbok.aap_history.fetch_lines`).
+    Nothing leaves the store. Each workbook of the previous snapshot that verifies (also what
+    can be read of a snapshot whose manifest cannot) goes into it at once; NAV's download and
+    each archive file are added to ``pending`` and go into it only when the new snapshot has
+    replaced the old one (:func:`fetch`): a workbook the completeness checks refused never
+    becomes history that a later fetch would choose again. Each workbook's year and months come
+    from its «Periode» cell, never from the date. One workbook per year: NAV's fresh download
+    wins its own year unless a stored or archive workbook of that year has more months (a cut or
+    broken file from NAV must not lose months the snapshot has: the kept one stays and a
+    ``nav_fewer`` event says so); otherwise more months win, an archive workbook wins a tie with
+    a stored one, and among stored ones the previous snapshot's, then the newest. So at the
+    January rollover (NAV serves only January of the new year) every month of the year before is
+    kept, and a same-year update adds the new months. ``events`` say which months each archive
+    file added, which old files could not be kept and what the store had instead, and which
+    parts of the store are damaged (:func:`navbok.aap_history.fetch_lines`).
     """
     current = source.aap155()
     book = _read_aap155(current, f"NAV AAP155 ({current.origin})")
@@ -414,7 +417,8 @@ def _fetch_aap(
                 if damaged["file"] == str(store.root / f"{sha}.xlsx"):
                     damaged["repaired"] = True
         in_previous.add(_to_store(store, raw, wb, fetched_at))
-    _to_store(store, current, book, _now())
+    fresh = pending if pending is not None else []
+    fresh.append((current, book, _now()))
     chosen = {book.year: _AapChoice(current, "NAV AAP155", {}, book.months, "nav", "", book)}
     best: dict[int, Stored] = {}
 
@@ -449,7 +453,7 @@ def _fetch_aap(
             raw = RawResponse(name=path.name, content=path.read_bytes(),
                               origin=f"file:{path.resolve()}")  # fmt: skip
             wb = _read_aap155(raw, raw.origin)
-            _to_store(store, raw, wb, _now())
+            fresh.append((raw, wb, _now()))
             now = chosen.get(wb.year)
             held = now.months if now else []
             wins = now is None or len(wb.months) > len(held)
@@ -555,6 +559,7 @@ def fetch(
     _ACTIVE.add(tmp.absolute())
     try:
         out = _Writer(tmp)
+        pending: list[_Pending] = []  # NAV and archive workbooks: stored after the swap
         steps: list[tuple[str, Callable[[], Any]]] = [
             ("SSB", lambda: _fetch_ssb(source, cat, out)),
             *[
@@ -572,7 +577,7 @@ def fetch(
         ]
         if cat.aap155:
             archive = Path(nav_archive) if nav_archive else None
-            steps.append(("NAV AAP155", lambda: _fetch_aap(source, out, dest, archive)))
+            steps.append(("NAV AAP155", lambda: _fetch_aap(source, out, dest, archive, pending)))
         if progress:
             from tqdm import tqdm
 
@@ -601,6 +606,9 @@ def fetch(
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), "utf-8")
         with snapshot_lock.replacing(dest, notify):  # waits for the builds reading it
             _swap(tmp, dest)
+        store = AapStore.open(store_dir(dest))
+        for raw, wb, fetched_at in pending:  # what the new snapshot was made of, kept
+            _to_store(store, raw, wb, fetched_at)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -652,18 +660,6 @@ _LEFTOVER = r"\.{name}-(?P<kind>tmp|old)-(?P<pid>\d+)(?:-[A-Za-z0-9_]+)?"
 _LEGACY_TMP = r"\.{name}-tmp-[A-Za-z0-9_]{{8}}"
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # PermissionError: another user's live process
-        return True
-    return True
-
-
 def _stale_leftovers(dest: Path) -> list[tuple[str, Path]]:
     """navbok's own temporary directories beside ``dest`` that no running fetch uses:
     ``(kind, path)`` with kind ``tmp`` or ``old``."""
@@ -679,7 +675,9 @@ def _stale_leftovers(dest: Path) -> list[tuple[str, Path]]:
             continue
         if m := ours.fullmatch(path.name):
             pid = int(m.group("pid"))
-            in_use = path.absolute() in _ACTIVE if pid == os.getpid() else _pid_alive(pid)
+            in_use = (
+                path.absolute() in _ACTIVE if pid == os.getpid() else snapshot_lock.pid_alive(pid)
+            )
             if not in_use:
                 found.append((m.group("kind"), path))
         elif legacy.fullmatch(path.name):

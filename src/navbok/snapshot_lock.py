@@ -53,7 +53,8 @@ def _started() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid runs (another user's process counts as running)."""
     if pid <= 0:
         return False
     try:
@@ -82,7 +83,7 @@ def _holders(path: Path) -> list[dict]:
         try:
             info = json.loads(line)
             seen = {(h["pid"], h.get("what")) for h in out}
-            if _pid_alive(int(info["pid"])) and (info["pid"], info.get("what")) not in seen:
+            if pid_alive(int(info["pid"])) and (info["pid"], info.get("what")) not in seen:
                 out.append(info)
         except (ValueError, KeyError, TypeError):
             continue
