@@ -322,30 +322,20 @@ class AapViews:
         )
         own = frame[frame["region"] == ctx.kommune].sort_values("month")
         pop = ctx.measure("befolkning_18_66_1jan", year)
-        rows, numbers, marks = [], [], []
+        rows: list[tuple[str, list[Cell]]] = []
         for m, value, found in zip(own["month"], own["value"], own["status"], strict=True):
-            value = float(value)
-            symbol = None if value == value else (found or status.NOT_AVAILABLE)
-            share = 100 * value / pop if value == value and pop == pop and pop else float("nan")
-            share_symbol = None if share == share else (symbol or status.NOT_AVAILABLE)
-            label = MONTHS[int(m) - 1]
-            rows.append([label, fmt_number(value, 0, status=symbol),
-                         fmt_number(share, 2, status=share_symbol)])  # fmt: skip
-            numbers.append([label, value, share])
-            marks.append([None, symbol, share_symbol])
-        if not any(value == value for _, value, _ in numbers):
+            count, symbol = _cell(value, found)
+            share = 100 * count / pop if count == count and pop == pop and pop else float("nan")
+            rows.append((MONTHS[int(m) - 1], [(count, symbol, 0), (*_cell(share, symbol), 2)]))
+        if not any(cells[0][0] == cells[0][0] for _, cells in rows):
             return None  # every month hidden or missing: the paragraph above says so
         head = ["Måned", "Mottakere (personer)", "Andel av innbyggerne 18–66 år (%)"]
-        data = pd.DataFrame(numbers, columns=head)
-        marked = [j for j in (1, 2) if any(r[j] for r in marks)]
-        set_cell_statuses(data, {head[j]: [r[j] for r in marks] for j in marked})
-        first, last = rows[0][0], rows[-1][0]
-        return show_table(
-            pd.DataFrame(rows, columns=head),
+        return _table(
             name,
-            f"Mottakere av AAP i {ctx.name}, {first}–{last} {year} (NAV AAP155).",
-            data=data,
-            notes=[
+            f"Mottakere av AAP i {ctx.name}, {rows[0][0]}–{rows[-1][0]} {year} (NAV AAP155).",
+            head,
+            rows,
+            [
                 f"Andelen er mottakere delt på innbyggerne 18–66 år per 1.1.{year} (NAVs "
                 "standard for inneværende år).",
                 "NAV viser ikke antall under fire; de står som skjult (:).",
@@ -360,38 +350,22 @@ class AapViews:
         ctx = self.ctx
         years = [y for y in ctx.aap_periods.decembers if y in ctx.years]
         own = ctx.data.measure_cells(ctx.kommune)
-        rows, numbers, marks = [], [], []
+        rows: list[tuple[str, list[Cell]]] = []
         for year in years:
-            cells: list[str] = [str(year)]
-            nums: list[float | str] = [str(year)]
-            sym: list[str | None] = [None]
-            for measure, _ in COUNTS:
-                value, found = own.get((measure, year), (float("nan"), None))
-                symbol = None
-                if value != value:
-                    symbol = found or status.NOT_AVAILABLE
-                cells.append(fmt_number(value, 0, status=symbol))
-                nums.append(value)
-                sym.append(symbol)
-            share, share_status = ctx.value("aap_andel", year)
-            cells.append(fmt_number(share, 2, status=share_status))
-            nums.append(share)
-            sym.append(None if share == share else (share_status or status.NOT_AVAILABLE))
-            rows.append(cells)
-            numbers.append(nums)
-            marks.append(sym)
-        if not any(v == v for r in numbers for v in r[1:3] if isinstance(v, float)):
+            cells: list[Cell] = [
+                (*_cell(*own.get((measure, year), (float("nan"), None))), 0)
+                for measure, _ in COUNTS
+            ]
+            rows.append((str(year), [*cells, (*_cell(*ctx.value("aap_andel", year)), 2)]))
+        if not any(v == v for _, cells in rows for v, _, _ in cells[:2]):
             return None
         head = ["År", "Februar (personer)", "Desember (personer)", "Andel i desember (%)"]
-        data = pd.DataFrame(numbers, columns=head)
-        marked = [j for j in range(1, len(head)) if any(r[j] for r in marks)]
-        set_cell_statuses(data, {head[j]: [r[j] for r in marks] for j in marked})
-        return show_table(
-            pd.DataFrame(rows, columns=head),
+        return _table(
             name,
             f"Mottakere av AAP i {ctx.name}, februar og desember hvert år (NAV AAP155).",
-            data=data,
-            notes=[
+            head,
+            rows,
+            [
                 "NAV viser ikke antall under fire; de står som skjult (:).",
                 f"Symboler: {status.LEGEND}.",
             ],
@@ -450,3 +424,26 @@ def _years_text(years: list[int]) -> str:
     if len(years) > 2 and years == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}–{years[-1]}"
     return and_list([str(y) for y in years])
+
+
+#: One cell of a table of counts: the value, its SSB symbol when missing, its decimals.
+Cell = tuple[float, str | None, int]
+
+
+def _cell(value: object, found: str | None) -> tuple[float, str | None]:
+    """A value as a float with its symbol: none for a number, else SSB's (``..`` when the
+    data give none) — a missing value always has one."""
+    number = float(value)  # type: ignore[arg-type]
+    return number, (None if number == number else (found or status.NOT_AVAILABLE))
+
+
+def _table(
+    name: str, caption: str, head: list[str], rows: list[tuple[str, list[Cell]]], notes: list[str]
+) -> TableOutput:
+    """A table of counts and shares by row label: Norwegian numbers with SSB's symbols on the
+    page, the numbers with a status column per column that has a symbol in the download."""
+    shown = [[label, *(fmt_number(v, d, status=s) for v, s, d in cells)] for label, cells in rows]
+    data = pd.DataFrame([[label, *(v for v, _, _ in cells)] for label, cells in rows], columns=head)
+    marks = {head[j + 1]: [cells[j][1] for _, cells in rows] for j in range(len(head) - 1)}
+    set_cell_statuses(data, {column: m for column, m in marks.items() if any(m)})
+    return show_table(pd.DataFrame(shown, columns=head), name, caption, data=data, notes=notes)
