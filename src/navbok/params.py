@@ -59,7 +59,10 @@ class Params:
     end_year: int = 2024
     profile_years: list[int] = field(default_factory=list)
     growth_period: list[int] = field(default_factory=lambda: [2015, 2019])
-    barometer_year: int = 2024
+    #: The edition of Kommunebarometeret the chapter reconstructs (statistics year + the
+    #: configured lag); none: the newest the snapshot allows, the same edition the overview,
+    #: the print summary and the workbook show.
+    barometer_year: int | None = None
     aap_year: int | None = None
     price_index: str | None = None
     local_data: dict[str, str] = field(default_factory=dict)
@@ -196,7 +199,6 @@ def default_params(data, kommune: str) -> Params:  # NavData
         start_year=min(years),
         end_year=end,
         growth_period=growth,
-        barometer_year=end,
     )
 
 
@@ -214,6 +216,14 @@ def _payout_status(data, code: str, year: int) -> str | None:  # NavData
     return data.memo("payout-status", lookup).get((code, year), NOT_AVAILABLE)
 
 
+def barometer_lag() -> int:
+    """Years between a Kommunebarometer edition and the statistics it uses (barometer 2025 =
+    tall for 2024), from the barometer configuration."""
+    from navbok.analysis.barometer_config import config
+
+    return config().data_lag
+
+
 def check_params(params: Params, data, where: str) -> None:  # NavData
     """Check a municipality's parameters against the snapshot before anything runs.
 
@@ -225,10 +235,16 @@ def check_params(params: Params, data, where: str) -> None:  # NavData
     years = data.years
     lo, hi = min(years), max(years)
     problems = []
-    for key in ("start_year", "end_year", "barometer_year"):
+    for key in ("start_year", "end_year"):
         value = getattr(params, key)
         if not lo <= value <= hi:
             problems.append(f"{key} {value} er utenfor årene i datagrunnlaget ({lo}–{hi})")
+    lag = barometer_lag()
+    if params.barometer_year is not None and not lo + lag <= params.barometer_year <= hi + lag:
+        problems.append(
+            f"barometer_year {params.barometer_year} kan ikke rekonstrueres fra datagrunnlaget "
+            f"(barometeret {lo + lag}–{hi + lag} bygger på tall for {lo}–{hi})"
+        )
     outside = [y for y in params.profile_years if y not in years]
     if outside:
         problems.append(

@@ -40,6 +40,7 @@ __all__ = [
     "LimitRule",
     "MIN_GRADED_KEY_FIGURES",
     "Standing",
+    "shown",
     "config",
     "grade",
     "grade_all",
@@ -281,12 +282,21 @@ class Standing:
     weight_share: float
     rank: int | None
     n_ranked: int
+    score: float | None = None
 
     @property
     def has_score(self) -> bool:
         """Whether the average grade and everything built on it (contributions, sensitivity,
         the municipality's place) can be shown."""
         return self.ranked and self.n_key_figures >= MIN_GRADED_KEY_FIGURES
+
+
+def shown(ranking: pd.DataFrame) -> pd.Series:
+    """Per row of :func:`rank` output: whether the score and the place are shown
+    (:attr:`Standing.has_score`: ranked, with at least :data:`MIN_GRADED_KEY_FIGURES` grades)."""
+    return ranking["ranked"].fillna(False).astype(bool) & (
+        ranking["n_key_figures"] >= MIN_GRADED_KEY_FIGURES
+    )
 
 
 def standing(ranking: pd.DataFrame, kommune: str, year: int) -> Standing:
@@ -311,4 +321,5 @@ def standing(ranking: pd.DataFrame, kommune: str, year: int) -> Standing:
         weight_share=share,
         rank=int(r["rank"]) if ranked and not pd.isna(r["rank"]) else None,
         n_ranked=n_ranked,
+        score=float(r["score"]) if "score" in r and pd.notna(r["score"]) else None,
     )

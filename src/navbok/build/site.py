@@ -44,6 +44,7 @@ from navbok.present import maps
 from navbok.present.bundle import BUNDLE_NAME
 from navbok.present.exports import Provenance
 from navbok.project import Project
+from navbok.report.facts import read_facts
 from navbok.report.maps import county_values
 
 __all__ = ["GEO_SCRIPT", "SITE", "SiteStats", "build_site", "built_books"]
@@ -146,6 +147,7 @@ class _BookJob:
             name=self.data.name(code),
             synthetic=bool(self.data.snapshot.synthetic),
             extra={"book": book_key, "fetched_at": str(self.data.snapshot.fetched_at)},
+            facts=read_facts(stage / self.chapters[0]),
         )
         write_summary(
             self.data, self.view, code, html_dir, stage / self.chapters[0],

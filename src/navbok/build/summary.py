@@ -1,7 +1,8 @@
 """A one-page summary per municipality for print: ``_build/<kommune>/html/sammendrag.html``.
 
-For politicians and others who want the book on one A4 page: the key figures against the
-country (:mod:`navbok.build.overview`), the county map with the municipality outlined
+For politicians and others who want the book on one A4 page: the book's headline facts (glued
+by the introduction, :mod:`navbok.report.facts`) against its main comparison and the country,
+the county map with the municipality outlined
 (:func:`navbok.report.maps.county_figure`), the main findings the introduction glues
 (``funn0`` …, read from the executed intro notebook's glue outputs, so the words are the
 book's own), the sources and the demo notice. The print stylesheet (``@media print``) sets
@@ -17,17 +18,18 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from navbok.build.landing import cell_text
-from navbok.build.overview import BAROMETER, KEY_INDICATORS, Overview
+from navbok.build.overview import KEY_INDICATORS, Overview
 from navbok.build.stage import DEMO_BANNER
+from navbok.key_figures import Facts
 from navbok.present.exports import Provenance
 from navbok.present.markdown import plain_text
+from navbok.report.facts import fact_text, read_facts
 from navbok.report.maps import county_figure
 
 if TYPE_CHECKING:
     from navbok.data import NavData
 
-__all__ = ["SUMMARY_NAME", "findings", "meaning", "write_summary"]
+__all__ = ["SUMMARY_NAME", "findings", "key_figure_table", "meaning", "write_summary"]
 
 SUMMARY_NAME = "sammendrag.html"
 _GLUE_MIME = "application/papermill.record/text/markdown"
@@ -93,33 +95,7 @@ def write_summary(
     esc = html.escape
     row = overview.row(kommune)
     name = str(row["name"])
-    rows = []
-    for key in KEY_INDICATORS:
-        period = overview.period(key.id)
-        own = cell_text(row[key.id], row[f"{key.id}_status"], key.decimals)
-        if key.id == BAROMETER:
-            rank = row[f"{BAROMETER}_rank"]
-            landet = (
-                f"plass {int(rank)} av {int(row[f'{BAROMETER}_n'])}"
-                if rank is not None and str(rank) != "<NA>"
-                else "ikke rangert"
-            )
-        else:
-            value, symbol = overview.landet.get(key.id, (None, ".."))
-            landet = cell_text(float("nan") if value is None else value, symbol, key.decimals)
-        rows.append(
-            f'<tr><th scope="row">{esc(key.header)}</th><td class="num">{esc(period)}'
-            f'</td><td class="num">{esc(own)}</td><td class="num">{esc(landet)}</td></tr>'
-        )
-    table = (
-        '<table class="nokkeltall"><caption>Nøkkeltall, nyeste periode. «:» = skjult av '
-        "personvernhensyn, «..» = tall mangler. For barometeret: plass blant de rangerte "
-        "kommunene.</caption><thead><tr>"
-        f'<th scope="col">Nøkkeltall</th><th scope="col" class="num">Periode</th>'
-        f'<th scope="col" class="num">{esc(name)}</th>'
-        '<th scope="col" class="num">Landet</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+    table = key_figure_table(read_facts(intro), name)
     year = overview.years.get("andel_18_66")
     figure = ""
     if year is not None:
@@ -166,6 +142,45 @@ def write_summary(
     out = html_dir / SUMMARY_NAME
     out.write_text(page, "utf-8")
     return out
+
+
+def key_figure_table(facts: Facts, name: str) -> str:
+    """The summary's key figures: the book's own headline facts (glued by the introduction),
+    each with its period, against the book's main comparison and the country; the barometer's
+    place beside its score. Without facts (an introduction that failed) a line says so."""
+    esc = html.escape
+    if not facts:
+        return "<p>Nøkkeltallene mangler: innledningen til boka ble ikke laget.</p>"
+    compared = next((f.series for f in facts if f.role == "sammenligning"), "")
+    rows = []
+    for key in KEY_INDICATORS:
+        for suffix in ("", ":kapittel"):
+            own = facts.get(key.id + suffix)
+            if own is None:
+                continue
+            cells = [fact_text(own)]
+            if own.rank is not None:
+                cells[0] += f" (plass {own.rank} av {own.n})"
+            if compared:
+                other = facts.get(key.id + suffix, "sammenligning")
+                cells.append(fact_text(other) if other else "")
+            land = facts.get(key.id + suffix, "landet")
+            cells.append(fact_text(land) if land else "")
+            tds = "".join(f'<td class="num">{esc(c)}</td>' for c in cells)
+            rows.append(
+                f'<tr><th scope="row">{esc(key.header)}</th>'
+                f'<td class="num">{esc(own.period)}</td>{tds}</tr>'
+            )
+    heads = [name, *([compared] if compared else []), "Landet"]
+    head = "".join(f'<th scope="col" class="num">{esc(h)}</th>' for h in heads)
+    return (
+        '<table class="nokkeltall"><caption>Nøkkeltall, nyeste periode (samme tall som i boka '
+        "og i oversikten over alle kommuner). «:» = skjult av personvernhensyn, «..» = tall "
+        "mangler. Barometeret: snittkarakter 1–6 og plass blant de rangerte kommunene."
+        f'</caption><thead><tr><th scope="col">Nøkkeltall</th>'
+        f'<th scope="col" class="num">Periode</th>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 SUMMARY = """<!DOCTYPE html>

@@ -35,6 +35,7 @@ from typing import Any
 
 from navbok import indicators as ind
 from navbok import status
+from navbok.key_figures import Facts
 from navbok.national import LICENCE, SYNTHETIC_WARNING
 from navbok.present.exports import FORMULA, column_letter
 
@@ -312,6 +313,37 @@ def workbook_bytes(sheets: list[tuple[str, bytes]], title: str) -> bytes:
     return out.getvalue()
 
 
+#: The headline facts' sheet.
+FACTS_SHEET = "Nøkkeltall"
+
+
+def facts_table(facts: Facts) -> BookTable:
+    """The book's headline facts as a sheet: one row per figure, period and series, the value
+    as a number (with the figure's decimals), its status, the estimate flag and the place."""
+    rows = []
+    for f in facts:
+        value = "" if f.value is None else f"{f.value:.{f.decimals}f}".replace(".", ",")
+        rows.append(
+            [
+                f.label,
+                f.period,
+                f.series,
+                value,
+                f.status,
+                "ja" if f.estimate else "",
+                "" if f.rank is None else str(f.rank),
+                "" if f.n is None else str(f.n),
+            ]  # fmt: skip
+        )
+    return BookTable(
+        "Innledning",
+        "Nøkkeltall: de samme tallene som i boka, sammendraget og oversikten",
+        "nokkeltall",
+        header=["Nøkkeltall", "Periode", "Serie", "Verdi", "Status", "Anslag", "Plass", "Av"],
+        rows=rows,
+    )
+
+
 def _about_rows(
     tables: list[BookTable], synthetic: bool, indicator_ids: Iterable[str] | None
 ) -> list[list[str]]:
@@ -350,12 +382,16 @@ def write_workbook(
     name: str,
     synthetic: bool,
     extra: dict[str, Any] | None = None,
+    facts: Facts | None = None,
 ) -> tuple[Path, Path]:
     """Write ``dest/navbok-<kommune>.xlsx`` and ``dest/metadata.json``; return their paths.
 
     ``notebooks``: the book's executed chapters in reading order; ``extra``: more members of
-    the metadata (e.g. the book key the workbook was made from)."""
+    the metadata (e.g. the book key the workbook was made from); ``facts``: the book's headline
+    facts (:mod:`navbok.report.facts`), the first sheet after «Innhold» when given."""
     tables = book_tables(notebooks)
+    if facts:
+        tables.insert(0, facts_table(facts))
     names = sheet_names(t.title for t in tables)
     index_rows = [
         [n, t.chapter, t.title, f"{t.slug}.csv"] for n, t in zip(names, tables, strict=True)

@@ -13,6 +13,7 @@ from navbok import status
 from navbok.analysis import barometer as kb
 from navbok.analysis import barometer_tables as kbt
 from navbok.analysis.barometer_config import config, key_figure_title, key_figures
+from navbok.key_figures import barometer_edition, barometer_results
 from navbok.present import chart_specs, figure
 from navbok.present.numbers import fmt_number
 from navbok.present.tables import TableOutput, show_table, wide
@@ -68,21 +69,16 @@ class BarometerViews:
 
     def results(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """``(graded, ranking)`` for all municipalities and years (computed once per snapshot)."""
-        data = self.ctx.data
-
-        def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
-            values = kb.key_figure_values(data.values, data.register.target_codes)
-            return kb.grade_and_rank(values)
-
-        return data.memo("barometer", compute)
+        return barometer_results(self.ctx.data)
 
     def year(self) -> tuple[int, int]:
-        """(barometer year, statistics year): the params' barometer year, or the newest the
-        data allow."""
+        """(barometer year, statistics year): the params' barometer year, or (none given) the
+        newest the data allow — the edition the overview and the print summary show."""
         lag = config().data_lag
         graded, _ = self.results()
         newest = int(graded["year"].max())
-        data_year = min(self.ctx.params.barometer_year - lag, newest)
+        chosen = self.ctx.params.barometer_year
+        data_year = newest if chosen is None else min(chosen - lag, newest)
         return data_year + lag, data_year
 
     def standing(self) -> kb.Standing:
@@ -210,9 +206,12 @@ class BarometerViews:
     def finding(self) -> str:
         """The reconstructed rank with its caveat, for the introduction's main findings."""
         s = self.summary()
+        _, year = self.year()
+        st = self.standing()
+        score = f"snittkarakter {fmt_number(st.score, 2)}, " if st.has_score else ""
         return (
-            f"Kommunebarometeret {s['kb_aar']}, åpen rekonstruksjon: {s['kb_kort']}. "
-            f"{s['kb_forbehold']}".strip()
+            f"Kommunebarometeret {barometer_edition(year)}, åpen rekonstruksjon: "
+            f"{score}{s['kb_kort']}. {s['kb_forbehold']}".strip()
         )
 
     def weights(self) -> TableOutput:

@@ -15,11 +15,14 @@ import pandas as pd
 
 from navbok import status
 from navbok.analysis.aap_periods import DECEMBER
+from navbok.analysis.aap_periods import LATEST as LATEST_AAP
 from navbok.comparison import Kind
+from navbok.key_figures import BAROMETER
 from navbok.present import chart_specs, figure
 from navbok.present.markdown import Markdown
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
+from navbok.report.facts import CHAPTER_BAROMETER, fact_text
 from navbok.report.missing import MissingFigure
 from navbok.report.words import compare_word, same_level, trend_words
 
@@ -204,28 +207,30 @@ class IntroViews:
         (social-assistance share, duration, AAP, long-term recipients, KVP, growth, the
         barometer). A subject whose figure is hidden or missing is left out."""
         ctx = self.ctx
-        last = ctx.years[-1]
         label = ctx.peers.label
-        main = ctx.main_kind
         out = []
-        if ctx.has_own_values("andel_18_66", [last]):
+        facts = ctx.facts
+        share = facts.get("andel_18_66")
+        if share is not None and share.value is not None:
             out.append(
-                f"I {last} mottok {ctx.text('andel_18_66', last)} prosent av innbyggerne "
+                f"I {share.period} mottok {fact_text(share)} prosent av innbyggerne "
                 f"18–66 år i {ctx.name} økonomisk sosialhjelp, "
-                + _against("andel_18_66", last, ctx)
+                + _against("andel_18_66", int(share.period), ctx)
                 + "."
             )
-        if ctx.has_own_values("stonadslengde", [last]):
+        months = facts.get("stonadslengde")
+        if months is not None and months.value is not None:
             out.append(
-                f"Gjennomsnittlig stønadslengde var {ctx.text('stonadslengde', last)} måneder ("
-                f"{label} {ctx.text('stonadslengde', last, main)})."
+                f"Gjennomsnittlig stønadslengde var {fact_text(months)} måneder i "
+                f"{months.period} ({label} {facts.text('stonadslengde', 'sammenligning')})."
             )
         aap = ctx.aap_periods.latest()
-        if aap is not None and ctx.has_own_values(aap.indicator, [aap.year]):
+        aap_fact = facts.get(LATEST_AAP)
+        if aap is not None and aap_fact is not None and aap_fact.value is not None:
             text = (
-                f"I {aap.label} mottok {ctx.text(aap.indicator, aap.year)} prosent av "
+                f"I {aap_fact.period} mottok {fact_text(aap_fact)} prosent av "
                 f"innbyggerne 18–66 år arbeidsavklaringspenger ({label} "
-                f"{ctx.text(aap.indicator, aap.year, main)})."
+                f"{facts.text(LATEST_AAP, 'sammenligning')})."
             )
             _, t = ctx.aap.ratio()
             if (
@@ -241,7 +246,8 @@ class IntroViews:
             out.append(text)
         if lt := self.longterm_finding():
             out.append(lt)
-        if kvp := self.kvp_finding(last):
+        kvp_fact = facts.get("kvp_per_1000")
+        if kvp_fact is not None and (kvp := self.kvp_finding(int(kvp_fact.period))):
             out.append(kvp)
         y0, y1 = ctx.params.growth_period
         if ctx.growth.decompose(y0, y1).status is None:
@@ -250,6 +256,13 @@ class IntroViews:
                 out.append(funn)
         if ctx.barometer.standing().has_score:
             out.append(ctx.barometer.finding())
+        newest = facts.get(BAROMETER)
+        if facts.get(CHAPTER_BAROMETER) is not None and newest is not None and newest.rank:
+            out.append(
+                f"I den nyeste rekonstruksjonen, Kommunebarometeret "
+                f"{newest.period.removeprefix('barometer ')}, har {ctx.name} snittkarakter "
+                f"{fact_text(newest)}, plass {newest.rank} av {newest.n}."
+            )
         return out
 
     def findings_markdown(self) -> Markdown | str:

@@ -8,6 +8,7 @@ chapter and the shared parts attached:
 * ``r.figures``: line, bars and the level table (every chapter);
 * ``r.sources.box(...)``: the source box that ends every chapter;
 * ``r.local.section(...)``: sections from the municipality's own data;
+* ``r.facts``: the book's headline facts (made once, glued by the introduction);
 * ``r.intro``, ``r.aap``, ``r.growth``, ``r.longterm``, ``r.kvp``, ``r.barometer``: the
   chapters' own views.
 """
@@ -21,6 +22,7 @@ from navbok.params import load_params, params_for
 from navbok.report.aap import AapViews
 from navbok.report.barometer import BarometerViews
 from navbok.report.context import Context
+from navbok.report.facts import FactViews
 from navbok.report.figures import Figures
 from navbok.report.growth import GrowthViews
 from navbok.report.intro import IntroViews
@@ -48,6 +50,7 @@ class Report(Context):
     kvp: KvpViews = field(init=False, repr=False)
     barometer: BarometerViews = field(init=False, repr=False)
     maps: MapViews = field(init=False, repr=False)
+    facts: FactViews = field(init=False, repr=False)
 
     @classmethod
     def open(
@@ -74,3 +77,4 @@ class Report(Context):
         self.kvp = KvpViews(self)
         self.barometer = BarometerViews(self)
         self.maps = MapViews(self)
+        self.facts = FactViews(self)
