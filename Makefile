@@ -9,7 +9,7 @@ SNAPSHOT ?= data/snapshot
 NAV_ARKIV ?=
 NAV_ARKIV_OPT := $(if $(NAV_ARKIV),--nav-arkiv $(NAV_ARKIV))
 
-.PHONY: install data book test wheel-smoke lint golden bench clean
+.PHONY: install data book test wheel-smoke golden bench clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -46,6 +46,8 @@ test: install
 wheel-smoke: install
 	tools/wheel_smoke.sh
 
+## Regenerate both golden sets on purpose (needs NAVBOK_SOURCE): Bærum's executed chapters
+## (tests/golden/*.ipynb) and the page texts of Bærum, Utsira and Oslo (tests/golden/pages/).
 golden: install
 	$(BIN)/python tests/regenerate_golden.py
 

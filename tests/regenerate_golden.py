@@ -1,9 +1,16 @@
-"""Regenerate the golden executed notebooks under tests/golden/ (on purpose: `make golden`).
+"""Regenerate both golden sets under tests/golden/ (on purpose: `make golden`).
 
-The golden files are Bærum's chapters executed on the recorded responses in $NAVBOK_SOURCE:
-each chapter's text (chapters/*.md) is staged as a notebook under tests/golden/_data/chapters/
-(as `navbok build` stages it) and that notebook is executed. `tests/test_golden.py`
-re-executes them under strict nbval and compares every output.
+Needs NAVBOK_SOURCE (the recorded responses; fetched once into tests/golden/_data/snapshot with
+the recording's AAP archive, as the test suite's snapshot is).
+
+1. The golden notebooks: Bærum's chapters executed on that snapshot: each chapter's text
+   (chapters/*.md) is staged as a notebook under tests/golden/_data/chapters/ (as `navbok build`
+   stages it) and executed. `tests/test_golden.py` re-executes them under strict nbval and
+   compares every output.
+2. The golden page texts (`tests/golden/pages/<kode>/<page>.txt`): the books of Bærum, Utsira
+   and Oslo built from that snapshot in the calls the test suite makes
+   (:data:`conftest.RECORDED_CALLS`) into tests/golden/_data/_build, their visible text written
+   by :mod:`page_text`. `tests/test_page_text.py` compares the suite's own build with them.
 """
 
 from __future__ import annotations
@@ -78,6 +85,24 @@ def main() -> None:
             cwd=str(GOLDEN),
         )
         print("wrote", dest.relative_to(HERE.parent))
+    pages()
+
+
+def pages() -> None:
+    """Build the page-text books from the golden snapshot and write their texts."""
+    import shutil
+
+    from conftest import RECORDED_CALLS
+    from page_text import main as write_pages
+
+    from navbok.build.pipeline import main as build
+
+    build_dir = DATA / "_build"
+    shutil.rmtree(build_dir, ignore_errors=True)
+    for kommuner in RECORDED_CALLS:
+        build(kommune=kommuner, all_=False, snapshot=DATA / "snapshot",
+              cache_dir=DATA / "cache", build_dir=build_dir)  # fmt: skip
+    write_pages(str(build_dir))
 
 
 if __name__ == "__main__":
