@@ -203,3 +203,19 @@ def test_headline_finding_names_its_period_and_nominal_kroner() -> None:
     assert "5,5 prosent i nominelle kroner, −4,8 prosent i faste 2024-kroner (SSBs " in with_prices
     hidden = from_rates(0.0, 0.0, 0.0, status=":", year0=2019, year1=2024)
     assert headline_finding("Bergen", hidden) == ""
+
+
+def test_headline_finding_says_why_no_share_in_one_sentence() -> None:
+    from navbok.analysis.decomposition import decompose
+    from navbok.report.growth_words import headline_finding
+
+    small = decompose(224, 14, 36, 170, 9, 29, year0=2019, year1=2024)
+    assert headline_finding("Røst", small).endswith(
+        "(ikke justert for prisstigning). Med så få mottakere (14 i 2019 og 9 i 2024) deler "
+        "boka ikke veksten i andeler."
+    )
+    flat = from_rates(-0.052, 0.035, -0.003, N0=1000.0, year0=2020, year1=2024)
+    assert headline_finding("Narvik", flat).endswith(
+        "Komponentene trakk hver sin vei: lengre stønadsperioder trakk opp, færre mottakere og "
+        "lavere utbetaling per måned trakk ned."
+    )

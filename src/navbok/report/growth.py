@@ -15,7 +15,6 @@ from navbok.analysis import growth
 from navbok.analysis.decomposition import (
     COMBINATION_LABEL,
     COMPONENT_LABELS,
-    MIN_RECIPIENTS,
 )
 from navbok.analysis.proba import proba_comparison, proba_index
 from navbok.comparison import Kind
@@ -35,7 +34,7 @@ from navbok.report.growth_words import (
     growth_meaning,
     growth_paragraph,
     headline_finding,
-    max_share_text,
+    shares_rule,
 )
 from navbok.report.missing import MissingFigure
 from navbok.report.peers import main_kind, peer_set
@@ -243,11 +242,8 @@ class GrowthViews:
             ]
             + (
                 [
-                    f"«{status.NOT_POSSIBLE}» i andelskolonnene ({and_list(withheld)}): boka "
-                    "deler ikke veksten i andeler når en region har færre enn "
-                    f"{MIN_RECIPIENTS} mottakere i et av årene, eller når en komponent er mer "
-                    f"enn {max_share_text()} ganger så stor som hele endringen (da "
-                    "blir andelene store tall som skifter med små endringer i totalen)."
+                    f"«{status.NOT_POSSIBLE}» i andelskolonnene ({and_list(withheld)}): "
+                    f"{shares_rule()}"
                 ]
                 if withheld
                 else []
@@ -285,6 +281,10 @@ class GrowthViews:
         )
         texts = self.texts(year0, year1, own, table)
         return fig, comp, kroner, texts
+
+    def shares_rule(self) -> str:
+        """When the chapter does not share the growth out in percent, for «Slik regner vi»."""
+        return shares_rule()
 
     def latest_period(self) -> tuple[int, int] | None:
         """The latest :data:`LATEST_SPAN` years (end year − 5 → end year) when they differ from

@@ -115,10 +115,30 @@ def max_share_text() -> str:
     return fmt_number(MAX_SHARE, 0 if float(MAX_SHARE).is_integer() else 1)
 
 
-def withheld_reason(d: growth.Decomposition) -> str:
+def shares_rule() -> str:
+    """The rule for when the growth is not shared out in percent, for the reader (the
+    chapter's «Slik regner vi» and the decomposition table's note), from the constants of
+    :mod:`navbok.analysis.decomposition`."""
+    return (
+        f"Boka deler ikke veksten i andeler når en region har færre enn {MIN_RECIPIENTS} "
+        f"mottakere i ett av årene, eller når én komponent er mer enn {max_share_text()} ganger "
+        "så stor som hele endringen: da blir andelene store tall som skifter med små endringer "
+        "i totalen."
+    )
+
+
+def withheld_reason(d: growth.Decomposition, short: bool = False) -> str:
     """Why the growth is not shared out in percent, as a sentence for the reader (empty when
-    shares are given): few recipients, or a change near zero beside its components."""
+    shares are given): few recipients, or a change near zero beside its components.
+    ``short``: one sentence, for the main findings."""
     why = d.shares_withheld()
+    if short and why == FEW_RECIPIENTS:
+        return (
+            f"Med så få mottakere ({fmt_number(d.N0, 0)} i {d.year0} og {fmt_number(d.N1, 0)} "
+            f"i {d.year1}) deler boka ikke veksten i andeler."
+        )
+    if short and why == NEAR_ZERO and _opposed(d):
+        return f"Komponentene trakk hver sin vei: {_opposed(d)}."
     if why == FEW_RECIPIENTS:
         return (
             f"Med så få mottakere ({fmt_number(d.N0, 0)} i {d.year0} og {fmt_number(d.N1, 0)} "
@@ -214,7 +234,8 @@ def headline_finding(
         )
     else:
         total += " (ikke justert for prisstigning)."
-    return " ".join(t for t in (total, _driver_sentence(d)) if t)
+    source = withheld_reason(d, short=True) if d.shares_withheld() else _driver_sentence(d)
+    return " ".join(t for t in (total, source) if t)
 
 
 def growth_paragraph(
