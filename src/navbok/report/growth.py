@@ -301,6 +301,8 @@ class GrowthViews:
     def latest_text(self) -> str:
         """The sentence before the latest period's decomposition, or why there is none."""
         ctx = self.ctx
+        if ctx.missing_measures(*GROWTH_MEASURES):
+            return ""  # the decomposition above already says why nothing can be decomposed
         y0, y1 = ctx.params.growth_period
         latest = self.latest_period()
         if latest:
