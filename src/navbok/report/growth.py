@@ -793,7 +793,8 @@ class GrowthViews:
         """Whom the Proba index compares the municipality with, and their name for a
         sentence: the book's own peers (:meth:`group`), i.e. the ASSS members of
         :data:`PROBA_YEAR` for an ASSS member, the KOSTRA group as the book groups it
-        otherwise (none when the book compares with Landet), and the neighbours."""
+        otherwise (none when the book compares with Landet), and the neighbours; no codes and
+        an empty name when there are none."""
         ctx = self.ctx
         neighbours = list(ctx.params.neighbours)
         if ctx.main_kind == Kind.ASSS_SNITT:
@@ -808,7 +809,7 @@ class GrowthViews:
             word = "nabokommunen" if len(neighbours) == 1 else "nabokommunene"
             names = and_list([ctx.data.name(c) for c in neighbours])
             who = f"{who} og {word} {names}" if who else f"{word} {names}"
-        return sorted({*neighbours, *members} - {ctx.kommune}), who or "ingen andre kommuner"
+        return sorted({*neighbours, *members} - {ctx.kommune}), who
 
     def proba(self) -> figure.ChartOutput:
         """Proba's published index of actual spending against estimated need, 2012–2016, for
@@ -833,9 +834,9 @@ class GrowthViews:
             focus=focus,
             title=f"Faktiske utgifter mot beregnet behov {last} (Proba 2017), indeks",
             description=(
-                f"Stolpediagram: Probas publiserte indeks for {last} for {ctx.name} og "
-                f"{who}. 100 betyr utgifter lik beregnet behov; over 100 betyr høyere "
-                "utgifter enn behovet tilsier."
+                f"Stolpediagram: Probas publiserte indeks for {last} for {ctx.name}"
+                f"{' og ' + who if peers else ''}. 100 betyr utgifter lik beregnet behov; over "
+                "100 betyr høyere utgifter enn behovet tilsier."
             ),
             value_title="indeks (behov = 100)",
             value_format=",.0f",
@@ -846,8 +847,14 @@ class GrowthViews:
             chart,
             table,
             "proba-indeks",
-            f"Publisert historisk resultat, ikke beregnet på nytt: {ref.source}. {ctx.name} "
-            f"sammenlignes med {who}, som i resten av boka. Tabellen har alle årene 2012–2016. "
+            f"Publisert historisk resultat, ikke beregnet på nytt: {ref.source}. "
+            + (
+                f"{ctx.name} sammenlignes med {who}, som i resten av boka. "
+                if peers
+                else f"Boka sammenligner {ctx.name} med landet, og Proba publiserte ingen indeks "
+                "for landet. "
+            )
+            + "Tabellen har alle årene 2012–2016. "
             "Kommunene står med 2017-inndelingen; sammenslåtte kommuner vises med hver av de "
             f"tidligere kommunene.{missing}",
             decimals=0,
