@@ -185,6 +185,46 @@ def test_annual_growth(measures: pd.DataFrame) -> None:
     assert land["g_T"].tolist() == pytest.approx([0.1, 1200 / 1100 - 1])
 
 
+def test_annual_growth_of_a_changing_group_sums_the_later_years_members() -> None:
+    # A and B are members to 2016; C joins in 2017 and is large and shrinking before it joins
+    data = {  # region: {year: (T, N, M)}
+        "A": {2015: (100, 10, 50), 2016: (110, 11, 55), 2017: (120, 12, 60), 2018: (130, 13, 65)},
+        "B": {
+            2015: (200, 20, 100),
+            2016: (220, 22, 110),
+            2017: (240, 24, 120),
+            2018: (260, 26, 130),
+        },
+        "C": {
+            2015: (900, 90, 450),
+            2016: (450, 45, 225),
+            2017: (500, 50, 250),
+            2018: (550, 55, 275),
+        },
+    }
+    rows = []
+    for region, years in data.items():
+        for year, (t, n, m) in years.items():
+            rows += [
+                (region, year, "utbetalt", t, None),
+                (region, year, "mottakere", n, None),
+                (region, year, "stonadsmaaneder", m, None),
+            ]
+    measures = _frame(rows)
+    members = {2015: ["A", "B"], 2016: ["A", "B"], 2017: ["A", "B", "C"], 2018: ["A", "B", "C"]}
+    table = annual_growth(measures, members, range(2015, 2019))
+    # 2015→2016: A and B only (C is not a member in 2016): 330 / 300
+    assert table["g_T"].tolist() == pytest.approx([330 / 300 - 1, 860 / 780 - 1, 940 / 860 - 1])
+    # the same rule as a decomposition over the period: the members of its last year
+    over = decompose_regions(measures, members[2016], 2015, 2016)
+    assert table["g_T"].iloc[0] == pytest.approx(over.g_T)
+    chained = (1 + table["g_T"].iloc[1]) * (1 + table["g_T"].iloc[2]) - 1
+    assert chained == pytest.approx(decompose_regions(measures, members[2018], 2016, 2018).g_T)
+    # a year without members is missing, not zero
+    gap = annual_growth(measures, {2016: ["A"]}, [2015, 2016, 2017])
+    assert gap["status"].tolist() == [None, ".."]
+
+
 def test_compare_table(measures: pd.DataFrame) -> None:
     table = compare(measures, {"B": "B", "Gruppen": ["A", "B"], "Landet": "EAK"}, 2015, 2016)
     assert table["label"].tolist() == ["B", "Gruppen", "Landet"]

@@ -153,12 +153,14 @@ def test_growth_paragraph_says_falls_and_more_than_all_of_the_growth() -> None:
     from navbok.analysis.growth import from_rates
     from navbok.report.growth_words import growth_paragraph
 
-    d = from_rates(-0.042, 0.264, 0.018, T0=1000.0, label="Larvik", year0=2015, year1=2019)
+    d = from_rates(
+        -0.042, 0.264, 0.018, T0=1000.0, N0=1000.0, label="Larvik", year0=2015, year1=2019
+    )
     text = growth_paragraph("Larvik", d, 0.239)
     assert "Antall mottakere falt med 4,2" in text
     assert "mer enn hele veksten; færre mottakere trakk ned" in text
     assert "0,6 prosentpoeng høyere enn i Larvik" in text
-    spec = from_rates(0.041, 0.157, 0.039, T0=100.0, year0=2015, year1=2019)
+    spec = from_rates(0.041, 0.157, 0.039, T0=100.0, N0=1000.0, year0=2015, year1=2019)
     text = growth_paragraph("Bærum", spec, float("nan"))
     assert "økte de samlede utbetalingene i Bærum med 25,1" in text
     assert "lengre stønadsperioder" in text and "ASSS" not in text

@@ -20,11 +20,11 @@ snapshot holds it), never with words of our own.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from navbok.comparison import Kind
-from navbok.groups import Groups
+from navbok.groups import Groups, asss_members
 from navbok.present.prose import and_list
 
 #: First words of a KOSTRA-group description that are common nouns (written in lower case
@@ -196,3 +196,70 @@ def neighbours_text(peers: Peers) -> str:
     if not names:
         return ""
     return ("nabokommunen " if len(names) == 1 else "nabokommunene ") + and_list(list(names))
+
+
+@dataclass(frozen=True)
+class AsssDefinition:
+    """The ASSS member set a book uses, year by year: one set per statistics year, and every
+    comparison of the book with ASSS in a year uses that year's set (the ASSS average of the
+    year, the ranked bars, and the growth from one year to a later year, which sums the
+    members of the later year in both years).
+
+    ``variant`` is the params' ``asss_variant`` (``regions.yaml``: ``default`` has the ten
+    members to 2021 and twelve from 2022, with Asker and Lillestrøm; ``med_asker`` the eleven of
+    the source documents in every year); ``members`` maps a year to the member codes
+    (today's codes). Build it with :func:`asss_definition` or :func:`book_asss`.
+    """
+
+    variant: str
+    members: Mapping[int, tuple[str, ...]]
+
+    def of(self, year: int) -> tuple[str, ...]:
+        """The members in ``year`` (empty for a year the definition does not cover)."""
+        return self.members.get(year, ())
+
+    def periods(self) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Runs of consecutive years with the same members: ``(first, last, members)``, e.g.
+        ``[(2015, 2021, (…10…)), (2022, 2024, (…12…))]`` for ``default``."""
+        runs: list[tuple[int, int, tuple[str, ...]]] = []
+        for year in sorted(self.members):
+            m = self.members[year]
+            if runs and runs[-1][2] == m and runs[-1][1] == year - 1:
+                runs[-1] = (runs[-1][0], year, m)
+            else:
+                runs.append((year, year, m))
+        return runs
+
+    def changes(self) -> bool:
+        """Whether the members differ between the years covered."""
+        return len({m for m in self.members.values()}) > 1
+
+    def sizes_text(self) -> str:
+        """The number of members by period, for a reader: «10 kommuner 2015–2021 og 12
+        kommuner 2022–2024», or «11 kommuner» when the set never changes."""
+        runs = self.periods()
+        if len({m for _, _, m in runs}) == 1 and runs:
+            return f"{len(runs[0][2])} kommuner"
+        parts = [
+            f"{len(m)} kommuner {a}" if a == b else f"{len(m)} kommuner {a}–{b}" for a, b, m in runs
+        ]
+        return and_list(parts)
+
+
+def asss_definition(variant: str, years: Iterable[int]) -> AsssDefinition:
+    """The ASSS members of ``variant`` (``regions.yaml``) for each of ``years``."""
+    return AsssDefinition(
+        variant, {int(y): tuple(asss_members(int(y), variant)) for y in sorted(set(years))}
+    )
+
+
+def book_asss(groups: Groups, years: Iterable[int] | None = None) -> AsssDefinition:
+    """The ASSS definition of one book: its params' variant (``groups.asss_variant``) with
+    the members of each of ``years`` (the book's years, ``Context.years``; default: every year
+    ``groups`` has). What the landing page's overview names per book, and what every chapter of
+    that book compares with."""
+    wanted = sorted(groups.asss) if years is None else sorted({int(y) for y in years})
+    return AsssDefinition(
+        groups.asss_variant,
+        {y: tuple(groups.asss.get(y) or asss_members(y, groups.asss_variant)) for y in wanted},
+    )

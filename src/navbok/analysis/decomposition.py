@@ -17,6 +17,22 @@ Two ways to share the growth out:
   logarithmic mean ``L(a, b) = (a − b) / (ln a − ln b)``; they sum exactly to ``T1 − T0``.
 
 Kroner figures are in the unit of T (1 000 kr for the measures frame).
+
+**When shares are not given** (:meth:`Decomposition.shares_withheld`, one rule for the tables,
+the text and the introduction): a share of the growth («67 % of the growth came from more
+recipients») means something only when the counts are large enough that one person more or less
+does not move it, and when the total is not small beside its parts:
+
+* fewer than :data:`MIN_RECIPIENTS` recipients in either year → :data:`FEW_RECIPIENTS`: with 100
+  recipients one person is 1 % of N, as large as the differences the shares are read for;
+* a component larger than :data:`MAX_SHARE` times the whole change (in logs,
+  ``max |ln(1 + g_i)| > MAX_SHARE · |ln(T1/T0)|``, including a total of 0) →
+  :data:`NEAR_ZERO`: the components pull each other out and the shares become large numbers of
+  either sign (2 794 % and −3 891 % for a growth of −0,4 %) that change wildly with a small
+  change in the total.
+
+The growth rates and kroner effects themselves are still shown; only the shares are withheld,
+and the reader is told why.
 """
 
 from __future__ import annotations
@@ -36,6 +52,14 @@ COMPONENT_LABELS = {
     "P": "Utbetaling per stønadsmåned",
 }
 COMBINATION_LABEL = "Kombinasjonseffekt"
+
+#: Fewest recipients (N) in each of the two years for the growth to be shared out in percent.
+MIN_RECIPIENTS = 100
+#: Largest share of the whole change one component may have for shares to be given (2 = 200 %).
+MAX_SHARE = 2.0
+#: Why shares are withheld (:meth:`Decomposition.shares_withheld`).
+FEW_RECIPIENTS = "few_recipients"
+NEAR_ZERO = "near_zero"
 
 
 def _log_mean(a: float, b: float) -> float:
@@ -154,6 +178,19 @@ class Decomposition:
         weight = _log_mean(self.T1, self.T0)
         return {k: weight * v for k, v in self.lmdi_logs.items()}
 
+    def shares_withheld(self) -> str | None:
+        """Why the growth must not be shared out in percent (:data:`FEW_RECIPIENTS` or
+        :data:`NEAR_ZERO`, see the module docstring), ``None`` when shares may be given or the
+        decomposition could not be computed at all (its ``status`` says why)."""
+        if not self.ok:
+            return None
+        if min(self.N0, self.N1) < MIN_RECIPIENTS:
+            return FEW_RECIPIENTS
+        logs = [abs(v) for v in self.lmdi_logs.values()]
+        if max(logs) > MAX_SHARE * abs(sum(self.lmdi_logs.values())):
+            return NEAR_ZERO
+        return None
+
     def to_row(self) -> dict[str, object]:
         """One flat table row: levels, growth rates, kroner effects, LMDI, status."""
         row: dict[str, object] = {"label": self.label, "year0": self.year0, "year1": self.year1}
@@ -166,6 +203,7 @@ class Decomposition:
         row |= {f"effect_{k}": v for k, v in self.effects.items()}
         row |= {f"lmdi_share_{k}": v for k, v in self.lmdi_shares.items()}
         row |= {f"lmdi_{k}": v for k, v in self.lmdi_contributions.items()}
+        row["shares_withheld"] = self.shares_withheld()
         row |= {"status": self.status, "note": self.note}
         return row
 

@@ -84,6 +84,8 @@ def _inputs(table: MeasureTable, regions: list[str], year: int) -> tuple[dict, s
     out: dict[str, float] = {}
     statuses: list[str | None] = []
     problems: list[str] = []
+    if not regions:
+        return dict.fromkeys(MEASURES, math.nan), NOT_AVAILABLE, f"ingen regioner i {year}"
     for key, measure in MEASURES.items():
         cells = table.rows(measure, regions, year)
         absent = sorted(set(regions) - {r for r, _, _ in cells})
@@ -183,22 +185,32 @@ def _table(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 def annual_growth(
     measures: pd.DataFrame | MeasureTable,
-    regions: str | Iterable[str],
+    regions: str | Iterable[str] | Mapping[int, Iterable[str]],
     years: Iterable[int],
     **kwargs: object,
 ) -> pd.DataFrame:
     """Year-on-year decomposition for each consecutive pair of ``years`` (one row per pair).
+
+    ``regions`` is one region, a fixed set of regions summed, or a mapping year → members (a
+    group whose membership changes, such as ASSS): the growth from year *a* to year *b* then
+    sums **the members of year b in both years**, the same rule as a decomposition over a
+    longer period (:func:`decompose_regions` with the members of its last year); a year
+    missing from the mapping has no members and gives NaN with ``..``.
 
     Columns as :meth:`Decomposition.to_row` (``year0``, ``year1``, ``g_T``, ``g_N``, ``g_L``,
     ``g_P``, ``combination``, kroner effects, LMDI, ``status``, ``note``); a year whose inputs are
     missing or suppressed gives NaN with a status, never 0. Keyword arguments go to
     :func:`decompose_regions` (``price_index``, ``base_year``, ``label``).
     """
-    regs = _regions(regions)
     ys = sorted(int(y) for y in years)
     table = MeasureTable.of(measures)
+    if isinstance(regions, Mapping):
+        by_year = {int(y): _regions(m) for y, m in regions.items()}
+    else:
+        fixed = _regions(regions)
+        by_year = dict.fromkeys(ys, fixed)
     rows = [
-        decompose_regions(table, regs, a, b, **kwargs).to_row()  # type: ignore[arg-type]
+        decompose_regions(table, by_year.get(b, []), a, b, **kwargs).to_row()  # type: ignore[arg-type]
         for a, b in zip(ys, ys[1:], strict=False)
     ]
     return _table(rows)

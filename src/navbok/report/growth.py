@@ -12,22 +12,29 @@ import pandas as pd
 
 from navbok import status
 from navbok.analysis import growth
-from navbok.analysis.decomposition import COMBINATION_LABEL, COMPONENT_LABELS
+from navbok.analysis.decomposition import (
+    COMBINATION_LABEL,
+    COMPONENT_LABELS,
+)
 from navbok.analysis.proba import proba_comparison, proba_index
 from navbok.comparison import Kind
-from navbok.groups import LANDET
+from navbok.groups import LANDET, asss_members
+from navbok.peers import book_asss
 from navbok.present import chart_specs, figure
 from navbok.present.numbers import fmt_number, fmt_percent
+from navbok.present.prose import and_list
 from navbok.present.tables import TableOutput, show_table, wide
-from navbok.report.breaks import break_context
+from navbok.register import register_doc
+from navbok.report.breaks import CASE_TABLES, break_context
 from navbok.report.context import Context
 from navbok.report.figures import d3_format
 from navbok.report.growth_words import (
     annual_sentence,
     driver,
-    growth_finding,
     growth_meaning,
     growth_paragraph,
+    headline_finding,
+    shares_rule,
 )
 from navbok.report.missing import MissingFigure
 from navbok.report.peers import main_kind, peer_set
@@ -35,6 +42,12 @@ from navbok.report.prices import deflator, prices_text
 
 #: The latest period decomposed beside the params' period: this many years back from the end.
 LATEST_SPAN = 5
+
+#: The year of Proba's index the chapter's bar chart shows (its last): ASSS members of this year.
+PROBA_YEAR = 2016
+
+#: The annual-growth chart's ASSS series: each year's growth sums that year's members.
+ANNUAL_ASSS_LABEL = "ASSS (sum av kommunene hvert år)"
 
 #: The measures the decomposition T = N · L · P needs.
 GROWTH_MEASURES = ("mottakere", "stonadsmaaneder", "utbetalt")
@@ -89,9 +102,34 @@ class GrowthViews:
         if peers is None:
             return "", [], ""
         if peers.kind == Kind.ASSS_SNITT:
-            return "ASSS (sum av kommunene)", peers.members, "ASSS-kommunene samlet"
+            n = len(peers.members)
+            return (
+                f"ASSS (sum av de {n} kommunene i {year})",
+                peers.members,
+                f"de {n} ASSS-kommunene i {year} samlet",
+            )
         group = peers.label.removeprefix("kommunene i ")
         return f"{group} (sum av kommunene)", peers.members, f"kommunene i {group} samlet"
+
+    def group_note(self, year: int) -> str:
+        """Which members the main comparison's row sums, for a table note: the ASSS members
+        of ``year`` by name, or the KOSTRA group's members as the book groups them."""
+        label, members, _ = self.group(year)
+        if not members:
+            return ""
+        names = and_list(sorted(self.ctx.data.name(c) for c in members))
+        head = label.split(" (")[0]
+        if self.ctx.main_kind == Kind.ASSS_SNITT:
+            who = f"de {len(members)} ASSS-kommunene i {year} ({names})"
+        else:
+            who = (
+                f"de {len(members)} kommunene i gruppen etter inndelingen i "
+                f"{self.ctx.years[-1]}, den boka bruker i alle år"
+            )
+        return (
+            f"{head} er {who}, summert (tellere og nevnere lagt sammen), ikke snittet av "
+            "kommunenes vekstrater; de samme kommunene begge år."
+        )
 
     def series(self, year: int) -> dict[str, str | list[str]]:
         """The three series the decomposition is shown for: municipality, the main comparison
@@ -135,8 +173,12 @@ class GrowthViews:
 
     def decomposition(
         self, year0: int | None = None, year1: int | None = None
-    ) -> tuple[figure.ChartOutput | MissingFigure, TableOutput, TableOutput, dict[str, str]]:
-        """The waterfall (percent), the comparison table, the kroner table and glue texts."""
+    ) -> tuple[figure.ChartOutput | MissingFigure, TableOutput, TableOutput | None, dict[str, str]]:
+        """The waterfall (percent), the comparison table, the kroner table and glue texts.
+
+        When the municipality's own growth cannot be decomposed the waterfall is a notice
+        saying why and there is no kroner table (only symbols would stand in it); the
+        comparison table still shows the comparison groups."""
         ctx = self.ctx
         year0, year1 = self._period(year0, year1)
         table = self.table(year0, year1)
@@ -168,36 +210,44 @@ class GrowthViews:
             decimals=1,
             text_columns=["Komponent", "Del"],
         )
+        title = f"Vekst i utbetalt sosialhjelp {year0}–{year1}, {ctx.name}"
         if gone:
-            fig = MissingFigure(f"Vekst i utbetalt sosialhjelp {year0}–{year1}, {ctx.name}", gone)
+            fig = MissingFigure(title, gone)
+        elif not own.ok:
+            fig = MissingFigure(title, self._why_not(own))
         cells, data = [], []
+        withheld: list[str] = []
         for r in table.itertuples():
             symbol = r.status
             row = [r.label] + [
                 fmt_percent(100 * getattr(r, k), 1, status=symbol) for k in GROWTH_COLUMNS
             ]
-            row += [
-                fmt_percent(100 * getattr(r, f"lmdi_share_{k}"), 0, status=symbol) for k in "NLP"
-            ]
+            why = r.shares_withheld if isinstance(r.shares_withheld, str) else None
+            shares = [float("nan") if why else getattr(r, f"lmdi_share_{k}") for k in "NLP"]
+            row += [fmt_percent(100 * v, 0, status=symbol or status.NOT_POSSIBLE) for v in shares]
+            if why:
+                withheld.append(str(r.label).split(" (")[0])
             cells.append(row)
-            data.append(
-                [r.label]
-                + [getattr(r, k) for k in GROWTH_COLUMNS]
-                + [getattr(r, f"lmdi_share_{k}") for k in "NLP"]
-            )
+            data.append([r.label] + [getattr(r, k) for k in GROWTH_COLUMNS] + shares)
         head = [""] + list(SHORT_COLUMNS.values()) + [f"LMDI-andel: {SHORT[k]}" for k in "NLP"]
         comp = show_table(
             pd.DataFrame(cells, columns=head),
             f"vekst-sammenligning-{year0}-{year1}",
             f"Dekomponering av veksten i utbetalt sosialhjelp {year0}–{year1}",
             data=pd.DataFrame(data, columns=["Region", *head[1:]]),
-            notes=[
-                f"{self.group(year1)[0].split(' (')[0] or 'Gruppen'} er kommunene summert "
-                "(tellere og nevnere lagt sammen), ikke snittet av kommunenes vekstrater. Samme "
-                "medlemmer begge år.",
+            notes=[n for n in (self.group_note(year1),) if n]
+            + [
                 "LMDI (logaritmisk dekomponering) fordeler hele veksten på de tre "
                 "komponentene uten kombinasjonsledd: ln(T1/T0) = Σ ln(1 + vekst i komponenten).",
             ]
+            + (
+                [
+                    f"«{status.NOT_POSSIBLE}» i andelskolonnene ({and_list(withheld)}): "
+                    f"{shares_rule()}"
+                ]
+                if withheld
+                else []
+            )
             + self._break_notes(year0, year1)
             + (
                 [f"Veksten kan ikke dekomponeres: {gone}"]
@@ -210,6 +260,8 @@ class GrowthViews:
                 ]
             ),
         )
+        if not own.ok:
+            return fig, comp, None, self.texts(year0, year1, own, table)
         kr_rows = [(COMPONENT_LABELS[k], own.effects[k], own.lmdi_contributions[k]) for k in "NLP"]
         kr_rows.append((COMBINATION_LABEL, own.effects["combination"], 0.0))
         kr_rows.append(("Samlet endring", own.change, own.change))
@@ -230,14 +282,84 @@ class GrowthViews:
         texts = self.texts(year0, year1, own, table)
         return fig, comp, kroner, texts
 
+    def shares_rule(self) -> str:
+        """When the chapter does not share the growth out in percent, for «Slik regner vi»."""
+        return shares_rule()
+
     def latest_period(self) -> tuple[int, int] | None:
         """The latest :data:`LATEST_SPAN` years (end year − 5 → end year) when they differ from
-        the params' period and the data hold both years; otherwise ``None``."""
+        the params' period, the data hold both years and the municipality's growth between
+        them can be decomposed; otherwise ``None`` (:meth:`latest_text` says why)."""
         last = self.ctx.years[-1]
         period = (last - LATEST_SPAN, last)
         if period == tuple(self.ctx.params.growth_period) or period[0] not in self.ctx.years:
             return None
+        if not self.decompose(*period).ok:
+            return None
         return period
+
+    def latest_text(self) -> str:
+        """The sentence before the latest period's decomposition, or why there is none."""
+        ctx = self.ctx
+        if ctx.missing_measures(*GROWTH_MEASURES):
+            return ""  # the decomposition above already says why nothing can be decomposed
+        y0, y1 = ctx.params.growth_period
+        latest = self.latest_period()
+        if latest:
+            return f"De siste fem årene, {latest[0]}–{latest[1]}, med samme oppstilling:"
+        last = ctx.years[-1]
+        period = (last - LATEST_SPAN, last)
+        if period == (y0, y1):
+            return f"Perioden over, {y0}–{y1}, er også de siste fem årene i datagrunnlaget."
+        if period[0] not in ctx.years:
+            return (
+                f"Datagrunnlaget har ikke fem år før {last}; perioden over, {y0}–{y1}, er den "
+                "siste boka deler opp."
+            )
+        return (
+            f"De siste fem årene, {period[0]}–{period[1]}, kan ikke deles opp: "
+            f"{self._why_not(self.decompose(*period))} Kapitlet konkluderer derfor på perioden "
+            f"over, {y0}–{y1}."
+        )
+
+    def _why_not(self, d: growth.Decomposition) -> str:
+        """Why a decomposition could not be computed, from its status symbol."""
+        what = {
+            status.SUPPRESSED: "er skjult av personvernhensyn",
+            status.NOT_POSSIBLE: "er null, så veksten kan ikke regnes ut",
+        }.get(d.status or "", "mangler")
+        return (
+            f"Tall for {self.ctx.name} for {d.year0} eller {d.year1} {what} "
+            f"({d.status or status.NOT_AVAILABLE})."
+        )
+
+    def headline_period(self) -> tuple[int, int]:
+        """The period the chapter concludes on («Hva betyr dette?») and the introduction's
+        growth finding reports: the latest five years when they can be decomposed, else the
+        params' period."""
+        latest = self.latest_period()
+        if latest:
+            return latest
+        y0, y1 = self.ctx.params.growth_period
+        return int(y0), int(y1)
+
+    def headline(self) -> str:
+        """The growth finding for the introduction and the print summary: the headline
+        period, nominal kroner said (and real terms beside it when the book has a price index),
+        where the change came from or why that is not said; empty when it cannot be
+        decomposed."""
+        ctx = self.ctx
+        if ctx.missing_measures(*GROWTH_MEASURES):
+            return ""
+        y0, y1 = self.headline_period()
+        own = self.decompose(y0, y1)
+        prices = deflator(ctx, y1)
+        real = None
+        if prices.index is not None:
+            real = growth.decompose_regions(
+                self.measures(), ctx.kommune, y0, y1, price_index=prices.index, base_year=y1
+            )
+        return headline_finding(ctx.name, own, real, prices.words)
 
     def _break_notes(self, year0: int, year1: int) -> list[str]:
         """Why counts may not compare between ``year0`` and ``year1`` (a new SSB table, cases
@@ -314,9 +436,15 @@ class GrowthViews:
         got = both(last)
         if got is not None:
             n, t = got
+            who = (
+                f"var det {fmt_number(n, 0)} sosialhjelpstilfeller i {ctx.name} (SSB teller "
+                "tilfeller fra 2022: en person med stønad i flere kommuner telles i hver)"
+                if self.counts_cases(last)
+                else f"fikk {fmt_number(n, 0)} personer økonomisk sosialhjelp i {ctx.name}"
+            )
             return (
-                f"I {last} fikk {fmt_number(n, 0)} personer økonomisk sosialhjelp i {ctx.name}, "
-                f"og det ble utbetalt {fmt_number(t / 1000, 1)} millioner kroner i bidrag og lån."
+                f"I {last} {who}, og det ble utbetalt {fmt_number(t / 1000, 1)} millioner "
+                "kroner i bidrag og lån."
             )
         text = (
             f"Antall mottakere og utbetalt beløp i {ctx.name} i {last} er skjult av "
@@ -334,6 +462,17 @@ class GrowthViews:
             )
         return text
 
+    def counts_cases(self, year: int) -> bool:
+        """Whether the recipients of ``year`` come from a table that counts
+        «sosialhjelpstilfeller» (from 2022), not persons."""
+        series = register_doc()["measures"]["mottakere"].get("series")
+        return any(
+            year in st.years.get(table, [])
+            for st in self.ctx.data.stitches
+            if st.series == series
+            for table in CASE_TABLES
+        )
+
     def convention(self, indicator: str, year: int, kind: Kind = Kind.ASSS_SNITT) -> str:
         """How the chapter computes a relative difference, with the municipality's own figure
         computed the other way round (its value as the base)."""
@@ -350,9 +489,9 @@ class GrowthViews:
             if round(back) != 0:
                 word = "over" if back > 0 else "under"
                 text += (
-                    f" Regnet motsatt vei, med {ctx.name} som grunnlag, ligger {label} "
-                    f"{fmt_number(abs(back), 0)} prosent {word} {ctx.name} i {year}: samme "
-                    "forskjell, et annet tall."
+                    f" Regnet motsatt vei, med {ctx.name} som grunnlag, er forskjellen "
+                    f"{fmt_number(abs(back), 0)} prosent i {year} ({label} ligger {word} "
+                    f"{ctx.name}): samme forskjell, et annet tall."
                 )
         return text
 
@@ -479,7 +618,7 @@ class GrowthViews:
             if not level.startswith("ukjent")
             else f"Utbetalingene per innbygger i {ctx.name} i {last} er skjult eller mangler."
         )
-        y0, y1 = self.latest_period() or tuple(ctx.params.growth_period)
+        y0, y1 = self.headline_period()
         return growth_meaning(ctx.name, first, self.decompose(y0, y1))
 
     def texts(
@@ -521,34 +660,57 @@ class GrowthViews:
             "g_asss": fmt_percent(100 * g_asss, 1),
             "diff_asss": fmt_number(100 * (own.g_T - g_asss), 1),
             "driver": driver(own),
-            "funn": (
-                f"Veksten kan ikke dekomponeres: {gone}" if gone else growth_finding(ctx.name, own)
-            ),
+            # the introduction's growth finding: the period the chapter concludes on
+            "funn": self.headline(),
         }
 
-    def annual(self) -> tuple[figure.ChartOutput, TableOutput, str]:
-        """Year-on-year growth in payouts for municipality, ASSS and Landet (chart), the
-        municipality's components for every year (table), and the largest rise and fall in
-        words."""
+    def annual_frame(self) -> pd.DataFrame:
+        """Year-on-year growth rows (:func:`navbok.analysis.growth.annual_growth`) for the
+        municipality, the main comparison and Landet, with ``Serie`` (label), ``År`` (the later
+        year) and ``Vekst`` (percent). ASSS sums, for each pair of years, the members of the
+        later year in both years (:meth:`group` of that year), as the decompositions over
+        longer periods use the members of their last year; a KOSTRA group is the book's
+        grouping in every year."""
         ctx = self.ctx
         years = ctx.years
         frames = []
+        group_label, _, _ = self.group(years[-1])
         for label, regions in self.series(years[-1]).items():
             if not regions:
                 continue
+            members: str | list[str] | dict[int, list[str]] = regions
+            if label == group_label and ctx.main_kind == Kind.ASSS_SNITT:
+                label = ANNUAL_ASSS_LABEL
+                members = {y: self.group(y)[1] for y in years}
 
-            def compute(regions: str | list[str] = regions) -> pd.DataFrame:
+            def compute(
+                regions: str | list[str] | dict[int, list[str]] = members,
+            ) -> pd.DataFrame:
                 return growth.annual_growth(self.measures(), regions, years)
 
             if regions == ctx.kommune:
                 a = compute()
             else:  # ASSS and Landet: the same for every municipality, computed once
-                key = ("annual-growth", str(regions), tuple(years))
+                key = ("annual-growth", str(members), tuple(years))
                 a = ctx.data.memo(key, compute)
             frames.append(a.assign(Serie=label))
         df = pd.concat(frames, ignore_index=True)
         df["År"] = df["year1"]
         df["Vekst"] = df["g_T"] * 100
+        return df
+
+    def annual(self) -> tuple[figure.ChartOutput, TableOutput, str]:
+        """Year-on-year growth in payouts for municipality, ASSS and Landet (chart, from
+        :meth:`annual_frame`), the municipality's components for every year (table), and the
+        largest rise and fall in words."""
+        ctx = self.ctx
+        years = ctx.years
+        df = self.annual_frame()
+        group_words = (
+            "ASSS-kommunene samlet (medlemmene hvert år)"
+            if ctx.main_kind == Kind.ASSS_SNITT
+            else self.group(years[-1])[2]
+        )
         chart = chart_specs.line_chart(
             df,
             x="År",
@@ -558,7 +720,7 @@ class GrowthViews:
             title="Årlig vekst i utbetalt økonomisk sosialhjelp",
             description=(
                 f"Linjediagram: prosentvis vekst fra året før i samlet stønadssum for "
-                f"{ctx.name}, {self.group(years[-1])[2] or 'ASSS-kommunene samlet'} og landet, "
+                f"{and_list([w for w in (ctx.name, group_words, 'landet') if w])}, "
                 f"{years[1]}–{years[-1]}."
             ),
             y_title="prosent fra året før",
@@ -569,7 +731,8 @@ class GrowthViews:
             chart,
             table,
             "vekst-aarlig",
-            "Vekst i samlet stønadssum (bidrag og lån) fra året før, løpende kroner, prosent.",
+            "Vekst i samlet stønadssum (bidrag og lån) fra året før, løpende kroner, prosent."
+            + self._annual_members_note(),
             decimals=1,
             text_columns=["Serie"],
         )
@@ -590,6 +753,29 @@ class GrowthViews:
         )
         return fig, tab, annual_sentence(ctx.name, own)
 
+    def _annual_members_note(self) -> str:
+        """Which members the annual growth of the main comparison sums (for the caption)."""
+        ctx = self.ctx
+        years = ctx.years
+        if ctx.main_kind == Kind.KOSTRAGRUPPE and self.group(years[-1])[1]:
+            return (
+                f" {self.group(years[-1])[0].split(' (')[0]} er kommunene i gruppen etter "
+                f"inndelingen i {years[-1]}, de samme i alle år."
+            )
+        if ctx.main_kind != Kind.ASSS_SNITT:
+            return ""
+        asss = book_asss(ctx.groups, years)
+        text = (
+            " ASSS er medlemmene i det siste av de to årene, summert begge år, som i "
+            f"dekomponeringen over ({asss.sizes_text()})."
+        )
+        if asss.changes():
+            text += (
+                " Fordi medlemmene endret seg, blir de årlige vekstratene kjedet sammen over "
+                "et medlemsskifte ikke nøyaktig lik veksten over hele perioden."
+            )
+        return text
+
     def relative_difference(self, indicator: str, year: int, kind: Kind) -> str:
         """«28 prosent lavere enn» / «11 prosent høyere enn»: (kommune − sammenligning) /
         sammenligning, the book's convention (the comparison is the base)."""
@@ -603,11 +789,34 @@ class GrowthViews:
         word = "høyere enn" if diff > 0 else "lavere enn"
         return f"{fmt_number(abs(diff), 0)} prosent {word}"
 
+    def proba_peers(self) -> tuple[list[str], str]:
+        """Whom the Proba index compares the municipality with, and their name for a
+        sentence: the book's own peers (:meth:`group`), i.e. the ASSS members of
+        :data:`PROBA_YEAR` for an ASSS member, the KOSTRA group as the book groups it
+        otherwise (none when the book compares with Landet), and the neighbours; no codes and
+        an empty name when there are none."""
+        ctx = self.ctx
+        neighbours = list(ctx.params.neighbours)
+        if ctx.main_kind == Kind.ASSS_SNITT:
+            members = asss_members(PROBA_YEAR, ctx.groups.asss_variant)
+            who = f"ASSS-kommunene i {PROBA_YEAR}"
+        elif ctx.main_kind == Kind.KOSTRAGRUPPE:
+            members = self.group(ctx.years[-1])[1]
+            who = f"{ctx.peers.members_label} (inndelingen boka bruker)"
+        else:
+            members, who = [], ""
+        if neighbours:
+            word = "nabokommunen" if len(neighbours) == 1 else "nabokommunene"
+            names = and_list([ctx.data.name(c) for c in neighbours])
+            who = f"{who} og {word} {names}" if who else f"{word} {names}"
+        return sorted({*neighbours, *members} - {ctx.kommune}), who
+
     def proba(self) -> figure.ChartOutput:
         """Proba's published index of actual spending against estimated need, 2012–2016, for
-        the municipality, its neighbours and the ASSS members (published, not recomputed)."""
+        the municipality and the book's peers (:meth:`proba_peers`; published, not
+        recomputed)."""
         ctx = self.ctx
-        peers = sorted({*ctx.params.neighbours, *ctx.groups.asss.get(ctx.years[-1], [])})
+        peers, who = self.proba_peers()
         register = ctx.data.register
         full = ctx.data.memo("proba-index", lambda: proba_index(register=register))
         ref = proba_comparison(ctx.kommune, peers, register=register, full=full)
@@ -625,9 +834,9 @@ class GrowthViews:
             focus=focus,
             title=f"Faktiske utgifter mot beregnet behov {last} (Proba 2017), indeks",
             description=(
-                f"Stolpediagram: Probas publiserte indeks for {last} for {ctx.name} og "
-                "sammenligningskommunene (ASSS og naboer). 100 betyr utgifter lik beregnet "
-                "behov; over 100 betyr høyere utgifter enn behovet tilsier."
+                f"Stolpediagram: Probas publiserte indeks for {last} for {ctx.name}"
+                f"{' og ' + who if peers else ''}. 100 betyr utgifter lik beregnet behov; over "
+                "100 betyr høyere utgifter enn behovet tilsier."
             ),
             value_title="indeks (behov = 100)",
             value_format=",.0f",
@@ -638,9 +847,16 @@ class GrowthViews:
             chart,
             table,
             "proba-indeks",
-            f"Publisert historisk resultat, ikke beregnet på nytt: {ref.source}. Tabellen har "
-            "alle årene 2012–2016. Kommunene står med 2017-inndelingen; sammenslåtte kommuner "
-            f"vises med hver av de tidligere kommunene.{missing}",
+            f"Publisert historisk resultat, ikke beregnet på nytt: {ref.source}. "
+            + (
+                f"{ctx.name} sammenlignes med {who}, som i resten av boka. "
+                if peers
+                else f"Boka sammenligner {ctx.name} med landet, og Proba publiserte ingen indeks "
+                "for landet. "
+            )
+            + "Tabellen har alle årene 2012–2016. "
+            "Kommunene står med 2017-inndelingen; sammenslåtte kommuner vises med hver av de "
+            f"tidligere kommunene.{missing}",
             decimals=0,
             text_columns=["Kommune"],
         )

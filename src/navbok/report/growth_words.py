@@ -1,6 +1,10 @@
 """The growth chapter's words: the decomposition of the payouts' change told with the verbs and
 quantity words the numbers support (a fall is «falt», a share just over half is «det meste», a
-part larger than the whole change is «mer enn hele»)."""
+part larger than the whole change is «mer enn hele»), and no share at all where the counts are
+small or the change is near zero (:meth:`navbok.analysis.decomposition.Decomposition.
+shares_withheld`: the reader is told why instead).
+
+Prose says «prosent» and «prosentpoeng» in words, never «%» (tables and charts use «%»)."""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from decimal import ROUND_FLOOR, Decimal
 import pandas as pd
 
 from navbok.analysis import growth
-from navbok.present.numbers import fmt_number, fmt_percent, fmt_signed_percent
+from navbok.analysis.decomposition import FEW_RECIPIENTS, MAX_SHARE, MIN_RECIPIENTS, NEAR_ZERO
+from navbok.present.numbers import fmt_number
 
 #: What each component's rise and fall mean, in words.
 RISE = {
@@ -67,11 +72,90 @@ def _rounds_to_zero(g: float, decimals: int = 1) -> bool:
     return fmt_number(100 * abs(g), decimals) == fmt_number(0, decimals)
 
 
+def pct(value: float, decimals: int = 1) -> str:
+    """A percentage for prose: «40,6 prosent» (``value`` on the 0–100 scale)."""
+    return f"{fmt_number(value, decimals)} prosent"
+
+
+def _signed_pct(value: float, decimals: int = 1) -> str:
+    """«+117,0 prosent», «−58,2 prosent» (``value`` on the 0–100 scale)."""
+    sign = "+" if value > 0 and not _rounds_to_zero(value / 100, decimals) else ""
+    return f"{sign}{fmt_number(value, decimals)} prosent"
+
+
 def _move(g: float, up: str = "økte", down: str = "falt") -> str:
-    """«økte med 4,1 %», «falt med 2,0 %» or «var uendret» (rounds to 0,0 %)."""
+    """«økte med 4,1 prosent», «falt med 2,0 prosent» or «var uendret» (rounds to 0,0)."""
     if _rounds_to_zero(g):
         return "var uendret"
-    return f"{up if g > 0 else down} med {fmt_percent(100 * abs(g), 1)}"
+    return f"{up if g > 0 else down} med {pct(100 * abs(g), 1)}"
+
+
+def _count_move(d: growth.Decomposition) -> str:
+    """«økte fra 11 til 14», «falt fra 24 til 9» or «var uendret (14)»: the recipients as
+    counts, for few recipients."""
+    n0, n1 = fmt_number(d.N0, 0), fmt_number(d.N1, 0)
+    if n0 == n1:
+        return f"var uendret ({n0})"
+    return f"{'økte' if d.N1 > d.N0 else 'falt'} fra {n0} til {n1}"
+
+
+def _opposed(d: growth.Decomposition) -> str:
+    """«høyere utbetaling per stønadsmåned trakk opp, kortere stønadsperioder trakk ned»: the
+    components that rose and fell (those printed as 0,0 left out)."""
+    comps = {"N": d.g_N, "L": d.g_L, "P": d.g_P}
+    up = [RISE[k] for k, v in comps.items() if v > 0 and not _rounds_to_zero(v)]
+    down = [FALL[k] for k, v in comps.items() if v < 0 and not _rounds_to_zero(v)]
+    parts = [f"{' og '.join(up)} trakk opp"] if up else []
+    parts += [f"{' og '.join(down)} trakk ned"] if down else []
+    return ", ".join(parts)
+
+
+def max_share_text() -> str:
+    """:data:`~navbok.analysis.decomposition.MAX_SHARE` as the text says it («2»)."""
+    return fmt_number(MAX_SHARE, 0 if float(MAX_SHARE).is_integer() else 1)
+
+
+def shares_rule() -> str:
+    """The rule for when the growth is not shared out in percent, for the reader (the
+    chapter's «Slik regner vi» and the decomposition table's note), from the constants of
+    :mod:`navbok.analysis.decomposition`."""
+    return (
+        f"Boka deler ikke veksten i andeler når en region har færre enn {MIN_RECIPIENTS} "
+        f"mottakere i ett av årene, eller når én komponent er mer enn {max_share_text()} ganger "
+        "så stor som hele endringen: da blir andelene store tall som skifter med små endringer "
+        "i totalen."
+    )
+
+
+def withheld_reason(d: growth.Decomposition, short: bool = False) -> str:
+    """Why the growth is not shared out in percent, as a sentence for the reader (empty when
+    shares are given): few recipients, or a change near zero beside its components.
+    ``short``: one sentence, for the main findings."""
+    why = d.shares_withheld()
+    if short and why == FEW_RECIPIENTS:
+        return (
+            f"Med så få mottakere ({fmt_number(d.N0, 0)} i {d.year0} og {fmt_number(d.N1, 0)} "
+            f"i {d.year1}) deler boka ikke veksten i andeler."
+        )
+    if short and why == NEAR_ZERO and _opposed(d):
+        return f"Komponentene trakk hver sin vei: {_opposed(d)}."
+    if why == FEW_RECIPIENTS:
+        return (
+            f"Med så få mottakere ({fmt_number(d.N0, 0)} i {d.year0} og {fmt_number(d.N1, 0)} "
+            f"i {d.year1}) flytter én person mer eller mindre tallene med flere prosent, så "
+            f"boka deler ikke veksten i andeler (det gjør den bare med minst {MIN_RECIPIENTS} "
+            "mottakere begge år)."
+        )
+    if why == NEAR_ZERO:
+        times = max_share_text()
+        opposed = _opposed(d)
+        return (
+            (f"Komponentene trakk hver sin vei: {opposed}. " if opposed else "")
+            + f"Minst én av dem er mer enn {times} ganger så stor som hele endringen, så boka "
+            "deler ikke endringen i andeler: de ville blitt store tall som skifter med små "
+            "endringer i totalen."
+        )
+    return ""
 
 
 def _driver_sentence(d: growth.Decomposition) -> str:
@@ -79,6 +163,8 @@ def _driver_sentence(d: growth.Decomposition) -> str:
     total did not change)."""
     if d.status is not None or _rounds_to_zero(d.g_T):
         return ""
+    if d.shares_withheld():
+        return withheld_reason(d)
     rising = d.g_T > 0
     change = "veksten" if rising else "nedgangen"
     top, share = _main_part(d)
@@ -94,8 +180,8 @@ def _driver_sentence(d: growth.Decomposition) -> str:
         )
     return (
         f"{words[0].upper()}{words[1:]} av {change} kom fra {what}: denne komponenten alene "
-        f"tilsvarer {fmt_percent(100 * share, 0)} av {change} "
-        f"({fmt_percent(100 * d.lmdi_shares[top], 0)} med logaritmisk dekomponering)."
+        f"tilsvarer {pct(100 * share, 0)} av {change} "
+        f"({pct(100 * d.lmdi_shares[top], 0)} med logaritmisk dekomponering)."
     )
 
 
@@ -105,18 +191,51 @@ def _total_sentence(name: str, d: growth.Decomposition) -> str:
         return f"Fra {d.year0} til {d.year1} var de samlede utbetalingene i {name} uendret."
     return (
         f"Fra {d.year0} til {d.year1} {'økte' if d.g_T > 0 else 'falt'} de samlede "
-        f"utbetalingene i {name} med {fmt_percent(100 * abs(d.g_T), 1)}."
+        f"utbetalingene i {name} med {pct(100 * abs(d.g_T), 1)}."
     )
 
 
 def growth_finding(name: str, d: growth.Decomposition) -> str:
-    """The change and where it came from, for the introduction's main findings."""
+    """The change and where it came from (the chapter's decomposition paragraph opens so)."""
     if d.status is not None:
         return (
             f"Veksten i utbetalingene i {name} fra {d.year0} til {d.year1} kan ikke "
             "dekomponeres: tallene er skjult av personvernhensyn eller mangler."
         )
     return " ".join(t for t in (_total_sentence(name, d), _driver_sentence(d)) if t)
+
+
+def headline_finding(
+    name: str, d: growth.Decomposition, real: growth.Decomposition | None = None, prices: str = ""
+) -> str:
+    """The growth finding of the introduction and the print summary: the period the chapter
+    concludes on (``d``), said with its years and in **nominal kroner**, and in real terms
+    beside it when the book has a price index (``real``: the same period deflated, ``prices``:
+    how the index is named); then where the change came from, or why that is not said.
+    Empty when the period cannot be decomposed."""
+    if d.status is not None:
+        return ""
+    if _rounds_to_zero(d.g_T):
+        total = (
+            f"Fra {d.year0} til {d.year1} var de samlede sosialhjelpsutbetalingene "
+            f"i {name} uendret i nominelle kroner"
+        )
+    else:
+        total = (
+            f"Fra {d.year0} til {d.year1} {'økte' if d.g_T > 0 else 'falt'} de samlede "
+            f"sosialhjelpsutbetalingene i {name} med {pct(100 * abs(d.g_T), 1)} i "
+            "nominelle kroner"
+        )
+    if real is not None and real.status is None:
+        total += (
+            f", {_signed_pct(100 * real.g_T, 1).lstrip('+')} i faste {d.year1}-kroner"
+            + (f" ({prices})" if prices else "")
+            + "."
+        )
+    else:
+        total += " (ikke justert for prisstigning)."
+    source = withheld_reason(d, short=True) if d.shares_withheld() else _driver_sentence(d)
+    return " ".join(t for t in (total, source) if t)
 
 
 def growth_paragraph(
@@ -127,9 +246,10 @@ def growth_paragraph(
     outside ASSS, members summed) whose growth is ``g_asss``."""
     if d.status is not None:
         return growth_finding(name, d)
+    recipients = _count_move(d) if d.shares_withheld() == FEW_RECIPIENTS else _move(d.g_N)
     text = (
         f"{_total_sentence(name, d)} "
-        f"Antall mottakere {_move(d.g_N)}, stønadslengden (måneder per mottaker) "
+        f"Antall mottakere {recipients}, stønadslengden (måneder per mottaker) "
         f"{_move(d.g_L)} og utbetalingen per stønadsmåned {_move(d.g_P)}; "
         f"kombinasjonseffekten var {fmt_number(100 * d.combination, 1)} prosentpoeng."
     )
@@ -158,7 +278,7 @@ def annual_sentence(name: str, rows: pd.DataFrame) -> str:
     lo = ok.loc[ok["g_T"].idxmin()]
 
     def period(r: pd.Series) -> str:
-        return f"{int(r['year0'])}–{int(r['year1'])} ({fmt_signed_percent(100 * r['g_T'], 1)})"
+        return f"{int(r['year0'])}–{int(r['year1'])} ({_signed_pct(100 * r['g_T'], 1)})"
 
     if hi["g_T"] <= 0:
         return (
@@ -197,6 +317,8 @@ def growth_meaning(name: str, level: str, d: growth.Decomposition) -> str:
     text = f"{level} {_total_sentence(name, d)}"
     if _rounds_to_zero(d.g_T):
         return text
+    if d.shares_withheld():
+        return f"{text} {withheld_reason(d)}"
     rising = d.g_T > 0
     change = "veksten" if rising else "nedgangen"
     top, share = _main_part(d)
@@ -207,7 +329,7 @@ def growth_meaning(name: str, level: str, d: growth.Decomposition) -> str:
     elif words == "den største delen":
         text += (
             f" Den største delen av {change} kom fra {what}, men ikke det meste "
-            f"({fmt_percent(100 * share, 0)})."
+            f"({pct(100 * share, 0)})."
         )
     else:
         text += f" {words[0].upper()}{words[1:]} av {change} kom fra {what}."
