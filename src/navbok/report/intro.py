@@ -17,7 +17,7 @@ from navbok import status
 from navbok.analysis.aap_periods import DECEMBER
 from navbok.analysis.aap_periods import LATEST as LATEST_AAP
 from navbok.comparison import Kind
-from navbok.key_figures import BAROMETER
+from navbok.key_figures import BAROMETER, Fact
 from navbok.present import chart_specs, figure
 from navbok.present.markdown import Markdown
 from navbok.present.numbers import fmt_number
@@ -222,15 +222,15 @@ class IntroViews:
         if months is not None and months.value is not None:
             out.append(
                 f"Gjennomsnittlig stønadslengde var {fact_text(months)} måneder i "
-                f"{months.period} ({label} {facts.text('stonadslengde', 'sammenligning')})."
+                f"{months.period}{_versus(facts.get('stonadslengde', 'sammenligning'))}."
             )
         aap = ctx.aap_periods.latest()
         aap_fact = facts.get(LATEST_AAP)
         if aap is not None and aap_fact is not None and aap_fact.value is not None:
             text = (
                 f"I {aap_fact.period} mottok {fact_text(aap_fact)} prosent av "
-                f"innbyggerne 18–66 år arbeidsavklaringspenger ({label} "
-                f"{facts.text(LATEST_AAP, 'sammenligning')})."
+                f"innbyggerne 18–66 år arbeidsavklaringspenger"
+                f"{_versus(facts.get(LATEST_AAP, 'sammenligning'))}."
             )
             _, t = ctx.aap.ratio()
             if (
@@ -249,11 +249,8 @@ class IntroViews:
         kvp_fact = facts.get("kvp_per_1000")
         if kvp_fact is not None and (kvp := self.kvp_finding(int(kvp_fact.period))):
             out.append(kvp)
-        y0, y1 = ctx.params.growth_period
-        if ctx.growth.decompose(y0, y1).status is None:
-            funn = ctx.growth.texts()["funn"]
-            if funn:
-                out.append(funn)
+        if funn := ctx.growth.texts()["funn"]:  # the period the growth chapter concludes on
+            out.append(funn)
         if ctx.barometer.standing().has_score:
             out.append(ctx.barometer.finding())
         newest = facts.get(BAROMETER)
@@ -374,6 +371,13 @@ def _against(indicator: str, year: int, ctx: Report) -> str:
     text = compare_word(own, other, ctx.peers.label, decimals=spec.decimals)
     rank = ctx.position(indicator, year).strip()
     return f"{text}, {rank[1:-1]}" if rank else text
+
+
+def _versus(other: Fact | None) -> str:
+    """«, mot 5,5 i ASSS-snittet» for a comparison fact with a value; "" without one."""
+    if other is None or other.value is None:
+        return ""
+    return f", mot {fact_text(other)} i {other.series}"
 
 
 def _lower(label: str) -> str:
