@@ -26,7 +26,7 @@ from navbok.present.exports import Provenance, set_provenance
 from navbok.present.markdown import Markdown, escape
 from navbok.present.numbers import MISSING, fmt_number
 from navbok.present.prose import and_list
-from navbok.report.missing import MissingFigure
+from navbok.report.missing import MissingFigure, own_gap_reason
 from navbok.sources.catalogue import catalogue
 
 #: Reading order of the comparison kinds (the order :class:`Kind` declares them in).
@@ -266,18 +266,18 @@ class Context:
         return MissingFigure(label, reason)
 
     def hidden_figure(self, indicator: str, years: list[int] | None = None) -> MissingFigure:
-        """The short note that replaces a figure whose own series has no value: hidden for
-        privacy (small counts) or missing."""
-        rows = self.comparison_rows(indicator, tuple(years or self.years))
-        own = [r.status for r in rows if r.kind == Kind.KOMMUNE]
-        if own and all(s == status.SUPPRESSED for s in own):
-            reason = (
-                f"Alle tallene for {self.name} er skjult av personvernhensyn (de bygger på for "
-                "få personer), så figuren er utelatt."
-            )
-        else:
-            reason = f"Datagrunnlaget har ingen tall for {self.name} her, så figuren er utelatt."
-        return MissingFigure(self.indicator(indicator).label, reason)
+        """The short note that replaces a figure whose own series has no value in the years it
+        would draw (``years``, default all): hidden for privacy (small counts) or missing, said
+        for exactly those years (:func:`navbok.report.missing.own_gap_reason`). A one-year
+        figure's label names its year, as the chart's title would."""
+        ys = list(years or self.years)
+        rows = self.comparison_rows(indicator, tuple(ys))
+        own = {r.year: r.status for r in rows if r.kind == Kind.KOMMUNE}
+        statuses = {y: own.get(y) for y in ys}
+        label = self.indicator(indicator).label
+        if len(ys) == 1:
+            label = f"{label}, {ys[0]}"
+        return MissingFigure(label, own_gap_reason(self.name, statuses))
 
     # ------------------------------------------------------------------ words
     def sentence(self, template: str, fallback: str, **values: str) -> Markdown:
