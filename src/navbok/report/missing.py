@@ -47,7 +47,9 @@ def own_gap_reason(name: str, statuses: dict[int, str | None]) -> str:
     hidden = [y for y in years if statuses[y] == status.SUPPRESSED]
     one = len(years) == 1
     subject = (
-        f"Tallet for {name} i {years[0]}" if one else f"Alle tallene for {name} i {years_words(years)}"
+        f"Tallet for {name} i {years[0]}"
+        if one
+        else f"Alle tallene for {name} i {years_words(years)}"
     )
     if years and len(hidden) == len(years):
         why = (
@@ -57,8 +59,7 @@ def own_gap_reason(name: str, statuses: dict[int, str | None]) -> str:
         )
     elif hidden:
         why = (
-            f"er skjult av personvernhensyn ({years_words(hidden)}) eller mangler i "
-            "datagrunnlaget"
+            f"er skjult av personvernhensyn ({years_words(hidden)}) eller mangler i datagrunnlaget"
         )
     else:
         why = "mangler i datagrunnlaget"
