@@ -58,3 +58,32 @@ def test_the_reason_follows_the_symbols() -> None:
         "i datagrunnlaget, så figuren er utelatt."
     )
     assert years_words([2020, 2016, 2018]) == "2016, 2018 og 2020"
+
+
+def test_a_gap_is_explained_once_per_page(mini_data) -> None:
+    # The mini snapshot has no 10-month contents (as SSB's tables): the long-term chapter meets
+    # that gap in a paragraph, two figures, the level table and the source box.
+    r = Report(mini_data, Params(kommune="3201", name="Bærum", end_year=2024))
+    reason = mini_data.availability.reason("andel_langtid_10mnd_hovedinntekt")
+    assert reason and "metadata" not in reason
+    parts = [
+        str(r.paragraph(["langtid_10mnd_hovedinntekt"], "{x}", "{x}", x="1")),
+        repr(r.figures.line("langtid_10mnd_hovedinntekt", "a")),
+        repr(r.figures.line("andel_langtid_10mnd_hovedinntekt", "b")),
+        r.figures.level_table(
+            ["andel_langtid_6mnd_hovedinntekt", "andel_langtid_10mnd_hovedinntekt"], "t", "T"
+        ).html,
+        r.sources.box(["andel_langtid_10mnd_hovedinntekt", "andel_10mnd"])._repr_html_(),
+    ]
+    page = "\n".join(parts)
+    assert page.count(reason) == 1
+    assert parts[0] == reason  # told where the reader first meets it
+    # the level table has no row of nothing but «..»: the indicator is named in a note instead
+    table = parts[3]
+    name = r.indicator("andel_langtid_10mnd_hovedinntekt").name
+    assert f'<th scope="row">{name}' not in table and f"Ikke med i tabellen: {name}" in table
+    # a gap the page has not told yet is still told in the source box
+    assert mini_data.availability.reason("andel_10mnd") in parts[4]
+    # a new page (a new report) tells it again
+    again = Report(mini_data, Params(kommune="3201", name="Bærum", end_year=2024))
+    assert reason in repr(again.figures.line("andel_langtid_10mnd_hovedinntekt", "b"))

@@ -85,11 +85,10 @@ class LongtermViews:
         ``legend`` label (an indicator SSB does not publish is left out, and the caption says
         why)."""
         ctx = self.ctx
-        gone = ctx.unavailable(*indicators)
         shown = [i for i in indicators if not ctx.unavailable(i)]
         if not shown:
             return ctx.missing_figure(*indicators, title=title)
-        caption = f"{caption} {gone}".strip()
+        caption = f"{caption} {ctx.explain_unavailable(*indicators)}".strip()
         specs = [ctx.indicator(i) for i in shown]
         frames = [
             ctx.comparison(spec.id, kinds=(Kind.KOMMUNE,)).assign(Serie=spec.legend_label)

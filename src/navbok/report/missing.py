@@ -6,6 +6,10 @@ import html
 from dataclasses import dataclass
 
 
+#: What stands for a gap's reason once the page has told it.
+SAID_ABOVE = "Tallene mangler av samme grunn som over."
+
+
 @dataclass
 class MissingFigure:
     """A visible gap where a figure would have been: which figure, and why it is missing."""

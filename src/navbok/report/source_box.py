@@ -196,8 +196,10 @@ class Sources:
             notes.append(CASES_NOTE)
         notes += split_notes(ctx.data.register, ctx.kommune, ctx.name)
         avail = ctx.data.availability
+        # what is missing, unless the page has told it already (a gap is explained once)
         missing = [avail.unavailable[i] for i in indicators if i in avail.unavailable]
         missing += [g for i in indicators for g in avail.gaps.get(i, [])]
+        missing = [m for m in dict.fromkeys(missing) if ctx.explain(m)]
         return SourceBox(
             tables,
             snap.fetched_at[:10],
