@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from navbok import status
 
 #: What stands for a gap's reason once the page has told it.
 SAID_ABOVE = "Tallene mangler av samme grunn som over."
@@ -45,8 +46,6 @@ def own_gap_reason(name: str, statuses: dict[int, str | None]) -> str:
     missing): «Tallet for Røst i 2024 er skjult av personvernhensyn …» for a one-year figure,
     «Alle tallene for Røst i 2015–2024 …» for a series. The symbol says which: ``:`` hidden,
     anything else missing; both kinds say both."""
-    from navbok import status
-
     years = sorted(statuses)
     hidden = [y for y in years if statuses[y] == status.SUPPRESSED]
     one = len(years) == 1
