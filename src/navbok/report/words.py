@@ -56,3 +56,14 @@ def trend_words(first: float, last: float, decimals: int) -> str:
     if fmt_number(first, decimals) == fmt_number(last, decimals):
         return "var uendret"
     return "økte" if last > first else "gikk ned"
+
+
+#: Words from the maintainers' notes that never belong in the reader's text (how a number was
+#: read from a picture, where the code looked for a content): a data file keeps such remarks in
+#: ``# internal:`` lines, which the book does not show; the reader gets «usikker avlesning».
+NOT_FOR_READERS = ("OCR", "metadata")
+
+
+def for_readers(text: str) -> bool:
+    """Whether ``text`` is free of :data:`NOT_FOR_READERS`."""
+    return not any(word.lower() in text.lower() for word in NOT_FOR_READERS)
