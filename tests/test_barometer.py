@@ -4,6 +4,7 @@ published Bærum grades, and (with NAVBOK_SOURCE) the full replay."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -510,3 +511,44 @@ def test_the_printed_weights_are_a_scenario_in_baerums_book_only() -> None:
     (own,) = _published_top(2024, full_source=True)
     assert "Bærum" not in other and "Sør-Aurdal 0,336" in other
     assert "Bærum kommune, KOSTRA-analyse 2024" in own
+
+
+def test_the_worked_example_reproduces_from_the_numbers_shown() -> None:
+    from navbok.report.barometer import worked_grade
+
+    # The review's case: the average 3,4563 shown as 3,46 gives 2,33 by hand, not 2,32.
+    grade = 3.5 - 2.5 * abs(3.90 - 3.4563) / abs(4.40 - 3.4563)
+    text = worked_grade("SOS01 i 2022", 3.90, 3.4563, 4.40, "1", grade)
+    nums = re.findall(r"\d+,\d+", text.split("Karakteren er")[1])
+    v, a, lim = (float(n.replace(",", ".")) for n in nums[2:5])
+    assert nums[-1] == "2,32"
+    assert f"{3.5 - 2.5 * abs(v - a) / abs(lim - a):.2f}" == "2.32"
+    # two decimals where two reproduce
+    text = worked_grade("SOS02 i 2023", 6.0, 4.7, 6.3, "1", 3.5 - 2.5 * 1.3 / 1.6)
+    assert "|6,00 − 4,70| / |6,30 − 4,70| = 1,47" in text
+
+
+def test_one_symbol_per_kind_of_gap_and_key_figures_in_order() -> None:
+    from types import SimpleNamespace
+
+    from navbok.report.barometer import BarometerViews, gap_legend, gap_symbol
+
+    assert gap_symbol(2021, 2022) == "." and gap_symbol(2023, 2022) == ".."
+    assert gap_legend({".", ".."}) == [
+        ".. = tall mangler for kommunen dette året; . = nøkkeltallet var ikke med i "
+        "barometeret dette året."
+    ]
+    # SOS04 has grades from 2022 only, SOS06 none: the heatmap's table lists the key figures
+    # by number and marks a missing grade «..» as the values table does (never «–»).
+    rows = [("SOS05", y, 3.0) for y in (2021, 2022)]
+    rows += [("SOS04", 2022, 4.0), ("SOS06", 2021, float("nan")), ("SOS06", 2022, float("nan"))]
+    graded = pd.DataFrame(rows, columns=["key_figure", "year", "grade"]).assign(region="9999")
+    views = BarometerViews(SimpleNamespace(kommune="9999", name="Liten"))  # type: ignore[arg-type]
+    views.results = lambda: (graded, pd.DataFrame())  # type: ignore[method-assign]
+    views.year = lambda: (2023, 2022)  # type: ignore[method-assign]
+    html = views.heatmap().html
+    heads = re.findall(r'<th scope="row">(SOS\d\d)', html)
+    assert heads == ["SOS04", "SOS05", "SOS06"]
+    assert '<td class="num">–</td>' not in html
+    assert re.search(r"SOS04[^<]*</th><td[^>]*>\.</td>", html)  # 2021: not yet in force
+    assert re.search(r"SOS06[^<]*</th><td[^>]*>\.\.</td>", html)  # no number

@@ -222,13 +222,21 @@ class BarometerViews:
             (
                 k.id,
                 k.label,
+                k.title.removeprefix(f"{k.id} "),
                 BETTER[k.better],
                 fmt_number(k.weight, 0),
                 fmt_number(k.weight * cfg.sector_weight / 100, 2),
             )
             for k in key_figures()
         ]
-        head = ["Nøkkeltall", "Navn", "God verdi", "Vekt i sektoren (%)", "Vekt totalt (%)"]
+        head = [
+            "Nøkkeltall",
+            "Navn hos Kommunal Rapport",
+            "Tallet i denne boka",
+            "God verdi",
+            "Vekt i sektoren (%)",
+            "Vekt totalt (%)",
+        ]
         return show_table(
             pd.DataFrame(rows, columns=head),
             "kb-vekter",
@@ -244,7 +252,7 @@ class BarometerViews:
                     else ""
                 ),
             ],
-            numeric_from=3,
+            numeric_from=4,
         )
 
     def table(self) -> TableOutput:
@@ -255,20 +263,27 @@ class BarometerViews:
         years = [y for y in range(year - 4, year + 1) if y in graded_years]
         t = kbt.kommune_table(graded, self.ctx.kommune, years)
         missing = status.NOT_AVAILABLE
+        first = {k.id: k.first_year or 0 for k in key_figures()}
         cells = []
+        used: set[str] = set()
         for kf, rows in t.groupby("key_figure", sort=False):
             rows = rows.set_index("year")
             row = [f"{kf} (god: {BETTER[rows['better'].iloc[0]]})"]
             for y in years:
                 r = rows.loc[y] if y in rows.index else None
-                row.append(
-                    missing
+                cell = (
+                    gap_symbol(y, first.get(str(kf), 0))
                     if r is None
                     else f"{fmt_number(r['value'], 2, status=missing)} {r['arrow']}".strip()
                 )
+                used.update(c for c in (cell,) if c in GAP_WORDS)
+                if r is not None and r["value"] != r["value"]:
+                    used.add(missing)
+                row.append(cell)
             last = rows.loc[year] if year in rows.index else None
             for col in ("average", "best", "worst", "grade"):
                 row.append(missing if last is None else fmt_number(last[col], 2, status=missing))
+                used.update([missing] if last is None or last[col] != last[col] else [])
             cells.append(row)
         data = t[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
         return show_table(
@@ -291,7 +306,7 @@ class BarometerViews:
                 "Landssnittet er det uveide snittet av kommunenes verdier og gir karakter 3,5. "
                 "Karakterene for alle årene står i varmekartet under. Nedlastingen har verdi, "
                 "landssnitt, grensene for karakter 6 og 1 og karakter for hvert år.",
-                f"{status.NOT_AVAILABLE} = tall mangler for kommunen dette året.",
+                *gap_legend(used),
             ],
         )
 
@@ -303,6 +318,24 @@ class BarometerViews:
         df = g[["key_figure", "year", "grade"]].rename(
             columns={"key_figure": "Nøkkeltall", "year": "År", "grade": "Karakter"}
         )
+        # every key figure × year, in key-figure order: «.» before a key figure came into the
+        # barometer, «..» for a grade that is missing (as in the values table)
+        first = {k.id: k.first_year or 0 for k in key_figures()}
+        grid = pd.MultiIndex.from_product(
+            [sorted(df["Nøkkeltall"].unique()), sorted(df["År"].unique())],
+            names=["Nøkkeltall", "År"],
+        ).to_frame(index=False)
+        df = grid.merge(df, on=["Nøkkeltall", "År"], how="left", indicator=True)
+        df["status"] = [
+            None
+            if grade == grade
+            else gap_symbol(y, first.get(kf, 0))
+            if row == "left_only"
+            else status.NOT_AVAILABLE
+            for kf, y, grade, row in zip(
+                df["Nøkkeltall"], df["År"], df["Karakter"], df.pop("_merge"), strict=True
+            )
+        ]
         df["Nøkkeltall"] = df["Nøkkeltall"].map(key_figure_title)
         chart = chart_specs.heatmap(
             df,
@@ -323,8 +356,9 @@ class BarometerViews:
             chart,
             table,
             "kb-karakterer",
-            "Karakter 3,5 = landssnittet; 6 og 1 ved grensene for beste og dårligste verdi. "
-            "Tomme ruter: tall mangler.",
+            "Karakter 3,5 = landssnittet; 6 og 1 ved grensene for beste og dårligste verdi.  ".join(
+                ["Tomme ruter: tall mangler.", *gap_legend(set(df["status"].dropna()))]
+            ),
             decimals=2,
             text_columns=["Nøkkeltall"],
         )
@@ -341,6 +375,7 @@ class BarometerViews:
             columns={"key_figure": "Nøkkeltall", "contribution": "Bidrag"}
         )
         df["Nøkkeltall"] = df["Nøkkeltall"].map(key_figure_title)
+        df["status"] = df["Bidrag"].map(lambda v: None if v == v else status.NOT_AVAILABLE)
         chart = chart_specs.bar_chart(
             df,
             category="Nøkkeltall",
@@ -441,15 +476,8 @@ class BarometerViews:
             (r["value"] <= r["average"]) if r["better"] == "lower" else (r["value"] >= r["average"])
         )
         limit, lname = (r["best"], "6") if good else (r["worst"], "1")
-        sign = "+" if good else "−"
-        capped = abs(r["value"] - r["average"]) >= abs(limit - r["average"])
-        f = lambda v, d=2: fmt_number(v, d)  # noqa: E731
-        text = (
-            f"{r['key_figure']} i {year}: verdien er {f(r['value'])}, landssnittet "
-            f"{f(r['average'])} og grensen for karakter {lname} {f(limit)}. Karakteren er "
-            f"3,5 {sign} 2,5 × |{f(r['value'])} − {f(r['average'])}| / "
-            f"|{f(limit)} − {f(r['average'])}| = {f(r['grade'])}"
-            + (f" (avkortet ved {lname})." if capped else ".")
+        text = worked_grade(
+            f"{r['key_figure']} i {year}", r["value"], r["average"], limit, lname, r["grade"]
         )
         return {"kb_eksempel": text}
 
@@ -461,15 +489,16 @@ class BarometerViews:
         graded, ranking = self.results()
         pc = kbt.published_comparison(graded, ranking)
         kf = pc.key_figures
+        gap = status.NOT_AVAILABLE
         cells = [
             (
                 f"{r.key_figure} {r.year}",
-                fmt_number(r.value_published, 2),
-                fmt_number(r.value, 2),
-                fmt_number(r.average_published, 2),
-                fmt_number(r.average, 2),
-                fmt_number(r.grade_published, 2),
-                fmt_number(r.grade, 2),
+                fmt_number(r.value_published, 2, status=gap),
+                fmt_number(r.value, 2, status=gap),
+                fmt_number(r.average_published, 2, status=gap),
+                fmt_number(r.average, 2, status=gap),
+                fmt_number(r.grade_published, 2, status=gap),
+                fmt_number(r.grade, 2, status=gap),
                 "" if r.consistent else "avvik i kilden",
             )
             for r in kf.itertuples()
@@ -479,7 +508,7 @@ class BarometerViews:
                 (
                     f"Plass, barometeret {r.barometer_year}",
                     str(r.rank_published),
-                    "–" if pd.isna(r.rank) else str(int(r.rank)),
+                    "ikke rangert" if pd.isna(r.rank) else str(int(r.rank)),
                     "",
                     "",
                     "",
@@ -513,6 +542,55 @@ class BarometerViews:
                 "rekonstruksjonen avviker fra de publiserte tallene.",
             ],
         )
+
+
+#: The symbols of the barometer tables, one per kind of gap, with what each means.
+GAP_WORDS = {
+    status.NOT_AVAILABLE: "tall mangler for kommunen dette året",
+    status.NOT_POSSIBLE: "nøkkeltallet var ikke med i barometeret dette året",
+}
+
+
+def gap_symbol(year: int, first_year: int) -> str:
+    """The symbol of a key figure without a row in ``year``: «.» before the key figure came
+    into the barometer (``first_year``), else «..» (no number)."""
+    return status.NOT_POSSIBLE if year < first_year else status.NOT_AVAILABLE
+
+
+def gap_legend(used: set[str]) -> list[str]:
+    """The legend of the gap symbols a table uses, one line (none when it uses none)."""
+    parts = [f"{s} = {w}" for s, w in GAP_WORDS.items() if s in used]
+    return ["; ".join(parts) + "."] if parts else []
+
+
+def worked_grade(
+    what: str, value: float, average: float, limit: float, limit_grade: str, grade: float
+) -> str:
+    """A grade worked by hand that the reader can reproduce from the numbers shown: the
+    inputs get as many decimals (2 to 4) as it takes for the formula on the shown numbers to
+    give the grade shown (a grade capped at 1 or 6 needs no more than two)."""
+    sign = "+" if limit_grade == "6" else "−"
+    capped = abs(value - average) >= abs(limit - average)
+
+    def on_shown(d: int) -> float:
+        v, a, lim = (_shown(x, d) for x in (value, average, limit))
+        g = 3.5 + (1 if sign == "+" else -1) * 2.5 * abs(v - a) / abs(lim - a)
+        return min(6.0, max(1.0, g))
+
+    d = next((d for d in (2, 3, 4) if fmt_number(on_shown(d), 2) == fmt_number(grade, 2)), 4)
+    f = lambda v: fmt_number(v, d)  # noqa: E731
+    return (
+        f"{what}: verdien er {f(value)}, landssnittet {f(average)} og grensen for karakter "
+        f"{limit_grade} {f(limit)}. Karakteren er 3,5 {sign} 2,5 × |{f(value)} − {f(average)}| "
+        f"/ |{f(limit)} − {f(average)}| = {fmt_number(grade, 2)}"
+        + (f" (avkortet ved {limit_grade})." if capped else ".")
+    )
+
+
+def _shown(x: float, decimals: int) -> float:
+    """``x`` as the reader sees it at ``decimals`` decimals (rounded as the page rounds)."""
+    text = fmt_number(x, decimals).replace("\u00a0", "").replace(",", ".")
+    return float(text.replace("\u2212", "-"))
 
 
 #: How far the reconstruction's grades may lie from the published ones (mean absolute
