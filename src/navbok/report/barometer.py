@@ -15,8 +15,10 @@ from navbok.analysis import barometer_tables as kbt
 from navbok.analysis.barometer_config import config, key_figure_title, key_figures
 from navbok.present import chart_specs, figure
 from navbok.present.numbers import fmt_number
+from navbok.present.prose import and_list
 from navbok.present.tables import TableOutput, show_table, wide
 from navbok.reference import load_reference
+from navbok.regions import fold
 from navbok.report.context import Context
 
 BETTER = {"lower": "lav", "higher": "høy"}
@@ -426,7 +428,12 @@ class BarometerViews:
             notes=[
                 "Lik poengsum (tre desimaler) gir delt plass. Nedlastingen har hele "
                 "rangeringen, også kommunene som ikke rangeres (med grunnen).",
-                *_published_top(by, _is_source_municipality(self.ctx.kommune)),
+                *_published_top(
+                    by,
+                    _is_source_municipality(self.ctx.kommune),
+                    [str(r.name) for r in t.itertuples() if not pd.isna(r.rank) and r.rank <= n],
+                    bool(self.ctx.data.snapshot.synthetic),
+                ),
             ],
             numeric_from=2,
         )
@@ -630,16 +637,20 @@ def barometer_caveat(
             "kontrolleres mot." + synth
         )
     diff = float(summary["grade_mean_abs_diff"])
+    rule = (
+        f"Boka regner rekonstruksjonen som i samsvar med de publiserte karakterene når de i "
+        f"snitt ligger høyst {tol} karakterpoeng fra dem (et halvt trinn på skalaen 1–6)."
+    )
     if diff > tolerance:
         return (
             "Rangeringen er en rekonstruksjon fra SSBs tall og avviker fra Kommunebarometerets "
             f"publiserte: karakterene for {name} ligger i snitt {fmt_number(diff, 2)} "
-            f"karakterpoeng fra de publiserte (toleransen er {tol})." + synth
+            f"karakterpoeng fra de publiserte. {rule}" + synth
         )
     return (
         "Rangeringen er en rekonstruksjon fra SSBs tall; karakterene for "
         f"{name} ligger i snitt {fmt_number(diff, 2)} karakterpoeng fra Kommunebarometerets "
-        f"publiserte, innenfor toleransen på {tol}." + synth
+        f"publiserte og er dermed i samsvar med dem. {rule}" + synth
     )
 
 
@@ -660,8 +671,14 @@ def _full_ranking(ranking: pd.DataFrame, year: int, names: dict[str, str]) -> pd
     )
 
 
-def _published_top(barometer_year: int, full_source: bool = False) -> list[str]:
-    """The published top ten of ``barometer_year`` as a note line (none if not published).
+def _published_top(
+    barometer_year: int,
+    full_source: bool = False,
+    rebuilt: list[str] | None = None,
+    synthetic: bool = False,
+) -> list[str]:
+    """The published top ten of ``barometer_year`` as a note line (none if not published),
+    with :func:`top_ten_comment` on how it compares with the reconstruction's (``rebuilt``).
 
     The list is Kommunal Rapport's; the document it was copied from (Bærum's KOSTRA analysis)
     is named in Bærum's book only (``full_source``)."""
@@ -673,7 +690,32 @@ def _published_top(barometer_year: int, full_source: bool = False) -> list[str]:
         f"{r.rank}. {r.name} {fmt_number(float(r.points), 3)}" for r in f.itertuples()
     )
     source = f" ({ref.source})" if full_source else ""
-    return [f"Publisert av Kommunal Rapport for {barometer_year}: {items}{source}."]
+    line = f"Publisert av Kommunal Rapport for {barometer_year}: {items}{source}."
+    if rebuilt is None:
+        return [line]
+    return [line, top_ten_comment(rebuilt, list(f["name"]), synthetic)]
+
+
+def top_ten_comment(rebuilt: list[str], published: list[str], synthetic: bool) -> str:
+    """How many of the published top ten are among the reconstruction's top ten, and why
+    the lists can differ (names compared with case and diacritics folded)."""
+    mine = {fold(n) for n in rebuilt}
+    both = [n for n in published if fold(n) in mine]
+    why = (
+        "Datagrunnlaget her er syntetisk, så listene kan ikke sammenlignes."
+        if synthetic
+        else "Listene kan skille seg fordi rekonstruksjonen ikke korrigerer andelene for "
+        "utgiftsbehov og setter egne grenser for karakterene; når poengsummene ligger tett, "
+        "flytter små forskjeller i karakter mange plasser."
+    )
+    if not both:
+        return f"Ingen av de ti publiserte er blant de ti beste i rekonstruksjonen. {why}"
+    if len(both) == len(published):
+        return "De ti publiserte er de samme som de ti beste i rekonstruksjonen."
+    return (
+        f"{len(both)} av de ti publiserte er blant de ti beste i rekonstruksjonen "
+        f"({and_list(both)}). {why}"
+    )
 
 
 def _yes_no(frame: pd.DataFrame) -> pd.DataFrame:
