@@ -336,7 +336,7 @@ class AapViews:
             head,
             rows,
             [
-                f"Andelen er mottakere delt på innbyggerne 18–66 år per 1.1.{year} (NAVs "
+                f"Andelen er mottakere delt på innbyggerne 18–66 år 1. januar {year} (NAVs "
                 "standard for inneværende år).",
                 "NAV viser ikke antall under fire; de står som skjult (:).",
                 f"Symboler: {status.LEGEND}.",
