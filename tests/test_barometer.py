@@ -553,6 +553,7 @@ def test_one_symbol_per_kind_of_gap_and_key_figures_in_order() -> None:
     heads = re.findall(r'<th scope="row">(SOS\d\d)', html)
     assert heads == ["SOS04", "SOS05", "SOS06"]
     assert '<td class="num">–</td>' not in html
+    assert "verdi. Tomme ruter: tall mangler. .. = tall mangler" in html
     assert re.search(r"SOS04[^<]*</th><td[^>]*>\.</td>", html)  # 2021: not yet in force
     assert re.search(r"SOS06[^<]*</th><td[^>]*>\.\.</td>", html)  # no number
 

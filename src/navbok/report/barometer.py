@@ -358,8 +358,12 @@ class BarometerViews:
             chart,
             table,
             "kb-karakterer",
-            "Karakter 3,5 = landssnittet; 6 og 1 ved grensene for beste og dårligste verdi.  ".join(
-                ["Tomme ruter: tall mangler.", *gap_legend(set(df["status"].dropna()))]
+            " ".join(
+                [
+                    "Karakter 3,5 = landssnittet; 6 og 1 ved grensene for beste og dårligste "
+                    "verdi. Tomme ruter: tall mangler.",
+                    *gap_legend(set(df["status"].dropna())),
+                ]
             ),
             decimals=2,
             text_columns=["Nøkkeltall"],
