@@ -5,6 +5,7 @@ from __future__ import annotations
 from navbok.present.numbers import fmt_number
 from navbok.report.context import Context
 from navbok.report.peers import compared, main_kind
+from navbok.report.words import gap_words
 
 #: Fewer participants who ended the programme than this: the share may swing from year to year.
 FEW_ENDED = 20
@@ -32,7 +33,7 @@ class KvpViews:
         last = ctx.years[-1]
         kind, label = main_kind(ctx, last)
         sentences = []
-        own, _ = ctx.value("kvp_per_1000", last)
+        own, own_status = ctx.value("kvp_per_1000", last)
         other, _ = ctx.value("kvp_per_1000", last, kind)
         per = compared(own, other, ctx.indicator("kvp_per_1000").decimals)
         if per and own == 0:
@@ -48,8 +49,8 @@ class KvpViews:
             )
         else:
             sentences.append(
-                f"Tallet på deltakere i kvalifiseringsprogrammet i {ctx.name} i {last} er skjult "
-                "av personvernhensyn eller mangler."
+                f"Tallet på deltakere i kvalifiseringsprogrammet i {ctx.name} i {last} "
+                f"{gap_words(own_status)}."
             )
         own_e, _ = ctx.value("kvp_etter", last)
         other_e, _ = ctx.value("kvp_etter", last, kind)
@@ -66,10 +67,18 @@ class KvpViews:
         if per == "lavere enn" and longterm == "høyere enn":
             sentences.append(
                 f"{ctx.name} har færre deltakere enn {label}, men flere langtidsmottakere; det "
-                "kan tyde på at programmet brukes mindre enn behovet tilsier."
+                "kan tyde på at programmet brukes mindre enn behovet tilsier. Et spørsmål til "
+                "NAV-kontoret: hvor mange av langtidsmottakerne er vurdert for programmet?"
             )
         elif per == "høyere enn" and longterm == "lavere enn":
             sentences.append(
-                f"{ctx.name} har flere deltakere enn {label} og færre langtidsmottakere."
+                f"{ctx.name} har flere deltakere enn {label} og færre langtidsmottakere. Om "
+                "programmet er grunnen, kan ikke tallene vise; det er verdt å spørre hvordan "
+                "NAV-kontoret velger ut deltakerne."
+            )
+        elif after == "lavere enn":
+            sentences.append(
+                "Færre går til arbeid eller utdanning etter programmet enn i "
+                f"{label}; det er verdt å spørre hva som skjer med dem som avslutter uten arbeid."
             )
         return " ".join(sentences)

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from navbok import status
 from navbok.present.numbers import fmt_number
 
 #: Values closer than this (relative to the comparison) are «på nivå med» it.
@@ -67,3 +68,9 @@ NOT_FOR_READERS = ("OCR", "metadata")
 def for_readers(text: str) -> bool:
     """Whether ``text`` is free of :data:`NOT_FOR_READERS`."""
     return not any(word.lower() in text.lower() for word in NOT_FOR_READERS)
+
+
+def gap_words(symbol: str | None) -> str:
+    """What a missing value's symbol says, as a verb phrase: «er skjult av personvernhensyn»
+    for ``:``, «mangler» for anything else."""
+    return "er skjult av personvernhensyn" if symbol == status.SUPPRESSED else "mangler"
