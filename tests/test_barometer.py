@@ -568,3 +568,13 @@ def test_the_published_top_ten_is_compared_with_the_reconstruction() -> None:
     assert some.startswith("2 av de ti publiserte er blant de ti beste i rekonstruksjonen "
                            "(Sør-Aurdal og Lyngdal).")  # fmt: skip
     assert "syntetisk" in some
+
+
+def test_the_biggest_drag_gets_a_check_or_a_question() -> None:
+    from navbok.report.barometer import drag_check
+
+    # Bergen's SOS09 fell from 44,71 to 17,61 in one year: named, and worth checking
+    text = drag_check("SOS09", 44.71, 17.61, 2023)
+    assert "SOS09 endret seg fra 44,71 i 2022 til 17,61 i 2023" in text and "sjekke" in text
+    assert drag_check("SOS09", 20.0, 18.0, 2023).endswith("annerledes?")
+    assert drag_check("SOS09", float("nan"), 18.0, 2023).endswith("annerledes?")

@@ -203,6 +203,14 @@ class BarometerViews:
                     f"({b['key_figure']}, karakter {fmt_number(b['grade'], 2)})"
                 )
             text += "."
+            t = kbt.kommune_table(graded, self.ctx.kommune, [year - 1, year])
+            values = t[t["key_figure"] == w["key_figure"]].set_index("year")["value"]
+            text += drag_check(
+                str(w["key_figure"]),
+                float(values.get(year - 1, float("nan"))),
+                float(values.get(year, float("nan"))),
+                year,
+            )
         elif len(up):
             text += " Ingen nøkkeltall trekker snittkarakteren under 3,5."
         return text + (
@@ -560,6 +568,31 @@ GAP_WORDS = {
     status.NOT_AVAILABLE: "tall mangler for kommunen dette året",
     status.NOT_POSSIBLE: "nøkkeltallet var ikke med i barometeret dette året",
 }
+
+
+#: A change from one year to the next larger than this share of the earlier value is worth
+#: checking before it is read as a change in practice.
+BIG_CHANGE = 0.3
+
+
+def drag_check(key_figure: str, before: float, value: float, year: int) -> str:
+    """What to check about the key figure that pulls the score down most (with a leading
+    space): a change of more than :data:`BIG_CHANGE` from the year before is named, since
+    it may come from how the figure was reported; otherwise a peer question."""
+    if (
+        before == before
+        and value == value
+        and before
+        and abs(value - before) > BIG_CHANGE * abs(before)
+    ):
+        return (
+            f" {key_figure} endret seg fra {fmt_number(before, 2)} i {year - 1} til "
+            f"{fmt_number(value, 2)} i {year}; en så stor endring på ett år er verdt å sjekke "
+            "mot det kommunen har rapportert til SSB før den leses som en endring i praksis."
+        )
+    return (
+        f" Et spørsmål å stille: hva gjør kommunene som får karakter 6 på {key_figure}, annerledes?"
+    )
 
 
 def gap_symbol(year: int, first_year: int) -> str:
