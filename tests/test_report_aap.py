@@ -27,3 +27,12 @@ def test_a_higher_ratio_and_equal_ratios() -> None:
     assert "AAP-andelen er høyere enn i KOSTRA-gruppe 11 (3,50)" in text
     assert text.rstrip().endswith("?")
     assert ratio_meaning("ASSS-snittet", (0.881, 0.879), (3, 3), (4, 4), "i 2024") == ""
+
+
+def test_an_earlier_paired_year_is_followed_by_the_newest_ratio() -> None:
+    newest = " I 2024 var forholdstallet 0,82 mot 0,88 i ASSS-snittet."
+    text = ratio_meaning("ASSS-snittet", (0.72, 0.98), (1.86, 3.55), (2.60, 3.61), "i 2020", newest)
+    assert text.startswith(
+        "Det er færre AAP-mottakere per sosialhjelpsmottaker enn i ASSS-snittet (0,72 mot 0,98 "
+        "i 2020). I 2024 var forholdstallet 0,82 mot 0,88 i ASSS-snittet. AAP-andelen"
+    )

@@ -420,9 +420,10 @@ class AapViews:
                 (float(own_row["aap"]) if own_row is not None else float("nan"), m_aap),
                 (float(own_row["sos"]) if own_row is not None else float("nan"), m_sos),
                 pairing.sentence,
+                self._newest_ratio(pairing.sos_year),
             )
             if sentence:
-                parts.append(sentence + self._newest_ratio(pairing.sos_year))
+                parts.append(sentence)
         parts.append(
             "Tallene sier ikke alene om praksis er god eller dårlig; forskjeller i helse, "
             "alder og arbeidsmarked kan gi de samme utslagene."
@@ -436,12 +437,14 @@ def ratio_meaning(
     aap: tuple[float, float],
     sos: tuple[float, float],
     when: str,
+    newest: str = "",
 ) -> str:
     """«Hva betyr dette?» on the AAP/social-assistance ratio against ``label`` (each pair is
     the municipality's value and the comparison's): which of the two shares makes the
     difference, as the numbers say (:func:`~navbok.report.words.compare_word`, so a share
     «på nivå med» the comparison is never called higher or lower), what it may mean — AAP is
     a state benefit NAV grants, not something the municipality uses — and what to ask next.
+    ``newest``: a sentence on the newest year's ratio when ``when`` is an earlier year.
     Empty when the ratios are missing or equal as shown."""
     (r_own, r_main), (a_own, a_main), (s_own, s_main) = ratio, aap, sos
     shown, shown_main = fmt_number(r_own, 2), fmt_number(r_main, 2)
@@ -450,7 +453,7 @@ def ratio_meaning(
     fewer = r_own < r_main
     text = (
         f"Det er {'færre' if fewer else 'flere'} AAP-mottakere per sosialhjelpsmottaker enn i "
-        f"{label} ({shown} mot {shown_main} {when})."
+        f"{label} ({shown} mot {shown_main} {when})." + newest
     )
     if a_own == a_own and s_own == s_own:
         text += (
