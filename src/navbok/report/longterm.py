@@ -23,8 +23,8 @@ from navbok.present.tables import wide
 from navbok.report.context import Context
 from navbok.report.figures import d3_format
 from navbok.report.missing import MissingFigure
-from navbok.report.peers import compared, main_kind
-from navbok.report.words import gap_words
+from navbok.report.peers import main_kind
+from navbok.report.words import gap_words, level_word
 
 #: The long-term shares the course is told for, the first with enough years first: recipients
 #: with social assistance as main income and 10 (or 6) months or more, as a share of all.
@@ -151,7 +151,7 @@ class LongtermViews:
         kind, label = main_kind(ctx, last)
         own, own_status = ctx.value(indicator, last)
         other, _ = ctx.value(indicator, last, kind)
-        words = compared(own, other, spec.decimals)
+        words = level_word(own, other, spec.decimals)
         if not words:
             what = (
                 f"Andelen langtidsmottakere i {ctx.name} i {last} {gap_words(own_status)}"

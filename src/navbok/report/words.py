@@ -19,6 +19,17 @@ def same_level(own: float, other: float, decimals: int) -> bool:
     return bool(other) and abs(own - other) <= SAME_LEVEL * abs(other)
 
 
+def level_word(own: float, other: float, decimals: int) -> str:
+    """«på nivå med» (:func:`same_level`), «lavere enn» or «høyere enn»; empty when either
+    is missing. The chapters' «Hva betyr dette?» and the introduction say the same word for the
+    same numbers."""
+    if own != own or other != other:
+        return ""
+    if same_level(own, other, decimals):
+        return "på nivå med"
+    return "lavere enn" if own < other else "høyere enn"
+
+
 def compare_word(
     own: float, other: float, label: str, decimals: int = 2, words: tuple[str, str] = ("", "")
 ) -> str:
