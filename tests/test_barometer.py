@@ -546,7 +546,8 @@ def test_one_symbol_per_kind_of_gap_and_key_figures_in_order() -> None:
     rows = [("SOS05", y, 3.0) for y in (2021, 2022)]
     rows += [("SOS04", 2022, 4.0), ("SOS06", 2021, float("nan")), ("SOS06", 2022, float("nan"))]
     graded = pd.DataFrame(rows, columns=["key_figure", "year", "grade"]).assign(region="9999")
-    views = BarometerViews(SimpleNamespace(kommune="9999", name="Liten"))  # type: ignore[arg-type]
+    ctx = SimpleNamespace(kommune="9999", name="Liten", unavailable=lambda *i: "")
+    views = BarometerViews(ctx)  # type: ignore[arg-type]
     views.results = lambda: (graded, pd.DataFrame())  # type: ignore[method-assign]
     views.year = lambda: (2023, 2022)  # type: ignore[method-assign]
     html = views.heatmap().html
@@ -578,3 +579,20 @@ def test_the_biggest_drag_gets_a_check_or_a_question() -> None:
     assert "SOS09 endret seg fra 44,71 i 2022 til 17,61 i 2023" in text and "sjekke" in text
     assert drag_check("SOS09", 20.0, 18.0, 2023).endswith("annerledes?")
     assert drag_check("SOS09", float("nan"), 18.0, 2023).endswith("annerledes?")
+
+
+def test_a_key_figure_ssb_does_not_publish_has_no_row_of_dots() -> None:
+    from types import SimpleNamespace
+
+    from navbok.report.barometer import BarometerViews
+
+    rows = [("SOS05", 2022, 3.0), ("SOS06", 2022, float("nan"))]
+    graded = pd.DataFrame(rows, columns=["key_figure", "year", "grade"]).assign(region="9999")
+    ctx = SimpleNamespace(
+        kommune="9999", name="Liten", unavailable=lambda *i: "x" if "andel_10mnd" in i else ""
+    )
+    views = BarometerViews(ctx)  # type: ignore[arg-type]
+    views.results = lambda: (graded, pd.DataFrame())  # type: ignore[method-assign]
+    views.year = lambda: (2023, 2022)  # type: ignore[method-assign]
+    assert views.unpublished() == {"SOS06": "andel_10mnd"}
+    assert re.findall(r'<th scope="row">(SOS\d\d)', views.heatmap().html) == ["SOS05"]

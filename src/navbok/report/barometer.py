@@ -20,6 +20,7 @@ from navbok.present.tables import TableOutput, show_table, wide
 from navbok.reference import load_reference
 from navbok.regions import fold
 from navbok.report.context import Context
+from navbok.report.missing import SAID_ABOVE
 
 BETTER = {"lower": "lav", "higher": "høy"}
 #: Download headers of the key-figure table, in the reader's words.
@@ -276,7 +277,10 @@ class BarometerViews:
         first = {k.id: k.first_year or 0 for k in key_figures()}
         cells = []
         used: set[str] = set()
+        gone = self.unpublished()
         for kf, rows in t.groupby("key_figure", sort=False):
+            if kf in gone:
+                continue  # a row of nothing but «..»: named in a note instead
             rows = rows.set_index("year")
             row = [f"{kf} (god: {BETTER[rows['better'].iloc[0]]})"]
             for y in years:
@@ -317,14 +321,31 @@ class BarometerViews:
                 "Karakterene for alle årene står i varmekartet under. Nedlastingen har verdi, "
                 "landssnitt, grensene for karakter 6 og 1 og karakter for hvert år.",
                 *gap_legend(used),
+                *self._unpublished_note(gone),
             ],
         )
+
+    def unpublished(self) -> dict[str, str]:
+        """The key figures whose numbers SSB does not publish (key figure → its indicator):
+        their rows would hold nothing but «..», so the tables leave them out and say why."""
+        return {k.id: k.indicator for k in key_figures() if self.ctx.unavailable(k.indicator)}
+
+    def _unpublished_note(self, gone: dict[str, str]) -> list[str]:
+        """The note naming the key figures left out, with the reason (once per page)."""
+        if not gone:
+            return []
+        why = self.ctx.explain_unavailable(*gone.values()) or SAID_ABOVE
+        return [
+            f"Ikke med i tabellene: {and_list(list(gone))}, som ikke har karakter for noen "
+            f"kommune. {why}"
+        ]
 
     def heatmap(self) -> figure.ChartOutput:
         """Grades by key figure and year (F5.1)."""
         graded, _ = self.results()
         _, year = self.year()
         g = graded[(graded["region"] == self.ctx.kommune) & graded["year"].between(year - 4, year)]
+        g = g[~g["key_figure"].isin(self.unpublished())]
         df = g[["key_figure", "year", "grade"]].rename(
             columns={"key_figure": "Nøkkeltall", "year": "År", "grade": "Karakter"}
         )
@@ -385,6 +406,7 @@ class BarometerViews:
         graded, _ = self.results()
         _, year = self.year()
         p = kbt.pulling_down(graded, self.ctx.kommune, year)
+        p = p[~p["key_figure"].isin(self.unpublished())]
         df = p[["key_figure", "contribution"]].rename(
             columns={"key_figure": "Nøkkeltall", "contribution": "Bidrag"}
         )
