@@ -86,4 +86,15 @@ class KvpViews:
                 "Færre går til arbeid eller utdanning etter programmet enn i "
                 f"{label}; det er verdt å spørre hva som skjer med dem som avslutter uten arbeid."
             )
+        elif per == "høyere enn" and after == "høyere enn":
+            sentences.append(
+                f"Både flere deltakere og flere som går til arbeid eller utdanning enn i {label}: "
+                "hvordan NAV-kontoret arbeider med programmet, kan være verdt å beskrive for "
+                "andre kommuner."
+            )
+        elif per:
+            sentences.append(
+                "Et spørsmål til NAV-kontoret: hvor mange av deltakerne går over til arbeid "
+                "eller utdanning, og hvor mange tilbake til sosialhjelp?"
+            )
         return " ".join(sentences)
