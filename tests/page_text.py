@@ -14,7 +14,9 @@ from pathlib import Path
 
 KOMMUNER = ("3201", "1151", "0301")  # Bærum (ASSS), Utsira (the smallest), Oslo (its own group)
 GOLDEN = Path(__file__).parent / "golden" / "pages"
-_FETCHED = re.compile(r"\b(hentet|Hentet|Data hentet) \d{4}-\d{2}-\d{2}")
+_FETCHED = re.compile(
+    r"\b(hentet|Hentet|Data hentet) (?:\d{4}-\d{2}-\d{2}|\d{1,2}\. [a-zæøå]+ \d{4})"
+)
 #: The footer names the snapshot by its checksum («Data: snapshot 1a2b3c4d5e6f, hentet …»).
 _SNAPSHOT = re.compile(r"\bsnapshot [0-9a-f]{12}\b")
 

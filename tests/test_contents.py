@@ -141,8 +141,7 @@ def test_an_unresolved_measure_makes_its_indicators_unavailable() -> None:
     a = Availability.from_resolutions(resolutions, tables)
     assert set(a.unavailable) == {"stonadslengde", "utbetaling_per_maaned"}
     assert a.unavailable["stonadslengde"] == (
-        "SSB publiserer ikke «Stønadsmåneder» i tabell 13138 og 13995 (innholdet finnes ikke i "
-        "tabellenes metadata)."
+        "SSB publiserer ikke tall for «Stønadsmåneder» (tabell 13138 og 13995)."
     )
     assert a.gaps["andel_forsorger_barn"] == [
         "«Mottakere som forsørger barn under 18 år» finnes ikke i tabell 13995 (2022–2024); "

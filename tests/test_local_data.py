@@ -135,3 +135,25 @@ def test_the_command_line_refuses_in_one_line(project: Path, mini_snapshot: Path
     assert len(errors) == 1 and "Traceback" not in result.output
     assert "params/3201.yml: local_data kontekst: /etc/passwd ligger utenfor" in errors[0]
     assert not (project / "_build").exists()
+
+
+def test_local_tables_show_the_reader_no_maintainers_remarks(tmp_path: Path) -> None:
+    from navbok.reference import load_file
+    from navbok.report.words import for_readers
+
+    # the shipped files: source and notes are what a reader sees under the table
+    shipped = sorted((Path(__file__).parents[1] / "data" / "local").rglob("*.csv"))
+    assert shipped
+    for path in shipped:
+        ref = load_file(path)
+        for text in (ref.source, *ref.notes):
+            assert for_readers(text), (path.name, text)
+    # a remark kept in an ``# internal:`` line stays in the file
+    made = tmp_path / "t.csv"
+    made.write_text(
+        "# source: Kilde\n# note: Usikker avlesning: 4.\n# internal: OCR viser «5 4»\na,b\n1,2\n",
+        "utf-8",
+    )
+    ref = load_file(made)
+    assert ref.notes == ["Usikker avlesning: 4."] and for_readers(" ".join(ref.notes))
+    assert not for_readers("OCR-teksten viser 54 %")

@@ -61,8 +61,8 @@ def test_every_chapter_builds_and_says_what_is_missing(tmp_path: Path) -> None:
 
     expected = {Path(rel).stem for rel in Project.find().chapters()}  # the glossary included
     assert {p.stem for p in chapters.glob("*.html")} == expected
-    months = "SSB publiserer ikke «Stønadsmåneder» i tabell 13138 og 13995"
-    kvp = "SSB publiserer ikke «Mottakere av kvalifiseringsstønad i løpet av året»"
+    months = "SSB publiserer ikke tall for «Stønadsmåneder» (tabell 13138 og 13995)."
+    kvp = "SSB publiserer ikke tall for «Mottakere av kvalifiseringsstønad i løpet av året»"
     long_term = text(chapters / "langtidsmottakere.html")
     # The durations by group: the line for all recipients is left out, and the caption says why.
     assert "vektet med antall mottakere i hver gruppe. " + months in long_term

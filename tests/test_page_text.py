@@ -50,3 +50,5 @@ def test_the_comparison_sees_a_changed_number(tmp_path: Path) -> None:
     assert page_text(page) == "Andelen var 4,1 % (hentet <dato>).\n"
     page.write_text("<p>Andelen var 4,2 % (hentet 2026-11-29).</p>")
     assert page_text(page) == "Andelen var 4,2 % (hentet <dato>).\n"
+    page.write_text("<p>Data hentet 6. desember 2026.</p>")
+    assert page_text(page) == "Data hentet <dato>.\n"

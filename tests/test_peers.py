@@ -169,7 +169,7 @@ def test_a_figure_whose_own_series_is_all_hidden_becomes_one_note(small: Report)
     note = small.figures.line("kvp_per_1000", "kvp", years=[2024])
     assert isinstance(note, MissingFigure)
     assert note.reason == (
-        "Alle tallene for Liten er skjult av personvernhensyn (de bygger på for få personer), "
+        "Tallet for Liten i 2024 er skjult av personvernhensyn (det bygger på for få personer), "
         "så figuren er utelatt."
     )
     assert small.position("kvp_per_1000", 2024) == ""

@@ -92,13 +92,11 @@ class Availability:
             label = spec.labels[0]
             if not ok:
                 tables_text = " og ".join(spec.tables)
-                why = (
-                    "flere innhold passer til beskrivelsen"
-                    if any(r.status == AMBIGUOUS for r in found)
-                    else "innholdet finnes ikke i tabellenes metadata"
-                )
                 out.missing_measures[mid] = (
-                    f"SSB publiserer ikke «{label}» i tabell {tables_text} ({why})."
+                    f"SSB-tabell {tables_text} har flere tall som kan være «{label}», så boka "
+                    "bruker ingen av dem."
+                    if any(r.status == AMBIGUOUS for r in found)
+                    else f"SSB publiserer ikke tall for «{label}» (tabell {tables_text})."
                 )
                 continue
             lacking = [r.table for r in found if r.status != RESOLVED]

@@ -47,13 +47,17 @@ class Stitch:
     def describe(self) -> str:
         """One Norwegian sentence for source notes."""
         parts = [f"{t} ({min(y)}–{max(y)})" for t, y in self.years.items() if y]
-        text = "Serien er satt sammen av tabell " + " og ".join(parts)
+        label = register_doc()["series"].get(self.series, {}).get("label", self.series)
+        text = f"Serien «{label}» er satt sammen av tabell " + " og ".join(parts)
         if self.overlap_years:
-            ov = ", ".join(map(str, self.overlap_years))
-            text += (
-                f"; for overlappende år ({ov}) brukes den nyeste tabellen "
-                f"({self.revised_cells} celler var revidert)"
-            )
+            ov = " og ".join(map(str, self.overlap_years))
+            both = "finnes" if len(self.overlap_years) == 1 else "finnes begge"
+            text += f"; {ov} {both} i begge tabellene, og boka bruker tallene fra den nyeste"
+            if self.revised_cells:
+                text += (
+                    f" (SSB hadde endret {self.revised_cells} av tallene for {ov} "
+                    "i den nyeste tabellen)"
+                )
         return text + "."
 
 

@@ -6,6 +6,9 @@ Each file is a CSV that starts with ``#`` lines naming its source, e.g.::
     # note: index 100 = actual spending equals the estimated need
     kommunenr,kommune,...
 
+Other ``#`` lines (``# internal: …``, the maintainers' remarks on how a number was read) stay in
+the file and are never shown to the reader.
+
 These are published results, shown beside the book's own computations and never recomputed. The
 same reader serves the municipality's own tables (``local_data`` in the params), which may be
 ``;``-separated as spreadsheets save them for Norwegian locales: the separator is ``;`` when the

@@ -15,6 +15,14 @@ def and_list(items: Sequence[str]) -> str:
     return "".join(items)
 
 
+def date(iso: str) -> str:
+    """A date «2026-12-06» as «6. desember 2026» (empty stays empty)."""
+    if not iso:
+        return ""
+    y, m, d = iso[:10].split("-")
+    return f"{int(d)}. {MONTHS[int(m) - 1]} {y}"
+
+
 def month(period: str) -> str:
     """A period «2025-10» as «oktober 2025»."""
     return f"{MONTHS[int(period[5:7]) - 1]} {period[:4]}"

@@ -336,7 +336,7 @@ class AapViews:
             head,
             rows,
             [
-                f"Andelen er mottakere delt på innbyggerne 18–66 år per 1.1.{year} (NAVs "
+                f"Andelen er mottakere delt på innbyggerne 18–66 år 1. januar {year} (NAVs "
                 "standard for inneværende år).",
                 "NAV viser ikke antall under fire; de står som skjult (:).",
                 f"Symboler: {status.LEGEND}.",
@@ -371,6 +371,23 @@ class AapViews:
             ],
         )
 
+    def _newest_ratio(self, paired_year: int) -> str:
+        """« I 2024 var forholdstallet 0,82 mot 0,88 i ASSS-snittet.» (with a leading space)
+        when the text pairs an earlier year than the newest: the reader sees both; empty
+        otherwise or when a number is missing."""
+        ctx = self.ctx
+        last = ctx.years[-1]
+        if paired_year == last or ctx.unavailable("aap_forholdstall"):
+            return ""
+        own, _ = ctx.value("aap_forholdstall", last)
+        main, _ = ctx.value("aap_forholdstall", last, ctx.main_kind)
+        if own != own or main != main:
+            return ""
+        return (
+            f" I {last} var forholdstallet {fmt_number(own, 2)} mot {fmt_number(main, 2)} i "
+            f"{ctx.peers.label}."
+        )
+
     def meaning(self) -> str:
         """«Hva betyr dette?»: two to four sentences that follow from the chapter's numbers."""
         ctx = self.ctx
@@ -396,27 +413,66 @@ class AapViews:
             mine = t[t["kind"] == Kind.KOMMUNE]
             r_own = float(mine["ratio"].iloc[0]) if len(mine) else float("nan")
             r_main = m_aap / m_sos if m_sos else float("nan")
-            ratio, ratio_main = fmt_number(r_own, 2), fmt_number(r_main, 2)
-            when = pairing.sentence
-            if r_own == r_own and r_main == r_main and ratio != ratio_main:
-                if r_own < r_main:
-                    parts.append(
-                        f"Det er færre AAP-mottakere per sosialhjelpsmottaker enn i {label} "
-                        f"({ratio} mot {ratio_main} {when}): kommunen bruker relativt mer "
-                        "sosialhjelp og mindre AAP, eller har en befolkning der færre har "
-                        "helseproblemer som gir rett til AAP."
-                    )
-                else:
-                    parts.append(
-                        f"Det er flere AAP-mottakere per sosialhjelpsmottaker enn i {label} "
-                        f"({ratio} mot {ratio_main} {when}): flere får en statlig ytelse i "
-                        "stedet for kommunal sosialhjelp."
-                    )
+            own_row = mine.iloc[0] if len(mine) else None
+            sentence = ratio_meaning(
+                label,
+                (r_own, r_main),
+                (float(own_row["aap"]) if own_row is not None else float("nan"), m_aap),
+                (float(own_row["sos"]) if own_row is not None else float("nan"), m_sos),
+                pairing.sentence,
+                self._newest_ratio(pairing.sos_year),
+            )
+            if sentence:
+                parts.append(sentence)
         parts.append(
             "Tallene sier ikke alene om praksis er god eller dårlig; forskjeller i helse, "
             "alder og arbeidsmarked kan gi de samme utslagene."
         )
         return " ".join(parts)
+
+
+def ratio_meaning(
+    label: str,
+    ratio: tuple[float, float],
+    aap: tuple[float, float],
+    sos: tuple[float, float],
+    when: str,
+    newest: str = "",
+) -> str:
+    """«Hva betyr dette?» on the AAP/social-assistance ratio against ``label`` (each pair is
+    the municipality's value and the comparison's): which of the two shares makes the
+    difference, as the numbers say (:func:`~navbok.report.words.compare_word`, so a share
+    «på nivå med» the comparison is never called higher or lower), what it may mean — AAP is
+    a state benefit NAV grants, not something the municipality uses — and what to ask next.
+    ``newest``: a sentence on the newest year's ratio when ``when`` is an earlier year.
+    Empty when the ratios are missing or equal as shown."""
+    (r_own, r_main), (a_own, a_main), (s_own, s_main) = ratio, aap, sos
+    shown, shown_main = fmt_number(r_own, 2), fmt_number(r_main, 2)
+    if r_own != r_own or r_main != r_main or shown == shown_main:
+        return ""
+    fewer = r_own < r_main
+    text = (
+        f"Det er {'færre' if fewer else 'flere'} AAP-mottakere per sosialhjelpsmottaker enn i "
+        f"{label} ({shown} mot {shown_main} {when})." + newest
+    )
+    if a_own == a_own and s_own == s_own:
+        text += (
+            f" AAP-andelen er {compare_word(a_own, a_main, label)}, og sosialhjelpsandelen er "
+            f"{compare_word(s_own, s_main, label)}."
+        )
+    if fewer:
+        return text + (
+            " AAP er en statlig ytelse som NAV innvilger etter en vurdering av arbeidsevnen. "
+            "Et lavere forholdstall kan bety at færre har helseproblemer som gir rett til AAP, "
+            "eller at noen som kunne fått AAP, forsørger seg med økonomisk sosialhjelp. Et "
+            "spørsmål til NAV-kontoret: hvor mange av sosialhjelpsmottakerne med "
+            "helseproblemer har fått vurdert retten til AAP?"
+        )
+    return text + (
+        " Flere forsørges da av en statlig ytelse enn av kommunal sosialhjelp. Et spørsmål "
+        "til NAV-kontoret: hvor lenge går mottakerne på AAP, og hva skjer med dem når "
+        "AAP-perioden slutter?"
+    )
 
 
 def _years_text(years: list[int]) -> str:

@@ -16,9 +16,12 @@ from navbok.analysis.barometer_config import config, key_figure_title, key_figur
 from navbok.key_figures import barometer_edition, barometer_results
 from navbok.present import chart_specs, figure
 from navbok.present.numbers import fmt_number
+from navbok.present.prose import and_list
 from navbok.present.tables import TableOutput, show_table, wide
 from navbok.reference import load_reference
+from navbok.regions import fold
 from navbok.report.context import Context
+from navbok.report.missing import SAID_ABOVE
 
 BETTER = {"lower": "lav", "higher": "høy"}
 #: Download headers of the key-figure table, in the reader's words.
@@ -197,6 +200,14 @@ class BarometerViews:
                     f"({b['key_figure']}, karakter {fmt_number(b['grade'], 2)})"
                 )
             text += "."
+            t = kbt.kommune_table(graded, self.ctx.kommune, [year - 1, year])
+            values = t[t["key_figure"] == w["key_figure"]].set_index("year")["value"]
+            text += drag_check(
+                str(w["key_figure"]),
+                float(values.get(year - 1, float("nan"))),
+                float(values.get(year, float("nan"))),
+                year,
+            )
         elif len(up):
             text += " Ingen nøkkeltall trekker snittkarakteren under 3,5."
         return text + (
@@ -221,13 +232,21 @@ class BarometerViews:
             (
                 k.id,
                 k.label,
+                k.title.removeprefix(f"{k.id} "),
                 BETTER[k.better],
                 fmt_number(k.weight, 0),
                 fmt_number(k.weight * cfg.sector_weight / 100, 2),
             )
             for k in key_figures()
         ]
-        head = ["Nøkkeltall", "Navn", "God verdi", "Vekt i sektoren (%)", "Vekt totalt (%)"]
+        head = [
+            "Nøkkeltall",
+            "Navn hos Kommunal Rapport",
+            "Tallet i denne boka",
+            "God verdi",
+            "Vekt i sektoren (%)",
+            "Vekt totalt (%)",
+        ]
         return show_table(
             pd.DataFrame(rows, columns=head),
             "kb-vekter",
@@ -243,7 +262,7 @@ class BarometerViews:
                     else ""
                 ),
             ],
-            numeric_from=3,
+            numeric_from=4,
         )
 
     def table(self) -> TableOutput:
@@ -254,20 +273,30 @@ class BarometerViews:
         years = [y for y in range(year - 4, year + 1) if y in graded_years]
         t = kbt.kommune_table(graded, self.ctx.kommune, years)
         missing = status.NOT_AVAILABLE
+        first = {k.id: k.first_year or 0 for k in key_figures()}
         cells = []
+        used: set[str] = set()
+        gone = self.unpublished()
         for kf, rows in t.groupby("key_figure", sort=False):
+            if kf in gone:
+                continue  # a row of nothing but «..»: named in a note instead
             rows = rows.set_index("year")
             row = [f"{kf} (god: {BETTER[rows['better'].iloc[0]]})"]
             for y in years:
                 r = rows.loc[y] if y in rows.index else None
-                row.append(
-                    missing
+                cell = (
+                    gap_symbol(y, first.get(str(kf), 0))
                     if r is None
                     else f"{fmt_number(r['value'], 2, status=missing)} {r['arrow']}".strip()
                 )
+                used.update(c for c in (cell,) if c in GAP_WORDS)
+                if r is not None and r["value"] != r["value"]:
+                    used.add(missing)
+                row.append(cell)
             last = rows.loc[year] if year in rows.index else None
             for col in ("average", "best", "worst", "grade"):
                 row.append(missing if last is None else fmt_number(last[col], 2, status=missing))
+                used.update([missing] if last is None or last[col] != last[col] else [])
             cells.append(row)
         data = t[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
         return show_table(
@@ -290,18 +319,53 @@ class BarometerViews:
                 "Landssnittet er det uveide snittet av kommunenes verdier og gir karakter 3,5. "
                 "Karakterene for alle årene står i varmekartet under. Nedlastingen har verdi, "
                 "landssnitt, grensene for karakter 6 og 1 og karakter for hvert år.",
-                f"{status.NOT_AVAILABLE} = tall mangler for kommunen dette året.",
+                *gap_legend(used),
+                *self._unpublished_note(gone),
             ],
         )
+
+    def unpublished(self) -> dict[str, str]:
+        """The key figures whose numbers SSB does not publish (key figure → its indicator):
+        their rows would hold nothing but «..», so the tables leave them out and say why."""
+        return {k.id: k.indicator for k in key_figures() if self.ctx.unavailable(k.indicator)}
+
+    def _unpublished_note(self, gone: dict[str, str]) -> list[str]:
+        """The note naming the key figures left out, with the reason (once per page)."""
+        if not gone:
+            return []
+        why = self.ctx.explain_unavailable(*gone.values()) or SAID_ABOVE
+        return [
+            f"Ikke med i tabellene: {and_list(list(gone))}, som ikke har karakter for noen "
+            f"kommune. {why}"
+        ]
 
     def heatmap(self) -> figure.ChartOutput:
         """Grades by key figure and year (F5.1)."""
         graded, _ = self.results()
         _, year = self.year()
         g = graded[(graded["region"] == self.ctx.kommune) & graded["year"].between(year - 4, year)]
+        g = g[~g["key_figure"].isin(self.unpublished())]
         df = g[["key_figure", "year", "grade"]].rename(
             columns={"key_figure": "Nøkkeltall", "year": "År", "grade": "Karakter"}
         )
+        # every key figure × year, in key-figure order: «.» before a key figure came into the
+        # barometer, «..» for a grade that is missing (as in the values table)
+        first = {k.id: k.first_year or 0 for k in key_figures()}
+        grid = pd.MultiIndex.from_product(
+            [sorted(df["Nøkkeltall"].unique()), sorted(df["År"].unique())],
+            names=["Nøkkeltall", "År"],
+        ).to_frame(index=False)
+        df = grid.merge(df, on=["Nøkkeltall", "År"], how="left", indicator=True)
+        df["status"] = [
+            None
+            if grade == grade
+            else gap_symbol(y, first.get(kf, 0))
+            if row == "left_only"
+            else status.NOT_AVAILABLE
+            for kf, y, grade, row in zip(
+                df["Nøkkeltall"], df["År"], df["Karakter"], df.pop("_merge"), strict=True
+            )
+        ]
         df["Nøkkeltall"] = df["Nøkkeltall"].map(key_figure_title)
         chart = chart_specs.heatmap(
             df,
@@ -322,8 +386,13 @@ class BarometerViews:
             chart,
             table,
             "kb-karakterer",
-            "Karakter 3,5 = landssnittet; 6 og 1 ved grensene for beste og dårligste verdi. "
-            "Tomme ruter: tall mangler.",
+            " ".join(
+                [
+                    "Karakter 3,5 = landssnittet; 6 og 1 ved grensene for beste og dårligste "
+                    "verdi. Tomme ruter: tall mangler.",
+                    *gap_legend(set(df["status"].dropna())),
+                ]
+            ),
             decimals=2,
             text_columns=["Nøkkeltall"],
         )
@@ -336,10 +405,12 @@ class BarometerViews:
         graded, _ = self.results()
         _, year = self.year()
         p = kbt.pulling_down(graded, self.ctx.kommune, year)
+        p = p[~p["key_figure"].isin(self.unpublished())]
         df = p[["key_figure", "contribution"]].rename(
             columns={"key_figure": "Nøkkeltall", "contribution": "Bidrag"}
         )
         df["Nøkkeltall"] = df["Nøkkeltall"].map(key_figure_title)
+        df["status"] = df["Bidrag"].map(lambda v: None if v == v else status.NOT_AVAILABLE)
         chart = chart_specs.bar_chart(
             df,
             category="Nøkkeltall",
@@ -390,7 +461,12 @@ class BarometerViews:
             notes=[
                 "Lik poengsum (tre desimaler) gir delt plass. Nedlastingen har hele "
                 "rangeringen, også kommunene som ikke rangeres (med grunnen).",
-                *_published_top(by, _is_source_municipality(self.ctx.kommune)),
+                *_published_top(
+                    by,
+                    _is_source_municipality(self.ctx.kommune),
+                    [str(r.name) for r in t.itertuples() if not pd.isna(r.rank) and r.rank <= n],
+                    bool(self.ctx.data.snapshot.synthetic),
+                ),
             ],
             numeric_from=2,
         )
@@ -440,15 +516,8 @@ class BarometerViews:
             (r["value"] <= r["average"]) if r["better"] == "lower" else (r["value"] >= r["average"])
         )
         limit, lname = (r["best"], "6") if good else (r["worst"], "1")
-        sign = "+" if good else "−"
-        capped = abs(r["value"] - r["average"]) >= abs(limit - r["average"])
-        f = lambda v, d=2: fmt_number(v, d)  # noqa: E731
-        text = (
-            f"{r['key_figure']} i {year}: verdien er {f(r['value'])}, landssnittet "
-            f"{f(r['average'])} og grensen for karakter {lname} {f(limit)}. Karakteren er "
-            f"3,5 {sign} 2,5 × |{f(r['value'])} − {f(r['average'])}| / "
-            f"|{f(limit)} − {f(r['average'])}| = {f(r['grade'])}"
-            + (f" (avkortet ved {lname})." if capped else ".")
+        text = worked_grade(
+            f"{r['key_figure']} i {year}", r["value"], r["average"], limit, lname, r["grade"]
         )
         return {"kb_eksempel": text}
 
@@ -460,15 +529,16 @@ class BarometerViews:
         graded, ranking = self.results()
         pc = kbt.published_comparison(graded, ranking)
         kf = pc.key_figures
+        gap = status.NOT_AVAILABLE
         cells = [
             (
                 f"{r.key_figure} {r.year}",
-                fmt_number(r.value_published, 2),
-                fmt_number(r.value, 2),
-                fmt_number(r.average_published, 2),
-                fmt_number(r.average, 2),
-                fmt_number(r.grade_published, 2),
-                fmt_number(r.grade, 2),
+                fmt_number(r.value_published, 2, status=gap),
+                fmt_number(r.value, 2, status=gap),
+                fmt_number(r.average_published, 2, status=gap),
+                fmt_number(r.average, 2, status=gap),
+                fmt_number(r.grade_published, 2, status=gap),
+                fmt_number(r.grade, 2, status=gap),
                 "" if r.consistent else "avvik i kilden",
             )
             for r in kf.itertuples()
@@ -478,7 +548,7 @@ class BarometerViews:
                 (
                     f"Plass, barometeret {r.barometer_year}",
                     str(r.rank_published),
-                    "–" if pd.isna(r.rank) else str(int(r.rank)),
+                    "ikke rangert" if pd.isna(r.rank) else str(int(r.rank)),
                     "",
                     "",
                     "",
@@ -512,6 +582,80 @@ class BarometerViews:
                 "rekonstruksjonen avviker fra de publiserte tallene.",
             ],
         )
+
+
+#: The symbols of the barometer tables, one per kind of gap, with what each means.
+GAP_WORDS = {
+    status.NOT_AVAILABLE: "tall mangler for kommunen dette året",
+    status.NOT_POSSIBLE: "nøkkeltallet var ikke med i barometeret dette året",
+}
+
+
+#: A change from one year to the next larger than this share of the earlier value is worth
+#: checking before it is read as a change in practice.
+BIG_CHANGE = 0.3
+
+
+def drag_check(key_figure: str, before: float, value: float, year: int) -> str:
+    """What to check about the key figure that pulls the score down most (with a leading
+    space): a change of more than :data:`BIG_CHANGE` from the year before is named, since
+    it may come from how the figure was reported; otherwise a peer question."""
+    if (
+        before == before
+        and value == value
+        and before
+        and abs(value - before) > BIG_CHANGE * abs(before)
+    ):
+        return (
+            f" {key_figure} endret seg fra {fmt_number(before, 2)} i {year - 1} til "
+            f"{fmt_number(value, 2)} i {year}; en så stor endring på ett år er verdt å sjekke "
+            "mot det kommunen har rapportert til SSB før den leses som en endring i praksis."
+        )
+    return (
+        f" Et spørsmål å stille: hva gjør kommunene som får karakter 6 på {key_figure}, annerledes?"
+    )
+
+
+def gap_symbol(year: int, first_year: int) -> str:
+    """The symbol of a key figure without a row in ``year``: «.» before the key figure came
+    into the barometer (``first_year``), else «..» (no number)."""
+    return status.NOT_POSSIBLE if year < first_year else status.NOT_AVAILABLE
+
+
+def gap_legend(used: set[str]) -> list[str]:
+    """The legend of the gap symbols a table uses, one line (none when it uses none)."""
+    parts = [f"{s} = {w}" for s, w in GAP_WORDS.items() if s in used]
+    return ["; ".join(parts) + "."] if parts else []
+
+
+def worked_grade(
+    what: str, value: float, average: float, limit: float, limit_grade: str, grade: float
+) -> str:
+    """A grade worked by hand that the reader can reproduce from the numbers shown: the
+    inputs get as many decimals (2 to 4) as it takes for the formula on the shown numbers to
+    give the grade shown (a grade capped at 1 or 6 needs no more than two)."""
+    sign = "+" if limit_grade == "6" else "−"
+    capped = abs(value - average) >= abs(limit - average)
+
+    def on_shown(d: int) -> float:
+        v, a, lim = (_shown(x, d) for x in (value, average, limit))
+        g = 3.5 + (1 if sign == "+" else -1) * 2.5 * abs(v - a) / abs(lim - a)
+        return min(6.0, max(1.0, g))
+
+    d = next((d for d in (2, 3, 4) if fmt_number(on_shown(d), 2) == fmt_number(grade, 2)), 4)
+    f = lambda v: fmt_number(v, d)  # noqa: E731
+    return (
+        f"{what}: verdien er {f(value)}, landssnittet {f(average)} og grensen for karakter "
+        f"{limit_grade} {f(limit)}. Karakteren er 3,5 {sign} 2,5 × |{f(value)} − {f(average)}| "
+        f"/ |{f(limit)} − {f(average)}| = {fmt_number(grade, 2)}"
+        + (f" (avkortet ved {limit_grade})." if capped else ".")
+    )
+
+
+def _shown(x: float, decimals: int) -> float:
+    """``x`` as the reader sees it at ``decimals`` decimals (rounded as the page rounds)."""
+    text = fmt_number(x, decimals).replace("\u00a0", "").replace(",", ".")
+    return float(text.replace("\u2212", "-"))
 
 
 #: How far the reconstruction's grades may lie from the published ones (mean absolute
@@ -551,16 +695,20 @@ def barometer_caveat(
             "kontrolleres mot." + synth
         )
     diff = float(summary["grade_mean_abs_diff"])
+    rule = (
+        f"Boka regner rekonstruksjonen som i samsvar med de publiserte karakterene når de i "
+        f"snitt ligger høyst {tol} karakterpoeng fra dem (et halvt trinn på skalaen 1–6)."
+    )
     if diff > tolerance:
         return (
             "Rangeringen er en rekonstruksjon fra SSBs tall og avviker fra Kommunebarometerets "
             f"publiserte: karakterene for {name} ligger i snitt {fmt_number(diff, 2)} "
-            f"karakterpoeng fra de publiserte (toleransen er {tol})." + synth
+            f"karakterpoeng fra de publiserte. {rule}" + synth
         )
     return (
         "Rangeringen er en rekonstruksjon fra SSBs tall; karakterene for "
         f"{name} ligger i snitt {fmt_number(diff, 2)} karakterpoeng fra Kommunebarometerets "
-        f"publiserte, innenfor toleransen på {tol}." + synth
+        f"publiserte og er dermed i samsvar med dem. {rule}" + synth
     )
 
 
@@ -581,8 +729,14 @@ def _full_ranking(ranking: pd.DataFrame, year: int, names: dict[str, str]) -> pd
     )
 
 
-def _published_top(barometer_year: int, full_source: bool = False) -> list[str]:
-    """The published top ten of ``barometer_year`` as a note line (none if not published).
+def _published_top(
+    barometer_year: int,
+    full_source: bool = False,
+    rebuilt: list[str] | None = None,
+    synthetic: bool = False,
+) -> list[str]:
+    """The published top ten of ``barometer_year`` as a note line (none if not published),
+    with :func:`top_ten_comment` on how it compares with the reconstruction's (``rebuilt``).
 
     The list is Kommunal Rapport's; the document it was copied from (Bærum's KOSTRA analysis)
     is named in Bærum's book only (``full_source``)."""
@@ -594,7 +748,32 @@ def _published_top(barometer_year: int, full_source: bool = False) -> list[str]:
         f"{r.rank}. {r.name} {fmt_number(float(r.points), 3)}" for r in f.itertuples()
     )
     source = f" ({ref.source})" if full_source else ""
-    return [f"Publisert av Kommunal Rapport for {barometer_year}: {items}{source}."]
+    line = f"Publisert av Kommunal Rapport for {barometer_year}: {items}{source}."
+    if rebuilt is None:
+        return [line]
+    return [line, top_ten_comment(rebuilt, list(f["name"]), synthetic)]
+
+
+def top_ten_comment(rebuilt: list[str], published: list[str], synthetic: bool) -> str:
+    """How many of the published top ten are among the reconstruction's top ten, and why
+    the lists can differ (names compared with case and diacritics folded)."""
+    mine = {fold(n) for n in rebuilt}
+    both = [n for n in published if fold(n) in mine]
+    why = (
+        "Datagrunnlaget her er syntetisk, så listene kan ikke sammenlignes."
+        if synthetic
+        else "Listene kan skille seg fordi rekonstruksjonen ikke korrigerer andelene for "
+        "utgiftsbehov og setter egne grenser for karakterene; når poengsummene ligger tett, "
+        "flytter små forskjeller i karakter mange plasser."
+    )
+    if not both:
+        return f"Ingen av de ti publiserte er blant de ti beste i rekonstruksjonen. {why}"
+    if len(both) == len(published):
+        return "De ti publiserte er de samme som de ti beste i rekonstruksjonen."
+    return (
+        f"{len(both)} av de ti publiserte er blant de ti beste i rekonstruksjonen "
+        f"({and_list(both)}). {why}"
+    )
 
 
 def _yes_no(frame: pd.DataFrame) -> pd.DataFrame:

@@ -26,7 +26,7 @@ from navbok.present.exports import Provenance, set_provenance
 from navbok.present.markdown import Markdown, escape
 from navbok.present.numbers import MISSING, fmt_number
 from navbok.present.prose import and_list
-from navbok.report.missing import MissingFigure
+from navbok.report.missing import SAID_ABOVE, MissingFigure, own_gap_reason
 from navbok.sources.catalogue import catalogue
 
 #: Reading order of the comparison kinds (the order :class:`Kind` declares them in).
@@ -79,6 +79,8 @@ class Context:
     _rows_memo: dict[tuple[str, tuple[int, ...]], list[ComparisonRow]] = field(
         default_factory=dict, init=False, repr=False
     )
+    #: The reasons for missing numbers already told on this page (a chapter opens one report).
+    _said: set[str] = field(default_factory=set, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Sources, fetch date and the synthetic warning travel with every download.
@@ -256,28 +258,45 @@ class Context:
         missing = self.data.availability.missing_measures
         return " ".join(dict.fromkeys(missing[m] for m in measures if m in missing))
 
+    def explain(self, *reasons: str) -> str:
+        """The reasons not yet told on this page, as sentences (empty when all were): a gap
+        is explained once per page, where the reader first meets it (:data:`SAID_ABOVE`
+        stands in for it after that)."""
+        fresh = [r for r in dict.fromkeys(reasons) if r and r not in self._said]
+        self._said.update(fresh)
+        return " ".join(fresh)
+
+    def explain_unavailable(self, *indicators: str) -> str:
+        """:meth:`explain` for why these indicators cannot be shown."""
+        avail = self.data.availability
+        return self.explain(*(avail.reason(i) or "" for i in indicators))
+
     def missing_figure(self, *indicators: str, title: str = "") -> MissingFigure:
-        """What stands where a figure would have been when its numbers do not exist."""
+        """What stands where a figure would have been when its numbers do not exist (the
+        reason in full the first time the page meets it)."""
         label = title or "; ".join(self.indicator(i).label for i in indicators)
-        reason = self.unavailable(*indicators) or (
-            f"Datagrunnlaget har ingen tall for {self.name} eller sammenligningsgruppene i "
-            "perioden."
-        )
+        if self.unavailable(*indicators):
+            reason = self.explain_unavailable(*indicators) or SAID_ABOVE
+        else:
+            reason = (
+                f"Datagrunnlaget har ingen tall for {self.name} eller sammenligningsgruppene i "
+                "perioden."
+            )
         return MissingFigure(label, reason)
 
     def hidden_figure(self, indicator: str, years: list[int] | None = None) -> MissingFigure:
-        """The short note that replaces a figure whose own series has no value: hidden for
-        privacy (small counts) or missing."""
-        rows = self.comparison_rows(indicator, tuple(years or self.years))
-        own = [r.status for r in rows if r.kind == Kind.KOMMUNE]
-        if own and all(s == status.SUPPRESSED for s in own):
-            reason = (
-                f"Alle tallene for {self.name} er skjult av personvernhensyn (de bygger på for "
-                "få personer), så figuren er utelatt."
-            )
-        else:
-            reason = f"Datagrunnlaget har ingen tall for {self.name} her, så figuren er utelatt."
-        return MissingFigure(self.indicator(indicator).label, reason)
+        """The short note that replaces a figure whose own series has no value in the years it
+        would draw (``years``, default all): hidden for privacy (small counts) or missing, said
+        for exactly those years (:func:`navbok.report.missing.own_gap_reason`). A one-year
+        figure's label names its year, as the chart's title would."""
+        ys = list(years or self.years)
+        rows = self.comparison_rows(indicator, tuple(ys))
+        own = {r.year: r.status for r in rows if r.kind == Kind.KOMMUNE}
+        statuses = {y: own.get(y) for y in ys}
+        label = self.indicator(indicator).label
+        if len(ys) == 1:
+            label = f"{label}, {ys[0]}"
+        return MissingFigure(label, own_gap_reason(self.name, statuses))
 
     # ------------------------------------------------------------------ words
     def sentence(self, template: str, fallback: str, **values: str) -> Markdown:
@@ -300,9 +319,8 @@ class Context:
         self, indicators: list[str], template: str, fallback: str, **values: str
     ) -> Markdown:
         """:meth:`sentence`, or why the figures do not exist when SSB does not publish them."""
-        gone = self.unavailable(*indicators)
-        if gone:
-            return escape(f"Tallene finnes ikke i datagrunnlaget: {gone}")
+        if self.unavailable(*indicators):
+            return escape(self.explain_unavailable(*indicators) or SAID_ABOVE)
         return self.sentence(template, fallback, **values)
 
     def glue(self, key: str, text: str) -> None:

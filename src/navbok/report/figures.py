@@ -13,7 +13,7 @@ from navbok.present.numbers import fmt_number
 from navbok.present.tables import TableOutput, show_table, wide
 from navbok.report.breaks import break_context, break_note
 from navbok.report.context import Context
-from navbok.report.missing import MissingFigure
+from navbok.report.missing import SAID_ABOVE, MissingFigure
 
 #: d3 number formats by decimals, for chart axes and tooltips.
 D3_FORMAT = {0: ",.0f", 1: ",.1f", 2: ",.2f"}
@@ -182,7 +182,15 @@ class Figures:
             )
         cols = [str(y) for y in years] + [f"{h} {last}" for h in heads]
         cells, data, symbols = [], [], []
-        for i in indicators:
+        # an indicator SSB does not publish would be a row of nothing but «..»: it is left
+        # out, and the note names it (with the reason, unless the page has told it already)
+        gone = [i for i in indicators if ctx.unavailable(i)]
+        left_out = ""
+        if gone:
+            names = " og ".join(ctx.indicator(i).name for i in gone)
+            why = ctx.explain_unavailable(*gone) or SAID_ABOVE
+            left_out = f"Ikke med i tabellen: {names}. {why}"
+        for i in (i for i in indicators if i not in gone):
             spec = ctx.indicator(i)
             first: dict[tuple[Kind, int], ComparisonRow] = {}
             for r in ctx.comparison_rows(i, tuple(years)):
@@ -217,10 +225,6 @@ class Figures:
                 peer_note,
                 f"Symboler: {status.LEGEND}. Nedlastingen har en statuskolonne ved siden av "
                 "hver kolonne med symboler.",
-                *(
-                    [f"Mangler i tabellen: {gone}"]
-                    if (gone := ctx.unavailable(*indicators))
-                    else []
-                ),
+                *([left_out] if left_out else []),
             ],
         )

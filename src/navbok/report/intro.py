@@ -260,7 +260,27 @@ class IntroViews:
                 f"{newest.period.removeprefix('barometer ')}, har {ctx.name} snittkarakter "
                 f"{fact_text(newest)}, plass {newest.rank} av {newest.n}."
             )
+        if absent := self.without_numbers():
+            out.append(
+                f"For {ctx.name} er det ingen hovedfunn om {and_list(absent)}: tallene er "
+                "skjult, mangler eller er for få."
+            )
         return out
+
+    def without_numbers(self) -> list[str]:
+        """The chapters' subjects the main findings leave out because the municipality's own
+        numbers are hidden, missing or too few (said, never silently dropped)."""
+        ctx = self.ctx
+        last = ctx.years[-1]
+        aap = ctx.aap_periods.latest()
+        has = {
+            "AAP": aap is not None and ctx.has_own_values(aap.indicator, [aap.year]),
+            "utbetalingsveksten": bool(ctx.growth.texts()["funn"]),
+            "langtidsmottakere": bool(self.longterm_finding()),
+            "kvalifiseringsprogrammet": bool(self.kvp_finding(last)),
+            "Kommunebarometeret": ctx.barometer.standing().has_score,
+        }
+        return [subject for subject, shown in has.items() if not shown]
 
     def findings_markdown(self) -> Markdown | str:
         """The main findings as a Markdown list, each finding escaped (one line of text when
@@ -292,8 +312,7 @@ class IntroViews:
             f"eller mer) var {fmt_number(values[last], dec)} prosent i {last}, "
             + _against(LONGTERM, last, ctx)
             + f". Fra {first} ({fmt_number(values[first], dec)} prosent) "
-            + trend_words(values[first], values[last], dec)
-            + " andelen"
+            + INVERTED[trend_words(values[first], values[last], dec)]
         )
         shown_peak = fmt_number(values[peak], dec)
         if first < peak < last and shown_peak not in (
@@ -355,11 +374,29 @@ class IntroViews:
                 f"De som får stønad, får den i gjennomsnitt {word} ({fmt_number(months, 1)} mot "
                 f"{fmt_number(m_main, 1)} måneder)."
             )
-        parts.append(
-            "Kapitlene under viser hva som ligger bak: hvor mange som går over på AAP, hva "
-            "utbetalingene vokser med, langtidsmottakerne og kvalifiseringsprogrammet."
-        )
+        absent = self.without_numbers()
+        behind = [
+            words
+            for subject, words in (
+                ("AAP", "hvor mange som går over på AAP"),
+                ("utbetalingsveksten", "hva utbetalingene vokser med"),
+                ("langtidsmottakere", "langtidsmottakerne"),
+                ("kvalifiseringsprogrammet", "kvalifiseringsprogrammet"),
+            )
+            if subject not in absent
+        ]
+        if behind:
+            parts.append(f"Kapitlene under viser hva som ligger bak: {and_list(behind)}.")
         return " ".join(parts)
+
+
+#: A trend verb with «andelen» as its subject after a fronted adverbial («Fra 2015 (…) gikk
+#: andelen ned»: bokmål puts the verb second).
+INVERTED = {
+    "økte": "økte andelen",
+    "gikk ned": "gikk andelen ned",
+    "var uendret": "var andelen uendret",
+}
 
 
 def _against(indicator: str, year: int, ctx: Report) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from navbok.present.numbers import fmt_number
 from navbok.report.context import Context
-from navbok.report.peers import compared, main_kind
+from navbok.report.peers import main_kind
+from navbok.report.words import gap_words, level_word
 
 #: Fewer participants who ended the programme than this: the share may swing from year to year.
 FEW_ENDED = 20
@@ -32,9 +33,9 @@ class KvpViews:
         last = ctx.years[-1]
         kind, label = main_kind(ctx, last)
         sentences = []
-        own, _ = ctx.value("kvp_per_1000", last)
+        own, own_status = ctx.value("kvp_per_1000", last)
         other, _ = ctx.value("kvp_per_1000", last, kind)
-        per = compared(own, other, ctx.indicator("kvp_per_1000").decimals)
+        per = level_word(own, other, ctx.indicator("kvp_per_1000").decimals)
         if per and own == 0:
             sentences.append(
                 f"{ctx.name} hadde ingen deltakere i kvalifiseringsprogrammet i {last} "
@@ -48,12 +49,12 @@ class KvpViews:
             )
         else:
             sentences.append(
-                f"Tallet på deltakere i kvalifiseringsprogrammet i {ctx.name} i {last} er skjult "
-                "av personvernhensyn eller mangler."
+                f"Tallet på deltakere i kvalifiseringsprogrammet i {ctx.name} i {last} "
+                f"{gap_words(own_status)}."
             )
         own_e, _ = ctx.value("kvp_etter", last)
         other_e, _ = ctx.value("kvp_etter", last, kind)
-        after = compared(own_e, other_e, 0)
+        after = level_word(own_e, other_e, 0)
         if after:
             sentences.append(
                 f"Av dem som avsluttet programmet, gikk {fmt_number(own_e, 0)} prosent til arbeid, "
@@ -62,14 +63,38 @@ class KvpViews:
             )
         own_l, _ = ctx.value("andel_langtid_6mnd_hovedinntekt", last)
         other_l, _ = ctx.value("andel_langtid_6mnd_hovedinntekt", last, kind)
-        longterm = compared(own_l, other_l, 2)
+        longterm = level_word(own_l, other_l, 2)
         if per == "lavere enn" and longterm == "høyere enn":
             sentences.append(
                 f"{ctx.name} har færre deltakere enn {label}, men flere langtidsmottakere; det "
-                "kan tyde på at programmet brukes mindre enn behovet tilsier."
+                "kan tyde på at programmet brukes mindre enn behovet tilsier. Et spørsmål til "
+                "NAV-kontoret: hvor mange av langtidsmottakerne er vurdert for programmet?"
             )
         elif per == "høyere enn" and longterm == "lavere enn":
             sentences.append(
-                f"{ctx.name} har flere deltakere enn {label} og færre langtidsmottakere."
+                f"{ctx.name} har flere deltakere enn {label} og færre langtidsmottakere. Om "
+                "programmet er grunnen, kan ikke tallene vise; det er verdt å spørre hvordan "
+                "NAV-kontoret velger ut deltakerne."
+            )
+        elif per == "lavere enn":
+            sentences.append(
+                "Et spørsmål til NAV-kontoret: får langtidsmottakerne som kan ha nytte av "
+                "programmet, tilbud om det?"
+            )
+        elif after == "lavere enn":
+            sentences.append(
+                "Færre går til arbeid eller utdanning etter programmet enn i "
+                f"{label}; det er verdt å spørre hva som skjer med dem som avslutter uten arbeid."
+            )
+        elif per == "høyere enn" and after == "høyere enn":
+            sentences.append(
+                f"Både flere deltakere og flere som går til arbeid eller utdanning enn i {label}: "
+                "hvordan NAV-kontoret arbeider med programmet, kan være verdt å beskrive for "
+                "andre kommuner."
+            )
+        elif per:
+            sentences.append(
+                "Et spørsmål til NAV-kontoret: hvor mange av deltakerne går over til arbeid "
+                "eller utdanning, og hvor mange tilbake til sosialhjelp?"
             )
         return " ".join(sentences)

@@ -23,7 +23,8 @@ from navbok.present.tables import wide
 from navbok.report.context import Context
 from navbok.report.figures import d3_format
 from navbok.report.missing import MissingFigure
-from navbok.report.peers import compared, main_kind
+from navbok.report.peers import main_kind
+from navbok.report.words import gap_words, level_word
 
 #: The long-term shares the course is told for, the first with enough years first: recipients
 #: with social assistance as main income and 10 (or 6) months or more, as a share of all.
@@ -85,11 +86,10 @@ class LongtermViews:
         ``legend`` label (an indicator SSB does not publish is left out, and the caption says
         why)."""
         ctx = self.ctx
-        gone = ctx.unavailable(*indicators)
         shown = [i for i in indicators if not ctx.unavailable(i)]
         if not shown:
             return ctx.missing_figure(*indicators, title=title)
-        caption = f"{caption} {gone}".strip()
+        caption = f"{caption} {ctx.explain_unavailable(*indicators)}".strip()
         specs = [ctx.indicator(i) for i in shown]
         frames = [
             ctx.comparison(spec.id, kinds=(Kind.KOMMUNE,)).assign(Serie=spec.legend_label)
@@ -149,17 +149,20 @@ class LongtermViews:
         indicator, c = self.course()
         spec = ctx.indicator(indicator)
         kind, label = main_kind(ctx, last)
-        own, _ = ctx.value(indicator, last)
+        own, own_status = ctx.value(indicator, last)
         other, _ = ctx.value(indicator, last, kind)
-        words = compared(own, other, spec.decimals)
+        words = level_word(own, other, spec.decimals)
         if not words:
+            what = (
+                f"Andelen langtidsmottakere i {ctx.name} i {last} {gap_words(own_status)}"
+                if own != own
+                else f"Tallet for {label} i {last} mangler"
+            )
             return (
-                f"Andelen langtidsmottakere i {ctx.name} i {last} er skjult av personvernhensyn "
-                "eller mangler, så kapitlet kan ikke si om kommunen har flere eller færre "
+                f"{what}, så kapitlet kan ikke si om kommunen har flere eller færre "
                 "langtidsmottakere enn andre."
             )
         d = spec.decimals
-        place = "ASSS-kommunene" if kind == Kind.ASSS_SNITT else label
         months = "10" if "10mnd" in indicator else "6"
         text = (
             f"I {last} hadde {fmt_number(own, d)} prosent av mottakerne i {ctx.name} "
@@ -176,14 +179,43 @@ class LongtermViews:
             )
         elif c.shape in (RISE, FALL):
             text += f" Andelen har {'steget' if c.shape == RISE else 'falt'} over perioden."
-        if words == "høyere enn":
-            text += (
-                " Flere langtidsmottakere betyr at mer av sosialhjelpen går til personer som "
-                "blir lenge på stønad; kvalifiseringsprogrammet er ett av tiltakene for dem."
-            )
-        elif words == "lavere enn":
-            text += (
-                f" Færre langtidsmottakere enn i {place} betyr at færre av mottakerne blir "
-                "lenge på stønad."
-            )
+        return text + next_step(words, c.shape, self._best_peer(indicator, last, kind))
+
+    def _best_peer(self, indicator: str, year: int, kind: Kind) -> str:
+        """The ASSS member with the lowest share in ``year`` (a peer to learn from), when the
+        main comparison is the ASSS average; empty otherwise."""
+        if kind != Kind.ASSS_SNITT:
+            return ""
+        low = [r for r in self.ctx.comparison_rows(indicator, (year,)) if r.kind == Kind.ASSS_LAV]
+        if not low or low[0].value is None or str(low[0].region) == self.ctx.kommune:
+            return ""
+        return self.ctx.data.name(str(low[0].region))
+
+
+def next_step(words: str, shape: str, peer: str = "") -> str:
+    """What the long-term share may mean and what to check next (with a leading space), by
+    rules on the numbers: above or below the comparison (``words``), rising or falling over
+    the period (``shape``), and the ASSS member with the lowest share (``peer``) to learn
+    from."""
+    if words == "høyere enn":
+        text = (
+            " Et spørsmål å stille: hvor mange av langtidsmottakerne er i "
+            "kvalifiseringsprogrammet eller har fått vurdert retten til AAP (se kapitlene om "
+            "KVP og AAP)?"
+        )
+        if peer:
+            text += f" {peer} har den laveste andelen av ASSS-kommunene og kan være en å lære av."
         return text
+    if words == "lavere enn":
+        text = (
+            " Det er verdt å sjekke om det gjelder også når alle med stønad i 6 måneder eller "
+            "mer regnes med, uansett hovedinntekt (figuren «Alle med stønad i 6 og 10 måneder "
+            "eller mer»), og om mottakerne går over til arbeid eller til andre ytelser."
+        )
+        if shape == RISE:
+            text += " Siden andelen har steget, er den verdt å følge med på."
+        return text
+    return (
+        " Et spørsmål å stille: er det de samme personene som går igjen år etter år, eller "
+        "nye mottakere som blir lenge?"
+    )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from navbok.availability import indicator_measures, leaf_measures
 from navbok.freshness import Staleness, stale_tables
+from navbok.present.prose import date, month
 from navbok.regions import Register
 from navbok.register import register_doc
 from navbok.report.breaks import CASE_TABLES
@@ -17,6 +18,29 @@ from navbok.report.prices import deflator, source_line
 from navbok.snapshot import Snapshot
 from navbok.sources.catalogue import catalogue
 from navbok.sources.metadata import is_preliminary
+
+#: The population behind every share «per innbygger», said one way (the captions say «1. januar
+#: året etter» for a statistics year, «1. januar samme år» for a month of the current year).
+POPULATION_LABEL = (
+    "Personer 18–66 år per 1. januar. For et statistikkår brukes 1. januar året etter, altså "
+    "befolkningen ved utgangen av året; for AAP i en måned av inneværende år 1. januar samme år"
+)
+
+
+def preliminary_sentence(year: int, updated: str, fetched: str) -> str:
+    """That a table's figures for ``year`` are preliminary, in the tense the fetch date
+    (``fetched``, ISO) allows: SSB publishes the revised figures 15 June of the next year."""
+    revised = f"{year + 1}-06-15"
+    if fetched < revised:
+        return (
+            f"Tallene for {year} er foreløpige (tabellen ble oppdatert {date(updated)}; SSB "
+            f"publiserer reviderte tall {date(revised)})."
+        )
+    return (
+        f"Tallene for {year} er foreløpige: SSB skulle publisere reviderte tall "
+        f"{date(revised)}, men tabellen er ikke oppdatert siden {date(updated)}."
+    )
+
 
 CASES_NOTE = (
     "Fra 2022 (tabell 13995 og 14019) teller SSB sosialhjelpstilfeller, ikke mottakere: en person "
@@ -145,7 +169,7 @@ class Sources:
                 if r.label not in labels[r.table]:
                     labels[r.table].append(r.label)
         if "07459" in extra:
-            labels.setdefault("07459", ["Personer 18–66 år (1. januar)"])
+            labels.setdefault("07459", [POPULATION_LABEL])
         price_notes: list[str] = []
         if prices:
             base = ctx.years[-1]
@@ -167,13 +191,12 @@ class Sources:
             # KOSTRA's preliminary figures concern annual tables only (not the monthly KPI)
             years = meta.years if meta and meta.newest_period.isdigit() else []
             prelim = (
-                f"Tallene for {years[-1]} er foreløpige (tabellen ble oppdatert {updated}; SSB "
-                f"publiserer reviderte tall 15. juni {years[-1] + 1})."
+                preliminary_sentence(years[-1], updated, snap.fetched_at[:10])
                 if years and is_preliminary(updated, years[-1])
                 else ""
             )
             flag = stale[t].message() if t in stale else ""
-            tables.append(SourceTable(f"SSB {t}", title, labels[t], updated, prelim, flag))
+            tables.append(SourceTable(f"SSB {t}", title, labels[t], date(updated), prelim, flag))
         if "AAP155" in extra and snap.aap_years():
             periods = snap.aap_periods()
             first, last = periods[0], periods[-1]
@@ -181,7 +204,7 @@ class Sources:
                 SourceTable(
                     "NAV AAP155",
                     "Mottakere av arbeidsavklaringspenger. Kommune",
-                    [f"Antall mottakere per måned, {first[5:]}.{first[:4]}–{last[5:]}.{last[:4]}"],
+                    [f"Antall mottakere per måned, {month(first)}–{month(last)}"],
                     "",
                     "",
                 )
@@ -196,11 +219,13 @@ class Sources:
             notes.append(CASES_NOTE)
         notes += split_notes(ctx.data.register, ctx.kommune, ctx.name)
         avail = ctx.data.availability
+        # what is missing, unless the page has told it already (a gap is explained once)
         missing = [avail.unavailable[i] for i in indicators if i in avail.unavailable]
         missing += [g for i in indicators for g in avail.gaps.get(i, [])]
+        missing = [m for m in dict.fromkeys(missing) if ctx.explain(m)]
         return SourceBox(
             tables,
-            snap.fetched_at[:10],
+            date(snap.fetched_at[:10]),
             synthetic,
             stitches,
             notes,

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from navbok import status
 from navbok.present.numbers import fmt_number
 
 #: Values closer than this (relative to the comparison) are «på nivå med» it.
@@ -16,6 +17,17 @@ def same_level(own: float, other: float, decimals: int) -> bool:
     if fmt_number(own, decimals) == fmt_number(other, decimals):
         return True
     return bool(other) and abs(own - other) <= SAME_LEVEL * abs(other)
+
+
+def level_word(own: float, other: float, decimals: int) -> str:
+    """«på nivå med» (:func:`same_level`), «lavere enn» or «høyere enn»; empty when either
+    is missing. The chapters' «Hva betyr dette?» and the introduction say the same word for the
+    same numbers."""
+    if own != own or other != other:
+        return ""
+    if same_level(own, other, decimals):
+        return "på nivå med"
+    return "lavere enn" if own < other else "høyere enn"
 
 
 def compare_word(
@@ -56,3 +68,20 @@ def trend_words(first: float, last: float, decimals: int) -> str:
     if fmt_number(first, decimals) == fmt_number(last, decimals):
         return "var uendret"
     return "økte" if last > first else "gikk ned"
+
+
+#: Words from the maintainers' notes that never belong in the reader's text (how a number was
+#: read from a picture, where the code looked for a content): a data file keeps such remarks in
+#: ``# internal:`` lines, which the book does not show; the reader gets «usikker avlesning».
+NOT_FOR_READERS = ("OCR", "metadata")
+
+
+def for_readers(text: str) -> bool:
+    """Whether ``text`` is free of :data:`NOT_FOR_READERS`."""
+    return not any(word.lower() in text.lower() for word in NOT_FOR_READERS)
+
+
+def gap_words(symbol: str | None) -> str:
+    """What a missing value's symbol says, as a verb phrase: «er skjult av personvernhensyn»
+    for ``:``, «mangler» for anything else."""
+    return "er skjult av personvernhensyn" if symbol == status.SUPPRESSED else "mangler"
