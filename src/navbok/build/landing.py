@@ -37,6 +37,7 @@ from navbok.present import maps
 from navbok.present.exports import Provenance
 from navbok.present.numbers import fmt_number
 from navbok.regions import search_text
+from navbok.report.maps import map_scale
 
 __all__ = ["Book", "Download", "LANDING_NAME", "cell_text", "landing_page", "size_text"]
 
@@ -221,6 +222,8 @@ def _maps(overview: Overview) -> tuple[str, str]:
             unit=key.unit if key.unit in ("prosent", "kr") else "",
             decimals=key.decimals,
             legend_title=key.header,
+            # The one scale of the indicator and year, as every county map draws it.
+            scale=map_scale(key.id, values, decimals=key.decimals),
         )
         spec = {k: v for k, v in spec.items() if k != "title"}  # the title is HTML (wraps)
         selected = " selected" if not options else ""
