@@ -127,7 +127,8 @@ def _other_names(name: str, full: str) -> list[str]:
 def _landet_row(overview: Overview) -> str:
     """The reference row above the municipalities: Landet's value of each key figure («.» for
     the barometer, which ranks municipalities and has no national score)."""
-    cells = ['<th scope="row">Landet</th><td></td><td></td><td></td>']
+    cells = ['<th scope="row">Landet</th><td data-smal="skjul"></td><td data-smal="skjul"></td>'
+             "<td></td>"]  # fmt: skip
     for k in KEY_INDICATORS:
         if k.id == BAROMETER:
             text, title = ".", ' title="Gjelder ikke landet"'
