@@ -94,3 +94,17 @@ def test_a_book_with_another_asss_set_is_named_with_the_difference(tmp_path: Pat
     books = {"4601": landing.Book("4601", "../4601/html/index.html")}
     plain = landing.landing_page(_overview(), books, tmp_path / "b").read_text("utf-8")
     assert 'class="asss"' not in plain
+
+
+def test_the_site_says_boka_never_boken() -> None:
+    """One form of «book» in every fixed text of the site (finding 40: «Denne boken …» next
+    to «Der boka sier …» on one page): the package's texts, catalogues and chapters."""
+    root = Path(__file__).resolve().parent.parent
+    files = [p for p in (root / "src" / "navbok").rglob("*")
+             if p.suffix in {".py", ".po", ".yaml", ".md", ".css", ".js", ".html"}]  # fmt: skip
+    files += sorted((root / "chapters").glob("*.md"))
+    pattern = re.compile(r"\b(?:[Bb]oken|[Bb]okens|notatboken)\b")
+    found = [f"{p.relative_to(root)}:{n}" for p in files
+             for n, line in enumerate(p.read_text("utf-8").splitlines(), 1)
+             if pattern.search(line)]  # fmt: skip
+    assert found == []

@@ -55,7 +55,7 @@ class IntroViews:
 
     # ------------------------------------------------------------------ how to read
     def comparisons(self) -> Markdown:
-        """«Slik leser du boken»: the comparison series of this book as a Markdown list, and
+        """«Slik leser du boka»: the comparison series of this book as a Markdown list, and
         why these peers (:mod:`navbok.peers`); names and reasons are escaped."""
         ctx = self.ctx
         peers = ctx.peers
@@ -259,7 +259,7 @@ class IntroViews:
         if not found:
             return (
                 f"For få tall for {self.ctx.name} er synlige til å gi hovedfunn; se hva som er "
-                "skjult under «Slik leser du boken»."
+                "skjult under «Slik leser du boka»."
             )
         return Markdown("\n").join(Markdown("* {}").format(f) for f in found)
 
