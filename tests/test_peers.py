@@ -42,7 +42,7 @@ def test_kostra_description_is_ssbs_name_made_ready_for_a_sentence() -> None:
             "KOSTRA-gruppe 11 - Kommuner med 20 000-74 999 innbyggere, "
             "høye frie disponible inntekter"
         )
-        == "kommuner med 20 000–74 999 innbyggere, høye frie disponible inntekter"
+        == "kommuner med 20\u00a0000–74\u00a0999 innbyggere, høye frie disponible inntekter"
     )
     assert kostra_description("KOSTRA-gruppe 13 - Oslo kommune") == "Oslo kommune"
     assert kostra_description("KOSTRA-gruppe 11") == ""  # no description: say nothing more
@@ -70,7 +70,8 @@ def test_an_asss_member_is_compared_with_asss_first() -> None:
     assert p.reason() == (
         "Bærum er med i ASSS, nettverket av de største kommunene, og sammenlignes derfor først "
         "med ASSS-snittet: kommuner av omtrent samme størrelse og med de samme oppgavene. Bærum "
-        "hører til KOSTRA-gruppe 12 (kommuner med 75 000–300 000 innbyggere), som også vises."
+        "hører til KOSTRA-gruppe 12 (kommuner med 75\u00a0000–300\u00a0000 innbyggere), "
+        "som også vises."
     )
     assert p.neighbour_names == ("Asker",)
 
@@ -92,7 +93,7 @@ def test_a_mid_sized_municipality_is_compared_with_its_kostra_group() -> None:
     assert p.county_name == "Vestfold" and not p.county_alone
     assert (
         "sammenlignes derfor først med sin KOSTRA-gruppe: KOSTRA-gruppe 11 (kommuner med "
-        "20 000–74 999 innbyggere, høye frie disponible inntekter)" in p.reason()
+        "20\u00a0000–74\u00a0999 innbyggere, høye frie disponible inntekter)" in p.reason()
     )
     assert "de 3 kommunene i gruppen" in p.reason()
     assert p.neighbour_names == ()

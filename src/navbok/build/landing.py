@@ -34,11 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from navbok import geo
-from navbok.build.overview import BAROMETER, KEY_INDICATORS, Overview
+from navbok.build.overview import BAROMETER, KEY_INDICATORS, KeyIndicator, Overview
 from navbok.groups import asss_members
 from navbok.present import maps
 from navbok.present.exports import Provenance
-from navbok.present.numbers import fmt_number
+from navbok.present.numbers import fmt_number, whole_numbers
 from navbok.present.prose import and_list
 from navbok.regions import search_text
 from navbok.report.maps import map_scale
@@ -106,6 +106,11 @@ def _sort_key(value: float, status: str) -> str:
     if status or value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return repr(float(value))
+
+
+def _head(key: KeyIndicator) -> str:
+    """A key figure's header as shown: no line break inside a number («KVP per 1 000»)."""
+    return whole_numbers(key.header)
 
 
 def _header(header: str, period: str) -> str:
@@ -178,7 +183,7 @@ def _table(overview: Overview, books: Mapping[str, Book], full_names: Mapping[st
     hide = {1: ' data-smal="skjul"', 2: ' data-smal="skjul"'}  # Nr. and Fylke on a phone
     one_year = len({overview.period(k.id) for k in KEY_INDICATORS} - {""}) == 1
     heads += [
-        (k.header if one_year else _header(k.header, overview.period(k.id)), "num")
+        (_head(k) if one_year else _header(_head(k), overview.period(k.id)), "num")
         for k in KEY_INDICATORS
     ]
     cols = []
@@ -242,7 +247,7 @@ def _map_table(overview: Overview) -> str:
     esc = html.escape
     frame = overview.frame.sort_values(["kommune"], kind="stable")
     head = "".join(
-        f'<th scope="col" class="num">{esc(_header(k.header, overview.period(k.id)))}</th>'
+        f'<th scope="col" class="num">{esc(_header(_head(k), overview.period(k.id)))}</th>'
         for k in KEY_INDICATORS
     )
     body = []
@@ -275,7 +280,7 @@ def _maps(overview: Overview) -> tuple[str, str]:
         year = overview.period(key.id)
         if not year:
             continue
-        label = overview.labels.get(key.id, key.header)
+        label = overview.labels.get(key.id, _head(key))
         values = [
             {"kommune": r.kommune, "name": r.name, "value": getattr(r, key.id),
              "status": getattr(r, f"{key.id}_status") or None}
@@ -293,13 +298,13 @@ def _maps(overview: Overview) -> tuple[str, str]:
             ),
             unit=key.unit if key.unit in ("prosent", "kr") else "",
             decimals=key.decimals,
-            legend_title=key.header,
+            legend_title=_head(key),
             # The one scale of the indicator and year, as every county map draws it.
             scale=map_scale(key.id, values, decimals=key.decimals),
         )
         spec = {k: v for k, v in spec.items() if k != "title"}  # the title is HTML (wraps)
         selected = " selected" if not options else ""
-        options.append(f'<option value="{element}"{selected}>{esc(key.header)}, {year}</option>')
+        options.append(f'<option value="{element}"{selected}>{esc(_head(key))}, {year}</option>')
         hidden = "" if len(boxes) == 0 else " hidden"
         boxes.append(
             f'<div id="{element}-boks" class="kart-boks"{hidden}><h3 class="kart-tittel">'

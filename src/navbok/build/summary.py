@@ -24,6 +24,7 @@ from navbok.build.overview import BAROMETER, KEY_INDICATORS, Overview
 from navbok.build.stage import DEMO_BANNER
 from navbok.present.exports import Provenance
 from navbok.present.markdown import plain_text
+from navbok.present.numbers import whole_numbers
 from navbok.report.maps import county_figure
 
 if TYPE_CHECKING:
@@ -109,8 +110,9 @@ def write_summary(
         else:
             value, symbol = overview.landet.get(key.id, (None, ".."))
             landet = cell_text(float("nan") if value is None else value, symbol, key.decimals)
+        header = whole_numbers(key.header)  # «KVP per 1 000» never broken inside the number
         rows.append(
-            f'<tr><th scope="row">{esc(key.header)}</th><td class="num">{esc(period)}'
+            f'<tr><th scope="row">{esc(header)}</th><td class="num">{esc(period)}'
             f'</td><td class="num">{esc(own)}</td><td class="num">{esc(landet)}</td></tr>'
         )
     table = (

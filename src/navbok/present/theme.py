@@ -207,10 +207,11 @@ def wrapped_labels(narrow: int = 22, wide: int = 40) -> str:
     """A Vega ``labelExpr`` that breaks a long category label at spaces into at most two lines
     of about ``narrow`` characters on a phone and ``wide`` otherwise (the second line ends in
     «…» when the label is longer still; the full label is in the tooltip and the table), so
-    the labels leave room for the plot instead of taking most of a narrow screen."""
+    the labels leave room for the plot instead of taking most of a narrow screen. Only an
+    ordinary space breaks a line: a no-break space (inside «1 000») never does."""
     n = f"({NARROW} ? {narrow} : {wide})"
-    # The regular expression as a Vega string: \\s must reach the RegExp as \s.
-    pattern = "'(?![^\\n]{1,' + N + '}$)([^\\n]{1,' + N + '})\\\\s'".replace("N", n)
+    # A Vega string holding the RegExp; it breaks at « » only (\\s would also match U+00A0).
+    pattern = "'(?![^\\n]{1,' + N + '}$)([^\\n]{1,' + N + '}) '".replace("N", n)
     lines = "split(replace(datum.label, regexp(" + pattern + ", 'g'), '$1\\n'), '\\n')"
     return f"length({lines}) > 2 ? [{lines}[0], {lines}[1] + '…'] : {lines}"
 

@@ -303,7 +303,7 @@ class IntroViews:
         if value == 0:
             return f"Ingen i {ctx.name} mottok kvalifiseringsstønad (KVP) i {year}."
         text = (
-            f"I {year} mottok {ctx.text('kvp_per_1000', year)} per 1 000 innbyggere 18–66 år "
+            f"I {year} mottok {ctx.text('kvp_per_1000', year)} per 1\u00a0000 innbyggere 18–66 år "
             f"kvalifiseringsstønad (KVP), " + _against("kvp_per_1000", year, ctx) + "."
         )
         ended = ctx.measure("kvp_avsluttet", year)
