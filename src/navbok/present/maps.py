@@ -2,8 +2,8 @@
 
 * :func:`choropleth`: Norway's municipalities coloured by an indicator;
 * :func:`county_map`: the municipalities of one county, the book's municipality outlined in
-  :data:`OUTLINE_COLOUR` (a colour of no class), with a ring around it when it is only a few
-  pixels on the map (:func:`is_small`) (optionally coloured by an indicator, as the choropleth);
+  :data:`OUTLINE_COLOUR` (a colour of no class), or ringed in it when it is only a few pixels on
+  the map (:func:`is_small`) (optionally coloured by an indicator, as the choropleth);
 * :func:`class_scale`: **one colour scale** (:class:`ClassScale`: limits, labels, colours, in
   order) made from the national values of one indicator and year; the overview's map and every
   county map are drawn with it, so a colour means the same number on every page. The scale
@@ -705,7 +705,8 @@ def county_map(
     height: int = 420,
 ) -> Spec:
     """A map of one county's municipalities with ``kommune`` outlined in :data:`OUTLINE_COLOUR`
-    (and ringed, with its name beside the ring, when :func:`is_small`).
+    (or, when :func:`is_small`, ringed in that colour with its name beside the ring, and not
+    outlined: on a few pixels the outline would hide the fill).
 
     Args:
         topology: The county's topology (:func:`navbok.geo.county_topology`, a few kB, inline)
@@ -756,20 +757,22 @@ def county_map(
                 },
             }
         ]
-    layers.append(
-        {
-            "transform": [{"filter": f"datum.properties.id === '{kommune}'"}],
-            "mark": {
-                "type": "geoshape",
-                "filled": False,
-                "stroke": OUTLINE_COLOUR,
-                "strokeWidth": OUTLINE_WIDTH,
-                "strokeJoin": "round",
-            },
-        }
-    )
     if not isinstance(topology, str) and is_small(topology, kommune):
+        # A few pixels: an outline would cover the fill; a ring around it and its name.
         layers += _ring_layers(topology, kommune)
+    else:
+        layers.append(
+            {
+                "transform": [{"filter": f"datum.properties.id === '{kommune}'"}],
+                "mark": {
+                    "type": "geoshape",
+                    "filled": False,
+                    "stroke": OUTLINE_COLOUR,
+                    "strokeWidth": OUTLINE_WIDTH,
+                    "strokeJoin": "round",
+                },
+            }
+        )
     layers.append(_attribution_layer())
     meridian = _meridian(topology)
     return _top_level(

@@ -106,16 +106,16 @@ def county_figure(
     short = spec_ind.short
     title = f"{name} i {county_name}: {short[0].lower() + short[1:]}, {year}"
     unit = spec_ind.unit if spec_ind.unit in ("prosent", "kr") else ""
-    marked = "med oransje kant"
+    marked = "tegnet med oransje kant"
     if maps.is_small(topology, kommune):
-        marked += " og en oransje ring rundt, fordi kommunen er liten på kartet"
+        marked = "merket med en oransje ring, fordi kommunen er liten på kartet"
     spec = maps.county_map(
         topology,
         kommune,
         values,
         title=title,
         description=(
-            f"Kart over kommunene i {county_name}, der {name} er tegnet {marked}. Kommunene er "
+            f"Kart over kommunene i {county_name}, der {name} er {marked}. Kommunene er "
             f"farget etter {label[0].lower() + label[1:]} i {year}, lysest for de laveste "
             "tallene, med de samme fargene og grensene som kartet over hele landet; grå betyr "
             "at tallet er skjult eller mangler. Tallene står i tabellen under kartet."
