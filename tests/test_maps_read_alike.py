@@ -116,12 +116,15 @@ def test_the_outlined_municipality_keeps_its_class_colour_readable() -> None:
     assert maps.OUTLINE_COLOUR in strokes
     # Røst is a few pixels on the map of Nordland: a ring and its name mark it.
     rings = [ly for ly in spec["layer"] if ly["mark"].get("type") == "point"]
-    assert len(rings) == 1 and rings[0]["mark"]["filled"] is False
-    assert rings[0]["mark"]["stroke"] == maps.OUTLINE_COLOUR
+    assert len(rings) == 1 and rings[0]["mark"]["stroke"] == maps.OUTLINE_COLOUR
+    # … filled with Røst's class colour, so its class reads although its shape is a speck.
+    rost_class = _records(spec)["1856"]["class"]
+    scale = _class_scale(spec)
+    assert rings[0]["mark"]["fill"] == scale["range"][scale["domain"].index(rost_class)]
     labels = [ly for ly in spec["layer"] if ly.get("data", {}).get("values", [{}])[0].get("name")]
     assert labels and labels[0]["data"]["values"][0]["name"] == "Røst"
     caption = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", rost, re.S)[1]  # type: ignore[index]
-    assert "tykk mørk kant" not in caption and "oransje ring" in caption
+    assert "tykk mørk kant" not in caption and "sirkel i kommunens farge" in caption
     # No outline over its few pixels: the fill inside the ring keeps its class colour.
     assert not [ly for ly in spec["layer"] if ly.get("transform") == [
         {"filter": "datum.properties.id === '1856'"}]]  # fmt: skip

@@ -110,8 +110,8 @@ OUTLINE_WIDTH = 2.0
 #: A municipality whose extent on the county map is less than this share of the county's is
 #: also marked with a ring (:func:`is_small`): an outline alone would hide its fill.
 SMALL_SHARE = 0.05
-#: The ring's area in square pixels (Vega-Lite's point ``size``): about 16 px across.
-RING_SIZE = 700
+#: The ring's area in square pixels (Vega-Lite's point ``size``): about 22 px across.
+RING_SIZE = 400
 #: Municipality borders (thin white lines) and county borders on the national map.
 BORDER_COLOUR = "#ffffff"
 COUNTY_BORDER_COLOUR = "#4d4d4d"
@@ -726,6 +726,7 @@ def county_map(
         raise ValueError(f"The county map's topology has no municipality {kommune}")
     datasets, usermeta = _geometry(topology, [])
     layers: list[Spec]
+    fill = FOCUS_FILL  # the municipality's own colour, for the ring of a small one
     if values is not None:
         # Classes from all the values given; only the county's municipalities in the spec.
         keep = None if isinstance(topology, str) else set(geo.codes(topology))
@@ -733,6 +734,7 @@ def county_map(
         if scale is None and classes:
             scale = class_scale(values, decimals=decimals, classes=classes)
         values_name = _values_dataset(datasets, values, decimals, unit, scale, keep)
+        fill = _own_fill(datasets[values_name], kommune, scale)
         layers = _value_layers(
             values_name,
             scale,
@@ -758,8 +760,8 @@ def county_map(
             }
         ]
     if not isinstance(topology, str) and is_small(topology, kommune):
-        # A few pixels: an outline would cover the fill; a ring around it and its name.
-        layers += _ring_layers(topology, kommune)
+        # A few pixels: an outline would cover the fill; a disc in its colour, ringed.
+        layers += _ring_layers(topology, kommune, fill)
     else:
         layers.append(
             {
@@ -811,9 +813,22 @@ def is_small(topology: geo.Topology, kommune: str) -> bool:
     return whole > 0 and _span_km(_extent(own)) < SMALL_SHARE * whole
 
 
-def _ring_layers(topology: geo.Topology, kommune: str) -> list[Spec]:
-    """A ring in :data:`OUTLINE_COLOUR` around a small municipality and its name beside it,
-    so its fill (inside the ring) keeps its class colour and the eye still finds it."""
+def _own_fill(records: list[dict[str, Any]], kommune: str, scale: ClassScale | None) -> str:
+    """The colour ``kommune`` is filled with on the map: its class colour, or a grey."""
+    row = next((r for r in records if r["kommune"] == kommune), None)
+    if row is None or row["category"] == "mangler":
+        return MISSING_COLOUR
+    if row["category"] == "skjult":
+        return SUPPRESSED_COLOUR
+    if scale is None:
+        return FOCUS_FILL  # a continuous scale: no class colour to repeat
+    return scale.colours[scale.labels.index(row["class"])]
+
+
+def _ring_layers(topology: geo.Topology, kommune: str, fill: str) -> list[Spec]:
+    """A small municipality as a disc in its own colour (``fill``: its class colour, or the
+    grey of a missing figure) ringed in :data:`OUTLINE_COLOUR`, with its name beside it: a few
+    pixels of its own shape would not show its class."""
     west, south, east, north = _extent(geo.subset(topology, [kommune]))
     name = geo.names(topology).get(kommune, kommune).split(" - ")[0]
     point = {"lon": round((west + east) / 2, 5), "lat": round((south + north) / 2, 5)}
@@ -827,7 +842,9 @@ def _ring_layers(topology: geo.Topology, kommune: str) -> list[Spec]:
             "mark": {
                 "type": "point",
                 "shape": "circle",
-                "filled": False,
+                "filled": True,
+                "fill": fill,
+                "fillOpacity": 1,
                 "size": RING_SIZE,
                 "stroke": OUTLINE_COLOUR,
                 "strokeWidth": 2.5,

@@ -108,7 +108,10 @@ def county_figure(
     unit = spec_ind.unit if spec_ind.unit in ("prosent", "kr") else ""
     marked = "tegnet med oransje kant"
     if maps.is_small(topology, kommune):
-        marked = "merket med en oransje ring, fordi kommunen er liten på kartet"
+        marked = (
+            "merket med en sirkel i kommunens farge og med oransje kant, fordi kommunen er liten "
+            "på kartet"
+        )
     spec = maps.county_map(
         topology,
         kommune,
