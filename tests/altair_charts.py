@@ -17,6 +17,7 @@ import altair as alt
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
+from navbok.present.chart_specs import axis_format
 from navbok.present.numbers import fmt_number, is_missing
 from navbok.present.theme import (
     BAND_AXIS,
@@ -148,7 +149,7 @@ def line_chart(
     x_enc, x_tip = _x_encoding(data, x, x_title)
     base = alt.Chart(data).encode(
         x=x_enc,
-        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=y_format)),
+        y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=axis_format(y_format))),
         color=alt.Color(
             f"{series}:N",
             scale=scale,
@@ -232,7 +233,7 @@ def bar_chart(
                 f"{value}:Q",
                 title=value_title,
                 axis=alt.Axis(
-                    format=value_format,
+                    format=axis_format(value_format),
                     tickCount=alt.ExprRef(f"{NARROW} ? 4 : 8"),
                     titleAnchor="end",
                 ),
@@ -323,7 +324,7 @@ def waterfall_chart(
                 "start:Q",
                 title=value_title,
                 axis=alt.Axis(
-                    format=value_format,
+                    format=axis_format(value_format),
                     tickCount=alt.ExprRef(f"{NARROW} ? 3 : 6"),
                     titleAnchor="end",
                 ),

@@ -299,7 +299,7 @@ def test_without_a_price_table_the_book_says_real_terms_are_missing(mini_data: N
     table, _, prices = r.growth.amounts()
     assert prices == (
         "Alle beløp i kapitlet er løpende (nominelle) kroner. Datagrunnlaget har ingen prisindeks, "
-        "for eksempel SSBs konsumprisindeks (tabell 14700), så boken viser ikke utbetalingene "
+        "for eksempel SSBs konsumprisindeks (tabell 14700), så boka viser ikke utbetalingene "
         "justert for prisstigning; veksten i kroner omfatter derfor også prisstigningen."
     )
     assert "kroner</th>" not in table.html.replace("mill. kr</th>", "")

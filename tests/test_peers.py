@@ -11,6 +11,7 @@ import pytest
 from navbok.comparison import ComparisonRow, Kind
 from navbok.errors import ConfigError
 from navbok.groups import Groups
+from navbok.key_figures import Fact, Facts
 from navbok.params import Params
 from navbok.peers import choose_peers, kostra_description
 from navbok.report import Report
@@ -42,7 +43,7 @@ def test_kostra_description_is_ssbs_name_made_ready_for_a_sentence() -> None:
             "KOSTRA-gruppe 11 - Kommuner med 20 000-74 999 innbyggere, "
             "høye frie disponible inntekter"
         )
-        == "kommuner med 20 000–74 999 innbyggere, høye frie disponible inntekter"
+        == "kommuner med 20\u00a0000–74\u00a0999 innbyggere, høye frie disponible inntekter"
     )
     assert kostra_description("KOSTRA-gruppe 13 - Oslo kommune") == "Oslo kommune"
     assert kostra_description("KOSTRA-gruppe 11") == ""  # no description: say nothing more
@@ -70,7 +71,8 @@ def test_an_asss_member_is_compared_with_asss_first() -> None:
     assert p.reason() == (
         "Bærum er med i ASSS, nettverket av de største kommunene, og sammenlignes derfor først "
         "med ASSS-snittet: kommuner av omtrent samme størrelse og med de samme oppgavene. Bærum "
-        "hører til KOSTRA-gruppe 12 (kommuner med 75 000–300 000 innbyggere), som også vises."
+        "hører til KOSTRA-gruppe 12 (kommuner med 75\u00a0000–300\u00a0000 innbyggere), "
+        "som også vises."
     )
     assert p.neighbour_names == ("Asker",)
 
@@ -92,7 +94,7 @@ def test_a_mid_sized_municipality_is_compared_with_its_kostra_group() -> None:
     assert p.county_name == "Vestfold" and not p.county_alone
     assert (
         "sammenlignes derfor først med sin KOSTRA-gruppe: KOSTRA-gruppe 11 (kommuner med "
-        "20 000–74 999 innbyggere, høye frie disponible inntekter)" in p.reason()
+        "20\u00a0000–74\u00a0999 innbyggere, høye frie disponible inntekter)" in p.reason()
     )
     assert "de 3 kommunene i gruppen" in p.reason()
     assert p.neighbour_names == ()
@@ -196,10 +198,22 @@ def test_main_findings_leave_out_what_is_hidden_and_the_notice_says_it_once(
     small: Report,
 ) -> None:
     small._rows_memo[("andel_18_66", (2024,))] = _rows(None, ":")
-    small._rows_memo[("stonadslengde", (2024,))] = _rows(4.5, None, main=5.0)
+    # The main findings are written from the book's headline facts (navbok.report.facts).
+    share, months = "Sosialhjelp 18–66 (%)", "Stønadslengde (mnd)"
+    small.facts._table = Facts(
+        [
+            Fact("andel_18_66", share, "2024", "Liten", "kommune", None, ":", 2, "prosent"),
+            Fact("stonadslengde", months, "2024", "Liten", "kommune", 4.5, "", 1, "måneder"),
+            Fact("stonadslengde", months, "2024", "KOSTRA-gruppe 11", "sammenligning", 5.0, "",
+                 1, "måneder"),
+        ]
+    )  # fmt: skip
     findings = small.intro.findings()
     assert not any("økonomisk sosialhjelp" in f for f in findings)
-    assert "Gjennomsnittlig stønadslengde var 4,5 måneder (KOSTRA-gruppe 11 5,0)." in findings
+    assert (
+        "Gjennomsnittlig stønadslengde var 4,5 måneder i 2024, mot 5,0 i KOSTRA-gruppe 11."
+        in findings
+    )
     notice = small.intro.hidden_notice(2024)
     assert "Skjult av personvernhensyn: andel mottakere 18–66 år" in notice
     assert notice.count("personvernhensyn") == 1

@@ -115,17 +115,18 @@ def _tiny_overview():
 
 
 def test_landing_page_shows_the_demo_notice_for_a_synthetic_snapshot(tmp_path: Path) -> None:
-    from navbok.build.landing import Book, landing_page
-    from navbok.build.stage import DEMO_BANNER
+    from navbok.build.landing import DEMO_NOTICE, Book, landing_page
 
     books = {"3201": Book("3201", "../3201/html/index.html")}
     view = _tiny_overview()
     prov = Provenance.of(_snapshot(True))
     page = landing_page(view, books, tmp_path, provenance=prov).read_text()
-    assert DEMO_BANNER in page and 'role="alert"' in page and "Data hentet 2025-06-20" in page
+    assert DEMO_NOTICE in page and 'role="alert"' in page and "Data hentet 2025-06-20" in page
+    # The overview is a site of many books, not a book (finding 40).
+    assert "Denne boken" not in page and "Denne boka" not in page
     prov = Provenance.of(_snapshot(False))
     page = landing_page(view, books, tmp_path / "b", provenance=prov).read_text()
-    assert DEMO_BANNER not in page and "Kilde: Statistisk sentralbyrå" in page
+    assert DEMO_NOTICE not in page and "Kilde: Statistisk sentralbyrå" in page
 
 
 # ------------------------------------------------------------------------ missing symbols

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from navbok.comparison import Kind
 from navbok.groups import Groups, asss_members
+from navbok.present.numbers import whole_numbers
 from navbok.present.prose import and_list
 
 #: First words of a KOSTRA-group description that are common nouns (written in lower case
@@ -35,8 +36,9 @@ _COMMON_FIRST_WORDS = {"kommuner", "små", "mellomstore", "store", "de"}
 def kostra_description(label: str) -> str:
     """SSB's description of a KOSTRA group from its KLASS name, ready for a sentence:
     «KOSTRA-gruppe 11 - Kommuner med 20 000-74 999 innbyggere, høye frie disponible inntekter»
-    → «kommuner med 20 000–74 999 innbyggere, høye frie disponible inntekter»; empty when the
-    name carries no description."""
+    → «kommuner med 20 000–74 999 innbyggere, høye frie disponible inntekter» (no line break
+    inside a number: :func:`~navbok.present.numbers.whole_numbers`); empty when the name carries
+    no description."""
     head, sep, rest = label.partition(" - ")
     if not sep or not rest.strip():
         return ""
@@ -44,7 +46,7 @@ def kostra_description(label: str) -> str:
     first = text.split(" ", 1)[0]
     if first.casefold() in _COMMON_FIRST_WORDS:
         text = text[0].lower() + text[1:]
-    return text
+    return whole_numbers(text)
 
 
 def kostra_name(code: str) -> str:

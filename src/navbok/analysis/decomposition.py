@@ -87,7 +87,7 @@ class Decomposition:
     label: str = ""
     year0: int | None = None
     year1: int | None = None
-    unit: str = "1 000 kr"
+    unit: str = "1\u00a0000 kr"
 
     @property
     def ok(self) -> bool:
@@ -249,7 +249,7 @@ def decompose(
     label: str = "",
     year0: int | None = None,
     year1: int | None = None,
-    unit: str = "1 000 kr",
+    unit: str = "1\u00a0000 kr",
 ) -> Decomposition:
     """Decompose the change in payouts ``T`` from year 0 to year 1 (``M`` = stønadsmåneder).
 

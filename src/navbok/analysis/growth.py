@@ -132,12 +132,12 @@ def decompose_regions(
     v1, s1, n1 = _inputs(table, regs, year1)
     status = worst_status(pd.Series([s0, s1], dtype=object).dropna()) if (s0 or s1) else None
     note = "; ".join(n for n in (n0, n1) if n)
-    unit = "1 000 kr"
+    unit = "1\u00a0000 kr"
     t = pd.Series({year0: v0["T"], year1: v1["T"]})
     if price_index is not None:
         base = year1 if base_year is None else base_year
         t = deflate(t, price_index, base)
-        unit = f"1 000 kr, {base}-priser"
+        unit = f"1\u00a0000 kr, {base}-priser"
         if status is None and t.isna().any():
             status = NOT_AVAILABLE
             note = f"Prisindeksen mangler for {year0}, {year1} eller basisåret {base}"

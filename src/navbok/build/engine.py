@@ -127,7 +127,7 @@ def _chapter_failed(exc: Any, src: Path, dest: Path) -> ChapterFailed:
     return ChapterFailed(
         f"Kapittelet {src.name} feilet i celle {exc.exec_count} "
         f"({first[0] if first else ''!r}): {exc.ename}: {exc.evalue}. "
-        f"Den kjørte notatboken ligger i {dest}."
+        f"Den kjørte notatboka ligger i {dest}."
     )
 
 

@@ -4,11 +4,14 @@ One page for the whole country (:func:`landing_page`), written by :mod:`navbok.b
 every build from the build folder's state:
 
 * every municipality with a book, searchable by number or any of its names (parallel Sami and
-  Kven names too; case and diacritics folded as :func:`navbok.regions.fold`), in a table of the key
-  indicators (:mod:`navbok.build.overview`) that sorts by any column (buttons in the headers,
-  ``aria-sort``; missing values always last) — numbers in Norwegian notation, SSB's status
-  symbols (``:``, ``..``) where a number is missing, links to each book, its print summary and
-  its workbook;
+  Kven names too; case and diacritics folded as :func:`navbok.regions.fold`), shown with all its
+  names («Kárášjohka», and under it «Karasjok»), in a table of the key indicators
+  (:mod:`navbok.build.overview`) that sorts by any column (buttons in the headers,
+  ``aria-sort``; missing values always last), with Landet's value of each as the reference row
+  above the municipalities — numbers in Norwegian notation, SSB's status symbols (``:``, ``..``)
+  where a number is missing, links to each book, its print summary and its workbook; under it,
+  which ASSS members a book's «ASSS-snittet» averages when the book does not use the default
+  set (:func:`navbok.groups.asss_members`);
 * a map of all municipalities per key indicator (the reader chooses with a ``<select>``), drawn
   by Vega from ``_static/navbok-vega.js`` with the geometry loaded once from
   ``_static/navbok-geo.js`` (:func:`navbok.present.maps.geometry_script`), so the page works
@@ -31,18 +34,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from navbok import geo
-from navbok.build.overview import KEY_INDICATORS, Overview
-from navbok.build.stage import DEMO_BANNER
+from navbok.build.overview import BAROMETER, KEY_INDICATORS, KeyIndicator, Overview
+from navbok.groups import asss_members
 from navbok.present import maps
 from navbok.present.exports import Provenance
-from navbok.present.numbers import fmt_number
+from navbok.present.numbers import fmt_number, whole_numbers
+from navbok.present.prose import and_list
 from navbok.regions import search_text
+from navbok.report.maps import map_scale
 
 __all__ = ["Book", "Download", "LANDING_NAME", "cell_text", "landing_page", "size_text"]
 
 LANDING_NAME = "index.html"
 #: The global that holds each map's drawing function (drawn when chosen).
 MAP_REGISTRY = "navbokKart"
+#: The demo notice of the overview (a site of many books, not a book).
+DEMO_NOTICE = (
+    "DEMODATA: Tallene på denne siden og i bøkene er laget av syntetiske testdata. De er ikke "
+    "offisiell statistikk og må ikke siteres."
+)
+#: Why the KOSTRA-gruppe column is a bare number.
+KOSTRA_KEY = (
+    "KOSTRA-gruppe: nummeret på SSBs gruppe av kommuner med lignende folketall og økonomiske "
+    "rammer (hver bok sammenligner med gruppen sin)."
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +68,8 @@ class Book:
     index: str
     summary: str = ""
     workbook: str = ""
+    #: The book's ASSS definition (``asss_variant`` of its params).
+    asss_variant: str = "default"
 
 
 @dataclass(frozen=True)
@@ -91,6 +108,11 @@ def _sort_key(value: float, status: str) -> str:
     return repr(float(value))
 
 
+def _head(key: KeyIndicator) -> str:
+    """A key figure's header as shown: no line break inside a number («KVP per 1 000»)."""
+    return whole_numbers(key.header)
+
+
 def _header(header: str, period: str) -> str:
     return f"{header} {period}" if period else header
 
@@ -102,15 +124,66 @@ def _kostra_cell(group: str) -> str:
     return f'<td data-v="{key}">{html.escape(number if key else group)}</td>'
 
 
-def _table(overview: Overview, books: Mapping[str, Book]) -> str:
+def _other_names(name: str, full: str) -> list[str]:
+    """The parallel names of a KLASS name («Kárášjohka - Karasjok») other than ``name``."""
+    return [n.strip() for n in full.split(" - ") if n.strip() and n.strip() != name]
+
+
+def _landet_row(overview: Overview) -> str:
+    """The reference row above the municipalities: Landet's value of each key figure («.» for
+    the barometer, which ranks municipalities and has no national score)."""
+    cells = ['<th scope="row">Landet</th><td data-smal="skjul"></td><td data-smal="skjul"></td>'
+             "<td></td>"]  # fmt: skip
+    for k in KEY_INDICATORS:
+        if k.id == BAROMETER:
+            text, title = ".", ' title="Gjelder ikke landet"'
+        else:
+            value, symbol = overview.landet.get(k.id, (None, ".."))
+            text = cell_text(math.nan if value is None else value, symbol or "", k.decimals)
+            title = ' title="Tall mangler"' if text == ".." else ""
+        cells.append(f'<td class="num"{title}>{html.escape(text)}</td>')
+    cells.append("<td></td>")
+    return f'<tr class="landet">{"".join(cells)}</tr>'
+
+
+def _asss_note(overview: Overview, books: Mapping[str, Book]) -> str:
+    """Which books average another ASSS member set than the default one, and how it differs."""
+    year = overview.years.get("andel_18_66") or max(overview.years.values(), default=None)
+    odd = sorted((b for b in books.values() if b.asss_variant != "default"),
+                 key=lambda b: b.kommune)  # fmt: skip
+    if year is None or not odd:
+        return ""
+    names = dict(zip(overview.frame["kommune"], overview.frame["name"], strict=True))
+    default = asss_members(year)
+    parts = []
+    for book in odd:
+        members = asss_members(year, book.asss_variant)
+        without = [names.get(c, c) for c in default if c not in members]
+        extra = [names.get(c, c) for c in members if c not in default]
+        diff = [f"uten {and_list(without)}"] if without else []
+        diff += [f"med {and_list(extra)}"] if extra else []
+        parts.append(
+            f"boka for {names.get(book.kommune, book.kommune)} bruker {len(members)} kommuner"
+            + (f" ({', '.join(diff)})" if diff else "")
+        )
+    return (
+        '<p class="asss">ASSS-snittet er gjennomsnittet av kommunene i ASSS-nettverket (de '
+        f"største kommunene), i {year} de {len(default)} medlemmene. Unntak: "
+        f"{html.escape('; '.join(parts))}. Sammenlign derfor ikke ASSS-snittet mellom disse "
+        "bøkene.</p>"
+    )
+
+
+def _table(overview: Overview, books: Mapping[str, Book], full_names: Mapping[str, str]) -> str:
     """The sortable table of the municipalities with a book."""
     esc = html.escape
     frame = overview.frame[overview.frame["kommune"].isin(list(books))]
     frame = frame.sort_values(["name", "kommune"], kind="stable")
     heads = [("Kommune", "text"), ("Nr.", "text"), ("Fylke", "text"), ("KOSTRA-gruppe", "text")]
+    hide = {1: ' data-smal="skjul"', 2: ' data-smal="skjul"'}  # Nr. and Fylke on a phone
     one_year = len({overview.period(k.id) for k in KEY_INDICATORS} - {""}) == 1
     heads += [
-        (k.header if one_year else _header(k.header, overview.period(k.id)), "num")
+        (_head(k) if one_year else _header(_head(k), overview.period(k.id)), "num")
         for k in KEY_INDICATORS
     ]
     cols = []
@@ -118,7 +191,7 @@ def _table(overview: Overview, books: Mapping[str, Book]) -> str:
         sort = ' aria-sort="ascending"' if i == 0 else ""
         cls = ' class="num"' if kind == "num" else ""
         cols.append(
-            f'<th scope="col"{cls}{sort}><button type="button" data-col="{i}" '
+            f'<th scope="col"{cls}{sort}{hide.get(i, "")}><button type="button" data-col="{i}" '
             f'data-type="{kind}">{esc(label)}<span class="pil" aria-hidden="true"></span>'
             "</button></th>"
         )
@@ -130,11 +203,13 @@ def _table(overview: Overview, books: Mapping[str, Book]) -> str:
         r = row._asdict()
         book = books[r["kommune"]]
         search = overview.search.get(r["kommune"]) or search_text(r["kommune"], r["name"])
+        others = _other_names(r["name"], full_names.get(r["kommune"], ""))
+        also = f'<span class="andre-navn">{esc(", ".join(others))}</span>' if others else ""
         cells = [
             f'<th scope="row" data-v="{esc(r["name"])}"><a href="{esc(book.index)}">'
-            f"{esc(r['name'])}</a></th>",
-            f"<td>{esc(r['kommune'])}</td>",
-            f"<td>{esc(r['county_name'])}</td>",
+            f"{esc(r['name'])}</a>{also}</th>",
+            f'<td data-smal="skjul">{esc(r["kommune"])}</td>',
+            f'<td data-smal="skjul">{esc(r["county_name"])}</td>',
             _kostra_cell(str(r["kostra"])),
         ]
         for k in KEY_INDICATORS:
@@ -156,11 +231,14 @@ def _table(overview: Overview, books: Mapping[str, Book]) -> str:
         cells.append(f"<td>{' · '.join(links)}</td>")
         rows.append(f'<tr data-search="{esc(search)}">{"".join(cells)}</tr>')
     return (
+        '<p class="tabell-tittel" id="tabell-tittel">Nøkkeltall for kommunene med bok '
+        f"({year_text}), med landet øverst. Sorter ved å velge en kolonneoverskrift. «:» = "
+        "skjult av personvernhensyn, «..» = tall mangler, «.» = gjelder ikke. Tallene er de "
+        f"samme som i kartet. {esc(KOSTRA_KEY)}</p>"
         '<div class="tabell-wrap" tabindex="0" role="region" aria-labelledby="tabell-tittel">'
-        '<table id="kommuner"><caption id="tabell-tittel">Nøkkeltall for kommunene med bok '
-        f"({year_text}). Sorter ved å velge en kolonneoverskrift. «:» = skjult av "
-        "personvernhensyn, «..» = tall mangler. Tallene er de samme som i kartet.</caption>"
-        f"<thead><tr>{''.join(cols)}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        '<table id="kommuner">'
+        f"<thead><tr>{''.join(cols)}</tr>{_landet_row(overview)}</thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -169,7 +247,7 @@ def _map_table(overview: Overview) -> str:
     esc = html.escape
     frame = overview.frame.sort_values(["kommune"], kind="stable")
     head = "".join(
-        f'<th scope="col" class="num">{esc(_header(k.header, overview.period(k.id)))}</th>'
+        f'<th scope="col" class="num">{esc(_header(_head(k), overview.period(k.id)))}</th>'
         for k in KEY_INDICATORS
     )
     body = []
@@ -202,7 +280,7 @@ def _maps(overview: Overview) -> tuple[str, str]:
         year = overview.period(key.id)
         if not year:
             continue
-        label = overview.labels.get(key.id, key.header)
+        label = overview.labels.get(key.id, _head(key))
         values = [
             {"kommune": r.kommune, "name": r.name, "value": getattr(r, key.id),
              "status": getattr(r, f"{key.id}_status") or None}
@@ -220,11 +298,13 @@ def _maps(overview: Overview) -> tuple[str, str]:
             ),
             unit=key.unit if key.unit in ("prosent", "kr") else "",
             decimals=key.decimals,
-            legend_title=key.header,
+            legend_title=_head(key),
+            # The one scale of the indicator and year, as every county map draws it.
+            scale=map_scale(key.id, values, decimals=key.decimals),
         )
         spec = {k: v for k, v in spec.items() if k != "title"}  # the title is HTML (wraps)
         selected = " selected" if not options else ""
-        options.append(f'<option value="{element}"{selected}>{esc(key.header)}, {year}</option>')
+        options.append(f'<option value="{element}"{selected}>{esc(_head(key))}, {year}</option>')
         hidden = "" if len(boxes) == 0 else " hidden"
         boxes.append(
             f'<div id="{element}-boks" class="kart-boks"{hidden}><h3 class="kart-tittel">'
@@ -245,6 +325,7 @@ def landing_page(
     *,
     provenance: Provenance | None = None,
     downloads: list[Download] | None = None,
+    full_names: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the national overview into ``site/index.html`` (and ``site/kommuner.json``).
 
@@ -256,6 +337,9 @@ def landing_page(
         provenance: Where the numbers come from (the page names the sources and the fetch
             date, and shows the demo notice when a source is synthetic).
         downloads: The country's files, linked with their sizes.
+        full_names: Each municipality's whole KLASS name with its parallel names
+            («Kárášjohka - Karasjok»; :attr:`navbok.regions.Register.names`): the table shows
+            the names other than the display name under it.
     """
     esc = html.escape
     site.mkdir(parents=True, exist_ok=True)
@@ -264,7 +348,7 @@ def landing_page(
         if provenance.synthetic:
             notice = (
                 '<div class="navbok-demo" role="alert"><strong>'
-                f"{esc(DEMO_BANNER)}</strong> Syntetiske kilder: "
+                f"{esc(DEMO_NOTICE)}</strong> Syntetiske kilder: "
                 f"{esc(provenance.synthetic)}.</div>"
             )
         sources = (
@@ -302,7 +386,7 @@ def landing_page(
         .replace("{attribution}", esc(geo.ATTRIBUTION))
         .replace("{controls}", controls)
         .replace("{alternative}", alternative)
-        .replace("{table}", _table(overview, books))
+        .replace("{table}", _table(overview, books, full_names or {}) + _asss_note(overview, books))
         .replace("{downloads}", download_part)
         .replace("{map_scripts}", scripts.replace("</", "<\\/"))
         .replace("{registry}", MAP_REGISTRY)
@@ -342,6 +426,10 @@ label{font-weight:600}
 select,input[type=search]{font-size:1rem;padding:.35rem;border:1px solid #555;border-radius:3px}
 input[type=search]{width:100%;max-width:28rem;display:block;margin:.3rem 0}
 .tabell-wrap{overflow-x:auto;max-width:100%}
+.tabell-tittel,.asss{font-size:.92rem;color:#333;max-width:60rem}
+.andre-navn{display:block;font-size:.85em;color:#444;font-weight:400}
+tr.landet th,tr.landet td{position:static;background:#f7f7f7;font-weight:600;
+border-bottom:2px solid #888}
 table{border-collapse:collapse;font-size:.92rem;margin:.5rem 0}
 caption{text-align:left;padding:.4rem 0;color:#333}
 th,td{padding:.3rem .5rem;border-bottom:1px solid #d0d0d0;text-align:left;vertical-align:top}
@@ -354,6 +442,10 @@ thead th button:focus-visible{outline:2px solid #0b4f9c;outline-offset:2px}
 th[aria-sort=ascending] .pil::after{content:" ▲"}th[aria-sort=descending] .pil::after{content:" ▼"}
 tbody th{font-weight:500}
 .storrelse{color:#444}
+@media (max-width:40rem){[data-smal=skjul]{display:none}
+table{font-size:.85rem}th,td{padding:.25rem .35rem}thead th{min-width:0}
+#kommuner tbody th,#kommuner tr.landet th{position:sticky;left:0;background:#fff;z-index:1}
+#kommuner tr.landet th{background:#f7f7f7}}
 @media print{.navbok-demo{background:none;color:#000;border:3px solid #000}
 input,label,select,nav,.hopp,#kart-tabell{display:none}thead th{position:static}}
 </style>

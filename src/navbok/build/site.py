@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from navbok import geo
+from navbok import geo, yaml_io
 from navbok.build.keys import code_fingerprint, digest
 from navbok.build.landing import Book, Download, landing_page
 from navbok.build.overview import Overview, overview
@@ -78,6 +78,17 @@ def built_books(build_dir: Path, codes: list[str]) -> dict[str, str]:
         if state.get("book") and (out_dir / "html" / "index.html").is_file():
             out[code] = str(state["book"])
     return out
+
+
+def _asss_variant(book_dir: Path) -> str:
+    """The ASSS definition a built book used (``asss_variant`` of its staged params)."""
+    try:
+        text = (book_dir / "src" / "params.yml").read_text("utf-8")
+    except OSError:  # a book staged before params were staged: the default set
+        return "default"
+    doc = yaml_io.load_plain(text, str(book_dir / "src" / "params.yml"))
+    variant = doc.get("asss_variant") if isinstance(doc, dict) else None
+    return str(variant) if variant else "default"
 
 
 def _copy_if_changed(src: Path, dest: Path) -> None:
@@ -213,7 +224,11 @@ def build_site(
             todo.append((code, book_key))
         prefix = f"../{code}/html/"
         links[code] = Book(
-            code, prefix + "index.html", prefix + SUMMARY_NAME, f"{prefix}{DATA}/navbok-{code}.xlsx"
+            code,
+            prefix + "index.html",
+            prefix + SUMMARY_NAME,
+            f"{prefix}{DATA}/navbok-{code}.xlsx",
+            _asss_variant(build_dir / code),
         )
     if todo:
         year = view.years.get("andel_18_66")
@@ -224,7 +239,10 @@ def build_site(
     stats.seconds["books"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    page = landing_page(view, links, site, provenance=provenance, downloads=downloads)
+    page = landing_page(
+        view, links, site, provenance=provenance, downloads=downloads,
+        full_names=data.register.names,
+    )  # fmt: skip
     stats.seconds["landing"] = time.perf_counter() - t
     if notify is not None and stats.downloads:
         notify(

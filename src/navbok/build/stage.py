@@ -30,7 +30,7 @@ STATIC = Path(__file__).resolve().parents[1] / "present" / "static"  # package d
 STAGED_CHAPTERS = "_chapters"  # in the build folder: the chapters' text as notebooks
 BOOK_STATIC = "book-static"  # in the cache folder: the static files made once per build
 DEMO_BANNER = (
-    "DEMODATA: Denne boken er laget av syntetiske testdata. Tallene er ikke offisiell "
+    "DEMODATA: Denne boka er laget av syntetiske testdata. Tallene er ikke offisiell "
     "statistikk og må ikke siteres."
 )
 

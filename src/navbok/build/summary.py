@@ -6,8 +6,10 @@ the county map with the municipality outlined
 (:func:`navbok.report.maps.county_figure`), the main findings the introduction glues
 (``funn0`` …, read from the executed intro notebook's glue outputs, so the words are the
 book's own), the sources and the demo notice. The print stylesheet (``@media print``) sets
-A4, hides the navigation and sizes the map to fit; the page draws the map with the book's own
-Vega bundle (``_static/navbok-vega.js``), offline.
+A4, hides the navigation and sizes the map and the type so that the page prints on one A4 sheet
+(labels wrap between words, never inside one); the page draws the map with the book's own
+Vega bundle (``_static/navbok-vega.js``), offline. A municipality with parallel names
+(«Kárášjohka - Karasjok») is named with all of them under the title.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from navbok.build.stage import DEMO_BANNER
 from navbok.key_figures import Facts
 from navbok.present.exports import Provenance
 from navbok.present.markdown import plain_text
+from navbok.present.numbers import whole_numbers
 from navbok.report.facts import fact_text, read_facts
 from navbok.report.maps import county_figure
 
@@ -125,7 +128,10 @@ def write_summary(
     if workbook_href:
         links.append(f'<a href="{esc(workbook_href)}">Alle tabeller (Excel)</a>')
     group = row["kostra"] or "KOSTRA-gruppe ukjent"
-    meta = f"Kommune {kommune} i {row['county_name']}, {group}."
+    names = [n.strip() for n in data.register.names.get(kommune, name).split(" - ")]
+    also = [n for n in names if n and n != name]
+    called = f" ({' – '.join([name, *also])})" if also else ""
+    meta = f"Kommune {kommune}{called} i {row['county_name']}, {group}."
     slots = {
         "title": esc(f"{name}: sosialtjenesten på én side"),
         "notice": notice,
@@ -168,7 +174,7 @@ def key_figure_table(facts: Facts, name: str) -> str:
             cells.append(fact_text(land) if land else "")
             tds = "".join(f'<td class="num">{esc(c)}</td>' for c in cells)
             rows.append(
-                f'<tr><th scope="row">{esc(key.header)}</th>'
+                f'<tr><th scope="row">{esc(whole_numbers(key.header))}</th>'
                 f'<td class="num">{esc(own.period)}</td>{tds}</tr>'
             )
     heads = [name, *([compared] if compared else []), "Landet"]
@@ -198,24 +204,34 @@ nav{font-size:.95rem;margin:.6rem 0}a{color:#0b4f9c}
 h1{font-size:1.6rem;margin:.4rem 0 .2rem}h2{font-size:1.15rem;margin:1rem 0 .3rem}
 .meta{color:#333;margin:0 0 .6rem}
 .to{display:grid;grid-template-columns:1fr 1fr;gap:1.2rem;align-items:start}
-.to>*{min-width:0}.side{overflow-wrap:anywhere}
+.to>*{min-width:0}.side{overflow-wrap:break-word}
 table{border-collapse:collapse;font-size:.9rem;width:100%}
 caption{text-align:left;font-size:.85rem;color:#333;padding-bottom:.3rem}
 th,td{padding:.25rem .4rem;border-bottom:1px solid #d0d0d0;text-align:left}
-.num{text-align:right;white-space:nowrap}
+/* A label wraps between its words, never inside one («Stønadslengd/e»); numbers carry
+   no-break spaces, so a cell wraps only between a number and its words. */
+.nokkeltall th,.nokkeltall td{overflow-wrap:normal;word-break:normal;hyphens:manual}
+.nokkeltall th[scope=row]{min-width:8.5em}
+.num{text-align:right}
 figure{margin:0}.navbok-chart{min-height:12rem}
 figure details,figure noscript{font-size:.85rem}
 ul{padding-left:1.2rem}li{margin:.25rem 0}
 .kilde{font-size:.8rem;color:#333;border-top:1px solid #aaa;padding-top:.4rem;margin-top:1rem}
 @media (max-width:40rem){.to{grid-template-columns:1fr}}
-@page{size:A4;margin:12mm}
+@page{size:A4;margin:10mm 12mm}
 @media print{
- body{font-size:10pt}.side{max-width:none;padding:0}
+ body{font-size:9pt;line-height:1.3}.side{max-width:none;padding:0}
  nav,.hopp,figure details{display:none}
- .navbok-demo{background:none;color:#000;border:2px solid #000;padding:.3rem .6rem}
- .to{grid-template-columns:1fr 1fr}
- .navbok-chart svg{max-width:100%;height:auto;max-height:95mm}
- h1{font-size:16pt}h2{font-size:12pt}li{margin:.1rem 0}
+ .navbok-demo{background:none;color:#000;border:2px solid #000;padding:.2rem .5rem;
+  font-size:8.5pt}
+ .to{grid-template-columns:1.1fr 1fr;gap:6mm}
+ table{font-size:8.5pt}th,td{padding:.15rem .3rem}caption{font-size:7.5pt}
+ .navbok-chart{min-height:0}
+ .navbok-chart svg{max-width:100%;height:auto;max-height:78mm}
+ figcaption{font-size:7.5pt;line-height:1.25}.navbok-chart-text{font-size:10pt!important}
+ h1{font-size:15pt;margin:.1rem 0}h2{font-size:11pt;margin:.5rem 0 .2rem}
+ .meta{margin:0 0 .2rem}ul{margin:.2rem 0}li{margin:.05rem 0}p{margin:.3rem 0}
+ .kilde{font-size:7.5pt;margin-top:.4rem;padding-top:.2rem}
  section,figure,table{break-inside:avoid}
  a{color:#000;text-decoration:none}
 }

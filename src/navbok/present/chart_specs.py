@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -57,6 +58,13 @@ __all__ = [
 Spec = dict[str, Any]
 #: The Vega-Lite schema the specs follow (Altair's).
 SCHEMA_URL = alt.SCHEMA_URL
+
+
+def axis_format(fmt: str) -> str:
+    """An axis's tick format from a value format: trailing zeros trimmed (``,.2f`` →
+    ``,.2~f``), so ticks read «25» and «−10» where the value «25,00» needs its decimals (the
+    tooltips and tables keep them); other formats as they are."""
+    return re.sub(r"^(,?)\.([1-9]\d*)f$", r"\1.\2~f", fmt)
 
 
 def _require(title: str, description: str) -> None:
@@ -237,7 +245,12 @@ def line_chart(
             "type": "nominal",
         },
         "x": x_enc,
-        "y": {"axis": {"format": y_format}, "field": y, "title": y_title, "type": "quantitative"},
+        "y": {
+            "axis": {"format": axis_format(y_format)},
+            "field": y,
+            "title": y_title,
+            "type": "quantitative",
+        },
     }
     lines = {
         "mark": {"type": "line", "invalid": "break-paths-filter-domains"},
@@ -341,7 +354,10 @@ def bar_chart(
                 "type": "nominal",
             },
             val_axis: {
-                "axis": {"format": value_format, "tickCount": {"expr": f"{NARROW} ? 4 : 8"}}
+                "axis": {
+                    "format": axis_format(value_format),
+                    "tickCount": {"expr": f"{NARROW} ? 4 : 8"},
+                }
                 | _VALUE_TITLE_END,
                 "field": value,
                 "title": value_title,
@@ -453,7 +469,7 @@ def waterfall_chart(
                 {"field": "end", "format": fmt, "title": "Nivå etter", "type": "quantitative"},
             ],
             "x": {
-                "axis": {"format": fmt, "tickCount": {"expr": f"{NARROW} ? 3 : 6"}}
+                "axis": {"format": axis_format(fmt), "tickCount": {"expr": f"{NARROW} ? 3 : 6"}}
                 | _VALUE_TITLE_END,
                 "field": "start",
                 "scale": {"padding": 40},

@@ -1,8 +1,14 @@
 """Maps for the national edition: Vega-Lite v6 specs (plain dicts) over :mod:`navbok.geo`.
 
 * :func:`choropleth`: Norway's municipalities coloured by an indicator;
-* :func:`county_map`: the municipalities of one county, the book's municipality outlined with a
-  thick dark line (optionally coloured by an indicator, as the choropleth);
+* :func:`county_map`: the municipalities of one county, the book's municipality outlined in
+  :data:`OUTLINE_COLOUR` (a colour of no class), or ringed in it when it is only a few pixels on
+  the map (:func:`is_small`) (optionally coloured by an indicator, as the choropleth);
+* :func:`class_scale`: **one colour scale** (:class:`ClassScale`: limits, labels, colours, in
+  order) made from the national values of one indicator and year; the overview's map and every
+  county map are drawn with it, so a colour means the same number on every page. The scale
+  never turns round: the lightest class is always the lowest values (a map says how much, not
+  what is good);
 * :func:`map_table`: the table alternative to show under a map; :func:`map_values` turns rows
   of a long frame (:func:`navbok.national.national_frame`) into a map's values.
 
@@ -45,6 +51,7 @@ import hashlib
 import json
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
@@ -64,12 +71,15 @@ __all__ = [
     "MISSING_LABEL",
     "SUPPRESSED_COLOUR",
     "SUPPRESSED_LABEL",
+    "ClassScale",
     "MapValue",
     "aspect_ratio",
     "choropleth",
+    "class_scale",
     "county_map",
     "embed_script",
     "geometry_script",
+    "is_small",
     "map_table",
     "map_values",
 ]
@@ -93,9 +103,15 @@ PALETTE = ("#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58")
 #: A continuous scale (``classes=None``): Vega's YlGnBu from about the same step.
 SCHEME = "yellowgreenblue"
 SCHEME_EXTENT = (0.35, 1.0)
-#: The book's municipality on a county map: a thick dark outline.
-OUTLINE_COLOUR = "#111111"
-OUTLINE_WIDTH = 3.0
+#: The book's municipality on a county map: an orange outline, a hue far from every class
+#: colour (blues and greens) and the greys, so the fill inside still reads as its class.
+OUTLINE_COLOUR = "#e6550d"
+OUTLINE_WIDTH = 2.0
+#: A municipality whose extent on the county map is less than this share of the county's is
+#: also marked with a ring (:func:`is_small`): an outline alone would hide its fill.
+SMALL_SHARE = 0.05
+#: The ring's area in square pixels (Vega-Lite's point ``size``): about 22 px across.
+RING_SIZE = 400
 #: Municipality borders (thin white lines) and county borders on the national map.
 BORDER_COLOUR = "#ffffff"
 COUNTY_BORDER_COLOUR = "#4d4d4d"
@@ -283,19 +299,22 @@ def _values_dataset(
     values: Iterable[MapValue],
     decimals: int,
     unit: str,
-    classes: int | None,
+    scale: ClassScale | None,
     keep: set[str] | None = None,
-) -> tuple[str, list[str] | None]:
-    """Add the values to ``datasets`` (classified when ``classes``): their name, the classes.
+) -> str:
+    """Add the values to ``datasets`` (each number with its class of ``scale``): their name.
 
-    ``keep``: the codes to put into the spec; the classes are made from all ``values``."""
+    ``keep``: the codes to put into the spec."""
     records = _records(values, decimals, unit)
-    labels = _classify(records, classes, decimals) if classes else None
+    if scale is not None:
+        for r in records:
+            if r["category"] == "verdi":
+                r["class"] = scale.label(r["value"])
     if keep is not None:
         records = [r for r in records if r["kommune"] in keep]
     name = _values_name(records)
     datasets[name] = records
-    return name, labels
+    return name
 
 
 def _legend_title(legend_title: str | None, unit: str) -> str:
@@ -377,42 +396,60 @@ def _palette(n: int) -> list[str]:
     return [PALETTE[round(i * last / (n - 1))] for i in range(n)]
 
 
-def _classify(records: list[dict[str, Any]], classes: int, decimals: int) -> list[str]:
-    """Put each number into its quantile class (field ``class``); returns the class labels."""
+@dataclass(frozen=True)
+class ClassScale:
+    """One map colour scale: class ``limits`` (ascending), the classes' ``labels`` and
+    ``colours`` (lightest first), in the legend's order, lowest values first."""
+
+    limits: tuple[float, ...]
+    labels: tuple[str, ...]
+    colours: tuple[str, ...]
+
+    def label(self, value: float) -> str:
+        """The class a number falls in (a number on a limit belongs to the class above)."""
+        return self.labels[sum(1 for t in self.limits if value >= t)]
+
+    def vega(self) -> Spec:
+        """The ordinal colour scale of Vega-Lite: the labels as domain, the colours as range."""
+        return {"domain": list(self.labels), "range": list(self.colours)}
+
+
+def class_scale(values: Iterable[MapValue], *, decimals: int, classes: int = 5) -> ClassScale:
+    """The quantile colour scale of ``values`` (one indicator, one year, every municipality):
+    ``classes`` classes (fewer when ties leave one empty), limits rounded to ``decimals`` as the
+    legend shows them, lightest colour for the lowest values. Suppressed and missing values take
+    no part (they are grey, never a class)."""
     if not 1 <= classes <= len(PALETTE):
-        raise ValueError(f"classes must be 1–{len(PALETTE)} (or None), got {classes}")
-    numbers = [r["value"] for r in records if r["category"] == "verdi"]
+        raise ValueError(f"classes must be 1–{len(PALETTE)}, got {classes}")
+    numbers = [
+        float(v["value"]) for v in values if _category(v.get("value"), v.get("status")) == "verdi"
+    ]
     limits = _thresholds(numbers, classes, decimals)
     labels = _class_labels(limits, numbers, decimals)
-    for r in records:
-        if r["category"] == "verdi":
-            r["class"] = labels[sum(1 for t in limits if r["value"] >= t)]
-    return labels
+    return ClassScale(tuple(limits), tuple(labels), tuple(_palette(len(labels))))
 
 
 def _value_layers(
     values_name: str,
-    labels: list[str] | None,
+    scale: ClassScale | None,
     *,
     legend_title: str,
     decimals: int,
-    reverse: bool,
     stroke: str,
     stroke_width: float,
 ) -> list[Spec]:
     """The two fill layers: numbers on the colour scale; suppressed and missing in greys.
 
-    ``labels``: the quantile classes (:func:`_classify`), or None for a continuous scale."""
+    ``scale``: the classes (:func:`class_scale`), or None for a continuous scale."""
     mark = {"type": "geoshape", "stroke": stroke, "strokeWidth": stroke_width}
     colour: Spec
-    if labels is not None:
-        colours = _palette(len(labels))
+    if scale is not None:
         # Classes as an ordinal scale with their own labels: a symbol legend, one entry per
         # class (Vega draws a quantile scale's legend as a gradient whose labels overlap).
         colour = {
             "field": "class",
             "type": "ordinal",
-            "scale": {"domain": labels, "range": colours[::-1] if reverse else colours},
+            "scale": scale.vega(),
             "legend": {
                 "title": legend_title,
                 "orient": "bottom",
@@ -421,14 +458,14 @@ def _value_layers(
             },
         }
     else:
-        scale: Spec = {"type": "linear", "zero": False}
-        scale["scheme"] = {"name": SCHEME, "extent": list(SCHEME_EXTENT)}
-        if reverse:
-            scale["reverse"] = True
         colour = {
             "field": "value",
             "type": "quantitative",
-            "scale": scale,
+            "scale": {
+                "type": "linear",
+                "zero": False,
+                "scheme": {"name": SCHEME, "extent": list(SCHEME_EXTENT)},
+            },
             "legend": {
                 "title": legend_title,
                 "format": f",.{decimals}f",
@@ -576,7 +613,7 @@ def choropleth(
     decimals: int = 1,
     legend_title: str | None = None,
     classes: int | None = 5,
-    reverse: bool = False,
+    scale: ClassScale | None = None,
     county_borders: bool = True,
     height: int = 560,
 ) -> Spec:
@@ -594,8 +631,10 @@ def choropleth(
         unit: Unit of the values (``prosent`` gives ``12,3 %``, ``kr`` gives ``1 234 kr``).
         decimals: Decimals in tooltips and legend.
         legend_title: The colour legend's title (default: the unit, or «Verdi»).
-        classes: Quantile classes of the colour scale (5); ``None`` for a continuous scale.
-        reverse: Darkest colour for the lowest values.
+        classes: Quantile classes of the colour scale made from ``values`` (5); ``None`` for
+            a continuous scale.
+        scale: The classes to use instead (:func:`class_scale` of the national values, the
+            scale every map of the indicator and year shares); ``classes`` is then ignored.
         county_borders: Draw county borders over the municipalities (a mesh of the
             ``fylker`` object). Vega reads it under a second dataset name, which
             :func:`embed_script` fills from the one copy of the topology: a page that embeds
@@ -612,13 +651,14 @@ def choropleth(
         known = set(geo.codes(topology))
         if unknown := sorted({str(v["kommune"]) for v in values} - known):
             raise ValueError(f"The map has no municipality {', '.join(unknown)}")
-    values_name, labels = _values_dataset(datasets, values, decimals, unit, classes)
+    if scale is None and classes:
+        scale = class_scale(values, decimals=decimals, classes=classes)
+    values_name = _values_dataset(datasets, values, decimals, unit, scale)
     layers = _value_layers(
         values_name,
-        labels,
+        scale,
         legend_title=_legend_title(legend_title, unit),
         decimals=decimals,
-        reverse=reverse,
         stroke=BORDER_COLOUR,
         stroke_width=0.3,
     )
@@ -661,10 +701,12 @@ def county_map(
     decimals: int = 1,
     legend_title: str | None = None,
     classes: int | None = 5,
-    reverse: bool = False,
+    scale: ClassScale | None = None,
     height: int = 420,
 ) -> Spec:
-    """A map of one county's municipalities with ``kommune`` outlined by a thick dark line.
+    """A map of one county's municipalities with ``kommune`` outlined in :data:`OUTLINE_COLOUR`
+    (or, when :func:`is_small`, ringed in that colour with its name beside the ring, and not
+    outlined: on a few pixels the outline would hide the fill).
 
     Args:
         topology: The county's topology (:func:`navbok.geo.county_topology`, a few kB, inline)
@@ -675,7 +717,7 @@ def county_map(
             the national list as it is: the colour classes are made from all the values given
             (so they match the national map's), and only the county's municipalities go into
             the spec.
-        title, description, unit, decimals, legend_title, classes, reverse, height: As
+        title, description, unit, decimals, legend_title, classes, scale, height: As
             :func:`choropleth`.
     """
     _require(title, description)
@@ -684,16 +726,20 @@ def county_map(
         raise ValueError(f"The county map's topology has no municipality {kommune}")
     datasets, usermeta = _geometry(topology, [])
     layers: list[Spec]
+    fill = FOCUS_FILL  # the municipality's own colour, for the ring of a small one
     if values is not None:
         # Classes from all the values given; only the county's municipalities in the spec.
         keep = None if isinstance(topology, str) else set(geo.codes(topology))
-        values_name, labels = _values_dataset(datasets, values, decimals, unit, classes, keep)
+        values = list(values)
+        if scale is None and classes:
+            scale = class_scale(values, decimals=decimals, classes=classes)
+        values_name = _values_dataset(datasets, values, decimals, unit, scale, keep)
+        fill = _own_fill(datasets[values_name], kommune, scale)
         layers = _value_layers(
             values_name,
-            labels,
+            scale,
             legend_title=_legend_title(legend_title, unit),
             decimals=decimals,
-            reverse=reverse,
             stroke="#ffffff",
             stroke_width=0.8,
         )
@@ -713,18 +759,22 @@ def county_map(
                 },
             }
         ]
-    layers.append(
-        {
-            "transform": [{"filter": f"datum.properties.id === '{kommune}'"}],
-            "mark": {
-                "type": "geoshape",
-                "filled": False,
-                "stroke": OUTLINE_COLOUR,
-                "strokeWidth": OUTLINE_WIDTH,
-                "strokeJoin": "round",
-            },
-        }
-    )
+    if not isinstance(topology, str) and is_small(topology, kommune):
+        # A few pixels: an outline would cover the fill; a disc in its colour, ringed.
+        layers += _ring_layers(topology, kommune, fill)
+    else:
+        layers.append(
+            {
+                "transform": [{"filter": f"datum.properties.id === '{kommune}'"}],
+                "mark": {
+                    "type": "geoshape",
+                    "filled": False,
+                    "stroke": OUTLINE_COLOUR,
+                    "strokeWidth": OUTLINE_WIDTH,
+                    "strokeJoin": "round",
+                },
+            }
+        )
     layers.append(_attribution_layer())
     meridian = _meridian(topology)
     return _top_level(
@@ -737,6 +787,85 @@ def county_map(
         meridian=meridian,
         aspect=None if isinstance(topology, str) else _aspect(topology, meridian),
     )
+
+
+def _extent(topology: geo.Topology) -> tuple[float, float, float, float]:
+    """West, south, east, north of the topology's arcs (degrees)."""
+    points = [p for arc in geo.decode_arcs(topology) for p in arc]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _span_km(extent: tuple[float, float, float, float]) -> float:
+    """The larger side of an extent in kilometres (longitudes shrunk by the mid latitude)."""
+    west, south, east, north = extent
+    mid = math.radians((south + north) / 2)
+    return max((east - west) * math.cos(mid), north - south) * 111.2
+
+
+def is_small(topology: geo.Topology, kommune: str) -> bool:
+    """Whether ``kommune`` is only a few pixels on the map of ``topology``: its larger side is
+    less than :data:`SMALL_SHARE` of the map's (Røst in Nordland; not Bergen in Vestland)."""
+    own = geo.subset(topology, [kommune])
+    if not own["arcs"]:
+        return False
+    whole = _span_km(_extent(topology))
+    return whole > 0 and _span_km(_extent(own)) < SMALL_SHARE * whole
+
+
+def _own_fill(records: list[dict[str, Any]], kommune: str, scale: ClassScale | None) -> str:
+    """The colour ``kommune`` is filled with on the map: its class colour, or a grey."""
+    row = next((r for r in records if r["kommune"] == kommune), None)
+    if row is None or row["category"] == "mangler":
+        return MISSING_COLOUR
+    if row["category"] == "skjult":
+        return SUPPRESSED_COLOUR
+    if scale is None:
+        return FOCUS_FILL  # a continuous scale: no class colour to repeat
+    return scale.colours[scale.labels.index(row["class"])]
+
+
+def _ring_layers(topology: geo.Topology, kommune: str, fill: str) -> list[Spec]:
+    """A small municipality as a disc in its own colour (``fill``: its class colour, or the
+    grey of a missing figure) ringed in :data:`OUTLINE_COLOUR`, with its name beside it: a few
+    pixels of its own shape would not show its class."""
+    west, south, east, north = _extent(geo.subset(topology, [kommune]))
+    name = geo.names(topology).get(kommune, kommune).split(" - ")[0]
+    point = {"lon": round((west + east) / 2, 5), "lat": round((south + north) / 2, 5)}
+    where = {
+        "longitude": {"field": "lon", "type": "quantitative"},
+        "latitude": {"field": "lat", "type": "quantitative"},
+    }
+    return [
+        {
+            "data": {"values": [point]},
+            "mark": {
+                "type": "point",
+                "shape": "circle",
+                "filled": True,
+                "fill": fill,
+                "fillOpacity": 1,
+                "size": RING_SIZE,
+                "stroke": OUTLINE_COLOUR,
+                "strokeWidth": 2.5,
+                "opacity": 1,
+            },
+            "encoding": where,
+        },
+        {
+            "data": {"values": [{**point, "name": name}]},
+            "mark": {
+                "type": "text",
+                "align": "left",
+                "baseline": "middle",
+                "dx": 17,
+                "fontSize": 13,
+                "fontWeight": "bold",
+                "color": "#1a1a1a",
+            },
+            "encoding": {**where, "text": {"field": "name", "type": "nominal"}},
+        },
+    ]
 
 
 # ------------------------------------------------------------------- offline geometry

@@ -15,6 +15,7 @@ Downloads (CSV, Excel) are written by :mod:`navbok.present.exports`.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -34,6 +35,7 @@ __all__ = [
     "fmt_pp",
     "fmt_signed_percent",
     "is_missing",
+    "whole_numbers",
 ]
 
 LOCALE = "nb_NO"
@@ -182,3 +184,12 @@ def fmt_pp(value: Any, decimals: int = 1, *, status: str | None = None) -> str:
     if is_missing(value):
         return _missing(status)
     return f"{_signed(value, decimals)}{NBSP}prosentpoeng"
+
+
+_SPACE_IN_NUMBER = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+def whole_numbers(text: str) -> str:
+    """``text`` with each space inside a number a no-break space («per 1 000», «20 000–74 999»),
+    so no line breaks inside a number: in a label, a header or an axis title as in prose."""
+    return _SPACE_IN_NUMBER.sub(NBSP, text)

@@ -97,6 +97,19 @@ TIME_LOCALE: TimeLocaleKwds = {
 }
 
 
+def wrapped_labels(narrow: int = 22, wide: int = 40) -> str:
+    """A Vega ``labelExpr`` that breaks a long category label at spaces into at most two lines
+    of about ``narrow`` characters on a phone and ``wide`` otherwise (the second line ends in
+    «…» when the label is longer still; the full label is in the tooltip and the table), so
+    the labels leave room for the plot instead of taking most of a narrow screen. Only an
+    ordinary space breaks a line: a no-break space (inside «1 000») never does."""
+    n = f"({NARROW} ? {narrow} : {wide})"
+    # A Vega string holding the RegExp; it breaks at « » only (\\s would also match U+00A0).
+    pattern = "'(?![^\\n]{1,' + N + '}$)([^\\n]{1,' + N + '}) '".replace("N", n)
+    lines = "split(replace(datum.label, regexp(" + pattern + ", 'g'), '$1\\n'), '\\n')"
+    return f"length({lines}) > 2 ? [{lines}[0], {lines}[1] + '…'] : {lines}"
+
+
 @alt.theme.register("navbok", enable=True)
 def navbok_theme() -> alt.theme.ThemeConfig:
     """The navbok Altair theme: readable sizes, no border, Norwegian locale, focus colours."""
@@ -129,7 +142,6 @@ def navbok_theme() -> alt.theme.ThemeConfig:
             },
             "axis": axis,
             "legend": {
-                "labelFontSize": 13,
                 "titleFontSize": 13,
                 "labelColor": _TEXT,
                 "titleColor": _TEXT,
@@ -138,7 +150,10 @@ def navbok_theme() -> alt.theme.ThemeConfig:
                 # One column on a phone, so long labels («KOSTRA-gruppe 13 (inndeling til
                 # 2019)») are not cut at the edge of the screen.
                 "columns": {"expr": f"{NARROW} ? 1 : 2"},  # type: ignore[typeddict-item]
-                "labelLimit": 320,
+                # … and on a phone a smaller type and a limit of the chart's width, so a long
+                # label ends in «…» inside the chart instead of being cut at its right edge.
+                "labelLimit": {"expr": f"{NARROW} ? max(containerSize()[0] - 60, 120) : 320"},  # type: ignore[typeddict-item]
+                "labelFontSize": {"expr": f"{NARROW} ? 12 : 13"},  # type: ignore[typeddict-item]
                 "symbolStrokeWidth": 3,
             },
             "range": {"category": [FOCUS_COLOUR, *COMPARISON_COLOURS]},
@@ -201,18 +216,6 @@ def series_styles(
             )
             other += 1
     return out
-
-
-def wrapped_labels(narrow: int = 22, wide: int = 40) -> str:
-    """A Vega ``labelExpr`` that breaks a long category label at spaces into at most two lines
-    of about ``narrow`` characters on a phone and ``wide`` otherwise (the second line ends in
-    «…» when the label is longer still; the full label is in the tooltip and the table), so
-    the labels leave room for the plot instead of taking most of a narrow screen."""
-    n = f"({NARROW} ? {narrow} : {wide})"
-    # The regular expression as a Vega string: \\s must reach the RegExp as \s.
-    pattern = "'(?![^\\n]{1,' + N + '}$)([^\\n]{1,' + N + '})\\\\s'".replace("N", n)
-    lines = "split(replace(datum.label, regexp(" + pattern + ", 'g'), '$1\\n'), '\\n')"
-    return f"length({lines}) > 2 ? [{lines}[0], {lines}[1] + '…'] : {lines}"
 
 
 #: A category axis whose labels may wrap (:func:`wrapped_labels`): two lines fit a band of 30 px.

@@ -257,7 +257,7 @@ class BarometerViews:
                 + (
                     " Bærums KOSTRA-analyse 2024 trykker 9 % for SOS06, SOS10 og SOS11; det "
                     "summerer til 112 % og stemmer ikke med dokumentets egen kolonne for total "
-                    "vekt. Boken bruker 5 %."
+                    "vekt. Boka bruker 5 %."
                     if _is_source_municipality(self.ctx.kommune)
                     else ""
                 ),

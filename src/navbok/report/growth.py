@@ -265,13 +265,16 @@ class GrowthViews:
         kr_rows = [(COMPONENT_LABELS[k], own.effects[k], own.lmdi_contributions[k]) for k in "NLP"]
         kr_rows.append((COMBINATION_LABEL, own.effects["combination"], 0.0))
         kr_rows.append(("Samlet endring", own.change, own.change))
-        kr = pd.DataFrame(kr_rows, columns=["Komponent", "Klassisk (1 000 kr)", "LMDI (1 000 kr)"])
+        kr = pd.DataFrame(
+            kr_rows, columns=["Komponent", "Klassisk (1\u00a0000 kr)", "LMDI (1\u00a0000 kr)"]
+        )
         kroner = show_table(
             kr.assign(
                 **{c: [fmt_number(v, 0, status=own.status) for v in kr[c]] for c in kr.columns[1:]}
             ),
             f"vekst-kroner-{year0}-{year1}",
-            f"Bidrag til endringen i utbetalt sosialhjelp i {ctx.name} {year0}–{year1}, 1 000 kr",
+            f"Bidrag til endringen i utbetalt sosialhjelp i {ctx.name} {year0}–{year1}, "
+            "1\u00a0000 kr",
             data=kr,
             notes=[
                 "Klassisk: komponentens vekst ganger utbetalt i startåret; kombinasjonseffekten "

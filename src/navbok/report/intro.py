@@ -58,7 +58,7 @@ class IntroViews:
 
     # ------------------------------------------------------------------ how to read
     def comparisons(self) -> Markdown:
-        """«Slik leser du boken»: the comparison series of this book as a Markdown list, and
+        """«Slik leser du boka»: the comparison series of this book as a Markdown list, and
         why these peers (:mod:`navbok.peers`); names and reasons are escaped."""
         ctx = self.ctx
         peers = ctx.peers
@@ -289,7 +289,7 @@ class IntroViews:
         if not found:
             return (
                 f"For få tall for {self.ctx.name} er synlige til å gi hovedfunn; se hva som er "
-                "skjult under «Slik leser du boken»."
+                "skjult under «Slik leser du boka»."
             )
         return Markdown("\n").join(Markdown("* {}").format(f) for f in found)
 
@@ -332,7 +332,7 @@ class IntroViews:
         if value == 0:
             return f"Ingen i {ctx.name} mottok kvalifiseringsstønad (KVP) i {year}."
         text = (
-            f"I {year} mottok {ctx.text('kvp_per_1000', year)} per 1 000 innbyggere 18–66 år "
+            f"I {year} mottok {ctx.text('kvp_per_1000', year)} per 1\u00a0000 innbyggere 18–66 år "
             f"kvalifiseringsstønad (KVP), " + _against("kvp_per_1000", year, ctx) + "."
         )
         ended = ctx.measure("kvp_avsluttet", year)

@@ -39,12 +39,12 @@ class KvpViews:
         if per and own == 0:
             sentences.append(
                 f"{ctx.name} hadde ingen deltakere i kvalifiseringsprogrammet i {last} "
-                f"({label}: {fmt_number(other, 2)} per 1 000 innbyggere 18–66 år)."
+                f"({label}: {fmt_number(other, 2)} per 1\u00a0000 innbyggere 18–66 år)."
             )
         elif per:
             sentences.append(
                 f"I {last} var det {fmt_number(own, 2)} deltakere i kvalifiseringsprogrammet per "
-                f"1 000 innbyggere 18–66 år i {ctx.name}, {per} {label} "
+                f"1\u00a0000 innbyggere 18–66 år i {ctx.name}, {per} {label} "
                 f"({fmt_number(other, 2)})."
             )
         else:

@@ -5,6 +5,10 @@
 county's geometry inline, a few kB, so it draws from ``file://``), a caption with the
 attribution, and the table alternative (every municipality of the county with its value and
 status symbol) with a CSV download, as every figure of the book has.
+
+:func:`map_scale` is the one colour scale of an indicator's maps in a year, made from the
+national values: the overview's map (:mod:`navbok.build.landing`) and every county map (the
+book's and the print summary's) are drawn with it.
 """
 
 from __future__ import annotations
@@ -25,10 +29,29 @@ if TYPE_CHECKING:
     from navbok.data import NavData
     from navbok.report.context import Context
 
-__all__ = ["MapViews", "county_figure", "county_values"]
+__all__ = ["MAP_CLASSES", "MapViews", "county_figure", "county_values", "map_scale"]
 
 #: The indicator a county map is coloured by, unless told otherwise.
 DEFAULT_INDICATOR = "andel_18_66"
+#: Quantile classes of every map.
+MAP_CLASSES = 5
+
+
+def map_scale(
+    indicator: str, values: list[dict[str, Any]], *, decimals: int | None = None
+) -> maps.ClassScale:
+    """The colour scale of ``indicator``'s maps for the year of ``values`` (every
+    municipality's value, :func:`county_values` form): :data:`MAP_CLASSES` quantile classes,
+    limits rounded to the indicator's decimals (the register's; ``decimals`` for a figure not
+    in it, the barometer score), lightest for the lowest values whatever the indicator's
+    direction. The overview's map and every county map call this with the same national
+    values, so the same colour means the same numbers on every page."""
+    spec = ind.register().get(indicator)
+    if spec is not None:
+        decimals = spec.decimals
+    if decimals is None:
+        raise ValueError(f"{indicator} is not in the register: give its decimals")
+    return maps.class_scale(values, decimals=decimals, classes=MAP_CLASSES)
 
 
 def county_values(data: NavData, indicator: str, year: int) -> list[dict[str, Any]]:
@@ -83,20 +106,27 @@ def county_figure(
     short = spec_ind.short
     title = f"{name} i {county_name}: {short[0].lower() + short[1:]}, {year}"
     unit = spec_ind.unit if spec_ind.unit in ("prosent", "kr") else ""
+    marked = "tegnet med oransje kant"
+    if maps.is_small(topology, kommune):
+        marked = (
+            "merket med en sirkel i kommunens farge og med oransje kant, fordi kommunen er liten "
+            "på kartet"
+        )
     spec = maps.county_map(
         topology,
         kommune,
         values,
         title=title,
         description=(
-            f"Kart over kommunene i {county_name}, der {name} er tegnet med tykk mørk kant. "
-            f"Kommunene er farget etter {label[0].lower() + label[1:]} i {year}; grå betyr at "
-            "tallet er skjult eller mangler. Tallene står i tabellen under kartet."
+            f"Kart over kommunene i {county_name}, der {name} er {marked}. Kommunene er "
+            f"farget etter {label[0].lower() + label[1:]} i {year}, lysest for de laveste "
+            "tallene, med de samme fargene og grensene som kartet over hele landet; grå betyr "
+            "at tallet er skjult eller mangler. Tallene står i tabellen under kartet."
         ),
         unit=unit,
         decimals=spec_ind.decimals,
         legend_title="Prosent" if spec_ind.unit == "prosent" else short,
-        reverse=spec_ind.better == "lower",
+        scale=map_scale(indicator, values),
         height=height,
     )
     spec = {k: v for k, v in spec.items() if k != "title"}  # the figure's title is HTML

@@ -87,13 +87,13 @@ def prices_text(d: Deflator, base_year: int, real_head: str, years: list[int]) -
     if d.index is None:
         if d.why_none:
             return (
-                f"Alle beløp i kapitlet er løpende (nominelle) kroner. {d.why_none}, så boken "
+                f"Alle beløp i kapitlet er løpende (nominelle) kroner. {d.why_none}, så boka "
                 f"kan ikke regne beløpene om til {base_year}-kroner; veksten i kroner omfatter "
                 "derfor også prisstigningen."
             )
         return (
             "Alle beløp i kapitlet er løpende (nominelle) kroner. Datagrunnlaget har ingen "
-            f"prisindeks, for eksempel {SUGGESTED_DEFLATOR}, så boken viser ikke "
+            f"prisindeks, for eksempel {SUGGESTED_DEFLATOR}, så boka viser ikke "
             "utbetalingene justert for prisstigning; veksten i kroner omfatter derfor også "
             "prisstigningen."
         )

@@ -178,7 +178,7 @@ class Sources:
                 labels.setdefault(d.kpi.table, [source_line(d, base)])
             elif d.index is not None:
                 price_notes.append(
-                    f"Faste kroner ({base}-kroner): prisindeksen i bokens parameterfil ({d.words})."
+                    f"Faste kroner ({base}-kroner): prisindeksen i bokas parameterfil ({d.words})."
                 )
         stale = self.stale()
         order = [t.table for t in catalogue().ssb]
