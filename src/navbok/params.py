@@ -16,6 +16,7 @@ import yaml
 from navbok import yaml_io
 from navbok.errors import ConfigError, NavbokError
 from navbok.project import Project
+from navbok.regions import all_names
 from navbok.status import NOT_AVAILABLE
 
 if TYPE_CHECKING:
@@ -192,9 +193,11 @@ def default_params(data, kommune: str) -> Params:  # NavData
     with_data = [y for y in years if _payout_status(data, m.code, y) != NOT_AVAILABLE]
     first = min(with_data) if with_data else min(years)
     growth = [first, first + 4] if first + 4 <= end else [max(min(years), end - 4), end]
+    full = all_names(data.register.names.get(m.code, data.name(m.code)))
     return Params(
         kommune=m.code,
         name=data.name(m.code),
+        title=f"Sosialtjenesten i {full}",
         neighbours=neighbours,
         start_year=min(years),
         end_year=end,

@@ -74,6 +74,12 @@ def name_variants(name: str) -> list[str]:
     return [v for v in dict.fromkeys(out) if v]
 
 
+def all_names(name: str) -> str:
+    """Every parallel name of a KLASS name, for a reader: «Kárášjohka – Karasjok» from
+    «Kárášjohka - Karasjok» (a name without parallel names as it is)."""
+    return " – ".join(n.strip() for n in str(name).split(_PARALLEL) if n.strip())
+
+
 def search_text(code: str, *names: str) -> str:
     """One folded line to search a municipality by: its code and every name and parallel name
     (the overview's ``data-search``; ``navbok kommuner``)."""

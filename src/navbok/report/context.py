@@ -26,6 +26,7 @@ from navbok.present.exports import Provenance, set_provenance
 from navbok.present.markdown import Markdown, escape
 from navbok.present.numbers import MISSING, fmt_number
 from navbok.present.prose import and_list
+from navbok.regions import all_names
 from navbok.report.missing import SAID_ABOVE, MissingFigure, own_gap_reason
 from navbok.sources.catalogue import catalogue
 
@@ -94,6 +95,14 @@ class Context:
             y for y in self.data.years if self.params.start_year <= y <= self.params.end_year
         ]
         self.peers = choose_peers(self.groups, self.years[-1], self.name, self.data.name)
+
+    @property
+    def all_names(self) -> str:
+        """The municipality with every parallel name («Kárášjohka – Karasjok»), for the
+        introduction's first mention; ``name`` elsewhere."""
+        full = self.data.register.names.get(self.kommune, "")
+        others = [n for n in all_names(full).split(" – ") if n and n != self.name]
+        return " – ".join([self.name, *others])
 
     @property
     def aap_periods(self) -> AapPeriods:
