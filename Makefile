@@ -9,7 +9,7 @@ SNAPSHOT ?= data/snapshot
 NAV_ARKIV ?=
 NAV_ARKIV_OPT := $(if $(NAV_ARKIV),--nav-arkiv $(NAV_ARKIV))
 
-.PHONY: install data book test wheel-smoke lint golden bench clean
+.PHONY: install data book books publish test wheel-smoke lint golden bench clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -33,6 +33,19 @@ book: install $(SNAPSHOT)/manifest.json
 	@echo "make book: bygger fra snapshot $(SNAPSHOT) (hentet $$(sed -n 's/.*"created": "\([0-9-]*\).*/\1/p' $(SNAPSHOT)/manifest.json | head -1)); hent nye tall med: make data"
 	$(BIN)/navbok build --kommune $(KOMMUNE) --snapshot $(SNAPSHOT)
 
+## Build every municipality's book and the overview into _build/ (only what changed).
+books: install $(SNAPSHOT)/manifest.json
+	$(BIN)/navbok build --all --snapshot $(SNAPSHOT)
+
+## The built books and the overview as one folder for a static host, then its check.
+## SITE_URL: where it will be served (canonical links, sitemap.xml), e.g.
+## https://eksempel.github.io/navbok/.
+SITE_OUT ?= out/site
+SITE_URL ?=
+publish: install
+	$(BIN)/navbok publish --out $(SITE_OUT) --snapshot $(SNAPSHOT) $(if $(SITE_URL),--url $(SITE_URL))
+	$(BIN)/navbok publish --check $(SITE_OUT)
+
 ## Lint, type-check and run the whole test suite, then the wheel smoke test.
 test: install
 	$(BIN)/ruff check src tests bench tools
@@ -54,4 +67,4 @@ bench: install $(SNAPSHOT)/manifest.json
 	$(BIN)/python bench/bench.py --snapshot $(SNAPSHOT) $(BENCH_ARGS)
 
 clean:
-	rm -rf _build data/cache
+	rm -rf _build data/cache out
