@@ -9,7 +9,7 @@ SNAPSHOT ?= data/snapshot
 NAV_ARKIV ?=
 NAV_ARKIV_OPT := $(if $(NAV_ARKIV),--nav-arkiv $(NAV_ARKIV))
 
-.PHONY: install data book books publish test wheel-smoke lint golden bench clean
+.PHONY: install data book books publish workflows test wheel-smoke lint golden bench clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -46,8 +46,12 @@ publish: install
 	$(BIN)/navbok publish --out $(SITE_OUT) --snapshot $(SNAPSHOT) $(if $(SITE_URL),--url $(SITE_URL))
 	$(BIN)/navbok publish --check $(SITE_OUT)
 
+## The CI workflows against GitHub's workflow schema (check-jsonschema's own copy: offline).
+workflows: install
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
 ## Lint, type-check and run the whole test suite, then the wheel smoke test.
-test: install
+test: install workflows
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy src
