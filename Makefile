@@ -9,7 +9,7 @@ SNAPSHOT ?= data/snapshot
 NAV_ARKIV ?=
 NAV_ARKIV_OPT := $(if $(NAV_ARKIV),--nav-arkiv $(NAV_ARKIV))
 
-.PHONY: install data book books publish workflows test wheel-smoke lint golden bench clean
+.PHONY: install data oppdater book books publish workflows test wheel-smoke lint golden bench clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -23,6 +23,10 @@ install: $(BIN)/.installed
 ## Fetch the data snapshot (live SSB/NAV, or NAVBOK_SOURCE=DIR of recorded responses).
 data: install
 	$(BIN)/navbok fetch --snapshot $(SNAPSHOT) $(NAV_ARKIV_OPT)
+
+## Ask SSB and NAV what is new since the snapshot; fetch only that and build the books again.
+oppdater: install $(SNAPSHOT)/manifest.json
+	$(BIN)/navbok oppdater --snapshot $(SNAPSHOT)
 
 $(SNAPSHOT)/manifest.json: | $(BIN)/.installed
 	$(BIN)/navbok fetch --snapshot $(SNAPSHOT) $(NAV_ARKIV_OPT)

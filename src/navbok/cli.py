@@ -413,6 +413,27 @@ def build(
 
 @app.command()
 @_guarded
+def oppdater(
+    from_dir: FromOpt = None,
+    snapshot: SnapshotOpt = DEFAULT_DIR,
+    build_dir: Annotated[
+        Path, typer.Option("--build-dir", help="The build folder whose books are built again.")
+    ] = Path("_build"),
+) -> None:
+    """Ask SSB (each table's «updated», no data) and NAV (the workbook link) what is new; fetch
+    only that, build the books in the build folder again, and say what was done."""
+    from navbok.renew import renew
+    from navbok.sources.origin import default_source
+
+    source = default_source(from_dir)
+    typer.echo(f"Spør {source.description} hva som er nytt siden snapshotet i {snapshot} …")
+    renewal = renew(source, snapshot, build_dir, notify=lambda line: typer.echo(line, err=True))
+    for line in renewal.lines():
+        typer.echo(line)
+
+
+@app.command()
+@_guarded
 def publish(
     out: Annotated[
         Path | None, typer.Option("--out", help="Folder to write the published site into.")

@@ -43,7 +43,7 @@ from navbok.errors import NavbokError
 from navbok.publish.links import CSS_REF, HTML_REF, REFRESH, is_local, local_path
 from navbok.regions import fold
 
-__all__ = ["MARKER", "STATIC", "PublishStats", "book_folder", "publish"]
+__all__ = ["MARKER", "STATIC", "PublishStats", "book_folder", "built_books", "publish"]
 
 #: The file that marks a folder as written by :func:`publish` (it may be replaced).
 MARKER = ".navbok-publish"
@@ -173,7 +173,8 @@ class _Layout:
         return posixpath.join(prefix, *inner)
 
 
-def _built_books(build: Path) -> list[str]:
+def built_books(build: Path) -> list[str]:
+    """The municipality codes of every built book in the build folder ``build``."""
     return sorted(
         p.name
         for p in build.iterdir()
@@ -359,7 +360,7 @@ def publish(
             f"Fant ingen oversikt i {build / SITE / 'index.html'}; bygg bøkene først "
             "(navbok build --all)."
         )
-    codes = _built_books(build)
+    codes = built_books(build)
     if out == build or build.is_relative_to(out) or out.is_relative_to(build / SITE):
         raise NavbokError(f"--out {out} ligger i byggmappen; velg en mappe utenfor {build}.")
     tmp = _prepare(out)
