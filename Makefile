@@ -9,7 +9,7 @@ SNAPSHOT ?= data/snapshot
 NAV_ARKIV ?=
 NAV_ARKIV_OPT := $(if $(NAV_ARKIV),--nav-arkiv $(NAV_ARKIV))
 
-.PHONY: install data oppdater book books publish workflows test wheel-smoke lint golden bench clean
+.PHONY: install data oppdater book books forrige publish workflows test wheel-smoke lint golden bench clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -44,11 +44,22 @@ books: install $(SNAPSHOT)/manifest.json
 ## The built books and the overview as one folder for a static host, then its check.
 ## SITE_URL: where it will be served (canonical links, sitemap.xml), e.g.
 ## https://eksempel.github.io/navbok/.
+## FORRIGE: the previous edition's data folder for «Hva er nytt» (default: $(SITE_OUT)/data of
+## the edition it replaces).
 SITE_OUT ?= out/site
 SITE_URL ?=
+FORRIGE ?=
 publish: install
-	$(BIN)/navbok publish --out $(SITE_OUT) --snapshot $(SNAPSHOT) $(if $(SITE_URL),--url $(SITE_URL))
+	$(BIN)/navbok publish --out $(SITE_OUT) --snapshot $(SNAPSHOT) $(if $(SITE_URL),--url $(SITE_URL)) $(if $(FORRIGE),--forrige $(FORRIGE))
 	$(BIN)/navbok publish --check $(SITE_OUT)
+
+## The numbers of the edition now online at SITE_URL into out/forrige/ (none yet: the next
+## edition is the first).
+forrige:
+	mkdir -p out/forrige
+	for f in navbok-kommuner.parquet navbok-utgave.json; do \
+	  curl -fsSL "$(SITE_URL)data/$$f" -o "out/forrige/$$f" || rm -f "out/forrige/$$f"; \
+	done
 
 ## The CI workflows against GitHub's workflow schema (check-jsonschema's own copy: offline).
 workflows: install

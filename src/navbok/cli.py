@@ -460,12 +460,24 @@ def publish(
     med_kilder: Annotated[
         bool, typer.Option("--med-kilder", help="Keep the notebook sources and source maps.")
     ] = False,
+    forrige: Annotated[
+        Path | None,
+        typer.Option(
+            "--forrige",
+            help="The previous edition's data folder (its "
+            "navbok-kommuner.parquet and navbok-utgave.json) for «Hva er nytt»; "
+            "default: DIR/data of the edition --out replaces.",
+        ),
+    ] = None,
     snapshot: SnapshotOpt = DEFAULT_DIR,
 ) -> None:
     """Publish every built book and the overview as one folder for a static host (--out), or
     check such a folder (--check)."""
+    from datetime import date
+
     from navbok.publish import check_folder
     from navbok.publish import publish as publish_folder
+    from navbok.publish.news import Edition
     from navbok.regions import Register
 
     if (out is None) == (check is None):
@@ -480,8 +492,11 @@ def publish(
         typer.echo(f"{check}: alle lenker finnes i mappen; ingen stier fra byggemaskinen.")
         return
     assert out is not None
-    names = Register.from_snapshot(Snapshot.open(snapshot, verify=False)).names
-    stats = publish_folder(build_dir, out, names, base_url=url, sources=med_kilder)
+    snap = Snapshot.open(snapshot, verify=False)
+    names = Register.from_snapshot(snap).names
+    edition = Edition.of_snapshot(snap.manifest, snap.aap_periods(), date.today().isoformat())
+    stats = publish_folder(build_dir, out, names, base_url=url, sources=med_kilder,
+                           edition=edition, previous=forrige)  # fmt: skip
     sizes = sorted(stats.book_bytes.values())
     mb = 1024 * 1024
     typer.echo(

@@ -2,7 +2,8 @@
 
 :mod:`navbok.publish.folder` writes the folder (``navbok publish --out``),
 :mod:`navbok.publish.check` checks it (``navbok publish --check``), :mod:`navbok.publish.links`
-reads the links of both.
+reads the links of both, :mod:`navbok.publish.news` writes «Hva er nytt» (what changed since the
+previous edition).
 """
 
 from navbok.publish.check import check_folder

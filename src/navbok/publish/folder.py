@@ -17,7 +17,9 @@ From the build folder (``_build/site/`` and every built ``_build/<kode>/html/``)
   the CSV downloads (the figure's numbers with their source lines) stay in the page;
 * ``<link rel="canonical">`` (with a base URL) and Open Graph tags on every page, so a shared
   link shows the page's title and the municipality's name; ``sitemap.xml`` and ``robots.txt``
-  and a Norwegian ``404.html``.
+  and a Norwegian ``404.html``;
+* with an ``edition``: «Hva er nytt» under the heading of the overview and of each book's first
+  page, and ``data/navbok-utgave.json`` for the next edition (:mod:`navbok.publish.news`).
 
 The folder is written beside ``DIR`` and swapped in when complete; an existing ``DIR`` is
 replaced only when it is an earlier published folder (it holds :data:`MARKER`).
@@ -41,6 +43,14 @@ from navbok.build.plan import read_state
 from navbok.build.site import SITE
 from navbok.errors import NavbokError
 from navbok.publish.links import CSS_REF, HTML_REF, REFRESH, is_local, local_path
+from navbok.publish.news import (
+    EDITION_NAME,
+    PARQUET_NAME,
+    Edition,
+    book_section,
+    compare,
+    overview_section,
+)
 from navbok.regions import fold
 
 __all__ = ["MARKER", "STATIC", "PublishStats", "book_folder", "built_books", "publish"]
@@ -58,6 +68,8 @@ _EXCEL_LINK = re.compile(
     r"Last ned Excel</a>"
 )
 _HASH_LEN = 10
+#: The national Parquet's columns «Hva er nytt» reads.
+_COLUMNS = ["indicator", "indicator_name", "kommune", "year", "value", "status"]
 #: Pages that are not content (no canonical place in the sitemap).
 _NOT_CONTENT = {"search.html", "genindex.html", "404.html"}
 
@@ -211,6 +223,7 @@ class _Pages:
         self.out = out
         self.base_url = base_url
         self.urls: list[str] = []  # content pages for the sitemap
+        self.inserts: dict[Path, str] = {}  # page → a section after its heading («Hva er nytt»)
 
     def _link(self, url: str, src: Path, dest: str) -> str:
         if not is_local(url):
@@ -270,11 +283,28 @@ class _Pages:
                 f'<!DOCTYPE html>\n<html lang="nb"><head><meta charset="utf-8" />\n'
                 f"<title>{title}</title>\n{tags}{text}</head>\n<body></body></html>\n"
             )
+        if section := self.inserts.get(src):
+            text = _after_heading(text, section)
         data = text.encode("utf-8")
         path = self.out / dest
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         return len(data)
+
+
+def _after_heading(text: str, section: str) -> str:
+    """``text`` with ``section`` after the page's first heading (in its ``<article>`` when it
+    has one), else at the start of its body."""
+    start = max(text.find("<article"), 0)
+    end = text.find("</h1>", start)
+    if end >= 0:
+        end += len("</h1>")
+        return text[:end] + "\n" + section + text[end:]
+    body = text.find("<body")
+    if body >= 0:
+        close = text.find(">", body) + 1
+        return text[:close] + section + text[close:]
+    return section + text
 
 
 _NOT_FOUND = """<!DOCTYPE html>
@@ -304,6 +334,28 @@ def _extra_files(out: Path, base_url: str | None, urls: list[str]) -> None:
             "utf-8",
         )
     (out / "robots.txt").write_text(robots, "utf-8")
+
+
+def _news_sections(
+    build: Path, codes: list[str], edition: Edition, previous: Path | None
+) -> dict[Path, str]:
+    """«Hva er nytt» for the overview and each book's first page (the one its index opens)."""
+    import pandas as pd
+
+    national = build / SITE / "data" / PARQUET_NAME
+    frame = pd.read_parquet(national) if national.is_file() else pd.DataFrame(columns=_COLUMNS)
+    old_edition = Edition.read(previous / EDITION_NAME) if previous is not None else None
+    old = None
+    if old_edition is not None and previous is not None and (previous / PARQUET_NAME).is_file():
+        old = pd.read_parquet(previous / PARQUET_NAME)
+    news = compare(edition, frame, old_edition, old)
+    out = {build / SITE / "index.html": overview_section(news)}
+    for code in codes:
+        html_dir = build / code / "html"
+        m = REFRESH.search((html_dir / "index.html").read_text("utf-8"))
+        first = html_dir / local_path(m.group(2)) if m else html_dir / "index.html"
+        out[Path(os.path.normpath(first))] = book_section(news, code)
+    return out
 
 
 def _base(url: str | None) -> str | None:
@@ -345,12 +397,18 @@ def publish(
     *,
     base_url: str | None = None,
     sources: bool = False,
+    edition: Edition | None = None,
+    previous: Path | None = None,
 ) -> PublishStats:
     """Publish every built book of ``build_dir`` with the overview into ``out``.
 
     ``names``: municipality name by code (the book folders' names). ``base_url``: where the
     folder will be served (canonical links, sitemap); ``sources``: keep notebook sources and
-    source maps. Raises :class:`NavbokError` when nothing is built or ``out`` is not free."""
+    source maps. ``edition``: what this edition is made from; with it every book's first
+    page and the overview say what changed since the previous edition (``previous``: a folder
+    with its ``navbok-kommuner.parquet`` and ``navbok-utgave.json``; default ``out/data`` when
+    ``out`` is an earlier edition; none there: this is the first), :mod:`navbok.publish.news`.
+    Raises :class:`NavbokError` when nothing is built or ``out`` is not free."""
     t0 = time.perf_counter()
     build = Path(os.path.abspath(build_dir))
     out = Path(os.path.abspath(out))
@@ -369,6 +427,10 @@ def publish(
     layout = _Layout(build, books, static, sources)
     pages = _Pages(layout, tmp, base)
     stats = PublishStats(books=len(codes))
+    if edition is not None:
+        if previous is None and (out / MARKER).is_file():
+            previous = out / "data"
+        pages.inserts = _news_sections(build, codes, edition, previous)
 
     def publish_tree(root: Path, workbook: str | None) -> tuple[int, int]:
         n = size = 0
@@ -398,6 +460,8 @@ def publish(
             workbook = None
         stats.book_files[code], stats.book_bytes[code] = publish_tree(root, workbook)
     _extra_files(tmp, base, pages.urls)
+    if edition is not None:
+        (tmp / "data" / EDITION_NAME).write_text(edition.to_json(), "utf-8")
     (tmp / ".nojekyll").write_text("", "utf-8")  # GitHub Pages: serve _static/ as it is
     (tmp / MARKER).write_text(
         json.dumps({"books": books, "base_url": base}, ensure_ascii=False, indent=1), "utf-8"
