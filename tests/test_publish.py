@@ -255,9 +255,14 @@ _DRAWN = """() => {
 
 @pytest.fixture(scope="module")
 def recorded_site(recorded_books: RecordedBooks, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from navbok.publish.news import Edition
+    from navbok.snapshot import Snapshot
+
     out = tmp_path_factory.mktemp("publish") / "site"
+    s = Snapshot.open(recorded_books.snapshot, verify=False)
+    edition = Edition.of_snapshot(s.manifest, s.aap_periods(), "2026-12-06")
     stats = publish(recorded_books.build, out, {"3201": "Bærum", "1151": "Utsira", "0301": "Oslo"},
-                    base_url=BASE)  # fmt: skip
+                    base_url=BASE, edition=edition)  # fmt: skip
     assert stats.books == 3
     return out
 
@@ -265,6 +270,8 @@ def recorded_site(recorded_books: RecordedBooks, tmp_path_factory: pytest.TempPa
 @pytest.mark.replay
 def test_recorded_site_checks_and_is_small(recorded_site: Path) -> None:
     assert check_folder(recorded_site) == []
+    intro = (recorded_site / "3201-baerum" / "chapters" / "intro.html").read_text("utf-8")
+    assert "Dette er den første utgaven (publisert 6. desember 2026)" in intro
     files = _files(recorded_site)
     for folder in ("3201-baerum", "1151-utsira", "0301-oslo"):
         own = [f for f in files if f.startswith(folder + "/")]
