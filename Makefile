@@ -9,7 +9,7 @@ SNAPSHOT ?= data/snapshot
 NAV_ARKIV ?=
 NAV_ARKIV_OPT := $(if $(NAV_ARKIV),--nav-arkiv $(NAV_ARKIV))
 
-.PHONY: install data book test wheel-smoke golden bench clean
+.PHONY: install data oppdater book books forrige publish workflows test wheel-smoke golden bench clean
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,6 +24,10 @@ install: $(BIN)/.installed
 data: install
 	$(BIN)/navbok fetch --snapshot $(SNAPSHOT) $(NAV_ARKIV_OPT)
 
+## Ask SSB and NAV what is new since the snapshot; fetch only that and build the books again.
+oppdater: install $(SNAPSHOT)/manifest.json
+	$(BIN)/navbok oppdater --snapshot $(SNAPSHOT)
+
 $(SNAPSHOT)/manifest.json: | $(BIN)/.installed
 	$(BIN)/navbok fetch --snapshot $(SNAPSHOT) $(NAV_ARKIV_OPT)
 
@@ -33,8 +37,36 @@ book: install $(SNAPSHOT)/manifest.json
 	@echo "make book: bygger fra snapshot $(SNAPSHOT) (hentet $$(sed -n 's/.*"created": "\([0-9-]*\).*/\1/p' $(SNAPSHOT)/manifest.json | head -1)); hent nye tall med: make data"
 	$(BIN)/navbok build --kommune $(KOMMUNE) --snapshot $(SNAPSHOT)
 
+## Build every municipality's book and the overview into _build/ (only what changed).
+books: install $(SNAPSHOT)/manifest.json
+	$(BIN)/navbok build --all --snapshot $(SNAPSHOT)
+
+## The built books and the overview as one folder for a static host, then its check.
+## SITE_URL: where it will be served (canonical links, sitemap.xml), e.g.
+## https://eksempel.github.io/navbok/.
+## FORRIGE: the previous edition's data folder for «Hva er nytt» (default: $(SITE_OUT)/data of
+## the edition it replaces).
+SITE_OUT ?= out/site
+SITE_URL ?=
+FORRIGE ?=
+publish: install
+	$(BIN)/navbok publish --out $(SITE_OUT) --snapshot $(SNAPSHOT) $(if $(SITE_URL),--url $(SITE_URL)) $(if $(FORRIGE),--forrige $(FORRIGE))
+	$(BIN)/navbok publish --check $(SITE_OUT)
+
+## The numbers of the edition now online at SITE_URL into out/forrige/ (none yet: the next
+## edition is the first).
+forrige:
+	mkdir -p out/forrige
+	for f in navbok-kommuner.parquet navbok-utgave.json; do \
+	  curl -fsSL "$(SITE_URL)data/$$f" -o "out/forrige/$$f" || rm -f "out/forrige/$$f"; \
+	done
+
+## The CI workflows against GitHub's workflow schema (check-jsonschema's own copy: offline).
+workflows: install
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
 ## Lint, type-check and run the whole test suite, then the wheel smoke test.
-test: install
+test: install workflows
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/ruff format --check src tests bench tools
 	$(BIN)/mypy src
@@ -56,4 +88,4 @@ bench: install $(SNAPSHOT)/manifest.json
 	$(BIN)/python bench/bench.py --snapshot $(SNAPSHOT) $(BENCH_ARGS)
 
 clean:
-	rm -rf _build data/cache
+	rm -rf _build data/cache out

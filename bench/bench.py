@@ -227,6 +227,30 @@ def scenario(label: str, specs: list[dict], show_chapters: bool = True) -> dict:
     return {"wall": statistics.median(walls), "peak": peak, "results": results}
 
 
+def publish_step(build_dir: Path, snapshot: Path, out_dir: Path, n: int) -> dict:
+    """``navbok publish`` of the built books (and ``--check``): time, files, size."""
+    from navbok.publish import check_folder, publish
+    from navbok.regions import Register
+    from navbok.snapshot import Snapshot
+
+    names = Register.from_snapshot(Snapshot.open(snapshot, verify=False)).names
+    stats = publish(build_dir, out_dir, names, base_url="https://eksempel.github.io/navbok/")
+    t = time.perf_counter()
+    problems = check_folder(out_dir)
+    check = time.perf_counter() - t
+    sizes = sorted(stats.book_bytes.values()) or [0]
+    mb = 1024 * 1024
+    print(
+        f"  publish ({n} books): {stats.seconds:.1f} s, check {check:.1f} s"
+        f"{'' if not problems else f' ({len(problems)} PROBLEMS)'}; {stats.files} files, "
+        f"{stats.bytes / mb:.1f} MB; per book median {sizes[len(sizes) // 2] / mb:.2f} MB, "
+        f"largest {sizes[-1] / mb:.2f} MB; shared {stats.shared_files} files, "
+        f"{stats.shared_bytes / mb:.1f} MB"
+    )
+    return {"seconds": round(stats.seconds, 2), "check": round(check, 2), "files": stats.files,
+            "bytes": stats.bytes, "problems": len(problems)}  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="navbok build benchmark")
     ap.add_argument("--kommune", default="3201", help="the single municipality (default 3201)")
@@ -320,6 +344,7 @@ def main() -> None:
     )
     out["many"] = many["wall"]
     out["many_peak"] = many["peak"]
+    out["publish"] = publish_step(tmp / "many0", Path(args.snapshot), tmp / "published", n)
     noop_n = scenario(
         "no-op rebuild",
         [dict(base, kommuner=kommuner, build_dir=str(tmp / "many0"))],

@@ -4,6 +4,8 @@
 under three prefixes of one server and returns the environment settings that point navbok at it
 (``NAVBOK_SSB_URL``, ``NAVBOK_KLASS_URL``, ``NAVBOK_NAV_URL``):
 
+* ``/ssb/tables/<id>`` (no data) → ``ssb/<id>.table.json``, else the ``updated`` and the first
+  and last period of ``ssb/<id>.metadata.json`` (what ``navbok oppdater`` asks);
 * ``/ssb/tables/<id>/metadata?lang=no`` → ``ssb/<id>.metadata.json`` verbatim (400 if
   ``outputFormat`` is sent); ``/ssb/tables/<id>/data`` (GET with ``valueCodes[DIM]`` or POST with
   a selection body) → ``ssb/<id>.json`` (or its ``_part<k>`` chunks joined along ``Tid``) sliced
@@ -55,6 +57,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from navbok.sources import nav
+from navbok.sources.origin import table_info_from_metadata
 
 _PART = re.compile(r"(?P<table>.+)_part(?P<k>\d+)\.json")
 
@@ -273,35 +276,39 @@ class RecordedServices:
         self.max_cells = max_cells
         self.max_url = max_url
         self.empty_corresponds_at = empty_corresponds_at
-        self._datasets: dict[str, dict[str, Any]] = {}
+        self._datasets: dict[str, tuple[tuple, dict[str, Any]]] = {}
 
     # -- SSB ---------------------------------------------------------------------------------------
 
     def dataset(self, table: str) -> dict[str, Any] | None:
-        """The recorded data of ``table`` (chunks joined), or None if there is none."""
-        if table not in self._datasets:
-            ssb = self.root / "ssb"
-            whole = ssb / f"{table}.json"
-            if whole.is_file():
-                paths = [whole]
-            else:
-                parts = [
-                    (int(m.group("k")), p)
-                    for p in ssb.glob(f"{table}_part*.json")
-                    if (m := _PART.fullmatch(p.name)) and m.group("table") == table
-                ]
-                paths = [p for _, p in sorted(parts)]
-            if not paths:
-                return None
+        """The recorded data of ``table`` (chunks joined), or None if there is none; read
+        again when a file changed (a test that publishes a new version of a table)."""
+        ssb = self.root / "ssb"
+        whole = ssb / f"{table}.json"
+        if whole.is_file():
+            paths = [whole]
+        else:
+            parts = [
+                (int(m.group("k")), p)
+                for p in ssb.glob(f"{table}_part*.json")
+                if (m := _PART.fullmatch(p.name)) and m.group("table") == table
+            ]
+            paths = [p for _, p in sorted(parts)]
+        if not paths:
+            return None
+        stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+        if self._datasets.get(table, (None, None))[0] != stamp:
             docs = [json.loads(p.read_bytes()) for p in paths]
-            self._datasets[table] = concat_datasets(docs, "Tid")
-        return self._datasets[table]
+            self._datasets[table] = (stamp, concat_datasets(docs, "Tid"))
+        return self._datasets[table][1]
 
     def ssb(self, request: Request) -> Response:
-        match = re.fullmatch(r"/ssb/tables/([^/]+)/(metadata|data)", request.path)
+        match = re.fullmatch(r"/ssb/tables/([^/]+)(?:/(metadata|data))?", request.path)
         if not match:
             return problem(404, "Not Found")
         table, what = match.groups()
+        if what is None:  # the table without data: its updated and periods
+            return self.table_info(table)
         if what == "metadata":
             path = self.root / "ssb" / f"{table}.metadata.json"
             if request.method != "GET" or not path.is_file():
@@ -313,6 +320,20 @@ class RecordedServices:
         if dataset is None:
             return problem(404, "Non-existent table", table)
         return data_response(dataset, request, max_cells=self.max_cells, max_url=self.max_url)
+
+    def table_info(self, table: str) -> Response:
+        """``GET /tables/{id}``: ``ssb/<id>.table.json`` if recorded, else the id, label,
+        ``updated`` and first and last period of the recorded metadata."""
+        recorded = self.root / "ssb" / f"{table}.table.json"
+        if recorded.is_file():
+            return Response(recorded.read_bytes(), content_type="application/json")
+        path = self.root / "ssb" / f"{table}.metadata.json"
+        if not path.is_file():
+            return problem(404, "Non-existent table", table)
+        meta = json.loads(path.read_bytes())
+        return json_response(
+            {"id": table, "label": meta.get("label", ""), **table_info_from_metadata(meta)}
+        )
 
     # -- KLASS -------------------------------------------------------------------------------------
 

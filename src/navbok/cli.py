@@ -413,6 +413,106 @@ def build(
 
 @app.command()
 @_guarded
+def oppdater(
+    from_dir: FromOpt = None,
+    snapshot: SnapshotOpt = DEFAULT_DIR,
+    build_dir: Annotated[
+        Path, typer.Option("--build-dir", help="The build folder whose books are built again.")
+    ] = Path("_build"),
+) -> None:
+    """Ask SSB (each table's «updated», no data) and NAV (the workbook link) what is new; fetch
+    only that, build the books in the build folder again, and say what was done."""
+    from navbok.renew import renew
+    from navbok.sources.origin import default_source
+
+    source = default_source(from_dir)
+    typer.echo(f"Spør {source.description} hva som er nytt siden snapshotet i {snapshot} …")
+    renewal = renew(source, snapshot, build_dir, notify=lambda line: typer.echo(line, err=True))
+    for line in renewal.lines():
+        typer.echo(line)
+
+
+@app.command()
+@_guarded
+def publish(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write the published site into.")
+    ] = None,
+    check: Annotated[
+        Path | None,
+        typer.Option(
+            "--check",
+            help="Check a published folder: every link inside it, no "
+            "absolute paths of this machine; exit 1 with the list otherwise.",
+        ),
+    ] = None,
+    build_dir: Annotated[
+        Path, typer.Option("--build-dir", help="The build folder (navbok build).")
+    ] = Path("_build"),
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            envvar="NAVBOK_SITE_URL",
+            help="The address the folder is served from (canonical links, sitemap).",
+        ),
+    ] = None,
+    med_kilder: Annotated[
+        bool, typer.Option("--med-kilder", help="Keep the notebook sources and source maps.")
+    ] = False,
+    forrige: Annotated[
+        Path | None,
+        typer.Option(
+            "--forrige",
+            help="The previous edition's data folder (its "
+            "navbok-kommuner.parquet and navbok-utgave.json) for «Hva er nytt»; "
+            "default: DIR/data of the edition --out replaces.",
+        ),
+    ] = None,
+    snapshot: SnapshotOpt = DEFAULT_DIR,
+) -> None:
+    """Publish every built book and the overview as one folder for a static host (--out), or
+    check such a folder (--check)."""
+    from datetime import date
+
+    from navbok.publish import check_folder
+    from navbok.publish import publish as publish_folder
+    from navbok.publish.news import Edition
+    from navbok.regions import Register
+
+    if (out is None) == (check is None):
+        _fail("oppgi enten --out MAPPE (publiser) eller --check MAPPE (sjekk en publisert mappe).")
+        return
+    if check is not None:
+        problems = check_folder(check)
+        for line in problems:
+            typer.echo(line)
+        if problems:
+            _fail(f"{check}: {_plural(len(problems), 'feil', 'feil')} (listen over).")
+        typer.echo(f"{check}: alle lenker finnes i mappen; ingen stier fra byggemaskinen.")
+        return
+    assert out is not None
+    snap = Snapshot.open(snapshot, verify=False)
+    names = Register.from_snapshot(snap).names
+    edition = Edition.of_snapshot(snap.manifest, snap.aap_periods(), date.today().isoformat())
+    stats = publish_folder(build_dir, out, names, base_url=url, sources=med_kilder,
+                           edition=edition, previous=forrige)  # fmt: skip
+    sizes = sorted(stats.book_bytes.values())
+    mb = 1024 * 1024
+    typer.echo(
+        f"Publisert til {out}: {_plural(stats.books, 'bok', 'bøker')} og oversikten, "
+        f"{stats.files} filer, {stats.bytes / mb:.1f} MB (felles filer {stats.shared_files}, "
+        f"{stats.shared_bytes / mb:.1f} MB); {stats.seconds:.1f} s."
+    )
+    if sizes:
+        median = sizes[len(sizes) // 2]
+        typer.echo(f"Per bok: median {median / mb:.2f} MB, største {sizes[-1] / mb:.2f} MB.")
+    if url is None:
+        typer.echo("Merk: uten --url får sidene ingen kanoniske lenker og mappen ingen sitemap.")
+
+
+@app.command()
+@_guarded
 def params(
     kommune: Annotated[str, typer.Argument(help="Code or name.")],
     snapshot: SnapshotOpt = DEFAULT_DIR,

@@ -55,6 +55,16 @@ class LiveSource:
         """An SSB table's data, in chunks under the cell limit (reusing ``meta_body`` if given)."""
         return self.pxweb.fetch_table(table, selection or None, meta_body=meta_body)
 
+    def ssb_table_info(self, table: str) -> dict[str, str]:
+        """``GET /tables/{id}``: the table's ``updated`` and periods, no data."""
+        import json
+
+        from navbok.sources.origin import table_info
+
+        url = f"{self.pxweb.base_url}/tables/{table}"
+        body = self.http.get_bytes(url, {"lang": "no"}, what=f"SSB-tabell {table} (oppdatert?)")
+        return table_info(json.loads(body))
+
     # -- KLASS -------------------------------------------------------------------------------------
 
     def _klass(self, name: str, url: str, query: dict[str, str], what: str) -> RawResponse:
@@ -88,6 +98,11 @@ class LiveSource:
         return self._klass(name, url, query, f"KOSTRA-grupper {date} (corresponds)")
 
     # -- NAV ---------------------------------------------------------------------------------------
+
+    def aap155_href(self) -> str:
+        """The current workbook's link on NAV's AAP page (the page only)."""
+        page = nav.page_url()
+        return nav.find_workbook_href(self.http.get_bytes(page, what="NAVs AAP-side"), where=page)
 
     def aap155(self) -> RawResponse:
         """NAV's current AAP155 workbook, found through the link on NAV's AAP page."""

@@ -74,6 +74,13 @@ class Source(Protocol):
     def aap155(self) -> RawResponse:
         """NAV's current AAP155 workbook (found on NAV's AAP statistics page)."""
 
+    def ssb_table_info(self, table: str) -> dict[str, str]:
+        """SSB's ``GET /tables/{id}`` without data: ``updated``, ``firstPeriod``,
+        ``lastPeriod`` (what ``navbok oppdater`` compares)."""
+
+    def aap155_href(self) -> str:
+        """The link to the current AAP155 workbook on NAV's page (the page only)."""
+
 
 class RecordedSource:
     """Responses recorded earlier, read from a directory (``NAVBOK_SOURCE=DIR``).
@@ -145,6 +152,20 @@ class RecordedSource:
         """Recorded KOSTRA groups (KLASS 112 → 131 correspondsAt)."""
         return self._read(kostra_groups_name(date), f"KOSTRA groups {date}")
 
+    def ssb_table_info(self, table: str) -> dict[str, str]:
+        """The recorded ``ssb/<table>.table.json`` (SSB's ``/tables/{id}``), else what the
+        recorded metadata says: its ``updated`` and its first and last period."""
+        path = self.root / "ssb" / f"{table}.table.json"
+        if path.is_file():
+            return table_info(json.loads(path.read_bytes()))
+        meta = json.loads(self.ssb_metadata(table).content)
+        return table_info_from_metadata(meta)
+
+    def aap155_href(self) -> str:
+        """The workbook link on the recorded AAP page."""
+        page = self._read(RECORDED_AAP_PAGE, "NAV's AAP statistics page")
+        return nav.find_workbook_href(page.content, where=str(self.root / RECORDED_AAP_PAGE))
+
     def aap155(self) -> RawResponse:
         """The workbook that the recorded AAP page links."""
         page = self._read(RECORDED_AAP_PAGE, "NAV's AAP statistics page")
@@ -156,6 +177,25 @@ class RecordedSource:
             origin=book.origin,
             query={"page": page.origin, "href": href},
         )
+
+
+def table_info(doc: Mapping[str, object]) -> dict[str, str]:
+    """``updated``, ``firstPeriod``, ``lastPeriod`` of SSB's ``/tables/{id}`` answer."""
+    return {k: str(doc.get(k) or "") for k in ("updated", "firstPeriod", "lastPeriod")}
+
+
+def table_info_from_metadata(meta: Mapping[str, object]) -> dict[str, str]:
+    """The same from a table's JSON-stat metadata (``updated``, the ``Tid`` dimension)."""
+    periods: list[str] = []
+    dims = meta.get("dimension")
+    if isinstance(dims, dict):
+        index = (dims.get("Tid") or {}).get("category", {}).get("index", {})
+        periods = sorted(index, key=lambda k: index[k]) if isinstance(index, dict) else list(index)
+    return {
+        "updated": str(meta.get("updated") or ""),
+        "firstPeriod": periods[0] if periods else "",
+        "lastPeriod": periods[-1] if periods else "",
+    }
 
 
 def selection_query(selection: Selection) -> dict[str, list[str]]:
