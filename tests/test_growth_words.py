@@ -219,3 +219,13 @@ def test_headline_finding_says_why_no_share_in_one_sentence() -> None:
         "Komponentene trakk hver sin vei: lengre stønadsperioder trakk opp, færre mottakere og "
         "lavere utbetaling per måned trakk ned."
     )
+
+
+def test_what_the_growth_points_to_says_what_to_check_next() -> None:
+    """Finding 25: «Flere mottakere betyr at flere har fått stønad i løpet av året» restated
+    the number; each driver of growth now ends in a check or a question for the reader."""
+    from navbok.report.growth_words import POINTS_TO
+
+    for key, text in POINTS_TO.items():
+        assert any(w in text for w in ("sjekk", "spør", "sammenlign")), key
+        assert "betyr at flere har fått stønad" not in text

@@ -293,15 +293,22 @@ def annual_sentence(name: str, rows: pd.DataFrame) -> str:
 
 #: What a component that drove the change points to, for «Hva betyr dette?».
 POINTS_TO = {
-    ("L", True): "Lengre stønadsperioder betyr at mottakerne blir lenger på stønad; kapitlet om "
-    "langtidsmottakere viser hvem det gjelder.",
-    ("L", False): "Kortere stønadsperioder betyr at mottakerne går raskere av stønad.",
-    ("N", True): "Flere mottakere betyr at flere har fått stønad i løpet av året.",
-    ("N", False): "Færre mottakere betyr at færre har fått stønad i løpet av året.",
-    ("P", True): "Høyere utbetaling per stønadsmåned følger blant annet satsene, boutgiftene og "
-    "prisstigningen.",
-    ("P", False): "Utbetalingen per stønadsmåned følger blant annet satsene og boutgiftene, og "
-    "hvor mye av livsoppholdet stønaden dekker.",
+    ("L", True): "Lengre stønadsperioder peker mot at flere blir værende på stønad. Kapitlet om "
+    "langtidsmottakere viser hvem det gjelder; spør hva som hindrer overgangen til arbeid, "
+    "til arbeidsavklaringspenger eller til kvalifiseringsprogrammet.",
+    ("L", False): "Kortere stønadsperioder peker mot raskere overgang fra stønad. Det er verdt "
+    "å sjekke hva mottakerne går over til: arbeid, utdanning eller en annen ytelse.",
+    ("N", True): "Når veksten kommer fra flere mottakere, er spørsmålet hvem de nye er: sjekk "
+    "aldersgruppene (18–24 og 25–66 år) i tabellene over, og om arbeidsledigheten eller "
+    "bosettingen av flyktninger har økt i kommunen i perioden.",
+    ("N", False): "Når nedgangen kommer fra færre mottakere, er det verdt å sjekke om færre "
+    "søker eller flere får avslag, og om nedgangen gjelder alle aldersgruppene.",
+    ("P", True): "Utbetalingen per stønadsmåned følger satsene, boutgiftene og prisstigningen: "
+    "sammenlign veksten med prisstigningen i perioden, og spør om boutgiftene i kommunen har "
+    "steget mer enn ellers.",
+    ("P", False): "Lavere utbetaling per stønadsmåned kan komme av lavere boutgifter, av flere "
+    "mottakere med en annen inntekt ved siden av, eller av at stønaden dekker mindre av "
+    "livsoppholdet; sjekk kommunens veiledende satser for perioden.",
 }
 
 
