@@ -95,7 +95,20 @@ def border_changes(
         if set(p0) == set(p1):
             continue
         split = [p for p in p0 + p1 if len(register.successors(p, y0 if p in p0 else y1)) > 1]
-        if len(p0) > 1:
+        unknown = [
+            n
+            for _, n, y, known in (register.split_parts(region) if split else [])
+            if y == y1 and not known
+        ]
+        if unknown:  # the part that came is not known: the years before are missing
+            whole = [names.get(p, p) for p in p0 if len(register.successors(p, y0)) == 1]
+            name = names.get(region, region)
+            out[y1] = (
+                f"{name} ble til i {y1} av {and_list(whole)} og en del av "
+                f"{and_list(unknown)}; hvor stor del som kom til {name}, er ikke kjent, så "
+                f"tall for {name} før {y1} mangler (..)"
+            )
+        elif len(p0) > 1:
             out[y1] = (
                 f"{and_list([names.get(p, p) for p in p0])} ble slått sammen fra {y1}; tallene "
                 "før er de tidligere kommunene lagt sammen, og registrering og praksis kan ha "
