@@ -61,9 +61,9 @@ def borders_unknown_note(df: pd.DataFrame) -> str:
         spans = [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
         parts.append(f"{serie} ({', '.join(spans)})")
     return (
-        f" {and_list(parts)}: tallet per innbygger mangler (..), fordi innbyggertallet for "
-        "kommunene i gruppen det året ikke finnes: befolkningstallene er for dagens kommuner, og "
-        "noen av dem har også land fra kommuner som var utenfor gruppen."
+        f" {and_list(parts)}: tallet mangler (..). Det bygger på innbyggertallet for "
+        "kommunene slik de var det året, og det finnes ikke: befolkningstallene er for dagens "
+        "kommuner, og noen av dem har også land fra kommuner utenfor gruppen eller fylket."
     )
 
 

@@ -54,6 +54,26 @@ class IntroViews:
         self.ctx = ctx
 
     # ------------------------------------------------------------------ how to read
+    def period(self) -> str:
+        """The book's years, «2015–2024»; where the municipality's own figures start later
+        because it got an unknown part of a split municipality (Narvik from Tysfjord in
+        2020), from when and why: «2015–2024 (for Narvik selv fra 2020: …)»."""
+        ctx = self.ctx
+        first, last = ctx.years[0], ctx.years[-1]
+        late = [
+            (year, old.split(" - ")[0])
+            for _, old, year, known in ctx.data.register.split_parts(ctx.kommune)
+            if not known and first < year <= last
+        ]
+        text = f"{first}–{last}"
+        if late:
+            year, old = max(late)
+            text += (
+                f" (for {ctx.name} selv fra {year}: {old} ble delt i {year}, og det er ikke "
+                f"kjent hvor stor del som kom til {ctx.name})"
+            )
+        return text
+
     def comparisons(self) -> Markdown:
         """«Slik leser du boken»: the comparison series of this book as a Markdown list, and
         why these peers (:mod:`navbok.peers`); names and reasons are escaped."""
