@@ -46,6 +46,7 @@ def borders_unknown_note(df: pd.DataFrame) -> str:
     gone = df[
         df["kind"].isin([Kind.KOSTRAGRUPPE, Kind.FYLKE])
         & df["Verdi"].isna()
+        & (df["status"] == status.NOT_AVAILABLE)
         & df["source"].astype(str).str.contains(BORDERS_UNKNOWN_SOURCE, regex=False)
     ]
     if gone.empty:

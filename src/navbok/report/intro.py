@@ -98,7 +98,16 @@ class IntroViews:
         elif peers.kostra and peers.main == Kind.KOSTRAGRUPPE:
             items.append(kostra)
         if peers.county_name and not peers.county_alone:
-            items.append(Markdown("**fylket**, {county}").format(county=peers.county_name))
+            where = (
+                ""
+                if Kind.FYLKE in peers.line_kinds
+                else " – bare i noen figurer for ett år (tidsseriene viser ikke fylket)"
+            )
+            items.append(
+                Markdown("**fylket**, {county}{where}").format(
+                    county=peers.county_name, where=where
+                )
+            )
         items.append(Markdown("**Landet** og **Landet uten Oslo**, som SSB publiserer dem"))
         if names := list(peers.neighbour_names):
             word = "nabokommunen" if len(names) == 1 else "nabokommunene"
