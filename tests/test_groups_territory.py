@@ -185,6 +185,29 @@ def test_recording_group_payout_is_ssbs_total_over_that_years_population(
     assert summed > 100 and checked > 50
 
 
+@pytest.mark.replay
+def test_a_hidden_member_no_longer_withholds_a_county_in_some_years(replay_data: NavData) -> None:
+    """Rogaland's payout per inhabitant was shown for 2023–2024 and withheld for 2015, 2019,
+    2020 and 2022 (a hidden member blocked navbok's own sum of the payout in some years, SSB's
+    total was used in others). SSB publishes the county's total: it is shown in every year."""
+    v = replay_data.values
+    rows = v[(v["indicator"] == "utbetalt_per_innb_18_66") & (v["region"] == "EKA11")]
+    by_year = dict(zip(rows["year"], rows["value"], strict=True))
+    assert all(by_year[y] == by_year[y] for y in range(2015, 2025)), by_year
+
+
+def test_mini_past_group_is_missing_rather_than_another_territory(mini_data: NavData) -> None:
+    """Old KOSTRA group 12 of 2016 (Røyken, Hurum, Haram): today's Asker also holds Asker 0220
+    (group 13), so the group's population is unknown: «..», not a figure over other borders."""
+    v = mini_data.values
+    row = v[
+        (v["indicator"] == "utbetalt_per_innb_18_66")
+        & (v["region"] == "EKG12")
+        & (v["year"] == 2016)
+    ].iloc[0]
+    assert row["value"] != row["value"] and row["status"] == ".."
+
+
 # -- «I {år} …»: that year's value and that year's group -------------------------------------------
 
 
