@@ -19,7 +19,7 @@ from navbok import groups as g
 from navbok.comparison import ComparisonRow, Kind
 from navbok.data import NavData
 from navbok.regions import Register
-from navbok.report.breaks import border_changes
+from navbok.report.breaks import border_changes, region_border_changes
 from navbok.report.context import Context, Phrase
 from navbok.report.growth import GrowthViews
 
@@ -129,6 +129,19 @@ def test_hidden_member_blocks_a_self_made_sum_in_every_year() -> None:
     )
     out = g.year_totals(aap, members)
     assert out["value"].isna().all() and (out["status"] == ":").all()
+
+
+def test_region_border_change_under_one_label_is_told(register: Register) -> None:
+    members = {
+        ("EKG13", 2016): ["1001", "1002", "1004"],
+        ("EKG13", 2019): ["1004", "1010"],  # Alfa and Beta merged inside the group: no change
+        ("EKA10", 2019): ["1003", "1004", "1010"],
+        ("EKA10", 2021): ["1004", "1030"],  # Alfa (with Gamma) left; Epsilon came
+    }
+    assert region_border_changes(register, members, "EKG13", [2016, 2019], _NAMES) == {}
+    assert region_border_changes(register, members, "EKA10", [2019, 2021], _NAMES) == {
+        2021: "andre grenser fra 2021: Gamma og Alfa gikk ut og Epsilon kom inn"
+    }
 
 
 # -- the county row is the county of the year, under its own name ---------------------------------

@@ -454,6 +454,24 @@ class NavData:
 
         return self.memo("group-members", compute)
 
+    def year_members(self) -> dict[tuple[str, int], list[str]]:
+        """Members of every KOSTRA group and county as they were that year (codes of the
+        year), by (group code, year): the municipalities SSB's own totals count
+        (:func:`navbok.groups.year_membership`)."""
+
+        def compute() -> dict[tuple[str, int], list[str]]:
+            cat = catalogue()
+            assignments = {int(d[:4]): self.snapshot.kostra_groups(d)[0] for d in cat.kostra_groups}
+            frame = g.year_membership(
+                self.register, assignments, cat.kostra_scheme_years(), self.group_years
+            )
+            out: dict[tuple[str, int], list[str]] = {}
+            for code, year, group in zip(frame["code"], frame["year"], frame["group"], strict=True):
+                out.setdefault((str(group), int(year)), []).append(str(code))
+            return out
+
+        return self.memo("year-members", compute)
+
     def indicators(
         self,
         kommune: str,

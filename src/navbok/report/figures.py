@@ -13,7 +13,7 @@ from navbok.present.exports import set_cell_statuses
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
 from navbok.present.tables import TableOutput, show_table, wide
-from navbok.report.breaks import break_context, break_note
+from navbok.report.breaks import break_context, break_note, region_border_note
 from navbok.report.context import Context
 from navbok.report.missing import MissingFigure
 
@@ -105,6 +105,7 @@ class Figures:
             )
         note += break_note(df, BREAK_KINDS, context=break_context(ctx, indicator))
         note += borders_unknown_note(df)
+        note += region_border_note(ctx, df)
         description = (
             f"Linjediagram: {spec.label}, {focus} sammenlignet med "
             f"{', '.join(s for s in df['Serie'].unique() if s != focus)}, "
