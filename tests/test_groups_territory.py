@@ -140,7 +140,7 @@ def test_region_border_change_under_one_label_is_told(register: Register) -> Non
     }
     assert region_border_changes(register, members, "EKG13", [2016, 2019], _NAMES) == {}
     assert region_border_changes(register, members, "EKA10", [2019, 2021], _NAMES) == {
-        2021: "andre grenser fra 2021: Gamma og Alfa gikk ut og Epsilon kom inn"
+        2021: "Gamma og Alfa gikk ut og Epsilon kom inn"
     }
 
 

@@ -129,7 +129,7 @@ def region_border_changes(
     years: list[int],
     names: dict[str, str],
 ) -> dict[int, str]:
-    """{year: explanation} for each year a KOSTRA group or county (``region``, members by
+    """{year: «Tjeldsund gikk ut»} for each year a KOSTRA group or county (``region``, members by
     (code, year) as :meth:`navbok.data.NavData.year_members` gives them) covers other land
     than the year before under the same code: a municipality that left or joined it
     (Tjeldsund left Nordland in 2020). Mergers and splits inside it are no change."""
@@ -149,14 +149,14 @@ def region_border_changes(
             parts.append(f"{and_list([names.get(c, c) for c in left])} gikk ut")
         if joined:
             parts.append(f"{and_list([names.get(c, c) for c in joined])} kom inn")
-        out[y1] = f"andre grenser fra {y1}: {' og '.join(parts)}"
+        out[y1] = " og ".join(parts)
     return out
 
 
 def region_border_note(ctx: Context, df: pd.DataFrame) -> str:
     """A caption note for the KOSTRA-group and county series of a comparison frame (columns
     ``kind``, ``Serie``, ``region``, ``År``) whose land changes between two years under one
-    label: «Nordland: andre grenser fra 2020: Tjeldsund gikk ut.»"""
+    label: «Nordland har andre grenser fra 2020 (Tjeldsund gikk ut).»"""
     rows = df[df["kind"].isin([Kind.KOSTRAGRUPPE, Kind.FYLKE])]
     if rows.empty:
         return ""
@@ -166,7 +166,9 @@ def region_border_note(ctx: Context, df: pd.DataFrame) -> str:
     for (serie, region), part in rows.groupby(["Serie", "region"], sort=False):
         years = sorted(int(y) for y in part["År"])
         changes = region_border_changes(ctx.data.register, members, str(region), years, names)
-        notes += [f"{serie}: {text}" for _, text in sorted(changes.items())]
+        if changes:
+            spans = " og ".join(f"fra {y} ({text})" for y, text in sorted(changes.items()))
+            notes.append(f"{serie} har andre grenser {spans}")
     return f" {'; '.join(notes)}." if notes else ""
 
 
