@@ -19,7 +19,7 @@ from navbok import groups as g
 from navbok.comparison import ComparisonRow, Kind
 from navbok.data import NavData
 from navbok.regions import Register
-from navbok.report.breaks import border_changes, region_border_changes
+from navbok.report.breaks import border_changes
 from navbok.report.context import Context, Phrase
 from navbok.report.growth import GrowthViews
 
@@ -132,6 +132,8 @@ def test_hidden_member_blocks_a_self_made_sum_in_every_year() -> None:
 
 
 def test_region_border_change_under_one_label_is_told(register: Register) -> None:
+    from navbok.report.breaks import region_border_changes
+
     members = {
         ("EKG13", 2016): ["1001", "1002", "1004"],
         ("EKG13", 2019): ["1004", "1010"],  # Alfa and Beta merged inside the group: no change
@@ -304,3 +306,27 @@ def test_break_note_for_a_municipality_with_an_unknown_part_of_a_split() -> None
         "Narvik ble til i 2020 av Narvik og Ballangen og en del av Tysfjord; hvor stor del som "
         "kom til Narvik, er ikke kjent, så tall for Narvik før 2020 mangler (..)"
     )
+
+
+def test_caption_says_why_a_past_group_has_no_figure_per_inhabitant() -> None:
+    from navbok.measures import BORDERS_UNKNOWN_SOURCE
+    from navbok.report.figures import borders_unknown_note
+
+    old = "KOSTRA-gruppe 13 (inndeling til 2019)"
+    unknown = f"SSB 13138; SSB 07459, {BORDERS_UNKNOWN_SOURCE}"
+    df = pd.DataFrame(
+        [
+            (Kind.KOSTRAGRUPPE, old, 2015, float("nan"), "..", unknown),
+            (Kind.KOSTRAGRUPPE, old, 2016, float("nan"), ":", unknown),  # hidden: said elsewhere
+            (Kind.KOSTRAGRUPPE, old, 2017, float("nan"), "..", unknown),
+            (Kind.KOSTRAGRUPPE, old, 2018, float("nan"), "..", unknown),
+            (Kind.FYLKE, "Nordland", 2019, 1234.0, None, "SSB 13138; SSB 07459"),
+        ],
+        columns=["kind", "Serie", "År", "Verdi", "status", "source"],
+    )
+    note = borders_unknown_note(df)
+    assert note.startswith(
+        " KOSTRA-gruppe 13 (inndeling til 2019) (2015, 2017–2018): tallet mangler"
+    )
+    assert "Nordland" not in note
+    assert borders_unknown_note(df[df["kind"] == Kind.FYLKE]) == ""
