@@ -33,7 +33,7 @@ def reference_comparison(data: NavData, groups: g.Groups, indicator: str, years=
         if y in groups.kostra:
             add(groups.kostra[y], "KOSTRA-gruppe", "kostragruppe", [y])
         if y in groups.county:
-            add(groups.county[y], "Fylket", "fylke", [y])
+            add(groups.county[y], data.name(groups.county[y]), "fylke", [y])
     add(g.LANDET, "Landet", "landet", years)
     add(g.LANDET_UTEN_OSLO, "Landet uten Oslo", "landet_uten_oslo", years)
     out = pd.DataFrame(

@@ -4,7 +4,7 @@ import math
 
 import pandas as pd
 
-from navbok.groups import member_stats, sum_members
+from navbok.groups import member_stats, year_totals
 from navbok.status import worst_of
 
 
@@ -18,14 +18,14 @@ def test_worst_of_ranks_symbols_row_by_row():
 
 MEMBERS = pd.DataFrame(
     {
-        "region": ["1", "2", "3", "1", "2", "3"],
+        "code": ["1", "2", "3", "1", "2", "3"],
         "year": [2020] * 3 + [2021] * 3,
         "group": ["EKG01", "EKG01", "EKG02", "EKG01", "EKG01", "EKG02"],
     }
 )
 
 
-def test_sum_members_totals_and_suppressed_member_makes_group_missing():
+def test_year_totals_and_suppressed_member_makes_group_missing():
     frame = pd.DataFrame(
         {
             "region": ["1", "2", "3", "1", "2", "3"],
@@ -34,7 +34,7 @@ def test_sum_members_totals_and_suppressed_member_makes_group_missing():
             "status": [None, None, None, None, ":", None],
         }
     )
-    out = sum_members(frame, MEMBERS).set_index(["region", "year"])
+    out = year_totals(frame, MEMBERS).set_index(["region", "year"])
     assert out.loc[("EKG01", 2020), "value"] == 15
     assert out.loc[("EKG01", 2020), "status"] is None
     assert math.isnan(out.loc[("EKG01", 2021), "value"])
@@ -42,9 +42,9 @@ def test_sum_members_totals_and_suppressed_member_makes_group_missing():
     assert out.loc[("EKG02", 2021), "value"] == 8
 
 
-def test_sum_members_member_without_row_is_not_available():
+def test_year_totals_member_without_row_is_not_available():
     frame = pd.DataFrame({"region": ["1"], "year": [2020], "value": [3.0], "status": [None]})
-    out = sum_members(frame, MEMBERS[MEMBERS["year"] == 2020]).set_index("region")
+    out = year_totals(frame, MEMBERS[MEMBERS["year"] == 2020]).set_index("region")
     assert math.isnan(out.loc["EKG01", "value"])
     assert out.loc["EKG01", "status"] == ".."
 

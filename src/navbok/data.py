@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import threading
@@ -378,7 +379,21 @@ class NavData:
         if region.startswith("EKG"):
             return f"KOSTRA-gruppe {int(region[3:])}"
         if region.startswith("EKA"):
-            return self.snapshot.ssb("13995").labels["KOKkommuneregion0000"].get(region, region)
+            return self.memo(("county-name", region), lambda: self._county_name(region))
+        return region
+
+    def _county_name(self, region: str) -> str:
+        """SSB's name of a county code as its KOSTRA tables give it, first parallel name only,
+        with SSB's validity for a county that no longer exists: «Vestfold (-2019)»,
+        «Vestfold og Telemark (2020-2023)», «Vestfold» (2024): each a territory of its own."""
+        for table in ("13995", "14019", "13138", "12210"):
+            if not self.snapshot.has_table(table):
+                continue
+            label = self.snapshot.ssb(table).labels["KOKkommuneregion0000"].get(region)
+            if label:
+                match = re.match(r"^(.*?)( \((?:\d{4})?-\d{4}\))?$", label)
+                base, valid = (match.group(1), match.group(2) or "") if match else (label, "")
+                return base.split(" - ")[0] + valid
         return region
 
     def groups(
@@ -438,6 +453,24 @@ class NavData:
             return out
 
         return self.memo("group-members", compute)
+
+    def year_members(self) -> dict[tuple[str, int], list[str]]:
+        """Members of every KOSTRA group and county as they were that year (codes of the
+        year), by (group code, year): the municipalities SSB's own totals count
+        (:func:`navbok.groups.year_membership`)."""
+
+        def compute() -> dict[tuple[str, int], list[str]]:
+            cat = catalogue()
+            assignments = {int(d[:4]): self.snapshot.kostra_groups(d)[0] for d in cat.kostra_groups}
+            frame = g.year_membership(
+                self.register, assignments, cat.kostra_scheme_years(), self.group_years
+            )
+            out: dict[tuple[str, int], list[str]] = {}
+            for code, year, group in zip(frame["code"], frame["year"], frame["group"], strict=True):
+                out.setdefault((str(group), int(year)), []).append(str(code))
+            return out
+
+        return self.memo("year-members", compute)
 
     def indicators(
         self,
@@ -555,7 +588,9 @@ class NavData:
             if y in groups.kostra:
                 add(groups.kostra[y], "KOSTRA-gruppe", Kind.KOSTRAGRUPPE, [y])
             if y in groups.county:
-                add(groups.county[y], "Fylket", Kind.FYLKE, [y])
+                # Named by SSB's name of the county that year: a county of other borders is
+                # another series, never the same line under «Fylket».
+                add(groups.county[y], self.name(groups.county[y]), Kind.FYLKE, [y])
         add(g.LANDET, "Landet", Kind.LANDET, years)
         add(g.LANDET_UTEN_OSLO, "Landet uten Oslo", Kind.LANDET_UTEN_OSLO, years)
         return rows

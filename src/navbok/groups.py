@@ -8,7 +8,13 @@ Statistics for a group of municipalities:
   of two indicators it is the ratio of the two averages;
 * **weighted** = sum of numerators over sum of denominators (:func:`weighted_stats`);
 * where SSB publishes an aggregate (EAK, EAKUO, EKGnn, EKAnn) its own figure is used, because it
-  includes suppressed members.
+  includes suppressed members;
+* a KOSTRA group or county of a year is one territory: that year's municipalities
+  (:func:`year_membership`, the ones SSB's totals count). What SSB does not publish for it
+  (population, NAV AAP) is summed over those members (:func:`year_totals`).
+
+:func:`membership` is another thing: today's municipalities by the group their main predecessor
+was in, for ranking a municipality among its group and for choosing peers.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from navbok.status import NOT_AVAILABLE, worst_status
 
 LANDET = "EAK"
 LANDET_UTEN_OSLO = "EAKUO"
+#: KOSTRA groups and counties: SSB's totals of that year's members, navbok's sums for the rest.
+GROUP_PATTERN = r"EK[GA]\d+"
 # An ASSS average (and its highest and lowest member) is shown only when at most this share of
 # the members lack a value: a mean of the few members left would compare with another group.
 MAX_MISSING_SHARE = 0.25
@@ -277,22 +285,114 @@ def membership(
     return pd.DataFrame(rows, columns=["region", "year", "group"])
 
 
-def sum_members(frame: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
-    """Group totals (``region`` = group code) of a municipal count ``region, year, value,
-    status``.
+def scheme_for(scheme_years: dict[int, list[int]], year: int) -> int:
+    """The KOSTRA-group scheme (KLASS 112 date's year) that covers statistics ``year``; a
+    year after the last scheme's years (AAP's current year) takes the newest scheme before it."""
+    scheme = next((s for s, ys in scheme_years.items() if year in ys), None)
+    if scheme is None:
+        scheme = max([s for s in scheme_years if s <= year] or list(scheme_years))
+    return scheme
 
-    A group with a member whose value is missing or suppressed is missing, with that member's
-    status: a total that silently left out a hidden count would be too low.
+
+def group_of_code(
+    register: Register, lookup: dict[str, str], scheme: int, code: str, year: int
+) -> str | None:
+    """The KOSTRA group of ``code``, a municipality code valid in ``year``, under the scheme
+    of KLASS 112 dated 1 January ``scheme`` (``lookup``: that scheme's code → group).
+
+    A code the scheme lists has its own group. A code of another year has the group of the
+    code(s) it became (or came from) on the scheme's date: Larvik 0709 (2015–2017) that of
+    Larvik 0712 in 2019. Where those codes lie in different groups (Ålesund 1507, 2020–2023,
+    split into 1508 and 1580 in 2024), the group of the highest code, as SSB's group totals
+    in the recording count it (tested against them)."""
+    if code in lookup:
+        return lookup[code]
+    if year < scheme:
+        then = sorted(register.successors(code, year, until=scheme))
+    else:
+        then = sorted(p for p in lookup if code in register.successors(p, scheme, until=year))
+    found = [lookup[c] for c in then if c in lookup]
+    return found[-1] if found else None
+
+
+def year_membership(
+    register: Register,
+    assignments: dict[int, pd.DataFrame],
+    scheme_years: dict[int, list[int]],
+    years: list[int],
+) -> pd.DataFrame:
+    """The members of every KOSTRA group and county as they were in each year: columns
+    ``code, year, group`` with ``code`` a municipality code valid in ``year`` (not today's) and
+    ``group`` its ``EKGnn`` (KLASS 112 of the scheme that covers the year) or ``EKAnn`` (the
+    county of that year: the code's first two digits). These are the municipalities SSB's own
+    group and county totals of that year count."""
+    lookups = {
+        scheme: dict(zip(frame["code"].astype(str), frame["group"].astype(str), strict=True))
+        for scheme, frame in assignments.items()
+    }
+    rows = []
+    for year in years:
+        scheme = scheme_for(scheme_years, year)
+        for code in sorted(register.valid_codes(year)):
+            if not code.isdigit() or code.startswith("99"):
+                continue
+            if group := group_of_code(register, lookups[scheme], scheme, code, year):
+                rows.append((code, year, group))
+            rows.append((code, year, f"EKA{code[:2]}"))
+    return pd.DataFrame(rows, columns=["code", "year", "group"])
+
+
+def territory(register: Register, codes: list[str], year: int) -> list[str] | None:
+    """Today's municipalities that make up exactly the municipalities ``codes`` of ``year``,
+    or None when there are none such: a municipality of today that also holds land of a
+    municipality outside ``codes`` (Ålesund 1508 from Ørskog 1523 when Ørskog is in another
+    KOSTRA group) makes a figure kept on today's borders (population) unknown for the group
+    of that year."""
+    members = set(codes)
+    today = sorted({t for c in members for t in register.successors(c, year)})
+    for t in today:
+        if not set(register.predecessors(t, year)) <= members:
+            return None
+    return today
+
+
+def year_totals(
+    frame: pd.DataFrame, members: pd.DataFrame, register: Register | None = None
+) -> pd.DataFrame:
+    """Group totals (``region, year, value, status, borders_known``; ``region`` = group code)
+    over the members of each year (``members``: ``code, year, group`` as
+    :func:`year_membership` gives them).
+
+    ``frame`` (``region, year, value, status``) is on the codes of each year, or, with
+    ``register``, on today's codes (population): then a group is summed over
+    :func:`territory` and is missing («..», ``borders_known`` false) where today's borders
+    cannot give it. A member
+    whose value is missing or suppressed makes the total missing with that member's status —
+    the same rule in every year: this is a sum navbok makes itself (SSB publishes no total of
+    it), and one that silently left out a hidden count would be too low.
     """
-    m = members.merge(frame, on=["region", "year"], how="left")
-    m["status"] = m["status"].where(m["value"].isna() & m["status"].notna(), None)
-    m.loc[m["value"].isna() & m["status"].isna(), "status"] = NOT_AVAILABLE
-    grouped = m.groupby(["group", "year"], sort=True)
-    total = grouped["value"].sum(min_count=1)
-    complete = grouped["value"].count() == grouped["value"].size()
-    status = grouped["status"].agg(worst_status)
-    out = pd.DataFrame(
-        {"value": total.where(complete), "status": status.where(~complete, None)}
-    ).reset_index()
+    cells = {
+        (str(r), int(y)): (v, s)
+        for r, y, v, s in zip(
+            frame["region"], frame["year"], frame["value"], frame["status"], strict=True
+        )
+    }
+    rows: list[tuple[str, int, float, str | None, bool]] = []
+    for (group, year), part in members.groupby(["group", "year"], sort=True):
+        codes = list(part["code"])
+        if register is not None:
+            cover = territory(register, codes, int(year))
+            if cover is None:
+                rows.append((str(group), int(year), float("nan"), NOT_AVAILABLE, False))
+                continue
+            codes = cover
+        values = [cells.get((c, int(year)), (float("nan"), NOT_AVAILABLE)) for c in codes]
+        missing = [(v, s) for v, s in values if v is None or v != v]
+        if missing:
+            symbol = worst_status(pd.Series([s or NOT_AVAILABLE for _, s in missing]))
+            rows.append((str(group), int(year), float("nan"), symbol, True))
+        else:
+            rows.append((str(group), int(year), float(sum(v for v, _ in values)), None, True))
+    out = pd.DataFrame(rows, columns=["region", "year", "value", "status", "borders_known"])
     out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
-    return out.rename(columns={"group": "region"})
+    return out

@@ -15,12 +15,11 @@ Rules (see the register's header):
   counts. Merged and split municipalities keep the ratio of harmonised counts, and the source
   says «beregnet fra harmoniserte tall»;
 * aggregates (EAK, EAKUO, EKGnn, EKAnn): SSB's published figure where the register names one
-  (it includes suppressed members), otherwise the same ratio over the aggregate's measures,
-  with numerator and denominator over the same municipalities: where SSB publishes a group
-  total of one side only (a KOSTRA group's or county's count against a population or AAP count
-  that navbok sums over the members), both sides are summed over the members («summert over
-  kommunene»; a missing member makes the ratio missing). EAK and EAKUO pair SSB's national
-  totals with 07459's national population, the same municipalities.
+  (it includes suppressed members), otherwise the same ratio over the aggregate's measures: SSB's
+  own total of a count or an amount (it includes hidden members) over navbok's sum of what SSB
+  does not publish (population, NAV AAP) across the same municipalities, the group's or
+  county's members of that year (:func:`navbok.measures._member_totals`). EAK and EAKUO pair
+  SSB's national totals with 07459's national population.
 """
 
 from __future__ import annotations
@@ -35,10 +34,10 @@ import numpy as np
 import pandas as pd
 
 from navbok.errors import ConfigError
-from navbok.measures import AGGREGATE_PREFIX, MEMBER_SUM_SOURCE, member_sum_id
+from navbok.measures import AGGREGATE_PREFIX
 from navbok.regions import Register
 from navbok.register import register_doc
-from navbok.status import NOT_AVAILABLE, NOT_POSSIBLE, worst_of
+from navbok.status import NOT_POSSIBLE, worst_of
 
 COLUMNS = ["region", "year", "indicator", "value", "status", "source"]
 BETTER = {"lower", "higher", "neutral"}
@@ -125,7 +124,6 @@ def _ratio(num: pd.DataFrame, den: pd.DataFrame, scale: float) -> pd.DataFrame:
 
 HARMONISED_SOURCE = "beregnet fra harmoniserte tall"
 KEY = ["region", "year"]
-GROUP_PATTERN = r"EK[GA]\d+"  # KOSTRA groups and counties: navbok sums their members
 
 
 def unchanged_codes(regions: Register, years: list[int]) -> pd.DataFrame:
@@ -157,45 +155,6 @@ def _prefer(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     )
     both = both.sort_values("_rank", kind="stable").drop_duplicates(KEY, keep="first")
     return both.drop(columns="_rank").reset_index(drop=True)
-
-
-def _same_members(
-    r: pd.DataFrame, ind: Indicator, by_measure: Mapping[str, pd.DataFrame]
-) -> pd.DataFrame:
-    """A ratio for KOSTRA groups and counties with numerator and denominator over the same
-    municipalities.
-
-    Where one side is SSB's group total and the other navbok's sum over the members (SSB
-    publishes no group population or AAP count), the two are different sets of municipalities:
-    there both sides are taken as sums over the members (a missing or suppressed member makes
-    the ratio missing).
-    """
-    num, den = ind.numerator, ind.denominator
-    if num is None or den is None:  # not a ratio
-        return r
-    empty = pd.DataFrame(columns=["region", "year", "value", "status", "source"])
-
-    def summed(mid: str) -> pd.DataFrame:
-        f = by_measure.get(mid, empty)
-        f = f[f["region"].str.fullmatch(GROUP_PATTERN)]
-        return f[KEY].assign(summed=f["source"].astype(str).str.endswith(MEMBER_SUM_SOURCE))
-
-    flags = summed(num).merge(summed(den), on=KEY, suffixes=("_n", "_d"))
-    mixed = flags.loc[flags["summed_n"] != flags["summed_d"], KEY]
-    if mixed.empty:
-        return r
-    fixed = _ratio(
-        by_measure.get(member_sum_id(num), empty),
-        by_measure.get(member_sum_id(den), empty),
-        float(ind.scale),
-    )
-    fixed = mixed.merge(fixed, on=KEY, how="left")
-    lacking = fixed["value"].isna() & fixed["status"].isna()
-    fixed.loc[lacking, "status"] = NOT_AVAILABLE
-    fixed.loc[lacking, "source"] = MEMBER_SUM_SOURCE
-    rest = r.merge(mixed.assign(_mixed=True), on=KEY, how="left")
-    rest = rest[rest["_mixed"].isna()].drop(columns="_mixed")
-    return pd.concat([rest, fixed[rest.columns]], ignore_index=True)
 
 
 def _with_published(
@@ -260,7 +219,6 @@ def compute(
                 by_measure.get(ind.denominator, empty),
                 float(ind.scale),
             )
-            r = _same_members(r, ind, by_measure)
         if ind.published and published is not None:
             pub = published[published["contents"] == ind.published]
             if len(pub):

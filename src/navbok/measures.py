@@ -328,7 +328,10 @@ def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Sti
     out = pd.concat(munis_out + aggs_out, ignore_index=True)
     # AAP runs into the current year, past the KOSTRA years: its groups are counted too.
     group_years = sorted(set(years) | set(snapshot.aap_years()))
-    out = pd.concat([out, _member_totals(out, snapshot, register, group_years)], ignore_index=True)
+    totals = _member_totals(out, snapshot, register, group_years)
+    external = {m for m, spec in measures.items() if "population" in spec or "aap" in spec}
+    replaced = out["measure"].isin(external) & out["region"].str.fullmatch(g.GROUP_PATTERN)
+    out = pd.concat([out[~replaced], totals], ignore_index=True)
     out = out.astype({"region": "str", "measure": "str", "source": "str", "year": "int64"})
     out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
     out["split"] = out["split"].fillna(False).astype(bool)
@@ -359,22 +362,30 @@ def published_frame(snapshot) -> pd.DataFrame:
     return out.drop(columns="_rank").reset_index(drop=True)
 
 
-MEMBER_SUM_SOURCE = "summert over kommunene"
-_MEMBER_SUM_SUFFIX = "|summert"
+MEMBER_SUM_SOURCE = "summert over kommunene det året"
+#: The source of a group's population that today's borders cannot give (:func:`groups.territory`).
+BORDERS_UNKNOWN_SOURCE = (
+    "innbyggertallet for kommunene det året finnes ikke: befolkningstabellen har dagens kommuner"
+)
 
 
-def member_sum_id(measure: str) -> str:
-    """The id under which a measure's totals summed over the member municipalities of KOSTRA
-    groups and counties (EKGnn, EKAnn) are kept, beside SSB's own aggregate rows."""
-    return measure + _MEMBER_SUM_SUFFIX
-
-
-def _ratio_measures() -> set[str]:
-    """Measures that are the numerator or denominator of a ratio indicator."""
-    out = set()
-    for spec in register_doc()["indicators"]:
-        out |= {spec[k] for k in ("numerator", "denominator") if spec.get(k)}
-    return out
+def _aap_by_year_code(snapshot, spec: dict, years: list[int]) -> pd.DataFrame:
+    """NAV's AAP count of a measure on the codes of each year (not harmonised): ``region,
+    year, value, status``; the month the measure names (or only the newest month)."""
+    frames = []
+    latest = max(snapshot.aap_periods(), default=None)
+    for year in snapshot.aap_years():
+        if year not in years:
+            continue
+        f = snapshot.aap_workbook(year).frame
+        if spec["aap"] == "latest":
+            f = f[[f"{year}-{m:02d}" == latest for m in f["month"]]]
+        else:
+            f = f[f["month"] == int(spec["aap"])]
+        frames.append(f[["region", "value", "status"]].assign(year=year))
+    if not frames:
+        return pd.DataFrame(columns=["region", "year", "value", "status"])
+    return pd.concat(frames, ignore_index=True)
 
 
 def _member_totals(
@@ -383,43 +394,41 @@ def _member_totals(
     register: Register,
     years: list[int],
 ) -> pd.DataFrame:
-    """Group totals summed over the member municipalities.
+    """Totals SSB does not publish (population, NAV AAP) for KOSTRA groups and counties, summed
+    over the group's members of each year, and Landet uten Oslo (Landet minus Oslo).
 
-    * Measures SSB publishes no aggregates of (population, NAV AAP): KOSTRA groups and counties
-      are summed over their members in each year; Landet uten Oslo is Landet minus Oslo.
-      Existing aggregate rows (SSB's own) are kept as they are.
-    * Every measure that is a numerator or denominator of a ratio: the member sums of KOSTRA
-      groups and counties also under :func:`member_sum_id`, so that a ratio for an aggregate
-      can take its numerator and denominator over the same members (SSB's group total of a
-      count and navbok's member sum of the population are different sets of municipalities).
-
-    A member that is missing or suppressed makes the total missing (:func:`groups.sum_members`).
+    A group of a year is that year's municipalities (:func:`groups.year_membership`), the same
+    ones SSB's own totals of the group count, so that a ratio of SSB's group total (counts,
+    kroner: it includes hidden members) to these sums is over one territory. AAP is summed over
+    the codes of the year's workbook; population, kept on today's borders, over the
+    municipalities of today that make up the group exactly (:func:`groups.territory`; missing
+    «..» where they cannot). A missing or hidden member makes such a sum missing, in every
+    year alike (:func:`groups.year_totals`). These sums replace any county population row.
     """
     cat = catalogue()
     assignments = {int(d[:4]): snapshot.kostra_groups(d)[0] for d in cat.kostra_groups}
-    members = g.membership(register, assignments, cat.kostra_scheme_years(), years)
+    members = g.year_membership(register, assignments, cat.kostra_scheme_years(), years)
     doc = register_doc()["measures"]
-    in_ratios = _ratio_measures()
     frames = []
     for mid, spec in doc.items():
-        if spec.get("average"):
-            continue
-        external = "population" in spec or "aap" in spec
-        if not external and mid not in in_ratios:
+        if "population" not in spec and "aap" not in spec:
             continue
         f = out[out["measure"] == mid]
         muni = f[~f["region"].str.startswith(AGGREGATE_PREFIX)]
         if muni.empty:
             continue
         with_data = set(muni.loc[muni["value"].notna(), "year"])
-        totals = g.sum_members(
-            muni[["region", "year", "value", "status"]], members[members["year"].isin(with_data)]
-        )
-        source = f"{muni['source'].iloc[0]}, {MEMBER_SUM_SOURCE}"
-        frames.append(totals.assign(measure=member_sum_id(mid), split=False, source=source))
-        if not external:
-            continue
-        have = set(zip(f["region"], f["year"], strict=True))
+        wanted = members[members["year"].isin(with_data)]
+        if "population" in spec:
+            totals = g.year_totals(muni[["region", "year", "value", "status"]], wanted, register)
+            source = pd.Series(f"SSB 07459, {MEMBER_SUM_SOURCE}", index=totals.index).where(
+                totals["borders_known"], f"SSB 07459, {BORDERS_UNKNOWN_SOURCE}"
+            )
+        else:
+            raw = _aap_by_year_code(snapshot, spec, sorted(with_data))
+            totals = g.year_totals(raw, wanted)
+            source = pd.Series(f"NAV AAP155, {MEMBER_SUM_SOURCE}", index=totals.index)
+        totals = totals.drop(columns="borders_known")
         land = f[f["region"] == g.LANDET].set_index("year")
         oslo = muni[muni["region"] == "0301"].set_index("year")
         both = land.index.intersection(oslo.index)
@@ -431,7 +440,9 @@ def _member_totals(
                 "status": worst_of(land.loc[both, "status"], oslo.loc[both, "status"]).to_numpy(),
             }
         )
-        totals = pd.concat([totals, uten], ignore_index=True)
-        keep = [(r, y) not in have for r, y in zip(totals["region"], totals["year"], strict=True)]
-        frames.append(totals[keep].assign(measure=mid, split=False, source=source))
+        have = set(zip(f["region"], f["year"], strict=True))
+        uten_source = f"{muni['source'].iloc[0]}, landet minus Oslo"
+        keep = [(r, y) not in have for r, y in zip(uten["region"], uten["year"], strict=True)]
+        frames.append(totals.assign(measure=mid, split=False, source=source))
+        frames.append(uten[keep].assign(measure=mid, split=False, source=uten_source))
     return pd.concat(frames, ignore_index=True) if frames else out.iloc[:0]

@@ -192,14 +192,19 @@ class Register:
         return codes
 
     def successors(
-        self, code: str, year: int, split_weights: SplitWeights | None = None
+        self,
+        code: str,
+        year: int,
+        split_weights: SplitWeights | None = None,
+        until: int | None = None,
     ) -> dict[str, float]:
-        """Where a code valid in ``year`` ends up in the target vintage (weights sum to 1)."""
-        if code in self.whole_successor:
+        """Where a code valid in ``year`` ends up in the target vintage (weights sum to 1), or,
+        with ``until``, among the codes valid on 1 January of that year."""
+        if code in self.whole_successor and until is None:
             return {self.whole_successor[code]: 1.0}
         current: dict[str, float] = {code: 1.0}
         start = pd.Timestamp(f"{year}-01-01")
-        target = pd.Timestamp(self.target_date)
+        target = pd.Timestamp(self.target_date if until is None else f"{until}-01-01")
         for date, edges in self._edges:
             if not start < date <= target:
                 continue

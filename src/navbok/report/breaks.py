@@ -95,7 +95,20 @@ def border_changes(
         if set(p0) == set(p1):
             continue
         split = [p for p in p0 + p1 if len(register.successors(p, y0 if p in p0 else y1)) > 1]
-        if len(p0) > 1:
+        unknown = [
+            n
+            for _, n, y, known in (register.split_parts(region) if split else [])
+            if y == y1 and not known
+        ]
+        if unknown:  # the part that came is not known: the years before are missing
+            whole = [names.get(p, p) for p in p0 if len(register.successors(p, y0)) == 1]
+            name = names.get(region, region)
+            out[y1] = (
+                f"{name} ble til i {y1} av {and_list(whole)} og en del av "
+                f"{and_list(unknown)}; hvor stor del som kom til {name}, er ikke kjent, så "
+                f"tall for {name} før {y1} mangler (..)"
+            )
+        elif len(p0) > 1:
             out[y1] = (
                 f"{and_list([names.get(p, p) for p in p0])} ble slått sammen fra {y1}; tallene "
                 "før er de tidligere kommunene lagt sammen, og registrering og praksis kan ha "
@@ -107,6 +120,56 @@ def border_changes(
                 "delt, er fordelt etter folketall"
             )
     return out
+
+
+def region_border_changes(
+    register: Register,
+    members: dict[tuple[str, int], list[str]],
+    region: str,
+    years: list[int],
+    names: dict[str, str],
+) -> dict[int, str]:
+    """{year: «Tjeldsund gikk ut»} for each year a KOSTRA group or county (``region``, members by
+    (code, year) as :meth:`navbok.data.NavData.year_members` gives them) covers other land
+    than the year before under the same code: a municipality that left or joined it
+    (Tjeldsund left Nordland in 2020). Mergers and splits inside it are no change."""
+    out: dict[int, str] = {}
+    for y0, y1 in itertools.pairwise(sorted(years)):
+        m0, m1 = set(members.get((region, y0), [])), set(members.get((region, y1), []))
+        if not m0 or not m1:
+            continue
+        then = {c: set(register.successors(c, y0, until=y1)) for c in m0}
+        left = sorted(c for c, succ in then.items() if not succ <= m1)
+        came = set().union(*then.values())
+        joined = sorted(c for c in m1 if c not in came)
+        if not left and not joined:
+            continue
+        parts = []
+        if left:
+            parts.append(f"{and_list([names.get(c, c) for c in left])} gikk ut")
+        if joined:
+            parts.append(f"{and_list([names.get(c, c) for c in joined])} kom inn")
+        out[y1] = " og ".join(parts)
+    return out
+
+
+def region_border_note(ctx: Context, df: pd.DataFrame) -> str:
+    """A caption note for the KOSTRA-group and county series of a comparison frame (columns
+    ``kind``, ``Serie``, ``region``, ``År``) whose land changes between two years under one
+    label: «Nordland har andre grenser fra 2020 (Tjeldsund gikk ut).»"""
+    rows = df[df["kind"].isin([Kind.KOSTRAGRUPPE, Kind.FYLKE])]
+    if rows.empty:
+        return ""
+    members = ctx.data.year_members()
+    names = {c: n.split(" - ")[0] for c, n in ctx.data.register.all_names().items()}
+    notes = []
+    for (serie, region), part in rows.groupby(["Serie", "region"], sort=False):
+        years = sorted(int(y) for y in part["År"])
+        changes = region_border_changes(ctx.data.register, members, str(region), years, names)
+        if changes:
+            spans = " og ".join(f"fra {y} ({text})" for y, text in sorted(changes.items()))
+            notes.append(f"{serie} har andre grenser {spans}")
+    return f" {'; '.join(notes)}." if notes else ""
 
 
 def table_changes(stitches: list[Stitch], series: set[str]) -> dict[int, str]:

@@ -7,11 +7,13 @@ import pandas as pd
 
 from navbok import status
 from navbok.comparison import ComparisonRow, Kind
+from navbok.measures import BORDERS_UNKNOWN_SOURCE
 from navbok.present import chart_specs, figure
 from navbok.present.exports import set_cell_statuses
 from navbok.present.numbers import fmt_number
+from navbok.present.prose import and_list
 from navbok.present.tables import TableOutput, show_table, wide
-from navbok.report.breaks import break_context, break_note
+from navbok.report.breaks import break_context, break_note, region_border_note
 from navbok.report.context import Context
 from navbok.report.missing import SAID_ABOVE, MissingFigure
 
@@ -34,6 +36,36 @@ def cell_symbol(row: ComparisonRow | None, value: float) -> str | None:
     if value == value:
         return None
     return status.symbol(row.status)
+
+
+def borders_unknown_note(df: pd.DataFrame) -> str:
+    """Why a KOSTRA group or county of an earlier year has no figure per inhabitant: its
+    population, summed over its municipalities of that year, cannot be had from a population
+    table on today's borders (:data:`navbok.measures.BORDERS_UNKNOWN_SOURCE`). ``df`` has the
+    columns ``kind``, ``Serie``, ``År``, ``Verdi`` and ``source``."""
+    gone = df[
+        df["kind"].isin([Kind.KOSTRAGRUPPE, Kind.FYLKE])
+        & df["Verdi"].isna()
+        & (df["status"] == status.NOT_AVAILABLE)
+        & df["source"].astype(str).str.contains(BORDERS_UNKNOWN_SOURCE, regex=False)
+    ]
+    if gone.empty:
+        return ""
+    parts = []
+    for serie, rows in gone.groupby("Serie", sort=False):
+        runs: list[list[int]] = []
+        for y in sorted(int(y) for y in rows["År"]):
+            if runs and y == runs[-1][-1] + 1:
+                runs[-1].append(y)
+            else:
+                runs.append([y])
+        spans = [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
+        parts.append(f"{serie} ({', '.join(spans)})")
+    return (
+        f" {and_list(parts)}: tallet mangler (..). Det bygger på innbyggertallet for "
+        "kommunene slik de var det året, og det finnes ikke: befolkningstallene er for dagens "
+        "kommuner, og noen av dem har også land fra kommuner utenfor gruppen eller fylket."
+    )
 
 
 class Figures:
@@ -72,6 +104,8 @@ class Figures:
                 "personvernhensyn og vises som brudd i linjen (ikke som null)."
             )
         note += break_note(df, BREAK_KINDS, context=break_context(ctx, indicator))
+        note += borders_unknown_note(df)
+        note += region_border_note(ctx, df)
         description = (
             f"Linjediagram: {spec.label}, {focus} sammenlignet med "
             f"{', '.join(s for s in df['Serie'].unique() if s != focus)}, "

@@ -26,7 +26,7 @@ from navbok.present.prose import and_list
 from navbok.present.tables import TableOutput, show_table, wide
 from navbok.register import register_doc
 from navbok.report.breaks import CASE_TABLES, break_context
-from navbok.report.context import Context
+from navbok.report.context import Context, Phrase
 from navbok.report.figures import d3_format
 from navbok.report.growth_words import (
     annual_sentence,
@@ -500,35 +500,55 @@ class GrowthViews:
 
     def level_text(self, indicator: str, year: int, earlier: int) -> str:
         """The level in ``year`` against the main comparison (with the rank among its members)
-        and Landet, and the same differences in ``earlier`` (the params' end of growth)."""
+        and Landet, and the same differences in ``earlier`` (the params' end of growth).
+
+        Each comparison is named as it was in its year (a KOSTRA group of the scheme before 2020
+        is «KOSTRA-gruppe 13 (inndeling til 2019)»: the group the number is computed against),
+        a comparison without a number is left out, and the earlier year's sentence is left out
+        when it is not an earlier year or has no comparison with a number."""
         ctx = self.ctx
-        main, label = ctx.main_kind, ctx.peers.label
+        main = ctx.main_kind
         own = ctx.text(indicator, year)
         other = ctx.text(indicator, year, main)
-        diff = self.relative_difference(indicator, year, main)
-        diff_then = self.relative_difference(indicator, earlier, main)
-        if main == Kind.LANDET:
-            versus, versus_then = f"{diff} landet", f"{diff_then} landet"
-        else:
-            landet = self.relative_difference(indicator, year, Kind.LANDET)
-            landet_then = self.relative_difference(indicator, earlier, Kind.LANDET)
-            versus = f"{diff} {label} og {landet} landet"
-            versus_then = f"{diff_then} {label} og {landet_then} landet"
+        then = (
+            self._versus(indicator, earlier, f"I {earlier} var {ctx.name} ")
+            if earlier < year
+            else ""
+        )
         return ctx.sentence(
             "I {aar} ble det utbetalt {utb} kroner i økonomisk sosialhjelp per innbygger 18–66 "
-            "år i {navn} ({sml} {utb_sml} kroner){plass}. Det er {versus}. I {aar1} var {navn} "
-            "{versus_then}.",
+            "år i {navn} ({sml} {utb_sml} kroner){plass}.{versus}{versus_then}",
             "Utbetalingene per innbygger i {navn} i {aar} er skjult av personvernhensyn eller "
             "mangler ({sml}: {utb_sml} kroner).",
             aar=str(year),
-            aar1=str(earlier),
             utb=own,
             utb_sml=other,
-            sml=label,
+            sml=self.comparison_name(indicator, year, main),
             plass=ctx.position(indicator, year),
-            versus=versus,
-            versus_then=versus_then,
+            versus=Phrase(self._versus(indicator, year, "Det er ")),
+            versus_then=Phrase(then),
         )
+
+    def comparison_name(self, indicator: str, year: int, kind: Kind) -> str:
+        """A comparison's name in ``year`` as its row has it: the KOSTRA group of that year's
+        scheme, the county of that year; the peers' label for ASSS and Landet."""
+        if kind in (Kind.KOSTRAGRUPPE, Kind.FYLKE):
+            for r in self.ctx.comparison_rows(indicator, (year,)):
+                if r.kind == kind:
+                    return r.series
+        return self.ctx.peers.label if kind == self.ctx.main_kind else "landet"
+
+    def _versus(self, indicator: str, year: int, lead: str) -> str:
+        """« Det er 27 prosent høyere enn KOSTRA-gruppe 11 og 10 prosent lavere enn landet.»:
+        the differences in ``year`` that have a number, each comparison named as in that
+        year; empty when none has."""
+        kinds = [self.ctx.main_kind] + ([Kind.LANDET] if self.ctx.main_kind != Kind.LANDET else [])
+        parts = []
+        for kind in kinds:
+            diff = self.relative_difference(indicator, year, kind)
+            if diff:
+                parts.append(f"{diff} {self.comparison_name(indicator, year, kind)}")
+        return f" {lead}{' og '.join(parts)}." if parts else ""
 
     def ranked_bar(
         self, indicator: str, year: int, name: str
@@ -618,7 +638,7 @@ class GrowthViews:
         level = self.relative_difference("utbetalt_per_innb_18_66", last, kind)
         first = (
             f"Utbetalingene per innbygger 18–66 år i {ctx.name} var {level} {other} i {last}."
-            if not level.startswith("ukjent")
+            if level
             else f"Utbetalingene per innbygger i {ctx.name} i {last} er skjult eller mangler."
         )
         y0, y1 = self.headline_period()
@@ -785,8 +805,8 @@ class GrowthViews:
         own, s1 = self.ctx.value(indicator, year)
         other, s2 = self.ctx.value(indicator, year, kind)
         diff = 100 * (own - other) / other if other else float("nan")
-        if diff != diff:
-            return f"ukjent ({s1 or s2 or status.NOT_AVAILABLE}) sammenlignet med"
+        if diff != diff:  # a comparison without a number is left out, never «ukjent (..)»
+            return ""
         if round(diff) == 0:
             return "på nivå med"
         word = "høyere enn" if diff > 0 else "lavere enn"

@@ -57,6 +57,26 @@ class IntroViews:
         self.ctx = ctx
 
     # ------------------------------------------------------------------ how to read
+    def period(self) -> str:
+        """The book's years, «2015–2024»; where the municipality's own figures start later
+        because it got an unknown part of a split municipality (Narvik from Tysfjord in
+        2020), from when and why: «2015–2024 (for Narvik selv fra 2020: …)»."""
+        ctx = self.ctx
+        first, last = ctx.years[0], ctx.years[-1]
+        late = [
+            (year, old.split(" - ")[0])
+            for _, old, year, known in ctx.data.register.split_parts(ctx.kommune)
+            if not known and first < year <= last
+        ]
+        text = f"{first}–{last}"
+        if late:
+            year, old = max(late)
+            text += (
+                f" (for {ctx.name} selv fra {year}: {old} ble delt i {year}, og det er ikke "
+                f"kjent hvor stor del som kom til {ctx.name})"
+            )
+        return text
+
     def comparisons(self) -> Markdown:
         """«Slik leser du boka»: the comparison series of this book as a Markdown list, and
         why these peers (:mod:`navbok.peers`); names and reasons are escaped."""
@@ -81,7 +101,16 @@ class IntroViews:
         elif peers.kostra and peers.main == Kind.KOSTRAGRUPPE:
             items.append(kostra)
         if peers.county_name and not peers.county_alone:
-            items.append(Markdown("**fylket**, {county}").format(county=peers.county_name))
+            where = (
+                ""
+                if Kind.FYLKE in peers.line_kinds
+                else " – bare i noen figurer for ett år (tidsseriene viser ikke fylket)"
+            )
+            items.append(
+                Markdown("**fylket**, {county}{where}").format(
+                    county=peers.county_name, where=where
+                )
+            )
         items.append(Markdown("**Landet** og **Landet uten Oslo**, som SSB publiserer dem"))
         if names := list(peers.neighbour_names):
             word = "nabokommunen" if len(names) == 1 else "nabokommunene"
