@@ -164,8 +164,8 @@ def test_a_latest_period_that_cannot_be_decomposed_is_not_drawn(book) -> None:
     r = book("3201", "Bærum", _measures(drop={("3201", 2019)}), growth_period=[2015, 2018])
     assert r.growth.latest_period() is None
     assert r.growth.latest_text() == (
-        "De siste fem årene, 2019–2024, kan ikke deles opp: Tall for Bærum for 2019 eller 2024 "
-        "mangler (..). Kapitlet konkluderer derfor på perioden over, 2015–2018."
+        "De siste fem årene, 2019–2024, kan ikke deles opp: tallene for Bærum mangler for 2019 "
+        "(..). Kapitlet konkluderer derfor på perioden over, 2015–2018."
     )
     assert r.growth.headline_period() == (2015, 2018)
     assert r.growth.texts()["funn"].startswith("Fra 2015 til 2018 ")
@@ -210,3 +210,22 @@ def test_the_proba_section_compares_with_the_books_own_peers(book) -> None:
     peers, who = b.growth.proba_peers()
     assert peers == sorted(set(asss_members(2016)) - {"3201"})
     assert who == "ASSS-kommunene i 2016"
+
+
+def test_a_decomposition_that_cannot_be_made_names_whose_numbers_are_missing(
+    book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Findings 5 and 20: «kan ikke dekomponeres fordi tall for 2015 eller 2019 er skjult av
+    personvernhensyn eller mangler» named neither the municipality nor the cause; now the
+    municipality, the year and why (a part of a split municipality of unknown size)."""
+    r = book("3201", "Bærum", _measures(drop={("3201", 2019)}), growth_period=[2015, 2018])
+    d = r.growth.decompose(2019, 2024)
+    assert d.gaps == (("3201", 2019, ".."),)
+    assert r.growth.gap_words(d.gaps) == "tallene for Bærum mangler for 2019"
+    monkeypatch.setattr(
+        r.data.register, "split_parts", lambda code: [("1850", "Tysfjord", 2020, False)]
+    )
+    assert r.growth.gap_words(d.gaps) == (
+        "tallene for Bærum mangler for 2019 (Bærum har ikke tall før 2020: det er ikke kjent "
+        "hvor stor del av Tysfjord som kom til kommunen)"
+    )

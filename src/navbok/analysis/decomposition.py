@@ -88,6 +88,8 @@ class Decomposition:
     year0: int | None = None
     year1: int | None = None
     unit: str = "1\u00a0000 kr"
+    #: The inputs that were not there: (region code, year, SSB symbol), for the reader's why.
+    gaps: tuple[tuple[str, int, str], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -204,7 +206,7 @@ class Decomposition:
         row |= {f"lmdi_share_{k}": v for k, v in self.lmdi_shares.items()}
         row |= {f"lmdi_{k}": v for k, v in self.lmdi_contributions.items()}
         row["shares_withheld"] = self.shares_withheld()
-        row |= {"status": self.status, "note": self.note}
+        row |= {"status": self.status, "note": self.note, "gaps": self.gaps}
         return row
 
     def waterfall_steps(
@@ -250,6 +252,7 @@ def decompose(
     year0: int | None = None,
     year1: int | None = None,
     unit: str = "1\u00a0000 kr",
+    gaps: tuple[tuple[str, int, str], ...] = (),
 ) -> Decomposition:
     """Decompose the change in payouts ``T`` from year 0 to year 1 (``M`` = stønadsmåneder).
 
@@ -267,8 +270,9 @@ def decompose(
             status = NOT_POSSIBLE
             note = note or f"Kan ikke beregnes: {', '.join(nonpositive)} er 0 eller negativ"
     return Decomposition(
-        **floats, status=status, note=note, label=label, year0=year0, year1=year1, unit=unit
-    )
+        **floats, status=status, note=note, label=label, year0=year0, year1=year1, unit=unit,
+        gaps=gaps,
+    )  # fmt: skip
 
 
 def from_rates(

@@ -79,13 +79,17 @@ class MeasureTable:
         return [(r, v, s) for _, r, v, s in sorted(found)]
 
 
-def _inputs(table: MeasureTable, regions: list[str], year: int) -> tuple[dict, str | None, str]:
-    """Summed T, N, M of ``regions`` in ``year`` with the worst status and a note."""
+def _inputs(
+    table: MeasureTable, regions: list[str], year: int
+) -> tuple[dict, str | None, str, list[tuple[str, int, str]]]:
+    """Summed T, N, M of ``regions`` in ``year`` with the worst status, a note and the gaps
+    (region, year, symbol) that made a sum missing."""
     out: dict[str, float] = {}
     statuses: list[str | None] = []
     problems: list[str] = []
+    gaps: dict[str, str] = {}
     if not regions:
-        return dict.fromkeys(MEASURES, math.nan), NOT_AVAILABLE, f"ingen regioner i {year}"
+        return dict.fromkeys(MEASURES, math.nan), NOT_AVAILABLE, f"ingen regioner i {year}", []
     for key, measure in MEASURES.items():
         cells = table.rows(measure, regions, year)
         absent = sorted(set(regions) - {r for r, _, _ in cells})
@@ -97,10 +101,14 @@ def _inputs(table: MeasureTable, regions: list[str], year: int) -> tuple[dict, s
                 statuses.append(NOT_AVAILABLE)
             bad = sorted(absent + [r for r, _ in empty])
             problems.append(f"{measure} {year} mangler for {', '.join(bad)}")
+            for r in absent:
+                gaps.setdefault(r, NOT_AVAILABLE)
+            for r, s in empty:
+                gaps.setdefault(r, s or NOT_AVAILABLE)
         else:
             out[key] = float(np.sum(np.array([v for _, v, _ in cells], dtype=float)))
     status = worst_status(pd.Series(statuses, dtype=object)) if statuses else None
-    return out, status, "; ".join(problems)
+    return out, status, "; ".join(problems), [(r, year, s) for r, s in sorted(gaps.items())]
 
 
 def decompose_regions(
@@ -128,8 +136,8 @@ def decompose_regions(
     """
     regs = _regions(regions)
     table = MeasureTable.of(measures)
-    v0, s0, n0 = _inputs(table, regs, year0)
-    v1, s1, n1 = _inputs(table, regs, year1)
+    v0, s0, n0, gaps0 = _inputs(table, regs, year0)
+    v1, s1, n1, gaps1 = _inputs(table, regs, year1)
     status = worst_status(pd.Series([s0, s1], dtype=object).dropna()) if (s0 or s1) else None
     note = "; ".join(n for n in (n0, n1) if n)
     unit = "1\u00a0000 kr"
@@ -154,6 +162,7 @@ def decompose_regions(
         year0=year0,
         year1=year1,
         unit=unit,
+        gaps=tuple(gaps0 + gaps1),
     )
 
 

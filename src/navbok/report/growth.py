@@ -253,8 +253,8 @@ class GrowthViews:
                 [f"Veksten kan ikke dekomponeres: {gone}"]
                 if gone
                 else [
-                    f"{r.label}: kan ikke dekomponeres fordi tall for {year0} eller {year1} er "
-                    f"skjult av personvernhensyn eller mangler ({r.status})."
+                    f"{r.label}: kan ikke dekomponeres for {year0}–{year1}: "
+                    f"{self.gap_words(getattr(r, 'gaps', ()) or ())} ({r.status})."
                     for r in table.itertuples()
                     if r.status
                 ]
@@ -326,7 +326,10 @@ class GrowthViews:
         )
 
     def _why_not(self, d: growth.Decomposition) -> str:
-        """Why a decomposition could not be computed, from its status symbol."""
+        """Why a decomposition could not be computed: which municipality's numbers, for which
+        year, hidden or missing, and why a number before a border change is missing."""
+        if d.gaps:
+            return f"{self.gap_words(d.gaps)} ({d.status or status.NOT_AVAILABLE})."
         what = {
             status.SUPPRESSED: "er skjult av personvernhensyn",
             status.NOT_POSSIBLE: "er null, så veksten kan ikke regnes ut",
@@ -335,6 +338,32 @@ class GrowthViews:
             f"Tall for {self.ctx.name} for {d.year0} eller {d.year1} {what} "
             f"({d.status or status.NOT_AVAILABLE})."
         )
+
+    def gap_words(self, gaps: tuple[tuple[str, int, str], ...]) -> str:
+        """«tallene for Narvik mangler for 2015 (Narvik har ikke tall før 2020: det er ikke
+        kjent hvor stor del av Tysfjord som kom til kommunen)» from a decomposition's gaps."""
+        data = self.ctx.data
+        by_region: dict[tuple[str, str], list[int]] = {}
+        for region, year, symbol in gaps:
+            by_region.setdefault((region, symbol), []).append(year)
+        parts = []
+        for (region, symbol), years in sorted(by_region.items()):
+            when = and_list([str(y) for y in sorted(set(years))])
+            what = "er skjult av personvernhensyn" if symbol == status.SUPPRESSED else "mangler"
+            text = f"tallene for {data.name(region)} {what} for {when}"
+            unknown = [
+                (old_name, year)
+                for _, old_name, year, known in data.register.split_parts(region)
+                if not known and any(y < year for y in years)
+            ]
+            if unknown:
+                old_name, year = unknown[0]
+                text += (
+                    f" ({data.name(region)} har ikke tall før {year}: det er ikke kjent hvor "
+                    f"stor del av {old_name.split(' - ')[0]} som kom til kommunen)"
+                )
+            parts.append(text)
+        return and_list(parts) if parts else "tall mangler"
 
     def headline_period(self) -> tuple[int, int]:
         """The period the chapter concludes on («Hva betyr dette?») and the introduction's
