@@ -164,14 +164,14 @@ def test_a_latest_period_that_cannot_be_decomposed_is_not_drawn(book) -> None:
     r = book("3201", "Bærum", _measures(drop={("3201", 2019)}), growth_period=[2015, 2018])
     assert r.growth.latest_period() is None
     assert r.growth.latest_text() == (
-        "De siste fem årene, 2019–2024, kan ikke deles opp: tallene for Bærum mangler for 2019 "
+        "De siste fem årene, 2019–2024, kan ikke deles opp: Tallene for Bærum mangler for 2019 "
         "(..). Kapitlet konkluderer derfor på perioden over, 2015–2018."
     )
     assert r.growth.headline_period() == (2015, 2018)
     assert r.growth.texts()["funn"].startswith("Fra 2015 til 2018 ")
     # asked for anyway: a notice instead of an empty chart, and no kroner table of symbols
     fig, comp, kroner, _ = r.growth.decomposition(2019, 2024)
-    assert isinstance(fig, MissingFigure) and "mangler (..)" in fig.reason
+    assert isinstance(fig, MissingFigure) and "mangler for 2019 (..)" in fig.reason
     assert kroner is None
     assert "Landet" in comp.html
 

@@ -329,7 +329,8 @@ class GrowthViews:
         """Why a decomposition could not be computed: which municipality's numbers, for which
         year, hidden or missing, and why a number before a border change is missing."""
         if d.gaps:
-            return f"{self.gap_words(d.gaps)} ({d.status or status.NOT_AVAILABLE})."
+            words = self.gap_words(d.gaps)
+            return f"{words[0].upper()}{words[1:]} ({d.status or status.NOT_AVAILABLE})."
         what = {
             status.SUPPRESSED: "er skjult av personvernhensyn",
             status.NOT_POSSIBLE: "er null, så veksten kan ikke regnes ut",
