@@ -14,12 +14,12 @@ from navbok import indicators as ind
 from navbok.data import NavData
 from navbok.national import (
     COLUMNS,
-    file_frame,
     CSV_NAME,
     METADATA_NAME,
     PARQUET_NAME,
     NationalError,
     NationalProvenance,
+    file_frame,
     national_frame,
     source_tables,
     write_national,
