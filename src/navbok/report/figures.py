@@ -8,7 +8,7 @@ import pandas as pd
 from navbok import status
 from navbok.comparison import ComparisonRow, Kind
 from navbok.present import chart_specs, figure
-from navbok.present.exports import set_cell_statuses
+from navbok.present.exports import set_cell_estimates, set_cell_statuses
 from navbok.present.numbers import fmt_number
 from navbok.present.tables import TableOutput, show_table, wide
 from navbok.report.breaks import break_context, break_note
@@ -72,6 +72,11 @@ class Figures:
                 "personvernhensyn og vises som brudd i linjen (ikke som null)."
             )
         note += break_note(df, BREAK_KINDS, context=break_context(ctx, indicator))
+        if bool((df["estimate"] & df["Verdi"].notna()).any()):
+            note += (
+                " Åpne punkter (≈ i tabellen) er anslag: tall for en kommune som senere ble "
+                "delt, fordelt etter hvor mange innbyggere som gikk til hver av de nye kommunene."
+            )
         description = (
             f"Linjediagram: {spec.label}, {focus} sammenlignet med "
             f"{', '.join(s for s in df['Serie'].unique() if s != focus)}, "
@@ -88,6 +93,7 @@ class Figures:
             y_title=unit,
             y_format=d3_format(spec.decimals),
             kinds=dict(zip(df["Serie"], df["kind"].astype(str), strict=True)),
+            estimate="estimate",
         )
         table = wide(df, "Serie", "År", "Verdi")
         caption = caption or f"{spec.label}. {spec.definition}{note}"
@@ -115,6 +121,9 @@ class Figures:
             return ctx.hidden_figure(indicator, [year])
         df = df.assign(Serie=[self._bar_label(r) for r in df.itertuples()])
         table = df[["Serie", "value", "status"]].rename(columns={"value": spec.unit})
+        flags = (df["estimate"] & df["value"].notna()).tolist()
+        if any(flags):
+            set_cell_estimates(table, {spec.unit: flags})
         chart = chart_specs.bar_chart(
             df.rename(columns={"value": "Verdi"}),
             category="Serie",
@@ -131,6 +140,8 @@ class Figures:
             kinds=dict(zip(df["Serie"], df["kind"].astype(str), strict=True)),
         )
         caption = caption or f"{spec.label}, {year}. {spec.definition}"
+        if any(flags):
+            caption += f" {status.ESTIMATE_NOTE}"
         return figure.show_chart(
             chart, table, name, caption, decimals=spec.decimals, text_columns=["Serie"]
         )
@@ -181,7 +192,7 @@ class Figures:
                 "over kommunene; Landet er SSBs tall."
             )
         cols = [str(y) for y in years] + [f"{h} {last}" for h in heads]
-        cells, data, symbols = [], [], []
+        cells, data, symbols, guesses = [], [], [], []
         for i in indicators:
             spec = ctx.indicator(i)
             first: dict[tuple[Kind, int], ComparisonRow] = {}
@@ -190,6 +201,7 @@ class Figures:
             row: list[str] = [spec.name]
             nums: list[str | float] = [spec.name]
             marks: list[str | None] = [None]
+            guessed: list[bool] = [False]
             wanted = [(Kind.KOMMUNE, y) for y in years] + [(k, last) for k in last_kinds]
             for kind, y in wanted:
                 hit = first.get((kind, y))
@@ -201,13 +213,17 @@ class Figures:
                 row.append(text)
                 nums.append(value)
                 marks.append(symbol)
+                guessed.append(hit is not None and hit.estimate and value == value)
             cells.append(row)
             data.append(nums)
             symbols.append(marks)
+            guesses.append(guessed)
         head = ["Nøkkeltall"] + [f"{ctx.name} {c}" if c.isdigit() else c for c in cols]
         numbers = pd.DataFrame(data, columns=head)
         columns = {h: [m[j] for m in symbols] for j, h in enumerate(head) if j}
         set_cell_statuses(numbers, {h: v for h, v in columns.items() if any(v)})
+        flagged = {h: [g[j] for g in guesses] for j, h in enumerate(head) if j}
+        set_cell_estimates(numbers, {h: v for h, v in flagged.items() if any(v)})
         return show_table(
             pd.DataFrame(cells, columns=head),
             name,

@@ -17,6 +17,7 @@ from navbok.analysis.proba import proba_comparison, proba_index
 from navbok.comparison import Kind
 from navbok.groups import LANDET
 from navbok.present import chart_specs, figure
+from navbok.present.exports import set_cell_estimates, set_cell_statuses
 from navbok.present.numbers import fmt_number, fmt_percent
 from navbok.present.tables import TableOutput, show_table, wide
 from navbok.report.breaks import break_context
@@ -180,10 +181,10 @@ class GrowthViews:
                 fmt_percent(100 * getattr(r, f"lmdi_share_{k}"), 0, status=symbol) for k in "NLP"
             ]
             cells.append(row)
-            data.append(
+            data.append(  # in percent, as the book shows them (never 0.368 for 36,8 %)
                 [r.label]
-                + [getattr(r, k) for k in GROWTH_COLUMNS]
-                + [getattr(r, f"lmdi_share_{k}") for k in "NLP"]
+                + [100 * getattr(r, k) for k in GROWTH_COLUMNS]
+                + [100 * getattr(r, f"lmdi_share_{k}") for k in "NLP"]
             )
         head = [""] + list(SHORT_COLUMNS.values()) + [f"LMDI-andel: {SHORT[k]}" for k in "NLP"]
         comp = show_table(
@@ -263,18 +264,25 @@ class GrowthViews:
             return value, (None if value == value else symbol or status.NOT_AVAILABLE)
 
         real_head = f"Utbetalt, mill. {last}-kroner"
-        rows, data = [], []
+        guessed = ctx.data.measure_estimates(ctx.kommune)
+        rows, data, marks, flags = [], [], [], []
         for y in ctx.years:
             n, sn = cell("mottakere", y)
             months, sm = cell("stonadsmaaneder", y)
             paid, sp = cell("utbetalt", y)
+            marks.append([sn, sm, sp, sp])
+            flags.append(
+                [(m, y) in guessed for m in ("mottakere", "stonadsmaaneder", "utbetalt")]
+                + [("utbetalt", y) in guessed]
+            )
             row = [
                 str(y),
                 fmt_number(n, 0, status=sn),
                 fmt_number(months, 0, status=sm),
                 fmt_number(paid / 1000, 1, status=sp),
             ]
-            nums: list[object] = [y, n, months, paid / 1000]
+            # Persons and months as whole numbers (an estimate of a split is fractional).
+            nums: list[object] = [y, _whole(n), _whole(months), paid / 1000]
             if index is not None:
                 # NaN (never the nominal figure) for a year without an index value
                 real = float(growth.deflate(pd.Series({y: paid}), index, last).iloc[0])
@@ -287,11 +295,16 @@ class GrowthViews:
         if index is not None:
             head.append(real_head)
         text = prices_text(prices, last, real_head, list(ctx.years))
+        numbers = pd.DataFrame(data, columns=head).astype(
+            {"Mottakere": "Int64", "Stønadsmåneder": "Int64"}
+        )
+        set_cell_statuses(numbers, {h: [m[j] for m in marks] for j, h in enumerate(head[1:])})
+        set_cell_estimates(numbers, {h: [f[j] for f in flags] for j, h in enumerate(head[1:])})
         table = show_table(
             pd.DataFrame(rows, columns=head),
             "utbetalt-antall-og-belop",
             f"Mottakere, stønadsmåneder og utbetalt sosialhjelp (bidrag og lån) i {ctx.name}",
-            data=pd.DataFrame(data, columns=head),
+            data=numbers,
             notes=[
                 "Mottakere er personer med stønad i løpet av året; fra 2022 teller SSB "
                 "sosialhjelpstilfeller (en person med stønad i flere kommuner telles i hver).",
@@ -644,3 +657,8 @@ class GrowthViews:
             decimals=0,
             text_columns=["Kommune"],
         )
+
+
+def _whole(value: float) -> int | None:
+    """A count as a whole number (persons, months), ``None`` when missing."""
+    return None if value != value else round(value)
