@@ -147,14 +147,32 @@ class AapViews:
         notes = ["Forholdstall = AAP-andel / sosialhjelpsandel."]
         if ctx.peers.asss_member:
             notes[0] += " For ASSS-snittet er det forholdet mellom de to snittene."
+        numbers = t.rename(
+            columns={"series": "Serie", "aap": aap_head, "sos": sos_head, "ratio": head[3]}
+        )[["Serie", aap_head, sos_head, head[3]]]
+        set_cell_statuses(
+            numbers,
+            {
+                aap_head: [
+                    None if v == v else (s or status.NOT_AVAILABLE)
+                    for v, s in zip(t["aap"], t["aap_status"], strict=True)
+                ],
+                sos_head: [
+                    None if v == v else (s or status.NOT_AVAILABLE)
+                    for v, s in zip(t["sos"], t["sos_status"], strict=True)
+                ],
+                head[3]: [
+                    None if v == v else (a or b or status.NOT_AVAILABLE)
+                    for v, a, b in zip(t["ratio"], t["aap_status"], t["sos_status"], strict=True)
+                ],
+            },
+        )
         table = show_table(
             pd.DataFrame(cells, columns=head),
             "aap-forholdstall",
             f"AAP-andel i {pairing.aap.label}, andel sosialhjelpsmottakere i {pairing.sos_year} "
             "og forholdstallet mellom dem. Begge andeler er av innbyggerne 18–66 år.",
-            data=t.rename(
-                columns={"series": "Serie", "aap": aap_head, "sos": sos_head, "ratio": head[3]}
-            )[["Serie", aap_head, sos_head, head[3]]],
+            data=numbers,
             notes=[
                 *notes,
                 f"AAP-andelen er NAVs mottakere i {pairing.aap.label}; sosialhjelpsandelen er "

@@ -187,11 +187,14 @@ class GrowthViews:
                 + [100 * getattr(r, f"lmdi_share_{k}") for k in "NLP"]
             )
         head = [""] + list(SHORT_COLUMNS.values()) + [f"LMDI-andel: {SHORT[k]}" for k in "NLP"]
+        numbers = pd.DataFrame(data, columns=["Region", *head[1:]])
+        row_marks = [None if not r.status else status.symbol(r.status) for r in table.itertuples()]
+        set_cell_statuses(numbers, {h: row_marks for h in head[1:]})
         comp = show_table(
             pd.DataFrame(cells, columns=head),
             f"vekst-sammenligning-{year0}-{year1}",
             f"Dekomponering av veksten i utbetalt sosialhjelp {year0}–{year1}",
-            data=pd.DataFrame(data, columns=["Region", *head[1:]]),
+            data=numbers,
             notes=[
                 f"{self.group(year1)[0].split(' (')[0] or 'Gruppen'} er kommunene summert "
                 "(tellere og nevnere lagt sammen), ikke snittet av kommunenes vekstrater. Samme "
@@ -592,9 +595,9 @@ class GrowthViews:
             + [fmt_percent(100 * getattr(r, k), 1, status=r.status) for k in GROWTH_COLUMNS]
             for r in own.itertuples()
         ]
-        data = own[["year0", "year1", *GROWTH_COLUMNS]].rename(
-            columns={"year0": "Fra år", "year1": "Til år", **SHORT_COLUMNS}
-        )
+        data = own[["year0", "year1", *GROWTH_COLUMNS]].copy()
+        data[list(GROWTH_COLUMNS)] = data[list(GROWTH_COLUMNS)] * 100  # percent, as shown
+        data = data.rename(columns={"year0": "Fra år", "year1": "Til år", **SHORT_COLUMNS})
         tab = show_table(
             pd.DataFrame(cells, columns=["Periode", *SHORT_COLUMNS.values()]),
             "vekst-aarlig-komponenter",
