@@ -345,11 +345,12 @@ def cell_estimates(df: pd.DataFrame) -> dict[str, Sequence[bool]]:
 
 
 def _number_columns(df: pd.DataFrame) -> list[Any]:
-    """The columns that hold measured numbers (floats; years and codes are integers)."""
+    """The columns that hold measured numbers: floats, and whole numbers that can be missing
+    (pandas' nullable ``Int64``: counts); years and codes are plain integers."""
     return [
         c
         for c, t in zip(df.columns, df.dtypes.tolist(), strict=True)
-        if pd.api.types.is_float_dtype(t)
+        if pd.api.types.is_float_dtype(t) or isinstance(t, pd.Int64Dtype)
     ]
 
 
