@@ -30,6 +30,7 @@ __all__ = [
     "NBSP",
     "fmt_kr",
     "fmt_number",
+    "fmt_seconds",
     "fmt_percent",
     "fmt_pp",
     "fmt_signed_percent",
@@ -182,3 +183,8 @@ def fmt_pp(value: Any, decimals: int = 1, *, status: str | None = None) -> str:
     if is_missing(value):
         return _missing(status)
     return f"{_signed(value, decimals)}{NBSP}prosentpoeng"
+
+
+def fmt_seconds(value: float, decimals: int = 1) -> str:
+    """A duration for the command line in Norwegian: «1,7 s» (never «1.7 s»)."""
+    return f"{fmt_number(value, decimals)} s"
