@@ -73,10 +73,14 @@ class Figures:
             )
         note += break_note(df, BREAK_KINDS, context=break_context(ctx, indicator))
         if bool((df["estimate"] & df["Verdi"].notna()).any()):
-            note += (
-                " Åpne punkter (≈ i tabellen) er anslag: tall for en kommune som senere ble "
-                "delt, fordelt etter hvor mange innbyggere som gikk til hver av de nye kommunene."
-            )
+            if "er anslag:" in note:  # the break note has said what the estimates are
+                note += " Anslagene er åpne punkter i figuren og merket ≈ i tabellen."
+            else:
+                note += (
+                    " Åpne punkter (≈ i tabellen) er anslag: tall for en kommune som senere ble "
+                    "delt, fordelt etter hvor mange innbyggere som gikk til hver av de nye "
+                    "kommunene."
+                )
         description = (
             f"Linjediagram: {spec.label}, {focus} sammenlignet med "
             f"{', '.join(s for s in df['Serie'].unique() if s != focus)}, "
