@@ -224,7 +224,7 @@ class GrowthViews:
             ),
             f"vekst-kroner-{year0}-{year1}",
             f"Bidrag til endringen i utbetalt sosialhjelp i {ctx.name} {year0}–{year1}, 1 000 kr",
-            data=kr,
+            data=_with_row_status(kr, own.status),
             notes=[
                 "Klassisk: komponentens vekst ganger utbetalt i startåret; kombinasjonseffekten "
                 "er resten. LMDI: logaritmisk gjennomsnitt av de to årenes utbetaling ganger "
@@ -598,6 +598,8 @@ class GrowthViews:
         data = own[["year0", "year1", *GROWTH_COLUMNS]].copy()
         data[list(GROWTH_COLUMNS)] = data[list(GROWTH_COLUMNS)] * 100  # percent, as shown
         data = data.rename(columns={"year0": "Fra år", "year1": "Til år", **SHORT_COLUMNS})
+        marks = [status.symbol(m) if m else None for m in own["status"]]
+        set_cell_statuses(data, {c: marks for c in SHORT_COLUMNS.values()})
         tab = show_table(
             pd.DataFrame(cells, columns=["Periode", *SHORT_COLUMNS.values()]),
             "vekst-aarlig-komponenter",
@@ -665,3 +667,12 @@ class GrowthViews:
 def _whole(value: float) -> int | None:
     """A count as a whole number (persons, months), ``None`` when missing."""
     return None if value != value else round(value)
+
+
+def _with_row_status(frame: pd.DataFrame, symbol: str | None) -> pd.DataFrame:
+    """``frame`` with one status for every number (the decomposition's status: all its
+    numbers are missing or none is), so its download has a status column beside each."""
+    out = frame.copy()
+    marks = [status.symbol(symbol) if symbol else None] * len(out)
+    set_cell_statuses(out, {str(c): marks for c in out.columns[1:]})
+    return out
