@@ -231,7 +231,12 @@ def _read_cached(path: Path) -> pd.DataFrame:
 
 
 class NavData:
-    """The snapshot with its harmonised measures and indicators."""
+    """The snapshot with its harmonised measures and indicators.
+
+    ``values`` (:func:`navbok.indicators.compute`): ``region, year, indicator, value, status,
+    estimate, source``; ``estimate`` is True where a value includes a population-share
+    estimate (a part of a split municipality), never for a merger summed or SSB's own figure.
+    """
 
     def __init__(
         self,
@@ -446,7 +451,8 @@ class NavData:
         indicators: list[str] | str | None = None,
     ) -> pd.DataFrame:
         """Indicator values of one municipality: ``region, year, indicator, value, status,
-        source``."""
+        estimate, source`` (``estimate``: the value includes a population-share estimate of a
+        split municipality, :func:`navbok.indicators.compute`)."""
         code = self.resolve(kommune).code
         return ind.select(self.values, code, years, indicators)
 
