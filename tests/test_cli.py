@@ -167,8 +167,9 @@ def test_kilder_exits_1_when_a_required_measure_is_missing(
     )
     result = runner.invoke(app, ["kilder", "--from", str(root)])
     assert result.exit_code == 1
-    assert "MANGLER: stonadsmaaneder: no content in SSB table 13995 has the expected label" in (
-        result.output
+    assert (
+        "MANGLER: stonadsmaaneder: ingen innholdsvariabel i SSB-tabell 13995 har den "
+        "forventede etiketten" in " ".join(result.output.split())
     )
     assert "Traceback" not in result.output
 

@@ -79,14 +79,14 @@ def test_missing_names_the_closest_labels() -> None:
     r = resolve_one(spec(["Mottakere med sosialhjelp i 10 måneder eller mer"], optional=True), m)
     assert r.status == MISSING and r.optional
     assert r.candidates[0] == "Tilfeller med sosialhjelp i 6 måneder eller mer (antall)"
-    assert "no content in SSB table 13995 has the expected label" in r.message()
+    assert "ingen innholdsvariabel i SSB-tabell 13995 har den forventede etiketten" in r.message()
 
 
 def test_two_matching_contents_are_ambiguous() -> None:
     m = meta({"A": "Stønadsmåneder (antall)", "B": "Stønadsmåneder"})
     r = resolve_one(spec(["Stønadsmåneder"]), m)
     assert r.status == AMBIGUOUS and r.candidates == ["Stønadsmåneder (antall)", "Stønadsmåneder"]
-    assert "several contents" in r.message()
+    assert "flere innholdsvariabler" in r.message()
 
 
 def test_a_pinned_code_must_carry_the_label() -> None:
@@ -98,7 +98,7 @@ def test_a_pinned_code_must_carry_the_label() -> None:
                   "X": "Sosialhjelpstilfeller (antall)"})  # fmt: skip
     r = resolve_one(spec(["Sosialhjelpsmottakere"], code="KOSsosantkliente0000"), other)
     assert r.status == MISMATCH and r.candidates == ["Sosialhjelpstilfeller (antall)"]
-    assert "no longer carries the expected label" in r.message()
+    assert "har ikke lenger den forventede etiketten" in r.message()
     gone = meta({"X": "Sosialhjelpstilfeller (antall)"})
     assert resolve_one(spec(["Sosialhjelpsmottakere"], code="KOSsosantkliente0000"),
                        gone).status == MISMATCH  # fmt: skip

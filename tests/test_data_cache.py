@@ -22,7 +22,9 @@ def reference_comparison(data: NavData, groups: g.Groups, indicator: str, years=
     def add(region, label, kind, ys):
         sel = sel_all[(sel_all["region"] == region) & sel_all["year"].isin(ys)]
         for r in sel.itertuples():
-            rows.append((label, kind, region, r.year, r.value, r.status, r.source))
+            rows.append(
+                (label, kind, region, r.year, r.value, r.status, r.source, bool(r.estimate))
+            )
 
     add(groups.kommune, data.name(groups.kommune), "kommune", years)
     for n in groups.neighbours:
@@ -37,7 +39,8 @@ def reference_comparison(data: NavData, groups: g.Groups, indicator: str, years=
     add(g.LANDET, "Landet", "landet", years)
     add(g.LANDET_UTEN_OSLO, "Landet uten Oslo", "landet_uten_oslo", years)
     out = pd.DataFrame(
-        rows, columns=["series", "kind", "region", "year", "value", "status", "source"]
+        rows,
+        columns=["series", "kind", "region", "year", "value", "status", "source", "estimate"],
     )
     out["value"] = out["value"].astype(float)
     return out

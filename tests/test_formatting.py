@@ -154,3 +154,10 @@ def test_xlsx_handles_dates_and_numpy_types() -> None:
     assert pd.isna(back.loc[1, "dato"])
     assert back.loc[0, "n"] == 1
     assert pd.isna(back.loc[1, "n"])
+
+
+def test_seconds_are_norwegian() -> None:
+    from navbok.present.numbers import fmt_seconds
+
+    assert fmt_seconds(1.7) == "1,7 s"
+    assert fmt_seconds(31.249, 2) == "31,25 s"

@@ -277,3 +277,43 @@ def test_cache_round_trip_keeps_status_none(cached) -> None:
     _, first, second = cached  # Parquet would give a pandas 3 string column with NaN
     assert all(s is None or isinstance(s, str) for s in second.values["status"])
     pd.testing.assert_frame_equal(first.values, second.values)
+
+
+# -- estimates: a population-share of a split municipality is marked --------------------------
+
+
+def _measures(rows: list[tuple[str, int, str, float, bool]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(r, y, m, v, None, s, "SSB x") for r, y, m, v, s in rows],
+        columns=["region", "year", "measure", "value", "status", "split", "source"],
+    )
+
+
+def test_estimate_is_carried_from_measures_to_values() -> None:
+    measures = _measures(
+        [
+            ("1508", 2021, "mottakere_18_66", 1200.23, True),  # a population share of 1507
+            ("1508", 2021, "befolkning_18_66", 20000.0, False),
+            ("1508", 2021, "aap_mottakere", 700.5, True),
+            ("1508", 2021, "mottakere", 1300.4, True),
+            ("1508", 2024, "mottakere_18_66", 1300.0, False),
+            ("1508", 2024, "befolkning_18_66", 21000.0, False),
+            ("3201", 2021, "mottakere_18_66", 900.0, False),  # a merger summed: exact
+            ("3201", 2021, "befolkning_18_66", 30000.0, False),
+        ]
+    )
+    v = ind.compute(measures).set_index(["indicator", "region", "year"])
+    assert v["estimate"].dtype == bool
+    assert v.loc[("andel_18_66", "1508", 2021), "estimate"]  # numerator is an estimate
+    assert v.loc[("aap_andel", "1508", 2021), "estimate"]
+    assert v.loc[("mottakere", "1508", 2021), "estimate"]  # a count of one measure
+    assert not v.loc[("andel_18_66", "1508", 2024), "estimate"]
+    assert not v.loc[("andel_18_66", "3201", 2021), "estimate"]
+
+
+def test_estimates_in_the_mini_replay(mini_data: NavData) -> None:
+    assert value(mini_data, "1580", 2021, "aap_andel")["estimate"]  # 1507 spread 6:1
+    assert value(mini_data, "1580", 2021, "andel_18_66")["estimate"]
+    assert not value(mini_data, "1580", 2024, "aap_andel")["estimate"]
+    assert not value(mini_data, "3203", 2019, "andel_18_66")["estimate"]  # Asker: a merger
+    assert not mini_data.values.loc[mini_data.values["region"] == "EAK", "estimate"].any()

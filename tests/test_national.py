@@ -19,6 +19,7 @@ from navbok.national import (
     PARQUET_NAME,
     NationalError,
     NationalProvenance,
+    file_frame,
     national_frame,
     source_tables,
     write_national,
@@ -94,23 +95,27 @@ def test_write_national_files(frame: pd.DataFrame, mini_data: NavData, tmp_path:
     assert set(paths) == {CSV_NAME, PARQUET_NAME, METADATA_NAME}
 
     raw = (tmp_path / CSV_NAME).read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbfindicator;indicator_name;unit;kommune;")
-    assert b"\r\n" in raw
+    assert raw.startswith(
+        "\ufeffindikator;indikatornavn;enhet;kommunenr;kommunenavn;år;verdi;status;anslag;"
+        "kilde\r\n".encode()
+    )
     back = pd.read_csv(
         io.BytesIO(raw),
         sep=";",
         decimal=",",
         encoding="utf-8-sig",
-        dtype={"kommune": str, "status": str, "source": str},
+        dtype={"kommunenr": str, "status": str, "kilde": str},
         keep_default_na=False,
-        na_values={"value": [""]},
+        na_values={"verdi": [""]},
     )
-    pd.testing.assert_frame_equal(back, frame, check_dtype=False)
+    assert set(back["anslag"]) <= {"Ja", "Nei"}
+    back["anslag"] = back["anslag"] == "Ja"
+    pd.testing.assert_frame_equal(back, file_frame(frame), check_dtype=False)
     assert set(back["status"]) <= {"", ":", "..", "."}
 
     parquet = pd.read_parquet(tmp_path / PARQUET_NAME)
-    pd.testing.assert_frame_equal(parquet, frame, check_dtype=False)
-    assert str(parquet["year"].dtype) == "int64"
+    pd.testing.assert_frame_equal(parquet, file_frame(frame), check_dtype=False)
+    assert str(parquet["år"].dtype) == "int64" and str(parquet["anslag"].dtype) == "bool"
 
     meta = json.loads((tmp_path / METADATA_NAME).read_text("utf-8"))
     assert meta["synthetic"] is True and "SYNTETISKE DATA" in meta["warning"]
@@ -122,6 +127,7 @@ def test_write_national_files(frame: pd.DataFrame, mini_data: NavData, tmp_path:
         content = (tmp_path / name).read_bytes()
         assert meta["files"][name]["sha256"] == hashlib.sha256(content).hexdigest()
     assert meta["files"][CSV_NAME]["separator"] == ";"
+    assert set(meta["columns"]) == set(back.columns)  # every column of the file is described
     entries = {e["id"]: e for e in meta["indicators"]}
     assert list(entries) == list(ind.register())
     andel = entries["andel_18_66"]
@@ -159,3 +165,46 @@ def test_write_national_refuses_a_value_with_a_status(frame: pd.DataFrame, tmp_p
         write_national(bad, tmp_path, NationalProvenance(fetched_at="x"))
     with pytest.raises(NationalError, match="source"):
         write_national(frame.drop(columns="source"), tmp_path, NationalProvenance(fetched_at="x"))
+
+
+def test_estimates_keep_their_flag_in_the_national_files(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    values = pd.DataFrame(
+        {
+            "region": ["1508", "1508", "1580"],
+            "year": [2021, 2024, 2021],
+            "indicator": ["andel_18_66"] * 3,
+            "value": [5.5, 4.0, float("nan")],
+            "status": [None, None, ":"],
+            "estimate": [True, False, True],  # a hidden value is no estimate
+            "source": ["SSB 13138; SSB 07459"] * 3,
+        }
+    )
+    data = SimpleNamespace(
+        values=values,
+        register=SimpleNamespace(target_codes=["1508", "1580"]),
+        name={"1508": "Ålesund", "1580": "Haram"}.get,
+        snapshot=SimpleNamespace(aap_periods=lambda: []),
+    )
+    frame = national_frame(data)  # type: ignore[arg-type]
+    flags = frame.set_index(["kommune", "year"])["estimate"]
+    assert flags.to_dict() == {
+        ("1508", 2021): True,
+        ("1508", 2024): False,
+        ("1580", 2021): False,
+        ("1580", 2024): False,
+    }
+    write_national(frame, tmp_path, NationalProvenance(fetched_at="2026-12-06"))
+    lines = (tmp_path / CSV_NAME).read_text("utf-8-sig").splitlines()
+    assert (
+        lines[0]
+        == "indikator;indikatornavn;enhet;kommunenr;kommunenavn;år;verdi;status;anslag;kilde"
+    )
+    assert lines[1].split(";")[3:9] == ["1508", "Ålesund", "2021", "5,5", "", "Ja"]
+    assert lines[2].split(";")[8] == "Nei"
+    parquet = pd.read_parquet(tmp_path / PARQUET_NAME)
+    assert parquet["anslag"].tolist() == [True, False, False, False]
+    meta = json.loads((tmp_path / METADATA_NAME).read_text("utf-8"))
+    assert "anslag" in meta["columns"]
+    assert {e["id"]: e.get("estimates") for e in meta["indicators"]}["andel_18_66"] == 1

@@ -97,3 +97,18 @@ def test_published_editions(tmp_path, first: bool) -> None:
     if not first:
         assert "SSB-tabell 12210 er oppdatert 12. juni 2025" in page
         assert "Nye AAP-måneder fra NAV: oktober 2025." in overview
+
+
+def test_the_national_files_norwegian_headers_are_read() -> None:
+    """The national Parquet carries Norwegian headers (kommunenr, verdi …); «Hva er nytt»
+    reads it as identifiers, an older edition's English headers too."""
+    import pandas as pd
+
+    from navbok.publish.news import frame_of
+
+    new = pd.DataFrame(columns=["indikator", "indikatornavn", "kommunenr", "år", "verdi", "status"])
+    assert list(frame_of(new).columns) == [
+        "indicator", "indicator_name", "kommune", "year", "value", "status"
+    ]  # fmt: skip
+    old = pd.DataFrame(columns=["indicator", "kommune", "value"])
+    assert list(frame_of(old).columns) == ["indicator", "kommune", "value"]

@@ -156,12 +156,15 @@ def test_downloads_keep_a_status_column() -> None:
 
     table = wide(_long(), "Serie", "År", "Verdi")
     out = with_status_columns(table)
+    # The same layout in every year: a status column also where no value is missing.
     assert list(out.columns) == [
         "Serie", "2021", "2021 status", "2022", "2022 status", "2023", "2023 status", "2024",
+        "2024 status",
     ]  # fmt: skip
     assert list(out["2021 status"]) == [":", ""] and list(out["2023 status"]) == [".", ""]
+    assert list(out["2024 status"]) == ["", ""]
     text = csv_bytes(out).decode("utf-8-sig")
-    assert "A;;:;;..;;.;4,0" in text
+    assert "A;;:;;..;;.;4,0;" in text
 
 
 def test_level_table_symbols() -> None:

@@ -91,7 +91,7 @@ def test_the_map_has_357_municipalities(site: Site) -> None:
 def test_open_data(site: Site) -> None:
     data = site.build / "site" / "data"
     frame = pd.read_parquet(data / "navbok-kommuner.parquet")
-    assert frame["kommune"].nunique() == 357
+    assert frame["kommunenr"].nunique() == 357
     meta = json.loads((data / "navbok-kommuner.metadata.json").read_text())
     assert meta["synthetic"] == site.synthetic
     page = site.index.read_text("utf-8")

@@ -265,8 +265,8 @@ def test_a_pinned_code_with_another_label_stops_the_fetch(
     before = tree(snapshot_copy)
     with pytest.raises(
         SourceError,
-        match="pinned ContentsCode KOSsosantkliente0000 of SSB "
-        "table 13995 no longer carries the expected label",
+        match="faste ContentsCode KOSsosantkliente0000 i "
+        "SSB-tabell 13995 har ikke lenger den forventede etiketten",
     ):
         snap.fetch(RecordedSource(root), snapshot_copy)
     assert tree(snapshot_copy) == before

@@ -354,6 +354,7 @@ def build(
     text, the municipality's params, the snapshot checksum and navbok's code).
     """
     from navbok.build import pipeline as book_build
+    from navbok.present.numbers import fmt_seconds
     from navbok.snapshot import Snapshot
 
     try:
@@ -391,7 +392,7 @@ def build(
             raise
         if stats.renders:
             books = _plural(len(stats.renders), "bok", "bøker")
-            typer.echo(f"{books} rendret før feilen; {_since_start():.1f} s.")
+            typer.echo(f"{books} rendret før feilen; {fmt_seconds(_since_start())}.")
         _fail(_one_line(exc))
         return
     if len(pages) <= 5:
@@ -401,13 +402,13 @@ def build(
         typer.echo(f"Bygget: {len(pages) - 1} kommuner og landingssiden {pages[-1]}")
     if timings:
         for name, sec in sorted(stats.notebooks.items()):
-            typer.echo(f"  kjørt    {name:50s} {sec:6.2f} s")
+            typer.echo(f"  kjørt    {name:50s} {fmt_seconds(sec, 2):>8}")
         for name, sec in sorted(stats.renders.items()):
-            typer.echo(f"  rendret  {name:50s} {sec:6.2f} s")
+            typer.echo(f"  rendret  {name:50s} {fmt_seconds(sec, 2):>8}")
     typer.echo(
         f"{_plural(len(stats.notebooks), 'notatbok', 'notatbøker')} kjørt, "
         f"{_plural(len(stats.renders), 'bok', 'bøker')} rendret, "
-        f"{len(stats.cached_books)} uendret (hurtigbuffer); {_since_start():.1f} s."
+        f"{len(stats.cached_books)} uendret (hurtigbuffer); {fmt_seconds(_since_start())}."
     )
 
 

@@ -31,6 +31,7 @@ class ComparisonRow(NamedTuple):
     value: float | None
     status: str | None  # an SSB status symbol (navbok.status) when value is missing
     source: str  # where the value comes from (table or computation)
+    estimate: bool = False  # the value includes a population-share estimate (a split)
 
 
 COLUMNS = list(ComparisonRow._fields)

@@ -88,21 +88,21 @@ class Resolution:
         near = "; ".join(f"«{c}»" for c in self.candidates) or "ingen"
         if self.status == MISSING:
             return (
-                f"{self.measure}: no content in SSB table {self.table} has the expected label "
-                f"(closest labels: {near})."
+                f"{self.measure}: ingen innholdsvariabel i SSB-tabell {self.table} har den "
+                f"forventede etiketten (nærmeste etiketter: {near})."
             )
         if self.status == AMBIGUOUS:
             return (
-                f"{self.measure}: several contents of SSB table {self.table} match the label: "
-                f"{near}. Make the label in indicators.yaml more precise."
+                f"{self.measure}: flere innholdsvariabler i SSB-tabell {self.table} passer til "
+                f"etiketten: {near}. Gjør etiketten i indicators.yaml mer presis."
             )
         if self.status == MISMATCH:
             return (
-                f"{self.measure}: the pinned ContentsCode {self.code} of SSB table {self.table} "
-                f"no longer carries the expected label (it says «{self.label or '—'}»; "
-                f"matching labels: {near}). Check SSB's metadata and indicators.yaml."
+                f"{self.measure}: den faste ContentsCode {self.code} i SSB-tabell {self.table} "
+                f"har ikke lenger den forventede etiketten (den sier «{self.label or '—'}»; "
+                f"etiketter som passer: {near}). Sjekk SSBs metadata og indicators.yaml."
             )
-        return f"{self.measure}: {self.code} «{self.label}» in SSB table {self.table}."
+        return f"{self.measure}: {self.code} «{self.label}» i SSB-tabell {self.table}."
 
 
 def content_specs(doc: Mapping[str, Any] | None = None) -> dict[str, ContentSpec]:

@@ -232,7 +232,12 @@ def _read_cached(path: Path) -> pd.DataFrame:
 
 
 class NavData:
-    """The snapshot with its harmonised measures and indicators."""
+    """The snapshot with its harmonised measures and indicators.
+
+    ``values`` (:func:`navbok.indicators.compute`): ``region, year, indicator, value, status,
+    estimate, source``; ``estimate`` is True where a value includes a population-share
+    estimate (a part of a split municipality), never for a merger summed or SSB's own figure.
+    """
 
     def __init__(
         self,
@@ -479,7 +484,8 @@ class NavData:
         indicators: list[str] | str | None = None,
     ) -> pd.DataFrame:
         """Indicator values of one municipality: ``region, year, indicator, value, status,
-        source``."""
+        estimate, source`` (``estimate``: the value includes a population-share estimate of a
+        split municipality, :func:`navbok.indicators.compute`)."""
         code = self.resolve(kommune).code
         return ind.select(self.values, code, years, indicators)
 
@@ -492,12 +498,17 @@ class NavData:
 
     def _indicator_rows(self, indicator: str) -> dict[str, list[tuple]]:
         """The rows of one indicator by region, in table order, as (year, value, status,
-        source) tuples of Python scalars (as ``itertuples`` gives them), cached."""
+        source, estimate) tuples of Python scalars (as ``itertuples`` gives them), cached."""
         key = ("rows", indicator)
         if key not in self._memo:
             out: dict[str, list[tuple]] = {}
-            for r in self._indicator_frame(indicator).itertuples():
-                out.setdefault(r.region, []).append((r.year, r.value, r.status, r.source))
+            frame = self._indicator_frame(indicator)
+            if "estimate" not in frame.columns:  # a cache written before the flag existed
+                frame = frame.assign(estimate=False)
+            for r in frame.itertuples():
+                out.setdefault(r.region, []).append(
+                    (r.year, r.value, r.status, r.source, bool(r.estimate))
+                )
             self._memo[key] = out
         return self._memo[key]
 
@@ -526,6 +537,17 @@ class NavData:
 
         return self.memo(("measure-cells", region), compute)
 
+    def measure_estimates(self, region: str) -> frozenset[tuple[str, int]]:
+        """The (measure, year) cells of a region that include a population-share estimate (a
+        part of a split municipality, ``split`` in :attr:`measures`); computed once per region."""
+
+        def compute() -> frozenset[tuple[str, int]]:
+            m = self.measures
+            hit = m[(m["region"] == region) & m["split"] & m["value"].notna()]
+            return frozenset(zip(hit["measure"].astype(str), hit["year"].astype(int), strict=True))
+
+        return self.memo(("measure-estimates", region), compute)
+
     def year_values(self, indicator: str, year: int) -> dict[str, float]:
         """The regions with a value of ``indicator`` in ``year`` (suppressed and missing values
         left out), by region code; computed once per loaded snapshot and process, and shared."""
@@ -533,7 +555,7 @@ class NavData:
         def compute() -> dict[str, float]:
             out: dict[str, float] = {}
             for region, rows in self._indicator_rows(indicator).items():
-                for y, value, _status, _source in rows:
+                for y, value, _status, _source, _estimate in rows:
                     if y == year and value is not None and value == value:
                         out[region] = float(value)
             return out
@@ -564,9 +586,11 @@ class NavData:
 
         def add(region: str, label: str, kind: Kind, ys: list[int]) -> None:
             wanted = set(ys).intersection(years)
-            for year, value, status, source in by_region.get(region, ()):
+            for year, value, status, source, estimate in by_region.get(region, ()):
                 if year in wanted:
-                    rows.append(ComparisonRow(label, kind, region, year, value, status, source))
+                    rows.append(
+                        ComparisonRow(label, kind, region, year, value, status, source, estimate)
+                    )
 
         add(groups.kommune, self.name(groups.kommune), Kind.KOMMUNE, years)
         for n in groups.neighbours:

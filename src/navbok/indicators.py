@@ -39,7 +39,7 @@ from navbok.regions import Register
 from navbok.register import register_doc
 from navbok.status import NOT_POSSIBLE, worst_of
 
-COLUMNS = ["region", "year", "indicator", "value", "status", "source"]
+COLUMNS = ["region", "year", "indicator", "value", "status", "estimate", "source"]
 BETTER = {"lower", "higher", "neutral"}
 
 
@@ -117,9 +117,17 @@ def _ratio(num: pd.DataFrame, den: pd.DataFrame, scale: float) -> pd.DataFrame:
             "year": m["year"],
             "value": value,
             "status": status,
+            "estimate": (_flag(m, "estimate_n") | _flag(m, "estimate_d")) & value.notna(),
             "source": source,
         }
     )
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A boolean column of ``frame`` (all False when it has none; missing is False)."""
+    if column not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame[column].fillna(False).astype(bool)
 
 
 HARMONISED_SOURCE = "beregnet fra harmoniserte tall"
@@ -144,8 +152,12 @@ def unchanged_codes(regions: Register, years: list[int]) -> pd.DataFrame:
 def _prefer(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     """Per region and year: ``first`` where it has a value, else ``second`` where it has one,
     else ``first``'s row (its status), else ``second``'s."""
-    cols = ["region", "year", "value", "status", "source"]
-    a, b = first[cols], second[cols]
+    cols = ["region", "year", "value", "status", "estimate", "source"]
+    a, b = (
+        first.assign(estimate=_flag(first, "estimate")),
+        second.assign(estimate=_flag(second, "estimate")),
+    )
+    a, b = a[cols], b[cols]
     both = pd.concat(
         [
             a.assign(_rank=np.where(a["value"].notna(), 0, 2)),
@@ -168,7 +180,7 @@ def _with_published(
     municipalities keep the ratio of harmonised counts, and the source says so.
     """
     pub = pub.assign(source="SSB " + pub["table"].astype(str) + " " + pub["code"].astype(str))
-    pub = pub[["region", "year", "value", "status", "source"]]
+    pub = pub[["region", "year", "value", "status", "source"]].assign(estimate=False)
     is_agg = r["region"].str.startswith(AGGREGATE_PREFIX)
     parts = [_prefer(pub[pub["region"].str.startswith(AGGREGATE_PREFIX)], r[is_agg])]
     munis = r[~is_agg]
@@ -194,7 +206,12 @@ def compute(
     regions: Register | None = None,
 ) -> pd.DataFrame:
     """Every indicator for every region and year: columns ``region, year, indicator, value,
-    status, source``.
+    status, estimate, source``.
+
+    ``estimate`` is True where the value includes a population-share estimate: a count of a
+    split municipality spread over its successors by population (``split`` in ``measures``),
+    in the indicator's measure, numerator or denominator. A merger of whole municipalities
+    summed is exact, and SSB's own published figures are never estimates.
 
     ``published`` (``region, year, contents, value, status, table, code``; ``contents`` = the
     measure id of an ``average`` measure, ``code`` the ContentsCode it resolved to) supplies
@@ -202,8 +219,10 @@ def compute(
     municipalities whose code did not change (:func:`unchanged_codes`).
     """
     inds = register()
+    split = measures["split"] if "split" in measures.columns else False
+    measures = measures.drop(columns="split", errors="ignore").assign(estimate=split)
     by_measure = {k: g.drop(columns="measure") for k, g in measures.groupby("measure")}
-    empty = pd.DataFrame(columns=["region", "year", "value", "status", "source"])
+    empty = pd.DataFrame(columns=["region", "year", "value", "status", "estimate", "source"])
     unchanged = None
     if regions is not None and published is not None and len(published):
         unchanged = unchanged_codes(regions, sorted(published["year"].unique()))
@@ -212,7 +231,10 @@ def compute(
         if ind.formula:
             continue
         if ind.measure:
-            r = by_measure.get(ind.measure, empty)[["region", "year", "value", "status", "source"]]
+            r = by_measure.get(ind.measure, empty)
+            r = r[["region", "year", "value", "status", "source"]].assign(
+                estimate=_flag(r, "estimate") & r["value"].notna()
+            )
         else:
             r = _ratio(
                 by_measure.get(ind.numerator, empty),
@@ -234,6 +256,7 @@ def compute(
     out = out.astype({"region": "str", "indicator": "str", "source": "str", "year": "int64"})
     out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
     out["value"] = out["value"].astype(float)
+    out["estimate"] = out["estimate"].fillna(False).astype(bool)
     return out.sort_values(["indicator", "region", "year"]).reset_index(drop=True)
 
 

@@ -205,21 +205,28 @@ def aap_frame(
     snapshot, register: Register, split_weights=None, years: list[int] | None = None
 ) -> pd.DataFrame:
     """NAV AAP counts by target-vintage municipality and month: ``region, period, year, month,
-    value, status``; ``EAK`` is Landet. Each workbook uses the codes of its year. ``years``:
-    only these workbooks (default all)."""
+    value, status, estimate``; ``EAK`` is Landet. Each workbook uses the codes of its year.
+    ``estimate`` is True where a count includes a population-share estimate (a part of a split
+    municipality; a merger summed is exact). ``years``: only these workbooks (default all)."""
     rows = []
     for year in snapshot.aap_years() if years is None else years:
         f = snapshot.aap_workbook(year).frame.assign(year=year)
         munis = f[f["region"] != "EAK"][["region", "year", "month", "value", "status"]]
         mapping = register.code_map([year], split_weights)
-        h = harmonise(munis, mapping, keys=["month"]).drop(columns="split")
+        h = harmonise(munis, mapping, keys=["month"]).rename(columns={"split": "estimate"})
+        h["estimate"] = h["estimate"] & h["value"].notna()
         land = f[f["region"] == "EAK"][["region", "year", "month", "value", "status"]]
+        land = land.assign(estimate=False)
         both = pd.concat([h, land], ignore_index=True)
         both["period"] = [f"{year}-{m:02d}" for m in both["month"]]
         rows.append(both)
     if not rows:
-        return pd.DataFrame(columns=["region", "year", "period", "month", "value", "status"])
-    return pd.concat(rows, ignore_index=True)
+        return pd.DataFrame(
+            columns=["region", "year", "period", "month", "value", "status", "estimate"]
+        )
+    out = pd.concat(rows, ignore_index=True)
+    out["estimate"] = out["estimate"].astype(bool)
+    return out
 
 
 def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Stitch]]:
@@ -319,8 +326,9 @@ def build_measures(snapshot, register: Register) -> tuple[pd.DataFrame, list[Sti
                 a = aap[aap["period"] == aap["period"].max()] if len(aap) else aap
             else:
                 a = aap[aap["month"] == int(spec["aap"])]
-            a = a[["region", "year", "value", "status"]].copy()
-            a["split"] = False
+            a = a[["region", "year", "value", "status", "estimate"]].rename(
+                columns={"estimate": "split"}
+            )
             a["measure"] = mid
             a["source"] = "NAV AAP155"
             munis_out.append(a)

@@ -9,11 +9,14 @@ downloads:
 * ``navbok-kommuner.csv``: semicolon-separated, decimal comma, UTF-8 with a byte order mark,
   CRLF line ends, one header row of the column identifiers, no comment lines. This is what
   Norwegian Excel opens correctly by double-click (as SSB's own CSV downloads), and scripts read
-  it with ``pandas.read_csv(path, sep=";", decimal=",", dtype={"kommune": str})`` or R's
-  ``read.csv2(path, fileEncoding = "UTF-8-BOM", colClasses = c(kommune = "character"))``.
-  Missing values are empty cells (never 0); ``status`` says why. Values are written at full
+  it with ``pandas.read_csv(path, sep=";", decimal=",", dtype={"kommunenr": str})`` or R's
+  ``read.csv2(path, fileEncoding = "UTF-8-BOM", colClasses = c(kommunenr = "character"))``.
+  The headers are Norwegian (:data:`HEADERS`; ``indikator`` is the machine key). Missing
+  values are empty cells (never 0); ``status`` says why; ``anslag`` (Ja/Nei) marks values
+  that include a population-share estimate of a split municipality. Values are written at full
   precision (round them to the indicator's ``decimals`` for display).
-* ``navbok-kommuner.parquet``: the same table with types (``year`` int64, ``value`` float64).
+* ``navbok-kommuner.parquet``: the same table with types (``år`` int64, ``verdi`` float64,
+  ``anslag`` bool).
 * ``navbok-kommuner.metadata.json``: per indicator id, names, unit, decimals, definition and
   source tables; the fetch date; the licence; the status symbols; the synthetic-data warning
   when the snapshot is synthetic; and what each file holds (with its sha256).
@@ -49,10 +52,12 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMNS",
     "CSV_NAME",
+    "HEADERS",
     "METADATA_NAME",
     "PARQUET_NAME",
     "NationalError",
     "NationalProvenance",
+    "file_frame",
     "national_frame",
     "source_tables",
     "write_national",
@@ -67,23 +72,42 @@ COLUMNS = [
     "year",
     "value",
     "status",
+    "estimate",
     "source",
 ]
+#: The files' column headers (Norwegian) for the frame's identifiers (:data:`COLUMNS`).
+HEADERS = {
+    "indicator": "indikator",
+    "indicator_name": "indikatornavn",
+    "unit": "enhet",
+    "kommune": "kommunenr",
+    "kommune_name": "kommunenavn",
+    "year": "år",
+    "value": "verdi",
+    "status": "status",
+    "estimate": "anslag",
+    "source": "kilde",
+}
 CSV_NAME = "navbok-kommuner.csv"
 PARQUET_NAME = "navbok-kommuner.parquet"
 METADATA_NAME = "navbok-kommuner.metadata.json"
 
-#: What each column holds (Norwegian, for the metadata file).
+#: What each column of the files holds (Norwegian, for the metadata file), by file header.
 COLUMN_TEXT = {
-    "indicator": "Indikatorens id i navbok (se «indicators»)",
-    "indicator_name": "Indikatorens navn",
-    "unit": "Enhet (prosent, kr, måneder, personer, per 1 000 …)",
-    "kommune": "Kommunenummer (fire siffer, gjeldende inndeling; les som tekst: 0301)",
-    "kommune_name": "Kommunenavn",
-    "year": "Statistikkår",
-    "value": "Verdien, full presisjon; tom når tallet mangler (se status)",
+    "indikator": "Indikatorens id i navbok, en maskinnøkkel (se «indicators»)",
+    "indikatornavn": "Indikatorens navn",
+    "enhet": "Enhet (prosent, kr, måneder, personer, per 1 000 …)",
+    "kommunenr": "Kommunenummer (fire siffer, gjeldende inndeling; les som tekst: 0301)",
+    "kommunenavn": "Kommunenavn",
+    "år": "Statistikkår",
+    "verdi": "Verdien, full presisjon; tom når tallet mangler (se status)",
     "status": "SSBs symbol når tallet mangler (: .. .), ellers tom",
-    "source": "Tabellene og innholdet tallet er regnet fra (SSB-tabell, NAV AAP155)",
+    "anslag": (
+        "Ja når verdien bygger på et anslag: tall for en kommune som ble delt, fordelt på de "
+        "nye kommunene etter hvor mange innbyggere som flyttet (sammenslåtte kommuner er lagt "
+        "sammen og er ikke anslag); ellers Nei"
+    ),
+    "kilde": "Tabellene og innholdet tallet er regnet fra (SSB-tabell, NAV AAP155)",
 }
 STATUS_TEXT = {
     SUPPRESSED: "Skjult av personvernhensyn (færre enn 3 enheter)",
@@ -167,6 +191,7 @@ def national_frame(data: NavData) -> pd.DataFrame:
             "year": frame["year"].astype("int64"),
             "value": value.astype("float64"),
             "status": status.astype(str),
+            "estimate": frame["estimate"].fillna(False).astype(bool) & value.notna(),
             "source": frame["source"].map(lambda s: s if isinstance(s, str) else ""),
         }
     )
@@ -177,7 +202,13 @@ def national_frame(data: NavData) -> pd.DataFrame:
 
 
 def _dtype(column: str) -> str:
-    return {"year": "int64", "value": "float64"}.get(column, "object")
+    return {"year": "int64", "value": "float64", "estimate": "bool"}.get(column, "object")
+
+
+def file_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`national_frame` as the files hold it: Norwegian headers (:data:`HEADERS`) and
+    ``anslag`` as «Ja»/«Nei» in the CSV (a boolean in Parquet, see :func:`_parquet_bytes`)."""
+    return frame[COLUMNS].rename(columns=HEADERS)
 
 
 _SSB_TABLE = re.compile(r"\bSSB (\d{5})\b")
@@ -233,16 +264,20 @@ class NationalProvenance:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    text = text_cells(frame).to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+    out = file_frame(frame)
+    out["anslag"] = out["anslag"].map({True: "Ja", False: "Nei"})
+    text = text_cells(out).to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
     return ("\ufeff" + text).encode("utf-8")
 
 
 def _parquet_bytes(frame: pd.DataFrame) -> bytes:
-    """Parquet (pyarrow, zstd): text columns as strings, ``year`` int64, ``value`` float64."""
+    """Parquet (pyarrow, zstd), Norwegian headers: text columns as strings, ``år`` int64,
+    ``verdi`` float64, ``anslag`` bool."""
     import io
 
     typed = frame[COLUMNS].astype({c: "string" for c in COLUMNS if _dtype(c) == "object"})
-    typed = typed.astype({"year": "int64", "value": "float64"})
+    typed = typed.astype({"year": "int64", "value": "float64", "estimate": "bool"})
+    typed = typed.rename(columns=HEADERS)
     buffer = io.BytesIO()
     typed.to_parquet(buffer, engine="pyarrow", index=False, compression="zstd")
     return buffer.getvalue()
@@ -294,6 +329,7 @@ def _indicator_metadata(
             counts = rows["status"].value_counts()
             entry["values"] = int(rows["value"].notna().sum())
             entry["missing"] = {s: int(counts[s]) for s in sorted(counts.index) if s}
+            entry["estimates"] = int(rows["estimate"].sum())
         if spec.id in unavailable:
             entry["unavailable"] = unavailable[spec.id]
         out.append(entry)
@@ -308,12 +344,12 @@ def _metadata(
         "decimal": ",",
         "encoding": "UTF-8 med byte order mark (utf-8-sig)",
         "line_terminator": "CRLF",
-        "header": "én rad med kolonnenavnene",
+        "header": "én rad med kolonnenavnene (se «columns»)",
         "missing": "tom celle; status sier hvorfor",
         "read_with": {
-            "pandas": 'pd.read_csv(path, sep=";", decimal=",", dtype={"kommune": str})',
+            "pandas": 'pd.read_csv(path, sep=";", decimal=",", dtype={"kommunenr": str})',
             "R": 'read.csv2(path, fileEncoding = "UTF-8-BOM", '
-            'colClasses = c(kommune = "character"))',
+            'colClasses = c(kommunenr = "character"))',
         },
     }
     doc: dict[str, Any] = {
@@ -321,7 +357,8 @@ def _metadata(
         "description": (
             "Hver indikator i navbok for hver kommune (gjeldende inndeling) og hvert år, med "
             "SSBs statussymbol der tallet mangler. Tidligere års tall er harmonisert til "
-            "dagens kommuner."
+            "dagens kommuner; tall fordelt etter innbyggere fra en kommune som ble delt, er "
+            "merket som anslag."
         ),
         "synthetic": provenance.synthetic,
     }
@@ -349,7 +386,12 @@ def _metadata(
                 },
                 PARQUET_NAME: {
                     "format": "Apache Parquet (zstd)",
-                    "types": {"year": "int64", "value": "float64", "andre": "string"},
+                    "types": {
+                        "år": "int64",
+                        "verdi": "float64",
+                        "anslag": "bool",
+                        "andre": "string",
+                    },
                     "bytes": len(files[PARQUET_NAME]),
                     "sha256": hashlib.sha256(files[PARQUET_NAME]).hexdigest(),
                 },

@@ -18,6 +18,16 @@ ORDER = (SUPPRESSED, NOT_AVAILABLE, NOT_POSSIBLE)
 #: What the symbols mean, in one line (downloads and source boxes say it).
 LEGEND = ".. = tall mangler, : = skjult av personvernhensyn, . = kan ikke regnes ut"
 
+#: The mark of an estimate: a value that includes a share of a split municipality, spread by
+#: population (``estimate`` in :attr:`navbok.data.NavData.values`). Tables show «≈ 1 200»;
+#: a download's status column holds the mark.
+ESTIMATE = "≈"
+#: What the mark means, in one line (under every table and figure that shows it).
+ESTIMATE_NOTE = (
+    "≈ = anslag: tallet bygger på tall for en kommune som senere ble delt, fordelt etter hvor "
+    "mange innbyggere som gikk til hver av de nye kommunene."
+)
+
 
 def symbol(status: object, default: str = NOT_AVAILABLE) -> str:
     """``status`` if it is a symbol (a non-empty string), else ``default``.

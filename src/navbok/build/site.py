@@ -43,6 +43,7 @@ from navbok.data import NavData
 from navbok.present import maps
 from navbok.present.bundle import BUNDLE_NAME
 from navbok.present.exports import Provenance
+from navbok.present.numbers import fmt_seconds
 from navbok.project import Project
 from navbok.report.facts import read_facts
 from navbok.report.maps import county_values
@@ -247,6 +248,6 @@ def build_site(
     if notify is not None and stats.downloads:
         notify(
             f"Nettstedet: {len(books)} bøker i oversikten, {stats.downloads} arbeidsbøker og "
-            f"sammendrag laget; {sum(stats.seconds.values()):.1f} s."
+            f"sammendrag laget; {fmt_seconds(sum(stats.seconds.values()))}."
         )
     return page, stats

@@ -7,7 +7,8 @@ download (a base64 ``data:`` URI whose file starts with ``# Kilde: …`` comment
 figure's title (or the table's caption); :func:`write_workbook` writes
 
 * ``navbok-<kommune>.xlsx``: a sheet «Innhold» (every sheet with its chapter and full title),
-  one sheet per figure or table named after its title (at most 31 characters, unique), with
+  one sheet per figure or table named by its number and its title cut after a whole word (at
+  most 31 characters: «07 Brutto utbetalt økonomisk»), with
   the Norwegian headers and the status columns of the download, and a sheet «Om dataene»
   (sources, fetch date, the definitions of the book's indicators, licence, status symbols and,
   when a source is synthetic, the warning);
@@ -61,7 +62,13 @@ _TITLE = re.compile(r'<p class="navbok-chart-text"[^>]*>(.*?)</p>', re.S)
 _CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.S)
 _HEADING = re.compile(r"^#\s+(.+)$", re.M)
 _TAG = re.compile(r"<[^>]+>")
-_NUMBER = re.compile(r"^[-−]?(0|[1-9]\d*)(,\d+)?$")
+_NUMBER = re.compile(r"^[-−]?(0|[1-9]\d*)(,\d+)?([eE][-+]?\d+)?$")
+#: What a status column beside a column of numbers holds (the workbook and its metadata).
+STATUS_COLUMNS_TEXT = (
+    "Ved siden av hver kolonne med tall står en kolonne «<kolonne> status»: SSBs symbol når "
+    "tallet mangler, ≈ når tallet er et anslag, ellers tom. Tall er lagret som tall, antall "
+    "personer som hele tall og prosenter som i boka (36,8, ikke 0,368)."
+)
 _STAMP = (2000, 1, 1, 0, 0, 0)
 
 
@@ -137,19 +144,25 @@ def book_tables(notebooks: Iterable[Path]) -> list[BookTable]:
 
 
 def sheet_names(titles: Iterable[str]) -> list[str]:
-    """Excel sheet names from titles: no ``[]:*?/\\``, at most 31 characters, unique."""
-    used = {INDEX_SHEET.casefold(), ABOUT_SHEET.casefold()}
+    """Excel sheet names from titles: the figure's or table's number in the book, then its
+    title cut after a whole word (no ``[]:*?/\\``, at most 31 characters): «07 Brutto
+    utbetalt økonomisk», unique by their numbers (never «… (2)»)."""
+    titles = list(titles)
+    width = max(2, len(str(len(titles))))
     out = []
-    for title in titles:
-        base = " ".join(_BAD_SHEET_CHARS.sub(" ", title).split()).strip("'") or "Tabell"
-        name = base[:_MAX_SHEET].rstrip()
-        n = 2
-        while name.casefold() in used:
-            suffix = f" ({n})"
-            name = base[: _MAX_SHEET - len(suffix)].rstrip() + suffix
-            n += 1
-        used.add(name.casefold())
-        out.append(name)
+    for i, title in enumerate(titles, start=1):
+        prefix = f"{i:0{width}d} "
+        words = " ".join(_BAD_SHEET_CHARS.sub(" ", title).split()).strip("'").split(" ")
+        room = _MAX_SHEET - len(prefix)
+        name = ""
+        for word in words:
+            candidate = f"{name} {word}".strip()
+            if len(candidate) > room:
+                break
+            name = candidate
+        if not name:  # one word longer than the room: cut it, there is no other way
+            name = words[0][:room] if words and words[0] else "Tabell"
+        out.append(prefix + name.rstrip(" ,.;–-"))
     return out
 
 
@@ -359,6 +372,8 @@ def _about_rows(
     rows.append(["Lisens", f"{LICENCE['text']} {LICENCE['url']}"])
     rows.append(["Kreditering", str(LICENCE["attribution"])])
     rows.append(["Symboler", status.LEGEND])
+    rows.append(["Anslag", status.ESTIMATE_NOTE])
+    rows.append(["Kolonner", STATUS_COLUMNS_TEXT])
     rows.append(
         [
             "Ark",
@@ -420,6 +435,8 @@ def write_workbook(
         {
             "licence": LICENCE,
             "status_symbols": status.LEGEND,
+            "estimate": status.ESTIMATE_NOTE,
+            "columns": STATUS_COLUMNS_TEXT,
             "sources": [{"label": a, "text": b} for a, b in about if a in ("Kilde", "Hentet")],
             "workbook": {
                 "file": xlsx.name,

@@ -202,6 +202,11 @@ def _x_encoding(col: pd.Series, x: str, title: str | None) -> tuple[Spec, Spec]:
     )
 
 
+#: The data field and tooltip text of a population-share estimate in a chart.
+ESTIMATE_FIELD = "Merknad"
+ESTIMATE_TIP = "Anslag (fordelt etter innbyggertall)"
+
+
 def line_chart(
     df: pd.DataFrame,
     x: str,
@@ -217,6 +222,7 @@ def line_chart(
     series_title: str | None = None,
     kinds: Mapping[str, str] | None = None,
     reference: float | None = None,
+    estimate: str | None = None,
 ) -> Spec:
     """Lines over time, one per ``series``, with the ``focus`` series highlighted.
 
@@ -224,11 +230,21 @@ def line_chart(
     and solid; comparison lines are thinner and dashed, each comparison kind in its own fixed
     colour and dash (``kinds``: series → :class:`navbok.comparison.Kind` value, for series
     the labels do not name, such as neighbours and counties). ``y_format`` is a d3 format
-    string; ``reference`` draws a line at that value (e.g. 100 in an index). Returns a layer
-    (lines + points with tooltips) with the description at the top level.
+    string; ``reference`` draws a line at that value (e.g. 100 in an index). ``estimate``
+    names a boolean column: its True values (population-share estimates) are drawn as open
+    points, and their tooltip says «anslag». Returns a layer (lines + points with tooltips)
+    with the description at the top level.
     """
     _require(title, description)
     data = df[[x, y, series]].copy()
+    guessed = (
+        estimate is not None
+        and estimate in df.columns
+        and bool((df[estimate].astype(object).fillna(False).astype(bool) & df[y].notna()).any())
+    )
+    if guessed:
+        flags = df[estimate].astype(object).fillna(False).astype(bool) & df[y].notna()
+        data[ESTIMATE_FIELD] = [ESTIMATE_TIP if f else "" for f in flags]
     data[series] = data[series].astype(str)
     scale = colour_scale(list(data[series].unique()), focus, kinds)
     domain = scale["domain"]
@@ -270,18 +286,35 @@ def line_chart(
     }
     # Points show lone values between gaps and carry the tooltips (a tooltip on the line
     # path itself would always show the line's first point).
+    tooltip: list[Spec] = [
+        {"field": series, "title": series_title or series, "type": "nominal"},
+        x_tip,
+        {"field": y, "format": y_format, "title": y_title, "type": "quantitative"},
+    ]
+    if guessed:
+        tooltip.append({"field": ESTIMATE_FIELD, "title": ESTIMATE_FIELD, "type": "nominal"})
     points = {
         "mark": {"type": "point", "filled": True, "invalid": "filter", "opacity": 1, "size": 45},
-        "encoding": {
-            **base,
-            "tooltip": [
-                {"field": series, "title": series_title or series, "type": "nominal"},
-                x_tip,
-                {"field": y, "format": y_format, "title": y_title, "type": "quantitative"},
-            ],
-        },
+        "encoding": {**base, "tooltip": tooltip},
     }
     layers = [lines, points]
+    if guessed:
+        # Estimates: an open point (white inside, the series' colour round it) over the dot.
+        layers.append(
+            {
+                "mark": {
+                    "type": "point",
+                    "filled": False,
+                    "fill": "white",
+                    "invalid": "filter",
+                    "opacity": 1,
+                    "size": 70,
+                    "strokeWidth": 2,
+                },
+                "transform": [{"filter": f"datum[{json.dumps(ESTIMATE_FIELD)}] !== ''"}],
+                "encoding": {**base, "tooltip": tooltip},
+            }
+        )
     if reference is not None:
         layers.append(_reference_rule("y", reference))
     return _top_level({"layer": layers}, records(data), title, description)

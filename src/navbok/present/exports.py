@@ -43,6 +43,9 @@ __all__ = [
     "STATUS_ATTR",
     "column_letter",
     "CellStatuses",
+    "ESTIMATE_ATTR",
+    "cell_estimates",
+    "set_cell_estimates",
     "set_cell_statuses",
     "Provenance",
     "about_frame",
@@ -319,18 +322,58 @@ def cell_statuses(df: pd.DataFrame) -> dict[str, Sequence[str | None]]:
     return {c: v for c, v in found.items() if c in df.columns and len(v) == len(df)}
 
 
+#: ``DataFrame.attrs`` key of per-cell estimate flags (:func:`set_cell_estimates`).
+ESTIMATE_ATTR = "estimate"
+
+
+def set_cell_estimates(df: pd.DataFrame, columns: Mapping[str, Sequence[bool]]) -> None:
+    """Mark cells of ``df`` as estimates (``{column: flag per row}``): values that include a
+    population share of a split municipality (:data:`navbok.status.ESTIMATE`)."""
+    df.attrs[ESTIMATE_ATTR] = CellStatuses(
+        {c: [status.ESTIMATE if f else None for f in flags] for c, flags in columns.items()}
+    )
+
+
+def cell_estimates(df: pd.DataFrame) -> dict[str, Sequence[bool]]:
+    """The per-cell estimate flags a frame carries (only columns with at least one)."""
+    found = df.attrs.get(ESTIMATE_ATTR) or {}
+    return {
+        c: [bool(f) for f in v]
+        for c, v in found.items()
+        if c in df.columns and len(v) == len(df) and any(v)
+    }
+
+
+def _number_columns(df: pd.DataFrame) -> list[Any]:
+    """The columns that hold measured numbers: floats, and whole numbers that can be missing
+    (pandas' nullable ``Int64``: counts); years and codes are plain integers."""
+    return [
+        c
+        for c, t in zip(df.columns, df.dtypes.tolist(), strict=True)
+        if pd.api.types.is_float_dtype(t) or isinstance(t, pd.Int64Dtype)
+    ]
+
+
 def with_status_columns(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` for a download: each column with per-cell status symbols gets a column
-    «<column> status» right after it (a :mod:`navbok.status` symbol or empty), so a missing number
-    keeps its reason. A frame without per-cell statuses is returned as it is."""
+    """``df`` for a download: when the frame carries per-cell statuses or estimates, every
+    column of numbers gets a column «<column> status» right after it — the same layout in every
+    year, whether or not a value is missing there — with the :mod:`navbok.status` symbol of a
+    missing number, «≈» (:data:`navbok.status.ESTIMATE`) for an estimate, else empty. A frame
+    without per-cell statuses or estimates is returned as it is."""
     statuses = cell_statuses(df)
-    if not statuses:
+    estimates = cell_estimates(df)
+    if STATUS_ATTR not in df.attrs and not estimates:
         return df
-    out: dict[str, Any] = {}
+    numbers = set(_number_columns(df)) | set(statuses) | set(estimates)
+    out: dict[Any, Any] = {}
     for column in df.columns:
         out[column] = df[column]
-        if column in statuses and any(statuses[column]):
-            out[f"{column} status"] = [s or "" for s in statuses[column]]
+        if column in numbers and column != "status":
+            marks = list(statuses.get(column) or [None] * len(df))
+            flags = estimates.get(column) or [False] * len(df)
+            out[f"{column} status"] = [
+                m or (status.ESTIMATE if f else "") for m, f in zip(marks, flags, strict=True)
+            ]
     frame = pd.DataFrame(out, index=df.index)
     frame.attrs = {}
     return frame
@@ -342,7 +385,8 @@ ABOUT_SHEET = "Om dataene"
 
 def about_frame(provenance: Provenance, symbols: bool = True) -> pd.DataFrame:
     """The sheet «Om dataene»: the provenance rows (and what the status symbols mean)."""
-    rows = provenance.rows() + ([("Symboler", status.LEGEND)] if symbols else [])
+    legend = [("Symboler", status.LEGEND), ("Anslag", status.ESTIMATE_NOTE)]
+    rows = provenance.rows() + (legend if symbols else [])
     return pd.DataFrame(rows, columns=["Om dataene", "Innhold"])
 
 

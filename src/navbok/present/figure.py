@@ -14,7 +14,7 @@ English with unformatted numbers, and the data table under each figure says it b
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,11 +24,11 @@ import pandas as pd
 from navbok import status
 from navbok.present.chart_specs import is_yearly, validated
 from navbok.present.embed import embed_script
-from navbok.present.exports import cell_statuses
+from navbok.present.exports import cell_estimates, cell_statuses
 from navbok.present.numbers import MISSING, fmt_number, is_missing
 from navbok.present.tables import download_links, slugify, table_html
 
-__all__ = ["FIGURE_DOWNLOADS", "ChartOutput", "data_table", "show_chart"]
+__all__ = ["FIGURE_DOWNLOADS", "ChartOutput", "data_table", "download_frame", "show_chart"]
 
 #: The downloads under a figure: format → link text.
 FIGURE_DOWNLOADS: Mapping[str, str] = {"csv": "Last ned CSV", "xlsx": "Last ned Excel"}
@@ -87,7 +87,7 @@ def _text_cell(value: Any, col: pd.Series, symbol: str | None) -> str:
 def data_table(
     data: pd.DataFrame,
     caption: str,
-    decimals: int | Mapping[str, int] | None = None,
+    decimals: int | Mapping[str, int | Sequence[int]] | None = None,
     labels: Mapping[str, str] | None = None,
     text_columns: Iterable[str] = (),
 ) -> str:
@@ -102,14 +102,16 @@ def data_table(
     Args:
         data: The numbers, as given to :func:`show_chart`.
         caption: The figure's caption (the table's reads «Tallene bak figuren: <caption>»).
-        decimals: Decimals for all numeric columns or per column (default: 0 for whole
-            numbers, else 1).
+        decimals: Decimals for all numeric columns or per column, for a column either one
+            number or one per row (default: 0 for whole numbers, else 1). Estimated cells
+            (``attrs["estimate"]``) read «≈ 1 200», with a note line under the table.
         labels: Display names for columns.
         text_columns: Columns to show as text.
     """
     labels = labels or {}
     text_columns = set(text_columns)
     per_cell = cell_statuses(data)
+    estimated = cell_estimates(data)
     statuses: list[str | None] = (
         [status.symbol(s, default="") or None for s in data["status"]]
         if "status" in data.columns
@@ -125,7 +127,7 @@ def data_table(
         )
         if explained:
             data, columns = shown, [c for c in columns if c != "status"]
-    kinds: dict[str, int | None] = {}
+    kinds: dict[str, int | Sequence[int] | None] = {}
     for name in columns:
         col = data[name]
         if _is_text_column(name, col, text_columns):
@@ -138,24 +140,57 @@ def data_table(
     series = [data[name] for name in columns]  # looked up once, not once per cell
     places = [kinds[name] for name in columns]
     cell_status = [per_cell.get(name) for name in columns]
+    cell_estimate = [estimated.get(name) for name in columns]
     rows = []
     for r, (row_status, row) in enumerate(
         zip(statuses, data.itertuples(index=False, name=None), strict=True)
     ):
         cells = []
-        for col, digits, own, value in zip(series, places, cell_status, row, strict=True):
+        for col, digits, own, guess, value in zip(
+            series, places, cell_status, cell_estimate, row, strict=True
+        ):
             symbol = own[r] if own is not None else row_status
             if digits is None:
-                cells.append(_text_cell(value, col, symbol))
+                text = _text_cell(value, col, symbol)
             else:
-                cells.append(fmt_number(value, digits, status=symbol))
+                places_here = digits if isinstance(digits, int) else digits[r]
+                text = fmt_number(value, places_here, status=symbol)
+            if guess is not None and guess[r] and not is_missing(value):
+                text = f"{status.ESTIMATE} {text}"
+            cells.append(text)
         rows.append(cells)
-    return table_html(
+    table = table_html(
         [labels.get(c, c) for c in columns],
         rows,
         f"Tallene bak figuren: {caption}",
         numeric=[digits is not None for digits in places],
     )
+    if estimated:
+        table += f'<p class="navbok-note">{html.escape(status.ESTIMATE_NOTE)}</p>'
+    return table
+
+
+def download_frame(
+    data: pd.DataFrame, decimals: int | Mapping[str, int | Sequence[int]] | None = None
+) -> pd.DataFrame:
+    """The numbers of a figure as its downloads hold them: a column shown without decimals
+    (``decimals`` 0: counts of persons, kroner) as whole numbers, never «1200.23» for an
+    estimated count; everything else as it is (with its per-cell statuses and estimates)."""
+    if decimals is None:
+        return data
+    whole = [
+        c
+        for c in data.columns
+        if pd.api.types.is_float_dtype(data[c])
+        and (decimals if not isinstance(decimals, Mapping) else decimals.get(str(c))) == 0
+    ]
+    if not whole:
+        return data
+    out = data.copy()
+    for c in whole:
+        out[c] = out[c].round().astype("Int64")
+    out.attrs = dict(data.attrs)
+    return out
 
 
 def _title_html(title: Any) -> str:
@@ -180,7 +215,7 @@ def show_chart(
     name: str,
     caption: str,
     *,
-    decimals: int | Mapping[str, int] | None = None,
+    decimals: int | Mapping[str, int | Sequence[int]] | None = None,
     labels: Mapping[str, str] | None = None,
     text_columns: Iterable[str] = (),
 ) -> ChartOutput:
@@ -198,8 +233,9 @@ def show_chart(
         name: Identifies the figure: the element id is ``navbok-chart-<slug>`` and downloads
             are ``<slug>.csv``/``<slug>.xlsx``. Use a name only once per page.
         caption: The figure caption (Norwegian).
-        decimals: Decimals in the table, for all numeric columns or per column; by default 0
-            for whole numbers and 1 otherwise.
+        decimals: Decimals in the table, for all numeric columns or per column (one number
+            or one per row); by default 0 for whole numbers and 1 otherwise. Columns shown
+            without decimals are whole numbers in the downloads (:func:`download_frame`).
         labels: Display names for table columns.
         text_columns: Columns to show as text rather than as formatted numbers (integer
             columns called år/year/periode or ending in nr/kode are text already).
@@ -226,7 +262,7 @@ def show_chart(
         '<details class="navbok-data"><summary>Vis tallene bak figuren</summary>',
         f"{table}</details>",
         # Downloads carry the status of every missing number and where the numbers come from.
-        download_links(data, slug, FIGURE_DOWNLOADS, described_by=cap_id),
+        download_links(download_frame(data, decimals), slug, FIGURE_DOWNLOADS, described_by=cap_id),
         "</figure>",
     ]
     return ChartOutput("\n".join(part for part in parts if part))

@@ -31,6 +31,7 @@ __all__ = [
     "NBSP",
     "fmt_kr",
     "fmt_number",
+    "fmt_seconds",
     "fmt_percent",
     "fmt_pp",
     "fmt_signed_percent",
@@ -193,3 +194,8 @@ def whole_numbers(text: str) -> str:
     """``text`` with each space inside a number a no-break space («per 1 000», «20 000–74 999»),
     so no line breaks inside a number: in a label, a header or an axis title as in prose."""
     return _SPACE_IN_NUMBER.sub(NBSP, text)
+
+
+def fmt_seconds(value: float, decimals: int = 1) -> str:
+    """A duration for the command line in Norwegian: «1,7 s» (never «1.7 s»)."""
+    return f"{fmt_number(value, decimals)} s"

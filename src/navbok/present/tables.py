@@ -26,8 +26,10 @@ import pandas as pd
 
 from navbok import status
 from navbok.present.exports import (
+    cell_estimates,
     csv_bytes,
     current_provenance,
+    set_cell_estimates,
     set_cell_statuses,
     with_status_columns,
     xlsx_bytes,
@@ -38,6 +40,7 @@ __all__ = [
     "TABLE_DOWNLOADS",
     "TableOutput",
     "download_links",
+    "mark_estimates",
     "show_table",
     "slugify",
     "table_html",
@@ -185,7 +188,9 @@ def show_table(
         name: Identifies the table (id ``navbok-table-<slug>``, download ``<slug>.csv``).
         caption: What the table shows (Norwegian), including units.
         data: The numbers behind the table for the download (default: ``cells``); per-cell
-            status symbols in ``data.attrs["status"]`` become «<column> status» columns.
+            status symbols in ``data.attrs["status"]`` become «<column> status» columns, and
+            estimates in ``data.attrs["estimate"]`` are shown «≈ 1 200» with a note line
+            (:data:`navbok.status.ESTIMATE_NOTE`) and marked «≈» in the download.
         notes: Lines shown under the table (sources, symbols, method).
         numeric_from: Columns from this index on are right-aligned numbers.
 
@@ -194,6 +199,10 @@ def show_table(
     """
     slug = slugify(name)
     block_id = f"navbok-table-{slug}"
+    estimates = cell_estimates(data) if data is not None else {}
+    if estimates:
+        cells = mark_estimates(cells, estimates)
+        notes = [*(notes or []), status.ESTIMATE_NOTE]
     header = [str(c) for c in cells.columns]
     numeric = [i > 0 and i >= numeric_from for i in range(len(header))]
     rows = (
@@ -212,6 +221,19 @@ def show_table(
     return TableOutput(
         f'<div class="navbok-table-block" id="{block_id}">{table}{note_html}{links}</div>'
     )
+
+
+def mark_estimates(cells: pd.DataFrame, estimates: Mapping[str, Sequence[bool]]) -> pd.DataFrame:
+    """Display cells with «≈ » (:data:`navbok.status.ESTIMATE`) before each estimated value
+    (``estimates``: column → flag per row, as :func:`navbok.present.exports.cell_estimates`)."""
+    out = cells.copy()
+    for column, flags in estimates.items():
+        if column in out.columns:
+            out[column] = [
+                f"{status.ESTIMATE} {text}" if flag and text not in (None, "") else text
+                for text, flag in zip(out[column].tolist(), flags, strict=True)
+            ]
+    return out
 
 
 def wide(
@@ -258,6 +280,20 @@ def wide(
             symbol = status.symbol(raw, default="")
             if symbol and is_missing(value):
                 found.setdefault(key, symbol)
-        if found:
-            set_cell_statuses(table, {str(c): [found.get((r, c)) for r in rows] for c in cols})
+        # Always set (also when nothing is missing): every download of a figure then has the
+        # same layout, a status column beside each column of numbers.
+        set_cell_statuses(table, {str(c): [found.get((r, c)) for r in rows] for c in cols})
+    if "estimate" in df.columns and values != "estimate":
+        flagged = {
+            key
+            for key, flag, value in zip(
+                keys,
+                df["estimate"].astype(object).fillna(False).astype(bool).tolist(),
+                df[values].tolist(),
+                strict=True,
+            )
+            if flag and not is_missing(value)
+        }
+        if flagged:
+            set_cell_estimates(table, {str(c): [(r, c) in flagged for r in rows] for c in cols})
     return table

@@ -49,6 +49,7 @@ from navbok.publish.news import (
     Edition,
     book_section,
     compare,
+    frame_of,
     overview_section,
 )
 from navbok.regions import fold
@@ -343,11 +344,15 @@ def _news_sections(
     import pandas as pd
 
     national = build / SITE / "data" / PARQUET_NAME
-    frame = pd.read_parquet(national) if national.is_file() else pd.DataFrame(columns=_COLUMNS)
+    frame = (
+        frame_of(pd.read_parquet(national))
+        if national.is_file()
+        else pd.DataFrame(columns=_COLUMNS)
+    )
     old_edition = Edition.read(previous / EDITION_NAME) if previous is not None else None
     old = None
     if old_edition is not None and previous is not None and (previous / PARQUET_NAME).is_file():
-        old = pd.read_parquet(previous / PARQUET_NAME)
+        old = frame_of(pd.read_parquet(previous / PARQUET_NAME))
     news = compare(edition, frame, old_edition, old)
     out = {build / SITE / "index.html": overview_section(news)}
     for code in codes:

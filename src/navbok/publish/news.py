@@ -120,6 +120,16 @@ def _month(period: str) -> str:
     return f"{MONTHS[int(period[5:7]) - 1]} {period[:4]}"
 
 
+def frame_of(parquet: pd.DataFrame) -> pd.DataFrame:
+    """A national Parquet with the identifiers :data:`navbok.national.COLUMNS` (the files
+    carry Norwegian headers, :data:`navbok.national.HEADERS`; an older edition's English ones
+    are already identifiers)."""
+    from navbok.national import HEADERS
+
+    back = {v: k for k, v in HEADERS.items() if v != k}
+    return parquet.rename(columns={c: back[c] for c in parquet.columns if c in back})
+
+
 def _newest(frame: pd.DataFrame) -> pd.DataFrame:
     """Each key figure's newest row per municipality."""
     ids = [k.id for k in KEY_FIGURES]

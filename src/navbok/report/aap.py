@@ -22,7 +22,7 @@ from navbok.analysis.aap import expected_share, ratio_table
 from navbok.analysis.aap_periods import Pairing
 from navbok.comparison import Kind
 from navbok.measures import aap_frame
-from navbok.present.exports import set_cell_statuses
+from navbok.present.exports import set_cell_estimates, set_cell_statuses
 from navbok.present.figure import ChartOutput
 from navbok.present.markdown import Markdown, escape
 from navbok.present.numbers import fmt_number
@@ -147,14 +147,32 @@ class AapViews:
         notes = ["Forholdstall = AAP-andel / sosialhjelpsandel."]
         if ctx.peers.asss_member:
             notes[0] += " For ASSS-snittet er det forholdet mellom de to snittene."
+        numbers = t.rename(
+            columns={"series": "Serie", "aap": aap_head, "sos": sos_head, "ratio": head[3]}
+        )[["Serie", aap_head, sos_head, head[3]]]
+        set_cell_statuses(
+            numbers,
+            {
+                aap_head: [
+                    None if v == v else (s or status.NOT_AVAILABLE)
+                    for v, s in zip(t["aap"], t["aap_status"], strict=True)
+                ],
+                sos_head: [
+                    None if v == v else (s or status.NOT_AVAILABLE)
+                    for v, s in zip(t["sos"], t["sos_status"], strict=True)
+                ],
+                head[3]: [
+                    None if v == v else (a or b or status.NOT_AVAILABLE)
+                    for v, a, b in zip(t["ratio"], t["aap_status"], t["sos_status"], strict=True)
+                ],
+            },
+        )
         table = show_table(
             pd.DataFrame(cells, columns=head),
             "aap-forholdstall",
             f"AAP-andel i {pairing.aap.label}, andel sosialhjelpsmottakere i {pairing.sos_year} "
             "og forholdstallet mellom dem. Begge andeler er av innbyggerne 18–66 år.",
-            data=t.rename(
-                columns={"series": "Serie", "aap": aap_head, "sos": sos_head, "ratio": head[3]}
-            )[["Serie", aap_head, sos_head, head[3]]],
+            data=numbers,
             notes=[
                 *notes,
                 f"AAP-andelen er NAVs mottakere i {pairing.aap.label}; sosialhjelpsandelen er "
@@ -350,13 +368,17 @@ class AapViews:
         ctx = self.ctx
         years = [y for y in ctx.aap_periods.decembers if y in ctx.years]
         own = ctx.data.measure_cells(ctx.kommune)
+        guessed = ctx.data.measure_estimates(ctx.kommune)
         rows: list[tuple[str, list[Cell]]] = []
+        estimates: list[list[bool]] = []
         for year in years:
             cells: list[Cell] = [
                 (*_cell(*own.get((measure, year), (float("nan"), None))), 0)
                 for measure, _ in COUNTS
             ]
             rows.append((str(year), [*cells, (*_cell(*ctx.value("aap_andel", year)), 2)]))
+            flags = [(measure, year) in guessed for measure, _ in COUNTS]
+            estimates.append([*flags, flags[-1]])  # the share of an estimated December count
         if not any(v == v for _, cells in rows for v, _, _ in cells[:2]):
             return None
         head = ["År", "Februar (personer)", "Desember (personer)", "Andel i desember (%)"]
@@ -369,6 +391,7 @@ class AapViews:
                 "NAV viser ikke antall under fire; de står som skjult (:).",
                 f"Symboler: {status.LEGEND}.",
             ],
+            estimates=estimates,
         )
 
     def _newest_ratio(self, paired_year: int) -> str:
@@ -494,12 +517,25 @@ def _cell(value: object, found: str | None) -> tuple[float, str | None]:
 
 
 def _table(
-    name: str, caption: str, head: list[str], rows: list[tuple[str, list[Cell]]], notes: list[str]
+    name: str,
+    caption: str,
+    head: list[str],
+    rows: list[tuple[str, list[Cell]]],
+    notes: list[str],
+    estimates: list[list[bool]] | None = None,
 ) -> TableOutput:
     """A table of counts and shares by row label: Norwegian numbers with SSB's symbols on the
-    page, the numbers with a status column per column that has a symbol in the download."""
+    page (and «≈» before an estimate, ``estimates``: a flag per cell of each row), in the
+    download the numbers — counts (no decimals) as whole persons — with a status column beside
+    every column."""
     shown = [[label, *(fmt_number(v, d, status=s) for v, s, d in cells)] for label, cells in rows]
     data = pd.DataFrame([[label, *(v for v, _, _ in cells)] for label, cells in rows], columns=head)
+    for j, column in enumerate(head[1:]):
+        if rows and all(cells[j][2] == 0 for _, cells in rows):
+            data[column] = data[column].round().astype("Int64")
     marks = {head[j + 1]: [cells[j][1] for _, cells in rows] for j in range(len(head) - 1)}
-    set_cell_statuses(data, {column: m for column, m in marks.items() if any(m)})
+    set_cell_statuses(data, marks)
+    if estimates:
+        flags = {head[j + 1]: [e[j] for e in estimates] for j in range(len(head) - 1)}
+        set_cell_estimates(data, flags)
     return show_table(pd.DataFrame(shown, columns=head), name, caption, data=data, notes=notes)

@@ -26,41 +26,51 @@ from navbok.report.missing import SAID_ABOVE
 BETTER = {"lower": "lav", "higher": "høy"}
 #: Download headers of the key-figure table, in the reader's words.
 TABLE_COLUMNS = {
-    "key_figure": "nøkkeltall",
-    "year": "år",
-    "value": "verdi",
-    "average": "landssnitt",
-    "best": "grense_karakter_6",
-    "worst": "grense_karakter_1",
-    "grade": "karakter",
-    "change": "endring_fra_året_før",
+    "key_figure": "Nøkkeltall",
+    "year": "År",
+    "value": "Verdi",
+    "average": "Landssnitt",
+    "best": "Grense for karakter 6",
+    "worst": "Grense for karakter 1",
+    "grade": "Karakter",
+    "change": "Endring fra året før",
 }
 #: Download headers of the sensitivity table.
 SENSITIVITY_COLUMNS = {
-    "scenario": "vekting",
-    "weight_sum": "sum_av_vektene",
-    "score": "snittkarakter",
-    "points": "poeng",
-    "rank": "plass",
-    "n_ranked": "antall_rangert",
-    "rank_change": "endring_i_plass",
+    "scenario": "Vekting",
+    "weight_sum": "Sum av vektene",
+    "score": "Snittkarakter",
+    "points": "Poeng",
+    "rank": "Plass",
+    "n_ranked": "Antall rangert",
+    "rank_change": "Endring i plass",
 }
 #: Download headers of the published comparison (booleans become «ja»/«nei»).
 PUBLISHED_COLUMNS = {
-    "key_figure": "nøkkeltall",
-    "year": "år",
-    "barometer_year": "barometerår",
-    "average_published": "snitt_publisert",
-    "grade_published": "karakter_publisert",
-    "value_published": "verdi_publisert",
-    "value": "verdi_her",
-    "average": "snitt_her",
-    "grade": "karakter_her",
-    "value_diff": "avvik_verdi",
-    "average_diff": "avvik_snitt",
-    "grade_diff": "avvik_karakter",
-    "consistent": "konsistent_i_kilden",
-    "same_side": "samme_side_av_3_5",
+    "key_figure": "Nøkkeltall",
+    "year": "År",
+    "barometer_year": "Barometerår",
+    "average_published": "Snitt publisert",
+    "grade_published": "Karakter publisert",
+    "value_published": "Verdi publisert",
+    "value": "Verdi her",
+    "average": "Snitt her",
+    "grade": "Karakter her",
+    "value_diff": "Avvik i verdi",
+    "average_diff": "Avvik i snitt",
+    "grade_diff": "Avvik i karakter",
+    "consistent": "Samsvarer i kilden",
+    "same_side": "Samme side av 3,5",
+}
+#: Download headers of the ranking (the top list).
+RANKING_COLUMNS = {
+    "rank": "Plass",
+    "region": "Kommunenr",
+    "kommune": "Kommune",
+    "points": "Poeng",
+    "score": "Snittkarakter",
+    "weight_share": "Andel av vekten med data (%)",
+    "reason": "Merknad",
 }
 
 
@@ -247,10 +257,25 @@ class BarometerViews:
             "Vekt i sektoren (%)",
             "Vekt totalt (%)",
         ]
+        numbers = pd.DataFrame(
+            [
+                (
+                    k.id,
+                    k.label,
+                    k.title.removeprefix(f"{k.id} "),
+                    BETTER[k.better],
+                    k.weight,
+                    k.weight * cfg.sector_weight / 100,
+                )
+                for k in key_figures()
+            ],
+            columns=head,
+        )
         return show_table(
             pd.DataFrame(rows, columns=head),
             "kb-vekter",
             "Nøkkeltallene i sektoren Sosialtjeneste, retning og vekter",
+            data=numbers,
             notes=[
                 f"Sektoren veier {fmt_number(cfg.sector_weight, 1)} % av hele barometeret, og "
                 "vektene i sektoren summerer til 100 %."
@@ -457,10 +482,10 @@ class BarometerViews:
             pd.DataFrame(cells, columns=["Plass", "Kommune", "Poeng", "Snittkarakter"]),
             "kb-topp",
             f"De {n} beste i rekonstruksjonen, Kommunebarometeret {by} (statistikkår {year}){mine}",
-            data=_full_ranking(ranking, year, names),
+            data=_top_rows(ranking, year, names, self.ctx.kommune, n),
             notes=[
-                "Lik poengsum (tre desimaler) gir delt plass. Nedlastingen har hele "
-                "rangeringen, også kommunene som ikke rangeres (med grunnen).",
+                "Lik poengsum (tre desimaler) gir delt plass, så listen kan ha flere enn "
+                f"{n} kommuner.",
                 *_published_top(
                     by,
                     _is_source_municipality(self.ctx.kommune),
@@ -712,21 +737,25 @@ def barometer_caveat(
     )
 
 
-def _full_ranking(ranking: pd.DataFrame, year: int, names: dict[str, str]) -> pd.DataFrame:
-    """Every municipality's score and place in one statistics year (for the download)."""
-    r = ranking[ranking["year"] == year].sort_values(["rank", "region"], na_position="last")
-    out = r.assign(kommune=r["region"].map(names))
-    cols = ["rank", "region", "kommune", "points", "score", "weight_share", "reason"]
-    return out[cols].rename(
-        columns={
-            "rank": "plass",
-            "region": "kommunenr",
-            "points": "poeng",
-            "score": "snittkarakter",
-            "weight_share": "andel_av_vekten_med_data",
-            "reason": "merknad",
-        }
-    )
+def _top_rows(
+    ranking: pd.DataFrame, year: int, names: dict[str, str], kommune: str, n: int
+) -> pd.DataFrame:
+    """The download of the top list: the ``n`` best (more with ties) and the municipality's
+    own row, as the page shows them. An unranked municipality comes last, without a score
+    (its grades cover too little of the weight), with the reason."""
+    r = ranking[ranking["year"] == year]
+    ranked = r["rank"].notna()
+    rows = r[(ranked & (r["rank"] <= n)) | (r["region"] == kommune)]
+    rows = rows.sort_values(["rank", "region"], na_position="last")
+    out = rows.assign(kommune=rows["region"].map(names))
+    out["rank"] = out["rank"].astype("Int64")
+    unranked = out["rank"].isna()
+    out["points"] = out["points"].where(~unranked)
+    out["score"] = out["score"].where(~unranked)
+    out["weight_share"] = 100 * out["weight_share"]
+    out["reason"] = out["reason"].where(unranked, "")
+    cols = list(RANKING_COLUMNS)
+    return out[cols].rename(columns=RANKING_COLUMNS).reset_index(drop=True)
 
 
 def _published_top(

@@ -90,7 +90,15 @@ def border_changes(
     """{year: explanation} for each year the municipalities behind ``region`` changed
     borders (a merger or split; a new number alone is no break), from the register."""
     out: dict[int, str] = {}
-    for y0, y1 in itertools.pairwise(sorted(years)):
+    ordered = sorted(years)
+
+    def split_in(year: int) -> list[str]:
+        """The codes behind ``region`` in ``year`` that were split later (a share of each)."""
+        return [
+            p for p in register.predecessors(region, year) if len(register.successors(p, year)) > 1
+        ]
+
+    for y0, y1 in itertools.pairwise(ordered):
         p0, p1 = register.predecessors(region, y0), register.predecessors(region, y1)
         if set(p0) == set(p1):
             continue
@@ -114,6 +122,22 @@ def border_changes(
                 "før er de tidligere kommunene lagt sammen, og registrering og praksis kan ha "
                 "endret seg ved sammenslåingen"
             )
+            later = split_in(y1)
+            if later:  # the merged municipality was split again: its years are estimates
+                est = [y for y in ordered if y >= y1 and set(split_in(y)) & set(later)]
+                others = sorted({s for p in later for s in register.successors(p, y1)} - {region})
+                span = f"{est[0]}–{est[-1]}" if len(est) > 1 else str(est[0])
+                out[y1] += (
+                    f". Kommunen fra {y1} ble senere delt"
+                    + (
+                        f" (en del gikk til {and_list([names.get(o, o) for o in others])})"
+                        if others
+                        else ""
+                    )
+                    + f", så tallene for {span} er anslag: tall for hele den sammenslåtte "
+                    "kommunen fordelt etter hvor mange innbyggere som gikk til hver av de nye "
+                    "kommunene"
+                )
         elif split:
             out[y1] = (
                 f"kommuneinndelingen endret seg i {y1}, og tall for en kommune som senere ble "

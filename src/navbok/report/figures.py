@@ -9,7 +9,7 @@ from navbok import status
 from navbok.comparison import ComparisonRow, Kind
 from navbok.measures import BORDERS_UNKNOWN_SOURCE
 from navbok.present import chart_specs, figure
-from navbok.present.exports import set_cell_statuses
+from navbok.present.exports import set_cell_estimates, set_cell_statuses
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
 from navbok.present.tables import TableOutput, show_table, wide
@@ -106,6 +106,15 @@ class Figures:
         note += break_note(df, BREAK_KINDS, context=break_context(ctx, indicator))
         note += borders_unknown_note(df)
         note += region_border_note(ctx, df)
+        if bool((df["estimate"] & df["Verdi"].notna()).any()):
+            if "er anslag:" in note:  # the break note has said what the estimates are
+                note += " Anslagene er åpne punkter i figuren og merket ≈ i tabellen."
+            else:
+                note += (
+                    " Åpne punkter (≈ i tabellen) er anslag: tall for en kommune som senere ble "
+                    "delt, fordelt etter hvor mange innbyggere som gikk til hver av de nye "
+                    "kommunene."
+                )
         description = (
             f"Linjediagram: {spec.label}, {focus} sammenlignet med "
             f"{', '.join(s for s in df['Serie'].unique() if s != focus)}, "
@@ -122,6 +131,7 @@ class Figures:
             y_title=unit,
             y_format=d3_format(spec.decimals),
             kinds=dict(zip(df["Serie"], df["kind"].astype(str), strict=True)),
+            estimate="estimate",
         )
         table = wide(df, "Serie", "År", "Verdi")
         caption = caption or f"{spec.label}. {spec.definition}{note}"
@@ -149,6 +159,9 @@ class Figures:
             return ctx.hidden_figure(indicator, [year])
         df = df.assign(Serie=[self._bar_label(r) for r in df.itertuples()])
         table = df[["Serie", "value", "status"]].rename(columns={"value": spec.unit})
+        flags = (df["estimate"] & df["value"].notna()).tolist()
+        if any(flags):
+            set_cell_estimates(table, {spec.unit: flags})
         chart = chart_specs.bar_chart(
             df.rename(columns={"value": "Verdi"}),
             category="Serie",
@@ -165,6 +178,8 @@ class Figures:
             kinds=dict(zip(df["Serie"], df["kind"].astype(str), strict=True)),
         )
         caption = caption or f"{spec.label}, {year}. {spec.definition}"
+        if any(flags):
+            caption += f" {status.ESTIMATE_NOTE}"
         return figure.show_chart(
             chart, table, name, caption, decimals=spec.decimals, text_columns=["Serie"]
         )
@@ -215,7 +230,7 @@ class Figures:
                 "over kommunene; Landet er SSBs tall."
             )
         cols = [str(y) for y in years] + [f"{h} {last}" for h in heads]
-        cells, data, symbols = [], [], []
+        cells, data, symbols, guesses = [], [], [], []
         # an indicator SSB does not publish would be a row of nothing but «..»: it is left
         # out, and the note names it (with the reason, unless the page has told it already)
         gone = [i for i in indicators if ctx.unavailable(i)]
@@ -232,6 +247,7 @@ class Figures:
             row: list[str] = [spec.name]
             nums: list[str | float] = [spec.name]
             marks: list[str | None] = [None]
+            guessed: list[bool] = [False]
             wanted = [(Kind.KOMMUNE, y) for y in years] + [(k, last) for k in last_kinds]
             for kind, y in wanted:
                 hit = first.get((kind, y))
@@ -243,13 +259,17 @@ class Figures:
                 row.append(text)
                 nums.append(value)
                 marks.append(symbol)
+                guessed.append(hit is not None and hit.estimate and value == value)
             cells.append(row)
             data.append(nums)
             symbols.append(marks)
+            guesses.append(guessed)
         head = ["Nøkkeltall"] + [f"{ctx.name} {c}" if c.isdigit() else c for c in cols]
         numbers = pd.DataFrame(data, columns=head)
         columns = {h: [m[j] for m in symbols] for j, h in enumerate(head) if j}
         set_cell_statuses(numbers, {h: v for h, v in columns.items() if any(v)})
+        flagged = {h: [g[j] for g in guesses] for j, h in enumerate(head) if j}
+        set_cell_estimates(numbers, {h: v for h, v in flagged.items() if any(v)})
         return show_table(
             pd.DataFrame(cells, columns=head),
             name,

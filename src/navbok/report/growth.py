@@ -21,6 +21,7 @@ from navbok.comparison import Kind
 from navbok.groups import LANDET, asss_members
 from navbok.peers import book_asss
 from navbok.present import chart_specs, figure
+from navbok.present.exports import set_cell_estimates, set_cell_statuses
 from navbok.present.numbers import fmt_number, fmt_percent
 from navbok.present.prose import and_list
 from navbok.present.tables import TableOutput, show_table, wide
@@ -228,13 +229,20 @@ class GrowthViews:
             if why:
                 withheld.append(str(r.label).split(" (")[0])
             cells.append(row)
-            data.append([r.label] + [getattr(r, k) for k in GROWTH_COLUMNS] + shares)
+            data.append(  # in percent, as the book shows them (never 0.368 for 36,8 %)
+                [r.label]
+                + [100 * getattr(r, k) for k in GROWTH_COLUMNS]
+                + [100 * v for v in shares]
+            )
         head = [""] + list(SHORT_COLUMNS.values()) + [f"LMDI-andel: {SHORT[k]}" for k in "NLP"]
+        numbers = pd.DataFrame(data, columns=["Region", *head[1:]])
+        row_marks = [None if not r.status else status.symbol(r.status) for r in table.itertuples()]
+        set_cell_statuses(numbers, {h: row_marks for h in head[1:]})
         comp = show_table(
             pd.DataFrame(cells, columns=head),
             f"vekst-sammenligning-{year0}-{year1}",
             f"Dekomponering av veksten i utbetalt sosialhjelp {year0}–{year1}",
-            data=pd.DataFrame(data, columns=["Region", *head[1:]]),
+            data=numbers,
             notes=[n for n in (self.group_note(year1),) if n]
             + [
                 "LMDI (logaritmisk dekomponering) fordeler hele veksten på de tre "
@@ -275,7 +283,7 @@ class GrowthViews:
             f"vekst-kroner-{year0}-{year1}",
             f"Bidrag til endringen i utbetalt sosialhjelp i {ctx.name} {year0}–{year1}, "
             "1\u00a0000 kr",
-            data=kr,
+            data=_with_row_status(kr, own.status),
             notes=[
                 "Klassisk: komponentens vekst ganger utbetalt i startåret; kombinasjonseffekten "
                 "er resten. LMDI: logaritmisk gjennomsnitt av de to årenes utbetaling ganger "
@@ -418,18 +426,25 @@ class GrowthViews:
             return value, (None if value == value else symbol or status.NOT_AVAILABLE)
 
         real_head = f"Utbetalt, mill. {last}-kroner"
-        rows, data = [], []
+        guessed = ctx.data.measure_estimates(ctx.kommune)
+        rows, data, marks, flags = [], [], [], []
         for y in ctx.years:
             n, sn = cell("mottakere", y)
             months, sm = cell("stonadsmaaneder", y)
             paid, sp = cell("utbetalt", y)
+            marks.append([sn, sm, sp, sp])
+            flags.append(
+                [(m, y) in guessed for m in ("mottakere", "stonadsmaaneder", "utbetalt")]
+                + [("utbetalt", y) in guessed]
+            )
             row = [
                 str(y),
                 fmt_number(n, 0, status=sn),
                 fmt_number(months, 0, status=sm),
                 fmt_number(paid / 1000, 1, status=sp),
             ]
-            nums: list[object] = [y, n, months, paid / 1000]
+            # Persons and months as whole numbers (an estimate of a split is fractional).
+            nums: list[object] = [y, _whole(n), _whole(months), paid / 1000]
             if index is not None:
                 # NaN (never the nominal figure) for a year without an index value
                 real = float(growth.deflate(pd.Series({y: paid}), index, last).iloc[0])
@@ -442,11 +457,16 @@ class GrowthViews:
         if index is not None:
             head.append(real_head)
         text = prices_text(prices, last, real_head, list(ctx.years))
+        numbers = pd.DataFrame(data, columns=head).astype(
+            {"Mottakere": "Int64", "Stønadsmåneder": "Int64"}
+        )
+        set_cell_statuses(numbers, {h: [m[j] for m in marks] for j, h in enumerate(head[1:])})
+        set_cell_estimates(numbers, {h: [f[j] for f in flags] for j, h in enumerate(head[1:])})
         table = show_table(
             pd.DataFrame(rows, columns=head),
             "utbetalt-antall-og-belop",
             f"Mottakere, stønadsmåneder og utbetalt sosialhjelp (bidrag og lån) i {ctx.name}",
-            data=pd.DataFrame(data, columns=head),
+            data=numbers,
             notes=[
                 "Mottakere er personer med stønad i løpet av året; fra 2022 teller SSB "
                 "sosialhjelpstilfeller (en person med stønad i flere kommuner telles i hver).",
@@ -795,9 +815,11 @@ class GrowthViews:
             + [fmt_percent(100 * getattr(r, k), 1, status=r.status) for k in GROWTH_COLUMNS]
             for r in own.itertuples()
         ]
-        data = own[["year0", "year1", *GROWTH_COLUMNS]].rename(
-            columns={"year0": "Fra år", "year1": "Til år", **SHORT_COLUMNS}
-        )
+        data = own[["year0", "year1", *GROWTH_COLUMNS]].copy()
+        data[list(GROWTH_COLUMNS)] = data[list(GROWTH_COLUMNS)] * 100  # percent, as shown
+        data = data.rename(columns={"year0": "Fra år", "year1": "Til år", **SHORT_COLUMNS})
+        marks = [status.symbol(m) if m else None for m in own["status"]]
+        set_cell_statuses(data, {c: marks for c in SHORT_COLUMNS.values()})
         tab = show_table(
             pd.DataFrame(cells, columns=["Periode", *SHORT_COLUMNS.values()]),
             "vekst-aarlig-komponenter",
@@ -913,3 +935,17 @@ class GrowthViews:
             decimals=0,
             text_columns=["Kommune"],
         )
+
+
+def _whole(value: float) -> int | None:
+    """A count as a whole number (persons, months), ``None`` when missing."""
+    return None if value != value else round(value)
+
+
+def _with_row_status(frame: pd.DataFrame, symbol: str | None) -> pd.DataFrame:
+    """``frame`` with one status for every number (the decomposition's status: all its
+    numbers are missing or none is), so its download has a status column beside each."""
+    out = frame.copy()
+    marks = [status.symbol(symbol) if symbol else None] * len(out)
+    set_cell_statuses(out, {str(c): marks for c in out.columns[1:]})
+    return out

@@ -19,6 +19,7 @@ from navbok.analysis.aap_periods import LATEST as LATEST_AAP
 from navbok.comparison import Kind
 from navbok.key_figures import BAROMETER, Fact
 from navbok.present import chart_specs, figure
+from navbok.present.exports import set_cell_statuses
 from navbok.present.markdown import Markdown
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
@@ -162,7 +163,7 @@ class IntroViews:
         ctx = self.ctx
         label = ctx.peers.label
         col = label[0].upper() + label[1:]
-        rows, gone = [], []
+        rows, gone, places, marks = [], [], [], []
         for i in PROFILE:
             spec = ctx.indicator(i)
             at, bar = year, spec.profile_label
@@ -175,14 +176,11 @@ class IntroViews:
             idx = 100 * own / avg if avg and avg == avg and own == own else float("nan")
             if idx != idx:
                 gone.append(_lower(spec.profile_label))
-            rows.append(
-                (
-                    bar,
-                    idx,
-                    fmt_number(own, spec.decimals, status=symbol),
-                    fmt_number(avg, spec.decimals, status=avg_symbol),
-                )
-            )
+            # Numbers, not display texts: the table shows each row with its own decimals,
+            # the downloads hold the numbers («67 314» as text could not be summed).
+            rows.append((bar, idx, own, avg))
+            places.append(spec.decimals)
+            marks.append((symbol if own != own else None, avg_symbol if avg != avg else None))
         shown = len(PROFILE) - len(gone)
         if 2 * shown < len(PROFILE):
             return MissingFigure(
@@ -191,6 +189,7 @@ class IntroViews:
                 f"{ctx.name}, så profilen er utelatt.",
             )
         df = pd.DataFrame(rows, columns=["Nøkkeltall", "Indeks", ctx.name, col])
+        set_cell_statuses(df, {ctx.name: [m[0] for m in marks], col: [m[1] for m in marks]})
         chart = chart_specs.bar_chart(
             df,
             category="Nøkkeltall",
@@ -226,8 +225,8 @@ class IntroViews:
             df,
             name,
             caption,
-            decimals={"Indeks": 0},
-            text_columns=["Nøkkeltall", ctx.name, col],
+            decimals={"Indeks": 0, ctx.name: places, col: places},
+            text_columns=["Nøkkeltall"],
         )
 
     # ------------------------------------------------------------------ findings

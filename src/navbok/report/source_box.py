@@ -212,6 +212,10 @@ class Sources:
         synthetic = sorted(
             t.name for t in tables if any(snap.files[n].synthetic for n in _files_of(snap, t.name))
         )
+        # Every chapter stands on KLASS (the municipal register and the KOSTRA groups): when it
+        # is synthetic, the list says so, as the banner and the downloads do.
+        if any(n.startswith("klass/") and e.synthetic for n, e in snap.files.items()):
+            synthetic.append(KLASS_LABEL)
         used = {t.name.split()[1] for t in tables if t.name.startswith("SSB ")}
         stitches = [s.describe() for s in ctx.data.stitches if used & set(s.tables)]
         notes = list(price_notes)
@@ -231,6 +235,10 @@ class Sources:
             notes,
             list(dict.fromkeys(missing)),
         )
+
+
+#: KLASS in a source box's list of synthetic sources (as the downloads name it).
+KLASS_LABEL = "KLASS (kommuneinndeling)"
 
 
 def _files_of(snap: Snapshot, table: str) -> list[str]:
