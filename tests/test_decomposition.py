@@ -71,3 +71,27 @@ def test_the_near_zero_threshold_is_max_share_of_the_whole_change() -> None:
 def test_a_decomposition_that_cannot_be_computed_has_no_share_rule() -> None:
     d = decompose(1000, 100, math.nan, 1320, 110, 600)
     assert not d.ok and d.shares_withheld() is None
+
+
+def test_a_year_of_population_share_estimates_withholds_the_shares() -> None:
+    """Haram (1580, out of Ålesund 2024): its 2019 numbers are 1507's split by population, so
+    duration and payout per month are those of the old Ålesund; the book said «Det meste av
+    nedgangen kom fra færre mottakere: … 99 prosent» from them. The shares are withheld, with
+    the reason, and the years are named."""
+    import pandas as pd
+
+    from navbok.analysis.decomposition import ESTIMATED
+    from navbok.analysis.growth import MeasureTable, decompose_regions
+    from navbok.report.growth_words import withheld_reason
+
+    rows = []
+    for year, n, split in ((2019, 1000.0, True), (2024, 400.0, False)):
+        for measure, value in (("utbetalt", 50 * n), ("mottakere", n), ("stonadsmaaneder", 5 * n)):
+            rows.append(("1580", year, measure, value, None, split))
+    frame = pd.DataFrame(rows, columns=["region", "year", "measure", "value", "status", "split"])
+    d = decompose_regions(MeasureTable(frame), "1580", 2019, 2024)
+    assert d.ok and d.estimated == (2019,)
+    assert d.shares_withheld() == ESTIMATED
+    assert withheld_reason(d).startswith("Tallene for 2019 er anslag:")
+    unflagged = decompose_regions(MeasureTable(frame.drop(columns="split")), "1580", 2019, 2024)
+    assert unflagged.estimated == () and unflagged.shares_withheld() is None

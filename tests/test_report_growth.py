@@ -229,3 +229,36 @@ def test_a_decomposition_that_cannot_be_made_names_whose_numbers_are_missing(
         "tallene for Bærum mangler for 2019 (Bærum har ikke tall før 2020: det er ikke kjent "
         "hvor stor del av Tysfjord som kom til kommunen)"
     )
+
+
+def test_the_level_sentence_keeps_numbers_apart(mini_data) -> None:
+    """Finding 38: «(ASSS-snittet 3 120 kroner) (6. høyest av de 12 ASSS-kommunene)» and
+    «(KOSTRA-gruppe 11 1 609 kroner)» ran numbers into names and parentheses into each other;
+    a missing comparison made the sentence say the municipality's own number was missing."""
+    from navbok.comparison import ComparisonRow, Kind
+
+    r = Report(mini_data, Params(kommune="3907", name="Liten", start_year=2023, end_year=2024))
+    key = "utbetalt_per_innb_18_66"
+
+    def rows(own: float | None, group: float | None) -> list[ComparisonRow]:
+        return [
+            ComparisonRow("Liten", Kind.KOMMUNE, "3907", 2024, own, None if own else ":", "t"),
+            ComparisonRow("KOSTRA-gruppe 11", Kind.KOSTRAGRUPPE, "EKG11", 2024, group,
+                          None if group else "..", "t"),
+            ComparisonRow("Landet", Kind.LANDET, "EAK", 2024, 2000.0, None, "t"),
+        ]  # fmt: skip
+
+    r._rows_memo[(key, (2024,))] = rows(2044.0, 1609.0)
+    text = r.growth.level_text(key, 2024, 2024)
+    assert ") (" not in text and "kroner)" not in text
+    assert text.startswith(
+        "I 2024 ble det utbetalt 2\u00a0044 kroner i økonomisk sosialhjelp per innbygger 18–66 år "
+        "i Liten, mot 1\u00a0609 kroner i KOSTRA-gruppe 11"
+    ), text
+    r._rows_memo[(key, (2024,))] = rows(2044.0, None)
+    text = r.growth.level_text(key, 2024, 2024)
+    assert "skjult" not in text and "mot" not in text and "2\u00a0044 kroner" in text
+    r._rows_memo[(key, (2024,))] = rows(None, 1609.0)
+    assert r.growth.level_text(key, 2024, 2024) == (
+        "Utbetalingene per innbygger i Liten i 2024 er skjult av personvernhensyn (:)."
+    )

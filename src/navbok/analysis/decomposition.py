@@ -29,7 +29,11 @@ does not move it, and when the total is not small beside its parts:
   ``max |ln(1 + g_i)| > MAX_SHARE · |ln(T1/T0)|``, including a total of 0) →
   :data:`NEAR_ZERO`: the components pull each other out and the shares become large numbers of
   either sign (2 794 % and −3 891 % for a growth of −0,4 %) that change wildly with a small
-  change in the total.
+  change in the total;
+* a year whose T, N and M include a population-share estimate (a part of a municipality that
+  was later split, :attr:`Decomposition.estimated`) → :data:`ESTIMATED`: the estimate scales T,
+  N and M of the old municipality by one share, so its duration and payout per month are the
+  old municipality's, and the components would compare two territories.
 
 The growth rates and kroner effects themselves are still shown; only the shares are withheld,
 and the reader is told why.
@@ -60,6 +64,7 @@ MAX_SHARE = 2.0
 #: Why shares are withheld (:meth:`Decomposition.shares_withheld`).
 FEW_RECIPIENTS = "few_recipients"
 NEAR_ZERO = "near_zero"
+ESTIMATED = "estimated"
 
 
 def _log_mean(a: float, b: float) -> float:
@@ -90,6 +95,8 @@ class Decomposition:
     unit: str = "1\u00a0000 kr"
     #: The inputs that were not there: (region code, year, SSB symbol), for the reader's why.
     gaps: tuple[tuple[str, int, str], ...] = ()
+    #: The years whose inputs include a population-share estimate (a split municipality's part).
+    estimated: tuple[int, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -186,6 +193,8 @@ class Decomposition:
         decomposition could not be computed at all (its ``status`` says why)."""
         if not self.ok:
             return None
+        if self.estimated:
+            return ESTIMATED
         if min(self.N0, self.N1) < MIN_RECIPIENTS:
             return FEW_RECIPIENTS
         logs = [abs(v) for v in self.lmdi_logs.values()]
@@ -207,6 +216,7 @@ class Decomposition:
         row |= {f"lmdi_{k}": v for k, v in self.lmdi_contributions.items()}
         row["shares_withheld"] = self.shares_withheld()
         row |= {"status": self.status, "note": self.note, "gaps": self.gaps}
+        row["estimated"] = self.estimated
         return row
 
     def waterfall_steps(
@@ -253,6 +263,7 @@ def decompose(
     year1: int | None = None,
     unit: str = "1\u00a0000 kr",
     gaps: tuple[tuple[str, int, str], ...] = (),
+    estimated: tuple[int, ...] = (),
 ) -> Decomposition:
     """Decompose the change in payouts ``T`` from year 0 to year 1 (``M`` = stønadsmåneder).
 
@@ -271,7 +282,7 @@ def decompose(
             note = note or f"Kan ikke beregnes: {', '.join(nonpositive)} er 0 eller negativ"
     return Decomposition(
         **floats, status=status, note=note, label=label, year0=year0, year1=year1, unit=unit,
-        gaps=gaps,
+        gaps=gaps, estimated=estimated,
     )  # fmt: skip
 
 

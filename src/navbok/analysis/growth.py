@@ -61,6 +61,15 @@ class MeasureTable:
         columns = (sel["measure"], sel["region"], sel["year"], sel["value"], sel["status"])
         for pos, (m, r, y, v, st) in enumerate(zip(*columns, strict=True)):
             self._cells.setdefault((m, r, int(y)), []).append((pos, float(v), st))
+        split = sel["split"].fillna(False).astype(bool) if "split" in sel else None
+        self._estimated: set[tuple[str, int]] = set()
+        if split is not None:
+            pairs = zip(sel["region"][split], sel["year"][split], strict=True)
+            self._estimated = {(str(r), int(y)) for r, y in pairs}
+
+    def estimated(self, region: str, year: int) -> bool:
+        """Whether ``region``'s T, N or M in ``year`` includes a population-share estimate."""
+        return (region, year) in self._estimated
 
     @classmethod
     def of(cls, measures: pd.DataFrame | MeasureTable) -> MeasureTable:
@@ -163,6 +172,7 @@ def decompose_regions(
         year1=year1,
         unit=unit,
         gaps=tuple(gaps0 + gaps1),
+        estimated=tuple(y for y in (year0, year1) if any(table.estimated(r, y) for r in regs)),
     )
 
 

@@ -27,7 +27,7 @@ from navbok.present.prose import and_list
 from navbok.present.tables import TableOutput, show_table, wide
 from navbok.register import register_doc
 from navbok.report.breaks import CASE_TABLES, break_context
-from navbok.report.context import Context, Phrase
+from navbok.report.context import Context
 from navbok.report.figures import d3_format
 from navbok.report.growth_words import (
     annual_sentence,
@@ -558,26 +558,31 @@ class GrowthViews:
         when it is not an earlier year or has no comparison with a number."""
         ctx = self.ctx
         main = ctx.main_kind
-        own = ctx.text(indicator, year)
-        other = ctx.text(indicator, year, main)
+        value, symbol = ctx.value(indicator, year)
+        if value != value:  # the municipality's own number: hidden or missing, said as such
+            what = "er skjult av personvernhensyn" if symbol == status.SUPPRESSED else "mangler"
+            return (
+                f"Utbetalingene per innbygger i {ctx.name} i {year} {what} "
+                f"({symbol or status.NOT_AVAILABLE})."
+            )
         then = (
             self._versus(indicator, earlier, f"I {earlier} var {ctx.name} ")
             if earlier < year
             else ""
         )
-        return ctx.sentence(
-            "I {aar} ble det utbetalt {utb} kroner i økonomisk sosialhjelp per innbygger 18–66 "
-            "år i {navn} ({sml} {utb_sml} kroner){plass}.{versus}{versus_then}",
-            "Utbetalingene per innbygger i {navn} i {aar} er skjult av personvernhensyn eller "
-            "mangler ({sml}: {utb_sml} kroner).",
-            aar=str(year),
-            utb=own,
-            utb_sml=other,
-            sml=self.comparison_name(indicator, year, main),
-            plass=ctx.position(indicator, year),
-            versus=Phrase(self._versus(indicator, year, "Det er ")),
-            versus_then=Phrase(then),
+        text = (
+            f"I {year} ble det utbetalt {ctx.text(indicator, year)} kroner i økonomisk "
+            f"sosialhjelp per innbygger 18–66 år i {ctx.name}"
         )
+        other, _ = ctx.value(indicator, year, main)
+        if other == other:  # the comparison and the rank among its members, where they exist
+            rank = ctx.position(indicator, year).strip()  # « (2. lavest av de 11 …)»
+            text += (
+                f", mot {ctx.text(indicator, year, main)} kroner i "
+                f"{self.comparison_name(indicator, year, main)}"
+                + (f"; {ctx.name} er {rank[1:-1]}" if rank else "")
+            )
+        return text + "." + self._versus(indicator, year, "Det er ") + then
 
     def comparison_name(self, indicator: str, year: int, kind: Kind) -> str:
         """A comparison's name in ``year`` as its row has it: the KOSTRA group of that year's

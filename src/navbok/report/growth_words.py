@@ -13,8 +13,15 @@ from decimal import ROUND_FLOOR, Decimal
 import pandas as pd
 
 from navbok.analysis import growth
-from navbok.analysis.decomposition import FEW_RECIPIENTS, MAX_SHARE, MIN_RECIPIENTS, NEAR_ZERO
+from navbok.analysis.decomposition import (
+    ESTIMATED,
+    FEW_RECIPIENTS,
+    MAX_SHARE,
+    MIN_RECIPIENTS,
+    NEAR_ZERO,
+)
 from navbok.present.numbers import fmt_number
+from navbok.present.prose import and_list
 
 #: What each component's rise and fall mean, in words.
 RISE = {
@@ -123,7 +130,8 @@ def shares_rule() -> str:
         f"Boka deler ikke veksten i andeler når en region har færre enn {MIN_RECIPIENTS} "
         f"mottakere i ett av årene, eller når én komponent er mer enn {max_share_text()} ganger "
         "så stor som hele endringen: da blir andelene store tall som skifter med små endringer "
-        "i totalen."
+        "i totalen. Heller ikke når tallene for et av årene er anslag fordelt etter folketall "
+        "fra en kommune som senere ble delt."
     )
 
 
@@ -132,6 +140,13 @@ def withheld_reason(d: growth.Decomposition, short: bool = False) -> str:
     shares are given): few recipients, or a change near zero beside its components.
     ``short``: one sentence, for the main findings."""
     why = d.shares_withheld()
+    if why == ESTIMATED:
+        years = and_list([str(y) for y in d.estimated])
+        return (
+            f"Tallene for {years} er anslag: de er fordelt etter folketall fra en kommune som "
+            "senere ble delt, så stønadslengden og utbetalingen per måned er den gamle "
+            "kommunens. Boka deler derfor ikke veksten i andeler."
+        )
     if short and why == FEW_RECIPIENTS:
         return (
             f"Med så få mottakere ({fmt_number(d.N0, 0)} i {d.year0} og {fmt_number(d.N1, 0)} "
