@@ -246,3 +246,15 @@ def test_other_books_say_nothing_of_baerum_in_the_aap_chapter(mini_data) -> None
     assert r.aap.intro().startswith("Kapitlet ser på hvor stor andel")
     own = Params(kommune="3201", name="Bærum", texts={"aap_intro": "Mandatet ber om X."})
     assert Report(mini_data, own).aap.intro() == "Mandatet ber om X."
+
+
+def test_the_introductions_meaning_ends_in_what_to_ask_next(small: Report) -> None:
+    """Finding 25 (the introduction): «Hva betyr dette?» said the numbers again; it now ends
+    in a question chosen by the share and the duration against the main comparison."""
+    from navbok.report.intro import NEXT_QUESTION
+
+    small._rows_memo[("andel_18_66", (2024,))] = _rows(4.0, None, main=2.0)
+    small._rows_memo[("stonadslengde", (2024,))] = _rows(6.0, None, main=4.0)
+    assert small.intro.meaning().endswith(NEXT_QUESTION[(1, 1)])
+    small._rows_memo[("stonadslengde", (2024,))] = _rows(3.0, None, main=4.0)
+    assert NEXT_QUESTION[(1, -1)] in small.intro.meaning()

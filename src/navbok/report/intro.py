@@ -368,8 +368,8 @@ class IntroViews:
         if after == after and ended == ended and ended >= FEW_ENDED:
             text += (
                 f" Av dem som avsluttet programmet, gikk {ctx.text('kvp_etter', year)} prosent "
-                f"til arbeid, skole eller utdanning ({ctx.peers.label} "
-                f"{ctx.text('kvp_etter', year, ctx.main_kind)})."
+                f"til arbeid, skole eller utdanning, mot "
+                f"{ctx.text('kvp_etter', year, ctx.main_kind)} prosent i {ctx.peers.label}."
             )
         return text
 
@@ -388,16 +388,21 @@ class IntroViews:
             )
         main, _ = ctx.value("andel_18_66", last, ctx.main_kind)
         parts = []
+        share = None  # -1 lower, 0 on a level, 1 higher than the main comparison
         if main == main:
             word = compare_word(own, main, label, decimals=2).split(" (")[0]
             parts.append(f"Andelen som mottar sosialhjelp i {ctx.name}, er {word}.")
+            share = 0 if same_level(own, main, 2) else (1 if own > main else -1)
         months, _ = ctx.value("stonadslengde", last)
         m_main, _ = ctx.value("stonadslengde", last, ctx.main_kind)
+        length = None
         if months == months and m_main == m_main:
             if same_level(months, m_main, 1):
                 word = f"omtrent like lenge som i {label}"
+                length = 0
             else:
                 word = f"{'kortere' if months < m_main else 'lenger'} enn i {label}"
+                length = -1 if months < m_main else 1
             parts.append(
                 f"De som får stønad, får den i gjennomsnitt {word} ({fmt_number(months, 1)} mot "
                 f"{fmt_number(m_main, 1)} måneder)."
@@ -415,7 +420,34 @@ class IntroViews:
         ]
         if behind:
             parts.append(f"Kapitlene under viser hva som ligger bak: {and_list(behind)}.")
+        if share is not None and length is not None and (share, length) in NEXT_QUESTION:
+            parts.append(NEXT_QUESTION[(share, length)])
         return " ".join(parts)
+
+
+#: What to ask next, chosen by the share on social assistance and the duration against the
+#: main comparison (-1 lower, 0 on a level, 1 higher): «Hva betyr dette?» ends in a question,
+#: not in the numbers said again.
+NEXT_QUESTION = {
+    (1, 1): "Både flere mottakere og lengre forløp: kapitlet om langtidsmottakere viser om det "
+    "er de samme personene som blir værende, og KVP-kapitlet hvor mange som får tett "
+    "oppfølging.",
+    (1, -1): "Flere mottakere, men kortere forløp peker mot mange korte behov: sjekk om "
+    "utbetalingen per mottaker og andelen unge (18–24 år) skiller seg ut i kapitlet om "
+    "utbetalingsvekst.",
+    (1, 0): "Flere mottakere med like lange forløp: spør om forskjellen gjelder alle "
+    "aldersgrupper, og sammenlign med arbeidsledigheten i kommunen.",
+    (-1, 1): "Færre mottakere, men lengre forløp: spør om de som får stønad, har få veier "
+    "videre – kapitlene om langtidsmottakere og kvalifiseringsprogrammet viser det.",
+    (-1, -1): "Færre mottakere og kortere forløp: sjekk om det gjelder begge aldersgruppene "
+    "(18–24 og 25–66 år), og om flere i stedet får arbeidsavklaringspenger (AAP-kapitlet).",
+    (-1, 0): "Færre mottakere med like lange forløp: sjekk om det gjelder begge aldersgruppene "
+    "(18–24 og 25–66 år) i kapitlet om utbetalingsvekst.",
+    (0, 1): "På nivå i andel, men lengre forløp: kapitlet om langtidsmottakere viser hvem som "
+    "blir værende.",
+    (0, -1): "På nivå i andel, men kortere forløp: sjekk om utbetalingen per mottaker er lavere "
+    "enn i sammenligningen (kapitlet om utbetalingsvekst).",
+}
 
 
 #: A trend verb with «andelen» as its subject after a fronted adverbial («Fra 2015 (…) gikk
