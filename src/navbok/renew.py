@@ -21,12 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from navbok import snapshot as snap
-from navbok.present.prose import MONTHS
+from navbok.present.prose import date as norwegian_date
 from navbok.sources.base import RawResponse
 from navbok.sources.names import AAP155_CURRENT
 from navbok.sources.origin import Source
@@ -88,11 +87,7 @@ class Renewal:
 
 
 def _day(stamp: str) -> str:
-    try:
-        d = date.fromisoformat(stamp[:10])
-    except ValueError:
-        return stamp or "ukjent"
-    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+    return norwegian_date(stamp) if stamp else "ukjent"
 
 
 def _current_href(s: snap.Snapshot) -> str:

@@ -16,11 +16,15 @@ def and_list(items: Sequence[str]) -> str:
 
 
 def date(iso: str) -> str:
-    """A date «2026-12-06» as «6. desember 2026» (empty stays empty)."""
+    """A date «2026-12-06» (or a timestamp starting with one) as «6. desember 2026»; empty
+    stays empty, and a text that is not a date is given back as it is."""
     if not iso:
         return ""
-    y, m, d = iso[:10].split("-")
-    return f"{int(d)}. {MONTHS[int(m) - 1]} {y}"
+    try:
+        y, m, d = iso[:10].split("-")
+        return f"{int(d)}. {MONTHS[int(m) - 1]} {int(y)}"
+    except (ValueError, IndexError):
+        return iso
 
 
 def month(period: str) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,8 @@ import pandas as pd
 
 from navbok.key_figures import KEY_FIGURES
 from navbok.present.numbers import fmt_number
-from navbok.present.prose import MONTHS
+from navbok.present.prose import date as norwegian_date
+from navbok.present.prose import month
 
 __all__ = [
     "EDITION_NAME",
@@ -109,15 +109,11 @@ class News:
 
 
 def _day(stamp: str) -> str:
-    try:
-        d = date.fromisoformat(stamp[:10])
-    except ValueError:
-        return stamp or "ukjent dato"
-    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+    return norwegian_date(stamp) if stamp else "ukjent dato"
 
 
 def _month(period: str) -> str:
-    return f"{MONTHS[int(period[5:7]) - 1]} {period[:4]}"
+    return month(period)
 
 
 def frame_of(parquet: pd.DataFrame) -> pd.DataFrame:
