@@ -345,7 +345,7 @@ def test_build_of_an_old_code_says_which_it_builds_quietly_and_counts_right(
     assert "Bygget: _build/3201/html/index.html" in result.stdout
     last = result.stdout.splitlines()[-1]
     assert last.startswith("2 notatbøker kjørt, 1 bok rendret, 0 uendret"), last
-    seconds = float(re.search(r"; ([\d.]+) s\.$", last).group(1))
+    seconds = float(re.search(r"; ([\d,]+) s\.$", last).group(1).replace(",", "."))  # «1,7 s»
     assert seconds >= age  # measured from the start of the process, start-up included
     again = runner.invoke(app, ["build", "--kommune", "3201", "--snapshot", "snap"])
     last = again.stdout.splitlines()[-1]

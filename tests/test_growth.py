@@ -478,13 +478,14 @@ def test_measure_table_sums_equal_pandas_bit_for_bit(replay_data) -> None:
     table = growth.MeasureTable(m)
     for year in (2015, 2019, 2024):
         members = asss_members(year, "med_asker")
-        values, status, note = growth._inputs(table, members, year)
+        values, status, note, _ = growth._inputs(table, members, year)
         sel = m[m["region"].isin(members) & (m["year"] == year)]
         for key, measure in growth.MEASURES.items():
             want = float(sel[sel["measure"] == measure]["value"].sum())
             assert values[key] == want and status is None and note == "", (year, key)
-    values, status, note = growth._inputs(table, ["3201", "9999"], 2019)
+    values, status, note, gaps = growth._inputs(table, ["3201", "9999"], 2019)
     assert math.isnan(values["T"]) and status == ".." and "9999" in note
+    assert gaps == [("9999", 2019, "..")]
 
 
 def test_price_index_source_names_the_deflator(tmp_path: Path) -> None:

@@ -162,7 +162,9 @@ def recompute(raw: Raw, code: str, year: int) -> dict[str, tuple[str, str, float
     aap = raw.aap_december(code, year)
     group, members = raw.kostra_group(code)
     paid_all = raw.content(sos, "samlet stønadssum (bidrag + lån)")
-    group_paid = sum(float(paid_all.get((m, year), float("nan"))) for m in members)
+    # SSB's own group total (it includes members SSB hides), over the members' population:
+    # SSB publishes no population of a group.
+    group_paid = float(paid_all.get((group, year), float("nan")))
     group_pop = sum(raw.population(m, year + 1, 18, 66) for m in members)
     # SSB's published figures: the book shows them for a municipality whose code did not change
     # (these are), and recomputes only what SSB does not publish.
