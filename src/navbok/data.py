@@ -394,7 +394,9 @@ class NavData:
         for table in ("13995", "14019", "13138", "12210"):
             if not self.snapshot.has_table(table):
                 continue
-            label = self.snapshot.ssb(table).labels["KOKkommuneregion0000"].get(region)
+            # the table's metadata body lists every region with its label (a few kB, where
+            # the data body is megabytes)
+            label = self.snapshot.metadata(table).labels.get("KOKkommuneregion0000", {}).get(region)
             if label:
                 match = re.match(r"^(.*?)( \((?:\d{4})?-\d{4}\))?$", label)
                 base, valid = (match.group(1), match.group(2) or "") if match else (label, "")
