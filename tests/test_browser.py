@@ -368,7 +368,12 @@ def layout(books: dict[str, Book], tmp_path_factory: pytest.TempPathFactory) -> 
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         try:
             for code, bk in books.items():
-                for path in sorted((bk.html / "chapters").glob("*.html")):
+                # every chapter, and the print summary (a phone reads it on screen too)
+                pages = [
+                    *sorted((bk.html / "chapters").glob("*.html")),
+                    bk.html / "sammendrag.html",
+                ]
+                for path in pages:
                     for width in WIDTHS:
                         name = f"{code}-{path.stem}-{width}"
                         visits.append(
@@ -382,7 +387,7 @@ def layout(books: dict[str, Book], tmp_path_factory: pytest.TempPathFactory) -> 
 def test_layout_screenshots_taken(layout: list[LayoutVisit], books: dict[str, Book]) -> None:
     chapters = {code: len(list((b.html / "chapters").glob("*.html"))) for code, b in books.items()}
     assert all(chapters.values()), chapters
-    assert len(layout) == sum(chapters.values()) * len(WIDTHS)
+    assert len(layout) == (sum(chapters.values()) + len(books)) * len(WIDTHS)
     for visit in layout:
         assert visit.screenshot.stat().st_size > 0, visit.name
     print(f"{len(layout)} screenshots in {layout[0].screenshot.parent}")

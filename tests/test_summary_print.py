@@ -17,8 +17,10 @@ import pytest
 
 from navbok.build.overview import overview
 from navbok.build.summary import write_summary
+from navbok.params import Params
 from navbok.present.bundle import write_vega_bundle
 from navbok.present.exports import Provenance
+from navbok.report import Report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
@@ -30,8 +32,9 @@ FINDING = (
 )
 
 
-def _intro(path: Path, findings: int) -> Path:
-    """An executed intro notebook that glues ``findings`` long findings and a «hva» text."""
+def _intro(path: Path, findings: int, facts: list[dict] | None = None) -> Path:
+    """An executed intro notebook that glues ``findings`` long findings, a «hva» text and the
+    book's headline facts (the summary's key-figure table)."""
     mime = "application/papermill.record/text/markdown"
     items = "\n".join(f"* {FINDING}" for _ in range(findings))
 
@@ -41,6 +44,11 @@ def _intro(path: Path, findings: int) -> Path:
 
     cell = {"cell_type": "code", "source": "", "metadata": {}, "execution_count": 1,
             "outputs": [glued("hovedfunn", items), glued("hva", FINDING)]}  # fmt: skip
+    if facts:
+        cell["outputs"].append(
+            {"output_type": "display_data", "metadata": {"scrapbook": {"name": "fakta"}},
+             "data": {"application/papermill.record/text/plain": json.dumps(facts)}}
+        )  # fmt: skip
     path.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4,
                                 "nbformat_minor": 5}), "utf-8")  # fmt: skip
     return path
@@ -51,15 +59,19 @@ def _summary(mini_data, tmp_path: Path) -> Path:
     write_vega_bundle(html_dir / "_static")
     view = overview(mini_data)
     kommune = "3201" if "3201" in set(view.frame["kommune"]) else str(view.frame["kommune"][0])
+    # the book's facts with an older barometer edition too: the longest table a summary has
+    book = Report(mini_data, Params(kommune=kommune, name="Bærum", barometer_year=2024))
+    facts = book.facts.table().records()
     return write_summary(
-        mini_data, view, kommune, html_dir, _intro(tmp_path / "intro.ipynb", 7),
+        mini_data, view, kommune, html_dir, _intro(tmp_path / "intro.ipynb", 7, facts),
         provenance=Provenance.of(mini_data.snapshot),
     )  # fmt: skip
 
 
 def test_the_summary_prints_on_one_a4_page(mini_data, tmp_path: Path) -> None:
     page = _summary(mini_data, tmp_path)
-    assert "på én side" in page.read_text("utf-8")
+    text = page.read_text("utf-8")
+    assert "på én side" in text and '<table class="nokkeltall"' in text
     pdf = tmp_path / "sammendrag.pdf"
     subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",

@@ -179,13 +179,18 @@ def key_figure_table(facts: Facts, name: str) -> str:
             )
     heads = [name, *([compared] if compared else []), "Landet"]
     head = "".join(f'<th scope="col" class="num">{esc(h)}</th>' for h in heads)
+    # On a phone the five columns scroll inside their own region, never the page.
     return (
-        '<table class="nokkeltall"><caption>Nøkkeltall, nyeste periode (samme tall som i boka '
-        "og i oversikten over alle kommuner). «:» = skjult av personvernhensyn, «..» = tall "
-        "mangler. Barometeret: snittkarakter 1–6 og plass blant de rangerte kommunene."
-        f'</caption><thead><tr><th scope="col">Nøkkeltall</th>'
+        '<p class="forklaring" id="nokkeltall-forklaring">Nyeste periode for hvert nøkkeltall, '
+        "de samme tallene som i boka og i oversikten over alle kommuner. «:» = skjult av "
+        "personvernhensyn, «..» = tall mangler. Barometeret: snittkarakter 1–6 og plass blant "
+        "de rangerte kommunene.</p>"
+        '<div class="tabell-rulle" role="region" tabindex="0" aria-label="Nøkkeltall">'
+        '<table class="nokkeltall" aria-describedby="nokkeltall-forklaring">'
+        f"<caption>Nøkkeltall for {esc(name)}</caption>"
+        f'<thead><tr><th scope="col">Nøkkeltall</th>'
         f'<th scope="col" class="num">Periode</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -217,7 +222,10 @@ figure{margin:0}.navbok-chart{min-height:12rem}
 figure details,figure noscript{font-size:.85rem}
 ul{padding-left:1.2rem}li{margin:.25rem 0}
 .kilde{font-size:.8rem;color:#333;border-top:1px solid #aaa;padding-top:.4rem;margin-top:1rem}
-@media (max-width:40rem){.to{grid-template-columns:1fr}}
+.tabell-rulle{overflow-x:auto;max-width:100%}
+.forklaring{font-size:.85rem;color:#333;margin:0 0 .3rem}
+@media (max-width:40rem){.to{grid-template-columns:1fr}
+ .nokkeltall{font-size:.8rem}.nokkeltall th[scope=row]{min-width:6.5em}}
 @page{size:A4;margin:10mm 12mm}
 @media print{
  body{font-size:9pt;line-height:1.3}.side{max-width:none;padding:0}
@@ -225,7 +233,7 @@ ul{padding-left:1.2rem}li{margin:.25rem 0}
  .navbok-demo{background:none;color:#000;border:2px solid #000;padding:.2rem .5rem;
   font-size:8.5pt}
  .to{grid-template-columns:1.1fr 1fr;gap:6mm}
- table{font-size:8.5pt}th,td{padding:.15rem .3rem}caption{font-size:7.5pt}
+ table{font-size:8.5pt}th,td{padding:.15rem .3rem}caption,.forklaring{font-size:7.5pt}
  .navbok-chart{min-height:0}
  .navbok-chart svg{max-width:100%;height:auto;max-height:78mm}
  figcaption{font-size:7.5pt;line-height:1.25}.navbok-chart-text{font-size:10pt!important}
