@@ -478,6 +478,7 @@ def publish(
 
     from navbok.publish import check_folder
     from navbok.publish import publish as publish_folder
+    from navbok.publish.folder import require_built
     from navbok.publish.news import Edition
     from navbok.regions import Register
 
@@ -493,6 +494,7 @@ def publish(
         typer.echo(f"{check}: alle lenker finnes i mappen; ingen stier fra byggemaskinen.")
         return
     assert out is not None
+    require_built(build_dir)  # nothing built: say that, before asking for the snapshot
     snap = Snapshot.open(snapshot, verify=False)
     names = Register.from_snapshot(snap).names
     edition = Edition.of_snapshot(snap.manifest, snap.aap_periods(), date.today().isoformat())

@@ -54,7 +54,15 @@ from navbok.publish.news import (
 )
 from navbok.regions import fold
 
-__all__ = ["MARKER", "STATIC", "PublishStats", "book_folder", "built_books", "publish"]
+__all__ = [
+    "MARKER",
+    "STATIC",
+    "PublishStats",
+    "book_folder",
+    "built_books",
+    "publish",
+    "require_built",
+]
 
 #: The file that marks a folder as written by :func:`publish` (it may be replaced).
 MARKER = ".navbok-publish"
@@ -184,6 +192,16 @@ class _Layout:
         if inner[0] == "_sources" and not self.sources:
             return None
         return posixpath.join(prefix, *inner)
+
+
+def require_built(build: Path) -> None:
+    """Raise :class:`NavbokError` (one line, what to do) when ``build`` has no overview: there
+    is nothing to publish."""
+    if not (Path(build) / SITE / "index.html").is_file():
+        raise NavbokError(
+            f"Fant ingen oversikt i {Path(build) / SITE / 'index.html'}; bygg bøkene først "
+            "(navbok build --all)."
+        )
 
 
 def built_books(build: Path) -> list[str]:
@@ -418,11 +436,7 @@ def publish(
     build = Path(os.path.abspath(build_dir))
     out = Path(os.path.abspath(out))
     base = _base(base_url)
-    if not (build / SITE / "index.html").is_file():
-        raise NavbokError(
-            f"Fant ingen oversikt i {build / SITE / 'index.html'}; bygg bøkene først "
-            "(navbok build --all)."
-        )
+    require_built(build)
     codes = built_books(build)
     if out == build or build.is_relative_to(out) or out.is_relative_to(build / SITE):
         raise NavbokError(f"--out {out} ligger i byggmappen; velg en mappe utenfor {build}.")
