@@ -45,12 +45,12 @@ ROOT = Project.find().root  # the book's sources; navbok itself comes from the e
 def _run(spec: dict) -> dict:
     """Inside the child: build as ``spec`` says and return the timings."""
     t0 = time.perf_counter()
-    from navbok.build import pipeline as build
-    from navbok.build.execute import start_kernels_early
-    from navbok.build.site import build_site
-    from navbok.build.stage import BOOK_STATIC
+    from navbok.builder import pipeline as build
+    from navbok.builder.execute import start_kernels_early
+    from navbok.builder.stage import BOOK_STATIC
     from navbok.data import NavData
     from navbok.params import params_for
+    from navbok.site.products import build_site
 
     pool = None
     if not spec.get("touch") and len(spec["kommuner"]) == 1:  # as `navbok build -k 3201` does
@@ -85,7 +85,7 @@ def _run(spec: dict) -> dict:
         pool=pool,
     )
     # As `navbok build` does after every build: the national site, each book's workbook and
-    # print summary (navbok.build.site).
+    # print summary (navbok.site.products).
     t_site = time.perf_counter()
     _, site = build_site(
         data, Path(spec["build_dir"]), Path(spec["cache_dir"]) / BOOK_STATIC, Project.find()
@@ -229,8 +229,8 @@ def scenario(label: str, specs: list[dict], show_chapters: bool = True) -> dict:
 
 def publish_step(build_dir: Path, snapshot: Path, out_dir: Path, n: int) -> dict:
     """``navbok publish`` of the built books (and ``--check``): time, files, size."""
-    from navbok.publish import check_folder, publish
     from navbok.regions import Register
+    from navbok.site.publish import check_folder, publish
     from navbok.snapshot import Snapshot
 
     names = Register.from_snapshot(Snapshot.open(snapshot, verify=False)).names

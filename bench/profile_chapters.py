@@ -25,7 +25,7 @@ ROOT = Project.find().root  # the book's sources; navbok itself comes from the e
 
 
 def chapter_code(path: Path, parameters: dict[str, str]) -> list[str]:
-    from navbok.build import staging as chapter
+    from navbok.builder import staging as chapter
 
     nb = chapter.read(path)  # the chapter's text as the notebook that runs
     cells = []

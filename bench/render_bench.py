@@ -4,8 +4,8 @@ process of ``--renderer worker`` does them).
     .venv/bin/python bench/render_bench.py STAGE [-k 6] [--hashes OUT.json] [--profile OUT.prof]
 
 ``STAGE`` is a staged book (e.g. a copy of ``_build/3201/src``). Each of the ``K`` renders starts
-as :func:`navbok.build.render.render` does, from an empty ``STAGE/_build``, and calls
-:func:`navbok.build.render.sphinx_build` in this one process. Printed: CPU seconds
+as :func:`navbok.builder.render.render` does, from an empty ``STAGE/_build``, and calls
+:func:`navbok.builder.render.sphinx_build` in this one process. Printed: CPU seconds
 (``time.process_time``) and wall seconds of every render, then the median of the warm ones (all
 but the first). ``--hashes`` writes the SHA-256 of every file under ``_build/html`` (of every
 render: they must agree) to compare two versions of the code; ``--profile`` writes a cProfile
@@ -23,7 +23,7 @@ import statistics
 import time
 from pathlib import Path
 
-from navbok.build.render import sphinx_build
+from navbok.builder.render import sphinx_build
 
 
 def tree_hashes(root: Path) -> dict[str, str]:

@@ -97,7 +97,7 @@ RECORDED_CALLS = ("3201,1151", "0301")
 def recorded_books(replay_snapshot: Path) -> RecordedBooks:
     """Three books built once for the whole session (the page, site, browser and language
     tests read them; none may change them)."""
-    from navbok.build.pipeline import main as build
+    from navbok.builder.pipeline import main as build
 
     root = replay_snapshot.parent
     for kommuner in RECORDED_CALLS:

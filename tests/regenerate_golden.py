@@ -67,7 +67,7 @@ def chapters() -> list[Path]:
 
 def staged(src: Path, folder: Path = DATA / "chapters") -> Path:
     """The chapter source ``src`` staged as a notebook in ``folder`` (the notebook that runs)."""
-    from navbok.build.staging import stage
+    from navbok.builder.staging import stage
 
     return stage(src, folder / src.with_suffix(".ipynb").name)
 
@@ -95,7 +95,7 @@ def pages() -> None:
     from conftest import RECORDED_CALLS
     from page_text import main as write_pages
 
-    from navbok.build.pipeline import main as build
+    from navbok.builder.pipeline import main as build
 
     build_dir = DATA / "_build"
     shutil.rmtree(build_dir, ignore_errors=True)

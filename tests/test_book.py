@@ -8,7 +8,7 @@ import jupytext
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from navbok.build import pipeline as build
+from navbok.builder import pipeline as build
 from navbok.errors import ConfigError
 from navbok.params import Params, default_params, load_params, parse_params
 from navbok.project import Project

@@ -23,10 +23,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from navbok.build import engine
-from navbok.build import pipeline as build
-from navbok.build.staging import stage as stage_chapter
-from navbok.build.staging import staged_name
+from navbok.builder import engine
+from navbok.builder import pipeline as build
+from navbok.builder.staging import stage as stage_chapter
+from navbok.builder.staging import staged_name
 from navbok.params import Params
 from navbok.project import Project
 
@@ -149,7 +149,7 @@ def test_warm_kernels_skip_empty_flushes(tmp_path: Path) -> None:
         return "".join(nb["cells"][-1]["outputs"][0]["data"]["text/plain"])
 
     assert module(fresh) == "'ipykernel.iostream'"
-    assert module(warm) == "'navbok.build.speedups.kernel_flush'"
+    assert module(warm) == "'navbok.builder.speedups.kernel_flush'"
 
 
 def test_failing_chapter_on_a_warm_kernel_names_cell_and_the_next_runs(tmp_path: Path) -> None:
@@ -260,7 +260,7 @@ def test_a_chapter_without_code_is_copied_not_executed_and_rendered(
         ran.append(Path(src).name)
         return fresh(src, *args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("navbok.build.execute.execute_fresh", counting)
+    monkeypatch.setattr("navbok.builder.execute.execute_fresh", counting)
     params = {"3201": Params(kommune="3201", name="Bærum")}
     first = run(params, engine="fresh")
     assert sorted(first.notebooks) == ["3201/chapters/intro.md", "3201/chapters/two.md"]
@@ -348,7 +348,7 @@ def test_multi_build_pages_equal_single_naive_builds(replay_data, tmp_path: Path
     for kommune in kommuner[:2]:  # each alone, in its own process, the naive way
         alone = tmp_path / f"alone-{kommune}"
         script = (
-            "from pathlib import Path; from navbok.build import pipeline as build; "
+            "from pathlib import Path; from navbok.builder import pipeline as build; "
             f"build.main({kommune!r}, False, Path({str(snapshot)!r}), Path({str(cache)!r}), "
             f"Path({str(alone)!r}), engine='fresh', renderer='subprocess', workers=1)"
         )

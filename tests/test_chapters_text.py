@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from navbok.build import staging
-from navbok.build.keys import chapter_key
-from navbok.build.plan import plan_book
+from navbok.builder import staging
+from navbok.builder.keys import chapter_key
+from navbok.builder.plan import plan_book
 from navbok.project import Project
 
 ROOT = Project.find().root  # the checkout's book
@@ -92,7 +92,7 @@ def test_the_cache_key_is_the_text(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_without_the_books_sources_the_build_says_where_it_looked_before_anything_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from navbok.build import pipeline
+    from navbok.builder import pipeline
     from navbok.errors import ConfigError
 
     monkeypatch.setenv("NAVBOK_BOOK_ROOT", str(tmp_path))  # read on every Project.find()
@@ -152,7 +152,7 @@ x  # a comment on the last line
 def test_code_cells_without_text_between_run_as_one_with_the_same_outputs(
     tmp_path: Path,
 ) -> None:
-    from navbok.build import engine
+    from navbok.builder import engine
 
     nb = staging.to_notebook(_RUN)
     code = [c.source for c in nb.cells if c.cell_type == "code"]

@@ -1,4 +1,4 @@
-"""One figure, one truth: the cross-page check (:mod:`navbok.build.crosscheck`) and the book's
+"""One figure, one truth: the cross-page check (:mod:`navbok.site.crosscheck`) and the book's
 headline facts (:mod:`navbok.key_figures`, :mod:`navbok.report.facts`).
 
 On constructed pages the check finds each defect class of the reader's review (the overview's
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from navbok.build.crosscheck import check_book, overview_cells, sentences
 from navbok.key_figures import KEY_FIGURES, Fact, Facts, national
 from navbok.params import Params, default_params
 from navbok.report import Report
 from navbok.report.facts import FACTS_GLUE, fact_text, read_facts
+from navbok.site.crosscheck import check_book, overview_cells, sentences
 
 KOMMUNE = "9999"
 

@@ -31,13 +31,13 @@ from markupsafe import Markup
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from navbok.build import engine
-from navbok.build.workbook import _parse_csv
+from navbok.builder import engine
 from navbok.present import sphinx_nb
 from navbok.present.exports import FORMULA, csv_bytes, text_cells, xlsx_bytes
 from navbok.present.markdown import Markdown, escape, plain_text
 from navbok.project import Project
 from navbok.report.context import Context
+from navbok.site.workbook import _parse_csv
 
 ROOT = Project.find().root
 
@@ -375,7 +375,7 @@ def test_a_book_full_of_markup_shows_it_as_text(tmp_path: Path) -> None:
     # In a process of its own, from the working folder, as a user runs it: a build in the test
     # process would leave its working folder and kernels behind for the tests after it.
     paths = ", ".join(repr(str(p)) for p in (snapshot, tmp_path / "cache", build))
-    run = f"from navbok.build import pipeline; pipeline.main('3201', False, {paths})"
+    run = f"from navbok.builder import pipeline; pipeline.main('3201', False, {paths})"
     done = subprocess.run(
         [sys.executable, "-c", run], cwd=work, capture_output=True, text=True, timeout=600
     )

@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from nbformat.v4 import nbbase
 
-from navbok.build import engine
-from navbok.build.speedups import output_validation
+from navbok.builder import engine
+from navbok.builder.speedups import output_validation
 
 
 def test_output_validation_skipped_only_where_asked() -> None:

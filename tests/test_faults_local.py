@@ -29,7 +29,7 @@ from werkzeug import Response
 
 from navbok import data as data_mod
 from navbok import snapshot as snap
-from navbok.build import execute, pipeline
+from navbok.builder import execute, pipeline
 from navbok.cli import app
 from navbok.data import NavData, clear_memory_cache
 from navbok.errors import NavbokError
@@ -372,7 +372,7 @@ def test_a_full_disk_during_a_build_is_one_line_and_stops_the_kernels(
 def test_a_read_only_build_folder_is_one_line(
     workdir: Path, tiny_book: Path, monkeypatch: pytest.MonkeyPatch, no_kernels: list
 ) -> None:
-    from navbok.build import lock
+    from navbok.builder import lock
 
     def read_only(self, *a, **k):
         raise PermissionError(errno.EACCES, "Permission denied", "_build/3201/build.lock")
@@ -389,7 +389,7 @@ HOLD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from navbok.build.lock import BuildLock
+    from navbok.builder.lock import BuildLock
     with BuildLock([Path(sys.argv[1])]):
         print("held", flush=True)
         time.sleep(float(sys.argv[2]))
@@ -423,7 +423,7 @@ def test_a_second_build_gives_up_after_the_timeout_naming_the_holder(
 
 
 def test_a_second_build_waits_for_the_first_and_says_who_it_waits_for(tmp_path: Path) -> None:
-    from navbok.build.lock import BuildLock
+    from navbok.builder.lock import BuildLock
 
     folder = tmp_path / "_build" / "3201"
     holder = _hold(folder, 1.0)
@@ -442,7 +442,7 @@ def test_a_second_build_waits_for_the_first_and_says_who_it_waits_for(tmp_path: 
 
 
 def test_a_killed_build_leaves_no_stale_lock(tmp_path: Path) -> None:
-    from navbok.build.lock import BuildLock
+    from navbok.builder.lock import BuildLock
 
     folder = tmp_path / "_build" / "3201"
     holder = _hold(folder, 30)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from navbok.build import landing, workbook
-from navbok.build.overview import BAROMETER, KEY_INDICATORS, overview
 from navbok.present import maps
 from navbok.present.exports import Provenance
+from navbok.site import landing, workbook
+from navbok.site.overview import BAROMETER, KEY_INDICATORS, overview
 from navbok.status import NOT_AVAILABLE, SUPPRESSED
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from navbok.build import landing
-from navbok.build.overview import BAROMETER, KEY_INDICATORS, Overview
+from navbok.site import landing
+from navbok.site.overview import BAROMETER, KEY_INDICATORS, Overview
 
 
 def _overview() -> Overview:

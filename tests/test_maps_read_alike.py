@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from navbok import geo
-from navbok.build import landing
-from navbok.build.overview import BAROMETER, KEY_INDICATORS, Overview
 from navbok.present import maps
 from navbok.report.maps import county_figure
+from navbok.site import landing
+from navbok.site.overview import BAROMETER, KEY_INDICATORS, Overview
 
 
 def _values() -> list[dict]:

@@ -17,7 +17,7 @@ import pytest
 from test_cli import without_content
 
 from navbok import snapshot as snap
-from navbok.build import pipeline as build
+from navbok.builder import pipeline as build
 from navbok.sources.origin import RecordedSource
 
 pytestmark = [

@@ -18,12 +18,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from navbok.build import landing
-from navbok.build.overview import overview
-from navbok.build.pipeline import resolve_kommuner
+from navbok.builder.pipeline import resolve_kommuner
 from navbok.cli import app
 from navbok.errors import RegionError
 from navbok.regions import Register, fold, search_text
+from navbok.site import landing
+from navbok.site.overview import overview
 from navbok.sources import klass
 from navbok.sources.origin import ENV_VAR
 

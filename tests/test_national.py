@@ -1,4 +1,5 @@
-"""navbok.national: the country's indicator table and its open downloads (CSV, Parquet, JSON)."""
+"""navbok.site.national: the country's indicator table and its open downloads (CSV, Parquet,
+JSON)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from navbok import indicators as ind
 from navbok.data import NavData
-from navbok.national import (
+from navbok.site.national import (
     COLUMNS,
     CSV_NAME,
     METADATA_NAME,

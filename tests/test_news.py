@@ -1,4 +1,4 @@
-"""«Hva er nytt»: what changed since the previous edition (navbok.publish.news), on known
+"""«Hva er nytt»: what changed since the previous edition (navbok.site.publish.news), on known
 numbers, and in a published folder (the overview and each book's first page)."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from test_publish import NAMES, _fake_build
 
-from navbok.publish import publish
-from navbok.publish.news import (
+from navbok.site.publish import publish
+from navbok.site.publish.news import (
     EDITION_NAME,
     PARQUET_NAME,
     Edition,
@@ -104,7 +104,7 @@ def test_the_national_files_norwegian_headers_are_read() -> None:
     reads it as identifiers, an older edition's English headers too."""
     import pandas as pd
 
-    from navbok.publish.news import frame_of
+    from navbok.site.publish.news import frame_of
 
     new = pd.DataFrame(columns=["indikator", "indikatornavn", "kommunenr", "år", "verdi", "status"])
     assert list(frame_of(new).columns) == [

@@ -21,9 +21,9 @@ from typer.testing import CliRunner
 
 from navbok.cli import app
 from navbok.errors import NavbokError
-from navbok.publish import book_folder, check_folder, publish
-from navbok.publish.folder import MARKER
-from navbok.publish.links import REFRESH
+from navbok.site.publish import book_folder, check_folder, publish
+from navbok.site.publish.folder import MARKER
+from navbok.site.publish.links import REFRESH
 
 BASE = "https://eksempel.github.io/navbok/"
 NAMES = {"0001": "Bærum", "0002": "Kárášjohka - Karasjok"}
@@ -255,7 +255,7 @@ _DRAWN = """() => {
 
 @pytest.fixture(scope="module")
 def recorded_site(recorded_books: RecordedBooks, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from navbok.publish.news import Edition
+    from navbok.site.publish.news import Edition
     from navbok.snapshot import Snapshot
 
     out = tmp_path_factory.mktemp("publish") / "site"

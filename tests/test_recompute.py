@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import RecordedBooks
 
-from navbok.build import pipeline as build
+from navbok.builder import pipeline as build
 
 pytestmark = [
     pytest.mark.replay,

@@ -1,4 +1,4 @@
-"""The render speed-ups (``navbok.build.speedups``) change nothing but the time.
+"""The render speed-ups (``navbok.builder.speedups``) change nothing but the time.
 
 On a minimal Jupyter Book stage built here (the project's ``_config.yml``, Norwegian pages, no
 data needed):
@@ -24,8 +24,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from navbok.build import render, speedups
-from navbok.build.speedups import (
+from navbok.builder import render, speedups
+from navbok.builder.speedups import (
     docutils_defaults,
     gc_freeze,
     jinja_templates,
@@ -222,7 +222,7 @@ def test_long_lived_objects_frozen_once_after_the_first_render(
 
 
 def test_theme_files_are_linked_from_the_packages_and_the_books_own_copied(stage: Path) -> None:
-    from navbok.build.speedups import static_links
+    from navbok.builder.speedups import static_links
 
     before = static_links.HITS["linked"]
     out = render.sphinx_build(stage)
@@ -243,7 +243,7 @@ def test_no_linked_file_is_also_written_from_a_template() -> None:
     versions of the packages whose static folders a book gets."""
     from importlib import metadata
 
-    from navbok.build.speedups import static_links
+    from navbok.builder.speedups import static_links
 
     plain: set[str] = set()
     rendered: set[str] = set()

@@ -100,7 +100,7 @@ def test_the_workbook_with_its_about_sheet_takes_the_fast_path() -> None:
 
 
 def _tiny_overview():
-    from navbok.build.overview import BAROMETER, KEY_INDICATORS, Overview
+    from navbok.site.overview import BAROMETER, KEY_INDICATORS, Overview
 
     frame = pd.DataFrame(
         {"kommune": ["3201"], "name": ["Bærum"], "county": ["32"], "county_name": ["Akershus"],
@@ -115,7 +115,7 @@ def _tiny_overview():
 
 
 def test_landing_page_shows_the_demo_notice_for_a_synthetic_snapshot(tmp_path: Path) -> None:
-    from navbok.build.landing import DEMO_NOTICE, Book, landing_page
+    from navbok.site.landing import DEMO_NOTICE, Book, landing_page
 
     books = {"3201": Book("3201", "../3201/html/index.html")}
     view = _tiny_overview()

@@ -60,7 +60,7 @@ def site(recorded_books: RecordedBooks) -> Site:
 
 
 def test_overview_lists_every_book_built_so_far(site: Site) -> None:
-    from navbok.build.landing import overview_rows
+    from navbok.site.landing import overview_rows
 
     page = site.index.read_text("utf-8")
     assert sorted(overview_rows(page)) == sorted(CODES)

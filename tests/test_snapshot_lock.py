@@ -21,7 +21,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from navbok import snapshot as snap
-from navbok.build import pipeline as build
+from navbok.builder import pipeline as build
 from navbok.data import NavData
 from navbok.errors import NavbokError
 from navbok.params import Params

@@ -1,4 +1,4 @@
-"""The fence around the speed-ups (``navbok.build.speedups``): exact tested versions or nothing.
+"""The fence around the speed-ups (``navbok.builder.speedups``): exact tested versions or nothing.
 
 * a patch whose tested versions differ from the installed ones is not installed, and the
   build says so once per process, in one Norwegian line naming the patch and the difference;
@@ -16,8 +16,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from navbok.build import speedups
-from navbok.build.speedups import fence
+from navbok.builder import speedups
+from navbok.builder.speedups import fence
 
 
 def _fake(name: str, tested: dict[str, str], calls: list[str]) -> SimpleNamespace:
@@ -84,8 +84,8 @@ def test_a_render_patch_on_another_sphinx_leaves_sphinx_alone() -> None:
 import sys
 import docutils.frontend, sphinx.theming
 from sphinx.jinja2glue import BuiltinTemplateLoader
-from navbok.build import speedups
-from navbok.build.speedups import fence
+from navbok.builder import speedups
+from navbok.builder.speedups import fence
 
 real = fence.installed_version
 fence.installed_version = lambda d: "99.0" if d == "sphinx" else real(d)

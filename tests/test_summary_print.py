@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from navbok.build.overview import overview
-from navbok.build.summary import write_summary
 from navbok.params import Params
 from navbok.present.bundle import write_vega_bundle
 from navbok.present.exports import Provenance
 from navbok.report import Report
+from navbok.site.overview import overview
+from navbok.site.summary import write_summary
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")

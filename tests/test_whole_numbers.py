@@ -12,10 +12,10 @@ import pandas as pd
 import vl_convert as vlc
 
 from navbok import indicators as ind
-from navbok.build import landing
 from navbok.peers import kostra_description
 from navbok.present import chart_specs, theme
 from navbok.present.numbers import NBSP, whole_numbers
+from navbok.site import landing
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "navbok"
 #: A space inside a number: «1 000», «74 999».

@@ -1,4 +1,4 @@
-"""navbok.build.workbook and the downloads it is made of: numbers are numbers, headers are
+"""navbok.site.workbook and the downloads it is made of: numbers are numbers, headers are
 Norwegian, sheets are named after whole words, the top list has its ten."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from navbok.build import workbook
 from navbok.params import Params
 from navbok.present.exports import csv_bytes
 from navbok.report.report import Report
+from navbok.site import workbook
 
 
 @pytest.fixture(scope="module")

@@ -49,8 +49,8 @@ import sys
 from pathlib import Path
 
 import navbok
-import navbok.build.pipeline  # noqa: F401
-import navbok.build.stage as stage
+import navbok.builder.pipeline  # noqa: F401
+import navbok.builder.stage as stage
 import navbok.cli  # noqa: F401
 from navbok.analysis.barometer_config import config
 from navbok.regions import regions_config

@@ -353,7 +353,7 @@ def build(
     Only what changed is executed and rendered again (the cache key covers the chapter
     text, the municipality's params, the snapshot checksum and navbok's code).
     """
-    from navbok.build import pipeline as book_build
+    from navbok.builder import pipeline as book_build
     from navbok.present.numbers import fmt_seconds
     from navbok.snapshot import Snapshot
 
@@ -476,11 +476,11 @@ def publish(
     check such a folder (--check)."""
     from datetime import date
 
-    from navbok.publish import check_folder
-    from navbok.publish import publish as publish_folder
-    from navbok.publish.folder import require_built
-    from navbok.publish.news import Edition
     from navbok.regions import Register
+    from navbok.site.publish import check_folder
+    from navbok.site.publish import publish as publish_folder
+    from navbok.site.publish.folder import require_built
+    from navbok.site.publish.news import Edition
 
     if (out is None) == (check is None):
         _fail("oppgi enten --out MAPPE (publiser) eller --check MAPPE (sjekk en publisert mappe).")

@@ -55,7 +55,7 @@ def fold(text: str) -> str:
     Casefolded, decomposed (NFKD) without its combining marks, æ → ae, ø → o, đ → d, ŋ → n,
     ŧ → t, and every run of punctuation and spaces one space: «Kárášjohka - Karasjok» →
     ``"karasjohka karasjok"``, «Porsáŋgu» → ``"porsangu"``, «Bærum» → ``"baerum"``. The
-    overview's search box folds what is typed the same way (:mod:`navbok.build.landing`).
+    overview's search box folds what is typed the same way (:mod:`navbok.site.landing`).
     """
     decomposed = unicodedata.normalize("NFKD", str(text).casefold())
     bare = "".join(ch for ch in decomposed if not unicodedata.category(ch).startswith("M"))

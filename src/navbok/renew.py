@@ -205,9 +205,9 @@ def renew(
 ) -> Renewal:
     """Fetch what changed into ``snapshot`` and build again the books in ``build_dir``.
 
-    ``build``: builds the given municipalities (default: :func:`navbok.build.pipeline.main`
+    ``build``: builds the given municipalities (default: :func:`navbok.builder.pipeline.main`
     into ``build_dir``)."""
-    from navbok.publish.folder import built_books
+    from navbok.site.publish.folder import built_books
 
     before = snap.Snapshot.open(snapshot, verify=False)
     renewal = what_changed(source, before)
@@ -217,7 +217,7 @@ def renew(
     codes = built_books(Path(build_dir)) if Path(build_dir).is_dir() else []
     if codes:
         if build is None:
-            from navbok.build.pipeline import main as build_books
+            from navbok.builder.pipeline import main as build_books
 
             build_books(kommune=",".join(codes), all_=False, snapshot=snapshot,
                         build_dir=Path(build_dir), notify=notify)  # fmt: skip

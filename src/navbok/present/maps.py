@@ -10,7 +10,7 @@
   never turns round: the lightest class is always the lowest values (a map says how much, not
   what is good);
 * :func:`map_table`: the table alternative to show under a map; :func:`map_values` turns rows
-  of a long frame (:func:`navbok.national.national_frame`) into a map's values.
+  of a long frame (:func:`navbok.site.national.national_frame`) into a map's values.
 
 **Suppressed and missing figures are never a colour of the scale.** Each value is put into one
 of three categories in Python: ``verdi`` (a number and no status symbol), ``skjult`` (status
@@ -208,7 +208,7 @@ def map_values(
 ) -> list[dict[str, Any]]:
     """Rows of a frame (one per municipality) as map values (``kommune, name, value, status``).
 
-    By default the columns of :func:`navbok.national.national_frame`; select one indicator and
+    By default the columns of :func:`navbok.site.national.national_frame`; select one indicator and
     one year first."""
     if frame[kommune].duplicated().any():
         raise ValueError("map_values needs one row per municipality (select indicator and year)")

@@ -22,10 +22,12 @@ from navbok.data import NavData, comparison_frame
 from navbok.groups import Groups
 from navbok.params import Params
 from navbok.peers import Peers, choose_peers
+from navbok.present.chapter_text import say
 from navbok.present.exports import Provenance, set_provenance
 from navbok.present.markdown import Markdown, escape
 from navbok.present.numbers import MISSING, fmt_number
 from navbok.present.prose import and_list
+from navbok.present.shown import Shown, shown
 from navbok.regions import all_names
 from navbok.report.missing import SAID_ABOVE, MissingFigure, own_gap_reason
 from navbok.sources.catalogue import catalogue
@@ -168,6 +170,12 @@ class Context:
                 return (float("nan") if r.value is None else float(r.value)), r.status
         return float("nan"), status.NOT_AVAILABLE
 
+    def shown(self, indicator: str, year: int, kind: Kind = Kind.KOMMUNE) -> Shown:
+        """One value as the page shows it (value, status, text with the indicator's
+        decimals): what a chapter's template slot holds."""
+        value, symbol = self.value(indicator, year, kind)
+        return shown(value, self.indicator(indicator).decimals, symbol)
+
     def text(self, indicator: str, year: int, kind: Kind = Kind.KOMMUNE) -> str:
         """A value formatted the Norwegian way with the indicator's decimals (status if missing)."""
         value, symbol = self.value(indicator, year, kind)
@@ -280,6 +288,13 @@ class Context:
         avail = self.data.availability
         return self.explain(*(avail.reason(i) or "" for i in indicators))
 
+    def gap_reason(self, *indicators: str) -> str:
+        """Why these indicators cannot be shown, for a chapter's template: the reason the first
+        time the page meets it, :data:`SAID_ABOVE` after that; empty when they can be shown."""
+        if not self.unavailable(*indicators):
+            return ""
+        return self.explain_unavailable(*indicators) or SAID_ABOVE
+
     def missing_figure(self, *indicators: str, title: str = "") -> MissingFigure:
         """What stands where a figure would have been when its numbers do not exist (the
         reason in full the first time the page meets it)."""
@@ -331,6 +346,11 @@ class Context:
         if self.unavailable(*indicators):
             return escape(self.explain_unavailable(*indicators) or SAID_ABOVE)
         return self.sentence(template, fallback, **values)
+
+    def say(self, **slots: object) -> None:
+        """Fill the slots of the chapter's text below this cell (``{{ navn }}`` is always
+        the municipality's name): :func:`navbok.present.chapter_text.say`."""
+        say(navn=self.name, **slots)
 
     def glue(self, key: str, text: str) -> None:
         """Glue ``text`` for ``{glue:md}`key``` in the chapter's markdown: a :class:`Markdown`

@@ -1,13 +1,13 @@
 """Report views for maps: the municipality's county, the municipality outlined (``r.maps``).
 
 :func:`county_figure` is the whole figure as HTML (also used by the print summary,
-:mod:`navbok.build.summary`): a title, the map (:func:`navbok.present.maps.county_map` with the
+:mod:`navbok.site.summary`): a title, the map (:func:`navbok.present.maps.county_map` with the
 county's geometry inline, a few kB, so it draws from ``file://``), a caption with the
 attribution, and the table alternative (every municipality of the county with its value and
 status symbol) with a CSV download, as every figure of the book has.
 
 :func:`map_scale` is the one colour scale of an indicator's maps in a year, made from the
-national values: the overview's map (:mod:`navbok.build.landing`) and every county map (the
+national values: the overview's map (:mod:`navbok.site.landing`) and every county map (the
 book's and the print summary's) are drawn with it.
 """
 

@@ -1,0 +1,108 @@
+"""Fenced speed-ups: patches of third-party libraries' internals that change only the time.
+
+A national build renders every municipality's book in one long-lived render process and
+drives hundreds of chapter runs from one build process, so whatever a library redoes from
+scratch each time is paid hundreds of times. The modules of this package each replace one
+library function, in this process only, keeping exactly the result the original gives (each
+module's docstring says what it replaces and why the result is identical):
+
+* :mod:`~navbok.builder.speedups.jinja_templates`: compiled Jinja templates kept for the process;
+* :mod:`~navbok.builder.speedups.search_stemmer`: the Norwegian search stemmer memoised;
+* :mod:`~navbok.builder.speedups.toctree_collector`: sphinx-external-toc's collector switch
+  without ``gc.get_objects()``;
+* :mod:`~navbok.builder.speedups.theme_entry_points`: the theme entry points scanned once;
+* :mod:`~navbok.builder.speedups.docutils_defaults`: docutils' default settings computed once;
+* :mod:`~navbok.builder.speedups.static_links`: the themes' static files hard-linked into a
+  book from the installed packages instead of copied;
+* :mod:`~navbok.builder.speedups.gc_freeze`: the render process's long-lived objects frozen
+  after the first render;
+* :mod:`~navbok.builder.speedups.output_validation`: warm-kernel outputs validated with the
+  whole notebook;
+* :mod:`~navbok.builder.speedups.kernel_flush`: in the warm kernels, a flush of an empty output
+  stream returns at once (installed by the kernels' start-up code, :func:`install_kernel`).
+
+Each is fenced (:mod:`~navbok.builder.speedups.fence`): installed only when the installed
+library versions are exactly the tested ones, else the build runs on the library's own code
+and says so once per process on stderr. The render patches act only in the thread that is
+inside :func:`active` (:mod:`~navbok.builder.speedups.scope`), are installed once and are
+idempotent.
+
+Not changed: the templates pydata-sphinx-theme renders to test for emptiness (they depend on
+the page).
+
+``tests/test_render_cache.py`` checks that two consecutive renders give byte-identical HTML,
+equal to a render with the patches switched off, that the second compiles no template, that
+exactly the new application's collector is disabled, that the patches are installed once
+and inert outside a render, and that the freeze happens once; ``tests/test_speedups.py``
+checks the fence; ``tests/test_build_fast.py`` compares with the ``jupyter-book`` CLI.
+``bench/render_bench.py`` measures the CPU time per render.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from navbok.builder.speedups import (
+    docutils_defaults,
+    gc_freeze,
+    jinja_templates,
+    kernel_flush,
+    output_validation,
+    scope,
+    search_stemmer,
+    static_links,
+    theme_entry_points,
+    toctree_collector,
+)
+from navbok.builder.speedups.fence import Patch, install
+
+RENDER: tuple[Patch, ...] = (
+    jinja_templates,
+    search_stemmer,
+    toctree_collector,
+    theme_entry_points,
+    docutils_defaults,
+    static_links,
+)
+ALL: tuple[Patch, ...] = (*RENDER, gc_freeze, output_validation, kernel_flush)
+
+__all__ = [
+    "ALL",
+    "RENDER",
+    "active",
+    "freeze_long_lived",
+    "install",
+    "install_kernel",
+    "install_render",
+]
+
+
+def install_kernel() -> None:
+    """In a warm kernel: install the kernel patches whose tested versions are installed. A
+    patch left off is reported on the kernel process's own stderr (the kernel's
+    ``sys.stderr`` would send the line to a notebook nobody reads)."""
+    with contextlib.redirect_stderr(sys.__stderr__):
+        install(kernel_flush)
+
+
+def install_render() -> None:
+    """Install the render patches whose tested versions are installed (decided once)."""
+    for patch in RENDER:
+        install(patch)
+
+
+@contextmanager
+def active() -> Iterator[None]:
+    """Install the render patches (once) and switch them on for this thread while the block
+    runs (one render at a time: the caller holds a lock)."""
+    install_render()
+    with scope.rendering():
+        yield
+
+
+def freeze_long_lived() -> None:
+    """After a render: freeze the process's long-lived objects (once; see ``gc_freeze``)."""
+    install(gc_freeze)

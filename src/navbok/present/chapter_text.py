@@ -1,0 +1,181 @@
+"""The chapter is the text: a chapter's markdown cells are templates, filled after execution.
+
+A chapter (``chapters/*.md``) holds its sentences in reading order, next to the heading they
+belong to, with named slots in Jinja syntax::
+
+    {% if kvp %}
+    I {{ aar }} var det {{ kvp }} mottakere per 1 000 innbyggere i {{ navn }}, mot
+    {{ kvp_sml }} i {{ sml }}{{ kvp_plass }}.
+    {% else %}
+    Tallet på mottakere i {{ navn }} i {{ aar }} {{ kvp.gap }}.
+    {% endif %}
+
+The chapter's code cells fill the slots (``r.say(kvp=r.shown(...), ...)``): values
+(:class:`~navbok.present.shown.Shown`), words the package's rules chose (a level word, a case
+name), texts. :func:`say` puts them in the cell's output under :data:`SLOTS_MIME`; after
+execution, :func:`fill_notebook` renders every markdown cell with the slots of the code cells
+above it, drops the slot outputs and drops a cell that renders to nothing. Data is text: every
+slot value is escaped (:func:`navbok.present.markdown.escape`) unless it is
+:class:`~navbok.present.markdown.Markdown` the package wrote on purpose. A slot a template
+names but no cell filled, or a template error, stops the build with one line naming the
+chapter and the slot.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jinja2
+import nbformat
+
+from navbok.present.markdown import Markdown, escape
+from navbok.present.shown import Shown, shown
+
+__all__ = ["SLOTS_MIME", "ChapterTextError", "fill_notebook", "render", "say"]
+
+#: The output type that carries a code cell's slots to the templates below it.
+SLOTS_MIME = "application/vnd.navbok.slots+json"
+
+
+class ChapterTextError(ValueError):
+    """A chapter's template cannot be filled (a slot without a value, a template error)."""
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, Shown):
+        return {"__shown__": value.to_json()}
+    if isinstance(value, Markdown):
+        return {"__markdown__": str(value)}
+    if isinstance(value, bool | int | float) or value is None:
+        return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    raise TypeError(f"a chapter slot cannot hold {type(value).__name__}: {value!r}")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "__shown__" in value:
+            return Shown.from_json(value["__shown__"])
+        if "__markdown__" in value:
+            return Markdown(value["__markdown__"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+class _Slots:
+    """A cell output that carries slots (shown as nothing)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = {k: _encode(v) for k, v in values.items()}
+
+    def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
+        return {SLOTS_MIME: self.values}
+
+
+def say(**values: Any) -> None:
+    """Fill slots of the chapter's templates below this cell (in a kernel: a cell output)."""
+    from IPython.display import display
+
+    display(_Slots(values))
+
+
+def _finalize(value: Any) -> str:
+    """A slot as Markdown: our Markdown as it is, anything else escaped as text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise ChapterTextError(f"en ja/nei-verdi skrives ut som tekst ({value}); bruk {{% if %}}")
+    if isinstance(value, float):
+        raise ChapterTextError(f"et tall må fylles med r.shown(...) (Shown), ikke som {value}")
+    return escape(value)
+
+
+def _decimals(value: Any, decimals: int) -> Any:
+    """``{{ x | desimaler(0) }}``: a shown value with other decimals."""
+    if isinstance(value, Shown):
+        return shown(value.value, decimals, value.status, estimate=value.estimate)
+    raise ChapterTextError(f"desimaler() virker bare på tall fra r.shown(...), ikke på {value!r}")
+
+
+_ENV = jinja2.Environment(
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+    autoescape=False,
+    finalize=_finalize,
+)
+_ENV.filters["desimaler"] = _decimals
+
+
+def is_template(source: str) -> bool:
+    """Whether a markdown cell has slots or choices."""
+    return "{{" in source or "{%" in source
+
+
+def _keep_line_ends(source: str) -> str:
+    """A line of text that ends in a tag (``… år.{% endif %}``) keeps its line end (Jinja's
+    ``+%}``): only a line that is a tag alone disappears."""
+    lines = source.split("\n")
+    for i, line in enumerate(lines):
+        end = line.rstrip()
+        if (
+            end.endswith("%}")
+            and not end.endswith(("-%}", "+%}"))
+            and not line.lstrip().startswith("{%")
+        ):
+            lines[i] = end[:-2] + "+%}"
+    return "\n".join(lines)
+
+
+#: A space inside a number the template writes («1 000»): a no-break space on the page.
+_NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+def render(source: str, slots: dict[str, Any], chapter: str = "") -> str:
+    """One markdown cell filled with ``slots`` (a number the template writes, «1 000», keeps
+    its digits together with a no-break space)."""
+    try:
+        template = _ENV.from_string(_keep_line_ends(_NUMBER_SPACE.sub("\u00a0", source)))
+        return template.render(**slots).strip()
+    except jinja2.UndefinedError as exc:
+        raise ChapterTextError(
+            f"kapittelet {chapter}: teksten bruker en verdi ingen kodecelle over den fyller "
+            f"({exc.message}); fyll den med r.say(...)"
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise ChapterTextError(f"kapittelet {chapter}: feil i tekstmalen ({exc})") from None
+    except ChapterTextError as exc:
+        raise ChapterTextError(f"kapittelet {chapter}: {exc}") from None
+
+
+def fill_notebook(nb: nbformat.NotebookNode, chapter: str = "") -> nbformat.NotebookNode:
+    """Fill every template markdown cell with the slots of the code cells above it, drop the
+    slot outputs and the cells that render to nothing (in place; returns ``nb``)."""
+    slots: dict[str, Any] = {}
+    kept = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            outputs = []
+            for out in cell.get("outputs", []):
+                data = out.get("data", {}) if out.get("output_type") == "display_data" else {}
+                if SLOTS_MIME in data:
+                    slots.update({k: _decode(v) for k, v in data[SLOTS_MIME].items()})
+                else:
+                    outputs.append(out)
+            cell.outputs = outputs
+        elif cell.cell_type == "markdown" and is_template(cell.source):
+            cell.source = render(cell.source, slots, chapter)
+            if not cell.source:
+                continue
+        kept.append(cell)
+    nb.cells = kept
+    return nb

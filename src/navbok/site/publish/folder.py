@@ -1,0 +1,496 @@
+"""``navbok publish --out DIR``: the built books and the overview as one folder for any static host.
+
+From the build folder (``_build/site/`` and every built ``_build/<kode>/html/``) it writes
+
+* the overview at the root (``index.html``, ``data/``), each book under a readable, stable
+  path ``<kode>-<navn>/`` (``3201-baerum/``, the name folded as the search folds it);
+* ONE copy of the theme, script, font, Vega and map files in ``_static/``, each under a name
+  carrying its content's hash (``_static/styles/theme.3f2a9c01d4.css``), so a host may cache
+  them for ever; the style sheets' own ``url(…)`` links renamed with them;
+* every link rewritten relative to the page, so the folder works from disk and under any
+  sub-path (``https://example.github.io/navbok/``);
+* no notebook sources (``_sources/``, and the page's «.ipynb» download button) and no source
+  maps unless asked (``sources=True``);
+* the per-figure Excel downloads, inlined as base64 in every page although the book's workbook
+  holds the same tables, as a link to the workbook (``data/navbok-<kode>.xlsx``) — a file per
+  figure would cost ~20 files a book, more than the hosts' file limits allow for the country;
+  the CSV downloads (the figure's numbers with their source lines) stay in the page;
+* ``<link rel="canonical">`` (with a base URL) and Open Graph tags on every page, so a shared
+  link shows the page's title and the municipality's name; ``sitemap.xml`` and ``robots.txt``
+  and a Norwegian ``404.html``;
+* with an ``edition``: «Hva er nytt» under the heading of the overview and of each book's first
+  page, and ``data/navbok-utgave.json`` for the next edition (:mod:`navbok.site.publish.news`).
+
+The folder is written beside ``DIR`` and swapped in when complete; an existing ``DIR`` is
+replaced only when it is an earlier published folder (it holds :data:`MARKER`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import posixpath
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from navbok.builder.plan import read_state
+from navbok.errors import NavbokError
+from navbok.regions import fold
+from navbok.site.products import SITE
+from navbok.site.publish.links import CSS_REF, HTML_REF, REFRESH, is_local, local_path
+from navbok.site.publish.news import (
+    EDITION_NAME,
+    PARQUET_NAME,
+    Edition,
+    book_section,
+    compare,
+    frame_of,
+    overview_section,
+)
+
+__all__ = [
+    "MARKER",
+    "STATIC",
+    "PublishStats",
+    "book_folder",
+    "built_books",
+    "publish",
+    "require_built",
+]
+
+#: The file that marks a folder as written by :func:`publish` (it may be replaced).
+MARKER = ".navbok-publish"
+STATIC = "_static"
+#: Sphinx's and the theme's files a reader never loads.
+_DROP_NAMES = {".buildinfo", "objects.inv", "webpack-macros.html", "sbt-webpack-macros.html"}
+_SOURCEMAP = re.compile(rb"\n?(?://|/\*)# sourceMappingURL=[^\n]*")
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+_SOURCE_BUTTON = re.compile(r'<li><a href="[^"]*_sources/[^"]*".*?</a>\s*</li>', re.S)
+_EXCEL_LINK = re.compile(
+    r'<a\s+href="data:application/vnd\.openxmlformats[^"]*" download="[^"]*"([^>]*)>'
+    r"Last ned Excel</a>"
+)
+_HASH_LEN = 10
+#: The national Parquet's columns «Hva er nytt» reads.
+_COLUMNS = ["indicator", "indicator_name", "kommune", "year", "value", "status"]
+#: Pages that are not content (no canonical place in the sitemap).
+_NOT_CONTENT = {"search.html", "genindex.html", "404.html"}
+
+
+@dataclass
+class PublishStats:
+    """What :func:`publish` wrote: files and bytes in all, per book and shared, and the time."""
+
+    books: int = 0
+    files: int = 0
+    bytes: int = 0
+    shared_files: int = 0
+    shared_bytes: int = 0
+    book_bytes: dict[str, int] = field(default_factory=dict)
+    book_files: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def book_folder(code: str, name: str) -> str:
+    """A book's folder in the published site: ``"3201-baerum"``, ``"5601-kautokeino-…"``."""
+    slug = fold(name).replace(" ", "-")
+    return f"{code}-{slug}" if slug else code
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:_HASH_LEN]
+
+
+class _Static:
+    """The shared static files: each once, under a name with its content's hash."""
+
+    def __init__(self, out: Path, *, sources: bool) -> None:
+        self.out = out
+        self.sources = sources
+        self._names: dict[tuple[int, int, int, int], str] = {}
+        self.written: dict[str, int] = {}
+
+    def name(self, src: Path, root: Path) -> str | None:
+        """The published path of ``src`` (a file under the ``_static`` folder ``root``)."""
+        if not src.is_file() or src.name in _DROP_NAMES:
+            return None
+        if src.suffix == ".map" and not self.sources:
+            return None
+        st = src.stat()
+        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        if key in self._names:
+            return self._names[key]
+        rel = src.relative_to(root)
+        folder = posixpath.join(STATIC, *rel.parent.parts)
+        data = src.read_bytes()
+        if src.suffix in (".css", ".js") and not self.sources:
+            data = _SOURCEMAP.sub(b"", data)
+        if src.suffix == ".css":
+            data = self._css(data, src, root, folder)
+        dest = posixpath.join(folder, f"{src.stem}.{_digest(data)}{src.suffix}")
+        if dest not in self.written:
+            path = self.out / dest
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            self.written[dest] = len(data)
+        self._names[key] = dest
+        return dest
+
+    def _css(self, data: bytes, src: Path, root: Path, folder: str) -> bytes:
+        text = data.decode("utf-8")
+
+        def fix(m: re.Match[str]) -> str:
+            url = m.group(1) or m.group(2)
+            if not is_local(url) or url.startswith("/"):
+                return m.group(0)
+            target = Path(os.path.normpath(src.parent / local_path(url)))
+            dest = self.name(target, root) if target.is_relative_to(root) else None
+            if dest is None:
+                return m.group(0)
+            new = posixpath.relpath(dest, folder) + _fragment(url)
+            return m.group(0).replace(url, new)
+
+        return CSS_REF.sub(fix, text).encode("utf-8")
+
+
+def _fragment(url: str) -> str:
+    frag = urlsplit(url).fragment
+    return f"#{frag}" if frag else ""
+
+
+@dataclass
+class _Layout:
+    """Where each file of the build folder goes in the published folder."""
+
+    build: Path
+    books: dict[str, str]  # code → folder
+    static: _Static
+    sources: bool
+
+    def dest(self, src: Path) -> str | None:
+        """The published path of ``src`` (``None``: not published)."""
+        try:
+            parts = src.relative_to(self.build).parts
+        except ValueError:
+            return None
+        if parts[:1] == (SITE,):
+            root, inner, prefix = self.build / SITE, parts[1:], ""
+        elif len(parts) > 2 and parts[0] in self.books and parts[1] == "html":
+            root, inner, prefix = self.build / parts[0] / "html", parts[2:], self.books[parts[0]]
+        else:
+            return None
+        if not inner or any(p.startswith(".") for p in inner) or inner[-1] in _DROP_NAMES:
+            return None
+        if inner[0] == STATIC:
+            return self.static.name(src, root / STATIC)
+        if inner[0] == "_sources" and not self.sources:
+            return None
+        return posixpath.join(prefix, *inner)
+
+
+def require_built(build: Path) -> None:
+    """Raise :class:`NavbokError` (one line, what to do) when ``build`` has no overview: there
+    is nothing to publish."""
+    if not (Path(build) / SITE / "index.html").is_file():
+        raise NavbokError(
+            f"Fant ingen oversikt i {Path(build) / SITE / 'index.html'}; bygg bøkene først "
+            "(navbok build --all)."
+        )
+
+
+def built_books(build: Path) -> list[str]:
+    """The municipality codes of every built book in the build folder ``build``."""
+    return sorted(
+        p.name
+        for p in build.iterdir()
+        if p.is_dir()
+        and re.fullmatch(r"\d{4}", p.name)
+        and read_state(p).get("book")
+        and (p / "html" / "index.html").is_file()
+    )
+
+
+def _attr(text: str) -> str:
+    return html.escape(html.unescape(" ".join(text.split())), quote=True)
+
+
+def _head_tags(title: str, url: str | None, description: str) -> str:
+    tags = [
+        f'<meta property="og:title" content="{_attr(title)}" />',
+        '<meta property="og:type" content="website" />',
+        '<meta property="og:locale" content="nb_NO" />',
+        '<meta property="og:site_name" content="navbok" />',
+        f'<meta property="og:description" content="{_attr(description)}" />',
+    ]
+    if url:
+        tags.insert(0, f'<link rel="canonical" href="{html.escape(url, quote=True)}" />')
+        tags.append(f'<meta property="og:url" content="{html.escape(url, quote=True)}" />')
+    return "\n".join(tags) + "\n"
+
+
+class _Pages:
+    """Rewrites the pages: links, the source button, the Excel downloads, the head tags."""
+
+    def __init__(self, layout: _Layout, out: Path, base_url: str | None) -> None:
+        self.layout = layout
+        self.out = out
+        self.base_url = base_url
+        self.urls: list[str] = []  # content pages for the sitemap
+        self.inserts: dict[Path, str] = {}  # page → a section after its heading («Hva er nytt»)
+
+    def _link(self, url: str, src: Path, dest: str) -> str:
+        if not is_local(url):
+            return url
+        path = local_path(url)
+        if not path:
+            return url
+        target = Path(os.path.normpath(src.parent / path))
+        if target.is_dir():
+            target = target / "index.html"
+        new = self.layout.dest(target)
+        if new is None:
+            return url
+        return posixpath.relpath(new, posixpath.dirname(dest) or ".") + _fragment(url)
+
+    def _title(self, text: str, src: Path) -> str:
+        if m := _TITLE.search(text):
+            return m.group(1)
+        if m := REFRESH.search(text):  # a redirect page: the title of the page it opens
+            target = src.parent / local_path(m.group(2))
+            with_title = target.read_text("utf-8") if target.is_file() else ""
+            if t := _TITLE.search(with_title):
+                return t.group(1)
+        return "navbok"
+
+    def write(self, src: Path, dest: str, *, workbook: str | None) -> int:
+        """Write the page ``src`` as ``dest``; returns its size in bytes."""
+        text = src.read_text("utf-8")
+        title = self._title(text, src)
+        if not self.layout.sources:
+            text = _SOURCE_BUTTON.sub("", text)
+        if workbook is not None:
+            href = posixpath.relpath(workbook, posixpath.dirname(dest) or ".")
+            text = _EXCEL_LINK.sub(
+                lambda m: f'<a href="{href}" download{m.group(1)}>Last ned Excel (arbeidsboka)</a>',
+                text,
+            )
+
+        def fix(m: re.Match[str]) -> str:
+            url = html.unescape(m.group(2))
+            new = self._link(url, src, dest)
+            return m.group(0) if new == url else f'{m.group(1)}="{html.escape(new)}"'
+
+        text = HTML_REF.sub(fix, text)
+        text = REFRESH.sub(lambda m: f'{m.group(1)}{self._link(m.group(2), src, dest)}"', text)
+        url = None
+        if self.base_url is not None:
+            page = dest.removesuffix("index.html")
+            url = self.base_url + page
+            if posixpath.basename(dest) not in _NOT_CONTENT and not REFRESH.search(text):
+                self.urls.append(url)
+        tags = _head_tags(title, url, "Sosialtjenesten i norske kommuner: tall fra SSB og NAV.")
+        if "</head>" in text:
+            text = text.replace("</head>", tags + "</head>", 1)
+        else:  # a bare redirect page: give it a head and a title
+            text = (
+                f'<!DOCTYPE html>\n<html lang="nb"><head><meta charset="utf-8" />\n'
+                f"<title>{title}</title>\n{tags}{text}</head>\n<body></body></html>\n"
+            )
+        if section := self.inserts.get(src):
+            text = _after_heading(text, section)
+        data = text.encode("utf-8")
+        path = self.out / dest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return len(data)
+
+
+def _after_heading(text: str, section: str) -> str:
+    """``text`` with ``section`` after the page's first heading (in its ``<article>`` when it
+    has one), else at the start of its body."""
+    start = max(text.find("<article"), 0)
+    end = text.find("</h1>", start)
+    if end >= 0:
+        end += len("</h1>")
+        return text[:end] + "\n" + section + text[end:]
+    body = text.find("<body")
+    if body >= 0:
+        close = text.find(">", body) + 1
+        return text[:close] + section + text[close:]
+    return section + text
+
+
+_NOT_FOUND = """<!DOCTYPE html>
+<html lang="nb"><head><meta charset="utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<title>Siden finnes ikke – navbok</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;
+line-height:1.5}}a{{color:#0b4f9c}}</style></head>
+<body><main><h1>Siden finnes ikke</h1>
+<p>Adressen peker ikke på noen side i navbok. Kanskje er kommunen slått sammen med en annen,
+eller lenken er skrevet feil.</p>
+<p><a href="{home}">Til oversikten over alle kommunene</a></p></main></body></html>
+"""
+
+
+def _extra_files(out: Path, base_url: str | None, urls: list[str]) -> None:
+    home = base_url or "index.html"
+    (out / "404.html").write_text(_NOT_FOUND.format(home=html.escape(home, quote=True)), "utf-8")
+    robots = "User-agent: *\nAllow: /\n"
+    if base_url is not None:
+        robots += f"Sitemap: {base_url}sitemap.xml\n"
+        entries = "".join(f"<url><loc>{html.escape(u)}</loc></url>\n" for u in sorted(urls))
+        (out / "sitemap.xml").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{entries}</urlset>\n",
+            "utf-8",
+        )
+    (out / "robots.txt").write_text(robots, "utf-8")
+
+
+def _news_sections(
+    build: Path, codes: list[str], edition: Edition, previous: Path | None
+) -> dict[Path, str]:
+    """«Hva er nytt» for the overview and each book's first page (the one its index opens)."""
+    import pandas as pd
+
+    national = build / SITE / "data" / PARQUET_NAME
+    frame = (
+        frame_of(pd.read_parquet(national))
+        if national.is_file()
+        else pd.DataFrame(columns=_COLUMNS)
+    )
+    old_edition = Edition.read(previous / EDITION_NAME) if previous is not None else None
+    old = None
+    if old_edition is not None and previous is not None and (previous / PARQUET_NAME).is_file():
+        old = frame_of(pd.read_parquet(previous / PARQUET_NAME))
+    news = compare(edition, frame, old_edition, old)
+    out = {build / SITE / "index.html": overview_section(news)}
+    for code in codes:
+        html_dir = build / code / "html"
+        m = REFRESH.search((html_dir / "index.html").read_text("utf-8"))
+        first = html_dir / local_path(m.group(2)) if m else html_dir / "index.html"
+        out[Path(os.path.normpath(first))] = book_section(news, code)
+    return out
+
+
+def _base(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise NavbokError(
+            f"--url {url!r} er ikke en nettadresse; skriv den fulle adressen, "
+            "f.eks. https://eksempel.github.io/navbok/."
+        )
+    return url if url.endswith("/") else url + "/"
+
+
+def _prepare(out: Path) -> Path:
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        raise NavbokError(
+            f"{out} finnes og er ikke en publisert navbok-mappe; velg en ny eller tom mappe."
+        )
+    tmp = out.with_name(f".{out.name}.ny")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    return tmp
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    old = out.with_name(f".{out.name}.gammel")
+    shutil.rmtree(old, ignore_errors=True)
+    if out.exists():
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def publish(
+    build_dir: Path,
+    out: Path,
+    names: dict[str, str],
+    *,
+    base_url: str | None = None,
+    sources: bool = False,
+    edition: Edition | None = None,
+    previous: Path | None = None,
+) -> PublishStats:
+    """Publish every built book of ``build_dir`` with the overview into ``out``.
+
+    ``names``: municipality name by code (the book folders' names). ``base_url``: where the
+    folder will be served (canonical links, sitemap); ``sources``: keep notebook sources and
+    source maps. ``edition``: what this edition is made from; with it every book's first
+    page and the overview say what changed since the previous edition (``previous``: a folder
+    with its ``navbok-kommuner.parquet`` and ``navbok-utgave.json``; default ``out/data`` when
+    ``out`` is an earlier edition; none there: this is the first), :mod:`navbok.site.publish.news`.
+    Raises :class:`NavbokError` when nothing is built or ``out`` is not free."""
+    t0 = time.perf_counter()
+    build = Path(os.path.abspath(build_dir))
+    out = Path(os.path.abspath(out))
+    base = _base(base_url)
+    require_built(build)
+    codes = built_books(build)
+    if out == build or build.is_relative_to(out) or out.is_relative_to(build / SITE):
+        raise NavbokError(f"--out {out} ligger i byggmappen; velg en mappe utenfor {build}.")
+    tmp = _prepare(out)
+    books = {code: book_folder(code, names.get(code, "")) for code in codes}
+    static = _Static(tmp, sources=sources)
+    layout = _Layout(build, books, static, sources)
+    pages = _Pages(layout, tmp, base)
+    stats = PublishStats(books=len(codes))
+    if edition is not None:
+        if previous is None and (out / MARKER).is_file():
+            previous = out / "data"
+        pages.inserts = _news_sections(build, codes, edition, previous)
+
+    def publish_tree(root: Path, workbook: str | None) -> tuple[int, int]:
+        n = size = 0
+        for src in sorted(root.rglob("*")):
+            if not src.is_file() or src.relative_to(root).parts[0] == STATIC:
+                continue
+            dest = layout.dest(src)
+            if dest is None:
+                continue
+            if src.suffix == ".html":
+                size += pages.write(src, dest, workbook=workbook)
+            else:
+                target = tmp / dest
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, target)
+                size += target.stat().st_size
+            n += 1
+        for path in (root / STATIC).rglob("*") if (root / STATIC).is_dir() else []:
+            static.name(path, root / STATIC)  # every shared file, also those a script loads
+        return n, size
+
+    publish_tree(build / SITE, None)
+    for code, folder in books.items():
+        root = build / code / "html"
+        workbook: str | None = f"{folder}/data/navbok-{code}.xlsx"
+        if not (root / "data" / f"navbok-{code}.xlsx").is_file():
+            workbook = None
+        stats.book_files[code], stats.book_bytes[code] = publish_tree(root, workbook)
+    _extra_files(tmp, base, pages.urls)
+    if edition is not None:
+        (tmp / "data" / EDITION_NAME).write_text(edition.to_json(), "utf-8")
+    (tmp / ".nojekyll").write_text("", "utf-8")  # GitHub Pages: serve _static/ as it is
+    (tmp / MARKER).write_text(
+        json.dumps({"books": books, "base_url": base}, ensure_ascii=False, indent=1), "utf-8"
+    )
+    stats.shared_files = len(static.written)
+    stats.shared_bytes = sum(static.written.values())
+    _swap(tmp, out)
+    for path in out.rglob("*"):
+        if path.is_file():
+            stats.files += 1
+            stats.bytes += path.stat().st_size
+    stats.seconds = time.perf_counter() - t0
+    return stats

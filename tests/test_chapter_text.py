@@ -1,0 +1,89 @@
+"""navbok.present.chapter_text: a chapter's markdown cells are templates filled after execution
+with the slots its code cells said; data stays text; a missing slot is one clear line."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from navbok.present.chapter_text import (
+    SLOTS_MIME,
+    ChapterTextError,
+    _Slots,
+    fill_notebook,
+    render,
+)
+from navbok.present.markdown import Markdown
+from navbok.present.shown import Shown, shown
+
+
+def _said(**values: object) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell("r.say(...)")
+    bundle = _Slots(values)._repr_mimebundle_()
+    cell.outputs = [nbformat.v4.new_output("display_data", data=bundle)]
+    return cell
+
+
+def test_slots_fill_the_markdown_below_and_leave_no_trace() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("Før: {{ navn | default('ingen') }}"),
+        _said(navn="Bærum", kvp=shown(2.9, 2), sml="ASSS-snittet"),
+        nbformat.v4.new_markdown_cell(
+            "{% if kvp %}\nI Bærum var det {{ kvp }} per 1 000, mot {{ sml }}.\n"
+            "{% else %}\nTallet {{ kvp.gap }}.\n{% endif %}"
+        ),
+        nbformat.v4.new_markdown_cell("{% if False %}\nAldri.\n{% endif %}"),
+        nbformat.v4.new_markdown_cell("Vanlig tekst med {term}`Ordliste`."),
+    ]
+    fill_notebook(nb, "kvp.md")
+    texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert texts == [
+        "Før: ingen",
+        "I Bærum var det 2,90 per 1\u00a0000, mot ASSS-snittet.",
+        "Vanlig tekst med {term}`Ordliste`.",
+    ]
+    assert all(SLOTS_MIME not in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_a_missing_value_is_asked_of_its_status() -> None:
+    hidden = shown(float("nan"), 2, ":")
+    assert not hidden and hidden.missing and hidden.suppressed
+    assert hidden.gap == "er skjult av personvernhensyn" and str(hidden) == ":"
+    assert shown(None, 1).gap == "mangler"
+    zero = shown(0.0, 2)
+    assert zero and zero.zero and str(zero) == "0,00"  # zero is a value, not a gap
+    text = "{% if x %}{{ x }}{% else %}Tallet {{ x.gap }}.{% endif %}"
+    assert render(text, {"x": hidden}) == "Tallet er skjult av personvernhensyn."
+    assert render(text, {"x": shown(1234.5, 1)}) == "1\u00a0234,5"
+    assert Shown.from_json(hidden.to_json()) == hidden
+
+
+def test_data_is_text_our_markdown_is_markup() -> None:
+    out = render("{{ navn }} og {{ lenke }}", {"navn": "**X** <b>", "lenke": Markdown("**fet**")})
+    assert out == "\\*\\*X\\*\\* &lt;b&gt; og **fet**"
+
+
+def test_decimals_filter() -> None:
+    assert render("{{ x | desimaler(0) }} prosent", {"x": shown(77.65, 2)}) == "78 prosent"
+
+
+@pytest.mark.parametrize(
+    ("template", "slots", "words"),
+    [
+        ("I {{ aar }} var det {{ kvp }}.", {"aar": "2024"}, "kvp"),
+        ("{% if x %}", {"x": 1}, "feil i tekstmalen"),
+        ("{{ x }}", {"x": 0.5}, "Shown"),
+    ],
+)
+def test_a_bad_template_is_one_clear_line(template: str, slots: dict, words: str) -> None:
+    with pytest.raises(ChapterTextError) as err:
+        render(template, slots, "kvp.md")
+    message = str(err.value)
+    assert words in message and "\n" not in message
+
+
+def test_a_sentence_that_ends_in_a_tag_keeps_its_line_end() -> None:
+    text = "{% if a %}\nFørst.{% if b %} Så.{% endif %}\n{% endif %}\nSist."
+    assert render(text, {"a": 1, "b": 1}) == "Først. Så.\nSist."
+    assert render(text, {"a": 1, "b": 0}) == "Først.\nSist."
