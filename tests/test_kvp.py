@@ -1,9 +1,11 @@
-"""The KVP chapter's «Hva betyr dette?» (:mod:`navbok.report.kvp`): never only a restatement of
+"""The KVP chapter's «Hva betyr dette?» (``chapters/kvp.md``, rules in
+:mod:`navbok.report.kvp`): never only a restatement of
 the numbers; a question, a check or something to learn from, chosen by rules on the numbers."""
 
 from __future__ import annotations
 
 import pytest
+from chapter_run import meaning_box, run_chapter
 
 from navbok.comparison import ComparisonRow, Kind
 from navbok.params import Params
@@ -32,6 +34,6 @@ def test_the_box_says_what_to_ask_next(mini_data, per, after, expected) -> None:
     r._rows_memo[("kvp_per_1000", (2024,))] = _rows("kvp_per_1000", 2024, *per)
     r._rows_memo[("kvp_etter", (2024,))] = _rows("kvp_etter", 2024, *after)
     r._rows_memo[("andel_langtid_6mnd_hovedinntekt", (2024,))] = _rows("x", 2024, 20.0, 20.0)
-    text = r.kvp.meaning()
+    text = meaning_box(run_chapter(r, "kvp"))
     assert expected in text
     assert len(text.split(". ")) >= 2  # more than the restated numbers

@@ -1,0 +1,57 @@
+"""A chapter's text for a report, without a kernel: its code cells run in this process with the
+given :class:`~navbok.report.Report` and its templates filled as a build fills them
+(:func:`navbok.present.chapter_text.fill_notebook`). For tests of the words a chapter says."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+from unittest import mock
+
+import jupytext
+import nbformat
+
+from navbok.present import chapter_text
+from navbok.report import Report
+
+CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
+
+
+def run_chapter(r: Report, chapter: str) -> nbformat.NotebookNode:
+    """``chapters/<chapter>.md`` executed for ``r`` and filled (outputs are the slots only)."""
+    nb = jupytext.read(CHAPTERS / f"{chapter}.md")
+    said: list[dict] = []
+
+    def capture(**values: object) -> None:
+        said.append(chapter_text._Slots(values)._repr_mimebundle_())
+
+    namespace: dict[str, object] = {}
+    with (
+        mock.patch.object(Report, "open", return_value=r),
+        mock.patch.object(chapter_text, "say", capture),
+        mock.patch("navbok.report.context.say", capture),
+        contextlib.redirect_stdout(io.StringIO()),
+    ):
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            said.clear()
+            exec(compile(cell.source, f"{chapter}.md", "exec"), namespace)
+            cell.outputs = [nbformat.v4.new_output("display_data", data=b) for b in said]
+    return chapter_text.fill_notebook(nb, f"{chapter}.md")
+
+
+def markdown(nb: nbformat.NotebookNode) -> str:
+    """The filled markdown cells, one after the other."""
+    return "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def meaning_box(nb: nbformat.NotebookNode) -> str:
+    """The text of the chapter's «Hva betyr dette?» box, as one paragraph."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "Hva betyr dette?" in cell.source:
+            lines = cell.source.splitlines()[1:]
+            body = [x for x in lines if not x.startswith((":", "```"))]
+            return " ".join(" ".join(body).split())
+    return ""
