@@ -76,7 +76,7 @@ def check(path: Path) -> list[str]:
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         if fmt.returncode:
-            found.append(f"{rel}: kodecellene er ikke formatert (python tools/lint_chapters.py --fix)")
+            found.append(f"{rel}: kodecellene er ikke formatert (tools/lint_chapters.py --fix)")
     return found
 
 
