@@ -69,23 +69,29 @@ def test_a_book_from_a_first_fetch_names_its_month_and_the_missing_december(
 ) -> None:
     """Constructed data (the mini replay without its archive): the chapter's texts name
     October 2025, pair it with 2024 in text and table, and say December 2020 is missing."""
+    from chapter_run import markdown, meaning_box, run_chapter
+
     from navbok.params import Params
     from navbok.report import Report
 
     r = Report(mini_first_fetch, Params(kommune="3201", name="Bærum", aap_year=2020))
-    assert r.aap.share_paragraph().startswith("I oktober 2025 mottok ")
+    assert r.aap.newest_ratio_year() is None  # the pairing is the newest year already
+    assert r.aap.missing_decembers() == "2015–2024"
     table, t = r.aap.ratio()
     assert t["periode"] == "med AAP i oktober 2025 og sosialhjelp i 2024"
     assert "AAP-andel oktober 2025 (%)" in table.html and "Sosialhjelpsandel 2024 (%)" in table.html
-    missing = r.aap.missing_request()
-    assert "desember 2020 er ikke i datagrunnlaget" in missing
-    assert "AAP i oktober 2025 og sosialhjelp i 2024" in missing
-    assert "Desembertallene mangler for 2015–2024" in r.aap.months_text()
-    assert "--nav-arkiv" in r.aap.months_text()
     months = r.aap.months_table()
     assert months is not None and "januar–oktober 2025" in months.html
     assert r.aap.counts() is None  # no December: no table of Decembers
-    assert "oktober 2025" in r.aap.meaning()
+    nb = run_chapter(r, "aap")
+    text = markdown(nb)
+    assert "## AAP-andelen nå og over tid\n\nI oktober 2025 mottok " in text
+    assert "desember 2020 er ikke i datagrunnlaget" in text
+    assert "Derfor brukes AAP i oktober 2025 og sosialhjelp i 2024." in text
+    assert "Desembertallene mangler for 2015–2024" in text and "--nav-arkiv" in text
+    assert "I desember" not in text  # no December held: none is named
+    assert "oktober 2025" in meaning_box(nb)
     # With the defaults nothing was asked for, so nothing is missing.
     default = Report(mini_first_fetch, Params(kommune="3201", name="Bærum"))
-    assert default.aap.missing_request() == ""
+    assert default.aap.pairing() is not None and default.aap.pairing().missing is None
+    assert "er ikke i datagrunnlaget" not in markdown(run_chapter(default, "aap"))

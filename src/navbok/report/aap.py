@@ -1,6 +1,8 @@
-"""Report views for the chapter «Arbeidsavklaringspenger (AAP)»: the AAP share against social
-assistance (the ratio and the expected share) with the municipality's rank among its peers,
-NAV's months in the snapshot, the number of recipients, and the closing «Hva betyr dette?».
+"""Rules for the chapter «Arbeidsavklaringspenger (AAP)» (``chapters/aap.md`` holds its
+sentences): which AAP month and which pairing with social assistance the chapter reads, the
+numbers it names (as :class:`~navbok.present.shown.Shown` values), the level words and the
+cases that choose between its phrasings; and its tables and charts (the AAP share against
+social assistance, NAV's months in the snapshot, the number of recipients).
 
 NAV publishes AAP155 for the current year only, so the chapter opens with the newest month the
 snapshot holds, names that month wherever it is used, and shows Decembers over the years only
@@ -19,61 +21,93 @@ import pandas as pd
 
 from navbok import status
 from navbok.analysis.aap import expected_share, ratio_table
-from navbok.analysis.aap_periods import Pairing
+from navbok.analysis.aap_periods import AapReading, Pairing
 from navbok.comparison import Kind
 from navbok.measures import aap_frame
 from navbok.present.exports import set_cell_estimates, set_cell_statuses
 from navbok.present.figure import ChartOutput
-from navbok.present.markdown import Markdown, escape
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import MONTHS, and_list, month
+from navbok.present.shown import Shown, shown
 from navbok.present.tables import TableOutput, show_table
-from navbok.report.context import MISSING_TEXTS, Context
+from navbok.report.context import Context
 from navbok.report.figures import Figures
 from navbok.report.missing import MissingFigure
-from navbok.report.words import compare_word
+from navbok.report.words import level_word
 
 #: NAV's counts of AAP recipients the chapter shows, with their month.
 COUNTS = (("aap_mottakere_februar", "Februar"), ("aap_mottakere", "Desember"))
 
-#: The chapter's opening when the params give none (``texts: aap_intro``).
-DEFAULT_INTRO = (
-    "Kapitlet ser på hvor stor andel av innbyggerne 18–66 år i {navn} som mottar "
-    "arbeidsavklaringspenger (AAP), sammenlignet med {sammenligning} og over tid."
-)
-#: Where the AAP–social-assistance comparison comes from, when the params say nothing
-#: (``texts: aap_ratio``).
-DEFAULT_RATIO_SOURCE = (
-    "En måte å lese AAP-andelen på er å sette den opp mot andelen som mottar økonomisk sosialhjelp."
-)
-#: How a user adds the AAP history NAV no longer serves (our Markdown: said once per page, in
-#: the paragraph on the months; the gaps point to it).
-ADD_HISTORY = Markdown(
-    "NAV publiserer tabellen AAP155 bare for inneværende år. Hver ny henting tar vare på "
-    "månedene datagrunnlaget allerede har, og eldre AAP155-filer kan legges til med "
-    "`navbok fetch --nav-arkiv MAPPE`."
-)
+#: The numbers of the AAP/social-assistance comparison (:meth:`AapViews.ratio_values`).
+RATIO_VALUES = ("aap_andel", "sos_andel", "forholdstall", "aap_sml", "sos_sml",
+                "forholdstall_sml", "forventet")  # fmt: skip
 
 
 class AapViews:
-    """The AAP chapter's views for one municipality."""
+    """The AAP chapter's rules, tables and charts for one municipality."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._ratio_tables: dict[tuple[str, int, int], tuple[pd.DataFrame, float, float]] = {}
 
-    def intro(self) -> str:
-        """The chapter's opening sentence: the municipality's own (``texts: aap_intro`` in
-        the params) or the general one."""
+    # ------------------------------------------------------------ which month
+    def latest(self) -> AapReading | None:
+        """The newest month the snapshot holds (the chapter's «now»; ``None`` without AAP
+        data)."""
+        return self.ctx.aap_periods.latest()
+
+    def decembers(self) -> list[int]:
+        """The book's years whose December the snapshot holds."""
         ctx = self.ctx
-        own = ctx.params.texts.get("aap_intro")
-        return own or DEFAULT_INTRO.format(navn=ctx.name, sammenligning=ctx.peers.label)
+        return [y for y in ctx.aap_periods.decembers if y in ctx.years]
 
-    def ratio_source(self) -> str:
-        """Where the comparison of AAP with social assistance comes from (params
-        ``texts: aap_ratio``, or a general sentence)."""
-        return self.ctx.params.texts.get("aap_ratio") or DEFAULT_RATIO_SOURCE
+    def first_december(self) -> int | None:
+        """The first of :meth:`decembers` (``None`` when there is none)."""
+        decembers = self.decembers()
+        return decembers[0] if decembers else None
 
+    def now(self, kind: Kind = Kind.KOMMUNE) -> Shown:
+        """The AAP share in the newest month for ``kind`` (missing without AAP data)."""
+        latest = self.latest()
+        if latest is None:
+            return shown(None, 2)
+        return self.ctx.shown(latest.indicator, latest.year, kind)
+
+    def rank(self) -> str:
+        """Where the newest month's share ranks among the members of the main comparison,
+        without the parentheses of :meth:`~navbok.report.context.Context.position` («lavest
+        av de 11 ASSS-kommunene»); empty when no rank can mean anything."""
+        latest = self.latest()
+        if latest is None:
+            return ""
+        return self.ctx.position(latest.indicator, latest.year).strip()[1:-1]
+
+    def coverage(self) -> dict[str, object]:
+        """Which months of NAV's AAP155 the snapshot holds: the first (``fra``) and last
+        (``til``) in words, how many (``maaneder``, an int) and the years between without a
+        workbook (``aar_mangler``, «2016, 2017»); empty texts and 0 without AAP data."""
+        periods = self.ctx.aap_periods.periods
+        if not periods:
+            return {"fra": "", "til": "", "maaneder": 0, "aar_mangler": ""}
+        years = self.ctx.data.snapshot.aap_years()
+        gaps = [y for y in range(years[0], years[-1] + 1) if y not in years]
+        return {
+            "fra": month(periods[0]),
+            "til": month(periods[-1]),
+            "maaneder": len(periods),
+            "aar_mangler": ", ".join(map(str, gaps)),
+        }
+
+    def missing_decembers(self) -> str:
+        """The book's years whose December the snapshot lacks, as a list in words («2020»,
+        «2015–2024», «2015, 2017 og 2019»); empty when none is missing or there is no AAP
+        data."""
+        ctx = self.ctx
+        if ctx.aap_periods.latest() is None:
+            return ""
+        return _years_text(ctx.aap_periods.missing_decembers(ctx.years))
+
+    # ------------------------------------------------ against social assistance
     def pairing(self) -> Pairing | None:
         """Which AAP month the ratio and the expected share pair with which year of social
         assistance (the params' ``aap_year`` when the snapshot holds its December)."""
@@ -96,42 +130,89 @@ class AapViews:
         self._ratio_tables[key] = (t, m_aap, m_sos)
         return t, m_aap, m_sos
 
-    def missing_request(self) -> str:
-        """The sentence for a params year whose December the snapshot lacks (empty when the
-        snapshot has it, or the params ask for none)."""
+    def ratio_values(self) -> dict[str, Shown]:
+        """The numbers of the comparison with social assistance for the pairing of
+        :meth:`pairing`: the municipality's AAP share (``aap_andel``), social-assistance share
+        (``sos_andel``) and ratio (``forholdstall``), the main comparison's (``aap_sml``,
+        ``sos_sml``, ``forholdstall_sml``: the ratio of its two shares) and the expected share
+        (``forventet``: the municipality's social-assistance share times the main comparison's
+        ratio, one decimal). All missing without a pairing."""
         pairing = self.pairing()
-        if pairing is None or pairing.missing is None:
-            return ""
-        year = pairing.missing
-        return (
-            f"Sammenligningen for {self.ctx.name} er satt opp for {year}, men NAVs tall for "
-            f"desember {year} er ikke i datagrunnlaget (NAV publiserer bare inneværende år; se "
-            f"«AAP-andelen nå og over tid»). Derfor brukes {pairing.periods}."
-            if not pairing.same_year
-            else f"Sammenligningen for {self.ctx.name} er satt opp for {year}, men NAVs tall "
-            f"for desember {year} er ikke i datagrunnlaget. Derfor brukes {pairing.sos_year}."
-        )
+        if pairing is None:
+            return {k: shown(None, 1 if k == "forventet" else 2) for k in RATIO_VALUES}
+        t, m_aap, m_sos = self._ratios(pairing)
+        own_rows = t[t["kind"] == Kind.KOMMUNE]
+        if len(own_rows):
+            own = own_rows.iloc[0]
+            aap = shown(own["aap"], 2, own["aap_status"])
+            sos = shown(own["sos"], 2, own["sos_status"])
+            ratio = shown(own["ratio"], 2)
+        else:
+            aap = sos = ratio = shown(None, 2, status.NOT_AVAILABLE)
+        own_sos = sos.value if sos.value is not None else float("nan")
+        return {
+            "aap_andel": aap,
+            "sos_andel": sos,
+            "forholdstall": ratio,
+            "aap_sml": shown(m_aap, 2),
+            "sos_sml": shown(m_sos, 2),
+            "forholdstall_sml": shown(m_aap / m_sos if m_sos else float("nan"), 2),
+            "forventet": shown(expected_share(own_sos, m_aap, m_sos), 1),
+        }
 
-    def ratio(self) -> tuple[TableOutput | MissingFigure, dict[str, str]]:
-        """AAP share, social-assistance share and ratio for the pairing of :meth:`pairing`,
-        with the expected share (the municipality's social-assistance share times its main
-        comparison's ratio), and the texts the chapter fills in («periode»: the paired periods
-        in a sentence, «aap_periode»: the AAP month)."""
+    def fewer_or_more(self) -> str:
+        """«færre» or «flere»: whether the municipality has fewer or more AAP recipients per
+        recipient of social assistance than its main comparison (the ratios of
+        :meth:`ratio_values`); empty when a ratio is missing or both are equal as shown."""
+        v = self.ratio_values()
+        own, main = v["forholdstall"], v["forholdstall_sml"]
+        if own.missing or main.missing or own.text == main.text:
+            return ""
+        assert own.value is not None and main.value is not None
+        return "færre" if own.value < main.value else "flere"
+
+    def newest_ratio_year(self) -> int | None:
+        """The book's newest year when the pairing of :meth:`pairing` is an earlier year and
+        the municipality and its main comparison both have a ratio for it (the reader then
+        sees both); ``None`` otherwise."""
+        ctx = self.ctx
+        pairing = self.pairing()
+        last = ctx.years[-1]
+        if pairing is None or pairing.sos_year == last or ctx.unavailable("aap_forholdstall"):
+            return None
+        own, _ = ctx.value("aap_forholdstall", last)
+        main, _ = ctx.value("aap_forholdstall", last, ctx.main_kind)
+        return last if own == own and main == main else None
+
+    def levels(self) -> dict[str, str]:
+        """Level words against the main comparison («lavere enn», «på nivå med», «høyere
+        enn»; empty when a number is missing): the newest month's AAP share (``andel``), and
+        for the pairing the AAP share (``aap``) and the social-assistance share (``sos``)."""
+        v = self.ratio_values()
+
+        def word(own: Shown, other: Shown) -> str:
+            nan = float("nan")
+            a = own.value if own.value is not None else nan
+            b = other.value if other.value is not None else nan
+            return level_word(a, b, 2)
+
+        return {
+            "andel": word(self.now(), self.now(self.ctx.main_kind)),
+            "aap": word(v["aap_andel"], v["aap_sml"]),
+            "sos": word(v["sos_andel"], v["sos_sml"]),
+        }
+
+    def ratio_table(self) -> TableOutput | MissingFigure:
+        """AAP share, social-assistance share and ratio for the pairing of :meth:`pairing`
+        (the comparison's series; a visible gap without AAP or KOSTRA data)."""
         ctx = self.ctx
         pairing = self.pairing()
         if pairing is None:
-            gap = MissingFigure(
+            return MissingFigure(
                 "AAP-andel og sosialhjelpsandel",
                 "Datagrunnlaget har ingen AAP-tall fra NAV, så forholdstallet kan ikke regnes ut.",
             )
-            blank = {k: "" for k in ("aap_andel", "sos_andel", "ratio", "ratio_main", "forventet")}
-            return gap, {**blank, "periode": "", "aap_periode": "", "sos_aar": "",
-                         "sammenligning": ctx.peers.label}  # fmt: skip
-        t, m_aap, m_sos = self._ratios(pairing)
-        own_rows = t[t["kind"] == Kind.KOMMUNE]
-        own = own_rows.iloc[0] if len(own_rows) else None
-        own_sos = float(own["sos"]) if own is not None else float("nan")
-        expected = expected_share(own_sos, m_aap, m_sos)
+        t, _, _ = self._ratios(pairing)
         cells = [
             (
                 r.series,
@@ -167,7 +248,7 @@ class AapViews:
                 ],
             },
         )
-        table = show_table(
+        return show_table(
             pd.DataFrame(cells, columns=head),
             "aap-forholdstall",
             f"AAP-andel i {pairing.aap.label}, andel sosialhjelpsmottakere i {pairing.sos_year} "
@@ -179,17 +260,26 @@ class AapViews:
                 f"mottakere i løpet av {pairing.sos_year} (SSB).",
             ],
         )
-        main_ratio = m_aap / m_sos if m_sos else float("nan")
+
+    def ratio(self) -> tuple[TableOutput | MissingFigure, dict[str, str]]:
+        """:meth:`ratio_table` with the numbers of :meth:`ratio_values` as texts, for the
+        introduction's finding: ``aap_andel``, ``sos_andel``, ``ratio``, ``ratio_main`` (and
+        ``ratio_asss`` for an ASSS member), ``forventet``, ``sammenligning`` and the periods
+        (``periode``: the paired periods as a phrase, ``aap_periode``: the AAP month,
+        ``sos_aar``); empty texts without a pairing."""
+        ctx = self.ctx
+        pairing = self.pairing()
+        if pairing is None:
+            blank = {k: "" for k in ("aap_andel", "sos_andel", "ratio", "ratio_main", "forventet")}
+            return self.ratio_table(), {**blank, "periode": "", "aap_periode": "", "sos_aar": "",
+                                        "sammenligning": ctx.peers.label}  # fmt: skip
+        v = self.ratio_values()
         texts = {
-            "aap_andel": fmt_number(own["aap"], 2, status=own["aap_status"])
-            if own is not None
-            else status.NOT_AVAILABLE,
-            "sos_andel": fmt_number(own_sos, 2, status=own["sos_status"])
-            if own is not None
-            else status.NOT_AVAILABLE,
-            "ratio": fmt_number(own["ratio"], 2) if own is not None else status.NOT_AVAILABLE,
-            "ratio_main": fmt_number(main_ratio, 2),
-            "forventet": fmt_number(expected, 1),
+            "aap_andel": v["aap_andel"].text,
+            "sos_andel": v["sos_andel"].text,
+            "ratio": v["forholdstall"].text,
+            "ratio_main": v["forholdstall_sml"].text,
+            "forventet": v["forventet"].text,
             "sammenligning": ctx.peers.label,
             "periode": pairing.sentence,
             "aap_periode": pairing.aap.label,
@@ -197,67 +287,15 @@ class AapViews:
         }
         if ctx.main_kind == Kind.ASSS_SNITT:
             texts["ratio_asss"] = texts["ratio_main"]
-        return table, texts
+        return self.ratio_table(), texts
 
-    def standing(self, indicator: str, year: int, when: str = "") -> str:
-        """A sentence on where the municipality stands among the members of its main
-        comparison («I oktober 2025 var AAP-andelen i Bærum lavest av de 11 ASSS-kommunene.»);
-        empty when no rank can mean anything. ``when``: the period in words (default the
-        year)."""
-        ctx = self.ctx
-        phrase = ctx.position(indicator, year).strip()[1:-1]
-        if not phrase:
-            return ""
-        what = {
-            "aap_andel": "AAP-andelen",
-            "aap_andel_siste": "AAP-andelen",
-            "aap_forholdstall": "forholdstallet",
-        }.get(indicator, ctx.indicator(indicator).name)
-        return f"I {when or year} var {what} i {ctx.name} {phrase}."
-
-    def share_paragraph(self) -> str:
-        """The AAP share in the newest month against the main comparison and Landet, the
-        municipality's rank, and the first December the snapshot holds; when the
-        municipality's figure is hidden, that once and the comparisons that have numbers."""
-        ctx = self.ctx
-        latest = ctx.aap_periods.latest()
-        if latest is None:
-            return Markdown("Datagrunnlaget har ingen AAP-tall fra NAV. ") + ADD_HISTORY
-        label = ctx.peers.label
-        ind, year, when = latest.indicator, latest.year, latest.label
-        own, main, land = (
-            ctx.text(ind, year, k) for k in (Kind.KOMMUNE, ctx.main_kind, Kind.LANDET)
-        )
-        others = [
-            f"{v} prosent i {where}"
-            for v, where in ((main, label), (land, "landet"))
-            if v not in MISSING_TEXTS
-        ]
-        if own in MISSING_TEXTS:
-            text = (
-                f"AAP-tallene for {ctx.name} er skjult av personvernhensyn (færre enn fire "
-                "mottakere) eller mangler."
-            )
-            if others:
-                text += f" I {when} var andelen {and_list(others)}."
-            return text
-        text = f"I {when} mottok {own} prosent av innbyggerne 18–66 år i {ctx.name} AAP"
-        text += f", mot {and_list(others)}." if others else "."
-        if standing := self.standing(ind, year, when):
-            text += f" {standing}"
-        decembers = [y for y in ctx.aap_periods.decembers if y in ctx.years]
-        if decembers:
-            first = decembers[0]
-            if (v := ctx.text("aap_andel", first)) not in MISSING_TEXTS:
-                text += f" I desember {first} var andelen {v} prosent."
-        return text
-
+    # ------------------------------------------------------------ tables, charts
     def history(self, name: str = "aap-andel") -> ChartOutput | MissingFigure:
         """The December share over the years (a line chart) when the snapshot holds at least
         two Decembers of the book's years; otherwise a visible gap that says why and how to
         add the history."""
         ctx = self.ctx
-        decembers = [y for y in ctx.aap_periods.decembers if y in ctx.years]
+        decembers = self.decembers()
         if len(decembers) < 2:
             have = (
                 f"Datagrunnlaget har desember bare for {decembers[0]}"
@@ -275,7 +313,7 @@ class AapViews:
         pairing of :meth:`pairing` when the snapshot holds that December), when the snapshot
         holds at least two Decembers of the book's years; otherwise a visible gap."""
         ctx = self.ctx
-        decembers = [y for y in ctx.aap_periods.decembers if y in ctx.years]
+        decembers = self.decembers()
         if len(decembers) < 2:
             return MissingFigure(
                 ctx.indicator("aap_forholdstall").label + " over tid",
@@ -284,45 +322,6 @@ class AapViews:
                 "og over tid»).",
             )
         return Figures(ctx).line("aap_forholdstall", name, years=decembers)
-
-    def months_text(self) -> Markdown:
-        """Which months NAV's figures cover, which Decembers are missing, and what the chapter
-        shows of them (Markdown: how to add the history names the command as code)."""
-        ctx = self.ctx
-        text = escape(self.coverage())  # Markdown: ``+ text`` escapes the text added
-        periods = ctx.aap_periods
-        if periods.latest() is None:
-            return text
-        missing = periods.missing_decembers(ctx.years)
-        if missing:
-            text += f" Desembertallene mangler for {_years_text(missing)}. " + ADD_HISTORY
-        months, years = self.months_table() is not None, self.counts() is not None
-        if months:
-            text += " Tabellen under viser mottakerne måned for måned i det nyeste året."
-        if years:
-            text += (
-                " Den neste viser antall mottakere i februar og desember i årene før."
-                if months
-                else " Tabellen under viser antall mottakere i februar og desember hvert år."
-            )
-        return text
-
-    def coverage(self) -> str:
-        """Which months of NAV's AAP155 the snapshot holds, for the reader."""
-        snap = self.ctx.data.snapshot
-        periods = snap.aap_periods()
-        if not periods:
-            return "Datagrunnlaget har ingen AAP-tall fra NAV."
-        first, last = periods[0], periods[-1]
-        text = (
-            f"Datagrunnlaget har NAVs tabell AAP155 for {month(first)}–{month(last)} "
-            f"({len(periods)} {'måned' if len(periods) == 1 else 'måneder'})."
-        )
-        years = snap.aap_years()
-        gaps = [y for y in range(years[0], years[-1] + 1) if y not in years]
-        if gaps:
-            text += f" Årene {', '.join(map(str, gaps))} mangler."
-        return text
 
     def months_table(self, name: str = "aap-maaneder") -> TableOutput | None:
         """NAV's recipients of AAP in the municipality in each month of the newest year the
@@ -366,7 +365,7 @@ class AapViews:
         each of the book's years whose December the snapshot holds (with the December share);
         ``None`` when there is no such year, or every count is hidden or missing."""
         ctx = self.ctx
-        years = [y for y in ctx.aap_periods.decembers if y in ctx.years]
+        years = self.decembers()
         own = ctx.data.measure_cells(ctx.kommune)
         guessed = ctx.data.measure_estimates(ctx.kommune)
         rows: list[tuple[str, list[Cell]]] = []
@@ -393,109 +392,6 @@ class AapViews:
             ],
             estimates=estimates,
         )
-
-    def _newest_ratio(self, paired_year: int) -> str:
-        """« I 2024 var forholdstallet 0,82 mot 0,88 i ASSS-snittet.» (with a leading space)
-        when the text pairs an earlier year than the newest: the reader sees both; empty
-        otherwise or when a number is missing."""
-        ctx = self.ctx
-        last = ctx.years[-1]
-        if paired_year == last or ctx.unavailable("aap_forholdstall"):
-            return ""
-        own, _ = ctx.value("aap_forholdstall", last)
-        main, _ = ctx.value("aap_forholdstall", last, ctx.main_kind)
-        if own != own or main != main:
-            return ""
-        return (
-            f" I {last} var forholdstallet {fmt_number(own, 2)} mot {fmt_number(main, 2)} i "
-            f"{ctx.peers.label}."
-        )
-
-    def meaning(self) -> str:
-        """«Hva betyr dette?»: two to four sentences that follow from the chapter's numbers."""
-        ctx = self.ctx
-        latest = ctx.aap_periods.latest()
-        own = main = float("nan")
-        if latest is not None:
-            own, _ = ctx.value(latest.indicator, latest.year)
-            main, _ = ctx.value(latest.indicator, latest.year, ctx.main_kind)
-        label = ctx.peers.label
-        if latest is None or own != own:
-            return (
-                f"AAP-tallene for {ctx.name} er skjult fordi de bygger på svært få personer "
-                "eller mangler, så kapitlet kan ikke si hvordan kommunen ligger an. Tallene for "
-                "sammenligningsgruppene viser nivået i kommuner som ligner."
-            )
-        parts = [
-            f"I {latest.label} mottok {fmt_number(own, 2)} prosent av innbyggerne 18–66 år i "
-            f"{ctx.name} AAP, " + compare_word(own, main, label, decimals=2) + "."
-        ]
-        pairing = self.pairing()
-        if pairing is not None:
-            t, m_aap, m_sos = self._ratios(pairing)
-            mine = t[t["kind"] == Kind.KOMMUNE]
-            r_own = float(mine["ratio"].iloc[0]) if len(mine) else float("nan")
-            r_main = m_aap / m_sos if m_sos else float("nan")
-            own_row = mine.iloc[0] if len(mine) else None
-            sentence = ratio_meaning(
-                label,
-                (r_own, r_main),
-                (float(own_row["aap"]) if own_row is not None else float("nan"), m_aap),
-                (float(own_row["sos"]) if own_row is not None else float("nan"), m_sos),
-                pairing.sentence,
-                self._newest_ratio(pairing.sos_year),
-            )
-            if sentence:
-                parts.append(sentence)
-        parts.append(
-            "Tallene sier ikke alene om praksis er god eller dårlig; forskjeller i helse, "
-            "alder og arbeidsmarked kan gi de samme utslagene."
-        )
-        return " ".join(parts)
-
-
-def ratio_meaning(
-    label: str,
-    ratio: tuple[float, float],
-    aap: tuple[float, float],
-    sos: tuple[float, float],
-    when: str,
-    newest: str = "",
-) -> str:
-    """«Hva betyr dette?» on the AAP/social-assistance ratio against ``label`` (each pair is
-    the municipality's value and the comparison's): which of the two shares makes the
-    difference, as the numbers say (:func:`~navbok.report.words.compare_word`, so a share
-    «på nivå med» the comparison is never called higher or lower), what it may mean — AAP is
-    a state benefit NAV grants, not something the municipality uses — and what to ask next.
-    ``newest``: a sentence on the newest year's ratio when ``when`` is an earlier year.
-    Empty when the ratios are missing or equal as shown."""
-    (r_own, r_main), (a_own, a_main), (s_own, s_main) = ratio, aap, sos
-    shown, shown_main = fmt_number(r_own, 2), fmt_number(r_main, 2)
-    if r_own != r_own or r_main != r_main or shown == shown_main:
-        return ""
-    fewer = r_own < r_main
-    text = (
-        f"Det er {'færre' if fewer else 'flere'} AAP-mottakere per sosialhjelpsmottaker enn i "
-        f"{label} ({shown} mot {shown_main} {when})." + newest
-    )
-    if a_own == a_own and s_own == s_own:
-        text += (
-            f" AAP-andelen er {compare_word(a_own, a_main, label)}, og sosialhjelpsandelen er "
-            f"{compare_word(s_own, s_main, label)}."
-        )
-    if fewer:
-        return text + (
-            " AAP er en statlig ytelse som NAV innvilger etter en vurdering av arbeidsevnen. "
-            "Et lavere forholdstall kan bety at færre har helseproblemer som gir rett til AAP, "
-            "eller at noen som kunne fått AAP, forsørger seg med økonomisk sosialhjelp. Et "
-            "spørsmål til NAV-kontoret: hvor mange av sosialhjelpsmottakerne med "
-            "helseproblemer har fått vurdert retten til AAP?"
-        )
-    return text + (
-        " Flere forsørges da av en statlig ytelse enn av kommunal sosialhjelp. Et spørsmål "
-        "til NAV-kontoret: hvor lenge går mottakerne på AAP, og hva skjer med dem når "
-        "AAP-perioden slutter?"
-    )
 
 
 def _years_text(years: list[int]) -> str:
