@@ -15,6 +15,7 @@ from navbok.analysis import barometer_tables as kbt
 from navbok.analysis.barometer_config import config, key_figure_title, key_figures
 from navbok.key_figures import barometer_edition, barometer_results
 from navbok.present import chart_specs, figure
+from navbok.present.exports import BOKMAL_HEADERS
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
 from navbok.present.shown import shown
@@ -25,54 +26,36 @@ from navbok.report.context import Context
 from navbok.report.missing import SAID_ABOVE
 
 BETTER = {"lower": "lav", "higher": "høy"}
-#: Download headers of the key-figure table, in the reader's words.
-TABLE_COLUMNS = {
-    "key_figure": "Nøkkeltall",
-    "year": "År",
-    "value": "Verdi",
-    "average": "Landssnitt",
-    "best": "Grense for karakter 6",
-    "worst": "Grense for karakter 1",
-    "grade": "Karakter",
-    "change": "Endring fra året før",
-}
+
+
+def _headers(*columns: str, **own: str) -> dict[str, str]:
+    """Download headers for ``columns``, in this order: the book's one wording
+    (:data:`navbok.present.exports.BOKMAL_HEADERS`), or a table's ``own`` where the same
+    column means something else beside its neighbours («Verdi her» beside «Verdi publisert»)."""
+    return {c: own.get(c) or BOKMAL_HEADERS[c] for c in columns}
+
+
+#: Download headers of the key-figure table.
+TABLE_COLUMNS = _headers(
+    "key_figure", "year", "value", "average", "best", "worst", "grade", "change"
+)
 #: Download headers of the sensitivity table.
-SENSITIVITY_COLUMNS = {
-    "scenario": "Vekting",
-    "weight_sum": "Sum av vektene",
-    "score": "Snittkarakter",
-    "points": "Poeng",
-    "rank": "Plass",
-    "n_ranked": "Antall rangert",
-    "rank_change": "Endring i plass",
-}
+SENSITIVITY_COLUMNS = _headers(
+    "scenario", "weight_sum", "score", "points", "rank", "n_ranked", "rank_change"
+)
 #: Download headers of the published comparison (booleans become «ja»/«nei»).
-PUBLISHED_COLUMNS = {
-    "key_figure": "Nøkkeltall",
-    "year": "År",
-    "barometer_year": "Barometerår",
-    "average_published": "Snitt publisert",
-    "grade_published": "Karakter publisert",
-    "value_published": "Verdi publisert",
-    "value": "Verdi her",
-    "average": "Snitt her",
-    "grade": "Karakter her",
-    "value_diff": "Avvik i verdi",
-    "average_diff": "Avvik i snitt",
-    "grade_diff": "Avvik i karakter",
-    "consistent": "Samsvarer i kilden",
-    "same_side": "Samme side av 3,5",
-}
+PUBLISHED_COLUMNS = _headers(
+    "key_figure", "year", "barometer_year", "average_published", "grade_published",
+    "value_published", "value", "average", "grade", "value_diff", "average_diff", "grade_diff",
+    "consistent", "same_side",
+    value="Verdi her", average="Snitt her", grade="Karakter her",
+)  # fmt: skip
 #: Download headers of the ranking (the top list).
-RANKING_COLUMNS = {
-    "rank": "Plass",
-    "region": "Kommunenr",
-    "kommune": "Kommune",
-    "points": "Poeng",
-    "score": "Snittkarakter",
-    "weight_share": "Andel av vekten med data (%)",
-    "reason": "Merknad",
-}
+RANKING_COLUMNS = _headers(
+    "rank", "region", "kommune", "points", "score", "weight_share", "reason",
+    region="Kommunenr", kommune="Kommune", weight_share="Andel av vekten med data (%)",
+    reason="Merknad",
+)  # fmt: skip
 
 
 class BarometerViews:
