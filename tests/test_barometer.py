@@ -451,6 +451,17 @@ def test_caveat_says_the_reconstruction_deviates_beyond_the_tolerance() -> None:
     assert "avviker" in text and "syntetisk" in text
 
 
+def test_what_the_rank_can_be_checked_against() -> None:
+    from navbok.report.barometer import GRADE_TOLERANCE, caveat_case
+
+    far = {"grade_mean_abs_diff": GRADE_TOLERANCE + 0.01, "n_compared": 46}
+    close = {"grade_mean_abs_diff": GRADE_TOLERANCE, "n_compared": 46}
+    assert caveat_case(True, {}, None) == "ukontrollert" and caveat_case(False, {}, None) == ""
+    assert caveat_case(True, {2024: 154}, {"n_compared": 0}) == "ukontrollert"
+    assert caveat_case(True, {2024: 154}, far) == "avviker"
+    assert caveat_case(False, {2024: 154}, close) == "i_samsvar"
+
+
 # ---------------------------------------------------------------- small municipalities
 
 

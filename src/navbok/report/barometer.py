@@ -657,6 +657,22 @@ def _shown(x: float, decimals: int) -> float:
 GRADE_TOLERANCE = 0.5
 
 
+def caveat_case(
+    ranked: bool,
+    published: dict[int, int],
+    summary: dict | None,
+    tolerance: float = GRADE_TOLERANCE,
+) -> str:
+    """What the reconstructed rank can be checked against (:func:`barometer_caveat` words
+    each case): ``ukontrollert`` (nothing published for the municipality), ``avviker`` (the
+    published grades lie further than ``tolerance`` from the reconstruction's on average),
+    ``i_samsvar`` (within ``tolerance``); empty for an unranked municipality with nothing
+    published (there is no rank to qualify)."""
+    if not published or not summary or not summary.get("n_compared"):
+        return "ukontrollert" if ranked else ""
+    return "avviker" if float(summary["grade_mean_abs_diff"]) > tolerance else "i_samsvar"
+
+
 def barometer_caveat(
     name: str,
     ranked: bool,
@@ -665,42 +681,37 @@ def barometer_caveat(
     synthetic: bool,
     tolerance: float = GRADE_TOLERANCE,
 ) -> str:
-    """One sentence to stand beside the reconstructed rank: what it can be checked against.
-
-    * nothing published for the municipality → the rank cannot be checked;
-    * published grades, mean absolute difference over ``tolerance`` → the reconstruction
-      deviates (by how much; the published rank stands beside it already);
-    * within ``tolerance`` → it agrees within the tolerance;
-    * a synthetic snapshot → said as well: then no comparison means anything.
-
-    Empty for an unranked municipality with nothing published (there is no rank to qualify).
-    """
+    """One sentence for the introduction to stand beside the reconstructed rank, for the case
+    :func:`caveat_case` chooses (a synthetic snapshot is said as well: then no comparison
+    means anything)."""
     tol = fmt_number(tolerance, 1)
     synth = (
         " Datagrunnlaget er syntetisk, så plassen sier ingenting om kommunen." if synthetic else ""
     )
-    if not published or not summary or not summary.get("n_compared"):
-        if not ranked:
-            return synth.strip()
+    case = caveat_case(ranked, published, summary, tolerance)
+    if not case:
+        return synth.strip()
+    if case == "ukontrollert":
         return (
             "Rangeringen er en rekonstruksjon fra SSBs tall, ikke Kommunal Rapports resultat; "
             f"Kommunebarometeret har ingen publiserte karakterer for {name} som den kan "
             "kontrolleres mot." + synth
         )
-    diff = float(summary["grade_mean_abs_diff"])
+    assert summary is not None
+    diff = fmt_number(float(summary["grade_mean_abs_diff"]), 2)
     rule = (
         f"Boka regner rekonstruksjonen som i samsvar med de publiserte karakterene når de i "
         f"snitt ligger høyst {tol} karakterpoeng fra dem (et halvt trinn på skalaen 1–6)."
     )
-    if diff > tolerance:
+    if case == "avviker":
         return (
             "Rangeringen er en rekonstruksjon fra SSBs tall og avviker fra Kommunebarometerets "
-            f"publiserte: karakterene for {name} ligger i snitt {fmt_number(diff, 2)} "
+            f"publiserte: karakterene for {name} ligger i snitt {diff} "
             f"karakterpoeng fra de publiserte. {rule}" + synth
         )
     return (
         "Rangeringen er en rekonstruksjon fra SSBs tall; karakterene for "
-        f"{name} ligger i snitt {fmt_number(diff, 2)} karakterpoeng fra Kommunebarometerets "
+        f"{name} ligger i snitt {diff} karakterpoeng fra Kommunebarometerets "
         f"publiserte og er dermed i samsvar med dem. {rule}" + synth
     )
 
