@@ -1,5 +1,8 @@
-"""Report views for the chapter «Kommunebarometeret»: the open reconstruction of the sector
-«Sosialtjeneste» (grades, score, rank, heatmap, sensitivity, published comparison).
+"""Views and rules for the chapter «Kommunebarometeret» (``chapters/kommunebarometer.md``
+holds its sentences): the open reconstruction of the sector «Sosialtjeneste» as tables and
+charts (grades, score, rank, heatmap, sensitivity, published comparison), and which of the
+chapter's phrasings the numbers call for (has a score or why not, side of 3,5, where a place
+lies, a big change worth checking, the worked example).
 
 The grading and ranking live in :mod:`navbok.analysis.barometer`; they are computed once per
 loaded snapshot for every municipality and year.
