@@ -451,6 +451,17 @@ def test_caveat_says_the_reconstruction_deviates_beyond_the_tolerance() -> None:
     assert "avviker" in text and "syntetisk" in text
 
 
+def test_what_the_rank_can_be_checked_against() -> None:
+    from navbok.report.barometer import GRADE_TOLERANCE, caveat_case
+
+    far = {"grade_mean_abs_diff": GRADE_TOLERANCE + 0.01, "n_compared": 46}
+    close = {"grade_mean_abs_diff": GRADE_TOLERANCE, "n_compared": 46}
+    assert caveat_case(True, {}, None) == "ukontrollert" and caveat_case(False, {}, None) == ""
+    assert caveat_case(True, {2024: 154}, {"n_compared": 0}) == "ukontrollert"
+    assert caveat_case(True, {2024: 154}, far) == "avviker"
+    assert caveat_case(False, {2024: 154}, close) == "i_samsvar"
+
+
 # ---------------------------------------------------------------- small municipalities
 
 
@@ -476,16 +487,24 @@ def test_a_score_from_too_few_key_figures_means_nothing_even_when_ranked() -> No
     assert not u.has_score  # … but an average of two grades is no score
 
 
-def test_unranked_text_says_once_what_is_left_out() -> None:
-    from navbok.report.barometer import unranked_text
+def test_why_a_municipality_has_no_score() -> None:
+    from navbok.report.barometer import unranked_case
 
-    st = kb.Standing(False, 2, 11, 0.15, None, 298)
-    text = unranked_text("Utsira", 2024, st, 0.6)
-    assert "Utsira har karakter på 2 av 11 nøkkeltall, som utgjør 15 % av vekten" in text
-    assert "minst 60 % av vekten" in text
-    assert "ikke snittkarakter" in text and "plass med andre vekter" in text
-    none = unranked_text("X", 2024, kb.Standing(False, 0, 11, 0.0, None, 298), 0.6)
-    assert "X har ingen nøkkeltall med tall" in none
+    assert unranked_case(kb.Standing(False, 2, 11, 0.15, None, 298)) == "lite_vekt"
+    assert unranked_case(kb.Standing(False, 0, 11, 0.0, None, 298)) == "ingen_tall"
+    # ranked by the 60 % rule, but on too few key figures for a score to mean anything
+    assert unranked_case(kb.Standing(True, 2, 11, 0.65, 12, 298)) == "faa_nokkeltall"
+
+
+def test_side_of_the_average_and_where_a_place_lies() -> None:
+    from navbok.report.barometer import rank_case, side_of_average
+
+    assert side_of_average(3.504) == "paa" and side_of_average(3.496) == "paa"
+    assert side_of_average(3.51) == "over" and side_of_average(2.42) == "under"
+    assert rank_case(1, 298) == "forst" and rank_case(298, 298) == "sist"
+    assert rank_case(74, 298) == "beste_firedel" and rank_case(149, 298) == "beste_halvdel"
+    assert rank_case(200, 298) == "svakeste_halvdel"
+    assert rank_case(285, 298) == "svakeste_firedel"
 
 
 def test_unranked_reason_is_in_bokmal() -> None:
@@ -521,14 +540,17 @@ def test_the_worked_example_reproduces_from_the_numbers_shown() -> None:
 
     # The review's case: the average 3,4563 shown as 3,46 gives 2,33 by hand, not 2,32.
     grade = 3.5 - 2.5 * abs(3.90 - 3.4563) / abs(4.40 - 3.4563)
-    text = worked_grade("SOS01 i 2022", 3.90, 3.4563, 4.40, "1", grade)
-    nums = re.findall(r"\d+,\d+", text.split("Karakteren er")[1])
-    v, a, lim = (float(n.replace(",", ".")) for n in nums[2:5])
-    assert nums[-1] == "2,32"
+    ex = worked_grade(3.90, 3.4563, 4.40, "1", grade)
+    v, a, lim = (float(str(ex[k]).replace(",", ".")) for k in ("verdi", "snitt", "grense"))
+    assert str(ex["karakter"]) == "2,32" and ex["mot"] == "1" and not ex["avkortet"]
     assert f"{3.5 - 2.5 * abs(v - a) / abs(lim - a):.2f}" == "2.32"
     # two decimals where two reproduce
-    text = worked_grade("SOS02 i 2023", 6.0, 4.7, 6.3, "1", 3.5 - 2.5 * 1.3 / 1.6)
-    assert "|6,00 − 4,70| / |6,30 − 4,70| = 1,47" in text
+    ex = worked_grade(6.0, 4.7, 6.3, "1", 3.5 - 2.5 * 1.3 / 1.6)
+    assert [str(ex[k]) for k in ("verdi", "snitt", "grense", "karakter")] == [
+        "6,00", "4,70", "6,30", "1,47"
+    ]  # fmt: skip
+    # beyond the limit the grade is capped
+    assert worked_grade(0.0, 4.21, 1.71, "6", 6.0)["avkortet"]
 
 
 def test_one_symbol_per_kind_of_gap_and_key_figures_in_order() -> None:
@@ -575,10 +597,9 @@ def test_the_biggest_drag_gets_a_check_or_a_question() -> None:
     from navbok.report.barometer import drag_check
 
     # Bergen's SOS09 fell from 44,71 to 17,61 in one year: named, and worth checking
-    text = drag_check("SOS09", 44.71, 17.61, 2023)
-    assert "SOS09 endret seg fra 44,71 i 2022 til 17,61 i 2023" in text and "sjekke" in text
-    assert drag_check("SOS09", 20.0, 18.0, 2023).endswith("annerledes?")
-    assert drag_check("SOS09", float("nan"), 18.0, 2023).endswith("annerledes?")
+    assert drag_check(44.71, 17.61)
+    assert not drag_check(20.0, 18.0)  # a question instead
+    assert not drag_check(float("nan"), 18.0) and not drag_check(0.0, 18.0)
 
 
 def test_a_key_figure_ssb_does_not_publish_has_no_row_of_dots() -> None:
@@ -596,3 +617,46 @@ def test_a_key_figure_ssb_does_not_publish_has_no_row_of_dots() -> None:
     views.year = lambda: (2023, 2022)  # type: ignore[method-assign]
     assert views.unpublished() == {"SOS06": "andel_10mnd"}
     assert re.findall(r'<th scope="row">(SOS\d\d)', views.heatmap().html) == ["SOS05"]
+
+
+# ---------------------------------------------------------------- the chapter's phrasings
+
+
+def _chapter_cell(marker: str) -> str:
+    """The markdown cell of chapters/kommunebarometer.md that holds ``marker``."""
+    import jupytext
+    from chapter_run import CHAPTERS
+
+    nb = jupytext.read(CHAPTERS / "kommunebarometer.md")
+    return next(c.source for c in nb.cells if c.cell_type == "markdown" and marker in c.source)
+
+
+def test_the_chapter_names_a_big_change_and_says_why_there_is_no_score() -> None:
+    from navbok.present.chapter_text import render
+    from navbok.present.shown import shown
+
+    down = {"navn": "Årsverk", "nokkeltall": "SOS09", "karakter": shown(1.0, 2)}
+    betyr = {
+        "har_snitt": True, "karakter": shown(3.5, 2), "side": "paa", "plass": 1, "antall": 9,
+        "hvor": "forst", "ned": down, "opp": {},
+        "sjekk": {"foer": shown(44.71, 2), "foer_aar": "2022", "naa": shown(17.61, 2)},
+    }  # fmt: skip
+    text = render(
+        _chapter_cell("Hva betyr dette?"), {"navn": "X", "data_aar": "2023", "betyr": betyr}
+    )
+    assert "ligger X på landssnittet (3,5) og får plass 1 av 9 i rekonstruksjonen,\nførst" in text
+    assert "SOS09 endret seg fra 44,71 i 2022 til 17,61 i 2023; en så stor endring" in text
+    assert "annerledes?" not in text
+    res = {
+        "rangert": False, "uten": "faa_nokkeltall", "n": 2, "av": 11, "andel": shown(65, 0),
+        "krav": shown(60, 0), "publisert": [], "syntetisk": False,
+    }  # fmt: skip
+    text = render(_chapter_cell("## Resultat"), {"navn": "X", "aar": "2024", "res": res})
+    assert "X har karakter på bare 2 av 11 nøkkeltall; en snittkarakter av så få" in text
+    res |= {"uten": "ingen_tall", "publisert": [{"aar": "2023", "plass": "96"}]}
+    text = render(_chapter_cell("## Resultat"), {"navn": "X", "aar": "2024", "res": res})
+    assert (
+        "X har ingen nøkkeltall med tall, og en kommune rangeres bare med tall for minst 60 %"
+        in text
+    )
+    assert "Kommunal Rapport publiserte plass 96 i 2023. Forskjellen" in text

@@ -1,5 +1,8 @@
-"""Report views for the chapter «Kommunebarometeret»: the open reconstruction of the sector
-«Sosialtjeneste» (grades, score, rank, heatmap, sensitivity, published comparison).
+"""Views and rules for the chapter «Kommunebarometeret» (``chapters/kommunebarometer.md``
+holds its sentences): the open reconstruction of the sector «Sosialtjeneste» as tables and
+charts (grades, score, rank, heatmap, sensitivity, published comparison), and which of the
+chapter's phrasings the numbers call for (has a score or why not, side of 3,5, where a place
+lies, a big change worth checking, the worked example).
 
 The grading and ranking live in :mod:`navbok.analysis.barometer`; they are computed once per
 loaded snapshot for every municipality and year.
@@ -15,8 +18,10 @@ from navbok.analysis import barometer_tables as kbt
 from navbok.analysis.barometer_config import config, key_figure_title, key_figures
 from navbok.key_figures import barometer_edition, barometer_results
 from navbok.present import chart_specs, figure
+from navbok.present.exports import BOKMAL_HEADERS
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
+from navbok.present.shown import shown
 from navbok.present.tables import TableOutput, show_table, wide
 from navbok.reference import load_reference
 from navbok.regions import fold
@@ -24,54 +29,36 @@ from navbok.report.context import Context
 from navbok.report.missing import SAID_ABOVE
 
 BETTER = {"lower": "lav", "higher": "høy"}
-#: Download headers of the key-figure table, in the reader's words.
-TABLE_COLUMNS = {
-    "key_figure": "Nøkkeltall",
-    "year": "År",
-    "value": "Verdi",
-    "average": "Landssnitt",
-    "best": "Grense for karakter 6",
-    "worst": "Grense for karakter 1",
-    "grade": "Karakter",
-    "change": "Endring fra året før",
-}
+
+
+def _headers(*columns: str, **own: str) -> dict[str, str]:
+    """Download headers for ``columns``, in this order: the book's one wording
+    (:data:`navbok.present.exports.BOKMAL_HEADERS`), or a table's ``own`` where the same
+    column means something else beside its neighbours («Verdi her» beside «Verdi publisert»)."""
+    return {c: own.get(c) or BOKMAL_HEADERS[c] for c in columns}
+
+
+#: Download headers of the key-figure table.
+TABLE_COLUMNS = _headers(
+    "key_figure", "year", "value", "average", "best", "worst", "grade", "change"
+)
 #: Download headers of the sensitivity table.
-SENSITIVITY_COLUMNS = {
-    "scenario": "Vekting",
-    "weight_sum": "Sum av vektene",
-    "score": "Snittkarakter",
-    "points": "Poeng",
-    "rank": "Plass",
-    "n_ranked": "Antall rangert",
-    "rank_change": "Endring i plass",
-}
+SENSITIVITY_COLUMNS = _headers(
+    "scenario", "weight_sum", "score", "points", "rank", "n_ranked", "rank_change"
+)
 #: Download headers of the published comparison (booleans become «ja»/«nei»).
-PUBLISHED_COLUMNS = {
-    "key_figure": "Nøkkeltall",
-    "year": "År",
-    "barometer_year": "Barometerår",
-    "average_published": "Snitt publisert",
-    "grade_published": "Karakter publisert",
-    "value_published": "Verdi publisert",
-    "value": "Verdi her",
-    "average": "Snitt her",
-    "grade": "Karakter her",
-    "value_diff": "Avvik i verdi",
-    "average_diff": "Avvik i snitt",
-    "grade_diff": "Avvik i karakter",
-    "consistent": "Samsvarer i kilden",
-    "same_side": "Samme side av 3,5",
-}
+PUBLISHED_COLUMNS = _headers(
+    "key_figure", "year", "barometer_year", "average_published", "grade_published",
+    "value_published", "value", "average", "grade", "value_diff", "average_diff", "grade_diff",
+    "consistent", "same_side",
+    value="Verdi her", average="Snitt her", grade="Karakter her",
+)  # fmt: skip
 #: Download headers of the ranking (the top list).
-RANKING_COLUMNS = {
-    "rank": "Plass",
-    "region": "Kommunenr",
-    "kommune": "Kommune",
-    "points": "Poeng",
-    "score": "Snittkarakter",
-    "weight_share": "Andel av vekten med data (%)",
-    "reason": "Merknad",
-}
+RANKING_COLUMNS = _headers(
+    "rank", "region", "kommune", "points", "score", "weight_share", "reason",
+    region="Kommunenr", kommune="Kommune", weight_share="Andel av vekten med data (%)",
+    reason="Merknad",
+)  # fmt: skip
 
 
 class BarometerViews:
@@ -101,138 +88,125 @@ class BarometerViews:
         _, year = self.year()
         return kb.standing(ranking, self.ctx.kommune, year)
 
-    def summary(self) -> dict[str, str]:
-        """Glue texts: the result paragraph (rank or why unranked, with the published rank
-        where one exists), and the short forms used in the introduction."""
-        graded, ranking = self.results()
-        by, year = self.year()
+    def result(self) -> dict[str, object]:
+        """The slots of «Resultat» and «Plassering»: whether the municipality has a score
+        (``rangert``, :attr:`navbok.analysis.barometer.Standing.has_score`) with its score,
+        points, place and last year's place (0: not ranked); without one, which reason
+        (``uten``: :func:`unranked_case`) with the counts; the published places (``publisert``,
+        oldest first) and whether the data are synthetic."""
+        _, ranking = self.results()
+        _, year = self.year()
         mine = ranking[ranking["region"] == self.ctx.kommune].set_index("year")
         row = mine.loc[year] if year in mine.index else None
-        st = kb.standing(ranking, self.ctx.kommune, year)
-        ranked = st.has_score
         prev = mine.loc[year - 1] if year - 1 in mine.index else None
-        prev_text = (
-            f"plass {int(prev['rank'])}"
-            if prev is not None and bool(prev["ranked"])
-            else "ikke rangert"
-        )
-        published = _published_ranks(self.ctx.kommune)
-        if ranked and row is not None:
-            text = (
-                f"I rekonstruksjonen av barometeret {by} (tall for {year}) får {self.ctx.name} "
-                f"snittkarakteren {fmt_number(row['score'], 2)} "
-                f"({fmt_number(row['points'], 3)} poeng) og plass {int(row['rank'])} av "
-                f"{int(row['n_ranked'])} rangerte kommuner. Året før: {prev_text}."
-            )
+        st = self.standing()
+        out: dict[str, object] = {
+            "rangert": bool(st.has_score and row is not None),
+            "publisert": [
+                {"aar": str(y), "plass": str(p)}
+                for y, p in sorted(_published_ranks(self.ctx.kommune).items())
+            ],
+            "syntetisk": bool(self.ctx.data.snapshot.synthetic),
+        }
+        if out["rangert"]:
+            assert row is not None
+            out |= {
+                "karakter": shown(float(row["score"]), 2),
+                "poeng": shown(float(row["points"]), 3),
+                "plass": int(row["rank"]),
+                "antall": int(row["n_ranked"]),
+                "plass_foer": int(prev["rank"]) if prev is not None and bool(prev["ranked"]) else 0,
+            }
+        else:
+            out |= {
+                "uten": unranked_case(st),
+                "n": st.n_key_figures,
+                "av": st.n_in_force,
+                "andel": shown(100 * st.weight_share, 0),
+                "krav": shown(100 * config().min_weight_share, 0),
+            }
+        return out
+
+    def meaning(self) -> dict[str, object]:
+        """The slots of «Hva betyr dette?»: without a score, how many key figures have
+        numbers (``har_snitt`` false, ``n`` of ``av``); with one, the score, its side of 3,5
+        (``side``: :func:`side_of_average`), the place and where it lies (``hvor``:
+        :func:`rank_case`), the key figure that pulls most down (``ned``) and most up
+        (``opp``; each empty when none) and whether the one pulling down changed so much
+        from the year before that it is worth checking (``sjekk``: :func:`drag_check`)."""
+        graded, _ = self.results()
+        _, year = self.year()
+        st = self.standing()
+        if not st.has_score:
+            return {"har_snitt": False, "n": st.n_key_figures, "av": st.n_in_force}
+        p = kbt.pulling_down(graded, self.ctx.kommune, year).dropna(subset=["contribution"])
+        score = float(p["contribution"].sum()) + kb.MID
+        assert st.rank is not None
+        down = p[p["contribution"] < 0]
+        up = p[p["contribution"] > 0]
+
+        def named(row: pd.Series) -> dict[str, object]:
+            return {
+                "navn": str(row["label"]),
+                "nokkeltall": str(row["key_figure"]),
+                "karakter": shown(float(row["grade"]), 2),
+            }
+
+        out: dict[str, object] = {
+            "har_snitt": True,
+            "karakter": shown(score, 2),
+            "side": side_of_average(score),
+            "plass": st.rank,
+            "antall": st.n_ranked,
+            "hvor": rank_case(st.rank, st.n_ranked),
+            "ned": named(down.iloc[0]) if len(down) else {},
+            "opp": named(up.iloc[-1]) if len(up) else {},
+            "sjekk": {},
+        }
+        if len(down):
+            kf = str(down.iloc[0]["key_figure"])
+            t = kbt.kommune_table(graded, self.ctx.kommune, [year - 1, year])
+            values = t[t["key_figure"] == kf].set_index("year")["value"]
+            before = float(values.get(year - 1, float("nan")))
+            value = float(values.get(year, float("nan")))
+            if drag_check(before, value):
+                out["sjekk"] = {
+                    "foer": shown(before, 2),
+                    "foer_aar": str(year - 1),
+                    "naa": shown(value, 2),
+                }
+        return out
+
+    def finding(self) -> str:
+        """The reconstructed rank with its caveat, for the introduction's main findings."""
+        _, ranking = self.results()
+        _, year = self.year()
+        st = self.standing()
+        mine = ranking[ranking["region"] == self.ctx.kommune].set_index("year")
+        row = mine.loc[year] if year in mine.index else None
+        ranked = st.has_score and row is not None
+        if ranked:
+            assert row is not None
             short = f"plass {int(row['rank'])} av {int(row['n_ranked'])}"
         else:
-            text = unranked_text(self.ctx.name, by, st, config().min_weight_share)
             short = "ingen plass (for få nøkkeltall med tall)"
-        if published:
-            pub = ", ".join(f"plass {r} i {y}" for y, r in sorted(published.items()))
-            text += (
-                f" Kommunal Rapport publiserte {pub}. Forskjellen til rekonstruksjonen er vist "
-                "nederst i kapitlet"
-                + (
-                    "; datagrunnlaget her er syntetisk, så plassene kan ikke sammenlignes."
-                    if self.ctx.data.snapshot.synthetic
-                    else "."
-                )
-            )
-            short += f" (publisert: {pub})"
+        published = _published_ranks(self.ctx.kommune)
         summary = None
         if published:
+            short += (
+                " (publisert: "
+                + ", ".join(f"plass {r} i {y}" for y, r in sorted(published.items()))
+                + ")"
+            )
+            graded, _ = self.results()
             summary = kbt.published_comparison(graded, ranking).summary
         caveat = barometer_caveat(
             self.ctx.name, ranked, published, summary, bool(self.ctx.data.snapshot.synthetic)
         )
-        if ranked:
-            place = (
-                "Figuren viser hvor mye hvert nøkkeltall flytter snittkarakteren bort fra 3,5; "
-                "negative stolper trekker kommunen ned. Deretter følger de ti beste kommunene i "
-                "rekonstruksjonen og hvor mye plassen endrer seg med andre vekter."
-            )
-        else:
-            place = (
-                "Uten plass og snittkarakter er det ingen plassering å forklare her. Tabellen "
-                "viser de ti beste kommunene i rekonstruksjonen."
-            )
-        return {
-            "kb_aar": str(by),
-            "kb_data_aar": str(year),
-            "kb_resultat": text,
-            "kb_kort": short,
-            "kb_forbehold": caveat,
-            "kb_plassering": place,
-            "kb_betyr": self.meaning(),
-        }
-
-    def meaning(self) -> str:
-        """«Hva betyr dette?»: two to four sentences from the score, the place and the key
-        figures that pull most down and up (or why the barometer says little)."""
-        graded, _ = self.results()
-        by, year = self.year()
-        st = self.standing()
-        name = self.ctx.name
-        if not st.has_score:
-            return (
-                f"Barometeret sier lite om {name}: bare {st.n_key_figures} av {st.n_in_force} "
-                f"nøkkeltall har tall for {year}, så det finnes ingen snittkarakter eller plass "
-                "å sammenligne med andre kommuner."
-            )
-        p = kbt.pulling_down(graded, self.ctx.kommune, year).dropna(subset=["contribution"])
-        score = float(p["contribution"].sum()) + kb.MID
-        side = (
-            "på landssnittet"
-            if fmt_number(score, 2) == fmt_number(kb.MID, 2)
-            else "over landssnittet"
-            if score > kb.MID
-            else "under landssnittet"
-        )
-        assert st.rank is not None
-        where = _rank_words(st.rank, st.n_ranked)
-        text = (
-            f"Med snittkarakter {fmt_number(score, 2)} ligger {name} {side} (3,5) og får plass "
-            f"{st.rank} av {st.n_ranked} i rekonstruksjonen, {where}."
-        )
-        down = p[p["contribution"] < 0]
-        up = p[p["contribution"] > 0]
-        if len(down):
-            w = down.iloc[0]
-            text += (
-                f" Mest ned trekker «{w['label']}» "
-                f"({w['key_figure']}, karakter {fmt_number(w['grade'], 2)})"
-            )
-            if len(up):
-                b = up.iloc[-1]
-                text += (
-                    f", mest opp «{b['label']}» "
-                    f"({b['key_figure']}, karakter {fmt_number(b['grade'], 2)})"
-                )
-            text += "."
-            t = kbt.kommune_table(graded, self.ctx.kommune, [year - 1, year])
-            values = t[t["key_figure"] == w["key_figure"]].set_index("year")["value"]
-            text += drag_check(
-                str(w["key_figure"]),
-                float(values.get(year - 1, float("nan"))),
-                float(values.get(year, float("nan"))),
-                year,
-            )
-        elif len(up):
-            text += " Ingen nøkkeltall trekker snittkarakteren under 3,5."
-        return text + (
-            " Plassen er en rekonstruksjon fra SSBs tall og kan avvike fra Kommunal Rapports."
-        )
-
-    def finding(self) -> str:
-        """The reconstructed rank with its caveat, for the introduction's main findings."""
-        s = self.summary()
-        _, year = self.year()
-        st = self.standing()
         score = f"snittkarakter {fmt_number(st.score, 2)}, " if st.has_score else ""
         return (
             f"Kommunebarometeret {barometer_edition(year)}, åpen rekonstruksjon: "
-            f"{score}{s['kb_kort']}. {s['kb_forbehold']}".strip()
+            f"{score}{short}. {caveat}".strip()
         )
 
     def weights(self) -> TableOutput:
@@ -526,25 +500,28 @@ class BarometerViews:
             notes=["Negativ endring = bedre plass enn med Kommunal Rapports vekter."],
         )
 
-    def example(self) -> dict[str, str]:
-        """One grade worked by hand: the key figure with the largest weight that has data."""
+    def example(self) -> dict[str, object]:
+        """One grade worked by hand (:func:`worked_grade`): the key figure with the largest
+        weight among those with a grade strictly between 1 and 6 (else the largest weight);
+        empty when the municipality has no grades this year."""
         graded, _ = self.results()
         _, year = self.year()
         g = graded[(graded["region"] == self.ctx.kommune) & (graded["year"] == year)]
         g = g[g["grade"].notna()]
         weights = config().weights
         if g.empty:
-            return {"kb_eksempel": "Kommunen har ingen karakterer dette året."}
+            return {}
         g = g.assign(w=g["key_figure"].map(weights), inner=g["grade"].between(1, 6, "neither"))
         r = g.sort_values(["inner", "w"], ascending=False).iloc[0]
         good = (
             (r["value"] <= r["average"]) if r["better"] == "lower" else (r["value"] >= r["average"])
         )
         limit, lname = (r["best"], "6") if good else (r["worst"], "1")
-        text = worked_grade(
-            f"{r['key_figure']} i {year}", r["value"], r["average"], limit, lname, r["grade"]
-        )
-        return {"kb_eksempel": text}
+        return {
+            "nokkeltall": str(r["key_figure"]),
+            "aar": str(year),
+            **worked_grade(r["value"], r["average"], limit, lname, r["grade"]),
+        }
 
     def published(self) -> TableOutput | None:
         """The reconstruction beside the published figures for this municipality (Bærum), or
@@ -621,23 +598,15 @@ GAP_WORDS = {
 BIG_CHANGE = 0.3
 
 
-def drag_check(key_figure: str, before: float, value: float, year: int) -> str:
-    """What to check about the key figure that pulls the score down most (with a leading
-    space): a change of more than :data:`BIG_CHANGE` from the year before is named, since
-    it may come from how the figure was reported; otherwise a peer question."""
-    if (
+def drag_check(before: float, value: float) -> bool:
+    """Whether the key figure that pulls the score down most changed by more than
+    :data:`BIG_CHANGE` from the year before: then it is named as worth checking, since the
+    change may come from how the figure was reported (otherwise the chapter asks a question)."""
+    return bool(
         before == before
         and value == value
         and before
         and abs(value - before) > BIG_CHANGE * abs(before)
-    ):
-        return (
-            f" {key_figure} endret seg fra {fmt_number(before, 2)} i {year - 1} til "
-            f"{fmt_number(value, 2)} i {year}; en så stor endring på ett år er verdt å sjekke "
-            "mot det kommunen har rapportert til SSB før den leses som en endring i praksis."
-        )
-    return (
-        f" Et spørsmål å stille: hva gjør kommunene som får karakter 6 på {key_figure}, annerledes?"
     )
 
 
@@ -654,27 +623,29 @@ def gap_legend(used: set[str]) -> list[str]:
 
 
 def worked_grade(
-    what: str, value: float, average: float, limit: float, limit_grade: str, grade: float
-) -> str:
-    """A grade worked by hand that the reader can reproduce from the numbers shown: the
-    inputs get as many decimals (2 to 4) as it takes for the formula on the shown numbers to
-    give the grade shown (a grade capped at 1 or 6 needs no more than two)."""
-    sign = "+" if limit_grade == "6" else "−"
-    capped = abs(value - average) >= abs(limit - average)
+    value: float, average: float, limit: float, limit_grade: str, grade: float
+) -> dict[str, object]:
+    """A grade worked by hand that the reader can reproduce from the numbers shown: value,
+    average and limit (``verdi``, ``snitt``, ``grense``) with as many decimals (2 to 4) as it
+    takes for the formula on the shown numbers to give the grade shown (``karakter``), which
+    limit (``mot``: «6» or «1») and whether the grade is capped there (``avkortet``)."""
+    up = limit_grade == "6"
+    capped = bool(abs(value - average) >= abs(limit - average))
 
     def on_shown(d: int) -> float:
         v, a, lim = (_shown(x, d) for x in (value, average, limit))
-        g = 3.5 + (1 if sign == "+" else -1) * 2.5 * abs(v - a) / abs(lim - a)
+        g = 3.5 + (1 if up else -1) * 2.5 * abs(v - a) / abs(lim - a)
         return min(6.0, max(1.0, g))
 
     d = next((d for d in (2, 3, 4) if fmt_number(on_shown(d), 2) == fmt_number(grade, 2)), 4)
-    f = lambda v: fmt_number(v, d)  # noqa: E731
-    return (
-        f"{what}: verdien er {f(value)}, landssnittet {f(average)} og grensen for karakter "
-        f"{limit_grade} {f(limit)}. Karakteren er 3,5 {sign} 2,5 × |{f(value)} − {f(average)}| "
-        f"/ |{f(limit)} − {f(average)}| = {fmt_number(grade, 2)}"
-        + (f" (avkortet ved {limit_grade})." if capped else ".")
-    )
+    return {
+        "verdi": shown(value, d),
+        "snitt": shown(average, d),
+        "grense": shown(limit, d),
+        "mot": limit_grade,
+        "karakter": shown(grade, 2),
+        "avkortet": capped,
+    }
 
 
 def _shown(x: float, decimals: int) -> float:
@@ -689,6 +660,22 @@ def _shown(x: float, decimals: int) -> float:
 GRADE_TOLERANCE = 0.5
 
 
+def caveat_case(
+    ranked: bool,
+    published: dict[int, int],
+    summary: dict | None,
+    tolerance: float = GRADE_TOLERANCE,
+) -> str:
+    """What the reconstructed rank can be checked against (:func:`barometer_caveat` words
+    each case): ``ukontrollert`` (nothing published for the municipality), ``avviker`` (the
+    published grades lie further than ``tolerance`` from the reconstruction's on average),
+    ``i_samsvar`` (within ``tolerance``); empty for an unranked municipality with nothing
+    published (there is no rank to qualify)."""
+    if not published or not summary or not summary.get("n_compared"):
+        return "ukontrollert" if ranked else ""
+    return "avviker" if float(summary["grade_mean_abs_diff"]) > tolerance else "i_samsvar"
+
+
 def barometer_caveat(
     name: str,
     ranked: bool,
@@ -697,42 +684,37 @@ def barometer_caveat(
     synthetic: bool,
     tolerance: float = GRADE_TOLERANCE,
 ) -> str:
-    """One sentence to stand beside the reconstructed rank: what it can be checked against.
-
-    * nothing published for the municipality → the rank cannot be checked;
-    * published grades, mean absolute difference over ``tolerance`` → the reconstruction
-      deviates (by how much; the published rank stands beside it already);
-    * within ``tolerance`` → it agrees within the tolerance;
-    * a synthetic snapshot → said as well: then no comparison means anything.
-
-    Empty for an unranked municipality with nothing published (there is no rank to qualify).
-    """
+    """One sentence for the introduction to stand beside the reconstructed rank, for the case
+    :func:`caveat_case` chooses (a synthetic snapshot is said as well: then no comparison
+    means anything)."""
     tol = fmt_number(tolerance, 1)
     synth = (
         " Datagrunnlaget er syntetisk, så plassen sier ingenting om kommunen." if synthetic else ""
     )
-    if not published or not summary or not summary.get("n_compared"):
-        if not ranked:
-            return synth.strip()
+    case = caveat_case(ranked, published, summary, tolerance)
+    if not case:
+        return synth.strip()
+    if case == "ukontrollert":
         return (
             "Rangeringen er en rekonstruksjon fra SSBs tall, ikke Kommunal Rapports resultat; "
             f"Kommunebarometeret har ingen publiserte karakterer for {name} som den kan "
             "kontrolleres mot." + synth
         )
-    diff = float(summary["grade_mean_abs_diff"])
+    assert summary is not None
+    diff = fmt_number(float(summary["grade_mean_abs_diff"]), 2)
     rule = (
         f"Boka regner rekonstruksjonen som i samsvar med de publiserte karakterene når de i "
         f"snitt ligger høyst {tol} karakterpoeng fra dem (et halvt trinn på skalaen 1–6)."
     )
-    if diff > tolerance:
+    if case == "avviker":
         return (
             "Rangeringen er en rekonstruksjon fra SSBs tall og avviker fra Kommunebarometerets "
-            f"publiserte: karakterene for {name} ligger i snitt {fmt_number(diff, 2)} "
+            f"publiserte: karakterene for {name} ligger i snitt {diff} "
             f"karakterpoeng fra de publiserte. {rule}" + synth
         )
     return (
         "Rangeringen er en rekonstruksjon fra SSBs tall; karakterene for "
-        f"{name} ligger i snitt {fmt_number(diff, 2)} karakterpoeng fra Kommunebarometerets "
+        f"{name} ligger i snitt {diff} karakterpoeng fra Kommunebarometerets "
         f"publiserte og er dermed i samsvar med dem. {rule}" + synth
     )
 
@@ -816,20 +798,30 @@ def _yes_no(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _rank_words(rank: int, n: int) -> str:
-    """Where a place lies among ``n`` ranked municipalities, in words the numbers support."""
+def side_of_average(score: float) -> str:
+    """Which side of the national average (3,5) a score lies on as the page shows it (two
+    decimals): ``paa``, ``over`` or ``under``."""
+    if fmt_number(score, 2) == fmt_number(kb.MID, 2):
+        return "paa"
+    return "over" if score > kb.MID else "under"
+
+
+def rank_case(rank: int, n: int) -> str:
+    """Where a place lies among ``n`` ranked municipalities, as far as the numbers support:
+    ``forst``, ``sist``, ``beste_firedel``, ``beste_halvdel``, ``svakeste_halvdel`` or
+    ``svakeste_firedel``."""
     if rank == 1:
-        return "først av alle"
+        return "forst"
     if rank == n:
-        return "sist av alle"
+        return "sist"
     part = rank / n if n else float("nan")
     if part <= 0.25:
-        return "blant den beste firedelen av kommunene"
+        return "beste_firedel"
     if part <= 0.5:
-        return "i den beste halvdelen av kommunene"
+        return "beste_halvdel"
     if part <= 0.75:
-        return "i den svakeste halvdelen av kommunene"
-    return "blant den svakeste firedelen av kommunene"
+        return "svakeste_halvdel"
+    return "svakeste_firedel"
 
 
 def _is_source_municipality(kommune: str) -> bool:
@@ -838,28 +830,13 @@ def _is_source_municipality(kommune: str) -> bool:
     return bool(_published_ranks(kommune))
 
 
-def unranked_text(name: str, barometer_year: int, st: kb.Standing, min_share: float) -> str:
-    """Why a municipality has no place or average grade, and what the chapter leaves out: said
-    once, in the result."""
-    share = fmt_number(100 * st.weight_share, 0)
-    need = fmt_number(100 * min_share, 0)
-    n, total = st.n_key_figures, st.n_in_force
-    if n == 0:
-        has = f"{name} har ingen nøkkeltall med tall"
-    else:
-        has = f"{name} har karakter på {n} av {total} nøkkeltall, som utgjør {share} % av vekten"
-    why = f"{has}, og en kommune rangeres bare med tall for minst {need} % av vekten"
-    if st.ranked:  # ranked by the 60 % rule, but on too few key figures to mean anything
-        why = (
-            f"{name} har karakter på bare {n} av {total} nøkkeltall; en snittkarakter av så få "
-            "karakterer sier lite om sektoren"
-        )
-    return (
-        f"{name} får ingen plass eller snittkarakter i rekonstruksjonen av barometeret "
-        f"{barometer_year}: {why}. Små kommuner mangler ofte tall fordi SSB skjuler små antall "
-        "av personvernhensyn. Kapitlet viser derfor bare karakterene for nøkkeltallene som har "
-        "tall, ikke snittkarakter, bidrag til snittkarakteren eller plass med andre vekter."
-    )
+def unranked_case(st: kb.Standing) -> str:
+    """Why a municipality has no place or average grade: ``faa_nokkeltall`` (ranked by the
+    60 % rule, but on too few key figures for a score to mean anything), ``ingen_tall`` (no
+    key figure with numbers) or ``lite_vekt`` (grades for too little of the weight)."""
+    if st.ranked:
+        return "faa_nokkeltall"
+    return "ingen_tall" if st.n_key_figures == 0 else "lite_vekt"
 
 
 def _published_ranks(kommune: str) -> dict[int, int]:
