@@ -103,3 +103,26 @@ def test_ranked_bar_is_the_main_comparison(books: dict[str, Report]) -> None:
     assert oslo is not None and "for ASSS-kommunene" in oslo.html
     utsira = books["1151"].growth.ranked_bar("utbetalt_per_innb_18_66", 2024, "x")
     assert utsira is not None and "for kommunene i KOSTRA-gruppe" in utsira.html
+
+
+def test_the_barometer_method_is_said_as_configured(books: dict[str, Report]) -> None:
+    """«Slik regnes karakterene» says the configured rule, not numbers typed into the text."""
+    import dataclasses
+    from unittest import mock
+
+    from navbok.analysis.barometer_config import config
+
+    r = books["3201"]
+    text = markdown(run_chapter(r, "kommunebarometer"))
+    assert "minst 60\u00a0% av vekten" in text or "minst 60 % av vekten" in text
+    assert "5- og 95-" in text
+    cfg = config()
+    other = dataclasses.replace(
+        cfg,
+        min_weight_share=0.5,
+        limit_rule=dataclasses.replace(cfg.limit_rule, method="sd", k=2.0),
+    )
+    with mock.patch("navbok.report.barometer.config", return_value=other):
+        text = markdown(run_chapter(r, "kommunebarometer"))
+    assert "minst 50 % av vekten" in text and "2,0 standardavvik" in text
+    assert "persentilen" not in text

@@ -81,6 +81,21 @@ class BarometerViews:
         data_year = newest if chosen is None else min(chosen - lag, newest)
         return data_year + lag, data_year
 
+    def method(self) -> dict[str, object]:
+        """How the limits and the ranking are set, from the configuration (the chapter's
+        «Slik regnes karakterene» says it): ``metode`` («percentile» or «sd»), the tail in
+        percent and its complement (``hale``, ``topp``: 5 and 95), ``k`` (standard deviations)
+        and ``krav``, the share of the weight a municipality needs numbers for to be ranked."""
+        cfg = config()
+        rule = cfg.limit_rule
+        return {
+            "metode": rule.method,
+            "hale": shown(100 * rule.tail, 0),
+            "topp": shown(100 * (1 - rule.tail), 0),
+            "k": shown(rule.k, 1),
+            "krav": shown(100 * cfg.min_weight_share, 0),
+        }
+
     def standing(self) -> kb.Standing:
         """The municipality's standing in the chapter's statistics year: ranked or not, how
         many key figures have grades, and whether a score means anything."""
