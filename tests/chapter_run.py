@@ -5,7 +5,9 @@ given :class:`~navbok.report.Report` and its templates filled as a build fills t
 from __future__ import annotations
 
 import contextlib
+import html
 import io
+import re
 from pathlib import Path
 from unittest import mock
 
@@ -55,3 +57,18 @@ def meaning_box(nb: nbformat.NotebookNode) -> str:
             body = [x for x in lines if not x.startswith((":", "```"))]
             return " ".join(" ".join(body).split())
     return ""
+
+
+def render_cell(chapter: str, marker: str, **slots: object) -> str:
+    """The first markdown cell of ``chapters/<chapter>.md`` whose template holds ``marker``,
+    filled with ``slots`` (without running the chapter), as one paragraph without a
+    directive's fence and options, escapes resolved: for tests of a chapter's sentences on
+    constructed values."""
+    nb = jupytext.read(CHAPTERS / f"{chapter}.md")
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and marker in cell.source:
+            text = chapter_text.render(cell.source, {"navn": "", **slots}, chapter)
+            lines = [x for x in text.splitlines() if not x.startswith((":", "```"))]
+            text = html.unescape(re.sub(r"\\(.)", r"\1", " ".join(lines)))  # as a reader sees it
+            return re.sub(r"[ \t\n]+", " ", text).strip()  # no-break spaces kept
+    raise AssertionError(f"{chapter}.md has no markdown cell with {marker!r}")

@@ -14,10 +14,12 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from chapter_run import render_cell
 
 from navbok import groups as g
 from navbok.comparison import ComparisonRow, Kind
 from navbok.data import NavData
+from navbok.present.shown import shown
 from navbok.regions import Register
 from navbok.report.breaks import border_changes
 from navbok.report.context import Context, Phrase
@@ -231,6 +233,7 @@ class _Ctx:
 
     value = Context.value
     text = Context.text
+    shown = Context.shown
     indicator = Context.indicator
     sentence = Context.sentence
 
@@ -245,6 +248,20 @@ class _Ctx:
 
     def position(self, indicator: str, year: int) -> Phrase:
         return Phrase("")
+
+    def comparable(self, indicator: str, year: int) -> bool:
+        return False
+
+
+def level_text(views: GrowthViews, year: int, earlier: int) -> str:
+    """The chapter's level paragraph for the constructed rows."""
+    niva = views.level("utbetalt_per_innb_18_66", year, earlier)
+    antall = {"antall": shown(None, 0), "aar": str(year), "aar_for": ""}  # the cell's others
+    text = render_cell(
+        "utbetalingsvekst", "ble det utbetalt", aar=str(year), niva=niva, antall=antall,
+        motsatt=None, navn="Ålesund",
+    )  # fmt: skip
+    return text.removeprefix("## Nivå ").split(" Antall mottakere og utbetalt")[0]
 
 
 def _rows(group_2019: float | None) -> list[ComparisonRow]:
@@ -263,7 +280,7 @@ def _rows(group_2019: float | None) -> list[ComparisonRow]:
 
 def test_earlier_year_sentence_names_that_years_group() -> None:
     views = GrowthViews(_Ctx(_rows(1986.0)))  # type: ignore[arg-type]
-    text = str(views.level_text("utbetalt_per_innb_18_66", 2024, 2019))
+    text = level_text(views, 2024, 2019)
     assert "Det er 27 prosent høyere enn KOSTRA-gruppe 11 og 10 prosent lavere enn landet." in text
     assert (
         "I 2019 var Ålesund 9 prosent høyere enn KOSTRA-gruppe 13 (inndeling til 2019) og "
@@ -273,14 +290,14 @@ def test_earlier_year_sentence_names_that_years_group() -> None:
 
 def test_earlier_year_sentence_leaves_out_a_missing_comparison() -> None:
     views = GrowthViews(_Ctx(_rows(None)))  # type: ignore[arg-type]
-    text = str(views.level_text("utbetalt_per_innb_18_66", 2024, 2019))
+    text = level_text(views, 2024, 2019)
     assert "ukjent" not in text and "(..)" not in text
     assert "I 2019 var Ålesund 6 prosent høyere enn landet." in text
 
 
 def test_no_earlier_year_sentence_when_the_period_ends_in_the_same_year() -> None:
     views = GrowthViews(_Ctx(_rows(1986.0)))  # type: ignore[arg-type]
-    text = str(views.level_text("utbetalt_per_innb_18_66", 2024, 2024))
+    text = level_text(views, 2024, 2024)
     assert "I 2024 var" not in text  # not the newest year's comparison word for word again
     assert text.count("27 prosent høyere enn KOSTRA-gruppe 11") == 1
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from chapter_run import render_cell
 from fake_pxweb import FakeTime
 from fake_services import body, fault, serve_recording
 from kpi14700 import INDEX_CODE, TABLE, kpi_dataset, metadata, months, steady, write_kpi
@@ -243,6 +244,13 @@ def test_an_answer_without_monthly_values_is_left_out(tmp_path: Path, mini_repla
 # -- the growth chapter ---------------------------------------------------------------------------
 
 
+def amounts(r: Report) -> tuple:
+    """The amounts table, the latest year's numbers and the chapter's sentence on prices."""
+    table, numbers, prices = r.growth.amounts()
+    text = render_cell("utbetalingsvekst", "Alle beløp i kapitlet", priser=prices)
+    return table, numbers, text.removeprefix("## Antall og beløp ")
+
+
 def baerum(data: NavData, **kwargs) -> Report:
     r = Report(data, Params(kommune="3201", name="Bærum", end_year=2024, **kwargs))
     return r
@@ -250,7 +258,7 @@ def baerum(data: NavData, **kwargs) -> Report:
 
 def test_growth_chapter_deflates_with_the_snapshots_kpi(kpi_data: NavData) -> None:
     r = baerum(kpi_data)
-    table, _, prices = r.growth.amounts()
+    table, _, prices = amounts(r)
     assert "omregnet til 2024-kroner med SSBs konsumprisindeks (tabell 14700, " in prices
     assert f"{ANNUAL_WORDS}, 2024 = 100)" in prices and "03014" not in prices
     assert "For 2015 har tabellen ikke alle tolv månedene" in prices
@@ -287,7 +295,7 @@ def test_a_params_price_file_wins(kpi_data: NavData, tmp_path: Path) -> None:
     params = tmp_path / "p.yml"
     params.write_text("kommune: '3201'\nname: Bærum\nprice_index: kpi.csv\n", "utf-8")
     r = Report(kpi_data, load_params(params))
-    _, _, prices = r.growth.amounts()
+    _, _, prices = amounts(r)
     assert prices.endswith("omregnet til 2024-kroner med Kommunens egen deflator.")
     box = r.sources.box(["utbetalt"], prices=True)
     assert "SSB 14700" not in [t.name for t in box.tables]
@@ -296,7 +304,7 @@ def test_a_params_price_file_wins(kpi_data: NavData, tmp_path: Path) -> None:
 
 def test_without_a_price_table_the_book_says_real_terms_are_missing(mini_data: NavData) -> None:
     r = baerum(mini_data)
-    table, _, prices = r.growth.amounts()
+    table, _, prices = amounts(r)
     assert prices == (
         "Alle beløp i kapitlet er løpende (nominelle) kroner. Datagrunnlaget har ingen prisindeks, "
         "for eksempel SSBs konsumprisindeks (tabell 14700), så boka viser ikke utbetalingene "
@@ -312,7 +320,7 @@ def test_without_a_price_table_the_book_says_real_terms_are_missing(mini_data: N
 
 def test_a_frozen_price_table_is_flagged_in_the_book(frozen_data: NavData) -> None:
     r = baerum(frozen_data)
-    _, _, prices = r.growth.amounts()
+    _, _, prices = amounts(r)
     assert prices.startswith("Alle beløp i kapitlet er løpende (nominelle) kroner. SSBs ")
     assert "har ikke alle tolv månedene av 2024 (nyeste måned: mars 2023)" in prices
     # one index for the whole chapter: no fixed-price decomposition either

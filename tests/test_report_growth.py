@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterator
 
 import pandas as pd
 import pytest
+from chapter_run import render_cell
 
 from navbok.analysis.growth import MeasureTable, decompose_regions
 from navbok.groups import asss_members
 from navbok.params import Params
+from navbok.present.shown import shown
 from navbok.report import Report
 from navbok.report.missing import MissingFigure
 
@@ -111,10 +113,11 @@ def test_one_asss_member_set_per_year_in_the_decomposition_and_the_annual_growth
     assert chained_shown - 1 == pytest.approx(g_ten, abs=0.005)
     assert len(ten) == 10 and len(twelve) == 12
     # the decomposition 2015–2019 sums the ten members of 2019 and says so
-    label, members, words = r.growth.group(2019)
+    label, members, name, asss = r.growth.group(2019)
     assert sorted(members) == sorted(ten)
     assert label == "ASSS (sum av de 10 kommunene i 2019)"
-    assert words == "de 10 ASSS-kommunene i 2019 samlet"
+    assert (name, asss) == ("ASSS", True)
+    assert r.growth.group_slots(2019) == {"asss": True, "n": 10, "aar": "2019", "navn": "ASSS"}
     window = r.growth.table(2015, 2019)
     g_window = float(window.loc[window["label"] == label, "g_T"].iloc[0])
     assert g_window == pytest.approx(decompose_regions(measures, ten, 2015, 2019).g_T)
@@ -155,7 +158,8 @@ def test_the_headline_is_the_window_the_chapter_concludes_on(book) -> None:
         "Fra 2019 til 2024 økte de samlede sosialhjelpsutbetalingene i Bærum med "
     )
     assert "i nominelle kroner (ikke justert for prisstigning)." in funn
-    assert "Fra 2019 til 2024" in r.growth.meaning()
+    vekst = r.growth.meaning()["vekst"]
+    assert (vekst["aar0"], vekst["aar1"]) == ("2019", "2024")
     assert "2015" not in funn
 
 
@@ -163,7 +167,13 @@ def test_the_headline_is_the_window_the_chapter_concludes_on(book) -> None:
 def test_a_latest_period_that_cannot_be_decomposed_is_not_drawn(book) -> None:
     r = book("3201", "Bærum", _measures(drop={("3201", 2019)}), growth_period=[2015, 2018])
     assert r.growth.latest_period() is None
-    assert r.growth.latest_text() == (
+    siste = r.growth.latest_case()
+    assert siste["tilfelle"] == "kan_ikke"
+    text = render_cell(
+        "utbetalingsvekst", "De siste fem årene", siste=siste, periode0="2015", periode1="2018",
+        aar="2024", vekst=None,
+    )  # fmt: skip
+    assert text == (
         "De siste fem årene, 2019–2024, kan ikke deles opp: Tallene for Bærum mangler for 2019 "
         "(..). Kapitlet konkluderer derfor på perioden over, 2015–2018."
     )
@@ -191,8 +201,13 @@ def test_small_counts_and_near_zero_growth_have_no_shares_in_the_table(book) -> 
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", bærum_row.group(1))
     assert cells[-3:] == [".", ".", "."]
     assert "færre enn 100 mottakere" in comp.html
-    assert "deler ikke veksten i andeler" in texts["vekst_avsnitt"]
-    assert "tilsvarer" not in texts["vekst_avsnitt"]
+    assert texts["vekst"]["kilde"] == "faa"
+    text = render_cell(
+        "utbetalingsvekst", "De siste fem årene", siste={"tilfelle": ""}, vekst=texts["vekst"],
+        andeler=r.growth.shares_rule(), navn="Bærum",
+    )  # fmt: skip
+    assert "deler ikke veksten i andeler" in text and "tilsvarer" not in text
+    assert "Antall mottakere økte fra 11 til 14," in text
 
 
 def test_the_proba_section_compares_with_the_books_own_peers(book) -> None:
@@ -248,17 +263,26 @@ def test_the_level_sentence_keeps_numbers_apart(mini_data) -> None:
             ComparisonRow("Landet", Kind.LANDET, "EAK", 2024, 2000.0, None, "t"),
         ]  # fmt: skip
 
+    def level_text(*args: object) -> str:
+        niva = r.growth.level(key, 2024, 2024)
+        antall = {"antall": shown(None, 0), "aar": "2024", "aar_for": ""}  # the cell's others
+        text = render_cell(
+            "utbetalingsvekst", "ble det utbetalt", aar="2024", niva=niva, antall=antall,
+            motsatt=None, navn="Liten",
+        )  # fmt: skip
+        return text.removeprefix("## Nivå ").split(" Antall mottakere og utbetalt")[0]
+
     r._rows_memo[(key, (2024,))] = rows(2044.0, 1609.0)
-    text = r.growth.level_text(key, 2024, 2024)
+    text = level_text(key, 2024, 2024)
     assert ") (" not in text and "kroner)" not in text
     assert text.startswith(
         "I 2024 ble det utbetalt 2\u00a0044 kroner i økonomisk sosialhjelp per innbygger 18–66 år "
         "i Liten, mot 1\u00a0609 kroner i KOSTRA-gruppe 11"
     ), text
     r._rows_memo[(key, (2024,))] = rows(2044.0, None)
-    text = r.growth.level_text(key, 2024, 2024)
+    text = level_text(key, 2024, 2024)
     assert "skjult" not in text and "mot" not in text and "2\u00a0044 kroner" in text
     r._rows_memo[(key, (2024,))] = rows(None, 1609.0)
-    assert r.growth.level_text(key, 2024, 2024) == (
+    assert level_text(key, 2024, 2024) == (
         "Utbetalingene per innbygger i Liten i 2024 er skjult av personvernhensyn (:)."
     )

@@ -366,3 +366,19 @@ def _old_scheme_years() -> frozenset[int]:
     """Statistics years of the old KOSTRA-group scheme (to 2019)."""
     groups = catalogue().kostra_scheme_years()
     return frozenset(groups.get(min(groups), [])) if groups else frozenset()
+
+
+def rank_words(ctx: Context, indicator: str, year: int) -> str:
+    """:meth:`Context.position` without its parentheses, for a template that writes them
+    itself (or none): «lavest av de 11 ASSS-kommunene»; empty when a rank cannot mean
+    anything."""
+    if not ctx.comparable(indicator, year):
+        return ""
+    if ctx.main_kind == Kind.ASSS_SNITT:
+        return ctx.asss_position(indicator, year)
+    if ctx.main_kind == Kind.KOSTRAGRUPPE:
+        members = ctx.groups.kostra_members.get(year, [])
+        words = f"kommunene i {ctx.data.name(ctx.groups.kostra[year])}"
+        if len(members) > 1:
+            return ctx._rank(indicator, year, members, words)
+    return ""

@@ -1,12 +1,15 @@
 """Report views for the chapter «Utbetalingsvekst»: the level against the comparison groups,
 the growth decomposition T = N·L·P, annual growth, real terms and the published Proba index.
 
-The arithmetic lives in :mod:`navbok.analysis.growth`, the words in
-:mod:`navbok.report.growth_words`; this module turns them into the book's figures, tables and
-glued sentences for one municipality.
+The arithmetic lives in :mod:`navbok.analysis.growth`, the rules for the words in
+:mod:`navbok.report.growth_words`, the sentences in ``chapters/utbetalingsvekst.md``; this
+module makes the chapter's figures and tables and the values its sentences are filled with
+(which case applies, shown numbers) for one municipality.
 """
 
 from __future__ import annotations
+
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -24,22 +27,23 @@ from navbok.present import chart_specs, figure
 from navbok.present.exports import set_cell_estimates, set_cell_statuses
 from navbok.present.numbers import fmt_number, fmt_percent
 from navbok.present.prose import and_list
+from navbok.present.shown import shown
 from navbok.present.tables import TableOutput, show_table, wide
 from navbok.register import register_doc
 from navbok.report.breaks import CASE_TABLES, break_context
-from navbok.report.context import Context
+from navbok.report.context import Context, rank_words
 from navbok.report.figures import d3_format
 from navbok.report.growth_words import (
-    annual_sentence,
+    annual_slots,
+    decomposition_slots,
     driver,
-    growth_meaning,
-    growth_paragraph,
     headline_finding,
     shares_rule,
+    shares_rule_slots,
 )
 from navbok.report.missing import MissingFigure
 from navbok.report.peers import main_kind, peer_set
-from navbok.report.prices import deflator, prices_text
+from navbok.report.prices import deflator, prices_slots
 
 #: The latest period decomposed beside the params' period: this many years back from the end.
 LATEST_SPAN = 5
@@ -75,6 +79,17 @@ SHORT_COLUMNS = {
 }
 
 
+class GroupSum(NamedTuple):
+    """The main comparison's members summed: the table row's ``label`` («ASSS (sum av de 11
+    kommunene i 2019)»), the ``members``, the group's plain ``name`` («ASSS», «KOSTRA-gruppe
+    11») and whether it is ``asss``; no members when the main comparison is Landet."""
+
+    label: str
+    members: list[str]
+    name: str
+    asss: bool
+
+
 class GrowthViews:
     """The growth chapter's views for one municipality."""
 
@@ -91,9 +106,8 @@ class GrowthViews:
         data = self.ctx.data
         return data.memo("growth-measures", lambda: growth.MeasureTable(data.measures))
 
-    def group(self, year: int) -> tuple[str, list[str], str]:
-        """The main comparison's members summed: ``(row label, members, words)``, e.g.
-        ``("ASSS (sum av kommunene)", […], "ASSS-kommunene samlet")`` for an ASSS member,
+    def group(self, year: int) -> GroupSum:
+        """The main comparison's members summed (:class:`GroupSum`): ASSS for an ASSS member,
         the KOSTRA group otherwise; no members when the main comparison is Landet."""
         # ASSS with the membership of ``year``; a KOSTRA group as the book names it (the
         # newest year's grouping: the scheme before 2020 numbered the groups differently).
@@ -101,25 +115,28 @@ class GrowthViews:
             year = self.ctx.years[-1]
         peers = peer_set(self.ctx, year)
         if peers is None:
-            return "", [], ""
+            return GroupSum("", [], "", False)
         if peers.kind == Kind.ASSS_SNITT:
             n = len(peers.members)
-            return (
-                f"ASSS (sum av de {n} kommunene i {year})",
-                peers.members,
-                f"de {n} ASSS-kommunene i {year} samlet",
-            )
-        group = peers.label.removeprefix("kommunene i ")
-        return f"{group} (sum av kommunene)", peers.members, f"kommunene i {group} samlet"
+            return GroupSum(f"ASSS (sum av de {n} kommunene i {year})", peers.members, "ASSS", True)
+        group = self.ctx.data.name(self.ctx.groups.kostra[year])
+        return GroupSum(f"{group} (sum av kommunene)", peers.members, group, False)
+
+    def group_slots(self, year: int) -> dict[str, Any]:
+        """The main comparison's sum for the chapter's sentence: ``asss``, the number of
+        members ``n``, the year ``aar`` and the group's ``navn``."""
+        g = self.group(year)
+        return {"asss": g.asss, "n": len(g.members), "aar": str(year), "navn": g.name}
 
     def group_note(self, year: int) -> str:
         """Which members the main comparison's row sums, for a table note: the ASSS members
         of ``year`` by name, or the KOSTRA group's members as the book groups them."""
-        label, members, _ = self.group(year)
+        g = self.group(year)
+        members = g.members
         if not members:
             return ""
         names = and_list(sorted(self.ctx.data.name(c) for c in members))
-        head = label.split(" (")[0]
+        head = g.name
         if self.ctx.main_kind == Kind.ASSS_SNITT:
             who = f"de {len(members)} ASSS-kommunene i {year} ({names})"
         else:
@@ -136,7 +153,7 @@ class GrowthViews:
         """The three series the decomposition is shown for: municipality, the main comparison
         (ASSS or the KOSTRA group, members summed, membership of ``year``), Landet."""
         ctx = self.ctx
-        label, members, _ = self.group(year)
+        label, members, *_ = self.group(year)
         out: dict[str, str | list[str]] = {ctx.name: ctx.kommune}
         if members:
             out[label] = members
@@ -174,8 +191,8 @@ class GrowthViews:
 
     def decomposition(
         self, year0: int | None = None, year1: int | None = None
-    ) -> tuple[figure.ChartOutput | MissingFigure, TableOutput, TableOutput | None, dict[str, str]]:
-        """The waterfall (percent), the comparison table, the kroner table and glue texts.
+    ) -> tuple[figure.ChartOutput | MissingFigure, TableOutput, TableOutput | None, dict[str, Any]]:
+        """The waterfall (percent), the comparison table, the kroner table and :meth:`texts`.
 
         When the municipality's own growth cannot be decomposed the waterfall is a notice
         saying why and there is no kroner table (only symbols would stand in it); the
@@ -218,6 +235,8 @@ class GrowthViews:
             fig = MissingFigure(title, self._why_not(own))
         cells, data = [], []
         withheld: list[str] = []
+        group = self.group(year1)
+        names = {str(r.label): str(r.label) for r in table.itertuples()} | {group.label: group.name}
         for r in table.itertuples():
             symbol = r.status
             row = [r.label] + [
@@ -227,7 +246,7 @@ class GrowthViews:
             shares = [float("nan") if why else getattr(r, f"lmdi_share_{k}") for k in "NLP"]
             row += [fmt_percent(100 * v, 0, status=symbol or status.NOT_POSSIBLE) for v in shares]
             if why:
-                withheld.append(str(r.label).split(" (")[0])
+                withheld.append(names[str(r.label)])
             cells.append(row)
             data.append(  # in percent, as the book shows them (never 0.368 for 36,8 %)
                 [r.label]
@@ -293,9 +312,10 @@ class GrowthViews:
         texts = self.texts(year0, year1, own, table)
         return fig, comp, kroner, texts
 
-    def shares_rule(self) -> str:
-        """When the chapter does not share the growth out in percent, for «Slik regner vi»."""
-        return shares_rule()
+    def shares_rule(self) -> dict[str, Any]:
+        """The numbers of the rule for when the chapter does not share the growth out in
+        percent, for «Slik regner vi» (:func:`~navbok.report.growth_words.shares_rule_slots`)."""
+        return shares_rule_slots()
 
     def latest_period(self) -> tuple[int, int] | None:
         """The latest :data:`LATEST_SPAN` years (end year − 5 → end year) when they differ from
@@ -309,29 +329,25 @@ class GrowthViews:
             return None
         return period
 
-    def latest_text(self) -> str:
-        """The sentence before the latest period's decomposition, or why there is none."""
+    def latest_case(self) -> dict[str, Any]:
+        """What the chapter says before the latest period's decomposition: ``tilfelle`` is
+        empty when nothing can be decomposed at all (the decomposition above says why),
+        ``siste`` (the latest :data:`LATEST_SPAN` years follow), ``samme`` (they are the
+        params' period), ``kort`` (the data do not reach that far back) or ``kan_ikke`` (they
+        cannot be decomposed: ``hvorfor``); ``aar0``, ``aar1``: the latest period's years."""
         ctx = self.ctx
-        if ctx.missing_measures(*GROWTH_MEASURES):
-            return ""  # the decomposition above already says why nothing can be decomposed
-        y0, y1 = ctx.params.growth_period
-        latest = self.latest_period()
-        if latest:
-            return f"De siste fem årene, {latest[0]}–{latest[1]}, med samme oppstilling:"
         last = ctx.years[-1]
         period = (last - LATEST_SPAN, last)
-        if period == (y0, y1):
-            return f"Perioden over, {y0}–{y1}, er også de siste fem årene i datagrunnlaget."
+        out: dict[str, Any] = {"aar0": str(period[0]), "aar1": str(period[1]), "hvorfor": ""}
+        if ctx.missing_measures(*GROWTH_MEASURES):
+            return out | {"tilfelle": ""}
+        if self.latest_period():
+            return out | {"tilfelle": "siste"}
+        if period == tuple(ctx.params.growth_period):
+            return out | {"tilfelle": "samme"}
         if period[0] not in ctx.years:
-            return (
-                f"Datagrunnlaget har ikke fem år før {last}; perioden over, {y0}–{y1}, er den "
-                "siste boka deler opp."
-            )
-        return (
-            f"De siste fem årene, {period[0]}–{period[1]}, kan ikke deles opp: "
-            f"{self._why_not(self.decompose(*period))} Kapitlet konkluderer derfor på perioden "
-            f"over, {y0}–{y1}."
-        )
+            return out | {"tilfelle": "kort"}
+        return out | {"tilfelle": "kan_ikke", "hvorfor": self._why_not(self.decompose(*period))}
 
     def _why_not(self, d: growth.Decomposition) -> str:
         """Why a decomposition could not be computed: which municipality's numbers, for which
@@ -408,12 +424,12 @@ class GrowthViews:
         why = break_context(self.ctx, "mottakere").explain(self.ctx.kommune, year0, year1)
         return [f"Brudd mellom {year0} og {year1}: {why}."] if why else []
 
-    def amounts(self) -> tuple[TableOutput, str, str]:
+    def amounts(self) -> tuple[TableOutput, dict[str, Any], dict[str, Any]]:
         """Recipients, benefit months and total paid (million kroner) year by year, with the
         paid amount in fixed kroner of the last year beside it when the book has a price index
         (the params' file, else the snapshot's KPI, :mod:`navbok.report.prices`); the latest
-        year in a sentence; and what the book says about prices (the deflator it uses and its
-        base year, or that it has none and why)."""
+        year's numbers (:meth:`amount_slots`); and which price index the book uses
+        (:func:`~navbok.report.prices.prices_slots`)."""
         ctx = self.ctx
         last = ctx.years[-1]
         prices = deflator(ctx, last)
@@ -456,7 +472,7 @@ class GrowthViews:
         head = ["År", "Mottakere", "Stønadsmåneder", "Utbetalt, mill. kr"]
         if index is not None:
             head.append(real_head)
-        text = prices_text(prices, last, real_head, list(ctx.years))
+        text = prices_slots(prices, last, real_head, list(ctx.years))
         numbers = pd.DataFrame(data, columns=head).astype(
             {"Mottakere": "Int64", "Stønadsmåneder": "Int64"}
         )
@@ -474,12 +490,13 @@ class GrowthViews:
             ],
             numeric_from=1,
         )
-        return table, self._amount_sentence(cells, last), text
+        return table, self._amount_slots(cells, last), text
 
-    def _amount_sentence(self, cells: dict, last: int) -> str:
-        """The latest year's recipients and total paid in words (or the newest year with
-        both, when the latest is hidden)."""
-        ctx = self.ctx
+    def _amount_slots(self, cells: dict, last: int) -> dict[str, Any]:
+        """The latest year's recipients (``antall``) and total paid (``mill``, million kroner),
+        whether SSB counts cases that year (``tilfeller``); when either is missing, the newest
+        earlier year with both (``aar_for``, ``antall_for``, ``tusen_for``: thousand kroner;
+        ``aar_for`` empty when there is none)."""
 
         def both(y: int) -> tuple[float, float] | None:
             n = float(cells.get(("mottakere", y), (float("nan"), None))[0])
@@ -487,33 +504,15 @@ class GrowthViews:
             return (n, t) if n == n and t == t else None
 
         got = both(last)
+        out: dict[str, Any] = {"aar": str(last), "tilfeller": self.counts_cases(last)}
         if got is not None:
-            n, t = got
-            who = (
-                f"var det {fmt_number(n, 0)} sosialhjelpstilfeller i {ctx.name} (SSB teller "
-                "tilfeller fra 2022: en person med stønad i flere kommuner telles i hver)"
-                if self.counts_cases(last)
-                else f"fikk {fmt_number(n, 0)} personer økonomisk sosialhjelp i {ctx.name}"
-            )
-            return (
-                f"I {last} {who}, og det ble utbetalt {fmt_number(t / 1000, 1)} millioner "
-                "kroner i bidrag og lån."
-            )
-        text = (
-            f"Antall mottakere og utbetalt beløp i {ctx.name} i {last} er skjult av "
-            "personvernhensyn eller mangler."
-        )
-        earlier = [y for y in reversed(ctx.years[:-1]) if both(y) is not None]
+            return out | {"antall": shown(got[0], 0), "mill": shown(got[1] / 1000, 1)}
+        out |= {"antall": shown(None, 0), "mill": shown(None, 1), "aar_for": ""}
+        earlier = [y for y in reversed(self.ctx.years[:-1]) if both(y) is not None]
         if earlier:
-            y = earlier[0]
-            n, t = both(y)  # type: ignore[misc]
-            text += (
-                f" Det siste året med tall er {y}: ingen fikk økonomisk sosialhjelp."
-                if n == 0
-                else f" Det siste året med tall er {y}: {fmt_number(n, 0)} mottakere og "
-                f"{fmt_number(t, 0)} tusen kroner utbetalt."
-            )
-        return text
+            n, t = both(earlier[0])  # type: ignore[misc]
+            out |= {"aar_for": str(earlier[0]), "antall_for": shown(n, 0), "tusen_for": shown(t, 0)}
+        return out
 
     def counts_cases(self, year: int) -> bool:
         """Whether the recipients of ``year`` come from a table that counts
@@ -526,63 +525,46 @@ class GrowthViews:
             for table in CASE_TABLES
         )
 
-    def convention(self, indicator: str, year: int, kind: Kind = Kind.ASSS_SNITT) -> str:
-        """How the chapter computes a relative difference, with the municipality's own figure
-        computed the other way round (its value as the base)."""
+    def convention(
+        self, indicator: str, year: int, kind: Kind = Kind.ASSS_SNITT
+    ) -> dict[str, Any] | None:
+        """The municipality's difference from ``kind`` computed the other way round (its own
+        value as the base), for the chapter's note on how differences are computed: ``prosent``
+        (its size), ``over`` (the comparison lies above the municipality) and ``mot`` (the
+        comparison's name); ``None`` when it rounds to 0 or a value is missing or zero."""
         ctx = self.ctx
         own, _ = ctx.value(indicator, year)
         other, _ = ctx.value(indicator, year, kind)
         label = ctx.peers.label if kind == ctx.main_kind else "sammenligningen"
-        text = (
-            "Forskjellene regnes med sammenligningen som grunnlag: (kommunen − sammenligningen) "
-            "/ sammenligningen."
-        )
-        if own == own and other == other and own and other:
-            back = 100 * (other - own) / own
-            if round(back) != 0:
-                word = "over" if back > 0 else "under"
-                text += (
-                    f" Regnet motsatt vei, med {ctx.name} som grunnlag, er forskjellen "
-                    f"{fmt_number(abs(back), 0)} prosent i {year} ({label} ligger {word} "
-                    f"{ctx.name}): samme forskjell, et annet tall."
-                )
-        return text
+        if not (own == own and other == other and own and other):
+            return None
+        back = 100 * (other - own) / own
+        if round(back) == 0:
+            return None
+        return {"prosent": shown(abs(back), 0), "over": back > 0, "mot": label}
 
-    def level_text(self, indicator: str, year: int, earlier: int) -> str:
+    def level(self, indicator: str, year: int, earlier: int) -> dict[str, Any]:
         """The level in ``year`` against the main comparison (with the rank among its members)
-        and Landet, and the same differences in ``earlier`` (the params' end of growth).
+        and Landet, and the same differences in ``earlier`` (the params' end of growth):
+        ``egen`` and ``sml`` (shown values), ``sml_navn``, ``plass`` (the rank, empty when it
+        means nothing), ``naa`` and ``da`` (:meth:`differences` in ``year`` and ``earlier``),
+        ``aar_da``.
 
         Each comparison is named as it was in its year (a KOSTRA group of the scheme before 2020
         is «KOSTRA-gruppe 13 (inndeling til 2019)»: the group the number is computed against),
-        a comparison without a number is left out, and the earlier year's sentence is left out
-        when it is not an earlier year or has no comparison with a number."""
+        a comparison without a number is left out, and the earlier year's differences are left
+        out when it is not an earlier year."""
         ctx = self.ctx
         main = ctx.main_kind
-        value, symbol = ctx.value(indicator, year)
-        if value != value:  # the municipality's own number: hidden or missing, said as such
-            what = "er skjult av personvernhensyn" if symbol == status.SUPPRESSED else "mangler"
-            return (
-                f"Utbetalingene per innbygger i {ctx.name} i {year} {what} "
-                f"({symbol or status.NOT_AVAILABLE})."
-            )
-        then = (
-            self._versus(indicator, earlier, f"I {earlier} var {ctx.name} ")
-            if earlier < year
-            else ""
-        )
-        text = (
-            f"I {year} ble det utbetalt {ctx.text(indicator, year)} kroner i økonomisk "
-            f"sosialhjelp per innbygger 18–66 år i {ctx.name}"
-        )
-        other, _ = ctx.value(indicator, year, main)
-        if other == other:  # the comparison and the rank among its members, where they exist
-            rank = ctx.position(indicator, year).strip()  # « (2. lavest av de 11 …)»
-            text += (
-                f", mot {ctx.text(indicator, year, main)} kroner i "
-                f"{self.comparison_name(indicator, year, main)}"
-                + (f"; {ctx.name} er {rank[1:-1]}" if rank else "")
-            )
-        return text + "." + self._versus(indicator, year, "Det er ") + then
+        return {
+            "egen": ctx.shown(indicator, year),
+            "sml": ctx.shown(indicator, year, main),
+            "sml_navn": self.comparison_name(indicator, year, main),
+            "plass": rank_words(ctx, indicator, year),
+            "naa": self.differences(indicator, year),
+            "da": self.differences(indicator, earlier) if earlier < year else [],
+            "aar_da": str(earlier),
+        }
 
     def comparison_name(self, indicator: str, year: int, kind: Kind) -> str:
         """A comparison's name in ``year`` as its row has it: the KOSTRA group of that year's
@@ -593,17 +575,16 @@ class GrowthViews:
                     return r.series
         return self.ctx.peers.label if kind == self.ctx.main_kind else "landet"
 
-    def _versus(self, indicator: str, year: int, lead: str) -> str:
-        """« Det er 27 prosent høyere enn KOSTRA-gruppe 11 og 10 prosent lavere enn landet.»:
-        the differences in ``year`` that have a number, each comparison named as in that
-        year; empty when none has."""
+    def differences(self, indicator: str, year: int) -> list[dict[str, Any]]:
+        """The differences in ``year`` from the main comparison and Landet that have a number
+        (:meth:`difference`), each with its comparison's name as in that year (``mot``)."""
         kinds = [self.ctx.main_kind] + ([Kind.LANDET] if self.ctx.main_kind != Kind.LANDET else [])
-        parts = []
+        out = []
         for kind in kinds:
-            diff = self.relative_difference(indicator, year, kind)
-            if diff:
-                parts.append(f"{diff} {self.comparison_name(indicator, year, kind)}")
-        return f" {lead}{' og '.join(parts)}." if parts else ""
+            diff = self.difference(indicator, year, kind)
+            if diff["ord"]:
+                out.append(diff | {"mot": self.comparison_name(indicator, year, kind)})
+        return out
 
     def ranked_bar(
         self, indicator: str, year: int, name: str
@@ -684,20 +665,20 @@ class GrowthViews:
             text_columns=["Kommune"],
         )
 
-    def meaning(self) -> str:
-        """«Hva betyr dette?» for the chapter: the level against ASSS, and what the latest
-        growth came from (two to four sentences from the numbers)."""
+    def meaning(self) -> dict[str, Any]:
+        """«Hva betyr dette?» for the chapter: the level against the main comparison
+        (``niva``, :meth:`difference`; ``sml``, its name) in the last year, and the headline
+        period's decomposition (``vekst``, :func:`~navbok.report.growth_words.
+        decomposition_slots`): what the latest growth came from."""
         ctx = self.ctx
         last = ctx.years[-1]
         kind, other = main_kind(ctx, last)
-        level = self.relative_difference("utbetalt_per_innb_18_66", last, kind)
-        first = (
-            f"Utbetalingene per innbygger 18–66 år i {ctx.name} var {level} {other} i {last}."
-            if level
-            else f"Utbetalingene per innbygger i {ctx.name} i {last} er skjult eller mangler."
-        )
         y0, y1 = self.headline_period()
-        return growth_meaning(ctx.name, first, self.decompose(y0, y1))
+        return {
+            "niva": self.difference("utbetalt_per_innb_18_66", last, kind),
+            "sml": other,
+            "vekst": decomposition_slots(self.decompose(y0, y1)),
+        }
 
     def texts(
         self,
@@ -705,12 +686,14 @@ class GrowthViews:
         year1: int | None = None,
         own: growth.Decomposition | None = None,
         table: pd.DataFrame | None = None,
-    ) -> dict[str, str]:
-        """The decomposition's glue texts (without building its figure and tables)."""
+    ) -> dict[str, Any]:
+        """The decomposition's values (without building its figure and tables): ``vekst``, the
+        slots of the chapter's decomposition paragraph; the growth rates as the tables show
+        them; ``funn``, the introduction's growth finding (:meth:`headline`)."""
         ctx = self.ctx
         year0, year1 = self._period(year0, year1)
         own = own or self.decompose(year0, year1)
-        group_label, members, group_words = self.group(year1)
+        group_label, members, *_ = self.group(year1)
         if table is not None and members:
             row = table[table["label"] == group_label]
             g_asss = float(row["g_T"].iloc[0]) if len(row) else float("nan")
@@ -720,12 +703,12 @@ class GrowthViews:
         else:
             g_asss = float("nan")
         gone = ctx.missing_measures(*GROWTH_MEASURES)
+        vekst = decomposition_slots(own, g_asss) | {"mangler": gone}
+        if vekst.get("gruppe"):
+            vekst["gruppe"] |= self.group_slots(year1)
         return {
-            "vekst_avsnitt": (
-                f"Veksten kan ikke dekomponeres: {gone}"
-                if gone
-                else growth_paragraph(ctx.name, own, g_asss, group_words or "ASSS-kommunene samlet")
-            ),
+            # the decomposition paragraph's slots (chapters/utbetalingsvekst.md)
+            "vekst": vekst,
             "aar0": str(year0),
             "aar1": str(year1),
             "g_T": fmt_percent(100 * own.g_T, 1, status=own.status),
@@ -752,7 +735,7 @@ class GrowthViews:
         ctx = self.ctx
         years = ctx.years
         frames = []
-        group_label, _, _ = self.group(years[-1])
+        group_label = self.group(years[-1]).label
         for label, regions in self.series(years[-1]).items():
             if not regions:
                 continue
@@ -777,17 +760,20 @@ class GrowthViews:
         df["Vekst"] = df["g_T"] * 100
         return df
 
-    def annual(self) -> tuple[figure.ChartOutput, TableOutput, str]:
+    def annual(self) -> tuple[figure.ChartOutput, TableOutput, dict[str, Any]]:
         """Year-on-year growth in payouts for municipality, ASSS and Landet (chart, from
         :meth:`annual_frame`), the municipality's components for every year (table), and the
-        largest rise and fall in words."""
+        largest rise and fall (:func:`~navbok.report.growth_words.annual_slots`)."""
         ctx = self.ctx
         years = ctx.years
         df = self.annual_frame()
+        main = self.group(years[-1])
         group_words = (
             "ASSS-kommunene samlet (medlemmene hvert år)"
             if ctx.main_kind == Kind.ASSS_SNITT
-            else self.group(years[-1])[2]
+            else f"kommunene i {main.name} samlet"
+            if main.members
+            else ""
         )
         chart = chart_specs.line_chart(
             df,
@@ -831,15 +817,16 @@ class GrowthViews:
             f"Årlig vekst i utbetalt sosialhjelp i {ctx.name}, dekomponert",
             data=data,
         )
-        return fig, tab, annual_sentence(ctx.name, own)
+        return fig, tab, annual_slots(own)
 
     def _annual_members_note(self) -> str:
         """Which members the annual growth of the main comparison sums (for the caption)."""
         ctx = self.ctx
         years = ctx.years
-        if ctx.main_kind == Kind.KOSTRAGRUPPE and self.group(years[-1])[1]:
+        main = self.group(years[-1])
+        if ctx.main_kind == Kind.KOSTRAGRUPPE and main.members:
             return (
-                f" {self.group(years[-1])[0].split(' (')[0]} er kommunene i gruppen etter "
+                f" {main.name} er kommunene i gruppen etter "
                 f"inndelingen i {years[-1]}, de samme i alle år."
             )
         if ctx.main_kind != Kind.ASSS_SNITT:
@@ -856,18 +843,18 @@ class GrowthViews:
             )
         return text
 
-    def relative_difference(self, indicator: str, year: int, kind: Kind) -> str:
-        """«28 prosent lavere enn» / «11 prosent høyere enn»: (kommune − sammenligning) /
-        sammenligning, the book's convention (the comparison is the base)."""
-        own, s1 = self.ctx.value(indicator, year)
-        other, s2 = self.ctx.value(indicator, year, kind)
+    def difference(self, indicator: str, year: int, kind: Kind) -> dict[str, Any]:
+        """The relative difference (kommune − sammenligning) / sammenligning, the book's
+        convention (the comparison is the base): ``ord`` «høyere enn», «lavere enn» or «på nivå
+        med» (rounds to 0 percent; empty when a value is missing) and ``prosent``, its size in
+        whole percent."""
+        own, _ = self.ctx.value(indicator, year)
+        other, _ = self.ctx.value(indicator, year, kind)
         diff = 100 * (own - other) / other if other else float("nan")
         if diff != diff:  # a comparison without a number is left out, never «ukjent (..)»
-            return ""
-        if round(diff) == 0:
-            return "på nivå med"
-        word = "høyere enn" if diff > 0 else "lavere enn"
-        return f"{fmt_number(abs(diff), 0)} prosent {word}"
+            return {"ord": "", "prosent": shown(None, 0)}
+        word = "på nivå med" if round(diff) == 0 else "høyere enn" if diff > 0 else "lavere enn"
+        return {"ord": word, "prosent": shown(abs(diff), 0)}
 
     def proba_peers(self) -> tuple[list[str], str]:
         """Whom the Proba index compares the municipality with, and their name for a
@@ -881,7 +868,7 @@ class GrowthViews:
             members = asss_members(PROBA_YEAR, ctx.groups.asss_variant)
             who = f"ASSS-kommunene i {PROBA_YEAR}"
         elif ctx.main_kind == Kind.KOSTRAGRUPPE:
-            members = self.group(ctx.years[-1])[1]
+            members = self.group(ctx.years[-1]).members
             who = f"{ctx.peers.members_label} (inndelingen boka bruker)"
         else:
             members, who = [], ""

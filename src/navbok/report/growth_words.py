@@ -1,14 +1,19 @@
-"""The growth chapter's words: the decomposition of the payouts' change told with the verbs and
-quantity words the numbers support (a fall is «falt», a share just over half is «det meste», a
-part larger than the whole change is «mer enn hele»), and no share at all where the counts are
-small or the change is near zero (:meth:`navbok.analysis.decomposition.Decomposition.
-shares_withheld`: the reader is told why instead).
+"""The growth chapter's rules (``chapters/utbetalingsvekst.md`` holds its sentences): which way
+a change went, which part of it drove it and with which quantity word its share may be told (a
+share just over half is «over halvparten», the chapter's «det meste»; a part larger than the
+whole change is «mer enn hele»), and when no share is told at all because the counts are small
+or the change is near zero (:meth:`navbok.analysis.decomposition.Decomposition.
+shares_withheld`: the chapter says why instead).
+
+The introduction's growth finding (:func:`headline_finding`) is still written here: the
+introduction takes it as a sentence.
 
 Prose says «prosent» and «prosentpoeng» in words, never «%» (tables and charts use «%»)."""
 
 from __future__ import annotations
 
 from decimal import ROUND_FLOOR, Decimal
+from typing import Any
 
 import pandas as pd
 
@@ -22,8 +27,11 @@ from navbok.analysis.decomposition import (
 )
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
+from navbok.present.shown import Shown, shown
+from navbok.report.words import share_words
 
-#: What each component's rise and fall mean, in words.
+#: What each component's rise and fall mean, in words (vocabulary the chapter's sentences and
+#: the introduction's finding put in their places).
 RISE = {
     "N": "flere mottakere",
     "L": "lengre stønadsperioder",
@@ -31,30 +39,26 @@ RISE = {
 }
 FALL = {"N": "færre mottakere", "L": "kortere stønadsperioder", "P": "lavere utbetaling per måned"}
 
+#: The part that alone is larger than the whole change (:func:`share_case`).
+MORE_THAN_ALL = "mer enn hele"
 
-def share_words(share: float) -> str:
-    """How much of a change one part accounts for, in words the number supports.
 
-    ``share`` is the part's share of the whole change (0.36 = 36 %), judged as the reader sees
-    it, rounded to whole percent:
+def whole_percent(share: float) -> int:
+    """``share`` (0.36 = 36 %) in whole percent as the reader sees it (rounded half up)."""
+    return int((Decimal(str(100 * share)) + Decimal("0.5")).to_integral_value(ROUND_FLOOR))
 
-    * over 100 % → «mer enn hele»: the part alone is larger than the change;
-    * over 50 % → «det meste»;
-    * exactly 50 % → «halvparten»;
-    * otherwise → «den største delen» (the caller names the largest part only).
 
-    A missing share gives «en ukjent del».
-    """
+def share_case(share: float) -> str:
+    """How much of a change one part accounts for, judged as the reader sees the share (whole
+    percent): :func:`navbok.report.words.share_words` of that percent of 100 («alle», «over
+    halvparten», «halvparten», «under halvparten», «ingen»), except that a part larger than the
+    whole change is :data:`MORE_THAN_ALL`; empty when the share is missing."""
     if share != share:
-        return "en ukjent del"
-    pct = int((Decimal(str(100 * share)) + Decimal("0.5")).to_integral_value(ROUND_FLOOR))
+        return ""
+    pct = whole_percent(share)
     if pct > 100:
-        return "mer enn hele"
-    if pct > 50:
-        return "det meste"
-    if pct == 50:
-        return "halvparten"
-    return "den største delen"
+        return MORE_THAN_ALL
+    return share_words(pct, 100)
 
 
 def _main_part(d: growth.Decomposition) -> tuple[str, float]:
@@ -86,34 +90,39 @@ def pct(value: float, decimals: int = 1) -> str:
 
 def _signed_pct(value: float, decimals: int = 1) -> str:
     """«+117,0 prosent», «−58,2 prosent» (``value`` on the 0–100 scale)."""
-    sign = "+" if value > 0 and not _rounds_to_zero(value / 100, decimals) else ""
-    return f"{sign}{fmt_number(value, decimals)} prosent"
+    return f"{signed(value, decimals)} prosent"
 
 
-def _move(g: float, up: str = "økte", down: str = "falt") -> str:
-    """«økte med 4,1 prosent», «falt med 2,0 prosent» or «var uendret» (rounds to 0,0)."""
-    if _rounds_to_zero(g):
-        return "var uendret"
-    return f"{up if g > 0 else down} med {pct(100 * abs(g), 1)}"
+def signed(value: float, decimals: int = 1) -> Shown:
+    """A change shown with its sign: «+117,0», «−58,2», «0,0» (``value`` on the 0–100 scale)."""
+    plain = shown(value, decimals)
+    if value > 0 and not _rounds_to_zero(value / 100, decimals):
+        return Shown(plain.value, plain.status, f"+{plain.text}")
+    return plain
 
 
-def _count_move(d: growth.Decomposition) -> str:
-    """«økte fra 11 til 14», «falt fra 24 til 9» or «var uendret (14)»: the recipients as
-    counts, for few recipients."""
-    n0, n1 = fmt_number(d.N0, 0), fmt_number(d.N1, 0)
-    if n0 == n1:
-        return f"var uendret ({n0})"
-    return f"{'økte' if d.N1 > d.N0 else 'falt'} fra {n0} til {n1}"
+def movement(g: float) -> dict[str, Any]:
+    """Which way a growth rate ``g`` went as the reader sees it with one decimal: ``retning``
+    «opp», «ned» or «uendret» (printed as 0,0), and ``prosent``, its size in percent."""
+    way = "uendret" if _rounds_to_zero(g) else ("opp" if g > 0 else "ned")
+    return {"retning": way, "prosent": shown(100 * abs(g), 1)}
+
+
+def opposed(d: growth.Decomposition) -> dict[str, list[str]]:
+    """The components that rose (``opp``) and fell (``ned``), in words (those printed as 0,0
+    left out)."""
+    comps = {"N": d.g_N, "L": d.g_L, "P": d.g_P}
+    return {
+        "opp": [RISE[k] for k, v in comps.items() if v > 0 and not _rounds_to_zero(v)],
+        "ned": [FALL[k] for k, v in comps.items() if v < 0 and not _rounds_to_zero(v)],
+    }
 
 
 def _opposed(d: growth.Decomposition) -> str:
-    """«høyere utbetaling per stønadsmåned trakk opp, kortere stønadsperioder trakk ned»: the
-    components that rose and fell (those printed as 0,0 left out)."""
-    comps = {"N": d.g_N, "L": d.g_L, "P": d.g_P}
-    up = [RISE[k] for k, v in comps.items() if v > 0 and not _rounds_to_zero(v)]
-    down = [FALL[k] for k, v in comps.items() if v < 0 and not _rounds_to_zero(v)]
-    parts = [f"{' og '.join(up)} trakk opp"] if up else []
-    parts += [f"{' og '.join(down)} trakk ned"] if down else []
+    """«høyere utbetaling per stønadsmåned trakk opp, kortere stønadsperioder trakk ned»."""
+    way = opposed(d)
+    parts = [f"{' og '.join(way['opp'])} trakk opp"] if way["opp"] else []
+    parts += [f"{' og '.join(way['ned'])} trakk ned"] if way["ned"] else []
     return ", ".join(parts)
 
 
@@ -122,10 +131,19 @@ def max_share_text() -> str:
     return fmt_number(MAX_SHARE, 0 if float(MAX_SHARE).is_integer() else 1)
 
 
-def shares_rule() -> str:
-    """The rule for when the growth is not shared out in percent, for the reader (the
-    chapter's «Slik regner vi» and the decomposition table's note), from the constants of
+def shares_rule_slots() -> dict[str, Any]:
+    """The numbers of the rule for when the growth is not shared out in percent (the chapter's
+    «Slik regner vi»): ``min_mottakere`` and ``ganger``, from the constants of
     :mod:`navbok.analysis.decomposition`."""
+    return {
+        "min_mottakere": MIN_RECIPIENTS,
+        "ganger": shown(MAX_SHARE, int(max_share_text() != fmt_number(MAX_SHARE, 0))),
+    }
+
+
+def shares_rule() -> str:
+    """The rule for when the growth is not shared out in percent, for the decomposition
+    table's note (the chapter's «Slik regner vi» writes it from :func:`shares_rule_slots`)."""
     return (
         f"Boka deler ikke veksten i andeler når en region har færre enn {MIN_RECIPIENTS} "
         f"mottakere i ett av årene, eller når én komponent er mer enn {max_share_text()} ganger "
@@ -133,6 +151,107 @@ def shares_rule() -> str:
         "i totalen. Heller ikke når tallene for et av årene er anslag fordelt etter folketall "
         "fra en kommune som senere ble delt."
     )
+
+
+#: Why no share is told, by :meth:`~navbok.analysis.decomposition.Decomposition.shares_withheld`
+#: (the chapter's case names).
+WITHHELD = {ESTIMATED: "anslag", FEW_RECIPIENTS: "faa", NEAR_ZERO: "naer_null"}
+
+
+def source_case(d: growth.Decomposition) -> str:
+    """Which of the chapter's sentences on where the change came from applies: empty (the
+    decomposition failed or the total is printed as 0,0), ``anslag``, ``faa``, ``naer_null``
+    (no share is told, :data:`WITHHELD`), else the main part's :func:`share_case`."""
+    if d.status is not None or _rounds_to_zero(d.g_T):
+        return ""
+    why = d.shares_withheld()
+    if why:
+        return WITHHELD[why]
+    return share_case(_main_part(d)[1])
+
+
+def decomposition_slots(d: growth.Decomposition, g_group: float = float("nan")) -> dict[str, Any]:
+    """What the chapter's decomposition paragraph and «Hva betyr dette?» need of ``d``: the
+    years, ``ok`` (it could be computed), the movement of the total and of each component
+    (:func:`movement`), the recipients as counts (``fra``, ``til``; ``antall``: which way they
+    went; ``faa``: told so because they are few), the combination effect in percentage points
+    (``komb``), ``kilde`` (:func:`source_case`), ``stiger`` (the total rose), the main part
+    (``del``: N, L or P; ``hva``: in words; ``andel``, ``lmdi``: its shares in percent), the
+    parts pulling the other way (``mot``), ``opp``/``ned`` (:func:`opposed`), the estimated
+    years (``anslag``), and the comparison group's growth ``g_group`` against ``d``
+    (``gruppe``: its ``bevegelse``, ``retning`` «hoyere», «lavere» or «samme», ``forskjell`` in
+    percentage points; ``None`` when the group has no number)."""
+    out: dict[str, Any] = {
+        "ok": d.status is None,
+        "aar0": str(d.year0),
+        "aar1": str(d.year1),
+        "kilde": source_case(d),
+        "faa": d.shares_withheld() == FEW_RECIPIENTS,
+    }
+    if d.status is not None:
+        return out
+    rising = d.g_T > 0
+    top, share = _main_part(d)
+    comps = {"N": d.g_N, "L": d.g_L, "P": d.g_P}
+    out |= {
+        "total": movement(d.g_T),
+        "mottakere": movement(d.g_N),
+        "lengde": movement(d.g_L),
+        "per_maaned": movement(d.g_P),
+        "fra": shown(d.N0, 0),
+        "til": shown(d.N1, 0),
+        "antall": "uendret"
+        if fmt_number(d.N0, 0) == fmt_number(d.N1, 0)
+        else ("opp" if d.N1 > d.N0 else "ned"),
+        "komb": shown(100 * d.combination, 1),
+        "stiger": bool(rising),
+        "del": top,
+        "hva": (RISE if d.g_T >= 0 else FALL)[top],
+        "andel": shown(100 * share, 0),
+        "lmdi": shown(100 * d.lmdi_shares[top], 0),
+        "mot": [
+            (FALL if rising else RISE)[k] for k, v in comps.items() if (v < 0 if rising else v > 0)
+        ],
+        "anslag": and_list([str(y) for y in d.estimated]),
+        "gruppe": None,
+    } | opposed(d)
+    if g_group == g_group:
+        diff = 100 * (g_group - d.g_T)
+        out["gruppe"] = {
+            "bevegelse": movement(g_group),
+            "retning": "samme" if round(diff, 1) == 0 else ("hoyere" if diff > 0 else "lavere"),
+            "forskjell": shown(abs(diff), 1),
+        }
+    return out
+
+
+def annual_slots(rows: pd.DataFrame) -> dict[str, Any]:
+    """The largest annual rise (``hoyest``) and fall (``lavest``) of ``rows`` (years and signed
+    growth in percent), ``ingen_vekst`` when no year rose, ``nedgang`` when some year fell;
+    ``ok`` false when no year has a number."""
+    ok = rows[rows["status"].isna() & rows["g_T"].notna()]
+    if ok.empty:
+        return {"ok": False}
+
+    def period(r: pd.Series) -> dict[str, Any]:
+        return {
+            "aar0": str(int(r["year0"])),
+            "aar1": str(int(r["year1"])),
+            "vekst": signed(100 * r["g_T"], 1),
+        }
+
+    hi = ok.loc[ok["g_T"].idxmax()]
+    lo = ok.loc[ok["g_T"].idxmin()]
+    return {
+        "ok": True,
+        "hoyest": period(hi),
+        "lavest": period(lo),
+        "ingen_vekst": bool(hi["g_T"] <= 0),
+        "nedgang": bool(lo["g_T"] < 0),
+    }
+
+
+# ---------------------------------------------------------------- the introduction's finding
 
 
 def withheld_reason(d: growth.Decomposition, short: bool = False) -> str:
@@ -184,9 +303,12 @@ def _driver_sentence(d: growth.Decomposition) -> str:
     change = "veksten" if rising else "nedgangen"
     top, share = _main_part(d)
     what = (RISE if rising else FALL)[top]
-    words = share_words(share)
+    case = share_case(share)
+    words = {"alle": "det meste", "over halvparten": "det meste", "halvparten": "halvparten"}.get(
+        case, "den største delen"
+    )
     comps = {"N": d.g_N, "L": d.g_L, "P": d.g_P}
-    if words == "mer enn hele":
+    if case == MORE_THAN_ALL:
         against = [k for k, v in comps.items() if (v < 0 if rising else v > 0)]
         pulled = " og ".join((FALL if rising else RISE)[k] for k in against)
         return (
@@ -208,16 +330,6 @@ def _total_sentence(name: str, d: growth.Decomposition) -> str:
         f"Fra {d.year0} til {d.year1} {'økte' if d.g_T > 0 else 'falt'} de samlede "
         f"utbetalingene i {name} med {pct(100 * abs(d.g_T), 1)}."
     )
-
-
-def growth_finding(name: str, d: growth.Decomposition) -> str:
-    """The change and where it came from (the chapter's decomposition paragraph opens so)."""
-    if d.status is not None:
-        return (
-            f"Veksten i utbetalingene i {name} fra {d.year0} til {d.year1} kan ikke "
-            "dekomponeres: tallene er skjult av personvernhensyn eller mangler."
-        )
-    return " ".join(t for t in (_total_sentence(name, d), _driver_sentence(d)) if t)
 
 
 def headline_finding(
@@ -251,108 +363,3 @@ def headline_finding(
         total += " (ikke justert for prisstigning)."
     source = withheld_reason(d, short=True) if d.shares_withheld() else _driver_sentence(d)
     return " ".join(t for t in (total, source) if t)
-
-
-def growth_paragraph(
-    name: str, d: growth.Decomposition, g_asss: float, group: str = "ASSS-kommunene samlet"
-) -> str:
-    """The decomposition in words, with the right verb for falls, quantity words the shares
-    support (:func:`share_words`) and the comparison to ``group`` (ASSS, or the KOSTRA group
-    outside ASSS, members summed) whose growth is ``g_asss``."""
-    if d.status is not None:
-        return growth_finding(name, d)
-    recipients = _count_move(d) if d.shares_withheld() == FEW_RECIPIENTS else _move(d.g_N)
-    text = (
-        f"{_total_sentence(name, d)} "
-        f"Antall mottakere {recipients}, stønadslengden (måneder per mottaker) "
-        f"{_move(d.g_L)} og utbetalingen per stønadsmåned {_move(d.g_P)}; "
-        f"kombinasjonseffekten var {fmt_number(100 * d.combination, 1)} prosentpoeng."
-    )
-    source = _driver_sentence(d)
-    if source:
-        text += " " + source
-    if g_asss == g_asss:
-        diff = 100 * (g_asss - d.g_T)
-        if round(diff, 1) == 0:
-            text += f" {group[0].upper()}{group[1:]} {_move(g_asss)}, det samme som {name}."
-        else:
-            cmp = "høyere" if diff > 0 else "lavere"
-            text += (
-                f" {group[0].upper()}{group[1:]} {_move(g_asss)}; veksten der var "
-                f"{fmt_number(abs(diff), 1)} prosentpoeng {cmp} enn i {name}."
-            )
-    return text
-
-
-def annual_sentence(name: str, rows: pd.DataFrame) -> str:
-    """The largest annual rise and fall in words (or why there are none)."""
-    ok = rows[rows["status"].isna() & rows["g_T"].notna()]
-    if ok.empty:
-        return f"Årlig vekst kan ikke regnes ut for {name}: tallene er skjult eller mangler."
-    hi = ok.loc[ok["g_T"].idxmax()]
-    lo = ok.loc[ok["g_T"].idxmin()]
-
-    def period(r: pd.Series) -> str:
-        return f"{int(r['year0'])}–{int(r['year1'])} ({_signed_pct(100 * r['g_T'], 1)})"
-
-    if hi["g_T"] <= 0:
-        return (
-            f"Utbetalingene i {name} økte ikke fra noe år til det neste. Den minste nedgangen "
-            f"var {period(hi)}, den største {period(lo)}."
-        )
-    text = f"Den største økningen fra ett år til det neste var {period(hi)}"
-    if lo["g_T"] < 0:
-        text += f", den største nedgangen {period(lo)}"
-    return text + "."
-
-
-#: What a component that drove the change points to, for «Hva betyr dette?».
-POINTS_TO = {
-    ("L", True): "Lengre stønadsperioder peker mot at flere blir værende på stønad. Kapitlet om "
-    "langtidsmottakere viser hvem det gjelder; spør hva som hindrer overgangen til arbeid, "
-    "til arbeidsavklaringspenger eller til kvalifiseringsprogrammet.",
-    ("L", False): "Kortere stønadsperioder peker mot raskere overgang fra stønad. Det er verdt "
-    "å sjekke hva mottakerne går over til: arbeid, utdanning eller en annen ytelse.",
-    ("N", True): "Når veksten kommer fra flere mottakere, er spørsmålet hvem de nye er: sjekk "
-    "aldersgruppene (18–24 og 25–66 år) i tabellene over, og om arbeidsledigheten eller "
-    "bosettingen av flyktninger har økt i kommunen i perioden.",
-    ("N", False): "Når nedgangen kommer fra færre mottakere, er det verdt å sjekke om færre "
-    "søker eller flere får avslag, og om nedgangen gjelder alle aldersgruppene.",
-    ("P", True): "Utbetalingen per stønadsmåned følger satsene, boutgiftene og prisstigningen: "
-    "sammenlign veksten med prisstigningen i perioden, og spør om boutgiftene i kommunen har "
-    "steget mer enn ellers.",
-    ("P", False): "Lavere utbetaling per stønadsmåned kan komme av lavere boutgifter, av flere "
-    "mottakere med en annen inntekt ved siden av, eller av at stønaden dekker mindre av "
-    "livsoppholdet; sjekk kommunens veiledende satser for perioden.",
-}
-
-
-def growth_meaning(name: str, level: str, d: growth.Decomposition) -> str:
-    """«Hva betyr dette?» for the growth chapter: ``level`` (a sentence on the level), the
-    change in the period and the component that drove it, with the quantity word its share
-    supports, and what that component points to."""
-    if d.status is not None:
-        return (
-            f"{level} Veksten fra {d.year0} til {d.year1} kan ikke deles opp, fordi tallene er "
-            "skjult av personvernhensyn eller mangler."
-        )
-    text = f"{level} {_total_sentence(name, d)}"
-    if _rounds_to_zero(d.g_T):
-        return text
-    if d.shares_withheld():
-        return f"{text} {withheld_reason(d)}"
-    rising = d.g_T > 0
-    change = "veksten" if rising else "nedgangen"
-    top, share = _main_part(d)
-    what = (RISE if rising else FALL)[top]
-    words = share_words(share)
-    if words == "mer enn hele":
-        text += f" {what[0].upper()}{what[1:]} alene tilsvarer mer enn hele {change}."
-    elif words == "den største delen":
-        text += (
-            f" Den største delen av {change} kom fra {what}, men ikke det meste "
-            f"({pct(100 * share, 0)})."
-        )
-    else:
-        text += f" {words[0].upper()}{words[1:]} av {change} kom fra {what}."
-    return f"{text} {POINTS_TO[(top, rising)]}"

@@ -1,4 +1,4 @@
-"""Which price index a book deflates with, and how the growth chapter says so.
+"""Which price index a book deflates with (the growth chapter says so in its own words).
 
 The params' price index file wins when it is named (``price_index``). Without one the book uses
 SSB's consumer price index in the snapshot (table 14700, :mod:`navbok.kpi`): the annual mean of
@@ -10,6 +10,7 @@ nominal kroner and that real terms are missing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -18,10 +19,6 @@ from navbok.freshness import period_text
 from navbok.kpi import ANNUAL_WORDS, PriceIndex, snapshot_prices
 from navbok.present.prose import and_list
 from navbok.report.context import Context
-
-#: The deflator a book names when it has none (what the reader could use). SSB discontinued
-#: the annual table 03014 in February 2026; 14700 is monthly (the book makes it annual).
-SUGGESTED_DEFLATOR = "SSBs konsumprisindeks (tabell 14700)"
 
 
 @dataclass(frozen=True)
@@ -81,38 +78,27 @@ def year_runs(years: list[int]) -> str:
     return and_list([f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs])
 
 
-def prices_text(d: Deflator, base_year: int, real_head: str, years: list[int]) -> str:
-    """What the growth chapter says about prices: the deflator and its base year, or that the
-    amounts are nominal and why."""
+def prices_slots(d: Deflator, base_year: int, real_head: str, years: list[int]) -> dict[str, Any]:
+    """What the growth chapter says about prices (its sentences are in
+    ``chapters/utbetalingsvekst.md``): ``tilfelle`` is ``indeks`` (amounts are deflated: with
+    ``indeks`` the index's name, ``kolonne`` the real-terms column's head, ``fra_snapshot``
+    when it is the snapshot's KPI, ``mangler_aar`` the years it lacks), ``ufullstendig`` (the
+    snapshot's KPI lacks a month of ``grunnaar``: ``tabell``, ``nyeste`` month) or ``ingen``
+    (no price index)."""
+    out: dict[str, Any] = {"grunnaar": str(base_year)}
     if d.index is None:
-        if d.why_none:
-            return (
-                f"Alle beløp i kapitlet er løpende (nominelle) kroner. {d.why_none}, så boka "
-                f"kan ikke regne beløpene om til {base_year}-kroner; veksten i kroner omfatter "
-                "derfor også prisstigningen."
-            )
-        return (
-            "Alle beløp i kapitlet er løpende (nominelle) kroner. Datagrunnlaget har ingen "
-            f"prisindeks, for eksempel {SUGGESTED_DEFLATOR}, så boka viser ikke "
-            "utbetalingene justert for prisstigning; veksten i kroner omfatter derfor også "
-            "prisstigningen."
-        )
-    text = (
-        f"Beløpene er løpende kroner; kolonnen «{real_head}» er omregnet til {base_year}-kroner "
-        f"med {d.words}."
-    )
-    if d.from_snapshot:
-        text += (
-            f" Indeksen for et år er gjennomsnittet av årets tolv månedlige indekstall, og "
-            f"{base_year} er satt til 100."
-        )
-        lacking = [y for y in years if y not in d.index.index]
-        if lacking:
-            text += (
-                f" For {year_runs(lacking)} har tabellen ikke alle tolv månedene; der mangler "
-                "beløpet i faste kroner («..»)."
-            )
-    return text
+        if d.why_none and d.kpi is not None:
+            newest = period_text(d.kpi.newest_month) if d.kpi.newest_month else "ingen"
+            return out | {"tilfelle": "ufullstendig", "tabell": d.kpi.table, "nyeste": newest}
+        return out | {"tilfelle": "ingen"}
+    lacking = [y for y in years if y not in d.index.index] if d.from_snapshot else []
+    return out | {
+        "tilfelle": "indeks",
+        "indeks": d.words,
+        "kolonne": real_head,
+        "fra_snapshot": d.from_snapshot,
+        "mangler_aar": year_runs(lacking) if lacking else "",
+    }
 
 
 def source_line(d: Deflator, base_year: int) -> str:
