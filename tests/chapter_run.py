@@ -41,7 +41,7 @@ def run_chapter(r: Report, chapter: str) -> nbformat.NotebookNode:
             said.clear()
             exec(compile(cell.source, f"{chapter}.md", "exec"), namespace)
             cell.outputs = [nbformat.v4.new_output("display_data", data=b) for b in said]
-    return chapter_text.fill_notebook(nb, f"{chapter}.md")
+    return chapter_text.fill_notebook(nb, f"{chapter}.md", notes_inline=True)
 
 
 def markdown(nb: nbformat.NotebookNode) -> str:

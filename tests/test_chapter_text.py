@@ -87,3 +87,52 @@ def test_a_sentence_that_ends_in_a_tag_keeps_its_line_end() -> None:
     text = "{% if a %}\nFørst.{% if b %} Så.{% endif %}\n{% endif %}\nSist."
     assert render(text, {"a": 1, "b": 1}) == "Først. Så.\nSist."
     assert render(text, {"a": 1, "b": 0}) == "Først.\nSist."
+
+
+def test_a_macro_serves_every_cell_below() -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        _said(x=shown(2.5, 1)),
+        nbformat.v4.new_markdown_cell(
+            "{% macro tall(v) %}{{ v }} prosent{% endmacro %}\nFørst {{ tall(x) }}."
+        ),
+        nbformat.v4.new_markdown_cell("Så {{ tall(x) }} igjen."),
+    ]
+    fill_notebook(nb, "x.md")
+    assert [c.source for c in nb.cells[1:]] == ["Først 2,5 prosent.", "Så 2,5 prosent igjen."]
+
+
+def _table_cell(html_text: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell("r.table()")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": html_text})]
+    return cell
+
+
+def test_a_note_written_in_the_chapter_goes_under_its_table_as_text() -> None:
+    from navbok.present.chapter_text import NOTES_MARK
+
+    note = nbformat.v4.new_markdown_cell("Tallene for {{ navn }} <b> er {{ x }}.\n\nTo ledd.")
+    note.metadata["navbok"] = "note"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        _said(navn="A&B", x=shown(1.5, 1)),
+        _table_cell(f"<table></table><p>kode</p>{NOTES_MARK}<p>≈</p><a>CSV</a>"),
+        note,
+        nbformat.v4.new_markdown_cell("Videre."),
+    ]
+    fill_notebook(nb, "x.md")
+    html_out = nb.cells[1].outputs[0]["data"]["text/html"]
+    assert html_out == (
+        '<table></table><p>kode</p><p class="navbok-note">Tallene for A&amp;B &lt;b&gt; er '
+        '1,5.</p><p class="navbok-note">To ledd.</p><p>≈</p><a>CSV</a>'
+    )
+    assert [c.source for c in nb.cells if c.cell_type == "markdown"] == ["Videre."]
+
+
+def test_a_note_without_a_table_above_stops_the_build() -> None:
+    note = nbformat.v4.new_markdown_cell("Merknad.")
+    note.metadata["navbok"] = "note"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("Tekst."), note]
+    with pytest.raises(ChapterTextError, match="merknad"):
+        fill_notebook(nb, "x.md")

@@ -23,6 +23,7 @@ chapter and the slot.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -31,6 +32,7 @@ import nbformat
 
 from navbok.present.markdown import Markdown, escape
 from navbok.present.shown import Shown, shown
+from navbok.present.tables import NOTES_MARK
 
 __all__ = ["SLOTS_MIME", "ChapterTextError", "fill_notebook", "render", "say"]
 
@@ -116,6 +118,16 @@ _ENV = jinja2.Environment(
 _ENV.filters["desimaler"] = _decimals
 
 
+def _finalize_text(value: Any) -> str:
+    """A slot as plain text (a note under a table is HTML text: escaped there, not here)."""
+    _finalize(value)  # the same rules for what a slot may hold
+    return "" if value is None else str(value)
+
+
+#: Notes under a table or figure are text, not Markdown.
+_TEXT_ENV = _ENV.overlay(finalize=_finalize_text)
+
+
 def is_template(source: str) -> bool:
     """Whether a markdown cell has slots or choices."""
     return "{{" in source or "{%" in source
@@ -140,11 +152,13 @@ def _keep_line_ends(source: str) -> str:
 _NUMBER_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 
 
-def render(source: str, slots: dict[str, Any], chapter: str = "") -> str:
+def render(
+    source: str, slots: dict[str, Any], chapter: str = "", *, env: jinja2.Environment = _ENV
+) -> str:
     """One markdown cell filled with ``slots`` (a number the template writes, «1 000», keeps
     its digits together with a no-break space)."""
     try:
-        template = _ENV.from_string(_keep_line_ends(_NUMBER_SPACE.sub("\u00a0", source)))
+        template = env.from_string(_keep_line_ends(_NUMBER_SPACE.sub("\u00a0", source)))
         return template.render(**slots).strip()
     except jinja2.UndefinedError as exc:
         raise ChapterTextError(
@@ -157,11 +171,56 @@ def render(source: str, slots: dict[str, Any], chapter: str = "") -> str:
         raise ChapterTextError(f"kapittelet {chapter}: {exc}") from None
 
 
-def fill_notebook(nb: nbformat.NotebookNode, chapter: str = "") -> nbformat.NotebookNode:
+#: A macro a template cell defines: later cells may call it.
+_MACRO = re.compile(r"\{%-?\s*macro\b.*?\{%-?\s*endmacro\s*-?%\}\n?", re.S)
+
+#: The metadata of a markdown cell that is the note under the table or figure above it
+#: (in the chapter: ``+++ {"navbok": "note"}`` before the paragraph).
+NOTE = "note"
+
+
+def _html_of(output: Any) -> str | None:
+    data = output.get("data", {})
+    html_text = data.get("text/html")
+    if html_text is None:
+        return None
+    return "".join(html_text) if isinstance(html_text, list) else str(html_text)
+
+
+def _add_note(cell: Any, note: str) -> bool:
+    """Put ``note`` (paragraphs of text) at the notes mark of ``cell``'s HTML output."""
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", note) if p.strip()]
+    block = "".join(f'<p class="navbok-note">{html.escape(p)}</p>' for p in paragraphs)
+    for output in cell.get("outputs", []):
+        text = _html_of(output)
+        if text is not None and NOTES_MARK in text:
+            output["data"]["text/html"] = text.replace(NOTES_MARK, block + NOTES_MARK, 1)
+            return True
+    return False
+
+
+def _drop_marks(cell: Any) -> None:
+    for output in cell.get("outputs", []):
+        text = _html_of(output)
+        if text is not None and NOTES_MARK in text:
+            output["data"]["text/html"] = text.replace(NOTES_MARK, "")
+
+
+def fill_notebook(
+    nb: nbformat.NotebookNode, chapter: str = "", *, notes_inline: bool = False
+) -> nbformat.NotebookNode:
     """Fill every template markdown cell with the slots of the code cells above it, drop the
-    slot outputs and the cells that render to nothing (in place; returns ``nb``)."""
+    slot outputs and the cells that render to nothing (in place; returns ``nb``).
+
+    A cell that only defines macros (``{% macro x() %}…{% endmacro %}``) lends them to every
+    template below it. A markdown cell marked as a note (metadata ``navbok: note``) is text
+    put under the table or figure of the code cell above it (its notes mark); without one the
+    build stops, and with ``notes_inline`` (tests that run a chapter without outputs) it stays
+    a paragraph."""
     slots: dict[str, Any] = {}
-    kept = []
+    macros = ""
+    kept: list[Any] = []
+    last_code: Any = None
     for cell in nb.cells:
         if cell.cell_type == "code":
             outputs = []
@@ -172,10 +231,31 @@ def fill_notebook(nb: nbformat.NotebookNode, chapter: str = "") -> nbformat.Note
                 else:
                     outputs.append(out)
             cell.outputs = outputs
+            if any(_html_of(o) is not None for o in outputs):
+                last_code = cell
+        elif cell.cell_type == "markdown" and cell.metadata.get("navbok") == NOTE:
+            env = _ENV if notes_inline else _TEXT_ENV
+            note = render(macros + cell.source, slots, chapter, env=env)
+            if notes_inline:
+                cell.source = note
+            elif note:
+                if last_code is None or not _add_note(last_code, note):
+                    raise ChapterTextError(
+                        f"kapittelet {chapter}: en merknad (navbok: note) må stå rett under "
+                        "cellen med tabellen eller figuren den hører til"
+                    )
+                continue
+            else:
+                continue
         elif cell.cell_type == "markdown" and is_template(cell.source):
-            cell.source = render(cell.source, slots, chapter)
+            source = cell.source
+            cell.source = render(macros + source, slots, chapter)
+            macros += "\n".join(_MACRO.findall(source))
             if not cell.source:
                 continue
         kept.append(cell)
+    for cell in kept:
+        if cell.cell_type == "code":
+            _drop_marks(cell)
     nb.cells = kept
     return nb

@@ -172,6 +172,11 @@ class TableOutput:
         return self.html
 
 
+#: Where the notes a chapter writes under a table go (before the notes the code gives and the
+#: estimate note): :func:`navbok.present.chapter_text.fill_notebook` fills and removes it.
+NOTES_MARK = "<!--navbok:noter-->"
+
+
 def show_table(
     cells: pd.DataFrame,
     name: str,
@@ -202,7 +207,6 @@ def show_table(
     estimates = cell_estimates(data) if data is not None else {}
     if estimates:
         cells = mark_estimates(cells, estimates)
-        notes = [*(notes or []), status.ESTIMATE_NOTE]
     header = [str(c) for c in cells.columns]
     numeric = [i > 0 and i >= numeric_from for i in range(len(header))]
     rows = (
@@ -211,7 +215,11 @@ def show_table(
     )
     table = table_html(header, rows, caption, numeric=numeric, caption_id=f"{block_id}-caption")
     esc = html.escape
-    note_html = "".join(f'<p class="navbok-note">{esc(n)}</p>' for n in notes or [])
+    # The notes the chapter writes under the table come first (chapter_text fills the mark),
+    # then the code's own lines (symbols, gaps), then the estimate note.
+    note_html = NOTES_MARK + "".join(f'<p class="navbok-note">{esc(n)}</p>' for n in notes or [])
+    if estimates:
+        note_html += f'<p class="navbok-note">{esc(status.ESTIMATE_NOTE)}</p>'
     links = download_links(
         cells if data is None else data,
         slug,
