@@ -1,10 +1,15 @@
 """The long-term recipients' course: a rise to a peak and the fall after it is told only when the
-numbers show it; otherwise the words that fit (a rise, a fall, about the same, too few years)."""
+numbers show it; otherwise the words that fit (a rise, a fall, about the same, too few years).
+The rules are :func:`navbok.analysis.course.course` and
+:func:`navbok.report.longterm.course_slots`; the words are the chapter's
+(``chapters/langtidsmottakere.md``), rendered here with the slots the rules give."""
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
+import jupytext
 import pytest
 
 from navbok.analysis.course import (
@@ -14,11 +19,27 @@ from navbok.analysis.course import (
     RISE,
     RISE_THEN_FALL,
     TOO_FEW,
+    Course,
     course,
 )
-from navbok.report.longterm import course_sentence
+from navbok.present.chapter_text import render
+from navbok.report.longterm import course_slots
 
+CHAPTER = Path(__file__).resolve().parents[1] / "chapters" / "langtidsmottakere.md"
 SUBJECT = "Andelen"
+#: How the chapter names the share of 6 months or more.
+SHARE = "Andelen av mottakerne med sosialhjelp som hovedinntekt og stønad i 6 måneder eller mer"
+
+
+def course_sentence(subject: str, c: Course, book_years: int = 0) -> str:
+    """The chapter's paragraph on the course ``c`` (the subject names the share: «Andelen»)."""
+    nb = jupytext.read(CHAPTER)
+    cell = next(c.source for c in nb.cells if "forlop.form" in c.source)
+    paragraph = next(p for p in cell.split("\n\n") if "forlop.form" in p)
+    slots = {"forlop": course_slots(c, 2, 6, book_years), "forste": "2015", "aar": "2024"}
+    text = render(paragraph, slots, "langtidsmottakere.md")
+    assert text.startswith(SHARE)
+    return subject + text.removeprefix(SHARE)
 
 
 def test_a_rise_to_a_peak_and_a_fall_after_it() -> None:
@@ -91,3 +112,22 @@ def test_too_few_years_tell_no_course(values: dict, n: int, words: str) -> None:
 def test_missing_years_are_skipped_not_zero() -> None:
     c = course({2015: 10.0, 2016: math.nan, 2017: 14.0, 2018: 11.0})
     assert c.shape == RISE_THEN_FALL and c.n_years == 3 and c.trough == (2015, 10.0)
+
+
+def test_the_slots_of_a_course() -> None:
+    c = course({2015: 24.3, 2016: 31.75, 2020: 36.27, 2023: 25.53, 2024: 30.06})
+    slots = course_slots(c, 2, 6, book_years=10)
+    assert slots["form"] == RISE_THEN_FALL and slots["snudde_igjen"] and slots["mangler"] == 5
+    assert slots["snu"]["aar"] == "2020" and str(slots["snu"]["verdi"]) == "36,27"
+    assert (slots["slutt"]["aar"], slots["til"]["aar"]) == ("2023", "2024")
+    steady = course_slots(course({2015: 10.0, 2016: 12.0, 2017: 14.0}), 2, 10, book_years=3)
+    assert steady["snu"] is None and steady["slutt"] == steady["til"] and steady["mangler"] == 0
+    assert steady["mnd"] == 10
+    assert course_slots(course({2015: 1.0}), book_years=10)["mangler"] == 0  # too few: not said
+
+
+def test_missing_years_are_counted_after_the_course() -> None:
+    c = course({2015: 10.0, 2017: 12.0, 2019: 14.0, 2021: 16.0, 2024: 18.0})
+    assert course_sentence(SUBJECT, c, book_years=10).endswith(
+        "til 18,00 prosent i 2024. 5 av årene 2015–2024 mangler tall."
+    )

@@ -71,3 +71,18 @@ def chapter_key(rel: str, source: bytes, *base: str) -> str:
     """A chapter's cache key: its path and text (the ``.md`` bytes, not the staged notebook),
     plus ``base`` (the municipality's params, the snapshot checksum, the code fingerprint)."""
     return digest(rel, source, *base)
+
+
+#: The book's shared texts, relative to the project root: templates the package fills for
+#: every chapter (the source box's words), so a chapter's page depends on them.
+SHARED_TEXTS = Path("chapters") / "_tekster"
+
+
+def shared_texts_key(root: Path) -> str:
+    """A hash of the book's shared texts (:data:`SHARED_TEXTS` under ``root``): part of every
+    chapter's key, so that changing a word of the source box builds the chapters again."""
+    folder = root / SHARED_TEXTS
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    return digest(
+        *(part for p in files for part in (p.relative_to(root).as_posix(), p.read_bytes()))
+    )

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from navbok.builder.keys import chapter_key, code_fingerprint, digest
+from navbok.builder.keys import chapter_key, code_fingerprint, digest, shared_texts_key
 from navbok.builder.stage import book_config
 from navbok.builder.staging import staged_name
 from navbok.data import NavData
@@ -77,7 +77,12 @@ def plan_book(
     out = build_dir / params.kommune
     config = book_config(project, params, data.snapshot.synthetic, data.snapshot.label)
     toc = project.toc.read_bytes()
-    base = (params.to_yaml(), data.snapshot.checksum, code_fingerprint())
+    base = (
+        params.to_yaml(),
+        data.snapshot.checksum,
+        code_fingerprint(),
+        shared_texts_key(project.root),
+    )
     chapter_keys = {rel: chapter_key(rel, src, *base) for rel, src in sources.items()}
     book_key = digest(config, toc, static_key, *sorted(f"{r}={k}" for r, k in chapter_keys.items()))
     plan = Plan(params, out, config, chapter_keys, book_key)

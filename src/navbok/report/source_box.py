@@ -1,15 +1,28 @@
 """The source box that ends every chapter: each table with the contents fetched, its update
 date, preliminary figures and whether it has stopped updating (:mod:`navbok.freshness`), the
-fetch date, stitched series, notes and what is missing; with ``prices`` the price index too."""
+fetch date, stitched series, notes and what is missing; with ``prices`` the price index too.
+
+The box's words are the book's, beside the chapters: ``chapters/_tekster/kildeboks.html`` (the
+box, its fixed sentences; every value HTML-escaped) and ``chapters/_tekster/kildeboks.txt``
+(the sentences the rules here choose and fill, as Jinja macros). This module keeps the rules:
+which tables and contents, which tense a preliminary figure is told in, which notes apply."""
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
 
 from navbok.availability import indicator_measures, leaf_measures
+from navbok.builder.keys import SHARED_TEXTS
 from navbok.freshness import Staleness, stale_tables
 from navbok.present.prose import date, month
+from navbok.project import Project
 from navbok.regions import Register
 from navbok.register import register_doc
 from navbok.report.breaks import CASE_TABLES
@@ -19,35 +32,52 @@ from navbok.snapshot import Snapshot
 from navbok.sources.catalogue import catalogue
 from navbok.sources.metadata import is_preliminary
 
-#: The population behind every share «per innbygger», said one way (the captions say «1. januar
-#: året etter» for a statistics year, «1. januar samme år» for a month of the current year).
-POPULATION_LABEL = (
-    "Personer 18–66 år per 1. januar. For et statistikkår brukes 1. januar året etter, altså "
-    "befolkningen ved utgangen av året; for AAP i en måned av inneværende år 1. januar samme år"
-)
+#: Where the box's words are (relative to the project root; in every chapter's build key).
+TEXTS = SHARED_TEXTS
+#: A line break and the indentation after it in ``kildeboks.html``: layout only.
+_LAYOUT = re.compile(r"\n[ \t]*")
+
+
+@cache
+def _environment(folder: Path, escape_html: bool) -> jinja2.Environment:
+    """The box's templates in ``folder``; ``escape_html``: every value is written HTML-escaped
+    (``kildeboks.html``), else as plain text (the sentences of ``kildeboks.txt``)."""
+
+    def finalize(value: Any) -> str:
+        text = "" if value is None else str(value)
+        return html.escape(text) if escape_html else text
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        finalize=finalize,
+    )
+
+
+def _template(name: str) -> jinja2.Template:
+    """One of the box's templates (:data:`TEXTS` in the project, :class:`Project`)."""
+    folder = Project.find().root / TEXTS
+    return _environment(folder, name.endswith(".html")).get_template(name)
+
+
+def words(macro: str, *args: object) -> str:
+    """The sentence ``macro`` of ``kildeboks.txt`` filled with ``args`` (plain text)."""
+    return str(getattr(_template("kildeboks.txt").module, macro)(*args)).strip()
+
+
+def population_label() -> str:
+    """The population behind every share «per innbygger», said one way (the captions say
+    «1. januar året etter» for a statistics year, «1. januar samme år» for a month of the
+    current year)."""
+    return words("befolkning")
 
 
 def preliminary_sentence(year: int, updated: str, fetched: str) -> str:
     """That a table's figures for ``year`` are preliminary, in the tense the fetch date
     (``fetched``, ISO) allows: SSB publishes the revised figures 15 June of the next year."""
     revised = f"{year + 1}-06-15"
-    if fetched < revised:
-        return (
-            f"Tallene for {year} er foreløpige (tabellen ble oppdatert {date(updated)}; SSB "
-            f"publiserer reviderte tall {date(revised)})."
-        )
-    return (
-        f"Tallene for {year} er foreløpige: SSB skulle publisere reviderte tall "
-        f"{date(revised)}, men tabellen er ikke oppdatert siden {date(updated)}."
-    )
-
-
-CASES_NOTE = (
-    "Fra 2022 (tabell 13995 og 14019) teller SSB sosialhjelpstilfeller, ikke mottakere: en person "
-    "som har fått stønad i flere kommuner i løpet av året, telles én gang i hver kommune. Tall "
-    "fra før og etter 2022 er derfor ikke helt sammenlignbare. Der boka sier «mottakere» om år "
-    "fra 2022, er det sosialhjelpstilfeller."
-)
+    return words("forelopige", year, date(updated), date(revised), fetched < revised)
 
 
 @dataclass
@@ -81,45 +111,14 @@ class SourceBox:
         return "Kilder: " + "; ".join(lines) + f". Hentet {self.fetched}."
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        items = []
-        for t in self.tables:
-            updated = f" Oppdatert {esc(t.updated)}." if t.updated else ""
-            prelim = (
-                f' <strong class="navbok-preliminary">{esc(t.preliminary)}</strong>'
-                if (t.preliminary)
-                else ""
-            )
-            stale = f' <strong class="navbok-stale">{esc(t.stale)}</strong>' if t.stale else ""
-            items.append(
-                f"<li><strong>{esc(t.name)}</strong> «{esc(t.title)}»: "
-                f"{esc('; '.join(t.labels))}.{updated}{prelim}{stale}</li>"
-            )
-        synth = ""
-        if self.synthetic:
-            synth = (
-                '<p class="navbok-synthetic"><strong>Syntetiske data:</strong> '
-                f"{esc(', '.join(self.synthetic))} er laget for test og demonstrasjon. "
-                "Tallene er ikke offisiell statistikk.</p>"
-            )
-        missing = ""
-        if self.missing:
-            missing = (
-                "<p><strong>Tall som mangler:</strong></p><ul>"
-                + "".join(f"<li>{esc(m)}</li>" for m in self.missing)
-                + "</ul>"
-            )
-        notes = "".join(f"<li>{esc(s)}</li>" for s in [*self.stitches, *self.notes])
-        return (
-            '<aside class="navbok-sources" aria-label="Kilder for kapittelet">'
-            "<h2>Kilder</h2>"
-            f"<ul>{''.join(items)}</ul>"
-            f"<p>Data hentet {esc(self.fetched)}. Kommunenummer er harmonisert til gjeldende "
-            "kommuneinndeling (SSB KLASS); sammenslåtte kommuner er summert, og andeler er "
-            "regnet på nytt fra tellere og nevnere.</p>"
-            f"<ul>{notes}</ul>{missing}{synth}"
-            "<p>Kilde: Statistisk sentralbyrå (CC BY 4.0) og NAV (CC BY 4.0).</p></aside>"
+        html_text = _template("kildeboks.html").render(
+            tables=self.tables,
+            fetched=self.fetched,
+            notes=[*self.stitches, *self.notes],
+            missing=self.missing,
+            synthetic=self.synthetic,
         )
+        return _LAYOUT.sub("", html_text)
 
 
 class Sources:
@@ -169,7 +168,7 @@ class Sources:
                 if r.label not in labels[r.table]:
                     labels[r.table].append(r.label)
         if "07459" in extra:
-            labels.setdefault("07459", [POPULATION_LABEL])
+            labels.setdefault("07459", [population_label()])
         price_notes: list[str] = []
         if prices:
             base = ctx.years[-1]
@@ -177,9 +176,7 @@ class Sources:
             if d.kpi is not None and not ctx.params.price_index:
                 labels.setdefault(d.kpi.table, [source_line(d, base)])
             elif d.index is not None:
-                price_notes.append(
-                    f"Faste kroner ({base}-kroner): prisindeksen i bokas parameterfil ({d.words})."
-                )
+                price_notes.append(words("faste_kroner", base, d.words))
         stale = self.stale()
         order = [t.table for t in catalogue().ssb]
         tables = []
@@ -220,7 +217,7 @@ class Sources:
         stitches = [s.describe() for s in ctx.data.stitches if used & set(s.tables)]
         notes = list(price_notes)
         if used & CASE_TABLES:
-            notes.append(CASES_NOTE)
+            notes.append(words("tilfeller"))
         notes += split_notes(ctx.data.register, ctx.kommune, ctx.name)
         avail = ctx.data.availability
         # what is missing, unless the page has told it already (a gap is explained once)
@@ -252,15 +249,5 @@ def split_notes(register: Register, kommune: str, name: str) -> list[str]:
     """What the reader must know when the municipality got a part of a split municipality."""
     out = []
     for _, old_name, year, known in register.split_parts(kommune):
-        old = old_name.split(" - ")[0]
-        if known:
-            out.append(
-                f"{old} ble delt i {year}: tallene for {old} før {year} er fordelt på de nye "
-                f"kommunene etter hvor mange innbyggere hver av dem fikk, også for {name}."
-            )
-        else:
-            out.append(
-                f"{old} ble delt i {year}, og det er ikke kjent hvor mange innbyggere som kom "
-                f"til {name}. Tall for {name} før {year} vises derfor ikke."
-            )
+        out.append(words("delt", old_name.split(" - ")[0], year, name, known))
     return out
