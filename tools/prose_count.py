@@ -5,7 +5,8 @@ them»).
 Counts words of running Norwegian prose:
 
 * ``chapters/*.md`` (not the glossary): the markdown cells' text without Jinja tags and slots,
-  MyST roles' and directives' syntax, headings' markers and code;
+  MyST roles' and directives' syntax, headings' markers and code; and the shared texts beside
+  them (``chapters/_tekster/*``: the source box's words) without tags, Jinja and comments;
 * the chapters' code cells: string literals of three words or more;
 * ``src/navbok/report/*.py``: string literals (and f-strings' text) of three words or more,
   docstrings and the messages of ``raise`` excluded.
@@ -27,6 +28,7 @@ import jupytext
 ROOT = Path(__file__).resolve().parent.parent
 WORD = re.compile(r"[A-Za-zÆØÅæøåÁáČčĐđŊŋŠšŦŧŽžÉé]{2,}")
 MIN_WORDS = 3
+TAG = re.compile(r"<[^>]+>")
 JINJA = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.S)
 ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*)(<[^>]*>)?`")
 DIRECTIVE_LINE = re.compile(r"^(```|:::|:\w[\w-]*:|\+\+\+|\(.*\)=)")
@@ -104,6 +106,8 @@ def count(root: Path = ROOT) -> dict[str, int]:
                 md += markdown_words(cell.source)
             elif cell.cell_type == "code":
                 code += code_words(cell.source)
+    for path in sorted((root / "chapters" / "_tekster").glob("*")):
+        md += markdown_words(TAG.sub(" ", path.read_text("utf-8")))
     modules = sorted((root / "src/navbok/report").glob("*.py"))
     report = sum(code_words(p.read_text()) for p in modules)
     return {"chapters": md, "chapter code": code, "report modules": report}

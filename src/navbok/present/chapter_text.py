@@ -214,7 +214,7 @@ def fill_notebook(
 
     A cell that only defines macros (``{% macro x() %}…{% endmacro %}``) lends them to every
     template below it. A markdown cell marked as a note (metadata ``navbok: note``) is text
-    put under the table or figure of the code cell above it (its notes mark); without one the
+    put under the table of the code cell just above it (its notes mark); without one the
     build stops, and with ``notes_inline`` (tests that run a chapter without outputs) it stays
     a paragraph."""
     slots: dict[str, Any] = {}
@@ -231,8 +231,7 @@ def fill_notebook(
                 else:
                     outputs.append(out)
             cell.outputs = outputs
-            if any(_html_of(o) is not None for o in outputs):
-                last_code = cell
+            last_code = cell
         elif cell.cell_type == "markdown" and cell.metadata.get("navbok") == NOTE:
             env = _ENV if notes_inline else _TEXT_ENV
             note = render(macros + cell.source, slots, chapter, env=env)

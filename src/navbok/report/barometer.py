@@ -29,6 +29,8 @@ from navbok.report.context import Context
 from navbok.report.missing import SAID_ABOVE
 
 BETTER = {"lower": "lav", "higher": "høy"}
+#: How many municipalities the top list shows (ties can make it longer).
+TOP_N = 10
 
 
 def _headers(*columns: str, **own: str) -> dict[str, str]:
@@ -265,17 +267,6 @@ class BarometerViews:
             "kb-vekter",
             "Nøkkeltallene i sektoren Sosialtjeneste, retning og vekter",
             data=numbers,
-            notes=[
-                f"Sektoren veier {fmt_number(cfg.sector_weight, 1)} % av hele barometeret, og "
-                "vektene i sektoren summerer til 100 %."
-                + (
-                    " Bærums KOSTRA-analyse 2024 trykker 9 % for SOS06, SOS10 og SOS11; det "
-                    "summerer til 112 % og stemmer ikke med dokumentets egen kolonne for total "
-                    "vekt. Boka bruker 5 %."
-                    if _is_source_municipality(self.ctx.kommune)
-                    else ""
-                ),
-            ],
             numeric_from=4,
         )
 
@@ -330,9 +321,6 @@ class BarometerViews:
             f"grenser og karakter i {year}",
             data=data,
             notes=[
-                "Landssnittet er det uveide snittet av kommunenes verdier og gir karakter 3,5. "
-                "Karakterene for alle årene står i varmekartet under. Nedlastingen har verdi, "
-                "landssnitt, grensene for karakter 6 og 1 og karakter for hvert år.",
                 *gap_legend(used),
                 *self._unpublished_note(gone),
             ],
@@ -449,7 +437,7 @@ class BarometerViews:
             text_columns=["Nøkkeltall"],
         )
 
-    def top(self, n: int = 10) -> TableOutput:
+    def top(self, n: int = TOP_N) -> TableOutput:
         """The top ``n`` and the municipality's own place (T5.3)."""
         _, ranking = self.results()
         by, year = self.year()
@@ -473,8 +461,6 @@ class BarometerViews:
             f"De {n} beste i rekonstruksjonen, Kommunebarometeret {by} (statistikkår {year}){mine}",
             data=_top_rows(ranking, year, names, self.ctx.kommune, n),
             notes=[
-                "Lik poengsum (tre desimaler) gir delt plass, så listen kan ha flere enn "
-                f"{n} kommuner.",
                 *_published_top(
                     by,
                     _is_source_municipality(self.ctx.kommune),
@@ -512,7 +498,6 @@ class BarometerViews:
             f"Hvordan plassen til {self.ctx.name} endrer seg med andre vekter "
             f"(statistikkår {year})",
             data=s.rename(columns=SENSITIVITY_COLUMNS),
-            notes=["Negativ endring = bedre plass enn med Kommunal Rapports vekter."],
         )
 
     def example(self) -> dict[str, object]:
@@ -537,6 +522,35 @@ class BarometerViews:
             "aar": str(year),
             **worked_grade(r["value"], r["average"], limit, lname, r["grade"]),
         }
+
+    def notes(self) -> dict[str, object]:
+        """The slots of the notes the chapter writes under its tables: the sector's weight
+        (``sektorvekt``), whether this is the municipality whose document the weights come
+        from (``kildekommune``), the top list's length (``topp``), whether the sensitivity
+        table is drawn (``sensitivitet``: the municipality has a score) and, where Kommunal Rapport
+        published figures for the municipality, the comparison's source and agreement
+        (``publisert``: ``kilde``, ``snitt``, ``storst``, ``n``, ``samme_side``,
+        ``toleranse``; empty otherwise)."""
+        out: dict[str, object] = {
+            "sektorvekt": shown(config().sector_weight, 1),
+            "kildekommune": _is_source_municipality(self.ctx.kommune),
+            "topp": TOP_N,
+            "sensitivitet": self.standing().has_score,
+            "publisert": {},
+        }
+        if _published_ranks(self.ctx.kommune):
+            graded, ranking = self.results()
+            pc = kbt.published_comparison(graded, ranking)
+            s = pc.summary
+            out["publisert"] = {
+                "kilde": str(pc.source),
+                "snitt": shown(float(s["grade_mean_abs_diff"]), 2),
+                "storst": shown(float(s["grade_max_abs_diff"]), 2),
+                "n": int(s["n_compared"]),
+                "samme_side": shown(100 * float(s["same_side_share"]), 0),
+                "toleranse": shown(GRADE_TOLERANCE, 1),
+            }
+        return out
 
     def published(self) -> TableOutput | None:
         """The reconstruction beside the published figures for this municipality (Bærum), or
@@ -583,21 +597,11 @@ class BarometerViews:
             "Karakter her",
             "Merknad",
         ]
-        s = pc.summary
         return show_table(
             pd.DataFrame(cells, columns=head),
             "kb-publisert",
             f"Rekonstruksjonen ved siden av de publiserte tallene for {self.ctx.name}",
             data=_yes_no(kf).rename(columns=PUBLISHED_COLUMNS),
-            notes=[
-                f"Kilde for publiserte tall: {pc.source}.",
-                f"Gjennomsnittlig avvik i karakter: {fmt_number(s['grade_mean_abs_diff'], 2)} "
-                f"(største {fmt_number(s['grade_max_abs_diff'], 2)}, {s['n_compared']} "
-                f"nøkkeltall-år); {fmt_number(100 * s['same_side_share'], 0)} % av karakterene "
-                "ligger på samme side av 3,5. Avviker karakterene i snitt mer enn "
-                f"{fmt_number(GRADE_TOLERANCE, 1)} karakterpoeng, sier innledningen at "
-                "rekonstruksjonen avviker fra de publiserte tallene.",
-            ],
         )
 
 
