@@ -109,7 +109,7 @@ def _table_cell(html_text: str) -> nbformat.NotebookNode:
 
 
 def test_a_note_written_in_the_chapter_goes_under_its_table_as_text() -> None:
-    from navbok.present.chapter_text import NOTES_MARK
+    from navbok.present.tables import NOTES_MARK
 
     note = nbformat.v4.new_markdown_cell("Tallene for {{ navn }} <b> er {{ x }}.\n\nTo ledd.")
     note.metadata["navbok"] = "note"
@@ -129,6 +129,16 @@ def test_a_note_written_in_the_chapter_goes_under_its_table_as_text() -> None:
     assert [c.source for c in nb.cells if c.cell_type == "markdown"] == ["Videre."]
 
 
+def test_a_note_under_a_notice_goes_with_the_table() -> None:
+    note = nbformat.v4.new_markdown_cell("Om tabellen.")
+    note.metadata["navbok"] = "note"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [_table_cell("<p>Tallene mangler.</p>"), note]
+    fill_notebook(nb, "x.md")
+    assert nb.cells[0].outputs[0]["data"]["text/html"] == "<p>Tallene mangler.</p>"
+    assert len(nb.cells) == 1
+
+
 def test_a_note_without_a_table_above_stops_the_build() -> None:
     note = nbformat.v4.new_markdown_cell("Merknad.")
     note.metadata["navbok"] = "note"
@@ -136,3 +146,52 @@ def test_a_note_without_a_table_above_stops_the_build() -> None:
     nb.cells = [nbformat.v4.new_markdown_cell("Tekst."), note]
     with pytest.raises(ChapterTextError, match="merknad"):
         fill_notebook(nb, "x.md")
+
+
+def test_a_note_goes_under_the_last_table_of_a_joined_cell() -> None:
+    from navbok.present.tables import NOTES_MARK
+
+    note = nbformat.v4.new_markdown_cell("Om den andre.")
+    note.metadata["navbok"] = "note"
+    cell = _table_cell(f"<p>første</p>{NOTES_MARK}")
+    cell.outputs.append(
+        nbformat.v4.new_output("display_data", data={"text/html": f"<p>andre</p>{NOTES_MARK}"})
+    )
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [cell, note]
+    fill_notebook(nb, "x.md")
+    first, second = (o["data"]["text/html"] for o in nb.cells[0].outputs)
+    assert first == "<p>første</p>"
+    assert second == '<p>andre</p><p class="navbok-note">Om den andre.</p>'
+
+
+def test_a_note_goes_with_a_table_not_drawn_and_never_under_slots() -> None:
+    note = nbformat.v4.new_markdown_cell("Om tabellen.")
+    note.metadata["navbok"] = "note"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("r.table()  # None here"), note]
+    fill_notebook(nb, "x.md")
+    assert [c.cell_type for c in nb.cells] == ["code"]
+    nb.cells = [_said(x=1), note]
+    with pytest.raises(ChapterTextError, match="merknad"):
+        fill_notebook(nb, "x.md")
+
+
+def test_a_cell_with_a_note_under_it_runs_as_a_cell_of_its_own() -> None:
+    """Staging joins code cells that follow each other; a table whose note follows it stays
+    alone, so a note never lands under the table of another part when its own draws nothing."""
+    from navbok.builder.staging import merge_code_runs
+
+    note = nbformat.v4.new_markdown_cell("Om b.")
+    note.metadata["navbok"] = "note"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("a"),
+        nbformat.v4.new_code_cell("b"),
+        note,
+        nbformat.v4.new_code_cell("c"),
+        nbformat.v4.new_code_cell("d"),
+    ]
+    merge_code_runs(nb)
+    sources = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert sources[0] == "a" and sources[1] == "b" and "c" in sources[2] and "d" in sources[2]

@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 import nbformat
 
 from navbok.files import write_atomic
+from navbok.present.chapter_text import NOTE
 
 FORMAT = "md:myst"
 STAGED_SUFFIX = ".ipynb"
@@ -69,16 +70,19 @@ def merge_code_runs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     Each part but the last hands its last expression to ``sys.displayhook`` (what IPython
     does with a cell's last expression), so the outputs are those of the separate cells, in
     the same order. Tagged cells (the parameters) and cells that are not plain Python stay
-    as they are."""
+    as they are, and so does a cell with a note under it (``navbok: note``,
+    :mod:`navbok.present.chapter_text`): the note belongs to that cell's table alone."""
     cells: list[nbformat.NotebookNode] = []
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
         prev = cells[-1] if cells else None
+        after = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
         if (
             prev is not None
             and cell.cell_type == "code"
             and prev.cell_type == "code"
             and not cell.metadata.get("tags")
             and not prev.metadata.get("tags")
+            and not (after is not None and after.metadata.get("navbok") == NOTE)
         ):
             shown = _shown(prev.source)
             if shown is not None and _shown(cell.source) is not None:

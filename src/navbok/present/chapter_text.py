@@ -187,13 +187,17 @@ def _html_of(output: Any) -> str | None:
     return "".join(html_text) if isinstance(html_text, list) else str(html_text)
 
 
-def _add_note(cell: Any, note: str) -> bool:
-    """Put ``note`` (paragraphs of text) at the notes mark of ``cell``'s HTML output."""
+def _add_note(cell: Any, note: str) -> bool:  # False: no table to put it under
+    """Put ``note`` (paragraphs of text) at the notes mark of ``cell``'s last HTML output with
+    one (code cells that follow each other run as one cell: the last output is the table just
+    above the note)."""
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", note) if p.strip()]
     block = "".join(f'<p class="navbok-note">{html.escape(p)}</p>' for p in paragraphs)
-    for output in cell.get("outputs", []):
+    for output in reversed(cell.get("outputs", [])):
         text = _html_of(output)
-        if text is not None and NOTES_MARK in text:
+        if text is not None:
+            if NOTES_MARK not in text:
+                return False
             output["data"]["text/html"] = text.replace(NOTES_MARK, block + NOTES_MARK, 1)
             return True
     return False
@@ -214,20 +218,25 @@ def fill_notebook(
 
     A cell that only defines macros (``{% macro x() %}…{% endmacro %}``) lends them to every
     template below it. A markdown cell marked as a note (metadata ``navbok: note``) is text
-    put under the table of the code cell just above it (its notes mark); without one the
-    build stops, and with ``notes_inline`` (tests that run a chapter without outputs) it stays
-    a paragraph."""
+    put under the table of the code cell just above it (its notes mark); when that cell draws
+    no table for this municipality (nothing, or a notice where the table would have been), the
+    note goes with it; under a cell that only says slots, or with no cell above, the build
+    stops. With
+    ``notes_inline`` (tests that run a chapter without outputs) a note stays a paragraph."""
     slots: dict[str, Any] = {}
     macros = ""
     kept: list[Any] = []
     last_code: Any = None
+    last_said = False
     for cell in nb.cells:
         if cell.cell_type == "code":
             outputs = []
+            last_said = False
             for out in cell.get("outputs", []):
                 data = out.get("data", {}) if out.get("output_type") == "display_data" else {}
                 if SLOTS_MIME in data:
                     slots.update({k: _decode(v) for k, v in data[SLOTS_MIME].items()})
+                    last_said = True
                 else:
                     outputs.append(out)
             cell.outputs = outputs
@@ -237,15 +246,16 @@ def fill_notebook(
             note = render(macros + cell.source, slots, chapter, env=env)
             if notes_inline:
                 cell.source = note
-            elif note:
-                if last_code is None or not _add_note(last_code, note):
+            else:
+                misplaced = last_code is None or (not last_code.outputs and last_said)
+                if note and not misplaced:
+                    _add_note(last_code, note)
+                elif note:
                     raise ChapterTextError(
                         f"kapittelet {chapter}: en merknad (navbok: note) må stå rett under "
-                        "cellen med tabellen eller figuren den hører til"
+                        "cellen med tabellen den hører til"
                     )
-                continue
-            else:
-                continue
+                continue  # under its table, or none (the table is not drawn for this book)
         elif cell.cell_type == "markdown" and is_template(cell.source):
             source = cell.source
             cell.source = render(macros + source, slots, chapter)

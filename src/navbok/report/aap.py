@@ -205,7 +205,6 @@ class AapViews:
     def ratio_table(self) -> TableOutput | MissingFigure:
         """AAP share, social-assistance share and ratio for the pairing of :meth:`pairing`
         (the comparison's series; a visible gap without AAP or KOSTRA data)."""
-        ctx = self.ctx
         pairing = self.pairing()
         if pairing is None:
             return MissingFigure(
@@ -225,9 +224,6 @@ class AapViews:
         aap_head = f"AAP-andel {pairing.aap.label} (%)"
         sos_head = f"Sosialhjelpsandel {pairing.sos_year} (%)"
         head = ["", aap_head, sos_head, "Forholdstall"]
-        notes = ["Forholdstall = AAP-andel / sosialhjelpsandel."]
-        if ctx.peers.asss_member:
-            notes[0] += " For ASSS-snittet er det forholdet mellom de to snittene."
         numbers = t.rename(
             columns={"series": "Serie", "aap": aap_head, "sos": sos_head, "ratio": head[3]}
         )[["Serie", aap_head, sos_head, head[3]]]
@@ -254,11 +250,6 @@ class AapViews:
             f"AAP-andel i {pairing.aap.label}, andel sosialhjelpsmottakere i {pairing.sos_year} "
             "og forholdstallet mellom dem. Begge andeler er av innbyggerne 18–66 år.",
             data=numbers,
-            notes=[
-                *notes,
-                f"AAP-andelen er NAVs mottakere i {pairing.aap.label}; sosialhjelpsandelen er "
-                f"mottakere i løpet av {pairing.sos_year} (SSB).",
-            ],
         )
 
     def ratio(self) -> tuple[TableOutput | MissingFigure, dict[str, str]]:
@@ -352,12 +343,7 @@ class AapViews:
             f"Mottakere av AAP i {ctx.name}, {rows[0][0]}–{rows[-1][0]} {year} (NAV AAP155).",
             head,
             rows,
-            [
-                f"Andelen er mottakere delt på innbyggerne 18–66 år 1. januar {year} (NAVs "
-                "standard for inneværende år).",
-                "NAV viser ikke antall under fire; de står som skjult (:).",
-                f"Symboler: {status.LEGEND}.",
-            ],
+            [f"Symboler: {status.LEGEND}."],
         )
 
     def counts(self, name: str = "aap-antall") -> TableOutput | None:
@@ -386,10 +372,7 @@ class AapViews:
             f"Mottakere av AAP i {ctx.name}, februar og desember hvert år (NAV AAP155).",
             head,
             rows,
-            [
-                "NAV viser ikke antall under fire; de står som skjult (:).",
-                f"Symboler: {status.LEGEND}.",
-            ],
+            [f"Symboler: {status.LEGEND}."],
             estimates=estimates,
         )
 

@@ -526,8 +526,7 @@ class BarometerViews:
     def notes(self) -> dict[str, object]:
         """The slots of the notes the chapter writes under its tables: the sector's weight
         (``sektorvekt``), whether this is the municipality whose document the weights come
-        from (``kildekommune``), the top list's length (``topp``), whether the sensitivity
-        table is drawn (``sensitivitet``: the municipality has a score) and, where Kommunal Rapport
+        from (``kildekommune``), the top list's length (``topp``) and, where Kommunal Rapport
         published figures for the municipality, the comparison's source and agreement
         (``publisert``: ``kilde``, ``snitt``, ``storst``, ``n``, ``samme_side``,
         ``toleranse``; empty otherwise)."""
@@ -535,7 +534,6 @@ class BarometerViews:
             "sektorvekt": shown(config().sector_weight, 1),
             "kildekommune": _is_source_municipality(self.ctx.kommune),
             "topp": TOP_N,
-            "sensitivitet": self.standing().has_score,
             "publisert": {},
         }
         if _published_ranks(self.ctx.kommune):

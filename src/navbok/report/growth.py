@@ -303,11 +303,6 @@ class GrowthViews:
             f"Bidrag til endringen i utbetalt sosialhjelp i {ctx.name} {year0}–{year1}, "
             "1\u00a0000 kr",
             data=_with_row_status(kr, own.status),
-            notes=[
-                "Klassisk: komponentens vekst ganger utbetalt i startåret; kombinasjonseffekten "
-                "er resten. LMDI: logaritmisk gjennomsnitt av de to årenes utbetaling ganger "
-                "logaritmen av komponentens vekstfaktor; summen er nøyaktig lik endringen."
-            ],
         )
         texts = self.texts(year0, year1, own, table)
         return fig, comp, kroner, texts
@@ -483,11 +478,7 @@ class GrowthViews:
             "utbetalt-antall-og-belop",
             f"Mottakere, stønadsmåneder og utbetalt sosialhjelp (bidrag og lån) i {ctx.name}",
             data=numbers,
-            notes=[
-                "Mottakere er personer med stønad i løpet av året; fra 2022 teller SSB "
-                "sosialhjelpstilfeller (en person med stønad i flere kommuner telles i hver).",
-                f"Symboler: {status.LEGEND}.",
-            ],
+            notes=[f"Symboler: {status.LEGEND}."],
             numeric_from=1,
         )
         return table, self._amount_slots(cells, last), text
