@@ -195,3 +195,8 @@ def test_a_cell_with_a_note_under_it_runs_as_a_cell_of_its_own() -> None:
     merge_code_runs(nb)
     sources = [c.source for c in nb.cells if c.cell_type == "code"]
     assert sources[0] == "a" and sources[1] == "b" and "c" in sources[2] and "d" in sources[2]
+
+
+def test_a_macro_escapes_its_slots_once() -> None:
+    text = "{% macro m(x) %}{{ x }} i *gruppe*{% endmacro %}{{ m(p) }}"
+    assert render(text, {"p": "7. høyest <b>"}) == "7\\. høyest &lt;b&gt; i *gruppe*"

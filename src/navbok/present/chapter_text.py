@@ -107,7 +107,14 @@ def _decimals(value: Any, decimals: int) -> Any:
     raise ChapterTextError(f"desimaler() virker bare på tall fra r.shown(...), ikke på {value!r}")
 
 
-_ENV = jinja2.Environment(
+class _Environment(jinja2.Environment):
+    """Jinja whose macros give Markdown: a macro's text is the template's own, its slots
+    escaped already, so calling it (``{{ m(x) }}``) does not escape them a second time."""
+
+    concat = staticmethod(lambda parts: Markdown("".join(parts)))
+
+
+_ENV = _Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
