@@ -77,4 +77,4 @@ class Report(Context):
         self.kvp = KvpViews(self)
         self.barometer = BarometerViews(self)
         self.maps = MapViews(self)
-        self.facts = FactViews(self)
+        self.facts = FactViews(self, self.barometer)
