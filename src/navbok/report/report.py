@@ -70,7 +70,6 @@ class Report(Context):
         self.figures = Figures(self)
         self.sources = Sources(self)
         self.local = LocalSections(self)
-        self.intro = IntroViews(self)
         self.aap = AapViews(self)
         self.growth = GrowthViews(self)
         self.longterm = LongtermViews(self)
@@ -78,3 +77,4 @@ class Report(Context):
         self.barometer = BarometerViews(self)
         self.maps = MapViews(self)
         self.facts = FactViews(self, self.barometer)
+        self.intro = IntroViews(self, self.facts, self.growth, self.barometer)
