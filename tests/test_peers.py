@@ -180,7 +180,7 @@ def test_a_zero_is_shown_but_never_ranked(small: Report) -> None:
     small._rows_memo[("kvp_per_1000", (2024,))] = _rows(0.0, None)
     assert small.has_own_values("kvp_per_1000") and not small.comparable("kvp_per_1000", 2024)
     assert small.position("kvp_per_1000", 2024) == ""
-    assert small.intro.rank("kvp_per_1000", 2024) == ""  # the introduction's findings too
+    assert small.intro.compared("kvp_per_1000", 2024)["plass"] == ""  # the introduction too
     # A sentence with an empty rank still stands (the rank is optional, not a missing number).
     text = small.sentence(
         "{v} per 1 000 i {navn}{plass}.",

@@ -5,8 +5,9 @@ the service profile (key figures as an index against the main comparison).
 
 A finding is made only where its numbers are: a subject whose own figure is hidden or missing
 is left out (and named in :meth:`IntroViews.without_numbers`), a rank is given only where it can
-mean something (:meth:`IntroViews.rank`). Every value is a :class:`~navbok.present.shown.Shown`;
-«is it missing?» is asked of values and statuses, never of text.
+mean something (:func:`~navbok.report.context.rank_words`). Every value is a
+:class:`~navbok.present.shown.Shown`; «is it missing?» is asked of values and statuses, never
+of text.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from navbok.present.exports import set_cell_statuses
 from navbok.present.prose import and_list
 from navbok.present.shown import shown
 from navbok.report.barometer import BarometerViews
-from navbok.report.context import Context
+from navbok.report.context import Context, rank_words
 from navbok.report.facts import CHAPTER_BAROMETER, FactViews
 from navbok.report.growth import GrowthViews
 from navbok.report.missing import MissingFigure
@@ -216,27 +217,11 @@ class IntroViews:
         )
 
     # ------------------------------------------------------------------ findings
-    def rank(self, indicator: str, year: int) -> str:
-        """Where the municipality lies among the members of its main comparison, as words for
-        the middle of a sentence («lavest av de 11 ASSS-kommunene», «3. høyest av de 20
-        kommunene i KOSTRA-gruppe 11»): :meth:`Context.position` without its parentheses;
-        empty when a rank cannot mean anything."""
-        ctx = self.ctx
-        if not ctx.comparable(indicator, year):
-            return ""
-        if ctx.main_kind == Kind.ASSS_SNITT:
-            return ctx.asss_position(indicator, year)
-        members = ctx.groups.kostra_members.get(year, [])
-        if ctx.main_kind == Kind.KOSTRAGRUPPE and len(members) > 1:
-            words = f"kommunene i {ctx.data.name(ctx.groups.kostra[year])}"
-            return ctx._rank(indicator, year, members, words)
-        return ""
-
     def compared(self, indicator: str, year: int) -> dict[str, Any]:
         """The municipality's value of ``indicator`` in ``year`` (``verdi``) against the main
         comparison's (``sml``): the level word (``nivaa``: «lavere enn», «på nivå med»,
         «høyere enn»; empty when the comparison is missing) and the rank (``plass``,
-        :meth:`rank`)."""
+        :func:`~navbok.report.context.rank_words`)."""
         ctx = self.ctx
         own, _ = ctx.value(indicator, year)
         other, _ = ctx.value(indicator, year, ctx.main_kind)
@@ -244,7 +229,7 @@ class IntroViews:
             "verdi": ctx.shown(indicator, year),
             "sml": ctx.shown(indicator, year, ctx.main_kind),
             "nivaa": level_word(own, other, ctx.indicator(indicator).decimals),
-            "plass": self.rank(indicator, year),
+            "plass": rank_words(ctx, indicator, year),
         }
 
     def share(self) -> dict[str, Any] | None:
