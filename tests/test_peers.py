@@ -11,7 +11,6 @@ import pytest
 from navbok.comparison import ComparisonRow, Kind
 from navbok.errors import ConfigError
 from navbok.groups import Groups
-from navbok.key_figures import Fact, Facts
 from navbok.params import Params
 from navbok.peers import choose_peers, kostra_description
 from navbok.report import Report
@@ -181,9 +180,7 @@ def test_a_zero_is_shown_but_never_ranked(small: Report) -> None:
     small._rows_memo[("kvp_per_1000", (2024,))] = _rows(0.0, None)
     assert small.has_own_values("kvp_per_1000") and not small.comparable("kvp_per_1000", 2024)
     assert small.position("kvp_per_1000", 2024) == ""
-    assert (
-        small.intro.kvp_finding(2024) == "Ingen i Liten mottok kvalifiseringsstønad (KVP) i 2024."
-    )
+    assert small.intro.compared("kvp_per_1000", 2024)["plass"] == ""  # the introduction too
     # A sentence with an empty rank still stands (the rank is optional, not a missing number).
     text = small.sentence(
         "{v} per 1 000 i {navn}{plass}.",
@@ -192,31 +189,6 @@ def test_a_zero_is_shown_but_never_ranked(small: Report) -> None:
         plass=small.position("kvp_per_1000", 2024),
     )
     assert text == "0,00 per 1 000 i Liten."
-
-
-def test_main_findings_leave_out_what_is_hidden_and_the_notice_says_it_once(
-    small: Report,
-) -> None:
-    small._rows_memo[("andel_18_66", (2024,))] = _rows(None, ":")
-    # The main findings are written from the book's headline facts (navbok.report.facts).
-    share, months = "Sosialhjelp 18–66 (%)", "Stønadslengde (mnd)"
-    small.facts._table = Facts(
-        [
-            Fact("andel_18_66", share, "2024", "Liten", "kommune", None, ":", 2, "prosent"),
-            Fact("stonadslengde", months, "2024", "Liten", "kommune", 4.5, "", 1, "måneder"),
-            Fact("stonadslengde", months, "2024", "KOSTRA-gruppe 11", "sammenligning", 5.0, "",
-                 1, "måneder"),
-        ]
-    )  # fmt: skip
-    findings = small.intro.findings()
-    assert not any("økonomisk sosialhjelp" in f for f in findings)
-    assert (
-        "Gjennomsnittlig stønadslengde var 4,5 måneder i 2024, mot 5,0 i KOSTRA-gruppe 11."
-        in findings
-    )
-    notice = small.intro.hidden_notice(2024)
-    assert "Skjult av personvernhensyn: andel mottakere 18–66 år" in notice
-    assert notice.count("personvernhensyn") == 1
 
 
 def test_words_follow_numbers() -> None:
@@ -250,15 +222,3 @@ def test_other_books_say_nothing_of_baerum_in_the_aap_chapter(mini_data) -> None
     assert "\n\nMandatet ber om X. {term}`AAP` er" in markdown(
         run_chapter(Report(mini_data, own), "aap")
     )
-
-
-def test_the_introductions_meaning_ends_in_what_to_ask_next(small: Report) -> None:
-    """Finding 25 (the introduction): «Hva betyr dette?» said the numbers again; it now ends
-    in a question chosen by the share and the duration against the main comparison."""
-    from navbok.report.intro import NEXT_QUESTION
-
-    small._rows_memo[("andel_18_66", (2024,))] = _rows(4.0, None, main=2.0)
-    small._rows_memo[("stonadslengde", (2024,))] = _rows(6.0, None, main=4.0)
-    assert small.intro.meaning().endswith(NEXT_QUESTION[(1, 1)])
-    small._rows_memo[("stonadslengde", (2024,))] = _rows(3.0, None, main=4.0)
-    assert NEXT_QUESTION[(1, -1)] in small.intro.meaning()

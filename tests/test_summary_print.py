@@ -33,23 +33,27 @@ FINDING = (
 
 
 def _intro(path: Path, findings: int, facts: list[dict] | None = None) -> Path:
-    """An executed intro notebook that glues ``findings`` long findings, a «hva» text and the
-    book's headline facts (the summary's key-figure table)."""
-    mime = "application/papermill.record/text/markdown"
+    """An executed intro notebook that says ``findings`` long findings and a «Hva betyr
+    dette?» text (its filled markdown) and glues the book's headline facts (the summary's
+    key-figure table)."""
     items = "\n".join(f"* {FINDING}" for _ in range(findings))
 
-    def glued(name: str, text: str) -> dict:
-        return {"output_type": "display_data", "metadata": {"scrapbook": {"name": name}},
-                "data": {mime: text}}  # fmt: skip
+    def markdown(source: str) -> dict:
+        return {"cell_type": "markdown", "source": source, "metadata": {}}
 
     cell = {"cell_type": "code", "source": "", "metadata": {}, "execution_count": 1,
-            "outputs": [glued("hovedfunn", items), glued("hva", FINDING)]}  # fmt: skip
+            "outputs": []}  # fmt: skip
     if facts:
         cell["outputs"].append(
             {"output_type": "display_data", "metadata": {"scrapbook": {"name": "fakta"}},
              "data": {"application/papermill.record/text/plain": json.dumps(facts)}}
         )  # fmt: skip
-    path.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4,
+    cells = [
+        cell,
+        markdown(f"## Hovedfunn\n\n{items}"),
+        markdown(f"```{{admonition}} Hva betyr dette?\n{FINDING}\n```"),
+    ]
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
                                 "nbformat_minor": 5}), "utf-8")  # fmt: skip
     return path
 

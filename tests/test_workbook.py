@@ -72,7 +72,7 @@ def test_the_service_profile_downloads_numbers() -> None:
         aap_periods=SimpleNamespace(at_year_end=lambda year: None),
     )
     assert "stonad_per_mottaker" in PROFILE
-    out = IntroViews(ctx).service_profile(2024)  # type: ignore[arg-type]
+    out = IntroViews(ctx, None, None, None).service_profile(2024)  # type: ignore[arg-type]
     frame = _csv(out.html)
     assert list(frame.columns) == [
         "Nøkkeltall", "Indeks", "Indeks status", "Bergen", "Bergen status",

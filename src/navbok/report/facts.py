@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from navbok.comparison import Kind
 from navbok.key_figures import (
@@ -21,16 +21,25 @@ from navbok.key_figures import (
     KEY_FIGURES,
     Fact,
     Facts,
+    barometer_edition,
     barometer_period,
     kommune_facts,
     national,
 )
 from navbok.present.numbers import fmt_number
+from navbok.present.shown import Shown, shown
+from navbok.report.barometer import BarometerViews
+from navbok.report.context import Context
+from navbok.status import NOT_AVAILABLE
 
-if TYPE_CHECKING:
-    from navbok.report.report import Report
-
-__all__ = ["CHAPTER_BAROMETER", "FACTS_GLUE", "FactViews", "fact_text", "read_facts"]
+__all__ = [
+    "CHAPTER_BAROMETER",
+    "FACTS_GLUE",
+    "FactViews",
+    "fact_shown",
+    "fact_text",
+    "read_facts",
+]
 
 #: The glue name of the facts table in the executed introduction.
 FACTS_GLUE = "fakta"
@@ -47,6 +56,13 @@ def fact_text(fact: Fact | None) -> str:
     return fmt_number(value, fact.decimals, status=fact.status or None)
 
 
+def fact_shown(fact: Fact | None) -> Shown:
+    """A fact's value for a chapter's template (its text is :func:`fact_text`)."""
+    if fact is None:
+        return shown(None, 0, NOT_AVAILABLE)
+    return shown(fact.value, fact.decimals, fact.status or None, estimate=fact.estimate)
+
+
 class _FactsJson:
     """The facts as JSON text (glued, not shown: a notebook's schema takes JSON objects only
     under JSON media types, and a glued output's media type carries a prefix)."""
@@ -59,10 +75,12 @@ class _FactsJson:
 
 
 class FactViews:
-    """The headline facts of one book."""
+    """The headline facts of one book (``barometer``: the barometer chapter's views, whose
+    edition may be another than the newest)."""
 
-    def __init__(self, ctx: Report) -> None:
+    def __init__(self, ctx: Context, barometer: BarometerViews) -> None:
         self.ctx = ctx
+        self.barometer = barometer
         self._table: Facts | None = None
 
     def table(self) -> Facts:
@@ -99,9 +117,9 @@ class FactViews:
                     unit=fact.unit,
                 )
             )
-        by, year = ctx.barometer.year()
+        by, year = self.barometer.year()
         if BAROMETER in nat.years and year != nat.years[BAROMETER]:
-            st = ctx.barometer.standing()
+            st = self.barometer.standing()
             key = next(k for k in KEY_FIGURES if k.id == BAROMETER)
             out.append(
                 Fact(
@@ -127,6 +145,15 @@ class FactViews:
     def text(self, key: str, role: str = "kommune") -> str:
         """A fact's value as printed («4,17»; the status symbol when missing)."""
         return fact_text(self.get(key, role))
+
+    def shown(self, key: str, role: str = "kommune") -> Shown:
+        """A fact's value for a chapter's template (missing when the book has no such fact)."""
+        return fact_shown(self.get(key, role))
+
+    def barometer_edition(self) -> str:
+        """The newest barometer edition in words, «2025 (tall for 2024)» (empty without one)."""
+        years = national(self.ctx.data).years
+        return barometer_edition(years[BAROMETER]) if BAROMETER in years else ""
 
     def glue(self) -> None:
         """Glue the table as ``fakta`` (JSON; read by the print summary and the workbook)."""

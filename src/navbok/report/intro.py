@@ -1,34 +1,37 @@
-"""Report views for the chapter «Innledning»: who the municipality is compared with and why,
-what is hidden for privacy (said once, here), the service profile (key figures as an index
-against the main comparison), the main findings and «Hva betyr dette?».
+"""Rules for the chapter «Innledning» (``chapters/intro.md`` holds its sentences): which of the
+chapter's phrasings the numbers call for — the comparison series and why, what is hidden for
+privacy (said once, here), the main findings, «Hva betyr dette?» and its closing question — and
+the service profile (key figures as an index against the main comparison).
 
-Every text only says what its numbers carry: a finding whose own figure is hidden or missing is
-left out (the notice on hidden figures says so once), a rank is given only where it can mean
-something (:meth:`Context.position`).
+A finding is made only where its numbers are: a subject whose own figure is hidden or missing
+is left out (and named in :meth:`IntroViews.without_numbers`), a rank is given only where it can
+mean something (:func:`~navbok.report.context.rank_words`). Every value is a
+:class:`~navbok.present.shown.Shown`; «is it missing?» is asked of values and statuses, never
+of text.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import pandas as pd
 
 from navbok import status
+from navbok.analysis.aap import ratio_table
 from navbok.analysis.aap_periods import DECEMBER
 from navbok.analysis.aap_periods import LATEST as LATEST_AAP
 from navbok.comparison import Kind
-from navbok.key_figures import BAROMETER, Fact
+from navbok.key_figures import BAROMETER
 from navbok.present import chart_specs, figure
 from navbok.present.exports import set_cell_statuses
-from navbok.present.markdown import Markdown
-from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
-from navbok.report.facts import CHAPTER_BAROMETER, fact_text
+from navbok.present.shown import shown
+from navbok.report.barometer import BarometerViews
+from navbok.report.context import Context, rank_words
+from navbok.report.facts import CHAPTER_BAROMETER, FactViews
+from navbok.report.growth import GrowthViews
 from navbok.report.missing import MissingFigure
-from navbok.report.words import compare_word, same_level, trend_words
-
-if TYPE_CHECKING:
-    from navbok.report.report import Report
+from navbok.report.words import level_word, trend_words
 
 #: The service profile's key figures, in order (each bar is named by the indicator's ``profile``
 #: label in the register).
@@ -49,81 +52,74 @@ PROFILE = (
 LONGTERM = "andel_langtid_6mnd_hovedinntekt"
 #: Fewer participants who ended KVP than this: the share going to work is not a finding.
 FEW_ENDED = 20
+#: The chapters' subjects a main finding may be missing for (the chapter names them).
+SUBJECTS = (
+    "AAP",
+    "utbetalingsveksten",
+    "langtidsmottakere",
+    "kvalifiseringsprogrammet",
+    "Kommunebarometeret",
+)
 
 
 class IntroViews:
-    """The introduction's views for one municipality."""
+    """The introduction's rules for one municipality (``facts``, ``growth`` and ``barometer``:
+    the book's headline facts and the two chapters' views whose findings it repeats)."""
 
-    def __init__(self, ctx: Report) -> None:
+    def __init__(
+        self, ctx: Context, facts: FactViews, growth: GrowthViews, barometer: BarometerViews
+    ) -> None:
         self.ctx = ctx
+        self.facts = facts
+        self.growth = growth
+        self.barometer = barometer
 
     # ------------------------------------------------------------------ how to read
-    def period(self) -> str:
-        """The book's years, «2015–2024»; where the municipality's own figures start later
-        because it got an unknown part of a split municipality (Narvik from Tysfjord in
-        2020), from when and why: «2015–2024 (for Narvik selv fra 2020: …)»."""
+    def split(self) -> dict[str, Any] | None:
+        """Where the municipality's own figures start later than the book's years because it
+        got an unknown part of a split municipality (Narvik from Tysfjord in 2020): the year
+        (``aar``) and the old municipality (``fra``); None otherwise."""
         ctx = self.ctx
         first, last = ctx.years[0], ctx.years[-1]
         late = [
-            (year, old.split(" - ")[0])
+            (year, old.split(" - ")[0])  # the register's «Tysfjord - Divtasvuodna»: one name
             for _, old, year, known in ctx.data.register.split_parts(ctx.kommune)
             if not known and first < year <= last
         ]
-        text = f"{first}–{last}"
-        if late:
-            year, old = max(late)
-            text += (
-                f" (for {ctx.name} selv fra {year}: {old} ble delt i {year}, og det er ikke "
-                f"kjent hvor stor del som kom til {ctx.name})"
-            )
-        return text
+        if not late:
+            return None
+        year, old = max(late)
+        return {"aar": year, "fra": old}
 
-    def comparisons(self) -> Markdown:
-        """«Slik leser du boka»: the comparison series of this book as a Markdown list, and
-        why these peers (:mod:`navbok.peers`); names and reasons are escaped."""
+    def comparisons(self) -> dict[str, Any]:
+        """The comparison series «Slik leser du boka» lists: the ASSS members (``asss``, empty
+        for a municipality outside ASSS), the KOSTRA group when it is listed (``kostra``), the
+        county when it is listed (``fylke``) and whether the time series show it
+        (``fylke_i_linjer``), the neighbours (``naboer`` in words, ``antall_naboer``) and why
+        these peers (``hvorfor``, :meth:`navbok.peers.Peers.reason`)."""
         ctx = self.ctx
         peers = ctx.peers
-        last = ctx.years[-1]
-        items: list[Markdown] = []
-        kostra = Markdown(
-            "**{kostra}**, SSBs gruppering av kommuner etter folketall og økonomiske rammer "
-            "(inndelingen endret seg mellom 2019 og 2020, så linjen brytes der)"
-        ).format(kostra=peers.kostra_name)
+        asss = ctx.asss_members(ctx.years[-1]) if peers.asss_member else ""
         if peers.asss_member:
-            items.append(
-                Markdown(
-                    "**ASSS-snittet**: det uveide gjennomsnittet av kommunene i ASSS-nettverket "
-                    "(de største kommunene), med høyeste og laveste verdi. I denne utgaven er "
-                    "ASSS {members}"
-                ).format(members=ctx.asss_members(last))
-            )
-            if peers.kostra and not peers.kostra_alone:
-                items.append(kostra)
-        elif peers.kostra and peers.main == Kind.KOSTRAGRUPPE:
-            items.append(kostra)
-        if peers.county_name and not peers.county_alone:
-            where = (
-                ""
-                if Kind.FYLKE in peers.line_kinds
-                else " – bare i noen figurer for ett år (tidsseriene viser ikke fylket)"
-            )
-            items.append(
-                Markdown("**fylket**, {county}{where}").format(
-                    county=peers.county_name, where=where
-                )
-            )
-        items.append(Markdown("**Landet** og **Landet uten Oslo**, som SSB publiserer dem"))
-        if names := list(peers.neighbour_names):
-            word = "nabokommunen" if len(names) == 1 else "nabokommunene"
-            items.append(Markdown("**{word}** {names}").format(word=word, names=and_list(names)))
-        lines = Markdown("\n").join(Markdown("* {};").format(item) for item in items[:-1])
-        return Markdown(
-            "Hvert kapittel sammenligner {navn} med\n\n{lines}\n* {last}.\n\n{why}"
-        ).format(navn=ctx.name, lines=lines, last=items[-1], why=peers.reason())
+            listed = bool(peers.kostra) and not peers.kostra_alone
+        else:
+            listed = bool(peers.kostra) and peers.main == Kind.KOSTRAGRUPPE
+        county = peers.county_name if peers.county_name and not peers.county_alone else ""
+        return {
+            "asss": asss,
+            "kostra": peers.kostra_name if listed else "",
+            "fylke": county,
+            "fylke_i_linjer": Kind.FYLKE in peers.line_kinds,
+            "naboer": and_list(list(peers.neighbour_names)),
+            "antall_naboer": len(peers.neighbour_names),
+            "hvorfor": peers.reason(),
+        }
 
-    def hidden_notice(self, year: int) -> str:
-        """What is hidden or missing among the key figures in ``year`` and why, said once
-        for the whole book; empty when every key figure has a value."""
+    def hidden(self, year: int) -> dict[str, Any]:
+        """What is hidden or missing among the key figures in ``year``, said once for the whole
+        book: how many (``n`` of ``av``; ``mengde`` «alle», «de_fleste», «noen», or empty when
+        every key figure has a value) and which, hidden for privacy (``skjult``) or missing
+        (``mangler``), as lists in words."""
         ctx = self.ctx
         hidden: list[str] = []
         missing: list[str] = []
@@ -134,24 +130,15 @@ class IntroViews:
             (hidden if symbol == status.SUPPRESSED else missing).append(
                 _lower(ctx.indicator(i).profile_label)
             )
-        if not hidden and not missing:
-            return ""
         n, m = len(hidden) + len(missing), len(PROFILE)
-        amount = "Alle" if n == m else "De fleste" if 2 * n > m else "Noen"
-        parts = [f"{amount} av nøkkeltallene for {ctx.name} i {year} finnes ikke ({n} av {m})."]
-        if hidden:
-            parts.append(
-                f"Skjult av personvernhensyn: {and_list(hidden)}. SSB og NAV viser ikke tall som "
-                "bygger på svært få personer (NAV ikke antall under fire), fordi de kan føre "
-                "til at enkeltpersoner blir gjenkjent."
-            )
-        if missing:
-            parts.append(f"Mangler i datagrunnlaget: {and_list(missing)}.")
-        parts.append(
-            "Boka viser det som finnes, og utelater figurer og sammenligninger der kommunens "
-            "egne tall mangler."
-        )
-        return " ".join(parts)
+        amount = "" if not n else "alle" if n == m else "de_fleste" if 2 * n > m else "noen"
+        return {
+            "mengde": amount,
+            "n": n,
+            "av": m,
+            "skjult": and_list(hidden),
+            "mangler": and_list(missing),
+        }
 
     # ------------------------------------------------------------------ service profile
     def service_profile(
@@ -230,251 +217,225 @@ class IntroViews:
         )
 
     # ------------------------------------------------------------------ findings
-    def findings(self) -> list[str]:
-        """The main findings: one sentence group per subject whose own numbers exist
-        (social-assistance share, duration, AAP, long-term recipients, KVP, growth, the
-        barometer). A subject whose figure is hidden or missing is left out."""
+    def compared(self, indicator: str, year: int) -> dict[str, Any]:
+        """The municipality's value of ``indicator`` in ``year`` (``verdi``) against the main
+        comparison's (``sml``): the level word (``nivaa``: «lavere enn», «på nivå med»,
+        «høyere enn»; empty when the comparison is missing) and the rank (``plass``,
+        :func:`~navbok.report.context.rank_words`)."""
         ctx = self.ctx
-        label = ctx.peers.label
-        out = []
-        facts = ctx.facts
-        share = facts.get("andel_18_66")
-        if share is not None and share.value is not None:
-            out.append(
-                f"I {share.period} mottok {fact_text(share)} prosent av innbyggerne "
-                f"18–66 år i {ctx.name} økonomisk sosialhjelp, "
-                + _against("andel_18_66", int(share.period), ctx)
-                + "."
-            )
-        months = facts.get("stonadslengde")
-        if months is not None and months.value is not None:
-            out.append(
-                f"Gjennomsnittlig stønadslengde var {fact_text(months)} måneder i "
-                f"{months.period}{_versus(facts.get('stonadslengde', 'sammenligning'))}."
-            )
-        aap = ctx.aap_periods.latest()
-        aap_fact = facts.get(LATEST_AAP)
-        if aap is not None and aap_fact is not None and aap_fact.value is not None:
-            text = (
-                f"I {aap_fact.period} mottok {fact_text(aap_fact)} prosent av "
-                f"innbyggerne 18–66 år arbeidsavklaringspenger"
-                f"{_versus(facts.get(LATEST_AAP, 'sammenligning'))}."
-            )
-            _, t = ctx.aap.ratio()
-            if (
-                t["periode"]
-                and "–" not in (t["ratio"], t["ratio_main"])
-                and (t["ratio"] not in status.ORDER)
-            ):
-                when = t["periode"]
-                text += (
-                    f" {when[0].upper()}{when[1:]} var det {t['ratio']} AAP-mottakere per "
-                    f"sosialhjelpsmottaker, mot {t['ratio_main']} i {label}."
-                )
-            out.append(text)
-        if lt := self.longterm_finding():
-            out.append(lt)
-        kvp_fact = facts.get("kvp_per_1000")
-        if kvp_fact is not None and (kvp := self.kvp_finding(int(kvp_fact.period))):
-            out.append(kvp)
-        if funn := ctx.growth.texts()["funn"]:  # the period the growth chapter concludes on
-            out.append(funn)
-        if ctx.barometer.standing().has_score:
-            out.append(ctx.barometer.finding())
-        newest = facts.get(BAROMETER)
-        if facts.get(CHAPTER_BAROMETER) is not None and newest is not None and newest.rank:
-            out.append(
-                f"I den nyeste rekonstruksjonen, Kommunebarometeret "
-                f"{newest.period.removeprefix('barometer ')}, har {ctx.name} snittkarakter "
-                f"{fact_text(newest)}, plass {newest.rank} av {newest.n}."
-            )
-        if absent := self.without_numbers():
-            out.append(
-                f"For {ctx.name} er det ingen hovedfunn om {and_list(absent)}: tallene er "
-                "skjult, mangler eller er for få."
-            )
-        return out
-
-    def without_numbers(self) -> list[str]:
-        """The chapters' subjects the main findings leave out because the municipality's own
-        numbers are hidden, missing or too few (said, never silently dropped)."""
-        ctx = self.ctx
-        last = ctx.years[-1]
-        aap = ctx.aap_periods.latest()
-        has = {
-            "AAP": aap is not None and ctx.has_own_values(aap.indicator, [aap.year]),
-            "utbetalingsveksten": bool(ctx.growth.texts()["funn"]),
-            "langtidsmottakere": bool(self.longterm_finding()),
-            "kvalifiseringsprogrammet": bool(self.kvp_finding(last)),
-            "Kommunebarometeret": ctx.barometer.standing().has_score,
+        own, _ = ctx.value(indicator, year)
+        other, _ = ctx.value(indicator, year, ctx.main_kind)
+        return {
+            "verdi": ctx.shown(indicator, year),
+            "sml": ctx.shown(indicator, year, ctx.main_kind),
+            "nivaa": level_word(own, other, ctx.indicator(indicator).decimals),
+            "plass": rank_words(ctx, indicator, year),
         }
-        return [subject for subject, shown in has.items() if not shown]
 
-    def findings_markdown(self) -> Markdown | str:
-        """The main findings as a Markdown list, each finding escaped (one line of text when
-        there are none)."""
-        found = self.findings()
-        if not found:
-            return (
-                f"For få tall for {self.ctx.name} er synlige til å gi hovedfunn; se hva som er "
-                "skjult under «Slik leser du boka»."
-            )
-        return Markdown("\n").join(Markdown("* {}").format(f) for f in found)
+    def share(self) -> dict[str, Any] | None:
+        """The share on social assistance: the headline fact (``verdi`` in ``aar``) against
+        the main comparison (:meth:`compared`); None when the fact has no value."""
+        fact = self.facts.get("andel_18_66")
+        if fact is None or fact.value is None:
+            return None
+        compared = self.compared("andel_18_66", int(fact.period))
+        return {**compared, "verdi": self.facts.shown("andel_18_66"), "aar": fact.period}
 
-    def longterm_finding(self) -> str:
-        """The share of long-term recipients (social assistance as main income and 6 months
-        or more) in the newest year against the main comparison, and how it went from the
-        first year with a number (with its peak when the peak lies between)."""
+    def _fact_against(self, key: str) -> dict[str, Any] | None:
+        """A headline fact (``verdi`` in ``periode``) with its main comparison's (``sml``, of
+        ``serie``; missing when the book has none); None when the fact has no value."""
+        fact = self.facts.get(key)
+        if fact is None or fact.value is None:
+            return None
+        other = self.facts.get(key, "sammenligning")
+        return {
+            "verdi": self.facts.shown(key),
+            "periode": fact.period,
+            "sml": self.facts.shown(key, "sammenligning"),
+            "serie": other.series if other is not None else "",
+        }
+
+    def months(self) -> dict[str, Any] | None:
+        """The average duration, as :meth:`_fact_against`."""
+        return self._fact_against("stonadslengde")
+
+    def aap(self) -> dict[str, Any] | None:
+        """The newest AAP share, as :meth:`_fact_against`, with the ratio of AAP recipients to
+        social-assistance recipients (``forhold``, :meth:`aap_ratio`; None without one); None
+        without AAP data."""
+        if self.ctx.aap_periods.latest() is None:
+            return None
+        found = self._fact_against(LATEST_AAP)
+        return found and {**found, "forhold": self.aap_ratio()}
+
+    def aap_ratio(self) -> dict[str, Any] | None:
+        """AAP recipients per social-assistance recipient for the AAP chapter's pairing of
+        periods (``periode``, «I 2020», «Med AAP i oktober 2025 og sosialhjelp i 2024»): the
+        municipality's (``verdi``) and the main comparison's (the ratio of its two shares,
+        ``sml``); None unless both have a value."""
         ctx = self.ctx
-        spec = ctx.indicator(LONGTERM)
-        dec = spec.decimals
+        pairing = ctx.aap_periods.pairing(ctx.params.aap_year)
+        if pairing is None:
+            return None
+        aap = ctx.comparison(pairing.aap.indicator, [pairing.aap.year])
+        sos = ctx.comparison("andel_18_66", [pairing.sos_year])
+        t = ratio_table(aap, sos, pairing.aap.year, pairing.sos_year)
+        t = t[t["kind"].isin(ctx.peers.bar_kinds)]
+        own = t[t["kind"] == Kind.KOMMUNE]
+        main = t[t["kind"] == ctx.main_kind]
+        ratio = float(own["ratio"].iloc[0]) if len(own) else float("nan")
+        m_aap = float(main["aap"].iloc[0]) if len(main) else float("nan")
+        m_sos = float(main["sos"].iloc[0]) if len(main) else float("nan")
+        main_ratio = m_aap / m_sos if m_sos else float("nan")
+        if ratio != ratio or main_ratio != main_ratio:
+            return None
+        when = pairing.sentence
+        return {
+            "periode": when[0].upper() + when[1:],
+            "verdi": shown(ratio, 2),
+            "sml": shown(main_ratio, 2),
+        }
+
+    def longterm(self) -> dict[str, Any] | None:
+        """The share of long-term recipients (social assistance as main income and 6 months or
+        more) in the newest year (``aar``) against the main comparison (:meth:`compared`), and
+        how it went from the first year with a number (``fra_aar``, ``fra``; ``trend``
+        «økte», «gikk ned», «var uendret»), with its peak (``topp`` in ``topp_aar``) when the
+        peak lies between and shows another number; None without two years of numbers."""
+        ctx = self.ctx
+        dec = ctx.indicator(LONGTERM).decimals
         values = {y: ctx.value(LONGTERM, y)[0] for y in ctx.years}
         values = {y: v for y, v in values.items() if v == v}
         last = ctx.years[-1]
         if last not in values or len(values) < 2 or ctx.unavailable(LONGTERM):
-            return ""
+            return None
         first = min(values)
         peak = max(values, key=lambda y: values[y])
-        text = (
-            f"Andelen langtidsmottakere (sosialhjelp som hovedinntekt og stønad i 6 måneder "
-            f"eller mer) var {fmt_number(values[last], dec)} prosent i {last}, "
-            + _against(LONGTERM, last, ctx)
-            + f". Fra {first} ({fmt_number(values[first], dec)} prosent) "
-            + INVERTED[trend_words(values[first], values[last], dec)]
+        top = shown(values[peak], dec)
+        between = first < peak < last and top.text not in (
+            shown(values[first], dec).text,
+            shown(values[last], dec).text,
         )
-        shown_peak = fmt_number(values[peak], dec)
-        if first < peak < last and shown_peak not in (
-            fmt_number(values[first], dec),
-            fmt_number(values[last], dec),
-        ):
-            text += f", med en topp på {shown_peak} prosent i {peak}"
-        return text + "."
+        return {
+            **self.compared(LONGTERM, last),
+            "aar": last,
+            "fra_aar": first,
+            "fra": shown(values[first], dec),
+            "trend": trend_words(values[first], values[last], dec),
+            "topp": top if between else None,
+            "topp_aar": peak,
+        }
 
-    def kvp_finding(self, year: int) -> str:
-        """KVP participants per 1 000 inhabitants 18–66 against the main comparison, and the
-        share that went to work or education when enough participants ended the programme."""
+    def kvp(self, year: int) -> dict[str, Any] | None:
+        """KVP participants per 1 000 inhabitants 18–66 in ``year`` (``aar``) against the main
+        comparison (:meth:`compared`; ``verdi.zero`` when nobody took part), and the share that
+        went to work or education (``etter``, ``etter_sml``) when at least :data:`FEW_ENDED`
+        ended the programme (else None); None when the municipality's number is missing."""
         ctx = self.ctx
         value, _ = ctx.value("kvp_per_1000", year)
         if value != value:
-            return ""
-        if value == 0:
-            return f"Ingen i {ctx.name} mottok kvalifiseringsstønad (KVP) i {year}."
-        text = (
-            f"I {year} mottok {ctx.text('kvp_per_1000', year)} per 1\u00a0000 innbyggere 18–66 år "
-            f"kvalifiseringsstønad (KVP), " + _against("kvp_per_1000", year, ctx) + "."
-        )
+            return None
         ended = ctx.measure("kvp_avsluttet", year)
         after, _ = ctx.value("kvp_etter", year)
-        if after == after and ended == ended and ended >= FEW_ENDED:
-            text += (
-                f" Av dem som avsluttet programmet, gikk {ctx.text('kvp_etter', year)} prosent "
-                f"til arbeid, skole eller utdanning, mot "
-                f"{ctx.text('kvp_etter', year, ctx.main_kind)} prosent i {ctx.peers.label}."
-            )
-        return text
+        enough = after == after and ended == ended and ended >= FEW_ENDED
+        return {
+            **self.compared("kvp_per_1000", year),
+            "aar": year,
+            "etter": ctx.shown("kvp_etter", year) if enough else None,
+            "etter_sml": ctx.shown("kvp_etter", year, ctx.main_kind),
+        }
+
+    def newest_barometer(self) -> dict[str, Any] | None:
+        """The newest barometer reconstruction (``utgave``; ``verdi``, ``plass`` of ``av``) when
+        the chapter uses another edition and the newest ranks the municipality; else None."""
+        newest = self.facts.get(BAROMETER)
+        if self.facts.get(CHAPTER_BAROMETER) is None or newest is None or not newest.rank:
+            return None
+        return {
+            "utgave": self.facts.barometer_edition(),
+            "verdi": self.facts.shown(BAROMETER),
+            "plass": newest.rank,
+            "av": newest.n,
+        }
+
+    def findings(self) -> dict[str, Any]:
+        """The main findings the numbers allow, in the chapter's order, by name: ``andel``
+        (:meth:`share`), ``stonadslengde`` (:meth:`months`), ``aap`` (:meth:`aap`),
+        ``langtid`` (:meth:`longterm`), ``kvp`` (:meth:`kvp`, the year of the headline fact),
+        ``vekst`` (the growth chapter's finding), ``barometer`` (the barometer chapter's
+        finding), ``nyeste_barometer`` (:meth:`newest_barometer`), ``uten_tall``
+        (:meth:`without_numbers` in words). A finding whose numbers are hidden or missing is
+        absent."""
+        kvp_fact = self.facts.get("kvp_per_1000")
+        found = {
+            "andel": self.share(),
+            "stonadslengde": self.months(),
+            "aap": self.aap(),
+            "langtid": self.longterm(),
+            "kvp": self.kvp(int(kvp_fact.period)) if kvp_fact is not None else None,
+            "vekst": self.growth.texts()["funn"],
+            "barometer": (
+                self.barometer.finding() if self.barometer.standing().has_score else None
+            ),
+            "nyeste_barometer": self.newest_barometer(),
+            "uten_tall": and_list(self.without_numbers()),
+        }
+        return {name: value for name, value in found.items() if value}
+
+    def without_numbers(self) -> list[str]:
+        """The chapters' subjects (of :data:`SUBJECTS`) the main findings leave out because the
+        municipality's own numbers are hidden, missing or too few (said, never silently
+        dropped)."""
+        ctx = self.ctx
+        aap = ctx.aap_periods.latest()
+        has = {
+            "AAP": aap is not None and ctx.has_own_values(aap.indicator, [aap.year]),
+            "utbetalingsveksten": bool(self.growth.texts()["funn"]),
+            "langtidsmottakere": self.longterm() is not None,
+            "kvalifiseringsprogrammet": self.kvp(ctx.years[-1]) is not None,
+            "Kommunebarometeret": self.barometer.standing().has_score,
+        }
+        return [subject for subject in SUBJECTS if not has[subject]]
 
     # ------------------------------------------------------------------ what it means
-    def meaning(self) -> str:
-        """«Hva betyr dette?»: two to four sentences from the introduction's numbers."""
+    def meaning(self) -> dict[str, Any]:
+        """«Hva betyr dette?»: ``skjult`` when the municipality's share on social assistance
+        has no number (then nothing else is said); the share against the main comparison
+        (``andel``, a level word at two decimals; empty without a comparison); the duration
+        (``mnd`` against ``mnd_sml``, one decimal; ``lengde`` their level word, empty when
+        either is missing); the chapters whose subjects have findings (``bak``, of
+        :data:`SUBJECTS` without the barometer); the closing question (``sporsmaal``,
+        :func:`next_question`)."""
         ctx = self.ctx
         last = ctx.years[-1]
-        label = ctx.peers.label
         own, _ = ctx.value("andel_18_66", last)
-        if own != own:
-            return (
-                f"{ctx.name} har så få mottakere at de fleste tallene er skjult. Boka kan derfor "
-                "ikke si om kommunen ligger høyt eller lavt; det som vises, er utgifter, "
-                "enkelte andeler og tallene for kommuner som ligner."
-            )
         main, _ = ctx.value("andel_18_66", last, ctx.main_kind)
-        parts = []
-        share = None  # -1 lower, 0 on a level, 1 higher than the main comparison
-        if main == main:
-            word = compare_word(own, main, label, decimals=2).split(" (")[0]
-            parts.append(f"Andelen som mottar sosialhjelp i {ctx.name}, er {word}.")
-            share = 0 if same_level(own, main, 2) else (1 if own > main else -1)
-        months, _ = ctx.value("stonadslengde", last)
-        m_main, _ = ctx.value("stonadslengde", last, ctx.main_kind)
-        length = None
-        if months == months and m_main == m_main:
-            if same_level(months, m_main, 1):
-                word = f"omtrent like lenge som i {label}"
-                length = 0
-            else:
-                word = f"{'kortere' if months < m_main else 'lenger'} enn i {label}"
-                length = -1 if months < m_main else 1
-            parts.append(
-                f"De som får stønad, får den i gjennomsnitt {word} ({fmt_number(months, 1)} mot "
-                f"{fmt_number(m_main, 1)} måneder)."
-            )
+        months, m_symbol = ctx.value("stonadslengde", last)
+        m_main, m_main_symbol = ctx.value("stonadslengde", last, ctx.main_kind)
+        share, length = level_word(own, main, 2), level_word(months, m_main, 1)
         absent = self.without_numbers()
-        behind = [
-            words
-            for subject, words in (
-                ("AAP", "hvor mange som går over på AAP"),
-                ("utbetalingsveksten", "hva utbetalingene vokser med"),
-                ("langtidsmottakere", "langtidsmottakerne"),
-                ("kvalifiseringsprogrammet", "kvalifiseringsprogrammet"),
-            )
-            if subject not in absent
-        ]
-        if behind:
-            parts.append(f"Kapitlene under viser hva som ligger bak: {and_list(behind)}.")
-        if share is not None and length is not None and (share, length) in NEXT_QUESTION:
-            parts.append(NEXT_QUESTION[(share, length)])
-        return " ".join(parts)
+        return {
+            "skjult": own != own,
+            "andel": share,
+            "lengde": length,
+            "mnd": shown(months, 1, m_symbol),
+            "mnd_sml": shown(m_main, 1, m_main_symbol),
+            "bak": [s for s in SUBJECTS[:-1] if s not in absent],
+            "sporsmaal": next_question(share, length),
+        }
 
 
-#: What to ask next, chosen by the share on social assistance and the duration against the
-#: main comparison (-1 lower, 0 on a level, 1 higher): «Hva betyr dette?» ends in a question,
-#: not in the numbers said again.
-NEXT_QUESTION = {
-    (1, 1): "Både flere mottakere og lengre forløp: kapitlet om langtidsmottakere viser om det "
-    "er de samme personene som blir værende, og KVP-kapitlet hvor mange som får tett "
-    "oppfølging.",
-    (1, -1): "Flere mottakere, men kortere forløp peker mot mange korte behov: sjekk om "
-    "utbetalingen per mottaker og andelen unge (18–24 år) skiller seg ut i kapitlet om "
-    "utbetalingsvekst.",
-    (1, 0): "Flere mottakere med like lange forløp: spør om forskjellen gjelder alle "
-    "aldersgrupper, og sammenlign med arbeidsledigheten i kommunen.",
-    (-1, 1): "Færre mottakere, men lengre forløp: spør om de som får stønad, har få veier "
-    "videre – kapitlene om langtidsmottakere og kvalifiseringsprogrammet viser det.",
-    (-1, -1): "Færre mottakere og kortere forløp: sjekk om det gjelder begge aldersgruppene "
-    "(18–24 og 25–66 år), og om flere i stedet får arbeidsavklaringspenger (AAP-kapitlet).",
-    (-1, 0): "Færre mottakere med like lange forløp: sjekk om det gjelder begge aldersgruppene "
-    "(18–24 og 25–66 år) i kapitlet om utbetalingsvekst.",
-    (0, 1): "På nivå i andel, men lengre forløp: kapitlet om langtidsmottakere viser hvem som "
-    "blir værende.",
-    (0, -1): "På nivå i andel, men kortere forløp: sjekk om utbetalingen per mottaker er lavere "
-    "enn i sammenligningen (kapitlet om utbetalingsvekst).",
-}
-
-
-#: A trend verb with «andelen» as its subject after a fronted adverbial («Fra 2015 (…) gikk
-#: andelen ned»: bokmål puts the verb second).
-INVERTED = {
-    "økte": "økte andelen",
-    "gikk ned": "gikk andelen ned",
-    "var uendret": "var andelen uendret",
-}
-
-
-def _against(indicator: str, year: int, ctx: Report) -> str:
-    """«lavere enn i ASSS-snittet (4,11) (3. lavest av de 12 ASSS-kommunene)» style
-    comparison with the main comparison, the rank only where it can mean something."""
-    spec = ctx.indicator(indicator)
-    own, _ = ctx.value(indicator, year)
-    other, _ = ctx.value(indicator, year, ctx.main_kind)
-    text = compare_word(own, other, ctx.peers.label, decimals=spec.decimals)
-    rank = ctx.position(indicator, year).strip()
-    return f"{text}, {rank[1:-1]}" if rank else text
-
-
-def _versus(other: Fact | None) -> str:
-    """«, mot 5,5 i ASSS-snittet» for a comparison fact with a value; "" without one."""
-    if other is None or other.value is None:
+def next_question(share: str, length: str) -> str:
+    """Which closing question of «Hva betyr dette?» the share on social assistance and the
+    duration call for (the chapter writes each; it ends in a question, not in the numbers said
+    again), from their level words against the main comparison (:func:`level_word`): «flere»,
+    «faerre» or «nivaa» (recipients) and «lengre», «kortere» or «like» (duration), joined
+    by ``_`` («flere_lengre»); empty when either is missing or both are on a level."""
+    recipients = {"høyere enn": "flere", "lavere enn": "faerre", "på nivå med": "nivaa"}
+    duration = {"høyere enn": "lengre", "lavere enn": "kortere", "på nivå med": "like"}
+    if not share or not length or share == length == "på nivå med":
         return ""
-    return f", mot {fact_text(other)} i {other.series}"
+    return f"{recipients[share]}_{duration[length]}"
 
 
 def _lower(label: str) -> str:

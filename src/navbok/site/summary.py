@@ -3,9 +3,9 @@
 For politicians and others who want the book on one A4 page: the book's headline facts (glued
 by the introduction, :mod:`navbok.report.facts`) against its main comparison and the country,
 the county map with the municipality outlined
-(:func:`navbok.report.maps.county_figure`), the main findings the introduction glues
-(``funn0`` …, read from the executed intro notebook's glue outputs, so the words are the
-book's own), the sources and the demo notice. The print stylesheet (``@media print``) sets
+(:func:`navbok.report.maps.county_figure`), the main findings and «Hva betyr dette?» as the
+executed introduction says them (read from its filled markdown, so the words are the book's
+own), the sources and the demo notice. The print stylesheet (``@media print``) sets
 A4, hides the navigation and sizes the map and the type so that the page prints on one A4 sheet
 (labels wrap between words, never inside one); the page draws the map with the book's own
 Vega bundle (``_static/navbok-vega.js``), offline. A municipality with parallel names
@@ -35,46 +35,53 @@ if TYPE_CHECKING:
 __all__ = ["SUMMARY_NAME", "findings", "key_figure_table", "meaning", "write_summary"]
 
 SUMMARY_NAME = "sammendrag.html"
-_GLUE_MIME = "application/papermill.record/text/markdown"
-_FINDING = re.compile(r"^funn\d+$")
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
-def _glued(intro: Path) -> dict[str, str]:
-    """The Markdown texts the executed notebook glued, by name."""
+def _cells(intro: Path) -> list[str]:
+    """The filled markdown cells of the executed introduction."""
     try:
         nb = json.loads(intro.read_text("utf-8"))
     except (OSError, ValueError):
-        return {}
-    found: dict[str, str] = {}
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name", "")
-            text = output.get("data", {}).get(_GLUE_MIME)
-            if name and text:
-                found[name] = "".join(text) if isinstance(text, list) else str(text)
-    return found
+        return []
+    return [
+        "".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", ""))
+        for c in nb.get("cells", [])
+        if c.get("cell_type") == "markdown"
+    ]
+
+
+def _block(intro: Path, opening: str) -> list[str]:
+    """The lines of the introduction after the line ``opening`` up to the next fence."""
+    for source in _cells(intro):
+        lines = source.splitlines()
+        if opening in lines:
+            rest = lines[lines.index(opening) + 1 :]
+            end = next((i for i, line in enumerate(rest) if line.startswith("```")), len(rest))
+            return rest[:end]
+    return []
 
 
 def findings(intro: Path) -> list[str]:
-    """The main findings the executed introduction glues: the list ``hovedfunn`` (one
-    finding per ``* `` line), or the single findings ``funn0``, ``funn1`` …"""
-    glued = _glued(intro)
-    if "hovedfunn" in glued:
-        items: list[str] = []
-        for line in glued["hovedfunn"].splitlines():
-            if line.startswith(("* ", "- ")):
-                items.append(line[2:].strip())
-            elif items and line.strip():
-                items[-1] += " " + line.strip()
-        return items or [glued["hovedfunn"].strip()]
-    singles = [k for k in glued if _FINDING.match(k)]
-    return [glued[k] for k in sorted(singles, key=lambda k: int(k[4:]))]
+    """The main findings the executed introduction says under «Hovedfunn» (one finding per
+    ``* `` line; the one line said instead when there are none)."""
+    items: list[str] = []
+    lines = _block(intro, "## Hovedfunn")
+    for line in lines:
+        if line.startswith(("* ", "- ")):
+            items.append(line[2:].strip())
+        elif items and line.strip():
+            items[-1] += " " + line.strip()
+    if items:
+        return items
+    text = " ".join(x.strip() for x in lines if x.strip())
+    return [text] if text else []
 
 
 def meaning(intro: Path) -> str:
-    """The introduction's «what it means» paragraph (glued as ``hva``), if any."""
-    return _glued(intro).get("hva", "").strip()
+    """The text of the introduction's «Hva betyr dette?» box, if any."""
+    lines = _block(intro, "```{admonition} Hva betyr dette?")
+    return " ".join(x.strip() for x in lines if x.strip() and not x.startswith(":"))
 
 
 def write_summary(
