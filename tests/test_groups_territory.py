@@ -235,7 +235,6 @@ class _Ctx:
     text = Context.text
     shown = Context.shown
     indicator = Context.indicator
-    sentence = Context.sentence
 
     def __init__(self, rows: list[ComparisonRow]) -> None:
         self.rows = rows

@@ -67,7 +67,7 @@ def test_a_gap_is_explained_once_per_page(mini_data) -> None:
     reason = mini_data.availability.reason("andel_langtid_10mnd_hovedinntekt")
     assert reason and "metadata" not in reason
     parts = [
-        str(r.paragraph(["langtid_10mnd_hovedinntekt"], "{x}", "{x}", x="1")),
+        r.gap_reason("langtid_10mnd_hovedinntekt"),
         repr(r.figures.line("langtid_10mnd_hovedinntekt", "a")),
         repr(r.figures.line("andel_langtid_10mnd_hovedinntekt", "b")),
         r.figures.level_table(

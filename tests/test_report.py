@@ -13,6 +13,7 @@ import pytest
 from navbok.analysis.aap import expected_share, ratio_table
 from navbok.comparison import Kind
 from navbok.params import Params, load_params
+from navbok.present.shown import shown
 from navbok.present.tables import show_table
 from navbok.report import Report
 
@@ -141,12 +142,13 @@ def test_real_terms_row_when_params_name_a_price_index(report: Report, tmp_path:
     assert table.loc["Bærum, faste 2019-priser", "g_N"] == pytest.approx(table.loc["Bærum", "g_N"])
 
 
-def test_sentences_with_missing_numbers_fall_back(report: Report) -> None:
-    ok = report.sentence("{navn}: {x} prosent.", "Tallet for {navn} er skjult.", x="2,5")
-    assert ok == "Bærum: 2,5 prosent."
-    for symbol in (":", "..", ".", "\u2013"):
-        text = report.sentence("{navn}: {x} prosent.", "Tallet for {navn} er skjult.", x=symbol)
-        assert text == "Tallet for Bærum er skjult."
+def test_a_shown_value_says_whether_it_is_missing(report: Report) -> None:
+    """«Is it missing?» is asked of the value and its status, never of the text."""
+    last = report.years[-1]
+    value = report.shown("andel_18_66", last)
+    assert value and not value.missing and str(value) == report.text("andel_18_66", last)
+    gone = report.shown("andel_18_66", 1990)
+    assert not gone and gone.missing and gone.gap == "mangler" and str(gone) == ".."
 
 
 def test_growth_paragraph_says_falls_and_more_than_all_of_the_growth() -> None:
@@ -216,10 +218,11 @@ def test_growth_texts_equal_the_full_decomposition_texts(report: Report) -> None
     assert report.growth.texts(2015, 2019) == report.growth.decomposition(2015, 2019)[3]
 
 
-def test_a_sentence_falls_back_only_for_the_values_it_uses(mini_data) -> None:
-    from navbok.params import params_for
+def test_a_template_falls_back_only_for_the_values_it_asks(mini_data) -> None:
+    from navbok.present.chapter_text import render
 
-    r = Report(mini_data, params_for(mini_data, "3201"))
-    values = {"a": "1,5", "b": ".."}
-    assert r.sentence("A er {a}.", "A mangler.", **values) == "A er 1,5."
-    assert r.sentence("B er {b}.", "B mangler for {navn}.", **values) == "B mangler for Bærum."
+    values = {"a": shown(1.5, 1), "b": shown(None, 1), "navn": "Bærum"}
+    text = "{% if a %}A er {{ a }}.{% else %}A mangler.{% endif %}"
+    assert render(text, values) == "A er 1,5."
+    text = "{% if b %}B er {{ b }}.{% else %}B {{ b.gap }} for {{ navn }}.{% endif %}"
+    assert render(text, values) == "B mangler for Bærum."

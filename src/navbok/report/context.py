@@ -8,7 +8,6 @@ Views (one module per chapter, and the shared figures, source box and local sect
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -25,7 +24,7 @@ from navbok.peers import Peers, choose_peers
 from navbok.present.chapter_text import say
 from navbok.present.exports import Provenance, set_provenance
 from navbok.present.markdown import Markdown, escape
-from navbok.present.numbers import MISSING, fmt_number
+from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
 from navbok.present.shown import Shown, shown
 from navbok.regions import all_names
@@ -37,13 +36,10 @@ KIND_RANK = {k: i for i, k in enumerate(Kind)}
 #: The series of an ASSS member's time-series chart (every chart asks ``Context.peers``:
 #: ``ctx.peers.line_kinds`` is this for an ASSS member, the KOSTRA group and county otherwise).
 DEFAULT_KINDS = (Kind.KOMMUNE, Kind.NABO, Kind.ASSS_SNITT, Kind.KOSTRAGRUPPE, Kind.LANDET)
-#: Texts that stand for a missing number: a sentence with one of them falls back.
-MISSING_TEXTS = {*status.ORDER, MISSING, "", "ukjent"}
 
 
 class Phrase(str):
-    """An optional part of a sentence (a rank in parentheses, a clause) that may be empty:
-    :meth:`Context.sentence` never falls back because of it."""
+    """An optional part of a sentence (a rank in parentheses, a clause) that may be empty."""
 
 
 class PlainText:
@@ -323,30 +319,6 @@ class Context:
         return MissingFigure(label, own_gap_reason(self.name, statuses))
 
     # ------------------------------------------------------------------ words
-    def sentence(self, template: str, fallback: str, **values: str) -> Markdown:
-        """``template`` filled with ``values``, or ``fallback`` when a value is missing.
-
-        Values are formatted numbers; a status symbol (``:``, ``..``, ``.``) or a dash means
-        the number is missing, and a sentence with a symbol in it would mislead, so the
-        fallback (filled with the same values) is used instead. Only the values the template
-        names count. The templates are the book's own Markdown (``**bold**`` stays bold); the
-        values, ``{navn}`` too, are text and escaped (:mod:`navbok.present.markdown`)."""
-        used = {f for _, f, _, _ in string.Formatter().parse(template) if f}
-        missing = any(
-            str(values[k]).strip() in MISSING_TEXTS
-            for k in used
-            if k in values and not isinstance(values[k], Phrase)
-        )
-        return Markdown(fallback if missing else template).format(navn=self.name, **values)
-
-    def paragraph(
-        self, indicators: list[str], template: str, fallback: str, **values: str
-    ) -> Markdown:
-        """:meth:`sentence`, or why the figures do not exist when SSB does not publish them."""
-        if self.unavailable(*indicators):
-            return escape(self.explain_unavailable(*indicators) or SAID_ABOVE)
-        return self.sentence(template, fallback, **values)
-
     def say(self, **slots: object) -> None:
         """Fill the slots of the chapter's text below this cell (``{{ navn }}`` is always
         the municipality's name): :func:`navbok.present.chapter_text.say`."""
