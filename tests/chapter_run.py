@@ -65,10 +65,14 @@ def render_cell(chapter: str, marker: str, **slots: object) -> str:
     directive's fence and options, escapes resolved: for tests of a chapter's sentences on
     constructed values."""
     nb = jupytext.read(CHAPTERS / f"{chapter}.md")
+    macros = ""  # the macros the cells above define, as a build lends them
     for cell in nb.cells:
         if cell.cell_type == "markdown" and marker in cell.source:
-            text = chapter_text.render(cell.source, {"navn": "", **slots}, chapter)
+            source = macros + cell.source
+            text = chapter_text.render(source, {"navn": "", **slots}, chapter)
             lines = [x for x in text.splitlines() if not x.startswith((":", "```"))]
             text = html.unescape(re.sub(r"\\(.)", r"\1", " ".join(lines)))  # as a reader sees it
             return re.sub(r"[ \t\n]+", " ", text).strip()  # no-break spaces kept
+        if cell.cell_type == "markdown":
+            macros += "\n".join(chapter_text._MACRO.findall(cell.source))
     raise AssertionError(f"{chapter}.md has no markdown cell with {marker!r}")

@@ -132,8 +132,12 @@ def test_one_asss_member_set_per_year_in_the_decomposition_and_the_annual_growth
     # from 2022 the twelve: 2021→2022 sums the twelve in both years
     assert asss.loc[2022] == pytest.approx(decompose_regions(measures, twelve, 2021, 2022).g_T)
     # and the reader is told which members (the comparison table's note names the ten)
-    _, comp, _, _ = r.growth.decomposition(2015, 2019)
-    assert "ASSS er de 10 ASSS-kommunene i 2019 (" in comp.html
+    _, _, _, g = r.growth.decomposition(2015, 2019)
+    assert g["tabell"]["gruppe"] | {"medlemmer": ""} == {
+        "navn": "ASSS", "n": 10, "asss": True, "aar": "2019", "medlemmer": "", "inndeling": "2024"
+    }  # fmt: skip
+    note = render_cell("utbetalingsvekst", "tellere og nevnere", tabell=g["tabell"])
+    assert note.startswith("ASSS er de 10 ASSS-kommunene i 2019 (")
 
 
 def test_the_books_asss_definition_is_exposed_per_year(book) -> None:
@@ -200,7 +204,15 @@ def test_small_counts_and_near_zero_growth_have_no_shares_in_the_table(book) -> 
     assert bærum_row is not None
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", bærum_row.group(1))
     assert cells[-3:] == [".", ".", "."]
-    assert "færre enn 100 mottakere" in comp.html
+    assert texts["tabell"]["holdt_tilbake"] == "Bærum"
+    note = render_cell(
+        "utbetalingsvekst",
+        "andelskolonnene",
+        tabell=texts["tabell"],
+        andeler=r.growth.shares_rule(),
+    )
+    assert "«.» i andelskolonnene (Bærum): Boka deler ikke" in note
+    assert "færre enn 100 mottakere" in note
     assert texts["vekst"]["kilde"] == "faa"
     text = render_cell(
         "utbetalingsvekst", "De siste fem årene", siste={"tilfelle": ""}, vekst=texts["vekst"],

@@ -38,7 +38,6 @@ from navbok.report.growth_words import (
     decomposition_slots,
     driver,
     headline_finding,
-    shares_rule,
     shares_rule_slots,
 )
 from navbok.report.missing import MissingFigure
@@ -128,26 +127,23 @@ class GrowthViews:
         g = self.group(year)
         return {"asss": g.asss, "n": len(g.members), "aar": str(year), "navn": g.name}
 
-    def group_note(self, year: int) -> str:
-        """Which members the main comparison's row sums, for a table note: the ASSS members
-        of ``year`` by name, or the KOSTRA group's members as the book groups them."""
-        g = self.group(year)
-        members = g.members
-        if not members:
-            return ""
-        names = and_list(sorted(self.ctx.data.name(c) for c in members))
-        head = g.name
-        if self.ctx.main_kind == Kind.ASSS_SNITT:
-            who = f"de {len(members)} ASSS-kommunene i {year} ({names})"
-        else:
-            who = (
-                f"de {len(members)} kommunene i gruppen etter inndelingen i "
-                f"{self.ctx.years[-1]}, den boka bruker i alle år"
-            )
-        return (
-            f"{head} er {who}, summert (tellere og nevnere lagt sammen), ikke snittet av "
-            "kommunenes vekstrater; de samme kommunene begge år."
-        )
+    def table_note(self, year1: int, withheld: list[str]) -> dict[str, Any]:
+        """The slots of the note under the decomposition table (the chapter writes it): who
+        the main comparison's row sums (``gruppe``: ``navn``, ``n``, ``asss``, ``aar``,
+        ``medlemmer`` by name, ``inndeling``: the year of the groups the book uses; empty
+        without members) and the rows whose shares are withheld (``holdt_tilbake``)."""
+        g = self.group(year1)
+        gruppe: dict[str, Any] = {}
+        if g.members:
+            gruppe = {
+                "navn": g.name,
+                "n": len(g.members),
+                "asss": self.ctx.main_kind == Kind.ASSS_SNITT,
+                "aar": str(year1),
+                "medlemmer": and_list(sorted(self.ctx.data.name(c) for c in g.members)),
+                "inndeling": str(self.ctx.years[-1]),
+            }
+        return {"gruppe": gruppe, "holdt_tilbake": and_list(withheld)}
 
     def series(self, year: int) -> dict[str, str | list[str]]:
         """The three series the decomposition is shown for: municipality, the main comparison
@@ -262,20 +258,7 @@ class GrowthViews:
             f"vekst-sammenligning-{year0}-{year1}",
             f"Dekomponering av veksten i utbetalt sosialhjelp {year0}–{year1}",
             data=numbers,
-            notes=[n for n in (self.group_note(year1),) if n]
-            + [
-                "LMDI (logaritmisk dekomponering) fordeler hele veksten på de tre "
-                "komponentene uten kombinasjonsledd: ln(T1/T0) = Σ ln(1 + vekst i komponenten).",
-            ]
-            + (
-                [
-                    f"«{status.NOT_POSSIBLE}» i andelskolonnene ({and_list(withheld)}): "
-                    f"{shares_rule()}"
-                ]
-                if withheld
-                else []
-            )
-            + self._break_notes(year0, year1)
+            notes=self._break_notes(year0, year1)
             + (
                 [f"Veksten kan ikke dekomponeres: {gone}"]
                 if gone
@@ -287,8 +270,10 @@ class GrowthViews:
                 ]
             ),
         )
+        texts = self.texts(year0, year1, own, table)
+        texts["tabell"] = self.table_note(year1, withheld)
         if not own.ok:
-            return fig, comp, None, self.texts(year0, year1, own, table)
+            return fig, comp, None, texts
         kr_rows = [(COMPONENT_LABELS[k], own.effects[k], own.lmdi_contributions[k]) for k in "NLP"]
         kr_rows.append((COMBINATION_LABEL, own.effects["combination"], 0.0))
         kr_rows.append(("Samlet endring", own.change, own.change))
@@ -304,7 +289,6 @@ class GrowthViews:
             "1\u00a0000 kr",
             data=_with_row_status(kr, own.status),
         )
-        texts = self.texts(year0, year1, own, table)
         return fig, comp, kroner, texts
 
     def shares_rule(self) -> dict[str, Any]:

@@ -141,18 +141,6 @@ def shares_rule_slots() -> dict[str, Any]:
     }
 
 
-def shares_rule() -> str:
-    """The rule for when the growth is not shared out in percent, for the decomposition
-    table's note (the chapter's «Slik regner vi» writes it from :func:`shares_rule_slots`)."""
-    return (
-        f"Boka deler ikke veksten i andeler når en region har færre enn {MIN_RECIPIENTS} "
-        f"mottakere i ett av årene, eller når én komponent er mer enn {max_share_text()} ganger "
-        "så stor som hele endringen: da blir andelene store tall som skifter med små endringer "
-        "i totalen. Heller ikke når tallene for et av årene er anslag fordelt etter folketall "
-        "fra en kommune som senere ble delt."
-    )
-
-
 #: Why no share is told, by :meth:`~navbok.analysis.decomposition.Decomposition.shares_withheld`
 #: (the chapter's case names).
 WITHHELD = {ESTIMATED: "anslag", FEW_RECIPIENTS: "faa", NEAR_ZERO: "naer_null"}
