@@ -65,10 +65,13 @@ forrige:
 workflows: install
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
-## Lint, type-check and run the whole test suite, then the wheel smoke test.
+## Lint (the package, the tests and the chapters' code), count where the chapters' prose lives
+## (at least 70 % in chapters/), type-check and run the whole test suite, then the wheel smoke test.
 test: install workflows
 	$(BIN)/ruff check src tests bench tools
 	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/python tools/lint_chapters.py
+	$(BIN)/python tools/prose_count.py --min-chapters 70
 	$(BIN)/mypy src
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory wheel-smoke
