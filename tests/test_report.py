@@ -59,7 +59,11 @@ def test_aap_ratio_is_one_figure_in_table_text_and_chart(mini_data) -> None:
 def test_show_table_escapes_and_offers_csv() -> None:
     cells = pd.DataFrame({"Rad": ["<b>x</b>"], "Verdi": ["1 234,5"]})
     out = show_table(
-        cells, "Min tabell", "Tekst", data=pd.DataFrame({"Rad": ["x"], "Verdi": [1234.5]})
+        cells,
+        "Min tabell",
+        "Tekst",
+        data=pd.DataFrame({"Rad": ["x"], "Verdi": [1234.5]}),
+        provenance=None,
     )
     assert "&lt;b&gt;x&lt;/b&gt;" in out.html
     assert 'id="navbok-table-min-tabell"' in out.html

@@ -55,7 +55,9 @@ def test_a_figure_download_has_whole_persons_and_one_status_column_per_year() ->
         LONG, "År", "Verdi", "Serie", "Ålesund", "Mottakere", "Linjer", "personer",
         estimate="estimate",
     )  # fmt: skip
-    out = show_chart(chart, table, "mottakere", "Mottakere.", decimals=0, text_columns=["Serie"])
+    out = show_chart(
+        chart, table, "mottakere", "Mottakere.", decimals=0, text_columns=["Serie"], provenance=None
+    )
     frame = _csv(out.html)
     # the same layout in every year, whether or not a value is missing there
     assert list(frame.columns) == [
@@ -93,7 +95,7 @@ def test_show_table_marks_estimates_and_explains_them_once() -> None:
     cells = pd.DataFrame({"År": ["2020", "2024"], "Mottakere": ["1 200", "1 366"]})
     data = pd.DataFrame({"År": [2020, 2024], "Mottakere": pd.array([1200, 1366], "Int64")})
     set_cell_estimates(data, {"Mottakere": [True, False]})
-    out = show_table(cells, "antall", "Mottakere", data=data)
+    out = show_table(cells, "antall", "Mottakere", data=data, provenance=None)
     assert '<td class="num">≈ 1 200</td>' in out.html
     assert '<td class="num">1 366</td>' in out.html
     assert out.html.count(status.ESTIMATE_NOTE) == 1

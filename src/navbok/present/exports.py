@@ -1,7 +1,9 @@
 """Downloads: the numbers behind a figure or table as CSV and Excel, with their provenance.
 
 * :class:`Provenance` says where a chapter's numbers come from (sources, fetch date, synthetic
-  warning); :func:`set_provenance` sets it for the chapter, and every download carries it;
+  warning); a report has one (``Context.provenance``) and hands it to every download it
+  writes (the ``provenance`` argument of :func:`csv_bytes`, :func:`xlsx_bytes` and the
+  figure and table writers);
 * :func:`csv_bytes` writes a Norwegian CSV file (semicolons, decimal comma, BOM) and
   :func:`xlsx_bytes` a reproducible Excel workbook with the sheet «Om dataene»;
 * :func:`with_status_columns` puts SSB's status symbols (:mod:`navbok.status`) beside the numbers
@@ -51,9 +53,7 @@ __all__ = [
     "about_frame",
     "cell_statuses",
     "csv_bytes",
-    "current_provenance",
     "in_bokmal",
-    "set_provenance",
     "spreadsheet_text",
     "text_cells",
     "with_status_columns",
@@ -125,21 +125,6 @@ def _describe_sources(names: Any, short: bool = False) -> str:
     if text and not short:
         text += ". Lisens CC BY 4.0. Bearbeidet av navbok"
     return text
-
-
-_PROVENANCE: Provenance | None = None
-
-
-def set_provenance(provenance: Provenance | None) -> None:
-    """Set where the numbers of this chapter's downloads come from (:class:`Report` does it
-    from its snapshot when a chapter opens it); ``None`` for none."""
-    global _PROVENANCE
-    _PROVENANCE = provenance
-
-
-def current_provenance() -> Provenance | None:
-    """The provenance set by :func:`set_provenance` (None when none is set)."""
-    return _PROVENANCE
 
 
 def _comment(label: str, text: str) -> str:

@@ -24,7 +24,7 @@ import pandas as pd
 from navbok import status
 from navbok.present.chart_specs import is_yearly, validated
 from navbok.present.embed import embed_script
-from navbok.present.exports import cell_estimates, cell_statuses
+from navbok.present.exports import Provenance, cell_estimates, cell_statuses
 from navbok.present.numbers import MISSING, fmt_number, is_missing
 from navbok.present.tables import download_links, slugify, table_html
 
@@ -215,6 +215,7 @@ def show_chart(
     name: str,
     caption: str,
     *,
+    provenance: Provenance | None,
     decimals: int | Mapping[str, int | Sequence[int]] | None = None,
     labels: Mapping[str, str] | None = None,
     text_columns: Iterable[str] = (),
@@ -228,11 +229,12 @@ def show_chart(
             A ``status`` column (:mod:`navbok.status` symbols) fills missing cells of its
             row; per-cell statuses (``attrs["status"]``, see
             :func:`navbok.present.tables.wide`) fill each cell and become «<column> status»
-            columns in the downloads. The downloads carry the provenance set by
-            :func:`navbok.present.exports.set_provenance`.
+            columns in the downloads.
         name: Identifies the figure: the element id is ``navbok-chart-<slug>`` and downloads
             are ``<slug>.csv``/``<slug>.xlsx``. Use a name only once per page.
         caption: The figure caption (Norwegian).
+        provenance: Where the numbers come from (a report's ``Context.provenance``); the
+            downloads carry it. ``None`` only for numbers from no snapshot (tests).
         decimals: Decimals in the table, for all numeric columns or per column (one number
             or one per row); by default 0 for whole numbers and 1 otherwise. Columns shown
             without decimals are whole numbers in the downloads (:func:`download_frame`).
@@ -262,7 +264,13 @@ def show_chart(
         '<details class="navbok-data"><summary>Vis tallene bak figuren</summary>',
         f"{table}</details>",
         # Downloads carry the status of every missing number and where the numbers come from.
-        download_links(download_frame(data, decimals), slug, FIGURE_DOWNLOADS, described_by=cap_id),
+        download_links(
+            download_frame(data, decimals),
+            slug,
+            FIGURE_DOWNLOADS,
+            provenance=provenance,
+            described_by=cap_id,
+        ),
         "</figure>",
     ]
     return ChartOutput("\n".join(part for part in parts if part))

@@ -26,9 +26,9 @@ import pandas as pd
 
 from navbok import status
 from navbok.present.exports import (
+    Provenance,
     cell_estimates,
     csv_bytes,
-    current_provenance,
     set_cell_estimates,
     set_cell_statuses,
     with_status_columns,
@@ -124,6 +124,7 @@ def download_links(
     slug: str,
     labels: Mapping[str, str],
     *,
+    provenance: Provenance | None,
     described_by: str | None = None,
 ) -> str:
     """The numbers behind a figure or table as downloads (``data:`` URIs), one link per format.
@@ -133,13 +134,14 @@ def download_links(
             columns (:func:`navbok.present.exports.with_status_columns`).
         slug: The file name without extension (``<slug>.csv``, ``<slug>.xlsx``).
         labels: Format (``"csv"``, ``"xlsx"``) → link text, in the order shown.
+        provenance: Where the numbers come from (a report's ``Context.provenance``); every
+            file carries it. ``None`` only for numbers from no snapshot (tests).
         described_by: The id of the caption the links are described by.
 
     Returns:
-        ``<p class="navbok-downloads">`` with the links. Every file carries the provenance set
-        by :func:`navbok.present.exports.set_provenance`.
+        ``<p class="navbok-downloads">`` with the links.
     """
-    frame, provenance = with_status_columns(data), current_provenance()
+    frame = with_status_columns(data)
     described = f' aria-describedby="{html.escape(described_by)}"' if described_by else ""
     links = []
     for kind, label in labels.items():
@@ -177,6 +179,7 @@ def show_table(
     name: str,
     caption: str,
     *,
+    provenance: Provenance | None,
     data: pd.DataFrame | None = None,
     notes: list[str] | None = None,
     numeric_from: int = 1,
@@ -187,6 +190,7 @@ def show_table(
         cells: The table as display strings; the first column holds the row headers.
         name: Identifies the table (id ``navbok-table-<slug>``, download ``<slug>.csv``).
         caption: What the table shows (Norwegian), including units.
+        provenance: Where the numbers come from; the downloads carry it (:func:`download_links`).
         data: The numbers behind the table for the download (default: ``cells``); per-cell
             status symbols in ``data.attrs["status"]`` become «<column> status» columns, and
             estimates in ``data.attrs["estimate"]`` are shown «≈ 1 200» with a note line
@@ -216,6 +220,7 @@ def show_table(
         cells if data is None else data,
         slug,
         TABLE_DOWNLOADS,
+        provenance=provenance,
         described_by=f"{block_id}-caption",
     )
     return TableOutput(

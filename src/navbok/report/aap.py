@@ -22,7 +22,7 @@ from navbok.analysis.aap import expected_share, ratio_table
 from navbok.analysis.aap_periods import Pairing
 from navbok.comparison import Kind
 from navbok.measures import aap_frame
-from navbok.present.exports import set_cell_estimates, set_cell_statuses
+from navbok.present.exports import Provenance, set_cell_estimates, set_cell_statuses
 from navbok.present.figure import ChartOutput
 from navbok.present.markdown import Markdown, escape
 from navbok.present.numbers import fmt_number
@@ -178,6 +178,7 @@ class AapViews:
                 f"AAP-andelen er NAVs mottakere i {pairing.aap.label}; sosialhjelpsandelen er "
                 f"mottakere i løpet av {pairing.sos_year} (SSB).",
             ],
+            provenance=ctx.provenance,
         )
         main_ratio = m_aap / m_sos if m_sos else float("nan")
         texts = {
@@ -359,6 +360,7 @@ class AapViews:
                 "NAV viser ikke antall under fire; de står som skjult (:).",
                 f"Symboler: {status.LEGEND}.",
             ],
+            provenance=ctx.provenance,
         )
 
     def counts(self, name: str = "aap-antall") -> TableOutput | None:
@@ -392,6 +394,7 @@ class AapViews:
                 f"Symboler: {status.LEGEND}.",
             ],
             estimates=estimates,
+            provenance=ctx.provenance,
         )
 
     def _newest_ratio(self, paired_year: int) -> str:
@@ -523,6 +526,8 @@ def _table(
     rows: list[tuple[str, list[Cell]]],
     notes: list[str],
     estimates: list[list[bool]] | None = None,
+    *,
+    provenance: Provenance,
 ) -> TableOutput:
     """A table of counts and shares by row label: Norwegian numbers with SSB's symbols on the
     page (and «≈» before an estimate, ``estimates``: a flag per cell of each row), in the
@@ -538,4 +543,5 @@ def _table(
     if estimates:
         flags = {head[j + 1]: [e[j] for e in estimates] for j in range(len(head) - 1)}
         set_cell_estimates(data, flags)
-    return show_table(pd.DataFrame(shown, columns=head), name, caption, data=data, notes=notes)
+    page = pd.DataFrame(shown, columns=head)
+    return show_table(page, name, caption, data=data, notes=notes, provenance=provenance)

@@ -288,6 +288,7 @@ class BarometerViews:
                 ),
             ],
             numeric_from=4,
+            provenance=self.ctx.provenance,
         )
 
     def table(self) -> TableOutput:
@@ -347,6 +348,7 @@ class BarometerViews:
                 *gap_legend(used),
                 *self._unpublished_note(gone),
             ],
+            provenance=self.ctx.provenance,
         )
 
     def unpublished(self) -> dict[str, str]:
@@ -420,6 +422,7 @@ class BarometerViews:
             ),
             decimals=2,
             text_columns=["Nøkkeltall"],
+            provenance=self.ctx.provenance,
         )
 
     def pulling(self) -> figure.ChartOutput | None:
@@ -458,6 +461,7 @@ class BarometerViews:
             "er snittkarakteren minus 3,5.",
             decimals=3,
             text_columns=["Nøkkeltall"],
+            provenance=self.ctx.provenance,
         )
 
     def top(self, n: int = 10) -> TableOutput:
@@ -494,6 +498,7 @@ class BarometerViews:
                 ),
             ],
             numeric_from=2,
+            provenance=self.ctx.provenance,
         )
 
     def sensitivity(self) -> TableOutput | None:
@@ -524,6 +529,7 @@ class BarometerViews:
             f"(statistikkår {year})",
             data=s.rename(columns=SENSITIVITY_COLUMNS),
             notes=["Negativ endring = bedre plass enn med Kommunal Rapports vekter."],
+            provenance=self.ctx.provenance,
         )
 
     def example(self) -> dict[str, str]:
@@ -606,6 +612,7 @@ class BarometerViews:
                 f"{fmt_number(GRADE_TOLERANCE, 1)} karakterpoeng, sier innledningen at "
                 "rekonstruksjonen avviker fra de publiserte tallene.",
             ],
+            provenance=self.ctx.provenance,
         )
 
 

@@ -136,7 +136,13 @@ class Figures:
         table = wide(df, "Serie", "År", "Verdi")
         caption = caption or f"{spec.label}. {spec.definition}{note}"
         return figure.show_chart(
-            chart, table, name, caption, decimals=spec.decimals, text_columns=["Serie"]
+            chart,
+            table,
+            name,
+            caption,
+            decimals=spec.decimals,
+            text_columns=["Serie"],
+            provenance=ctx.provenance,
         )
 
     def bars(
@@ -181,7 +187,13 @@ class Figures:
         if any(flags):
             caption += f" {status.ESTIMATE_NOTE}"
         return figure.show_chart(
-            chart, table, name, caption, decimals=spec.decimals, text_columns=["Serie"]
+            chart,
+            table,
+            name,
+            caption,
+            decimals=spec.decimals,
+            text_columns=["Serie"],
+            provenance=ctx.provenance,
         )
 
     def _bar_label(self, row: object) -> str:
@@ -281,4 +293,5 @@ class Figures:
                 "hver kolonne med symboler.",
                 *([left_out] if left_out else []),
             ],
+            provenance=ctx.provenance,
         )

@@ -210,6 +210,7 @@ class GrowthViews:
             "enkeltvekstene er trukket fra. Løpende kroner.",
             decimals=1,
             text_columns=["Komponent", "Del"],
+            provenance=ctx.provenance,
         )
         title = f"Vekst i utbetalt sosialhjelp {year0}–{year1}, {ctx.name}"
         if gone:
@@ -267,6 +268,7 @@ class GrowthViews:
                     if r.status
                 ]
             ),
+            provenance=ctx.provenance,
         )
         if not own.ok:
             return fig, comp, None, self.texts(year0, year1, own, table)
@@ -289,6 +291,7 @@ class GrowthViews:
                 "er resten. LMDI: logaritmisk gjennomsnitt av de to årenes utbetaling ganger "
                 "logaritmen av komponentens vekstfaktor; summen er nøyaktig lik endringen."
             ],
+            provenance=ctx.provenance,
         )
         texts = self.texts(year0, year1, own, table)
         return fig, comp, kroner, texts
@@ -473,6 +476,7 @@ class GrowthViews:
                 f"Symboler: {status.LEGEND}.",
             ],
             numeric_from=1,
+            provenance=ctx.provenance,
         )
         return table, self._amount_sentence(cells, last), text
 
@@ -682,6 +686,7 @@ class GrowthViews:
             f"{spec.label}, {year}, for {peers.label}. {why}{rank_text}{missing}".strip(),
             decimals=spec.decimals,
             text_columns=["Kommune"],
+            provenance=ctx.provenance,
         )
 
     def meaning(self) -> str:
@@ -813,6 +818,7 @@ class GrowthViews:
             + self._annual_members_note(),
             decimals=1,
             text_columns=["Serie"],
+            provenance=ctx.provenance,
         )
         own = df[df["Serie"] == ctx.name]
         cells = [
@@ -830,6 +836,7 @@ class GrowthViews:
             "vekst-aarlig-komponenter",
             f"Årlig vekst i utbetalt sosialhjelp i {ctx.name}, dekomponert",
             data=data,
+            provenance=ctx.provenance,
         )
         return fig, tab, annual_sentence(ctx.name, own)
 
@@ -939,6 +946,7 @@ class GrowthViews:
             f"tidligere kommunene.{missing}",
             decimals=0,
             text_columns=["Kommune"],
+            provenance=ctx.provenance,
         )
 
 

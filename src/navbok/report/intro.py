@@ -227,6 +227,7 @@ class IntroViews:
             caption,
             decimals={"Indeks": 0, ctx.name: places, col: places},
             text_columns=["Nøkkeltall"],
+            provenance=ctx.provenance,
         )
 
     # ------------------------------------------------------------------ findings

@@ -52,6 +52,7 @@ class LocalSections:
             f"lokal-{key}",
             f"{title}. Kilde: {ref.source}",
             notes=ref.notes,
+            provenance=self.ctx.provenance,
         )
         esc = html.escape
         return LocalSection(

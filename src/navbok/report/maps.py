@@ -21,6 +21,7 @@ import pandas as pd
 from navbok import geo
 from navbok import indicators as ind
 from navbok.present import maps
+from navbok.present.exports import Provenance
 from navbok.present.figure import ChartOutput
 from navbok.present.numbers import fmt_number
 from navbok.present.tables import download_links, table_html
@@ -94,8 +95,10 @@ def county_figure(
     year: int,
     height: int = 420,
     downloads: bool = True,
+    provenance: Provenance | None,
 ) -> str:
-    """The county map of ``kommune`` (outlined) coloured by ``values``, as a figure's HTML."""
+    """The county map of ``kommune`` (outlined) coloured by ``values``, as a figure's HTML;
+    its CSV download (``downloads``) carries ``provenance``."""
     esc = html.escape
     spec_ind = ind.register()[indicator]
     topology = geo.county_topology(geo.load_topology(), kommune)
@@ -159,6 +162,7 @@ def county_figure(
             frame,
             f"fylkeskart-{kommune}",
             {"csv": "Last ned CSV"},
+            provenance=provenance,
             described_by=f"{element}-tabell",
         )
     script = maps.embed_script(spec, element).replace("</", "<\\/")
@@ -189,5 +193,12 @@ class MapViews:
         year = year if year is not None else self.ctx.years[-1]
         values = county_values(self.ctx.data, indicator, year)
         return ChartOutput(
-            county_figure(self.ctx.kommune, self.ctx.name, values, indicator=indicator, year=year)
+            county_figure(
+                self.ctx.kommune,
+                self.ctx.name,
+                values,
+                indicator=indicator,
+                year=year,
+                provenance=self.ctx.provenance,
+            )
         )

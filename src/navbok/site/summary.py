@@ -106,7 +106,7 @@ def write_summary(
             figure = county_figure(
                 kommune, name, map_values or county_values(data, "andel_18_66", year),
                 year=year, height=300,
-                downloads=False,
+                downloads=False, provenance=provenance,
             )  # fmt: skip
         except Exception:  # a municipality the map does not have: the page without the map
             figure = ""
