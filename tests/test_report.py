@@ -180,7 +180,7 @@ def test_wide_table_keeps_year_order_and_empty_years() -> None:
             "Verdi": [1.0, 2.0, float("nan"), 3.0, float("nan")],
         }
     )
-    t = wide(df, "Serie", "År", "Verdi")
+    t = wide(df, "Serie", "År", "Verdi").frame
     assert list(t.columns) == ["Serie", "2015", "2016", "2021", "2024"]
     assert list(t["Serie"]) == ["A", "B"]
     assert t["2024"].isna().all() and t.loc[1, "2016"] == 3.0
@@ -205,7 +205,7 @@ def test_wide_table_equals_pivot_table(seed: int) -> None:
         df["Verdi"] = [rng.randint(0, 9) for _ in keys]  # integers
     for args in (("Serie", "År", "Verdi"), ("År", "Serie", "Verdi")):
         for sort_rows in (False, True):
-            got = wide(df, *args, sort_rows=sort_rows)
+            got = wide(df, *args, sort_rows=sort_rows).frame
             index, columns, val = args
             rows = list(dict.fromkeys(df[index]))
             rows = sorted(rows) if sort_rows else rows

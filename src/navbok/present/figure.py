@@ -24,7 +24,7 @@ import pandas as pd
 from navbok import status
 from navbok.present.chart_specs import is_yearly, validated
 from navbok.present.embed import embed_script
-from navbok.present.exports import Provenance, cell_estimates, cell_statuses
+from navbok.present.exports import MarkedFrame, Provenance, cell_estimates, cell_statuses
 from navbok.present.numbers import MISSING, fmt_number, is_missing
 from navbok.present.tables import download_links, slugify, table_html
 
@@ -85,7 +85,7 @@ def _text_cell(value: Any, col: pd.Series, symbol: str | None) -> str:
 
 
 def data_table(
-    data: pd.DataFrame,
+    numbers: pd.DataFrame | MarkedFrame,
     caption: str,
     decimals: int | Mapping[str, int | Sequence[int]] | None = None,
     labels: Mapping[str, str] | None = None,
@@ -95,23 +95,26 @@ def data_table(
 
     Numbers are formatted with :func:`navbok.present.numbers.fmt_number` and right-aligned;
     text columns (see :func:`show_chart`) are left as they are. A missing cell shows its own
-    status when the frame carries per-cell statuses (``attrs["status"]``, from
-    :func:`navbok.present.tables.wide`), else its row's ``status``; the ``status`` column is
+    status when the numbers carry per-cell statuses (a
+    :class:`~navbok.present.exports.MarkedFrame`, e.g. from :func:`navbok.present.tables.wide`),
+    else its row's ``status``; the ``status`` column is
     left out when every status sits on a row it already explains.
 
     Args:
-        data: The numbers, as given to :func:`show_chart`.
+        numbers: The numbers, as given to :func:`show_chart`.
         caption: The figure's caption (the table's reads «Tallene bak figuren: <caption>»).
         decimals: Decimals for all numeric columns or per column, for a column either one
             number or one per row (default: 0 for whole numbers, else 1). Estimated cells
-            (``attrs["estimate"]``) read «≈ 1 200», with a note line under the table.
+            (the :class:`~navbok.present.exports.MarkedFrame`'s) read «≈ 1 200», with a note
+            line under the table.
         labels: Display names for columns.
         text_columns: Columns to show as text.
     """
     labels = labels or {}
     text_columns = set(text_columns)
-    per_cell = cell_statuses(data)
-    estimated = cell_estimates(data)
+    per_cell = cell_statuses(numbers)
+    estimated = cell_estimates(numbers)
+    data = MarkedFrame.of(numbers).frame
     statuses: list[str | None] = (
         [status.symbol(s, default="") or None for s in data["status"]]
         if "status" in data.columns
@@ -171,13 +174,16 @@ def data_table(
 
 
 def download_frame(
-    data: pd.DataFrame, decimals: int | Mapping[str, int | Sequence[int]] | None = None
-) -> pd.DataFrame:
+    numbers: pd.DataFrame | MarkedFrame,
+    decimals: int | Mapping[str, int | Sequence[int]] | None = None,
+) -> MarkedFrame:
     """The numbers of a figure as its downloads hold them: a column shown without decimals
     (``decimals`` 0: counts of persons, kroner) as whole numbers, never «1200.23» for an
     estimated count; everything else as it is (with its per-cell statuses and estimates)."""
+    marked = MarkedFrame.of(numbers)
+    data = marked.frame
     if decimals is None:
-        return data
+        return marked
     whole = [
         c
         for c in data.columns
@@ -185,12 +191,11 @@ def download_frame(
         and (decimals if not isinstance(decimals, Mapping) else decimals.get(str(c))) == 0
     ]
     if not whole:
-        return data
+        return marked
     out = data.copy()
     for c in whole:
         out[c] = out[c].round().astype("Int64")
-    out.attrs = dict(data.attrs)
-    return out
+    return marked.with_frame(out)
 
 
 def _title_html(title: Any) -> str:
@@ -211,7 +216,7 @@ def _title_html(title: Any) -> str:
 
 def show_chart(
     chart: Mapping[str, Any] | alt.TopLevelMixin,
-    data: pd.DataFrame,
+    data: pd.DataFrame | MarkedFrame,
     name: str,
     caption: str,
     *,
@@ -227,7 +232,7 @@ def show_chart(
             inlined.
         data: The numbers behind the figure, shown as a table and offered as CSV and Excel.
             A ``status`` column (:mod:`navbok.status` symbols) fills missing cells of its
-            row; per-cell statuses (``attrs["status"]``, see
+            row; per-cell statuses (a :class:`~navbok.present.exports.MarkedFrame`, see
             :func:`navbok.present.tables.wide`) fill each cell and become «<column> status»
             columns in the downloads.
         name: Identifies the figure: the element id is ``navbok-chart-<slug>`` and downloads

@@ -26,11 +26,12 @@ import pandas as pd
 
 from navbok import status
 from navbok.present.exports import (
+    MarkedFrame,
     Provenance,
     cell_estimates,
     csv_bytes,
-    set_cell_estimates,
-    set_cell_statuses,
+    with_cell_estimates,
+    with_cell_statuses,
     with_status_columns,
     xlsx_bytes,
 )
@@ -120,7 +121,7 @@ def table_html(
 
 
 def download_links(
-    data: pd.DataFrame,
+    data: pd.DataFrame | MarkedFrame,
     slug: str,
     labels: Mapping[str, str],
     *,
@@ -130,8 +131,8 @@ def download_links(
     """The numbers behind a figure or table as downloads (``data:`` URIs), one link per format.
 
     Args:
-        data: The numbers; per-cell status symbols (``attrs["status"]``) become «<column> status»
-            columns (:func:`navbok.present.exports.with_status_columns`).
+        data: The numbers; the marks of a :class:`~navbok.present.exports.MarkedFrame` become
+            «<column> status» columns (:func:`navbok.present.exports.with_status_columns`).
         slug: The file name without extension (``<slug>.csv``, ``<slug>.xlsx``).
         labels: Format (``"csv"``, ``"xlsx"``) → link text, in the order shown.
         provenance: Where the numbers come from (a report's ``Context.provenance``); every
@@ -180,7 +181,7 @@ def show_table(
     caption: str,
     *,
     provenance: Provenance | None,
-    data: pd.DataFrame | None = None,
+    data: pd.DataFrame | MarkedFrame | None = None,
     notes: list[str] | None = None,
     numeric_from: int = 1,
 ) -> TableOutput:
@@ -191,9 +192,9 @@ def show_table(
         name: Identifies the table (id ``navbok-table-<slug>``, download ``<slug>.csv``).
         caption: What the table shows (Norwegian), including units.
         provenance: Where the numbers come from; the downloads carry it (:func:`download_links`).
-        data: The numbers behind the table for the download (default: ``cells``); per-cell
-            status symbols in ``data.attrs["status"]`` become «<column> status» columns, and
-            estimates in ``data.attrs["estimate"]`` are shown «≈ 1 200» with a note line
+        data: The numbers behind the table for the download (default: ``cells``); the per-cell
+            status symbols of a :class:`~navbok.present.exports.MarkedFrame` become «<column>
+            status» columns, and its estimates are shown «≈ 1 200» with a note line
             (:data:`navbok.status.ESTIMATE_NOTE`) and marked «≈» in the download.
         notes: Lines shown under the table (sources, symbols, method).
         numeric_from: Columns from this index on are right-aligned numbers.
@@ -249,15 +250,17 @@ def wide(
     *,
     sort_rows: bool = False,
     sort_columns: bool = True,
-) -> pd.DataFrame:
+) -> MarkedFrame:
     """Long to wide for the table behind a figure: rows in order of first appearance and
     columns sorted (years in order) unless told otherwise, rows and columns without any value
     kept (shown as missing), column names as text.
 
-    When ``df`` has a ``status`` column (:mod:`navbok.status` symbols), the status of each
-    missing cell is kept in ``attrs["status"]`` (``{column: [symbol or None per row]}``): the
-    figure's table shows each symbol and the download gets a status column beside the
-    numbers (:func:`navbok.present.exports.with_status_columns`)."""
+    Returns the table as a :class:`~navbok.present.exports.MarkedFrame`: when ``df`` has a
+    ``status`` column (:mod:`navbok.status` symbols), with the status of each missing cell
+    (``{column: [symbol or None per row]}``; the figure's table shows each symbol and the
+    download gets a status column beside the numbers,
+    :func:`navbok.present.exports.with_status_columns`), and with an ``estimate`` column, with
+    the estimated cells."""
     keys = list(zip(df[index].tolist(), df[columns].tolist(), strict=True))
     rows = list(dict.fromkeys(k[0] for k in keys))
     cols = list(dict.fromkeys(k[1] for k in keys))
@@ -278,6 +281,7 @@ def wide(
         )
         table = table.reindex(index=rows, columns=cols).reset_index()
         table.columns = [str(c) for c in table.columns]
+    marked = MarkedFrame(table)
     if "status" in df.columns and values != "status":
         found: dict[tuple, str] = {}
         symbols = df["status"].tolist()
@@ -287,7 +291,9 @@ def wide(
                 found.setdefault(key, symbol)
         # Always set (also when nothing is missing): every download of a figure then has the
         # same layout, a status column beside each column of numbers.
-        set_cell_statuses(table, {str(c): [found.get((r, c)) for r in rows] for c in cols})
+        marked = with_cell_statuses(
+            marked, {str(c): [found.get((r, c)) for r in rows] for c in cols}
+        )
     if "estimate" in df.columns and values != "estimate":
         flagged = {
             key
@@ -300,5 +306,7 @@ def wide(
             if flag and not is_missing(value)
         }
         if flagged:
-            set_cell_estimates(table, {str(c): [(r, c) in flagged for r in rows] for c in cols})
-    return table
+            marked = with_cell_estimates(
+                marked, {str(c): [(r, c) in flagged for r in rows] for c in cols}
+            )
+    return marked

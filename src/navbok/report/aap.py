@@ -22,7 +22,7 @@ from navbok.analysis.aap import expected_share, ratio_table
 from navbok.analysis.aap_periods import Pairing
 from navbok.comparison import Kind
 from navbok.measures import aap_frame
-from navbok.present.exports import Provenance, set_cell_estimates, set_cell_statuses
+from navbok.present.exports import Provenance, with_cell_estimates, with_cell_statuses
 from navbok.present.figure import ChartOutput
 from navbok.present.markdown import Markdown, escape
 from navbok.present.numbers import fmt_number
@@ -150,7 +150,7 @@ class AapViews:
         numbers = t.rename(
             columns={"series": "Serie", "aap": aap_head, "sos": sos_head, "ratio": head[3]}
         )[["Serie", aap_head, sos_head, head[3]]]
-        set_cell_statuses(
+        marked = with_cell_statuses(
             numbers,
             {
                 aap_head: [
@@ -172,7 +172,7 @@ class AapViews:
             "aap-forholdstall",
             f"AAP-andel i {pairing.aap.label}, andel sosialhjelpsmottakere i {pairing.sos_year} "
             "og forholdstallet mellom dem. Begge andeler er av innbyggerne 18–66 år.",
-            data=numbers,
+            data=marked,
             notes=[
                 *notes,
                 f"AAP-andelen er NAVs mottakere i {pairing.aap.label}; sosialhjelpsandelen er "
@@ -539,9 +539,9 @@ def _table(
         if rows and all(cells[j][2] == 0 for _, cells in rows):
             data[column] = data[column].round().astype("Int64")
     marks = {head[j + 1]: [cells[j][1] for _, cells in rows] for j in range(len(head) - 1)}
-    set_cell_statuses(data, marks)
+    marked = with_cell_statuses(data, marks)
     if estimates:
         flags = {head[j + 1]: [e[j] for e in estimates] for j in range(len(head) - 1)}
-        set_cell_estimates(data, flags)
+        marked = with_cell_estimates(marked, flags)
     page = pd.DataFrame(shown, columns=head)
-    return show_table(page, name, caption, data=data, notes=notes, provenance=provenance)
+    return show_table(page, name, caption, data=marked, notes=notes, provenance=provenance)

@@ -21,7 +21,7 @@ from navbok.comparison import Kind
 from navbok.groups import LANDET, asss_members
 from navbok.peers import book_asss
 from navbok.present import chart_specs, figure
-from navbok.present.exports import set_cell_estimates, set_cell_statuses
+from navbok.present.exports import MarkedFrame, with_cell_estimates, with_cell_statuses
 from navbok.present.numbers import fmt_number, fmt_percent
 from navbok.present.prose import and_list
 from navbok.present.tables import TableOutput, show_table, wide
@@ -238,12 +238,12 @@ class GrowthViews:
         head = [""] + list(SHORT_COLUMNS.values()) + [f"LMDI-andel: {SHORT[k]}" for k in "NLP"]
         numbers = pd.DataFrame(data, columns=["Region", *head[1:]])
         row_marks = [None if not r.status else status.symbol(r.status) for r in table.itertuples()]
-        set_cell_statuses(numbers, {h: row_marks for h in head[1:]})
+        marked = with_cell_statuses(numbers, {h: row_marks for h in head[1:]})
         comp = show_table(
             pd.DataFrame(cells, columns=head),
             f"vekst-sammenligning-{year0}-{year1}",
             f"Dekomponering av veksten i utbetalt sosialhjelp {year0}–{year1}",
-            data=numbers,
+            data=marked,
             notes=[n for n in (self.group_note(year1),) if n]
             + [
                 "LMDI (logaritmisk dekomponering) fordeler hele veksten på de tre "
@@ -463,13 +463,17 @@ class GrowthViews:
         numbers = pd.DataFrame(data, columns=head).astype(
             {"Mottakere": "Int64", "Stønadsmåneder": "Int64"}
         )
-        set_cell_statuses(numbers, {h: [m[j] for m in marks] for j, h in enumerate(head[1:])})
-        set_cell_estimates(numbers, {h: [f[j] for f in flags] for j, h in enumerate(head[1:])})
+        marked = with_cell_statuses(
+            numbers, {h: [m[j] for m in marks] for j, h in enumerate(head[1:])}
+        )
+        marked = with_cell_estimates(
+            marked, {h: [f[j] for f in flags] for j, h in enumerate(head[1:])}
+        )
         table = show_table(
             pd.DataFrame(rows, columns=head),
             "utbetalt-antall-og-belop",
             f"Mottakere, stønadsmåneder og utbetalt sosialhjelp (bidrag og lån) i {ctx.name}",
-            data=numbers,
+            data=marked,
             notes=[
                 "Mottakere er personer med stønad i løpet av året; fra 2022 teller SSB "
                 "sosialhjelpstilfeller (en person med stønad i flere kommuner telles i hver).",
@@ -830,12 +834,12 @@ class GrowthViews:
         data[list(GROWTH_COLUMNS)] = data[list(GROWTH_COLUMNS)] * 100  # percent, as shown
         data = data.rename(columns={"year0": "Fra år", "year1": "Til år", **SHORT_COLUMNS})
         marks = [status.symbol(m) if m else None for m in own["status"]]
-        set_cell_statuses(data, {c: marks for c in SHORT_COLUMNS.values()})
+        marked = with_cell_statuses(data, {c: marks for c in SHORT_COLUMNS.values()})
         tab = show_table(
             pd.DataFrame(cells, columns=["Periode", *SHORT_COLUMNS.values()]),
             "vekst-aarlig-komponenter",
             f"Årlig vekst i utbetalt sosialhjelp i {ctx.name}, dekomponert",
-            data=data,
+            data=marked,
             provenance=ctx.provenance,
         )
         return fig, tab, annual_sentence(ctx.name, own)
@@ -955,10 +959,9 @@ def _whole(value: float) -> int | None:
     return None if value != value else round(value)
 
 
-def _with_row_status(frame: pd.DataFrame, symbol: str | None) -> pd.DataFrame:
+def _with_row_status(frame: pd.DataFrame, symbol: str | None) -> MarkedFrame:
     """``frame`` with one status for every number (the decomposition's status: all its
     numbers are missing or none is), so its download has a status column beside each."""
     out = frame.copy()
     marks = [status.symbol(symbol) if symbol else None] * len(out)
-    set_cell_statuses(out, {str(c): marks for c in out.columns[1:]})
-    return out
+    return with_cell_statuses(out, {str(c): marks for c in out.columns[1:]})

@@ -19,7 +19,7 @@ from navbok.analysis.aap_periods import LATEST as LATEST_AAP
 from navbok.comparison import Kind
 from navbok.key_figures import BAROMETER, Fact
 from navbok.present import chart_specs, figure
-from navbok.present.exports import set_cell_statuses
+from navbok.present.exports import with_cell_statuses
 from navbok.present.markdown import Markdown
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
@@ -189,7 +189,8 @@ class IntroViews:
                 f"{ctx.name}, så profilen er utelatt.",
             )
         df = pd.DataFrame(rows, columns=["Nøkkeltall", "Indeks", ctx.name, col])
-        set_cell_statuses(df, {ctx.name: [m[0] for m in marks], col: [m[1] for m in marks]})
+        marks_of = {ctx.name: [m[0] for m in marks], col: [m[1] for m in marks]}
+        marked = with_cell_statuses(df, marks_of)
         chart = chart_specs.bar_chart(
             df,
             category="Nøkkeltall",
@@ -222,7 +223,7 @@ class IntroViews:
             )
         return figure.show_chart(
             chart,
-            df,
+            marked,
             name,
             caption,
             decimals={"Indeks": 0, ctx.name: places, col: places},
