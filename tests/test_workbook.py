@@ -65,6 +65,7 @@ def test_the_service_profile_downloads_numbers() -> None:
 
     ctx = SimpleNamespace(
         name="Bergen",
+        provenance=None,
         peers=SimpleNamespace(label="ASSS-snittet"),
         main_kind=Kind.ASSS_SNITT,
         indicator=lambda i: ind.register()[i],
