@@ -234,7 +234,12 @@ def test_show_chart_repr() -> None:
     chart = bar_chart(df, "k", "v", "A", "T", "D.", "v", ",.1f")
     result = show_chart(chart, df, "navn", "c", provenance=None)
     assert result._repr_html_() == result.html
-    assert result._repr_mimebundle_() == {"text/html": result.html}
+    data, metadata = result._repr_mimebundle_()  # type: ignore[misc]
+    assert data == {"text/html": result.html}
+    # the numbers behind the figure, for the book's workbook (navbok.site.workbook)
+    (record,) = metadata["navbok_downloads"]
+    assert record["slug"] == "navn" and record["title"] == "T"
+    assert record["csv"].splitlines()[0] == "k;v"
     # The plain-text stand-in stays short: IPython stores it beside the HTML in every notebook.
     assert repr(result) == "Figur"
 

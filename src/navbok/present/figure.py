@@ -26,7 +26,7 @@ from navbok.present.chart_specs import is_yearly, validated
 from navbok.present.embed import embed_script
 from navbok.present.exports import MarkedFrame, Provenance, cell_estimates, cell_statuses
 from navbok.present.numbers import MISSING, fmt_number, is_missing
-from navbok.present.tables import download_links, slugify, table_html
+from navbok.present.tables import Download, display_bundle, download_links, slugify, table_html
 
 __all__ = ["FIGURE_DOWNLOADS", "ChartOutput", "data_table", "download_frame", "show_chart"]
 
@@ -36,15 +36,20 @@ FIGURE_DOWNLOADS: Mapping[str, str] = {"csv": "Last ned CSV", "xlsx": "Last ned 
 
 @dataclass(frozen=True)
 class ChartOutput:
-    """A chart ready for a notebook cell; Jupyter and Jupyter Book show :attr:`html`."""
+    """A chart ready for a notebook cell; Jupyter and Jupyter Book show :attr:`html`, and the
+    output's metadata holds the :class:`~navbok.present.tables.Download` records of the
+    numbers behind it (:func:`~navbok.present.tables.display_bundle`)."""
 
     html: str
+    downloads: tuple[Download, ...] = ()
 
     def _repr_html_(self) -> str:
         return self.html
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"text/html": self.html}
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> dict[str, str] | tuple[dict[str, str], dict[str, Any]]:
+        return display_bundle(self.html, self.downloads)
 
     def __repr__(self) -> str:
         # The plain-text stand-in IPython stores beside the HTML: short, not the whole figure
@@ -198,18 +203,25 @@ def download_frame(
     return marked.with_frame(out)
 
 
-def _title_html(title: Any) -> str:
-    """The chart title (and subtitle) from a Vega-Lite spec as HTML paragraphs."""
+def _title_lines(title: Any, key: str = "text") -> list[str]:
+    """The lines of a Vega-Lite spec's title (``key`` ``"subtitle"``: of its subtitle)."""
     if title is None:
-        return ""
+        return []
     if isinstance(title, str | list):
         title = {"text": title}
+    text = title.get(key)
+    if not text:
+        return []
+    return [text] if isinstance(text, str) else [str(line) for line in text]
+
+
+def _title_html(title: Any) -> str:
+    """The chart title (and subtitle) from a Vega-Lite spec as HTML paragraphs."""
     out = []
     for key, style in (("text", "font-weight:bold;font-size:1.15em"), ("subtitle", "")):
-        text = title.get(key)
-        if text:
-            lines = [text] if isinstance(text, str) else list(text)
-            body = "<br>".join(html.escape(str(line)) for line in lines)
+        lines = _title_lines(title, key)
+        if lines:
+            body = "<br>".join(html.escape(line) for line in lines)
             out.append(f'<p class="navbok-chart-{key}" style="margin:0 0 .25em;{style}">{body}</p>')
     return "\n".join(out)
 
@@ -255,10 +267,22 @@ def show_chart(
     spec = validated(chart)
     # The title is shown as HTML: it wraps on narrow screens, and screen readers get it in
     # Norwegian (Vega labels an SVG title "Title text '…'", even with aria off).
-    title_html = _title_html(spec.pop("title", None))
+    title = spec.pop("title", None)
+    title_html = _title_html(title)
+    # The workbook's name for the numbers: the title's lines run together, else the table's.
+    name_in_workbook = "".join(_title_lines(title)) or f"Tallene bak figuren: {caption}"
     script = embed_script(spec, div_id, sort_keys=True)
     table = data_table(data, caption, decimals, labels, text_columns)
     cap_id = f"{div_id}-caption"
+    # Downloads carry the status of every missing number and where the numbers come from.
+    links = download_links(
+        download_frame(data, decimals),
+        slug,
+        FIGURE_DOWNLOADS,
+        provenance=provenance,
+        title=name_in_workbook,
+        described_by=cap_id,
+    )
     parts = [
         f'<figure class="navbok-figure" id="{div_id}-figure">',
         title_html,
@@ -268,14 +292,8 @@ def show_chart(
         f'<figcaption id="{cap_id}">{html.escape(caption)}</figcaption>',
         '<details class="navbok-data"><summary>Vis tallene bak figuren</summary>',
         f"{table}</details>",
-        # Downloads carry the status of every missing number and where the numbers come from.
-        download_links(
-            download_frame(data, decimals),
-            slug,
-            FIGURE_DOWNLOADS,
-            provenance=provenance,
-            described_by=cap_id,
-        ),
+        links.html,
         "</figure>",
     ]
-    return ChartOutput("\n".join(part for part in parts if part))
+    downloads = tuple(d for d in (links.download,) if d)
+    return ChartOutput("\n".join(part for part in parts if part), downloads)

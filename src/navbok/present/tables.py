@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -38,8 +39,12 @@ from navbok.present.exports import (
 from navbok.present.numbers import is_missing
 
 __all__ = [
+    "DOWNLOADS_METADATA",
     "TABLE_DOWNLOADS",
+    "Download",
+    "DownloadLinks",
     "TableOutput",
+    "display_bundle",
     "download_links",
     "mark_estimates",
     "show_table",
@@ -57,6 +62,47 @@ _MEDIA_TYPES = {
     "csv": "text/csv;charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+#: The key of a notebook output's metadata that lists the numbers behind the figures and tables
+#: it shows (:meth:`Download.record`, in the order of their links): the book's workbook reads
+#: them there (:mod:`navbok.site.workbook`), never from the HTML.
+DOWNLOADS_METADATA = "navbok_downloads"
+
+
+@dataclass(frozen=True)
+class Download:
+    """The numbers behind one figure or table as its CSV download holds them: the file's name
+    without extension (``slug``), the title the book's workbook gives its sheet (the figure's
+    title, else its caption) and the file's text (provenance comment lines, header, rows)."""
+
+    slug: str
+    title: str
+    csv: str
+
+    def record(self) -> dict[str, str]:
+        """As a notebook output's metadata holds it (:data:`DOWNLOADS_METADATA`)."""
+        return {"slug": self.slug, "title": self.title, "csv": self.csv}
+
+
+def display_bundle(
+    html_text: str, downloads: Sequence[Download]
+) -> dict[str, str] | tuple[dict[str, str], dict[str, Any]]:
+    """A display object's ``_repr_mimebundle_``: the HTML, with the records of the numbers
+    behind it in the output's metadata (:data:`DOWNLOADS_METADATA`)."""
+    data = {"text/html": html_text}
+    if not downloads:
+        return data
+    return data, {DOWNLOADS_METADATA: [d.record() for d in downloads]}
+
+
+@dataclass(frozen=True)
+class DownloadLinks:
+    """The links under a figure or table (:attr:`html`) and the record of its CSV file
+    (``None`` when it offers none)."""
+
+    html: str
+    download: Download | None
+
 
 _NORWEGIAN_LETTERS: dict[str, str | int | None] = {"æ": "ae", "ø": "o", "å": "a"}
 _TO_ASCII = str.maketrans(_NORWEGIAN_LETTERS)
@@ -126,8 +172,9 @@ def download_links(
     labels: Mapping[str, str],
     *,
     provenance: Provenance | None,
+    title: str,
     described_by: str | None = None,
-) -> str:
+) -> DownloadLinks:
     """The numbers behind a figure or table as downloads (``data:`` URIs), one link per format.
 
     Args:
@@ -137,17 +184,21 @@ def download_links(
         labels: Format (``"csv"``, ``"xlsx"``) → link text, in the order shown.
         provenance: Where the numbers come from (a report's ``Context.provenance``); every
             file carries it. ``None`` only for numbers from no snapshot (tests).
+        title: What the numbers are called in the book's workbook (the figure's title, else
+            its caption; :class:`Download`).
         described_by: The id of the caption the links are described by.
 
     Returns:
-        ``<p class="navbok-downloads">`` with the links.
+        ``<p class="navbok-downloads">`` with the links, and the CSV file's :class:`Download`.
     """
     frame = with_status_columns(data)
     described = f' aria-describedby="{html.escape(described_by)}"' if described_by else ""
     links = []
+    download = None
     for kind, label in labels.items():
         if kind == "csv":
             payload = csv_bytes(frame, provenance)
+            download = Download(slug, " ".join(title.split()), payload.decode("utf-8-sig"))
         elif kind == "xlsx":
             payload = xlsx_bytes(frame, provenance=provenance)
         else:
@@ -156,17 +207,24 @@ def download_links(
         links.append(
             f'<a href="{uri}" download="{slug}.{kind}"{described}>{html.escape(label)}</a>'
         )
-    return '<p class="navbok-downloads">' + " · ".join(links) + "</p>"
+    return DownloadLinks('<p class="navbok-downloads">' + " · ".join(links) + "</p>", download)
 
 
 @dataclass(frozen=True)
 class TableOutput:
-    """A table ready for a notebook cell (Jupyter Book shows :attr:`html`)."""
+    """A table ready for a notebook cell (Jupyter Book shows :attr:`html`; the output's
+    metadata holds the :class:`Download` records of the numbers, :func:`display_bundle`)."""
 
     html: str
+    downloads: tuple[Download, ...] = ()
 
     def _repr_html_(self) -> str:
         return self.html
+
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> dict[str, str] | tuple[dict[str, str], dict[str, Any]]:
+        return display_bundle(self.html, self.downloads)
 
     def __repr__(self) -> str:  # plain-text stand-in (the HTML is the output that matters)
         return "Tabell"
@@ -222,10 +280,12 @@ def show_table(
         slug,
         TABLE_DOWNLOADS,
         provenance=provenance,
+        title=caption,
         described_by=f"{block_id}-caption",
     )
     return TableOutput(
-        f'<div class="navbok-table-block" id="{block_id}">{table}{note_html}{links}</div>'
+        f'<div class="navbok-table-block" id="{block_id}">{table}{note_html}{links.html}</div>',
+        tuple(d for d in (links.download,) if d),
     )
 
 

@@ -107,7 +107,7 @@ def write_summary(
                 kommune, name, map_values or county_values(data, "andel_18_66", year),
                 year=year, height=300,
                 downloads=False, provenance=provenance,
-            )  # fmt: skip
+            ).html  # fmt: skip
         except Exception:  # a municipality the map does not have: the page without the map
             figure = ""
     # Glued Markdown → the text a reader sees (escaped data unescaped once) → HTML-escaped.
