@@ -90,18 +90,19 @@ def test_the_workbook_with_its_about_sheet_takes_the_fast_path() -> None:
 
 
 def _tiny_overview():
-    from navbok.site.overview import BAROMETER, KEY_INDICATORS, Overview
+    from navbok.key_figures import KEY_FIGURES
+    from navbok.site.overview import BAROMETER, Overview
 
     frame = pd.DataFrame(
         {"kommune": ["3201"], "name": ["Bærum"], "county": ["32"], "county_name": ["Akershus"],
          "kostra": ["KOSTRA-gruppe 12"]}
     )  # fmt: skip
-    for key in KEY_INDICATORS:
+    for key in KEY_FIGURES:
         frame[key.id] = [1.5]
         frame[f"{key.id}_status"] = [""]
     frame[f"{BAROMETER}_rank"] = pd.array([3], dtype="Int64")
     frame[f"{BAROMETER}_n"] = [300]
-    return Overview(frame, {k.id: 2024 for k in KEY_INDICATORS})
+    return Overview(frame, {k.id: 2024 for k in KEY_FIGURES})
 
 
 def test_landing_page_shows_the_demo_notice_for_a_synthetic_snapshot(tmp_path: Path) -> None:
