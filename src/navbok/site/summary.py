@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from navbok.builder.stage import DEMO_BANNER
+from navbok.builder.config import DEMO_BANNER
 from navbok.key_figures import KEY_FIGURES, Facts
 from navbok.present.exports import Provenance
 from navbok.present.markdown import plain_text
