@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,17 +12,6 @@ from minireplay import build_minireplay
 from navbok import snapshot as snap
 from navbok.data import NavData
 from navbok.sources.origin import ENV_VAR, RecordedSource
-
-
-@pytest.fixture(autouse=True)
-def _no_provenance_leaks() -> Iterator[None]:
-    """A Report sets the downloads' provenance for its process (as a chapter does); a test
-    that opens one must not change what a later test's downloads say."""
-    from navbok.present.exports import current_provenance, set_provenance
-
-    before = current_provenance()
-    yield
-    set_provenance(before)
 
 
 @pytest.fixture(scope="session")

@@ -568,7 +568,7 @@ def test_one_symbol_per_kind_of_gap_and_key_figures_in_order() -> None:
     rows = [("SOS05", y, 3.0) for y in (2021, 2022)]
     rows += [("SOS04", 2022, 4.0), ("SOS06", 2021, float("nan")), ("SOS06", 2022, float("nan"))]
     graded = pd.DataFrame(rows, columns=["key_figure", "year", "grade"]).assign(region="9999")
-    ctx = SimpleNamespace(kommune="9999", name="Liten", unavailable=lambda *i: "")
+    ctx = SimpleNamespace(kommune="9999", name="Liten", unavailable=lambda *i: "", provenance=None)
     views = BarometerViews(ctx)  # type: ignore[arg-type]
     views.results = lambda: (graded, pd.DataFrame())  # type: ignore[method-assign]
     views.year = lambda: (2023, 2022)  # type: ignore[method-assign]
@@ -610,7 +610,10 @@ def test_a_key_figure_ssb_does_not_publish_has_no_row_of_dots() -> None:
     rows = [("SOS05", 2022, 3.0), ("SOS06", 2022, float("nan"))]
     graded = pd.DataFrame(rows, columns=["key_figure", "year", "grade"]).assign(region="9999")
     ctx = SimpleNamespace(
-        kommune="9999", name="Liten", unavailable=lambda *i: "x" if "andel_10mnd" in i else ""
+        kommune="9999",
+        name="Liten",
+        unavailable=lambda *i: "x" if "andel_10mnd" in i else "",
+        provenance=None,
     )
     views = BarometerViews(ctx)  # type: ignore[arg-type]
     views.results = lambda: (graded, pd.DataFrame())  # type: ignore[method-assign]

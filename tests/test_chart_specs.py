@@ -144,7 +144,7 @@ def test_invalid_spec_raises_every_time() -> None:
     bad = {**spec, "width": "nesten full"}  # neither a number nor "container"
     for _ in range(2):  # an invalid shape is never remembered as valid
         with pytest.raises(jsonschema.ValidationError):
-            figure.show_chart(bad, pd.DataFrame({"k": ["a"]}), "x", "c")
+            figure.show_chart(bad, pd.DataFrame({"k": ["a"]}), "x", "c", provenance=None)
 
 
 KINDS = {"Asker": "nabo", "Akershus": "fylke", "KOSTRA-gruppe 12": "kostragruppe"}

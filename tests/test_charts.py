@@ -51,7 +51,9 @@ _BUILD = textwrap.dedent(
             df, "år", "verdi", "region", "Bø", "Utgifter per innbygger",
             "Linjediagram: utgifter per innbygger i Bø og landet, 2020–2023.", "Kroner",
         )
-        return show_chart(chart, df, "Utgifter per innbygger (Bø)", "Kroner. Kilde: SSB.").html
+        return show_chart(
+            chart, df, "Utgifter per innbygger (Bø)", "Kroner. Kilde: SSB.", provenance=None
+        ).html
     """
 )
 
@@ -221,7 +223,7 @@ def test_show_chart_is_offline() -> None:
 def test_show_chart_escapes_script_content() -> None:
     df = pd.DataFrame({"k": ["</script><b>x", "B"], "v": [1.0, 2.0]})
     chart = bar_chart(df, "k", "v", "B", "T", "D.", "v", ",.1f")
-    out = show_chart(chart, df, "x", "c <i>").html
+    out = show_chart(chart, df, "x", "c <i>", provenance=None).html
     script = out.split("<script>", 1)[1].split("</script>", 1)[0]
     assert "</script" not in script.lower() and "\\u003c/script" in script
     assert "c &lt;i&gt;" in out
@@ -229,9 +231,15 @@ def test_show_chart_escapes_script_content() -> None:
 
 def test_show_chart_repr() -> None:
     df = pd.DataFrame({"k": ["A"], "v": [1.0]})
-    result = show_chart(bar_chart(df, "k", "v", "A", "T", "D.", "v", ",.1f"), df, "navn", "c")
+    chart = bar_chart(df, "k", "v", "A", "T", "D.", "v", ",.1f")
+    result = show_chart(chart, df, "navn", "c", provenance=None)
     assert result._repr_html_() == result.html
-    assert result._repr_mimebundle_() == {"text/html": result.html}
+    data, metadata = result._repr_mimebundle_()  # type: ignore[misc]
+    assert data == {"text/html": result.html}
+    # the numbers behind the figure, for the book's workbook (navbok.site.workbook)
+    (record,) = metadata["navbok_downloads"]
+    assert record["slug"] == "navn" and record["title"] == "T"
+    assert record["csv"].splitlines()[0] == "k;v"
     # The plain-text stand-in stays short: IPython stores it beside the HTML in every notebook.
     assert repr(result) == "Figur"
 
@@ -265,6 +273,7 @@ def test_slug_and_table_options() -> None:
         "c",
         decimals={"v": 2},
         labels={"v": "Verdi"},
+        provenance=None,
     ).html
     assert '<th scope="row">3802</th>' in out
     assert f">1{NBSP}234,56</td>" in out

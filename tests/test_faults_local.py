@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from pytest_httpserver import HTTPServer
-from test_build_fast import _tiny_book
+from test_builder_fast import _tiny_book
 from test_snapshot import leftovers, tree
 from typer.testing import CliRunner
 from werkzeug import Response

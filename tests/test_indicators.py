@@ -317,3 +317,23 @@ def test_estimates_in_the_mini_replay(mini_data: NavData) -> None:
     assert not value(mini_data, "1580", 2024, "aap_andel")["estimate"]
     assert not value(mini_data, "3203", 2019, "andel_18_66")["estimate"]  # Asker: a merger
     assert not mini_data.values.loc[mini_data.values["region"] == "EAK", "estimate"].any()
+
+
+def test_the_key_figures_are_the_registers() -> None:
+    # One list: the overview's columns, a book's facts and the news read the register's
+    # key_figures; an indicator's headline, unit, decimals, direction, label and definition
+    # are the indicator's, the barometer's are declared with it.
+    from navbok.analysis.aap_periods import LATEST
+    from navbok.key_figures import BAROMETER, KEY_FIGURES
+    from navbok.register import register_doc
+
+    ids = [k.id for k in KEY_FIGURES]
+    assert ids == [str(s["id"]) for s in register_doc()["key_figures"]]
+    assert ids[-1] == BAROMETER and LATEST in ids
+    reg = ind.register()
+    for k in KEY_FIGURES[:-1]:
+        spec = reg[k.id]
+        assert (k.header, k.unit, k.decimals, k.better, k.label) == (
+            spec.headline, spec.unit, spec.decimals, spec.better, spec.label
+        )  # fmt: skip
+    assert {k.headline for k in reg.values() if k.headline} == {k.header for k in KEY_FIGURES[:-1]}

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from navbok.key_figures import KEY_FIGURES
 from navbok.present import maps
 from navbok.present.exports import Provenance
 from navbok.site import landing, workbook
-from navbok.site.overview import BAROMETER, KEY_INDICATORS, overview
+from navbok.site.overview import BAROMETER, overview
 from navbok.status import NOT_AVAILABLE, SUPPRESSED
 
 
@@ -22,7 +23,7 @@ def test_overview_has_every_municipality_and_never_a_blank(mini_data) -> None:
     view = overview(mini_data)
     frame = view.frame
     assert list(frame["kommune"]) == sorted(mini_data.register.target_codes)
-    for key in KEY_INDICATORS:
+    for key in KEY_FIGURES:
         values, statuses = frame[key.id], frame[f"{key.id}_status"]
         # a number stands alone; a missing one always has a symbol
         assert (values.notna() == (statuses == "")).all(), key.id
@@ -54,14 +55,14 @@ def test_landing_rows_sort_keys_and_symbols(mini_data, tmp_path: Path) -> None:
     # Norwegian notation: decimal comma, no-break space between thousands
     assert ">1\u00a0234,6</td>" in table and 'data-v="1234.56"' in table
     # sort buttons in every header, the first one sorted
-    assert table.count('<button type="button" data-col=') == 4 + len(KEY_INDICATORS)
+    assert table.count('<button type="button" data-col=') == 4 + len(KEY_FIGURES)
     assert table.count("aria-sort=") == 1
     for code in codes[:3]:
         assert f'href="../{code}/html/index.html"' in table
     assert '<html lang="nb">' in page and 'href="#innhold"' in page and "<h1>" in page
     # not every municipality has a book: the maps' table alternative lists them all
     assert 'id="kart-tabell"' in page
-    assert page.count('window.navbokKart["') == sum(k.id in view.years for k in KEY_INDICATORS)
+    assert page.count('window.navbokKart["') == sum(k.id in view.years for k in KEY_FIGURES)
 
 
 def test_cell_text_and_sizes() -> None:

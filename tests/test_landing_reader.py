@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from navbok.key_figures import KEY_FIGURES
 from navbok.site import landing
-from navbok.site.overview import BAROMETER, KEY_INDICATORS, Overview
+from navbok.site.overview import BAROMETER, Overview
 
 
 def _overview() -> Overview:
@@ -20,13 +21,13 @@ def _overview() -> Overview:
          "county_name": ["Akershus", "Vestland", "Finnmark"],
          "kostra": ["KOSTRA-gruppe 12", "KOSTRA-gruppe 12", "KOSTRA-gruppe 2"]}
     )  # fmt: skip
-    for key in KEY_INDICATORS:
+    for key in KEY_FIGURES:
         frame[key.id] = [1.5, 2.5, 3.5]
         frame[f"{key.id}_status"] = ["", "", ""]
     frame[f"{BAROMETER}_rank"] = pd.array([3, 1, 2], dtype="Int64")
     frame[f"{BAROMETER}_n"] = [300, 300, 300]
     landet = {"andel_18_66": (3.456, ""), "utbetalt_per_innb_18_66": (2275.4, "")}
-    return Overview(frame, {k.id: 2024 for k in KEY_INDICATORS}, landet=landet)
+    return Overview(frame, {k.id: 2024 for k in KEY_FIGURES}, landet=landet)
 
 
 def _page(tmp_path: Path) -> str:
@@ -59,8 +60,8 @@ def test_landet_is_the_reference_row_of_every_key_figure(tmp_path: Path) -> None
     landet = re.search(r'<tr class="landet">(.*?)</tr>', head, re.S)
     assert landet, "no Landet row above the municipalities"
     cells = re.findall(r'<td class="num"[^>]*>([^<]*)</td>', landet[1])
-    assert len(cells) == len(KEY_INDICATORS)
-    by_id = dict(zip([k.id for k in KEY_INDICATORS], cells, strict=True))
+    assert len(cells) == len(KEY_FIGURES)
+    by_id = dict(zip([k.id for k in KEY_FIGURES], cells, strict=True))
     assert by_id["andel_18_66"] == "3,46"
     assert by_id["utbetalt_per_innb_18_66"] == "2\u00a0275"
     assert by_id["kvp_per_1000"] == ".."  # not in the data: the symbol, never a blank

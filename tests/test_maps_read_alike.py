@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from navbok import geo
+from navbok.key_figures import KEY_FIGURES
 from navbok.present import maps
 from navbok.report.maps import county_figure
 from navbok.site import landing
-from navbok.site.overview import BAROMETER, KEY_INDICATORS, Overview
+from navbok.site.overview import BAROMETER, Overview
 
 
 def _values() -> list[dict]:
@@ -49,12 +50,12 @@ def _overview(values: list[dict]) -> Overview:
             "kostra": ["KOSTRA-gruppe 4" for _ in values],
         }
     )
-    for key in KEY_INDICATORS:
+    for key in KEY_FIGURES:
         frame[key.id] = [v["value"] if v["value"] is not None else float("nan") for v in values]
         frame[f"{key.id}_status"] = [v["status"] or "" for v in values]
     frame[f"{BAROMETER}_rank"] = pd.array([None] * len(values), dtype="Int64")
     frame[f"{BAROMETER}_n"] = [len(values)] * len(values)
-    return Overview(frame, {k.id: 2024 for k in KEY_INDICATORS})
+    return Overview(frame, {k.id: 2024 for k in KEY_FIGURES})
 
 
 def _spec_after(text: str, marker: str) -> dict:
@@ -86,7 +87,9 @@ def test_overview_map_and_county_map_share_one_scale(tmp_path: Path) -> None:
     books = {"1856": landing.Book("1856", "../1856/html/index.html")}
     page = landing.landing_page(_overview(values), books, tmp_path).read_text("utf-8")
     national = _spec_after(page, 'window.navbokKart["kart-andel_18_66"]')
-    county = _spec_after(county_figure("1856", "Røst", values, year=2024), "navbok-chart-")
+    county = _spec_after(
+        county_figure("1856", "Røst", values, year=2024, provenance=None).html, "navbok-chart-"
+    )
     # The same classes, limits, colours and order: the legend reads the same on both pages.
     assert _class_scale(county) == _class_scale(national)
     assert len(_class_scale(county)["domain"]) == 5
@@ -110,7 +113,7 @@ def test_the_outlined_municipality_keeps_its_class_colour_readable() -> None:
 
     # The outline is no class colour, nor near one (the old near-black read as the darkest).
     assert min(distance(maps.OUTLINE_COLOUR, c) for c in classes) > 150
-    rost = county_figure("1856", "Røst", values, year=2024)
+    rost = county_figure("1856", "Røst", values, year=2024, provenance=None).html
     spec = _spec_after(rost, "navbok-chart-")
     strokes = [ly["mark"].get("stroke") for ly in spec["layer"] if isinstance(ly["mark"], dict)]
     assert maps.OUTLINE_COLOUR in strokes
@@ -129,7 +132,7 @@ def test_the_outlined_municipality_keeps_its_class_colour_readable() -> None:
     assert not [ly for ly in spec["layer"] if ly.get("transform") == [
         {"filter": "datum.properties.id === '1856'"}]]  # fmt: skip
     # Bergen is large on the map of Vestland: outlined, no ring.
-    bergen = county_figure("4601", "Bergen", values, year=2024)
+    bergen = county_figure("4601", "Bergen", values, year=2024, provenance=None).html
     spec = _spec_after(bergen, "navbok-chart-")
     assert not [ly for ly in spec["layer"] if ly["mark"].get("type") == "point"]
     assert maps.OUTLINE_COLOUR in [ly["mark"].get("stroke") for ly in spec["layer"]]

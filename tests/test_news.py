@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from test_publish import NAMES, _fake_build
+from test_site_publish import NAMES, _fake_build
 
 from navbok.site.publish import publish
 from navbok.site.publish.news import (

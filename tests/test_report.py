@@ -60,7 +60,11 @@ def test_aap_ratio_is_one_figure_in_table_text_and_chart(mini_data) -> None:
 def test_show_table_escapes_and_offers_csv() -> None:
     cells = pd.DataFrame({"Rad": ["<b>x</b>"], "Verdi": ["1 234,5"]})
     out = show_table(
-        cells, "Min tabell", "Tekst", data=pd.DataFrame({"Rad": ["x"], "Verdi": [1234.5]})
+        cells,
+        "Min tabell",
+        "Tekst",
+        data=pd.DataFrame({"Rad": ["x"], "Verdi": [1234.5]}),
+        provenance=None,
     )
     assert "&lt;b&gt;x&lt;/b&gt;" in out.html
     assert 'id="navbok-table-min-tabell"' in out.html
@@ -179,7 +183,7 @@ def test_wide_table_keeps_year_order_and_empty_years() -> None:
             "Verdi": [1.0, 2.0, float("nan"), 3.0, float("nan")],
         }
     )
-    t = wide(df, "Serie", "År", "Verdi")
+    t = wide(df, "Serie", "År", "Verdi").frame
     assert list(t.columns) == ["Serie", "2015", "2016", "2021", "2024"]
     assert list(t["Serie"]) == ["A", "B"]
     assert t["2024"].isna().all() and t.loc[1, "2016"] == 3.0
@@ -204,7 +208,7 @@ def test_wide_table_equals_pivot_table(seed: int) -> None:
         df["Verdi"] = [rng.randint(0, 9) for _ in keys]  # integers
     for args in (("Serie", "År", "Verdi"), ("År", "Serie", "Verdi")):
         for sort_rows in (False, True):
-            got = wide(df, *args, sort_rows=sort_rows)
+            got = wide(df, *args, sort_rows=sort_rows).frame
             index, columns, val = args
             rows = list(dict.fromkeys(df[index]))
             rows = sorted(rows) if sort_rows else rows

@@ -10,11 +10,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
-import pytest
 
 from navbok.comparison import Kind
 from navbok.present import chart_specs, figure
-from navbok.present.exports import Provenance, csv_bytes, set_provenance, xlsx_bytes
+from navbok.present.exports import Provenance, csv_bytes, xlsx_bytes
 from navbok.present.tables import show_table, wide
 
 
@@ -23,12 +22,6 @@ def _snapshot(synthetic: bool) -> SimpleNamespace:
              "nav/AAP155-2023.xlsx", "nav/AAP155-2024.xlsx"]  # fmt: skip
     files = {n: SimpleNamespace(synthetic=synthetic and n != "ssb/07459.json") for n in names}
     return SimpleNamespace(files=files, fetched_at="2025-06-20T08:00:00+00:00")
-
-
-@pytest.fixture
-def provenance_reset():
-    yield
-    set_provenance(None)
 
 
 def _downloads(html: str) -> dict[str, bytes]:
@@ -40,12 +33,12 @@ def _downloads(html: str) -> dict[str, bytes]:
     return out
 
 
-def _chart_html() -> str:
+def _chart_html(provenance: Provenance | None) -> str:
     df = pd.DataFrame(
         {"Serie": ["A", "A", "B"], "År": [2023, 2024, 2024], "Verdi": [1.5, 2.0, 3.0]}
     )
     spec = chart_specs.bar_chart(df, "Serie", "Verdi", "A", "Tittel", "Beskrivelse", "prosent")
-    return figure.show_chart(spec, df, "figur", "Tekst").html
+    return figure.show_chart(spec, df, "figur", "Tekst", provenance=provenance).html
 
 
 def test_provenance_comes_from_the_snapshot() -> None:
@@ -56,10 +49,9 @@ def test_provenance_comes_from_the_snapshot() -> None:
     assert Provenance.of(_snapshot(False)).synthetic == ""
 
 
-@pytest.mark.usefixtures("provenance_reset")
 def test_downloads_of_a_synthetic_snapshot_carry_the_warning() -> None:
-    set_provenance(Provenance.of(_snapshot(True)))
-    files = _downloads(_chart_html())
+    provenance = Provenance.of(_snapshot(True))
+    files = _downloads(_chart_html(provenance))
     text = files["csv"].decode("utf-8-sig")
     lines = text.splitlines()
     assert lines[0].startswith("# Kilde: Statistisk sentralbyrå (SSB), tabell 07459")
@@ -75,14 +67,12 @@ def test_downloads_of_a_synthetic_snapshot_carry_the_warning() -> None:
     assert (
         about["Hentet"] == "2025-06-20" and "ikke offisiell statistikk" in about["SYNTETISKE DATA"]
     )
-    table = show_table(pd.DataFrame({"a": ["x"], "b": ["1"]}), "t", "T")
+    table = show_table(pd.DataFrame({"a": ["x"], "b": ["1"]}), "t", "T", provenance=provenance)
     assert "# SYNTETISKE DATA" in _downloads(table.html)["csv"].decode("utf-8-sig")
 
 
-@pytest.mark.usefixtures("provenance_reset")
 def test_downloads_of_a_real_snapshot_carry_source_but_no_warning() -> None:
-    set_provenance(Provenance.of(_snapshot(False)))
-    files = _downloads(_chart_html())
+    files = _downloads(_chart_html(Provenance.of(_snapshot(False))))
     text = files["csv"].decode("utf-8-sig")
     assert text.startswith("# Kilde: ") and "# Hentet: 2025-06-20" in text
     assert "SYNTETISK" not in text
@@ -100,18 +90,19 @@ def test_the_workbook_with_its_about_sheet_takes_the_fast_path() -> None:
 
 
 def _tiny_overview():
-    from navbok.site.overview import BAROMETER, KEY_INDICATORS, Overview
+    from navbok.key_figures import KEY_FIGURES
+    from navbok.site.overview import BAROMETER, Overview
 
     frame = pd.DataFrame(
         {"kommune": ["3201"], "name": ["Bærum"], "county": ["32"], "county_name": ["Akershus"],
          "kostra": ["KOSTRA-gruppe 12"]}
     )  # fmt: skip
-    for key in KEY_INDICATORS:
+    for key in KEY_FIGURES:
         frame[key.id] = [1.5]
         frame[f"{key.id}_status"] = [""]
     frame[f"{BAROMETER}_rank"] = pd.array([3], dtype="Int64")
     frame[f"{BAROMETER}_n"] = [300]
-    return Overview(frame, {k.id: 2024 for k in KEY_INDICATORS})
+    return Overview(frame, {k.id: 2024 for k in KEY_FIGURES})
 
 
 def test_landing_page_shows_the_demo_notice_for_a_synthetic_snapshot(tmp_path: Path) -> None:
@@ -250,3 +241,18 @@ def test_border_changes_from_the_register() -> None:
         in border_changes(Register(), "3203", [2019, 2020], names)[2020]
     )
     assert border_changes(Register(), "3201", [2019, 2020], names) == {}  # a new number only
+
+
+def test_a_report_hands_its_own_provenance_to_its_downloads(mini_data) -> None:
+    # No process-wide setting: each report's downloads carry its own snapshot's provenance,
+    # whatever another report (or none) was opened before.
+    from navbok import present
+    from navbok.params import Params
+    from navbok.report import Report
+
+    assert not hasattr(present.exports, "set_provenance")
+    r = Report(mini_data, Params(kommune="3201", name="Bærum", start_year=2023, end_year=2024))
+    assert r.provenance == Provenance.of(mini_data.snapshot)
+    csv = _downloads(r.figures.line("andel_18_66", "andel").html)["csv"].decode("utf-8-sig")
+    assert csv.startswith(f"# Kilde: {r.provenance.sources}".replace(";", ","))
+    assert f"# Hentet: {r.provenance.fetched}" in csv

@@ -73,7 +73,7 @@ def test_a_missing_library_and_the_tested_versions_install_once(
 @pytest.mark.parametrize("patch", speedups.ALL, ids=lambda p: p.NAME)
 def test_every_patch_was_tested_with_the_installed_versions(patch: fence.Patch) -> None:
     assert fence.differences(patch) == [], (
-        f"{patch.NAME}: re-run tests/test_render_cache.py and tests/test_build_fast.py, read "
+        f"{patch.NAME}: re-run tests/test_render_cache.py and tests/test_builder_fast.py, read "
         "the patched library code again, then update TESTED"
     )
 

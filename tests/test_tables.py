@@ -15,7 +15,12 @@ import pandas as pd
 
 from navbok import status
 from navbok.present import chart_specs
-from navbok.present.exports import set_cell_estimates, with_status_columns
+from navbok.present.exports import (
+    MarkedFrame,
+    with_cell_estimates,
+    with_cell_statuses,
+    with_status_columns,
+)
 from navbok.present.figure import data_table, show_chart
 from navbok.present.tables import show_table, wide
 
@@ -55,7 +60,9 @@ def test_a_figure_download_has_whole_persons_and_one_status_column_per_year() ->
         LONG, "År", "Verdi", "Serie", "Ålesund", "Mottakere", "Linjer", "personer",
         estimate="estimate",
     )  # fmt: skip
-    out = show_chart(chart, table, "mottakere", "Mottakere.", decimals=0, text_columns=["Serie"])
+    out = show_chart(
+        chart, table, "mottakere", "Mottakere.", decimals=0, text_columns=["Serie"], provenance=None
+    )
     frame = _csv(out.html)
     # the same layout in every year, whether or not a value is missing there
     assert list(frame.columns) == [
@@ -92,8 +99,8 @@ def test_a_line_chart_draws_estimates_as_open_points_with_a_tooltip() -> None:
 def test_show_table_marks_estimates_and_explains_them_once() -> None:
     cells = pd.DataFrame({"År": ["2020", "2024"], "Mottakere": ["1 200", "1 366"]})
     data = pd.DataFrame({"År": [2020, 2024], "Mottakere": pd.array([1200, 1366], "Int64")})
-    set_cell_estimates(data, {"Mottakere": [True, False]})
-    out = show_table(cells, "antall", "Mottakere", data=data)
+    marked = with_cell_estimates(data, {"Mottakere": [True, False]})
+    out = show_table(cells, "antall", "Mottakere", data=marked, provenance=None)
     assert '<td class="num">≈ 1 200</td>' in out.html
     assert '<td class="num">1 366</td>' in out.html
     assert out.html.count(status.ESTIMATE_NOTE) == 1
@@ -103,7 +110,23 @@ def test_show_table_marks_estimates_and_explains_them_once() -> None:
 
 def test_status_columns_only_for_numbers() -> None:
     frame = pd.DataFrame({"Serie": ["a"], "År": [2020], "Verdi": [1.5]})
-    frame.attrs["status"] = {}
-    assert list(with_status_columns(frame).columns) == ["Serie", "År", "Verdi", "Verdi status"]
+    marked = with_cell_statuses(frame, {})  # carries statuses, none missing
+    assert list(with_status_columns(marked).columns) == ["Serie", "År", "Verdi", "Verdi status"]
     bare = pd.DataFrame({"Serie": ["a"], "Verdi": [1.5]})
     assert list(with_status_columns(bare).columns) == ["Serie", "Verdi"]
+    assert list(with_status_columns(MarkedFrame(bare)).columns) == ["Serie", "Verdi"]
+
+
+def test_marks_ride_beside_the_frame_not_in_it() -> None:
+    # The marks are an explicit carrier: a frame never holds them (pandas' attrs stay empty),
+    # a copy or a new frame of the numbers has none, and marks for rows a frame does not have
+    # are not used.
+    frame = pd.DataFrame({"Serie": ["a", "b"], "Verdi": [1.5, float("nan")]})
+    marked = with_cell_estimates(
+        with_cell_statuses(frame, {"Verdi": [None, ":"]}), {"Verdi": [True, False]}
+    )
+    assert frame.attrs == {} and marked.frame is frame
+    assert with_status_columns(marked)["Verdi status"].tolist() == [status.ESTIMATE, ":"]
+    assert with_status_columns(marked.frame.copy()).columns.tolist() == ["Serie", "Verdi"]
+    short = marked.with_frame(frame.head(1))
+    assert with_status_columns(short)["Verdi status"].tolist() == [""]

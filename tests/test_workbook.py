@@ -65,6 +65,7 @@ def test_the_service_profile_downloads_numbers() -> None:
 
     ctx = SimpleNamespace(
         name="Bergen",
+        provenance=None,
         peers=SimpleNamespace(label="ASSS-snittet"),
         main_kind=Kind.ASSS_SNITT,
         indicator=lambda i: ind.register()[i],
@@ -128,17 +129,28 @@ def test_the_top_list_download_has_the_ten_best_and_the_own_row() -> None:
 
 
 def test_workbook_cells_are_numbers(tmp_path: Path) -> None:
+    # The workbook reads the numbers from the outputs' metadata, where IPython puts a figure's
+    # or table's Download records (present.tables.display_bundle); never from the HTML.
+    from IPython.core.formatters import DisplayFormatter
+
+    from navbok.present.tables import Download, TableOutput
+
     frame = pd.DataFrame(
         {"Serie": ["Bergen"], "Stønad per mottaker": [67314.0], "Andel": [0.00001]}
     )
+    text = csv_bytes(frame).decode("utf-8-sig")
+    shown = TableOutput("<p>Tabell</p>", (Download("profil", "Tjenesteprofil 2024", text),))
+    data, metadata = DisplayFormatter().format(shown)
     payload = base64.b64encode(csv_bytes(frame)).decode()
-    fragment = (
-        '<p class="navbok-chart-text">Tjenesteprofil 2024</p>'
-        f'<a href="data:text/csv;charset=utf-8;base64,{payload}" download="profil.csv">CSV</a>'
+    html_only = (
+        '<p class="navbok-chart-text">Bare HTML</p>'
+        f'<a href="data:text/csv;charset=utf-8;base64,{payload}" download="html.csv">CSV</a>'
     )
-    nb = {"cells": [{"cell_type": "code", "outputs": [{"data": {"text/html": fragment}}]}]}
+    outputs = [{"data": data, "metadata": metadata}, {"data": {"text/html": html_only}}]
+    nb = {"cells": [{"cell_type": "code", "outputs": outputs}]}
     path = tmp_path / "intro.ipynb"
     path.write_text(json.dumps(nb), "utf-8")
+    assert [t.slug for t in workbook.book_tables([path])] == ["profil"]
     xlsx, _ = workbook.write_workbook(
         [path], tmp_path / "out", kommune="4601", name="Bergen", synthetic=False
     )

@@ -62,6 +62,7 @@ class Indicator:
     short: str = ""
     profile: str = ""
     legend: str = ""
+    headline: str = ""  # a key figure's column header (the register's ``key_figures``)
 
     @property
     def name(self) -> str:

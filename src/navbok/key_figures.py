@@ -18,14 +18,18 @@ Every fact carries its period in words: «2024», «oktober 2025», «barometer 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from navbok import groups as g
+from navbok import indicators as ind
 from navbok.analysis import barometer as kb
 from navbok.analysis.aap_periods import LATEST as LATEST_AAP
 from navbok.analysis.barometer_config import config as barometer_config
+from navbok.errors import ConfigError
+from navbok.register import register_doc
 from navbok.status import NOT_AVAILABLE
 
 if TYPE_CHECKING:
@@ -49,8 +53,8 @@ BAROMETER = "barometer"
 
 @dataclass(frozen=True)
 class KeyFigure:
-    """One key figure: id, short Norwegian header, unit, decimals, direction, and the chapter
-    (page stem) of a book that discusses it."""
+    """One key figure: id, short Norwegian header, unit, decimals, direction, the chapter (page
+    stem) of a book that discusses it, and its full label and definition (the overview's)."""
 
     id: str
     header: str
@@ -58,23 +62,48 @@ class KeyFigure:
     decimals: int
     better: str = "neutral"  # lower | higher | neutral
     chapter: str = "intro"
+    label: str = ""
+    definition: str = ""
 
 
-#: The key figures, in the order every page shows them (the barometer score last).
-KEY_FIGURES: tuple[KeyFigure, ...] = (
-    KeyFigure("andel_18_66", "Sosialhjelp 18–66 (%)", "prosent", 2, "lower", "utbetalingsvekst"),
-    KeyFigure(LATEST_AAP, "AAP (%)", "prosent", 2, chapter="aap"),
-    KeyFigure(
-        "utbetalt_per_innb_18_66",
-        "Utbetalt per innb. 18–66 (kr)",
-        "kr",
-        0,
-        chapter="utbetalingsvekst",
-    ),  # fmt: skip
-    KeyFigure("stonadslengde", "Stønadslengde (mnd)", "måneder", 1, "lower", "intro"),
-    KeyFigure("kvp_per_1000", "KVP per 1 000", "per 1 000", 2, chapter="kvp"),
-    KeyFigure(BAROMETER, "Barometer (snittkarakter)", "karakter", 2, "higher", "kommunebarometer"),
-)
+#: What a key figure takes from its indicator (besides the definition).
+HEADLINE_FIELDS = ("headline", "unit", "decimals", "better", "label")
+
+
+@cache
+def key_figures() -> tuple[KeyFigure, ...]:
+    """The register's ``key_figures`` (``indicators.yaml``), in their order: an indicator's
+    headline, unit, decimals, direction, label and definition are the indicator's; the
+    barometer's are declared with it."""
+    register = ind.register()
+    out = []
+    for spec in register_doc().get("key_figures") or []:
+        key = str(spec["id"])
+        if key == BAROMETER:  # not an indicator: declared with the key figure
+            texts = {k: spec[k] for k in HEADLINE_FIELDS}
+            texts["definition"] = spec["definition"]
+        elif key in register and register[key].headline:
+            texts = {k: getattr(register[key], k) for k in (*HEADLINE_FIELDS, "definition")}
+        else:
+            raise ConfigError(f"indicators.yaml: key figure {key!r}: no indicator with a headline")
+        out.append(
+            KeyFigure(
+                key,
+                header=str(texts["headline"]),
+                unit=str(texts["unit"]),
+                decimals=int(texts["decimals"]),
+                better=str(texts["better"]),
+                chapter=str(spec.get("chapter", "intro")),
+                label=str(texts["label"]),
+                definition=" ".join(str(texts["definition"]).split()),
+            )
+        )
+    return tuple(out)
+
+
+#: The key figures, in the order every page shows them (the barometer score last): the
+#: register's ``key_figures`` (:func:`key_figures`).
+KEY_FIGURES: tuple[KeyFigure, ...] = key_figures()
 
 
 def barometer_edition(statistics_year: int) -> str:

@@ -10,7 +10,7 @@ Two engines run a chapter with papermill and give the same executed notebook:
   options, so a chapter cannot see what ran before it. Papermill itself drives the kernel
   (a papermill engine that hands nbclient the running kernel), so parameters, metadata and
   outputs are produced by exactly the same code as in a fresh run; only the timing metadata
-  differs. ``tests/test_build_fast.py`` checks this.
+  differs. ``tests/test_builder_fast.py`` checks this.
 
 Papermill normally rewrites the output notebook before and after every cell; here it is written
 once at the end (``request_save_on_cell_execute=False``), and also when a cell fails.

@@ -16,7 +16,7 @@ fresh-kernel run:
 What stays warm on purpose: imported modules (navbok, pandas, altair, …) and the in-process
 cache of :meth:`navbok.data.NavData.load`, which returns a fresh shallow copy to every caller.
 Chapters must not change other process-wide state (module attributes, monkeypatching);
-``tests/test_build_fast.py`` compares the warm output with a fresh-kernel papermill run.
+``tests/test_builder_fast.py`` compares the warm output with a fresh-kernel papermill run.
 """
 
 from __future__ import annotations

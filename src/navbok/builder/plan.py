@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from navbok.builder.config import book_config
 from navbok.builder.keys import chapter_key, code_fingerprint, digest, shared_texts_key
-from navbok.builder.stage import book_config
 from navbok.builder.staging import staged_name
 from navbok.data import NavData
 from navbok.files import write_atomic

@@ -14,7 +14,7 @@ Two renderers (``navbok build --renderer``):
 * ``subprocess``: :func:`jupyter_book_build`, the ``jupyter-book build`` command, one process
   per book (the naive path).
 
-The pages are the same either way (``tests/test_build_fast.py`` compares them).
+The pages are the same either way (``tests/test_builder_fast.py`` compares them).
 
 One wrinkle: Sphinx hands extensions the *default* list of ``templates_path``, and
 sphinx-book-theme and pydata-sphinx-theme append to it, so a second build in the same process

@@ -1,26 +1,22 @@
 """A municipality's stage: the folder Jupyter Book renders, ``_build/<kommune>/src``.
 
 It holds the book's configuration (the project's ``_config.yml`` with the municipality's title
-and, for synthetic data, the demo banner), the table of contents, the static files, the
-municipality's ``params.yml`` and the executed chapter notebooks. The chapters' text is
-turned into notebooks once for all municipalities (:func:`stage_chapters`, in
+and, for synthetic data, the demo banner: :mod:`navbok.builder.config`), the table of contents,
+the static files, the municipality's ``params.yml`` and the executed chapter notebooks. The
+chapters' text is turned into notebooks once for all municipalities (:func:`stage_chapters`, in
 ``_build/_chapters``; :mod:`navbok.builder.staging`), and papermill writes each executed
 notebook into the stage.
 """
 
 from __future__ import annotations
 
-import copy
-import functools
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from navbok import yaml_io
 from navbok.builder.keys import digest
 from navbok.builder.staging import stage as stage_chapter
 from navbok.builder.staging import staged_name
-from navbok.params import Params
 from navbok.project import Project
 
 if TYPE_CHECKING:
@@ -29,37 +25,6 @@ if TYPE_CHECKING:
 STATIC = Path(__file__).resolve().parents[1] / "present" / "static"  # package data
 STAGED_CHAPTERS = "_chapters"  # in the build folder: the chapters' text as notebooks
 BOOK_STATIC = "book-static"  # in the cache folder: the static files made once per build
-DEMO_BANNER = (
-    "DEMODATA: Denne boka er laget av syntetiske testdata. Tallene er ikke offisiell "
-    "statistikk og må ikke siteres."
-)
-
-
-@functools.lru_cache(maxsize=4)
-def _base_config(text: str) -> dict:
-    return yaml_io.load(text)
-
-
-def book_config(project: Project, params: Params, synthetic: bool, snapshot: str = "") -> str:
-    """The stage's ``_config.yml``: the project's, titled for the municipality, with the demo
-    banner when the data are synthetic, and the snapshot the book was built from
-    (:attr:`navbok.snapshot.Snapshot.label`) at the foot of every page."""
-    doc = copy.deepcopy(_base_config(project.config.read_text("utf-8")))
-    doc["title"] = params.title
-    if snapshot:
-        html = doc.setdefault("html", {})
-        footer = str(html.get("extra_footer") or "").strip()
-        html["extra_footer"] = f"{footer} Data: snapshot {snapshot}.".strip()
-    if synthetic:
-        doc.setdefault("html", {})["announcement"] = DEMO_BANNER
-    # The national site (navbok.site.products): links at the top of every page (sphinx_nb).
-    config = doc.setdefault("sphinx", {}).setdefault("config", {})
-    config["navbok_links"] = [
-        ["← Alle kommuner", "../../site/index.html"],
-        ["Sammendrag for utskrift", "sammendrag.html"],
-        ["Alle tabeller (Excel)", f"data/navbok-{params.kommune}.xlsx"],
-    ]
-    return yaml_io.dump(doc)
 
 
 class StaticFiles:

@@ -81,6 +81,9 @@ class _Slots:
     def _repr_mimebundle_(self, **_: Any) -> dict[str, Any]:
         return {SLOTS_MIME: self.values}
 
+    def __repr__(self) -> str:  # the text/plain IPython adds: the same in every run
+        return "navbok: tekstverdier"
+
 
 def say(**values: Any) -> None:
     """Fill slots of the chapter's templates below this cell (in a kernel: a cell output)."""

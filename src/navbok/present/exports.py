@@ -1,11 +1,14 @@
 """Downloads: the numbers behind a figure or table as CSV and Excel, with their provenance.
 
 * :class:`Provenance` says where a chapter's numbers come from (sources, fetch date, synthetic
-  warning); :func:`set_provenance` sets it for the chapter, and every download carries it;
+  warning); a report has one (``Context.provenance``) and hands it to every download it
+  writes (the ``provenance`` argument of :func:`csv_bytes`, :func:`xlsx_bytes` and the
+  figure and table writers);
 * :func:`csv_bytes` writes a Norwegian CSV file (semicolons, decimal comma, BOM) and
   :func:`xlsx_bytes` a reproducible Excel workbook with the sheet «Om dataene»;
-* :func:`with_status_columns` puts SSB's status symbols (:mod:`navbok.status`) beside the numbers
-  they explain, so a missing number keeps its reason in a download;
+* :class:`MarkedFrame` carries numbers with the marks of their cells (SSB's status symbol of a
+  missing number, :mod:`navbok.status`; an estimate), and :func:`with_status_columns` puts the
+  marks beside the numbers they explain, so a missing number keeps its reason in a download;
 * :func:`text_cells` keeps text text in a spreadsheet: a cell a spreadsheet would run as a
   formula («=…», «@…», «+…»/«-…» that is not a number: CSV injection) gets a leading «'» in
   a CSV file, and is written as a text cell, never a formula, in an Excel workbook;
@@ -25,7 +28,7 @@ import math
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -40,20 +43,17 @@ __all__ = [
     "BOKMAL_HEADERS",
     "DATA_SHEET",
     "FORMULA",
-    "STATUS_ATTR",
     "column_letter",
     "CellStatuses",
-    "ESTIMATE_ATTR",
+    "MarkedFrame",
     "cell_estimates",
-    "set_cell_estimates",
-    "set_cell_statuses",
+    "with_cell_estimates",
+    "with_cell_statuses",
     "Provenance",
     "about_frame",
     "cell_statuses",
     "csv_bytes",
-    "current_provenance",
     "in_bokmal",
-    "set_provenance",
     "spreadsheet_text",
     "text_cells",
     "with_status_columns",
@@ -125,21 +125,6 @@ def _describe_sources(names: Any, short: bool = False) -> str:
     if text and not short:
         text += ". Lisens CC BY 4.0. Bearbeidet av navbok"
     return text
-
-
-_PROVENANCE: Provenance | None = None
-
-
-def set_provenance(provenance: Provenance | None) -> None:
-    """Set where the numbers of this chapter's downloads come from (:class:`Report` does it
-    from its snapshot when a chapter opens it); ``None`` for none."""
-    global _PROVENANCE
-    _PROVENANCE = provenance
-
-
-def current_provenance() -> Provenance | None:
-    """The provenance set by :func:`set_provenance` (None when none is set)."""
-    return _PROVENANCE
 
 
 def _comment(label: str, text: str) -> str:
@@ -221,7 +206,6 @@ def in_bokmal(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for i in flags:
         out.isetitem(i, [_yes_no(v) for v in df.iloc[:, i]])
-    out.attrs = dict(df.attrs)
     if renames:
         out.columns = [renames.get(c, c) if isinstance(c, str) else c for c in out.columns]
     return out
@@ -251,7 +235,6 @@ def text_cells(df: pd.DataFrame) -> pd.DataFrame:
     for i in hit:
         out.isetitem(i, [spreadsheet_text(v) for v in df.iloc[:, i]])
     out.columns = columns
-    out.attrs = dict(df.attrs)
     return out
 
 
@@ -275,17 +258,8 @@ def csv_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
     return ("\ufeff" + text).encode("utf-8")
 
 
-#: ``DataFrame.attrs`` key of per-cell status symbols, a :class:`CellStatuses` (set by
-#: :func:`set_cell_statuses`, e.g. in :func:`navbok.present.tables.wide` when the long data had
-#: a ``status`` column).
-STATUS_ATTR = "status"
-
-
 class CellStatuses(Mapping[str, tuple[str | None, ...]]):
-    """Per-cell status symbols of a frame: ``{column: (symbol or None per row)}``, immutable.
-
-    pandas deep-copies ``DataFrame.attrs`` after every operation on a frame; an immutable
-    mapping is shared instead of copied (the copies were a tenth of a chapter's run time)."""
+    """Per-cell status symbols of a frame: ``{column: (symbol or None per row)}``, immutable."""
 
     __slots__ = ("_columns",)
 
@@ -301,45 +275,68 @@ class CellStatuses(Mapping[str, tuple[str | None, ...]]):
     def __len__(self) -> int:
         return len(self._columns)
 
-    def __copy__(self) -> CellStatuses:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> CellStatuses:
-        return self
-
     def __repr__(self) -> str:
         return f"CellStatuses({self._columns!r})"
 
 
-def set_cell_statuses(df: pd.DataFrame, columns: Mapping[str, Sequence[str | None]]) -> None:
-    """Attach per-cell status symbols to ``df`` (``{column: symbol or None per row}``)."""
-    df.attrs[STATUS_ATTR] = CellStatuses(columns)
+@dataclass(frozen=True, eq=False)
+class MarkedFrame:
+    """Numbers with the marks of their cells, as a figure's table and a download need them.
+
+    ``statuses``: the :mod:`navbok.status` symbol of each missing cell (``{column: symbol or
+    None per row}``); ``None`` when the numbers carry no per-cell statuses, an empty mapping
+    when they do and none is missing (a download then still has a status column beside each
+    column of numbers, :func:`with_status_columns`). ``estimates``: the cells that are
+    estimates (``{column: flag per row}``; :data:`navbok.status.ESTIMATE`). Made by
+    :func:`with_cell_statuses`, :func:`with_cell_estimates` and
+    :func:`navbok.present.tables.wide`."""
+
+    frame: pd.DataFrame
+    statuses: CellStatuses | None = None
+    estimates: Mapping[str, tuple[bool, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, data: pd.DataFrame | MarkedFrame) -> MarkedFrame:
+        """``data`` as a :class:`MarkedFrame` (a plain frame has no marks)."""
+        return data if isinstance(data, MarkedFrame) else cls(data)
+
+    def with_frame(self, frame: pd.DataFrame) -> MarkedFrame:
+        """The same marks on ``frame`` (the same rows and columns, other values or types)."""
+        return replace(self, frame=frame)
 
 
-def cell_statuses(df: pd.DataFrame) -> dict[str, Sequence[str | None]]:
-    """The per-cell status symbols a frame carries (empty when it carries none)."""
-    found = df.attrs.get(STATUS_ATTR) or {}
+def with_cell_statuses(
+    data: pd.DataFrame | MarkedFrame, columns: Mapping[str, Sequence[str | None]]
+) -> MarkedFrame:
+    """``data`` with per-cell status symbols (``{column: symbol or None per row}``)."""
+    return replace(MarkedFrame.of(data), statuses=CellStatuses(columns))
+
+
+def with_cell_estimates(
+    data: pd.DataFrame | MarkedFrame, columns: Mapping[str, Sequence[bool]]
+) -> MarkedFrame:
+    """``data`` with cells marked as estimates (``{column: flag per row}``): values that
+    include a population share of a split municipality (:data:`navbok.status.ESTIMATE`)."""
+    flags = {str(c): tuple(bool(f) for f in v) for c, v in columns.items()}
+    return replace(MarkedFrame.of(data), estimates=flags)
+
+
+def cell_statuses(data: pd.DataFrame | MarkedFrame) -> dict[str, Sequence[str | None]]:
+    """The per-cell status symbols ``data`` carries (empty when it carries none)."""
+    if not isinstance(data, MarkedFrame):
+        return {}
+    df, found = data.frame, data.statuses or CellStatuses({})
     return {c: v for c, v in found.items() if c in df.columns and len(v) == len(df)}
 
 
-#: ``DataFrame.attrs`` key of per-cell estimate flags (:func:`set_cell_estimates`).
-ESTIMATE_ATTR = "estimate"
-
-
-def set_cell_estimates(df: pd.DataFrame, columns: Mapping[str, Sequence[bool]]) -> None:
-    """Mark cells of ``df`` as estimates (``{column: flag per row}``): values that include a
-    population share of a split municipality (:data:`navbok.status.ESTIMATE`)."""
-    df.attrs[ESTIMATE_ATTR] = CellStatuses(
-        {c: [status.ESTIMATE if f else None for f in flags] for c, flags in columns.items()}
-    )
-
-
-def cell_estimates(df: pd.DataFrame) -> dict[str, Sequence[bool]]:
-    """The per-cell estimate flags a frame carries (only columns with at least one)."""
-    found = df.attrs.get(ESTIMATE_ATTR) or {}
+def cell_estimates(data: pd.DataFrame | MarkedFrame) -> dict[str, Sequence[bool]]:
+    """The per-cell estimate flags ``data`` carries (only columns with at least one)."""
+    if not isinstance(data, MarkedFrame):
+        return {}
+    df = data.frame
     return {
-        c: [bool(f) for f in v]
-        for c, v in found.items()
+        c: list(v)
+        for c, v in data.estimates.items()
         if c in df.columns and len(v) == len(df) and any(v)
     }
 
@@ -354,15 +351,15 @@ def _number_columns(df: pd.DataFrame) -> list[Any]:
     ]
 
 
-def with_status_columns(df: pd.DataFrame) -> pd.DataFrame:
+def with_status_columns(data: pd.DataFrame | MarkedFrame) -> pd.DataFrame:
     """``df`` for a download: when the frame carries per-cell statuses or estimates, every
     column of numbers gets a column «<column> status» right after it — the same layout in every
     year, whether or not a value is missing there — with the :mod:`navbok.status` symbol of a
     missing number, «≈» (:data:`navbok.status.ESTIMATE`) for an estimate, else empty. A frame
     without per-cell statuses or estimates is returned as it is."""
-    statuses = cell_statuses(df)
-    estimates = cell_estimates(df)
-    if STATUS_ATTR not in df.attrs and not estimates:
+    marked = MarkedFrame.of(data)
+    df, statuses, estimates = marked.frame, cell_statuses(marked), cell_estimates(marked)
+    if marked.statuses is None and not estimates:
         return df
     numbers = set(_number_columns(df)) | set(statuses) | set(estimates)
     out: dict[Any, Any] = {}
@@ -374,9 +371,7 @@ def with_status_columns(df: pd.DataFrame) -> pd.DataFrame:
             out[f"{column} status"] = [
                 m or (status.ESTIMATE if f else "") for m, f in zip(marks, flags, strict=True)
             ]
-    frame = pd.DataFrame(out, index=df.index)
-    frame.attrs = {}
-    return frame
+    return pd.DataFrame(out, index=df.index)
 
 
 #: The name of the workbook sheet that says where the numbers come from.

@@ -24,9 +24,9 @@ import pandas as pd
 from navbok import status
 from navbok.present.chart_specs import is_yearly, validated
 from navbok.present.embed import embed_script
-from navbok.present.exports import cell_estimates, cell_statuses
+from navbok.present.exports import MarkedFrame, Provenance, cell_estimates, cell_statuses
 from navbok.present.numbers import MISSING, fmt_number, is_missing
-from navbok.present.tables import download_links, slugify, table_html
+from navbok.present.tables import Download, display_bundle, download_links, slugify, table_html
 
 __all__ = ["FIGURE_DOWNLOADS", "ChartOutput", "data_table", "download_frame", "show_chart"]
 
@@ -36,15 +36,20 @@ FIGURE_DOWNLOADS: Mapping[str, str] = {"csv": "Last ned CSV", "xlsx": "Last ned 
 
 @dataclass(frozen=True)
 class ChartOutput:
-    """A chart ready for a notebook cell; Jupyter and Jupyter Book show :attr:`html`."""
+    """A chart ready for a notebook cell; Jupyter and Jupyter Book show :attr:`html`, and the
+    output's metadata holds the :class:`~navbok.present.tables.Download` records of the
+    numbers behind it (:func:`~navbok.present.tables.display_bundle`)."""
 
     html: str
+    downloads: tuple[Download, ...] = ()
 
     def _repr_html_(self) -> str:
         return self.html
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"text/html": self.html}
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> dict[str, str] | tuple[dict[str, str], dict[str, Any]]:
+        return display_bundle(self.html, self.downloads)
 
     def __repr__(self) -> str:
         # The plain-text stand-in IPython stores beside the HTML: short, not the whole figure
@@ -85,7 +90,7 @@ def _text_cell(value: Any, col: pd.Series, symbol: str | None) -> str:
 
 
 def data_table(
-    data: pd.DataFrame,
+    numbers: pd.DataFrame | MarkedFrame,
     caption: str,
     decimals: int | Mapping[str, int | Sequence[int]] | None = None,
     labels: Mapping[str, str] | None = None,
@@ -95,23 +100,26 @@ def data_table(
 
     Numbers are formatted with :func:`navbok.present.numbers.fmt_number` and right-aligned;
     text columns (see :func:`show_chart`) are left as they are. A missing cell shows its own
-    status when the frame carries per-cell statuses (``attrs["status"]``, from
-    :func:`navbok.present.tables.wide`), else its row's ``status``; the ``status`` column is
+    status when the numbers carry per-cell statuses (a
+    :class:`~navbok.present.exports.MarkedFrame`, e.g. from :func:`navbok.present.tables.wide`),
+    else its row's ``status``; the ``status`` column is
     left out when every status sits on a row it already explains.
 
     Args:
-        data: The numbers, as given to :func:`show_chart`.
+        numbers: The numbers, as given to :func:`show_chart`.
         caption: The figure's caption (the table's reads «Tallene bak figuren: <caption>»).
         decimals: Decimals for all numeric columns or per column, for a column either one
             number or one per row (default: 0 for whole numbers, else 1). Estimated cells
-            (``attrs["estimate"]``) read «≈ 1 200», with a note line under the table.
+            (the :class:`~navbok.present.exports.MarkedFrame`'s) read «≈ 1 200», with a note
+            line under the table.
         labels: Display names for columns.
         text_columns: Columns to show as text.
     """
     labels = labels or {}
     text_columns = set(text_columns)
-    per_cell = cell_statuses(data)
-    estimated = cell_estimates(data)
+    per_cell = cell_statuses(numbers)
+    estimated = cell_estimates(numbers)
+    data = MarkedFrame.of(numbers).frame
     statuses: list[str | None] = (
         [status.symbol(s, default="") or None for s in data["status"]]
         if "status" in data.columns
@@ -171,13 +179,16 @@ def data_table(
 
 
 def download_frame(
-    data: pd.DataFrame, decimals: int | Mapping[str, int | Sequence[int]] | None = None
-) -> pd.DataFrame:
+    numbers: pd.DataFrame | MarkedFrame,
+    decimals: int | Mapping[str, int | Sequence[int]] | None = None,
+) -> MarkedFrame:
     """The numbers of a figure as its downloads hold them: a column shown without decimals
     (``decimals`` 0: counts of persons, kroner) as whole numbers, never «1200.23» for an
     estimated count; everything else as it is (with its per-cell statuses and estimates)."""
+    marked = MarkedFrame.of(numbers)
+    data = marked.frame
     if decimals is None:
-        return data
+        return marked
     whole = [
         c
         for c in data.columns
@@ -185,36 +196,43 @@ def download_frame(
         and (decimals if not isinstance(decimals, Mapping) else decimals.get(str(c))) == 0
     ]
     if not whole:
-        return data
+        return marked
     out = data.copy()
     for c in whole:
         out[c] = out[c].round().astype("Int64")
-    out.attrs = dict(data.attrs)
-    return out
+    return marked.with_frame(out)
+
+
+def _title_lines(title: Any, key: str = "text") -> list[str]:
+    """The lines of a Vega-Lite spec's title (``key`` ``"subtitle"``: of its subtitle)."""
+    if title is None:
+        return []
+    if isinstance(title, str | list):
+        title = {"text": title}
+    text = title.get(key)
+    if not text:
+        return []
+    return [text] if isinstance(text, str) else [str(line) for line in text]
 
 
 def _title_html(title: Any) -> str:
     """The chart title (and subtitle) from a Vega-Lite spec as HTML paragraphs."""
-    if title is None:
-        return ""
-    if isinstance(title, str | list):
-        title = {"text": title}
     out = []
     for key, style in (("text", "font-weight:bold;font-size:1.15em"), ("subtitle", "")):
-        text = title.get(key)
-        if text:
-            lines = [text] if isinstance(text, str) else list(text)
-            body = "<br>".join(html.escape(str(line)) for line in lines)
+        lines = _title_lines(title, key)
+        if lines:
+            body = "<br>".join(html.escape(line) for line in lines)
             out.append(f'<p class="navbok-chart-{key}" style="margin:0 0 .25em;{style}">{body}</p>')
     return "\n".join(out)
 
 
 def show_chart(
     chart: Mapping[str, Any] | alt.TopLevelMixin,
-    data: pd.DataFrame,
+    data: pd.DataFrame | MarkedFrame,
     name: str,
     caption: str,
     *,
+    provenance: Provenance | None,
     decimals: int | Mapping[str, int | Sequence[int]] | None = None,
     labels: Mapping[str, str] | None = None,
     text_columns: Iterable[str] = (),
@@ -226,13 +244,14 @@ def show_chart(
             inlined.
         data: The numbers behind the figure, shown as a table and offered as CSV and Excel.
             A ``status`` column (:mod:`navbok.status` symbols) fills missing cells of its
-            row; per-cell statuses (``attrs["status"]``, see
+            row; per-cell statuses (a :class:`~navbok.present.exports.MarkedFrame`, see
             :func:`navbok.present.tables.wide`) fill each cell and become «<column> status»
-            columns in the downloads. The downloads carry the provenance set by
-            :func:`navbok.present.exports.set_provenance`.
+            columns in the downloads.
         name: Identifies the figure: the element id is ``navbok-chart-<slug>`` and downloads
             are ``<slug>.csv``/``<slug>.xlsx``. Use a name only once per page.
         caption: The figure caption (Norwegian).
+        provenance: Where the numbers come from (a report's ``Context.provenance``); the
+            downloads carry it. ``None`` only for numbers from no snapshot (tests).
         decimals: Decimals in the table, for all numeric columns or per column (one number
             or one per row); by default 0 for whole numbers and 1 otherwise. Columns shown
             without decimals are whole numbers in the downloads (:func:`download_frame`).
@@ -248,10 +267,22 @@ def show_chart(
     spec = validated(chart)
     # The title is shown as HTML: it wraps on narrow screens, and screen readers get it in
     # Norwegian (Vega labels an SVG title "Title text '…'", even with aria off).
-    title_html = _title_html(spec.pop("title", None))
+    title = spec.pop("title", None)
+    title_html = _title_html(title)
+    # The workbook's name for the numbers: the title's lines run together, else the table's.
+    name_in_workbook = "".join(_title_lines(title)) or f"Tallene bak figuren: {caption}"
     script = embed_script(spec, div_id, sort_keys=True)
     table = data_table(data, caption, decimals, labels, text_columns)
     cap_id = f"{div_id}-caption"
+    # Downloads carry the status of every missing number and where the numbers come from.
+    links = download_links(
+        download_frame(data, decimals),
+        slug,
+        FIGURE_DOWNLOADS,
+        provenance=provenance,
+        title=name_in_workbook,
+        described_by=cap_id,
+    )
     parts = [
         f'<figure class="navbok-figure" id="{div_id}-figure">',
         title_html,
@@ -261,8 +292,8 @@ def show_chart(
         f'<figcaption id="{cap_id}">{html.escape(caption)}</figcaption>',
         '<details class="navbok-data"><summary>Vis tallene bak figuren</summary>',
         f"{table}</details>",
-        # Downloads carry the status of every missing number and where the numbers come from.
-        download_links(download_frame(data, decimals), slug, FIGURE_DOWNLOADS, described_by=cap_id),
+        links.html,
         "</figure>",
     ]
-    return ChartOutput("\n".join(part for part in parts if part))
+    downloads = tuple(d for d in (links.download,) if d)
+    return ChartOutput("\n".join(part for part in parts if part), downloads)

@@ -37,7 +37,7 @@ The extension does nothing unless ``language`` is ``nb_NO`` or ``nb``.
 
 It also writes the book's links to the national site (:func:`_page_links`): the config value
 ``navbok_links`` (``[[text, path relative to the book's root], …]``, set per book by
-:func:`navbok.builder.stage.book_config`) becomes a small ``<nav>`` at the top of every page, each
+:func:`navbok.builder.config.book_config`) becomes a small ``<nav>`` at the top of every page, each
 path made relative to the page with Sphinx's ``pathto`` (so it works from ``file://`` at
 every depth).
 

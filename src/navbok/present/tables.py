@@ -20,25 +20,31 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from navbok import status
 from navbok.present.exports import (
+    MarkedFrame,
+    Provenance,
     cell_estimates,
     csv_bytes,
-    current_provenance,
-    set_cell_estimates,
-    set_cell_statuses,
+    with_cell_estimates,
+    with_cell_statuses,
     with_status_columns,
     xlsx_bytes,
 )
 from navbok.present.numbers import is_missing
 
 __all__ = [
+    "DOWNLOADS_METADATA",
     "TABLE_DOWNLOADS",
+    "Download",
+    "DownloadLinks",
     "TableOutput",
+    "display_bundle",
     "download_links",
     "mark_estimates",
     "show_table",
@@ -56,6 +62,47 @@ _MEDIA_TYPES = {
     "csv": "text/csv;charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+#: The key of a notebook output's metadata that lists the numbers behind the figures and tables
+#: it shows (:meth:`Download.record`, in the order of their links): the book's workbook reads
+#: them there (:mod:`navbok.site.workbook`), never from the HTML.
+DOWNLOADS_METADATA = "navbok_downloads"
+
+
+@dataclass(frozen=True)
+class Download:
+    """The numbers behind one figure or table as its CSV download holds them: the file's name
+    without extension (``slug``), the title the book's workbook gives its sheet (the figure's
+    title, else its caption) and the file's text (provenance comment lines, header, rows)."""
+
+    slug: str
+    title: str
+    csv: str
+
+    def record(self) -> dict[str, str]:
+        """As a notebook output's metadata holds it (:data:`DOWNLOADS_METADATA`)."""
+        return {"slug": self.slug, "title": self.title, "csv": self.csv}
+
+
+def display_bundle(
+    html_text: str, downloads: Sequence[Download]
+) -> dict[str, str] | tuple[dict[str, str], dict[str, Any]]:
+    """A display object's ``_repr_mimebundle_``: the HTML, with the records of the numbers
+    behind it in the output's metadata (:data:`DOWNLOADS_METADATA`)."""
+    data = {"text/html": html_text}
+    if not downloads:
+        return data
+    return data, {DOWNLOADS_METADATA: [d.record() for d in downloads]}
+
+
+@dataclass(frozen=True)
+class DownloadLinks:
+    """The links under a figure or table (:attr:`html`) and the record of its CSV file
+    (``None`` when it offers none)."""
+
+    html: str
+    download: Download | None
+
 
 _NORWEGIAN_LETTERS: dict[str, str | int | None] = {"æ": "ae", "ø": "o", "å": "a"}
 _TO_ASCII = str.maketrans(_NORWEGIAN_LETTERS)
@@ -120,31 +167,38 @@ def table_html(
 
 
 def download_links(
-    data: pd.DataFrame,
+    data: pd.DataFrame | MarkedFrame,
     slug: str,
     labels: Mapping[str, str],
     *,
+    provenance: Provenance | None,
+    title: str,
     described_by: str | None = None,
-) -> str:
+) -> DownloadLinks:
     """The numbers behind a figure or table as downloads (``data:`` URIs), one link per format.
 
     Args:
-        data: The numbers; per-cell status symbols (``attrs["status"]``) become «<column> status»
-            columns (:func:`navbok.present.exports.with_status_columns`).
+        data: The numbers; the marks of a :class:`~navbok.present.exports.MarkedFrame` become
+            «<column> status» columns (:func:`navbok.present.exports.with_status_columns`).
         slug: The file name without extension (``<slug>.csv``, ``<slug>.xlsx``).
         labels: Format (``"csv"``, ``"xlsx"``) → link text, in the order shown.
+        provenance: Where the numbers come from (a report's ``Context.provenance``); every
+            file carries it. ``None`` only for numbers from no snapshot (tests).
+        title: What the numbers are called in the book's workbook (the figure's title, else
+            its caption; :class:`Download`).
         described_by: The id of the caption the links are described by.
 
     Returns:
-        ``<p class="navbok-downloads">`` with the links. Every file carries the provenance set
-        by :func:`navbok.present.exports.set_provenance`.
+        ``<p class="navbok-downloads">`` with the links, and the CSV file's :class:`Download`.
     """
-    frame, provenance = with_status_columns(data), current_provenance()
+    frame = with_status_columns(data)
     described = f' aria-describedby="{html.escape(described_by)}"' if described_by else ""
     links = []
+    download = None
     for kind, label in labels.items():
         if kind == "csv":
             payload = csv_bytes(frame, provenance)
+            download = Download(slug, " ".join(title.split()), payload.decode("utf-8-sig"))
         elif kind == "xlsx":
             payload = xlsx_bytes(frame, provenance=provenance)
         else:
@@ -153,17 +207,24 @@ def download_links(
         links.append(
             f'<a href="{uri}" download="{slug}.{kind}"{described}>{html.escape(label)}</a>'
         )
-    return '<p class="navbok-downloads">' + " · ".join(links) + "</p>"
+    return DownloadLinks('<p class="navbok-downloads">' + " · ".join(links) + "</p>", download)
 
 
 @dataclass(frozen=True)
 class TableOutput:
-    """A table ready for a notebook cell (Jupyter Book shows :attr:`html`)."""
+    """A table ready for a notebook cell (Jupyter Book shows :attr:`html`; the output's
+    metadata holds the :class:`Download` records of the numbers, :func:`display_bundle`)."""
 
     html: str
+    downloads: tuple[Download, ...] = ()
 
     def _repr_html_(self) -> str:
         return self.html
+
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> dict[str, str] | tuple[dict[str, str], dict[str, Any]]:
+        return display_bundle(self.html, self.downloads)
 
     def __repr__(self) -> str:  # plain-text stand-in (the HTML is the output that matters)
         return "Tabell"
@@ -182,7 +243,8 @@ def show_table(
     name: str,
     caption: str,
     *,
-    data: pd.DataFrame | None = None,
+    provenance: Provenance | None,
+    data: pd.DataFrame | MarkedFrame | None = None,
     notes: list[str] | None = None,
     numeric_from: int = 1,
 ) -> TableOutput:
@@ -192,9 +254,10 @@ def show_table(
         cells: The table as display strings; the first column holds the row headers.
         name: Identifies the table (id ``navbok-table-<slug>``, download ``<slug>.csv``).
         caption: What the table shows (Norwegian), including units.
-        data: The numbers behind the table for the download (default: ``cells``); per-cell
-            status symbols in ``data.attrs["status"]`` become «<column> status» columns, and
-            estimates in ``data.attrs["estimate"]`` are shown «≈ 1 200» with a note line
+        provenance: Where the numbers come from; the downloads carry it (:func:`download_links`).
+        data: The numbers behind the table for the download (default: ``cells``); the per-cell
+            status symbols of a :class:`~navbok.present.exports.MarkedFrame` become «<column>
+            status» columns, and its estimates are shown «≈ 1 200» with a note line
             (:data:`navbok.status.ESTIMATE_NOTE`) and marked «≈» in the download.
         notes: Lines shown under the table (sources, symbols, method).
         numeric_from: Columns from this index on are right-aligned numbers.
@@ -224,10 +287,13 @@ def show_table(
         cells if data is None else data,
         slug,
         TABLE_DOWNLOADS,
+        provenance=provenance,
+        title=caption,
         described_by=f"{block_id}-caption",
     )
     return TableOutput(
-        f'<div class="navbok-table-block" id="{block_id}">{table}{note_html}{links}</div>'
+        f'<div class="navbok-table-block" id="{block_id}">{table}{note_html}{links.html}</div>',
+        tuple(d for d in (links.download,) if d),
     )
 
 
@@ -252,15 +318,17 @@ def wide(
     *,
     sort_rows: bool = False,
     sort_columns: bool = True,
-) -> pd.DataFrame:
+) -> MarkedFrame:
     """Long to wide for the table behind a figure: rows in order of first appearance and
     columns sorted (years in order) unless told otherwise, rows and columns without any value
     kept (shown as missing), column names as text.
 
-    When ``df`` has a ``status`` column (:mod:`navbok.status` symbols), the status of each
-    missing cell is kept in ``attrs["status"]`` (``{column: [symbol or None per row]}``): the
-    figure's table shows each symbol and the download gets a status column beside the
-    numbers (:func:`navbok.present.exports.with_status_columns`)."""
+    Returns the table as a :class:`~navbok.present.exports.MarkedFrame`: when ``df`` has a
+    ``status`` column (:mod:`navbok.status` symbols), with the status of each missing cell
+    (``{column: [symbol or None per row]}``; the figure's table shows each symbol and the
+    download gets a status column beside the numbers,
+    :func:`navbok.present.exports.with_status_columns`), and with an ``estimate`` column, with
+    the estimated cells."""
     keys = list(zip(df[index].tolist(), df[columns].tolist(), strict=True))
     rows = list(dict.fromkeys(k[0] for k in keys))
     cols = list(dict.fromkeys(k[1] for k in keys))
@@ -281,6 +349,7 @@ def wide(
         )
         table = table.reindex(index=rows, columns=cols).reset_index()
         table.columns = [str(c) for c in table.columns]
+    marked = MarkedFrame(table)
     if "status" in df.columns and values != "status":
         found: dict[tuple, str] = {}
         symbols = df["status"].tolist()
@@ -290,7 +359,9 @@ def wide(
                 found.setdefault(key, symbol)
         # Always set (also when nothing is missing): every download of a figure then has the
         # same layout, a status column beside each column of numbers.
-        set_cell_statuses(table, {str(c): [found.get((r, c)) for r in rows] for c in cols})
+        marked = with_cell_statuses(
+            marked, {str(c): [found.get((r, c)) for r in rows] for c in cols}
+        )
     if "estimate" in df.columns and values != "estimate":
         flagged = {
             key
@@ -303,5 +374,7 @@ def wide(
             if flag and not is_missing(value)
         }
         if flagged:
-            set_cell_estimates(table, {str(c): [(r, c) in flagged for r in rows] for c in cols})
-    return table
+            marked = with_cell_estimates(
+                marked, {str(c): [(r, c) in flagged for r in rows] for c in cols}
+            )
+    return marked

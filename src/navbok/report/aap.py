@@ -24,7 +24,7 @@ from navbok.analysis.aap import expected_share, ratio_table
 from navbok.analysis.aap_periods import AapReading, Pairing
 from navbok.comparison import Kind
 from navbok.measures import aap_frame
-from navbok.present.exports import set_cell_estimates, set_cell_statuses
+from navbok.present.exports import Provenance, with_cell_estimates, with_cell_statuses
 from navbok.present.figure import ChartOutput
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import MONTHS, and_list, month
@@ -227,7 +227,7 @@ class AapViews:
         numbers = t.rename(
             columns={"series": "Serie", "aap": aap_head, "sos": sos_head, "ratio": head[3]}
         )[["Serie", aap_head, sos_head, head[3]]]
-        set_cell_statuses(
+        marked = with_cell_statuses(
             numbers,
             {
                 aap_head: [
@@ -249,7 +249,8 @@ class AapViews:
             "aap-forholdstall",
             f"AAP-andel i {pairing.aap.label}, andel sosialhjelpsmottakere i {pairing.sos_year} "
             "og forholdstallet mellom dem. Begge andeler er av innbyggerne 18–66 år.",
-            data=numbers,
+            data=marked,
+            provenance=self.ctx.provenance,
         )
 
     def ratio(self) -> tuple[TableOutput | MissingFigure, dict[str, str]]:
@@ -344,6 +345,7 @@ class AapViews:
             head,
             rows,
             [f"Symboler: {status.LEGEND}."],
+            provenance=ctx.provenance,
         )
 
     def counts(self, name: str = "aap-antall") -> TableOutput | None:
@@ -374,6 +376,7 @@ class AapViews:
             rows,
             [f"Symboler: {status.LEGEND}."],
             estimates=estimates,
+            provenance=ctx.provenance,
         )
 
 
@@ -402,6 +405,8 @@ def _table(
     rows: list[tuple[str, list[Cell]]],
     notes: list[str],
     estimates: list[list[bool]] | None = None,
+    *,
+    provenance: Provenance,
 ) -> TableOutput:
     """A table of counts and shares by row label: Norwegian numbers with SSB's symbols on the
     page (and «≈» before an estimate, ``estimates``: a flag per cell of each row), in the
@@ -413,8 +418,9 @@ def _table(
         if rows and all(cells[j][2] == 0 for _, cells in rows):
             data[column] = data[column].round().astype("Int64")
     marks = {head[j + 1]: [cells[j][1] for _, cells in rows] for j in range(len(head) - 1)}
-    set_cell_statuses(data, marks)
+    marked = with_cell_statuses(data, marks)
     if estimates:
         flags = {head[j + 1]: [e[j] for e in estimates] for j in range(len(head) - 1)}
-        set_cell_estimates(data, flags)
-    return show_table(pd.DataFrame(shown, columns=head), name, caption, data=data, notes=notes)
+        marked = with_cell_estimates(marked, flags)
+    page = pd.DataFrame(shown, columns=head)
+    return show_table(page, name, caption, data=marked, notes=notes, provenance=provenance)

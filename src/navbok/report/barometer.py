@@ -268,6 +268,7 @@ class BarometerViews:
             "Nøkkeltallene i sektoren Sosialtjeneste, retning og vekter",
             data=numbers,
             numeric_from=4,
+            provenance=self.ctx.provenance,
         )
 
     def table(self) -> TableOutput:
@@ -324,6 +325,7 @@ class BarometerViews:
                 *gap_legend(used),
                 *self._unpublished_note(gone),
             ],
+            provenance=self.ctx.provenance,
         )
 
     def unpublished(self) -> dict[str, str]:
@@ -397,6 +399,7 @@ class BarometerViews:
             ),
             decimals=2,
             text_columns=["Nøkkeltall"],
+            provenance=self.ctx.provenance,
         )
 
     def pulling(self) -> figure.ChartOutput | None:
@@ -435,6 +438,7 @@ class BarometerViews:
             "er snittkarakteren minus 3,5.",
             decimals=3,
             text_columns=["Nøkkeltall"],
+            provenance=self.ctx.provenance,
         )
 
     def top(self, n: int = TOP_N) -> TableOutput:
@@ -469,6 +473,7 @@ class BarometerViews:
                 ),
             ],
             numeric_from=2,
+            provenance=self.ctx.provenance,
         )
 
     def sensitivity(self) -> TableOutput | None:
@@ -498,6 +503,7 @@ class BarometerViews:
             f"Hvordan plassen til {self.ctx.name} endrer seg med andre vekter "
             f"(statistikkår {year})",
             data=s.rename(columns=SENSITIVITY_COLUMNS),
+            provenance=self.ctx.provenance,
         )
 
     def example(self) -> dict[str, object]:
@@ -600,6 +606,7 @@ class BarometerViews:
             "kb-publisert",
             f"Rekonstruksjonen ved siden av de publiserte tallene for {self.ctx.name}",
             data=_yes_no(kf).rename(columns=PUBLISHED_COLUMNS),
+            provenance=self.ctx.provenance,
         )
 
 

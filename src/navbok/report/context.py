@@ -22,7 +22,7 @@ from navbok.groups import Groups
 from navbok.params import Params
 from navbok.peers import Peers, choose_peers
 from navbok.present.chapter_text import say
-from navbok.present.exports import Provenance, set_provenance
+from navbok.present.exports import Provenance
 from navbok.present.markdown import Markdown, escape
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
@@ -82,8 +82,6 @@ class Context:
     _said: set[str] = field(default_factory=set, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # Sources, fetch date and the synthetic warning travel with every download.
-        set_provenance(self.data.memo("provenance", lambda: Provenance.of(self.data.snapshot)))
         self.kommune = self.params.kommune
         self.name = self.params.name
         self.groups = self.data.groups(
@@ -331,6 +329,12 @@ class Context:
         from myst_nb import glue
 
         glue(key, PlainText(escape(text)), display=False)
+
+    @property
+    def provenance(self) -> Provenance:
+        """Where this report's numbers come from (sources, fetch date, the synthetic warning),
+        from its snapshot: every figure and table hands it to its downloads."""
+        return self.data.memo("provenance", lambda: Provenance.of(self.data.snapshot))
 
 
 @cache

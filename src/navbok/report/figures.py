@@ -9,7 +9,7 @@ from navbok import status
 from navbok.comparison import ComparisonRow, Kind
 from navbok.measures import BORDERS_UNKNOWN_SOURCE
 from navbok.present import chart_specs, figure
-from navbok.present.exports import set_cell_estimates, set_cell_statuses
+from navbok.present.exports import with_cell_estimates, with_cell_statuses
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
 from navbok.present.tables import TableOutput, show_table, wide
@@ -136,7 +136,13 @@ class Figures:
         table = wide(df, "Serie", "År", "Verdi")
         caption = caption or f"{spec.label}. {spec.definition}{note}"
         return figure.show_chart(
-            chart, table, name, caption, decimals=spec.decimals, text_columns=["Serie"]
+            chart,
+            table,
+            name,
+            caption,
+            decimals=spec.decimals,
+            text_columns=["Serie"],
+            provenance=ctx.provenance,
         )
 
     def bars(
@@ -160,8 +166,7 @@ class Figures:
         df = df.assign(Serie=[self._bar_label(r) for r in df.itertuples()])
         table = df[["Serie", "value", "status"]].rename(columns={"value": spec.unit})
         flags = (df["estimate"] & df["value"].notna()).tolist()
-        if any(flags):
-            set_cell_estimates(table, {spec.unit: flags})
+        marked = with_cell_estimates(table, {spec.unit: flags})  # only columns with one
         chart = chart_specs.bar_chart(
             df.rename(columns={"value": "Verdi"}),
             category="Serie",
@@ -181,7 +186,13 @@ class Figures:
         if any(flags):
             caption += f" {status.ESTIMATE_NOTE}"
         return figure.show_chart(
-            chart, table, name, caption, decimals=spec.decimals, text_columns=["Serie"]
+            chart,
+            marked,
+            name,
+            caption,
+            decimals=spec.decimals,
+            text_columns=["Serie"],
+            provenance=ctx.provenance,
         )
 
     def _bar_label(self, row: object) -> str:
@@ -267,18 +278,19 @@ class Figures:
         head = ["Nøkkeltall"] + [f"{ctx.name} {c}" if c.isdigit() else c for c in cols]
         numbers = pd.DataFrame(data, columns=head)
         columns = {h: [m[j] for m in symbols] for j, h in enumerate(head) if j}
-        set_cell_statuses(numbers, {h: v for h, v in columns.items() if any(v)})
+        marked = with_cell_statuses(numbers, {h: v for h, v in columns.items() if any(v)})
         flagged = {h: [g[j] for g in guesses] for j, h in enumerate(head) if j}
-        set_cell_estimates(numbers, {h: v for h, v in flagged.items() if any(v)})
+        marked = with_cell_estimates(marked, {h: v for h, v in flagged.items() if any(v)})
         return show_table(
             pd.DataFrame(cells, columns=head),
             name,
             caption,
-            data=numbers,
+            data=marked,
             notes=[
                 peer_note,
                 f"Symboler: {status.LEGEND}. Nedlastingen har en statuskolonne ved siden av "
                 "hver kolonne med symboler.",
                 *([left_out] if left_out else []),
             ],
+            provenance=ctx.provenance,
         )

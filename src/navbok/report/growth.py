@@ -24,7 +24,7 @@ from navbok.comparison import Kind
 from navbok.groups import LANDET, asss_members
 from navbok.peers import book_asss
 from navbok.present import chart_specs, figure
-from navbok.present.exports import set_cell_estimates, set_cell_statuses
+from navbok.present.exports import MarkedFrame, with_cell_estimates, with_cell_statuses
 from navbok.present.numbers import fmt_number, fmt_percent
 from navbok.present.prose import and_list
 from navbok.present.shown import shown
@@ -223,6 +223,7 @@ class GrowthViews:
             "enkeltvekstene er trukket fra. Løpende kroner.",
             decimals=1,
             text_columns=["Komponent", "Del"],
+            provenance=ctx.provenance,
         )
         title = f"Vekst i utbetalt sosialhjelp {year0}–{year1}, {ctx.name}"
         if gone:
@@ -252,12 +253,12 @@ class GrowthViews:
         head = [""] + list(SHORT_COLUMNS.values()) + [f"LMDI-andel: {SHORT[k]}" for k in "NLP"]
         numbers = pd.DataFrame(data, columns=["Region", *head[1:]])
         row_marks = [None if not r.status else status.symbol(r.status) for r in table.itertuples()]
-        set_cell_statuses(numbers, {h: row_marks for h in head[1:]})
+        marked = with_cell_statuses(numbers, {h: row_marks for h in head[1:]})
         comp = show_table(
             pd.DataFrame(cells, columns=head),
             f"vekst-sammenligning-{year0}-{year1}",
             f"Dekomponering av veksten i utbetalt sosialhjelp {year0}–{year1}",
-            data=numbers,
+            data=marked,
             notes=self._break_notes(year0, year1)
             + (
                 [f"Veksten kan ikke dekomponeres: {gone}"]
@@ -269,6 +270,7 @@ class GrowthViews:
                     if r.status
                 ]
             ),
+            provenance=ctx.provenance,
         )
         texts = self.texts(year0, year1, own, table)
         texts["tabell"] = self.table_note(year1, withheld)
@@ -288,6 +290,7 @@ class GrowthViews:
             f"Bidrag til endringen i utbetalt sosialhjelp i {ctx.name} {year0}–{year1}, "
             "1\u00a0000 kr",
             data=_with_row_status(kr, own.status),
+            provenance=ctx.provenance,
         )
         return fig, comp, kroner, texts
 
@@ -455,15 +458,20 @@ class GrowthViews:
         numbers = pd.DataFrame(data, columns=head).astype(
             {"Mottakere": "Int64", "Stønadsmåneder": "Int64"}
         )
-        set_cell_statuses(numbers, {h: [m[j] for m in marks] for j, h in enumerate(head[1:])})
-        set_cell_estimates(numbers, {h: [f[j] for f in flags] for j, h in enumerate(head[1:])})
+        marked = with_cell_statuses(
+            numbers, {h: [m[j] for m in marks] for j, h in enumerate(head[1:])}
+        )
+        marked = with_cell_estimates(
+            marked, {h: [f[j] for f in flags] for j, h in enumerate(head[1:])}
+        )
         table = show_table(
             pd.DataFrame(rows, columns=head),
             "utbetalt-antall-og-belop",
             f"Mottakere, stønadsmåneder og utbetalt sosialhjelp (bidrag og lån) i {ctx.name}",
-            data=numbers,
+            data=marked,
             notes=[f"Symboler: {status.LEGEND}."],
             numeric_from=1,
+            provenance=ctx.provenance,
         )
         return table, self._amount_slots(cells, last), text
 
@@ -638,6 +646,7 @@ class GrowthViews:
             f"{spec.label}, {year}, for {peers.label}. {why}{rank_text}{missing}".strip(),
             decimals=spec.decimals,
             text_columns=["Kommune"],
+            provenance=ctx.provenance,
         )
 
     def meaning(self) -> dict[str, Any]:
@@ -774,6 +783,7 @@ class GrowthViews:
             + self._annual_members_note(),
             decimals=1,
             text_columns=["Serie"],
+            provenance=ctx.provenance,
         )
         own = df[df["Serie"] == ctx.name]
         cells = [
@@ -785,12 +795,13 @@ class GrowthViews:
         data[list(GROWTH_COLUMNS)] = data[list(GROWTH_COLUMNS)] * 100  # percent, as shown
         data = data.rename(columns={"year0": "Fra år", "year1": "Til år", **SHORT_COLUMNS})
         marks = [status.symbol(m) if m else None for m in own["status"]]
-        set_cell_statuses(data, {c: marks for c in SHORT_COLUMNS.values()})
+        marked = with_cell_statuses(data, {c: marks for c in SHORT_COLUMNS.values()})
         tab = show_table(
             pd.DataFrame(cells, columns=["Periode", *SHORT_COLUMNS.values()]),
             "vekst-aarlig-komponenter",
             f"Årlig vekst i utbetalt sosialhjelp i {ctx.name}, dekomponert",
-            data=data,
+            data=marked,
+            provenance=ctx.provenance,
         )
         return fig, tab, annual_slots(own)
 
@@ -901,6 +912,7 @@ class GrowthViews:
             f"tidligere kommunene.{missing}",
             decimals=0,
             text_columns=["Kommune"],
+            provenance=ctx.provenance,
         )
 
 
@@ -909,10 +921,9 @@ def _whole(value: float) -> int | None:
     return None if value != value else round(value)
 
 
-def _with_row_status(frame: pd.DataFrame, symbol: str | None) -> pd.DataFrame:
+def _with_row_status(frame: pd.DataFrame, symbol: str | None) -> MarkedFrame:
     """``frame`` with one status for every number (the decomposition's status: all its
     numbers are missing or none is), so its download has a status column beside each."""
     out = frame.copy()
     marks = [status.symbol(symbol) if symbol else None] * len(out)
-    set_cell_statuses(out, {str(c): marks for c in out.columns[1:]})
-    return out
+    return with_cell_statuses(out, {str(c): marks for c in out.columns[1:]})

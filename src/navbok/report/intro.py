@@ -23,7 +23,7 @@ from navbok.analysis.aap_periods import LATEST as LATEST_AAP
 from navbok.comparison import Kind
 from navbok.key_figures import BAROMETER
 from navbok.present import chart_specs, figure
-from navbok.present.exports import set_cell_statuses
+from navbok.present.exports import with_cell_statuses
 from navbok.present.prose import and_list
 from navbok.present.shown import shown
 from navbok.report.barometer import BarometerViews
@@ -176,7 +176,8 @@ class IntroViews:
                 f"{ctx.name}, så profilen er utelatt.",
             )
         df = pd.DataFrame(rows, columns=["Nøkkeltall", "Indeks", ctx.name, col])
-        set_cell_statuses(df, {ctx.name: [m[0] for m in marks], col: [m[1] for m in marks]})
+        marks_of = {ctx.name: [m[0] for m in marks], col: [m[1] for m in marks]}
+        marked = with_cell_statuses(df, marks_of)
         chart = chart_specs.bar_chart(
             df,
             category="Nøkkeltall",
@@ -209,11 +210,12 @@ class IntroViews:
             )
         return figure.show_chart(
             chart,
-            df,
+            marked,
             name,
             caption,
             decimals={"Indeks": 0, ctx.name: places, col: places},
             text_columns=["Nøkkeltall"],
+            provenance=ctx.provenance,
         )
 
     # ------------------------------------------------------------------ findings

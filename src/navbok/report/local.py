@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Any
 
 from navbok.params import read_local_data
-from navbok.present.tables import show_table
+from navbok.present.tables import Download, display_bundle, show_table
 from navbok.report.context import Context
 
 
@@ -18,9 +19,15 @@ class LocalSection:
 
     html: str
     title: str = ""
+    downloads: tuple[Download, ...] = ()
 
     def _repr_html_(self) -> str:
         return self.html
+
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> dict[str, str] | tuple[dict[str, str], dict[str, Any]]:
+        return display_bundle(self.html, self.downloads)
 
     def __repr__(self) -> str:
         return self.title
@@ -52,10 +59,12 @@ class LocalSections:
             f"lokal-{key}",
             f"{title}. Kilde: {ref.source}",
             notes=ref.notes,
+            provenance=self.ctx.provenance,
         )
         esc = html.escape
         return LocalSection(
             f'<section class="navbok-local" aria-label="{esc(title)}"><h2>{esc(title)}</h2>'
             f"<p>{esc(intro)}</p>{table.html}</section>",
             title,
+            table.downloads,
         )

@@ -126,7 +126,13 @@ class LongtermViews:
         )
         table = wide(df, "Serie", "År", "Verdi")
         return figure.show_chart(
-            chart, table, name, caption, decimals=specs[0].decimals, text_columns=["Serie"]
+            chart,
+            table,
+            name,
+            caption,
+            decimals=specs[0].decimals,
+            text_columns=["Serie"],
+            provenance=ctx.provenance,
         )
 
     def course(self) -> tuple[str, Course]:

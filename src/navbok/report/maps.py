@@ -21,9 +21,10 @@ import pandas as pd
 from navbok import geo
 from navbok import indicators as ind
 from navbok.present import maps
+from navbok.present.exports import Provenance
 from navbok.present.figure import ChartOutput
 from navbok.present.numbers import fmt_number
-from navbok.present.tables import download_links, table_html
+from navbok.present.tables import Download, download_links, table_html
 
 if TYPE_CHECKING:
     from navbok.data import NavData
@@ -94,8 +95,10 @@ def county_figure(
     year: int,
     height: int = 420,
     downloads: bool = True,
-) -> str:
-    """The county map of ``kommune`` (outlined) coloured by ``values``, as a figure's HTML."""
+    provenance: Provenance | None,
+) -> ChartOutput:
+    """The county map of ``kommune`` (outlined) coloured by ``values``, as a figure; its CSV
+    download (``downloads``) carries ``provenance``."""
     esc = html.escape
     spec_ind = ind.register()[indicator]
     topology = geo.county_topology(geo.load_topology(), kommune)
@@ -146,6 +149,7 @@ def county_figure(
         caption_id=f"{element}-tabell",
     )
     links = ""
+    numbers: tuple[Download, ...] = ()  # the numbers behind the map, for the book's workbook
     if downloads:
         frame = pd.DataFrame(
             {
@@ -155,14 +159,18 @@ def county_figure(
                 "status": [v["status"] or "" for v in rows],
             }
         )
-        links = download_links(
+        offered = download_links(
             frame,
             f"fylkeskart-{kommune}",
             {"csv": "Last ned CSV"},
+            provenance=provenance,
+            title=title,
             described_by=f"{element}-tabell",
         )
+        links = offered.html
+        numbers = (offered.download,) if offered.download else ()
     script = maps.embed_script(spec, element).replace("</", "<\\/")
-    return (
+    html_text = (
         f'<figure class="navbok-figure navbok-fylkeskart" id="{element}-figure">\n'
         f'<p class="navbok-chart-text" style="margin:0 0 .25em;font-weight:bold;'
         f'font-size:1.15em">{esc(title)}</p>\n'
@@ -174,6 +182,7 @@ def county_figure(
         f'<details class="navbok-data"><summary>Vis tallene bak kartet</summary>\n{table}'
         f"</details>\n{links}\n</figure>"
     )
+    return ChartOutput(html_text, numbers)
 
 
 class MapViews:
@@ -188,6 +197,11 @@ class MapViews:
         colour classes are the national map's, so the colours mean the same on every page."""
         year = year if year is not None else self.ctx.years[-1]
         values = county_values(self.ctx.data, indicator, year)
-        return ChartOutput(
-            county_figure(self.ctx.kommune, self.ctx.name, values, indicator=indicator, year=year)
+        return county_figure(
+            self.ctx.kommune,
+            self.ctx.name,
+            values,
+            indicator=indicator,
+            year=year,
+            provenance=self.ctx.provenance,
         )

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from navbok.comparison import Kind
-from navbok.present.numbers import fmt_number
 from navbok.report.context import Context
+from navbok.report.words import level_word
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,6 @@ def main_kind(ctx: Context, year: int) -> tuple[Kind, str]:
 
 
 def compared(own: float, other: float, decimals: int) -> str:
-    """«høyere enn», «lavere enn» or «på nivå med» as the printed numbers show it (empty when
-    either is missing)."""
-    if own != own or other != other:
-        return ""
-    if fmt_number(own, decimals) == fmt_number(other, decimals):
-        return "på nivå med"
-    return "høyere enn" if own > other else "lavere enn"
+    """«høyere enn», «lavere enn» or «på nivå med»: the book's one rule,
+    :func:`navbok.report.words.level_word` (empty when either is missing)."""
+    return level_word(own, other, decimals)

@@ -7,7 +7,9 @@ from __future__ import annotations
 from navbok import status
 from navbok.present.numbers import fmt_number
 
-#: Values closer than this (relative to the comparison) are «på nivå med» it.
+#: Values closer than this (relative to the comparison) are «på nivå med» it. This is the
+#: book's one such rule: every level word (here, in the introduction and in
+#: :func:`navbok.report.peers.compared`) comes from :func:`same_level`.
 SAME_LEVEL = 0.02
 
 

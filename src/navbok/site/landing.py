@@ -35,13 +35,14 @@ from pathlib import Path
 
 from navbok import geo
 from navbok.groups import asss_members
+from navbok.key_figures import KEY_FIGURES, KeyFigure
 from navbok.present import maps
 from navbok.present.exports import Provenance
 from navbok.present.numbers import fmt_number, whole_numbers
 from navbok.present.prose import and_list
 from navbok.regions import search_text
 from navbok.report.maps import map_scale
-from navbok.site.overview import BAROMETER, KEY_INDICATORS, KeyIndicator, Overview
+from navbok.site.overview import BAROMETER, Overview
 
 __all__ = ["Book", "Download", "LANDING_NAME", "cell_text", "landing_page", "size_text"]
 
@@ -108,7 +109,7 @@ def _sort_key(value: float, status: str) -> str:
     return repr(float(value))
 
 
-def _head(key: KeyIndicator) -> str:
+def _head(key: KeyFigure) -> str:
     """A key figure's header as shown: no line break inside a number («KVP per 1 000»)."""
     return whole_numbers(key.header)
 
@@ -134,7 +135,7 @@ def _landet_row(overview: Overview) -> str:
     the barometer, which ranks municipalities and has no national score)."""
     cells = ['<th scope="row">Landet</th><td data-smal="skjul"></td><td data-smal="skjul"></td>'
              "<td></td>"]  # fmt: skip
-    for k in KEY_INDICATORS:
+    for k in KEY_FIGURES:
         if k.id == BAROMETER:
             text, title = ".", ' title="Gjelder ikke landet"'
         else:
@@ -181,10 +182,10 @@ def _table(overview: Overview, books: Mapping[str, Book], full_names: Mapping[st
     frame = frame.sort_values(["name", "kommune"], kind="stable")
     heads = [("Kommune", "text"), ("Nr.", "text"), ("Fylke", "text"), ("KOSTRA-gruppe", "text")]
     hide = {1: ' data-smal="skjul"', 2: ' data-smal="skjul"'}  # Nr. and Fylke on a phone
-    one_year = len({overview.period(k.id) for k in KEY_INDICATORS} - {""}) == 1
+    one_year = len({overview.period(k.id) for k in KEY_FIGURES} - {""}) == 1
     heads += [
         (_head(k) if one_year else _header(_head(k), overview.period(k.id)), "num")
-        for k in KEY_INDICATORS
+        for k in KEY_FIGURES
     ]
     cols = []
     for i, (label, kind) in enumerate(heads):
@@ -196,7 +197,7 @@ def _table(overview: Overview, books: Mapping[str, Book], full_names: Mapping[st
             "</button></th>"
         )
     cols.append('<th scope="col">Last ned</th>')
-    years = sorted({overview.period(k.id) for k in KEY_INDICATORS} - {""})
+    years = sorted({overview.period(k.id) for k in KEY_FIGURES} - {""})
     year_text = f"tall for {years[0]}" if one_year else "nyeste periode for hvert nøkkeltall"
     rows = []
     for row in frame.itertuples(index=False):
@@ -212,7 +213,7 @@ def _table(overview: Overview, books: Mapping[str, Book], full_names: Mapping[st
             f'<td data-smal="skjul">{esc(r["county_name"])}</td>',
             _kostra_cell(str(r["kostra"])),
         ]
-        for k in KEY_INDICATORS:
+        for k in KEY_FIGURES:
             value, symbol = r[k.id], r[f"{k.id}_status"]
             title = ""
             if symbol == ":":
@@ -248,14 +249,14 @@ def _map_table(overview: Overview) -> str:
     frame = overview.frame.sort_values(["kommune"], kind="stable")
     head = "".join(
         f'<th scope="col" class="num">{esc(_header(_head(k), overview.period(k.id)))}</th>'
-        for k in KEY_INDICATORS
+        for k in KEY_FIGURES
     )
     body = []
     for row in frame.itertuples(index=False):
         r = row._asdict()
         cells = "".join(
             f'<td class="num">{esc(cell_text(r[k.id], r[f"{k.id}_status"], k.decimals))}</td>'
-            for k in KEY_INDICATORS
+            for k in KEY_FIGURES
         )
         body.append(
             f'<tr><th scope="row">{esc(r["name"])}</th><td>{esc(r["kommune"])}</td>{cells}</tr>'
@@ -276,7 +277,7 @@ def _maps(overview: Overview) -> tuple[str, str]:
     options: list[str] = []
     boxes: list[str] = []
     scripts: list[str] = []
-    for key in KEY_INDICATORS:
+    for key in KEY_FIGURES:
         year = overview.period(key.id)
         if not year:
             continue

@@ -2,7 +2,8 @@
 
 :func:`overview` adds to the key figures of every municipality (:func:`navbok.key_figures.national`
 — the same table each book's headline facts are taken from) what the landing page needs: name,
-county, KOSTRA group, the register's labels and definitions and the search texts. A missing value
+county, KOSTRA group, the key figures' labels and definitions (the register's,
+:func:`navbok.key_figures.key_figures`) and the search texts. A missing value
 is never 0: it carries SSB's status symbol (``..`` where the data give none). The landing page
 (:mod:`navbok.site.landing`), its maps and the print summaries (:mod:`navbok.site.summary`)
 read this table.
@@ -17,17 +18,12 @@ import pandas as pd
 
 from navbok import geo
 from navbok import groups as g
-from navbok import indicators as ind
-from navbok.key_figures import BAROMETER, KEY_FIGURES, KeyFigure, national
+from navbok.key_figures import BAROMETER, KEY_FIGURES, national
 
 if TYPE_CHECKING:
     from navbok.data import NavData
 
-__all__ = ["BAROMETER", "KEY_INDICATORS", "KeyIndicator", "Overview", "overview"]
-
-#: The overview's columns: the key figures (:data:`navbok.key_figures.KEY_FIGURES`).
-KEY_INDICATORS = KEY_FIGURES
-KeyIndicator = KeyFigure
+__all__ = ["BAROMETER", "Overview", "overview"]
 
 
 @dataclass
@@ -37,7 +33,8 @@ class Overview:
     ``frame``: one row per municipality (sorted by code) with ``kommune, name, county,
     county_name, kostra`` and the key figures' columns (:class:`navbok.key_figures.National`).
     ``years``: each key figure's year; ``periods``: its period in words («2024», «oktober
-    2025», «barometer 2025 (tall for 2024)»). ``labels``/``definitions``: the register's texts.
+    2025», «barometer 2025 (tall for 2024)»). ``labels``/``definitions``: the register's texts
+    (:data:`navbok.key_figures.KEY_FIGURES`, whose order is the overview's columns).
     ``search``: each municipality's code and every name, parallel names too, folded
     (:func:`navbok.regions.search_text`) for the overview's search box.
     """
@@ -99,7 +96,6 @@ def overview(data: NavData) -> Overview:
     in the page's headers); the KOSTRA group is the one of the newest year."""
     nat = national(data)
     codes = list(nat.frame["kommune"])
-    register = ind.register()
     topology = geo.load_topology()
     counties = geo.names(topology, geo.FYLKER)
     frame = nat.frame.copy()
@@ -111,16 +107,7 @@ def overview(data: NavData) -> Overview:
     frame["kostra"] = (
         frame["kommune"].map(_kostra(data, codes, newest)).fillna("") if newest else ""
     )
-    labels = {k.id: register[k.id].label for k in KEY_INDICATORS if k.id in register}
-    labels[BAROMETER] = "Kommunebarometeret, sektor Sosialtjeneste (åpen rekonstruksjon)"
-    definitions = {
-        k.id: " ".join(register[k.id].definition.split())
-        for k in KEY_INDICATORS
-        if k.id in register
-    }
-    definitions[BAROMETER] = (
-        "Vektet snittkarakter 1–6 over elleve nøkkeltall (3,5 ved landsgjennomsnittet); "
-        "kommuner med tall for under 60 % av vekten rangeres ikke."
-    )
+    labels = {k.id: k.label for k in KEY_FIGURES}
+    definitions = {k.id: k.definition for k in KEY_FIGURES}
     search = {c: data.register.search_text(c) for c in codes}
     return Overview(frame, years, labels, definitions, dict(nat.landet), dict(nat.periods), search)

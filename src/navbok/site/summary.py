@@ -20,14 +20,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from navbok.builder.stage import DEMO_BANNER
-from navbok.key_figures import Facts
+from navbok.builder.config import DEMO_BANNER
+from navbok.key_figures import KEY_FIGURES, Facts
 from navbok.present.exports import Provenance
 from navbok.present.markdown import plain_text
 from navbok.present.numbers import whole_numbers
 from navbok.report.facts import fact_text, read_facts
 from navbok.report.maps import county_figure
-from navbok.site.overview import KEY_INDICATORS, Overview
+from navbok.site.overview import Overview
 
 if TYPE_CHECKING:
     from navbok.data import NavData
@@ -113,8 +113,8 @@ def write_summary(
             figure = county_figure(
                 kommune, name, map_values or county_values(data, "andel_18_66", year),
                 year=year, height=300,
-                downloads=False,
-            )  # fmt: skip
+                downloads=False, provenance=provenance,
+            ).html  # fmt: skip
         except Exception:  # a municipality the map does not have: the page without the map
             figure = ""
     # Glued Markdown → the text a reader sees (escaped data unescaped once) → HTML-escaped.
@@ -166,7 +166,7 @@ def key_figure_table(facts: Facts, name: str) -> str:
         return "<p>Nøkkeltallene mangler: innledningen til boka ble ikke laget.</p>"
     compared = next((f.series for f in facts if f.role == "sammenligning"), "")
     rows = []
-    for key in KEY_INDICATORS:
+    for key in KEY_FIGURES:
         for suffix in ("", ":kapittel"):
             own = facts.get(key.id + suffix)
             if own is None:

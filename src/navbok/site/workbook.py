@@ -1,10 +1,12 @@
 """A book's open download: one Excel workbook with every table of the book, and its metadata.
 
-Built in the build process after the chapters ran, from the executed notebooks alone (the
-kernels need no change): every figure and table of a chapter carries its numbers as a CSV
-download (a base64 ``data:`` URI whose file starts with ``# Kilde: …`` comment lines,
-:func:`navbok.present.exports.csv_bytes`). :func:`book_tables` finds them in order, with the
-figure's title (or the table's caption); :func:`write_workbook` writes
+Built in the build process after the chapters ran, from the executed notebooks alone: every
+figure and table of a chapter offers its numbers as a CSV download (a file that starts with
+``# Kilde: …`` comment lines, :func:`navbok.present.exports.csv_bytes`), and its notebook
+output's metadata holds the same file with its slug and title
+(:class:`navbok.present.tables.Download`, under
+:data:`navbok.present.tables.DOWNLOADS_METADATA`). :func:`book_tables` reads them in order,
+never the HTML; :func:`write_workbook` writes
 
 * ``navbok-<kommune>.xlsx``: a sheet «Innhold» (every sheet with its chapter and full title),
   one sheet per figure or table named by its number and its title cut after a whole word (at
@@ -21,10 +23,8 @@ row), deterministic (fixed zip timestamps): no openpyxl, a few milliseconds per 
 
 from __future__ import annotations
 
-import base64
 import csv
 import hashlib
-import html
 import io
 import json
 import re
@@ -38,6 +38,7 @@ from navbok import indicators as ind
 from navbok import status
 from navbok.key_figures import Facts
 from navbok.present.exports import FORMULA, column_letter
+from navbok.present.tables import DOWNLOADS_METADATA
 from navbok.site.national import LICENCE, SYNTHETIC_WARNING
 
 __all__ = [
@@ -55,13 +56,7 @@ ABOUT_SHEET = "Om dataene"
 METADATA_NAME = "metadata.json"
 _MAX_SHEET = 31
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_CSV_LINK = re.compile(
-    r'<a href="data:text/csv[^",]*;base64,([A-Za-z0-9+/=]+)" download="([^"]+)\.csv"'
-)
-_TITLE = re.compile(r'<p class="navbok-chart-text"[^>]*>(.*?)</p>', re.S)
-_CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.S)
 _HEADING = re.compile(r"^#\s+(.+)$", re.M)
-_TAG = re.compile(r"<[^>]+>")
 _NUMBER = re.compile(r"^[-−]?(0|[1-9]\d*)(,\d+)?([eE][-+]?\d+)?$")
 #: What a status column beside a column of numbers holds (the workbook and its metadata).
 STATUS_COLUMNS_TEXT = (
@@ -84,10 +79,6 @@ class BookTable:
     rows: list[list[str]] = field(default_factory=list)
 
 
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(_TAG.sub("", fragment)).split())
-
-
 def _chapter_title(nb: dict[str, Any], fallback: str) -> str:
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "markdown":
@@ -97,8 +88,7 @@ def _chapter_title(nb: dict[str, Any], fallback: str) -> str:
     return fallback
 
 
-def _parse_csv(payload: bytes) -> tuple[list[tuple[str, str]], list[str], list[list[str]]]:
-    text = payload.decode("utf-8-sig")
+def _parse_csv(text: str) -> tuple[list[tuple[str, str]], list[str], list[list[str]]]:
     lines = text.split("\r\n")
     comments = []
     while lines and lines[0].startswith("# "):
@@ -124,21 +114,13 @@ def book_tables(notebooks: Iterable[Path]) -> list[BookTable]:
         chapter = _chapter_title(nb, Path(path).stem)
         for cell in nb.get("cells", []):
             for output in cell.get("outputs", []):
-                fragment = output.get("data", {}).get("text/html")
-                if not fragment:
-                    continue
-                text = "".join(fragment) if isinstance(fragment, list) else str(fragment)
-                start = 0
-                for m in _CSV_LINK.finditer(text):
-                    before = text[start : m.start()]
-                    start = m.end()
-                    titles = _TITLE.findall(before) or _CAPTION.findall(before)
-                    slug = m.group(2)
-                    title = _text(titles[-1]) if titles else slug
+                for record in output.get("metadata", {}).get(DOWNLOADS_METADATA, []):
+                    slug = str(record["slug"])
                     if (chapter, slug) in seen:
                         continue
                     seen.add((chapter, slug))
-                    comments, header, rows = _parse_csv(base64.b64decode(m.group(1)))
+                    comments, header, rows = _parse_csv(str(record["csv"]))
+                    title = str(record["title"])
                     out.append(BookTable(chapter, title, slug, comments, header, rows))
     return out
 

@@ -34,7 +34,7 @@ the page).
 equal to a render with the patches switched off, that the second compiles no template, that
 exactly the new application's collector is disabled, that the patches are installed once
 and inert outside a render, and that the freeze happens once; ``tests/test_speedups.py``
-checks the fence; ``tests/test_build_fast.py`` compares with the ``jupyter-book`` CLI.
+checks the fence; ``tests/test_builder_fast.py`` compares with the ``jupyter-book`` CLI.
 ``bench/render_bench.py`` measures the CPU time per render.
 """
 

@@ -8,7 +8,7 @@ says so once per process, in one line on stderr naming the patch and the differe
 
     navbok: hurtigtiltaket «jinja-maler» er slått av: sphinx 8.2.0 er installert, testet med 7.4.7
 
-After upgrading a library: run ``tests/test_render_cache.py`` and ``tests/test_build_fast.py``
+After upgrading a library: run ``tests/test_render_cache.py`` and ``tests/test_builder_fast.py``
 (the pages must stay identical), read the patched library code again, then update ``TESTED``.
 """
 
