@@ -7,7 +7,8 @@ Counts words of running Norwegian prose:
 * ``chapters/*.md`` (not the glossary): the markdown cells' text without Jinja tags and slots,
   MyST roles' and directives' syntax, headings' markers and code; and the shared texts beside
   them (``chapters/_tekster/*``: the source box's words) without tags, Jinja and comments;
-* the chapters' code cells: string literals of three words or more;
+* the chapters' code cells: string literals of three words or more (with a space: an
+  identifier such as ``andel_langtid_6mnd`` is not prose);
 * ``src/navbok/report/*.py``: string literals (and f-strings' text) of three words or more,
   docstrings and the messages of ``raise`` excluded.
 
@@ -89,7 +90,7 @@ def code_words(source: str) -> int:
         else:
             continue
         n = words(text)
-        if n >= MIN_WORDS:
+        if n >= MIN_WORDS and " " in text.strip():  # an identifier or a slug is not prose
             total += n
     return total
 
