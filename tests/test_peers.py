@@ -182,13 +182,12 @@ def test_a_zero_is_shown_but_never_ranked(small: Report) -> None:
     assert small.position("kvp_per_1000", 2024) == ""
     assert small.intro.compared("kvp_per_1000", 2024)["plass"] == ""  # the introduction too
     # A sentence with an empty rank still stands (the rank is optional, not a missing number).
-    text = small.sentence(
-        "{v} per 1 000 i {navn}{plass}.",
-        "skjult",
-        v="0,00",
-        plass=small.position("kvp_per_1000", 2024),
-    )
-    assert text == "0,00 per 1 000 i Liten."
+    from navbok.present.chapter_text import render
+    from navbok.present.shown import shown
+
+    slots = {"v": shown(0.0, 2), "navn": "Liten", "plass": small.position("kvp_per_1000", 2024)}
+    text = render("{% if v %}{{ v }} per 1 000 i {{ navn }}{{ plass }}.{% endif %}", slots)
+    assert text == "0,00 per 1\u00a0000 i Liten."
 
 
 def test_words_follow_numbers() -> None:
