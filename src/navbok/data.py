@@ -251,6 +251,9 @@ class NavData:
         self.values = values
         self.stitches = stitches
         self._memo: dict[Hashable, Any] = {}  # derived results of many types, by key
+        #: The Parquet cache folder this data was read from or written to (None without a
+        #: cache); the national facts are kept beside it (:mod:`navbok.national_facts`).
+        self.cache_folder: Path | None = None
 
     def _shallow_copy(self) -> NavData:
         """A copy sharing the (copy-on-write) frames and the memo of derived results."""
@@ -261,6 +264,7 @@ class NavData:
             list(self.stitches),
         )
         out._memo = self._memo
+        out.cache_folder = self.cache_folder
         if "register" in self.__dict__:
             self._memo.setdefault("register", self.__dict__["register"])
         return out
@@ -309,12 +313,14 @@ class NavData:
             try:
                 _verify_cache(cdir)
                 stitches = [Stitch(**s) for s in json.loads((cdir / "stitches.json").read_text())]
-                return cls(
+                cached = cls(
                     snapshot,
                     _read_cached(cdir / "measures.parquet"),
                     _read_cached(cdir / "values.parquet"),
                     stitches,
                 )
+                cached.cache_folder = cdir
+                return cached
             except Exception as exc:  # any unreadable cache is rebuilt
                 reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 _warn(
@@ -329,6 +335,7 @@ class NavData:
         data.__dict__["register"] = register
         if cdir is not None:
             _write_cache(cdir, measures, values, stitches)
+            data.cache_folder = cdir
         return data
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:

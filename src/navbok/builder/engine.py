@@ -63,11 +63,13 @@ RESET = '__import__("navbok.builder.kernel_state", fromlist=["reset"]).reset()'
 
 def warmup_code(snapshot: str, cache_dir: str) -> str:
     """Kernel start-up code that loads the snapshot into :meth:`NavData.load`'s memory cache
-    (the chapters' ``Report.open`` then finds it), binding no name in the user namespace."""
+    (the chapters' ``Report.open`` then finds it) and reads the national facts kept beside it
+    (:func:`navbok.national_facts.preload`), binding no name in the user namespace."""
     data = '__import__("navbok.data", fromlist=["NavData"])'
+    facts = '__import__("navbok.national_facts", fromlist=["preload"])'
     return (  # only from Parquet: harmonising from scratch is the build process's job
         f"{data}.parquet_cached({snapshot!r}, {cache_dir!r}) and "
-        f"{data}.NavData.load({snapshot!r}, cache_dir={cache_dir!r}) and None"
+        f"{facts}.preload({data}.NavData.load({snapshot!r}, cache_dir={cache_dir!r}))"
     )
 
 

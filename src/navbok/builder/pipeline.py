@@ -37,7 +37,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from navbok import snapshot_lock
+from navbok import national_facts, snapshot_lock
 from navbok.builder import staging
 from navbok.builder.engine import ChapterFailed, KernelPool
 from navbok.builder.execute import ChapterRunner, check_engine, kernel_warmup, start_kernels_early
@@ -238,6 +238,9 @@ class _Build:
             inputs = stage_chapters(project, {r for p in todo for r in p.execute}, self.build_dir)
             text_only = {rel for rel, nb in inputs.items() if not staging.has_code(nb)}
         if any(rel not in text_only for p in todo for rel in p.execute):
+            # What every book needs about all municipalities, read by the kernels: computed
+            # here, once, when the snapshot or the code changed (before any chapter runs).
+            national_facts.ensure(self.data)
             warmup = kernel_warmup(self.snapshot, self.cache_dir)
             runner = ChapterRunner(
                 self.engine, self.workers, warmup, pool if self.engine == "warm" else None

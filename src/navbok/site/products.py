@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from navbok import geo, yaml_io
+from navbok import geo, national_facts, yaml_io
 from navbok.builder.keys import code_fingerprint, digest
 from navbok.builder.plan import read_state
 from navbok.builder.staging import staged_name
@@ -121,9 +121,10 @@ def _national(data: NavData, site: Path) -> tuple[list[Download], bool]:
         and key_file.read_text("utf-8") == key
         and all((dest / n).is_file() for n in names)
     )
-    if fresh:
-        frame = national.national_frame(data)
-        national.write_national(frame, dest, national.NationalProvenance.of(data))
+    if fresh:  # copied from the national facts (made once per snapshot and code version)
+        if not national_facts.copy_national_files(data, dest):
+            frame = national.national_frame(data)
+            national.write_national(frame, dest, national.NationalProvenance.of(data))
         key_file.write_text(key, "utf-8")
     labels = [
         "Alle indikatorer, alle kommuner og år (CSV, semikolon, desimalkomma)",
