@@ -50,7 +50,6 @@ def _run(spec: dict) -> dict:
     from navbok.builder.stage import BOOK_STATIC
     from navbok.data import NavData
     from navbok.params import params_for
-    from navbok.site.products import build_site
 
     pool = None
     if not spec.get("touch") and len(spec["kommuner"]) == 1:  # as `navbok build -k 3201` does
@@ -85,7 +84,9 @@ def _run(spec: dict) -> dict:
         pool=pool,
     )
     # As `navbok build` does after every build: the national site, each book's workbook and
-    # print summary (navbok.site.products).
+    # print summary (navbok.site.products, imported here as `navbok build` does).
+    from navbok.site.products import build_site
+
     t_site = time.perf_counter()
     _, site = build_site(
         data, Path(spec["build_dir"]), Path(spec["cache_dir"]) / BOOK_STATIC, Project.find()
@@ -269,9 +270,11 @@ def main() -> None:
         print(json.dumps(_run(json.loads(args._run))))
         return
 
+    from navbok import national_facts
     from navbok.data import NavData
 
     data = NavData.load(args.snapshot, cache_dir=args.cache_dir)  # warm the Parquet cache
+    national_facts.ensure(data)  # and the national facts beside it (as after one build)
     kommune = data.resolve(args.kommune).code
     every = data.register.target_codes
     n = len(every) if args.n is None else min(args.n, len(every))

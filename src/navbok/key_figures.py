@@ -194,26 +194,30 @@ def barometer_results(data: NavData) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @persisted_pass
-def _newest_scenarios(data: NavData) -> tuple[int | None, dict]:
-    """The barometer's weight scenarios ranked in its newest statistics year (the year
-    every book without a chosen barometer edition shows), with that year."""
+def _scenarios(data: NavData) -> dict[int, dict]:
+    """The barometer's weight scenarios ranked in every statistics year (a book shows its
+    params' barometer edition), by year."""
     from navbok.analysis import barometer_tables as kbt
 
+    out: dict[int, dict] = {}
     try:
         graded, _ = barometer_results(data)
-        year = int(graded["year"].max())
-        return year, kbt.scenario_rankings(graded, year)
     except Exception:  # then the chapter computes (and reports) it itself
-        return None, {}
+        return out
+    for year in sorted(int(y) for y in graded["year"].unique()):
+        try:
+            out[year] = kbt.scenario_rankings(graded, year)
+        except Exception:  # as above
+            continue
+    return out
 
 
 @national_pass
 def barometer_scenarios(data: NavData, year: int) -> dict:
     """Every municipality's rank under each weight scenario in ``year``
-    (:func:`navbok.analysis.barometer_tables.scenario_rankings`): the newest year from the
-    national facts, another year computed once per process."""
-    newest, rankings = _newest_scenarios(data)
-    if year == newest:
+    (:func:`navbok.analysis.barometer_tables.scenario_rankings`), from the national facts."""
+    rankings = _scenarios(data).get(year)
+    if rankings is not None:
         return rankings
     from navbok.analysis import barometer_tables as kbt
 

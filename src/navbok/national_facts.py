@@ -70,9 +70,11 @@ T = TypeVar("T")
 FACTS_VERSION = "1"
 MANIFEST = "facts.json"
 PICKLE = "facts.pickle"
+#: Chart shapes validated by the kernels (not checked: a cache, see navbok.present.chart_specs).
+SHAPES = "chart-shapes.txt"
 PREFIX = "national-"
 #: The modules that define persisted passes (imported before the facts are computed).
-PROVIDERS = ("navbok.key_figures", "navbok.site.overview")
+PROVIDERS = ("navbok.data", "navbok.key_figures", "navbok.site.overview")
 #: The country's files (:mod:`navbok.site.national`), kept in the facts folder.
 NATIONAL_FILES = (
     "navbok-kommuner.csv",
@@ -136,6 +138,31 @@ def persisted_pass(fn: Callable[[NavData], T]) -> Callable[[NavData], T]:
         return memo[key]
 
     return cached
+
+
+@persisted_pass
+def aap_months(data: NavData) -> tuple[str, ...]:
+    """The months with NAV's AAP figures in the snapshot (``YYYY-MM``): finding them opens
+    every AAP workbook, so a kernel is told them (:meth:`navbok.snapshot.Snapshot.
+    know_aap_periods`) when it reads the national facts."""
+    return tuple(data.snapshot.aap_periods())
+
+
+_AAP_MONTHS = _name(aap_months.__wrapped__)  # type: ignore[attr-defined]
+
+
+def stored(fn: Callable[[NavData], T], data: NavData) -> T | None:
+    """The result of the persisted pass ``fn`` if this process has it or the current facts
+    folder holds it; None (never computed here) otherwise."""
+    name = _name(getattr(fn, "__wrapped__", fn))
+    key = (name, (), ())
+    if key in data._memo:
+        return data._memo[key]
+    store = _store(data)
+    if store is None or name not in store.blobs:
+        return None
+    value = data._memo[key] = store.value(name)
+    return value
 
 
 # ------------------------------------------------------------------------------ the folder
@@ -227,12 +254,21 @@ def _store(data: NavData) -> _Store | None:
     except FactsError:
         return None
     data._memo[_STORE] = store
+    if _AAP_MONTHS in store.blobs:
+        data.snapshot.know_aap_periods(store.value(_AAP_MONTHS))
     return store
 
 
 def preload(data: NavData) -> None:
-    """Read the current facts folder, if there is one (a warm kernel at start-up)."""
+    """Read the current facts folder, if there is one (a warm kernel at start-up), and keep
+    the chart shapes validated in it (:func:`navbok.present.chart_specs.keep_validated_shapes`:
+    the kernels of every build of this code version share what they validated)."""
     _store(data)
+    folder = facts_dir(data)
+    if folder is not None:
+        from navbok.present import chart_specs
+
+        chart_specs.keep_validated_shapes(folder / SHAPES)
 
 
 def _warn(line: str) -> None:

@@ -40,7 +40,6 @@ from navbok.builder import speedups
 from navbok.builder.speedups import output_validation
 from navbok.errors import NavbokError
 from navbok.files import write_atomic
-from navbok.present.chapter_text import ChapterTextError, fill_notebook
 
 if TYPE_CHECKING:
     from jupyter_client.asynchronous.client import AsyncKernelClient
@@ -228,6 +227,8 @@ def _execute(
         )
     except pm.PapermillExecutionError as exc:
         raise _chapter_failed(exc, Path(source or src), dest) from None
+    from navbok.present.chapter_text import ChapterTextError, fill_notebook
+
     try:
         fill_notebook(nb, chapter=Path(source or src).name)
     except ChapterTextError as exc:
