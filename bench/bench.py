@@ -92,6 +92,18 @@ def _run(spec: dict) -> dict:
         data, Path(spec["build_dir"]), Path(spec["cache_dir"]) / BOOK_STATIC, Project.find()
     )
     site_seconds = time.perf_counter() - t_site
+    # Where one book's time went (warm kernels started early, as for one municipality):
+    # process start → kernels ready → chapters run → render → the site step.
+    breakdown = {}
+    if pool is not None and pool.ready and len(pool.span) == 2:
+        t_ready = max(pool.ready)
+        breakdown = {
+            "to kernels ready": t_ready - t0,
+            "chapters": pool.span[1] - pool.span[0],
+            "render": sum(stats.renders.values()),
+            "site": site_seconds,
+            "waiting for a kernel": max(0.0, pool.span[0] - t_ready),
+        }
     missing = [
         str(p)
         for k, p in zip(kommuner, stats.pages, strict=True)
@@ -108,6 +120,7 @@ def _run(spec: dict) -> dict:
         "failed": stats.failed,
         "site": round(site_seconds, 2),
         "site_parts": {k: round(v, 2) for k, v in site.seconds.items()},
+        "breakdown": {k: round(v, 2) for k, v in breakdown.items()},
     }
 
 
@@ -222,6 +235,9 @@ def scenario(label: str, specs: list[dict], show_chapters: bool = True) -> dict:
             f"    FAILED (chapter errors, not counted as built): {len(best['failed'])}: "
             + "; ".join(f"{k}: {v[:120]}" for k, v in sorted(best["failed"].items())[:5])
         )
+    if best.get("breakdown"):
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in best["breakdown"].items())
+        print(f"    where the time went (s, median run, from the process start): {parts}")
     if show_chapters and best["notebooks"]:
         print("    per chapter (median run):")
         print("\n".join(_per_chapter(best)))

@@ -440,6 +440,10 @@ class KernelPool:
             for i in range(self.workers)
         ]
         self.timings: list[tuple[str, float]] = []
+        #: ``time.perf_counter()`` when each kernel was ready, and the first chapter's start
+        #: and the last one's end (the bench's breakdown of a build's time).
+        self.ready: list[float] = []
+        self.span: list[float] = []
         self._lock = threading.Lock()
         for t in self._threads:
             t.start()
@@ -449,6 +453,8 @@ class KernelPool:
         try:
             try:  # start at once: the kernel boots while the caller prepares the first jobs
                 kernel = WarmKernel(self.kernel_name, warmup=self.warmup)
+                with self._lock:
+                    self.ready.append(time.perf_counter())
             except Exception:  # retried (and reported) with the first job
                 kernel = None
             while True:
@@ -500,7 +506,9 @@ class KernelPool:
                 return execute_warm(kernel, src, dest, params, source)
             finally:
                 with self._lock:
-                    self.timings.append((name or str(dest), time.perf_counter() - t0))
+                    t1 = time.perf_counter()
+                    self.timings.append((name or str(dest), t1 - t0))
+                    self.span[:] = [min([*self.span[:1], t0]), max([*self.span[1:], t1])]
 
         job = _Job(run, (src, dest, parameters))
         self._jobs.put(job)
