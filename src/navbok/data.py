@@ -343,10 +343,11 @@ class NavData:
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per loaded snapshot and process; later calls get the same object.
 
-        For national passes that every chapter of every municipality needs (grades and ranks
-        of all municipalities, growth decompositions for all regions, …): computed once per
-        kernel instead of once per chapter. The result is shared: do not change it in place.
-        ``key`` must say everything the result depends on besides the snapshot and the code.
+        Prefer a typed pass (:func:`navbok.national_facts.national_pass`, keyed by the function
+        itself, or ``persisted_pass``, also kept once per snapshot and code version): with a
+        key of your own, two different ``compute`` functions can reach the same result. The
+        result is shared: do not change it in place. ``key`` must say everything the result
+        depends on besides the snapshot and the code.
         """
         if key not in self._memo:
             self._memo[key] = compute()

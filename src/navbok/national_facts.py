@@ -198,7 +198,11 @@ class _Store:
     blobs: dict[str, bytes]
 
     def value(self, name: str) -> Any:
-        return pickle.loads(self.blobs[name])
+        """The pass's result, unpickled (the caller keeps it in the data's memo, so the bytes
+        are let go: a kernel does not hold both)."""
+        value = pickle.loads(self.blobs[name])
+        self.blobs[name] = b""
+        return value
 
     def check_file(self, name: str) -> Path:
         """The path of a kept file, after checking its checksum (FactsError if wrong)."""
@@ -255,7 +259,8 @@ def _store(data: NavData) -> _Store | None:
         return None
     data._memo[_STORE] = store
     if _AAP_MONTHS in store.blobs:
-        data.snapshot.know_aap_periods(store.value(_AAP_MONTHS))
+        months = data._memo.setdefault((_AAP_MONTHS, (), ()), store.value(_AAP_MONTHS))
+        data.snapshot.know_aap_periods(months)
     return store
 
 

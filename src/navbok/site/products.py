@@ -9,14 +9,15 @@ folder's state, not from the last call: a book is every ``_build/<kommune>/`` wi
   ``site/_static/navbok-vega.js`` (the books' Vega bundle) and ``site/_static/navbok-geo.js``
   (the country's geometry, once, :func:`navbok.present.maps.geometry_script`);
 * ``site/data/navbok-kommuner.{csv,parquet,metadata.json}``: the country's open data
-  (:func:`navbok.site.national.write_national`), written again only when the snapshot or navbok
-  changed (``site/data/.navbok-key``);
+  (:func:`navbok.site.national.write_national`), copied (checked) from the national facts
+  (:mod:`navbok.national_facts`: made once per snapshot and code version) when the build
+  folder's copy is not of this snapshot and navbok (``site/data/.navbok-key``);
 * per book ``html/data/navbok-<kommune>.xlsx`` + ``html/data/metadata.json``
   (:mod:`navbok.site.workbook`) and ``html/sammendrag.html`` (:mod:`navbok.site.summary`),
   made again only when the book was rendered again (the book key in ``metadata.json``).
 
-Cost for the country: the overview and maps ≈ 0.5 s, the national files ≈ 1 s (when the
-snapshot changed), a book's workbook and summary ≈ 40 ms.
+Cost for the country: the overview (from the national facts) and maps ≈ 0.3 s, the national
+files ≈ 0.1 s (a copy), a book's workbook and summary ≈ 40 ms.
 """
 
 from __future__ import annotations
