@@ -27,10 +27,12 @@ import pandas as pd
 
 from navbok import groups as g
 from navbok import indicators as ind
+from navbok import national_facts
 from navbok.availability import Availability
 from navbok.comparison import COLUMNS, ComparisonRow, Kind
 from navbok.errors import NavbokError, os_error_message
 from navbok.measures import Stitch, build_measures, published_frame
+from navbok.national_facts import persisted_pass
 from navbok.regions import Municipality, Register
 from navbok.snapshot import DEFAULT_DIR, Snapshot
 from navbok.sources.catalogue import catalogue
@@ -251,6 +253,9 @@ class NavData:
         self.values = values
         self.stitches = stitches
         self._memo: dict[Hashable, Any] = {}  # derived results of many types, by key
+        #: The Parquet cache folder this data was read from or written to (None without a
+        #: cache); the national facts are kept beside it (:mod:`navbok.national_facts`).
+        self.cache_folder: Path | None = None
 
     def _shallow_copy(self) -> NavData:
         """A copy sharing the (copy-on-write) frames and the memo of derived results."""
@@ -261,6 +266,7 @@ class NavData:
             list(self.stitches),
         )
         out._memo = self._memo
+        out.cache_folder = self.cache_folder
         if "register" in self.__dict__:
             self._memo.setdefault("register", self.__dict__["register"])
         return out
@@ -309,12 +315,14 @@ class NavData:
             try:
                 _verify_cache(cdir)
                 stitches = [Stitch(**s) for s in json.loads((cdir / "stitches.json").read_text())]
-                return cls(
+                cached = cls(
                     snapshot,
                     _read_cached(cdir / "measures.parquet"),
                     _read_cached(cdir / "values.parquet"),
                     stitches,
                 )
+                cached.cache_folder = cdir
+                return cached
             except Exception as exc:  # any unreadable cache is rebuilt
                 reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 _warn(
@@ -329,15 +337,17 @@ class NavData:
         data.__dict__["register"] = register
         if cdir is not None:
             _write_cache(cdir, measures, values, stitches)
+            data.cache_folder = cdir
         return data
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()`` once per loaded snapshot and process; later calls get the same object.
 
-        For national passes that every chapter of every municipality needs (grades and ranks
-        of all municipalities, growth decompositions for all regions, …): computed once per
-        kernel instead of once per chapter. The result is shared: do not change it in place.
-        ``key`` must say everything the result depends on besides the snapshot and the code.
+        Prefer a typed pass (:func:`navbok.national_facts.national_pass`, keyed by the function
+        itself, or ``persisted_pass``, also kept once per snapshot and code version): with a
+        key of your own, two different ``compute`` functions can reach the same result. The
+        result is shared: do not change it in place. ``key`` must say everything the result
+        depends on besides the snapshot and the code.
         """
         if key not in self._memo:
             self._memo[key] = compute()
@@ -507,10 +517,13 @@ class NavData:
             frame = self._indicator_frame(indicator)
             if "estimate" not in frame.columns:  # a cache written before the flag existed
                 frame = frame.assign(estimate=False)
-            for r in frame.itertuples():
-                out.setdefault(r.region, []).append(
-                    (r.year, r.value, r.status, r.source, bool(r.estimate))
-                )
+            # the values itertuples gives (Python scalars), column by column: much faster
+            columns = [frame[c].tolist() for c in ("region", "year", "value", "status", "source")]
+            estimates = frame["estimate"].tolist()
+            for region, year, value, status, source, estimate in zip(
+                *columns, estimates, strict=True
+            ):
+                out.setdefault(region, []).append((year, value, status, source, bool(estimate)))
             self._memo[key] = out
         return self._memo[key]
 
@@ -575,6 +588,33 @@ class NavData:
         """
         return comparison_frame(self.comparison_rows(groups, indicator, years))
 
+    def _asss_rows(self, indicator: str, members: dict[int, list[str]]) -> list[ComparisonRow]:
+        """The ASSS rows of ``indicator`` for ``members`` (by year), year by year: each year's
+        rows depend on that year's members alone, the same for every municipality, so they
+        are computed once per process — or read from the national facts (the default
+        members of every year, :func:`asss_year_rows`)."""
+        known = national_facts.stored(asss_year_rows, self) or {}
+        by_year: dict[int, list[ComparisonRow]] = {}
+        todo: dict[int, list[str]] = {}
+        for year, who in members.items():
+            key = (indicator, year, tuple(who))
+            hit = known.get(key)
+            if hit is None:
+                hit = self._memo.get(("asss-year", key))
+            if hit is None:
+                todo[year] = who
+            else:
+                by_year[year] = hit
+        if todo:
+            needed = [indicator, *formula_parts(indicator)]
+            frame = pd.concat([self._indicator_frame(i) for i in needed], ignore_index=True)
+            made = _rows_by_year(asss_rows(frame, todo, indicator, sorted(todo)))
+            for year, who in todo.items():
+                by_year[year] = self._memo[("asss-year", (indicator, year, tuple(who)))] = made.get(
+                    year, []
+                )
+        return [row for year in sorted(by_year) for row in by_year[year]]
+
     def comparison_rows(
         self, groups: g.Groups, indicator: str, years: list[int] | range | None = None
     ) -> list[ComparisonRow]:
@@ -598,18 +638,7 @@ class NavData:
         for n in groups.neighbours:
             add(n, self.name(n), Kind.NABO, years)
         members = {y: groups.asss[y] for y in years if groups.asss.get(y)}
-        stats_key = (
-            "member_stats",
-            indicator,
-            tuple(years),
-            tuple((y, tuple(m)) for y, m in members.items()),
-        )
-        asss = self._memo.get(stats_key)
-        if asss is None:  # the same for every municipality with these members: once
-            needed = [indicator, *formula_parts(indicator)]
-            frame = pd.concat([self._indicator_frame(i) for i in needed], ignore_index=True)
-            asss = self._memo[stats_key] = asss_rows(frame, members, indicator, years)
-        rows.extend(asss)
+        rows.extend(self._asss_rows(indicator, members))
         for y in years:
             if y in groups.kostra:
                 add(groups.kostra[y], "KOSTRA-gruppe", Kind.KOSTRAGRUPPE, [y])
@@ -620,6 +649,52 @@ class NavData:
         add(g.LANDET, "Landet", Kind.LANDET, years)
         add(g.LANDET_UTEN_OSLO, "Landet uten Oslo", Kind.LANDET_UTEN_OSLO, years)
         return rows
+
+
+def _rows_by_year(rows: list[ComparisonRow]) -> dict[int, list[ComparisonRow]]:
+    out: dict[int, list[ComparisonRow]] = {}
+    for row in rows:
+        out.setdefault(int(row.year), []).append(row)
+    return out
+
+
+@persisted_pass
+def asss_year_rows(
+    data: NavData,
+) -> dict[tuple[str, int, tuple[str, ...]], list[ComparisonRow]]:
+    """The ASSS rows (average, highest, lowest) of every indicator in every year for the ASSS
+    members of every variant (``config/regions.yaml``; a national fact,
+    :mod:`navbok.national_facts`), by (indicator, year, members): what
+    :meth:`NavData.comparison_rows` would compute, the same for every book."""
+    from navbok.regions import regions_config
+
+    sets = sorted(
+        {
+            (y, tuple(m))
+            for variant in regions_config()["asss"]
+            for y in data.group_years
+            if (m := g.asss_members(y, variant))
+        }
+    )  # (year, members)
+    out: dict[tuple[str, int, tuple[str, ...]], list[ComparisonRow]] = {}
+    for indicator in ind.register():
+        try:
+            needed = [indicator, *formula_parts(indicator)]
+            frame = pd.concat([data._indicator_frame(i) for i in needed], ignore_index=True)
+            made: dict[tuple[int, tuple[str, ...]], list[ComparisonRow]] = {}
+            while len(made) < len(sets):  # per call at most one member set of each year
+                todo: dict[int, list[str]] = {}
+                for y, members in sets:
+                    if (y, members) not in made and y not in todo:
+                        todo[y] = list(members)
+                done = _rows_by_year(asss_rows(frame, todo, indicator, sorted(todo)))
+                for y, listed in todo.items():
+                    made[(y, tuple(listed))] = done.get(y, [])
+        except Exception:  # left to the page that asks for it (computed, and failing, there)
+            continue
+        for (year, key), rows in made.items():
+            out[(indicator, year, key)] = rows
+    return out
 
 
 def formula_parts(indicator: str) -> list[str]:

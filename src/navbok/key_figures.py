@@ -29,6 +29,7 @@ from navbok.analysis import barometer as kb
 from navbok.analysis.aap_periods import LATEST as LATEST_AAP
 from navbok.analysis.barometer_config import config as barometer_config
 from navbok.errors import ConfigError
+from navbok.national_facts import national_pass, persisted_pass
 from navbok.register import register_doc
 from navbok.status import NOT_AVAILABLE
 
@@ -173,16 +174,14 @@ def cell(value: object, status: object) -> tuple[float, str]:
     return number, ""
 
 
+@persisted_pass
 def national(data: NavData) -> National:
-    """The key figures of every municipality (computed once per loaded snapshot).
+    """The key figures of every municipality (a national fact: computed once per snapshot and
+    code version, :mod:`navbok.national_facts`).
 
     Each indicator at its newest year with a value anywhere (the AAP share at the newest month
     the snapshot holds); the barometer at the reconstruction's newest statistics year, a
     municipality without a score (too few key figures) ``..``."""
-    return data.memo("key-figures", lambda: _national(data))
-
-
-def _national(data: NavData) -> National:
     codes = list(data.register.target_codes)
     values = data.values
     frame = pd.DataFrame({"kommune": codes})
@@ -214,16 +213,44 @@ def _national(data: NavData) -> National:
     return National(frame, years, periods, landet)
 
 
+@persisted_pass
 def barometer_results(data: NavData) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(graded, ranking)`` of the barometer reconstruction for every municipality of the
-    register's vintage and every year (computed once per loaded snapshot; the chapter and the
-    overview read the same)."""
+    register's vintage and every year (a national fact: the chapter and the overview read the
+    same)."""
+    values = kb.key_figure_values(data.values, data.register.target_codes)
+    return kb.grade_and_rank(values)
 
-    def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
-        values = kb.key_figure_values(data.values, data.register.target_codes)
-        return kb.grade_and_rank(values)
 
-    return data.memo("barometer", compute)
+@persisted_pass
+def _scenarios(data: NavData) -> dict[int, dict]:
+    """The barometer's weight scenarios ranked in every statistics year (a book shows its
+    params' barometer edition), by year."""
+    from navbok.analysis import barometer_tables as kbt
+
+    out: dict[int, dict] = {}
+    try:
+        graded, _ = barometer_results(data)
+    except Exception:  # then the chapter computes (and reports) it itself
+        return out
+    for year in sorted(int(y) for y in graded["year"].unique()):
+        try:
+            out[year] = kbt.scenario_rankings(graded, year)
+        except Exception:  # as above
+            continue
+    return out
+
+
+@national_pass
+def barometer_scenarios(data: NavData, year: int) -> dict:
+    """Every municipality's rank under each weight scenario in ``year``
+    (:func:`navbok.analysis.barometer_tables.scenario_rankings`), from the national facts."""
+    rankings = _scenarios(data).get(year)
+    if rankings is not None:
+        return rankings
+    from navbok.analysis import barometer_tables as kbt
+
+    return kbt.scenario_rankings(barometer_results(data)[0], year)
 
 
 def _barometer(

@@ -15,6 +15,7 @@ import yaml
 
 from navbok import yaml_io
 from navbok.errors import ConfigError, NavbokError
+from navbok.national_facts import national_pass
 from navbok.project import Project
 from navbok.regions import all_names
 from navbok.status import NOT_AVAILABLE
@@ -22,6 +23,7 @@ from navbok.status import NOT_AVAILABLE
 if TYPE_CHECKING:
     import pandas as pd
 
+    from navbok.data import NavData
     from navbok.reference import Reference
 
 PARAMS_DIR = Path("params")
@@ -179,12 +181,7 @@ def default_params(data, kommune: str) -> Params:  # NavData
     years = data.years
     end = max(years)
 
-    def population() -> pd.Series:
-        pop = data.measures
-        pop = pop[(pop["measure"] == "befolkning_18_66") & (pop["year"] == end)]
-        return pop[pop["region"].str.fullmatch(r"\d{4}")].set_index("region")["value"]
-
-    pop = data.memo(("population-18-66", end), population)  # once for all municipalities
+    pop = _population_18_66(data, end)  # once for all municipalities
     same_county = [c for c in pop.index if c[:2] == m.code[:2] and c != m.code]
     own = pop.get(m.code, 0.0)
     neighbours = sorted(same_county, key=lambda c: abs(pop[c] - own))[:2]
@@ -207,16 +204,26 @@ def default_params(data, kommune: str) -> Params:  # NavData
 
 def _payout_status(data, code: str, year: int) -> str | None:  # NavData
     """None when the municipality's payout figure for ``year`` exists, else its status."""
+    return _payout_statuses(data).get((code, year), NOT_AVAILABLE)
 
-    def lookup() -> dict[tuple[str, int], str | None]:
-        m = data.measures
-        m = m[m["measure"] == "utbetalt"]
-        return {
-            (r, int(y)): (None if v == v else (st or NOT_AVAILABLE))
-            for r, y, v, st in zip(m["region"], m["year"], m["value"], m["status"], strict=True)
-        }
 
-    return data.memo("payout-status", lookup).get((code, year), NOT_AVAILABLE)
+@national_pass
+def _population_18_66(data: NavData, year: int) -> pd.Series:
+    """Every municipality's inhabitants 18–66 in ``year`` (a national pass)."""
+    pop = data.measures
+    pop = pop[(pop["measure"] == "befolkning_18_66") & (pop["year"] == year)]
+    return pop[pop["region"].str.fullmatch(r"\d{4}")].set_index("region")["value"]
+
+
+@national_pass
+def _payout_statuses(data: NavData) -> dict[tuple[str, int], str | None]:
+    """Every (region, year)'s payout status: None for a number, else its symbol."""
+    m = data.measures
+    m = m[m["measure"] == "utbetalt"]
+    return {
+        (r, int(y)): (None if v == v else (st or NOT_AVAILABLE))
+        for r, y, v, st in zip(m["region"], m["year"], m["value"], m["status"], strict=True)
+    }
 
 
 def barometer_lag() -> int:

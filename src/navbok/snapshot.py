@@ -1006,8 +1006,20 @@ class Snapshot:
         return self._cached(name, lambda: nav.read_aap155(self.raw(name), where=name))
 
     def aap_periods(self) -> list[str]:
-        """Months (``YYYY-MM``) with AAP figures in the snapshot."""
-        return [f"{y}-{m:02d}" for y in self.aap_years() for m in self.aap_workbook(y).months]
+        """Months (``YYYY-MM``) with AAP figures in the snapshot (reading them opens every AAP
+        workbook once per process, unless :meth:`know_aap_periods` was told them)."""
+
+        def make() -> tuple[str, ...]:
+            return tuple(
+                f"{y}-{m:02d}" for y in self.aap_years() for m in self.aap_workbook(y).months
+            )
+
+        return list(self._cached("aap-periods", make))
+
+    def know_aap_periods(self, periods: tuple[str, ...]) -> None:
+        """Take the AAP months from :mod:`navbok.national_facts` (read from this snapshot's
+        workbooks by the same code) instead of opening every workbook again."""
+        self._cache.setdefault("aap-periods", tuple(periods))
 
     def aap(self, period: str) -> pd.DataFrame:
         """NAV's AAP figures for a month: ``region`` (codes of that year; ``EAK`` = Landet),

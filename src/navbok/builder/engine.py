@@ -40,7 +40,6 @@ from navbok.builder import speedups
 from navbok.builder.speedups import output_validation
 from navbok.errors import NavbokError
 from navbok.files import write_atomic
-from navbok.present.chapter_text import ChapterTextError, fill_notebook
 
 if TYPE_CHECKING:
     from jupyter_client.asynchronous.client import AsyncKernelClient
@@ -63,11 +62,13 @@ RESET = '__import__("navbok.builder.kernel_state", fromlist=["reset"]).reset()'
 
 def warmup_code(snapshot: str, cache_dir: str) -> str:
     """Kernel start-up code that loads the snapshot into :meth:`NavData.load`'s memory cache
-    (the chapters' ``Report.open`` then finds it), binding no name in the user namespace."""
+    (the chapters' ``Report.open`` then finds it) and reads the national facts kept beside it
+    (:func:`navbok.national_facts.preload`), binding no name in the user namespace."""
     data = '__import__("navbok.data", fromlist=["NavData"])'
+    facts = '__import__("navbok.national_facts", fromlist=["preload"])'
     return (  # only from Parquet: harmonising from scratch is the build process's job
         f"{data}.parquet_cached({snapshot!r}, {cache_dir!r}) and "
-        f"{data}.NavData.load({snapshot!r}, cache_dir={cache_dir!r}) and None"
+        f"{facts}.preload({data}.NavData.load({snapshot!r}, cache_dir={cache_dir!r}))"
     )
 
 
@@ -226,6 +227,8 @@ def _execute(
         )
     except pm.PapermillExecutionError as exc:
         raise _chapter_failed(exc, Path(source or src), dest) from None
+    from navbok.present.chapter_text import ChapterTextError, fill_notebook
+
     try:
         fill_notebook(nb, chapter=Path(source or src).name)
     except ChapterTextError as exc:
@@ -437,6 +440,10 @@ class KernelPool:
             for i in range(self.workers)
         ]
         self.timings: list[tuple[str, float]] = []
+        #: ``time.perf_counter()`` when each kernel was ready, and the first chapter's start
+        #: and the last one's end (the bench's breakdown of a build's time).
+        self.ready: list[float] = []
+        self.span: list[float] = []
         self._lock = threading.Lock()
         for t in self._threads:
             t.start()
@@ -446,6 +453,8 @@ class KernelPool:
         try:
             try:  # start at once: the kernel boots while the caller prepares the first jobs
                 kernel = WarmKernel(self.kernel_name, warmup=self.warmup)
+                with self._lock:
+                    self.ready.append(time.perf_counter())
             except Exception:  # retried (and reported) with the first job
                 kernel = None
             while True:
@@ -497,7 +506,9 @@ class KernelPool:
                 return execute_warm(kernel, src, dest, params, source)
             finally:
                 with self._lock:
-                    self.timings.append((name or str(dest), time.perf_counter() - t0))
+                    t1 = time.perf_counter()
+                    self.timings.append((name or str(dest), t1 - t0))
+                    self.span[:] = [min([*self.span[:1], t0]), max([*self.span[1:], t1])]
 
         job = _Job(run, (src, dest, parameters))
         self._jobs.put(job)

@@ -29,6 +29,15 @@ def check_engine(engine: str) -> None:
         raise NavbokError(f"Unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
 
 
+def default_workers(books: int) -> int:
+    """Kernels for a build of ``books`` books without ``--workers``: one per core, but one for a
+    single book. A book's six chapters keep one warm kernel busy for about two seconds; a
+    second kernel costs as much to start (imports, the data) as it saves, and each kernel pays
+    the first-chapter costs (its caches) again, on the same two cores the render process and
+    the build itself start on."""
+    return max(1, min(os.cpu_count() or 1, 1 if books <= 1 else books))
+
+
 def kernel_warmup(snapshot: Path, cache_dir: Path) -> str:
     """The start-up code of a warm kernel for this snapshot and cache."""
     return warmup_code(str(Path(snapshot).resolve()), str(Path(cache_dir).resolve()))
@@ -113,4 +122,5 @@ def start_kernels_early(
         return None
     if not force and all((Path(build_dir) / k / STATE_FILE).is_file() for k in kommuner):
         return None
-    return KernelPool(workers or os.cpu_count() or 1, warmup=kernel_warmup(snapshot, cache_dir))
+    kernels = workers or default_workers(len(kommuner))
+    return KernelPool(kernels, warmup=kernel_warmup(snapshot, cache_dir))

@@ -29,7 +29,6 @@ the staged ``params.yml`` and is the chapters' ``kommune`` parameter.
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 from collections import deque
 from collections.abc import Callable
@@ -37,10 +36,16 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from navbok import snapshot_lock
+from navbok import national_facts, snapshot_lock
 from navbok.builder import staging
 from navbok.builder.engine import ChapterFailed, KernelPool
-from navbok.builder.execute import ChapterRunner, check_engine, kernel_warmup, start_kernels_early
+from navbok.builder.execute import (
+    ChapterRunner,
+    check_engine,
+    default_workers,
+    kernel_warmup,
+    start_kernels_early,
+)
 from navbok.builder.lock import BuildLock
 from navbok.builder.plan import Plan, plan_book, read_state, write_state
 from navbok.builder.render import RENDERERS, Renderer
@@ -50,7 +55,6 @@ from navbok.data import CACHE_DIR, NavData
 from navbok.errors import ConfigError, NavbokError
 from navbok.params import PARAMS_DIR, Params, check_params, params_for
 from navbok.project import Project
-from navbok.site.products import build_site
 from navbok.snapshot import DEFAULT_DIR, Snapshot
 
 BUILD_DIR = Path("_build")
@@ -185,7 +189,7 @@ class _Build:
     ) -> None:
         self.project, self.data = project, data
         self.snapshot, self.cache_dir, self.build_dir = snapshot, cache_dir, build_dir
-        self.workers = workers or os.cpu_count() or 1
+        self.workers = workers  # None: as many as the books need (default_workers)
         self.engine, self.renderer = engine, renderer
         self.force, self.progress, self.keep_going = force, progress, keep_going
         self.stats = BuildStats()
@@ -231,6 +235,7 @@ class _Build:
         plans: list[Plan],
     ) -> None:
         project, stats, force, keep_going = self.project, self.stats, self.force, self.keep_going
+        workers = self.workers or default_workers(len(todo))
         runner: ChapterRunner | None = None
         inputs: dict[str, Path] = {}
         text_only: set[str] = set()  # chapters without code: copied, never executed
@@ -238,12 +243,15 @@ class _Build:
             inputs = stage_chapters(project, {r for p in todo for r in p.execute}, self.build_dir)
             text_only = {rel for rel, nb in inputs.items() if not staging.has_code(nb)}
         if any(rel not in text_only for p in todo for rel in p.execute):
+            # What every book needs about all municipalities, read by the kernels: computed
+            # here, once, when the snapshot or the code changed (before any chapter runs).
+            national_facts.ensure(self.data)
             warmup = kernel_warmup(self.snapshot, self.cache_dir)
             runner = ChapterRunner(
-                self.engine, self.workers, warmup, pool if self.engine == "warm" else None
+                self.engine, workers, warmup, pool if self.engine == "warm" else None
             )
         renders = Renderer(self.renderer)  # starts the render process while the kernels start
-        window = max(2, self.workers)  # municipalities queued ahead of the one being rendered
+        window = max(2, workers)  # municipalities queued ahead of the one being rendered
         costs: dict[str, float] = {}
         for p in plans:  # the last recorded time of each chapter, from any municipality
             for rel, sec in read_state(p.out).get("seconds", {}).items():
@@ -484,6 +492,8 @@ def main(
             pool.close()
         locks.release()
     pages = [p for p in result.pages if p.is_file()]
+    from navbok.site.products import build_site  # imported late: the kernels start sooner
+
     # The national site from the build folder's state: every book built so far, the maps,
     # the country's files, each book's workbook and print summary (navbok.site.products).
     landing, _ = build_site(

@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -671,8 +673,40 @@ def validated(chart: Mapping[str, Any] | alt.TopLevelMixin) -> dict[str, Any]:
         with alt.data_transformers.enable("default"):  # data inline, never a file
             return chart.to_dict()
     spec = dict(chart)
-    shape = _spec_shape(spec)
+    shape = hashlib.sha256(_spec_shape(spec).encode()).hexdigest()
     if shape not in _VALIDATED_SHAPES:
         Root.validate(spec)  # raises jsonschema.ValidationError naming the wrong property
         _VALIDATED_SHAPES.add(shape)
+        _record_shape(shape)
     return spec
+
+
+# Shapes validated by earlier processes of the same code version (a warm kernel is told the
+# file by :func:`navbok.national_facts.preload`): validating a shape again gives the same
+# answer, so a new kernel skips what an earlier build validated. One sha256 per line, appended
+# (a line is written whole: O_APPEND); anything else in the file is ignored.
+_SHAPES_FILE: list[Path] = []
+
+
+def keep_validated_shapes(path: Path) -> None:
+    """Read the shapes validated before from ``path`` and append the ones validated from now
+    on (only while ``path``'s folder exists: it is never created here)."""
+    _SHAPES_FILE[:] = [path]
+    try:
+        lines = path.read_text("ascii", errors="replace").splitlines()
+    except OSError:
+        return
+    _VALIDATED_SHAPES.update(s for s in lines if re.fullmatch(r"[0-9a-f]{64}", s))
+
+
+def _record_shape(shape: str) -> None:
+    if not _SHAPES_FILE or not _SHAPES_FILE[0].parent.is_dir():
+        return
+    try:
+        fd = os.open(_SHAPES_FILE[0], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, f"{shape}\n".encode())
+        finally:
+            os.close(fd)
+    except OSError:  # a cache: a shape not recorded is validated again next time
+        pass

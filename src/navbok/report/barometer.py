@@ -16,7 +16,7 @@ from navbok import status
 from navbok.analysis import barometer as kb
 from navbok.analysis import barometer_tables as kbt
 from navbok.analysis.barometer_config import config, key_figure_title, key_figures
-from navbok.key_figures import barometer_edition, barometer_results
+from navbok.key_figures import barometer_edition, barometer_results, barometer_scenarios
 from navbok.present import chart_specs, figure
 from navbok.present.exports import BOKMAL_HEADERS
 from navbok.present.numbers import fmt_number
@@ -483,9 +483,7 @@ class BarometerViews:
             return None
         graded, _ = self.results()
         _, year = self.year()
-        rankings = self.ctx.data.memo(
-            ("barometer-scenarios", year), lambda: kbt.scenario_rankings(graded, year)
-        )
+        rankings = barometer_scenarios(self.ctx.data, year)
         scenarios = kbt.default_scenarios(printed=_is_source_municipality(self.ctx.kommune))
         s = kbt.sensitivity(graded, self.ctx.kommune, year, scenarios, rankings=rankings)
         cells = [

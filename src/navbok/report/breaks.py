@@ -12,7 +12,9 @@ import pandas as pd
 
 from navbok.availability import leaf_measures
 from navbok.comparison import Kind
+from navbok.data import NavData
 from navbok.measures import Stitch
+from navbok.national_facts import national_pass
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
 from navbok.regions import Register
@@ -226,15 +228,18 @@ def break_context(ctx: Context, indicator: str) -> BreakContext:
         for m in leaf_measures(by_id[indicator], doc)
         if doc["measures"][m].get("series")
     }
-    regions = [ctx.kommune, *ctx.params.neighbours]
-    names = ctx.data.register.all_names()
-
-    def borders() -> dict[str, dict[int, str]]:
-        return {r: border_changes(ctx.data.register, r, ctx.years, names) for r in regions}
-
-    key = ("break-borders", tuple(regions), tuple(ctx.years))
+    regions = (ctx.kommune, *ctx.params.neighbours)
     return BreakContext(
         decimals=ctx.indicator(indicator).decimals,
-        borders=ctx.data.memo(key, borders),
+        borders=_borders(ctx.data, regions, tuple(ctx.years)),
         tables=table_changes(ctx.data.stitches, series),
     )
+
+
+@national_pass
+def _borders(
+    data: NavData, regions: tuple[str, ...], years: tuple[int, ...]
+) -> dict[str, dict[int, str]]:
+    """Each region's border changes in ``years`` (:func:`border_changes`), once per process."""
+    names = data.register.all_names()
+    return {r: border_changes(data.register, r, list(years), names) for r in regions}

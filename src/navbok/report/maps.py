@@ -20,6 +20,7 @@ import pandas as pd
 
 from navbok import geo
 from navbok import indicators as ind
+from navbok.national_facts import national_pass
 from navbok.present import maps
 from navbok.present.exports import Provenance
 from navbok.present.figure import ChartOutput
@@ -55,14 +56,11 @@ def map_scale(
     return maps.class_scale(values, decimals=decimals, classes=MAP_CLASSES)
 
 
+@national_pass
 def county_values(data: NavData, indicator: str, year: int) -> list[dict[str, Any]]:
     """Map values (:func:`navbok.present.maps.map_values` form) of every current municipality
     for ``indicator`` in ``year`` (a municipality without a row is missing, ``..``); computed
-    once per loaded snapshot and process (:meth:`NavData.memo`), and shared."""
-    return data.memo(("county_values", indicator, year), lambda: _values(data, indicator, year))
-
-
-def _values(data: NavData, indicator: str, year: int) -> list[dict[str, Any]]:
+    once per loaded snapshot and process (a national pass), and shared."""
     codes = list(data.register.target_codes)
     v = data.values
     rows = v[(v["indicator"] == indicator) & (v["year"] == year) & v["region"].isin(codes)]

@@ -19,6 +19,7 @@ import pandas as pd
 from navbok import geo
 from navbok import groups as g
 from navbok.key_figures import BAROMETER, KEY_FIGURES, national
+from navbok.national_facts import persisted_pass
 
 if TYPE_CHECKING:
     from navbok.data import NavData
@@ -89,8 +90,10 @@ def _kostra(data: NavData, codes: list[str], year: int) -> dict[str, str]:
     return out
 
 
+@persisted_pass
 def overview(data: NavData) -> Overview:
-    """Key figures, county, KOSTRA group and barometer score of every municipality.
+    """Key figures, county, KOSTRA group and barometer score of every municipality (a national
+    fact, :mod:`navbok.national_facts`: shared, do not change it in place).
 
     The key figures are :func:`navbok.key_figures.national` (each at its newest period, stated
     in the page's headers); the KOSTRA group is the one of the newest year."""
