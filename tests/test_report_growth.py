@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from chapter_run import render_cell
 
+import navbok.report.growth as growth_views
 from navbok.analysis.growth import MeasureTable, decompose_regions
 from navbok.groups import asss_members
 from navbok.params import Params
@@ -60,13 +61,15 @@ def book(mini_data, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Report]:
             mini_data,
             Params(kommune=kommune, name=name, start_year=2015, end_year=2024, **params),  # type: ignore[arg-type]
         )
+        shared = f"{growth_views.shared_annual_growth.__module__}.shared_annual_growth"
         kept = {
             k: v
             for k, v in mini_data._memo.items()
-            if not (isinstance(k, tuple) and k[0] == "annual-growth")
+            if not (isinstance(k, tuple) and k and k[0] == shared)
         }
-        kept["growth-measures"] = MeasureTable(measures)
         monkeypatch.setattr(mini_data, "_memo", kept)
+        table = MeasureTable(measures)
+        monkeypatch.setattr(growth_views, "growth_measures", lambda data: table)
         return r
 
     return make

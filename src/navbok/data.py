@@ -340,15 +340,12 @@ class NavData:
             data.cache_folder = cdir
         return data
 
-    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` once per loaded snapshot and process; later calls get the same object.
-
-        Prefer a typed pass (:func:`navbok.national_facts.national_pass`, keyed by the function
-        itself, or ``persisted_pass``, also kept once per snapshot and code version): with a
-        key of your own, two different ``compute`` functions can reach the same result. The
-        result is shared: do not change it in place. ``key`` must say everything the result
-        depends on besides the snapshot and the code.
-        """
+    def _cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` once per loaded snapshot and process, behind NavData's own typed
+        accessors (private: a national pass elsewhere is a function decorated with
+        :func:`navbok.national_facts.national_pass` or ``persisted_pass``, keyed by the function
+        itself, never by a string two callers could share). The result is shared: do not change
+        it in place."""
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
@@ -356,12 +353,12 @@ class NavData:
     @cached_property
     def register(self) -> Register:
         """The municipality register (target vintage = newest in the snapshot)."""
-        return self.memo("register", lambda: Register.from_snapshot(self.snapshot))
+        return self._cached("register", lambda: Register.from_snapshot(self.snapshot))
 
     @cached_property
     def availability(self) -> Availability:
         """Which indicators the snapshot cannot give, and why (contents SSB did not publish)."""
-        return self.memo("availability", lambda: Availability.of(self.snapshot))
+        return self._cached("availability", lambda: Availability.of(self.snapshot))
 
     @cached_property
     def years(self) -> list[int]:
@@ -372,7 +369,7 @@ class NavData:
             sel = v[(v["indicator"] == "mottakere") & v["value"].notna()]
             return sorted(int(y) for y in sel["year"].unique())
 
-        return list(self.memo("years", compute))
+        return list(self._cached("years", compute))
 
     @cached_property
     def group_years(self) -> list[int]:
@@ -394,7 +391,7 @@ class NavData:
         if region.startswith("EKG"):
             return f"KOSTRA-gruppe {int(region[3:])}"
         if region.startswith("EKA"):
-            return self.memo(("county-name", region), lambda: self._county_name(region))
+            return self._cached(("county-name", region), lambda: self._county_name(region))
         return region
 
     def _county_name(self, region: str) -> str:
@@ -469,7 +466,7 @@ class NavData:
                 out.setdefault((str(group), int(year)), []).append(str(region))
             return out
 
-        return self.memo("group-members", compute)
+        return self._cached("group-members", compute)
 
     def year_members(self) -> dict[tuple[str, int], list[str]]:
         """Members of every KOSTRA group and county as they were that year (codes of the
@@ -487,7 +484,7 @@ class NavData:
                 out.setdefault((str(group), int(year)), []).append(str(code))
             return out
 
-        return self.memo("year-members", compute)
+        return self._cached("year-members", compute)
 
     def indicators(
         self,
@@ -533,7 +530,7 @@ class NavData:
         loaded snapshot and process, and shared."""
 
         def compute() -> dict[tuple[str, int], tuple[float, Any]]:
-            by_region = self.memo(
+            by_region = self._cached(
                 "measures-by-region",
                 lambda: {
                     str(k): part
@@ -550,7 +547,7 @@ class NavData:
                 )
             }
 
-        return self.memo(("measure-cells", region), compute)
+        return self._cached(("measure-cells", region), compute)
 
     def measure_estimates(self, region: str) -> frozenset[tuple[str, int]]:
         """The (measure, year) cells of a region that include a population-share estimate (a
@@ -561,7 +558,7 @@ class NavData:
             hit = m[(m["region"] == region) & m["split"] & m["value"].notna()]
             return frozenset(zip(hit["measure"].astype(str), hit["year"].astype(int), strict=True))
 
-        return self.memo(("measure-estimates", region), compute)
+        return self._cached(("measure-estimates", region), compute)
 
     def year_values(self, indicator: str, year: int) -> dict[str, float]:
         """The regions with a value of ``indicator`` in ``year`` (suppressed and missing values
@@ -575,7 +572,7 @@ class NavData:
                         out[region] = float(value)
             return out
 
-        return self.memo(("year_values", indicator, year), compute)
+        return self._cached(("year_values", indicator, year), compute)
 
     def comparison(
         self, groups: g.Groups, indicator: str, years: list[int] | range | None = None

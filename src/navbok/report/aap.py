@@ -23,7 +23,9 @@ from navbok import status
 from navbok.analysis.aap import expected_share, ratio_table
 from navbok.analysis.aap_periods import AapReading, Pairing
 from navbok.comparison import Kind
+from navbok.data import NavData
 from navbok.measures import aap_frame
+from navbok.national_facts import national_pass
 from navbok.present.exports import Provenance, with_cell_estimates, with_cell_statuses
 from navbok.present.figure import ChartOutput
 from navbok.present.numbers import fmt_number
@@ -325,10 +327,7 @@ class AapViews:
         if latest is None:
             return None
         year = latest.year
-        frame = ctx.data.memo(
-            ("aap-months", year),
-            lambda: aap_frame(ctx.data.snapshot, ctx.data.register, years=[year]),
-        )
+        frame = aap_year_frame(ctx.data, year)
         own = frame[frame["region"] == ctx.kommune].sort_values("month")
         pop = ctx.measure("befolkning_18_66_1jan", year)
         rows: list[tuple[str, list[Cell]]] = []
@@ -424,3 +423,9 @@ def _table(
         marked = with_cell_estimates(marked, flags)
     page = pd.DataFrame(shown, columns=head)
     return show_table(page, name, caption, data=marked, notes=notes, provenance=provenance)
+
+
+@national_pass
+def aap_year_frame(data: NavData, year: int) -> pd.DataFrame:
+    """NAV's AAP counts of every region in each month of ``year`` (once per loaded snapshot)."""
+    return aap_frame(data.snapshot, data.register, years=[year])

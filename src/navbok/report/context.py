@@ -19,6 +19,7 @@ from navbok.analysis.aap_periods import AapPeriods
 from navbok.comparison import ComparisonRow, Kind
 from navbok.data import NavData, comparison_frame
 from navbok.groups import Groups
+from navbok.national_facts import national_pass
 from navbok.params import Params
 from navbok.peers import Peers, choose_peers
 from navbok.present.chapter_text import say
@@ -104,10 +105,7 @@ class Context:
     def aap_periods(self) -> AapPeriods:
         """The AAP months the snapshot holds, with the rule for which month a figure uses
         (:mod:`navbok.analysis.aap_periods`)."""
-        return self.data.memo(
-            "aap-periods",
-            lambda: AapPeriods.of(self.data.snapshot.aap_periods(), self.data.years),
-        )
+        return aap_periods_of(self.data)
 
     @property
     def main_kind(self) -> Kind:
@@ -334,7 +332,7 @@ class Context:
     def provenance(self) -> Provenance:
         """Where this report's numbers come from (sources, fetch date, the synthetic warning),
         from its snapshot: every figure and table hands it to its downloads."""
-        return self.data.memo("provenance", lambda: Provenance.of(self.data.snapshot))
+        return provenance_of(self.data)
 
 
 @cache
@@ -358,3 +356,15 @@ def rank_words(ctx: Context, indicator: str, year: int) -> str:
         if len(members) > 1:
             return ctx._rank(indicator, year, members, words)
     return ""
+
+
+@national_pass
+def aap_periods_of(data: NavData) -> AapPeriods:
+    """The AAP months the snapshot holds, with the rule for which month a figure uses."""
+    return AapPeriods.of(data.snapshot.aap_periods(), data.years)
+
+
+@national_pass
+def provenance_of(data: NavData) -> Provenance:
+    """Where a snapshot's numbers come from, for every download (once per loaded snapshot)."""
+    return Provenance.of(data.snapshot)

@@ -21,7 +21,9 @@ from navbok.analysis.decomposition import (
 )
 from navbok.analysis.proba import proba_comparison, proba_index
 from navbok.comparison import Kind
+from navbok.data import NavData
 from navbok.groups import LANDET, asss_members
+from navbok.national_facts import national_pass
 from navbok.peers import book_asss
 from navbok.present import chart_specs, figure
 from navbok.present.exports import MarkedFrame, with_cell_estimates, with_cell_statuses
@@ -102,8 +104,7 @@ class GrowthViews:
 
     def measures(self) -> growth.MeasureTable:
         """The measures the decomposition needs (T, N, M), indexed once per snapshot."""
-        data = self.ctx.data
-        return data.memo("growth-measures", lambda: growth.MeasureTable(data.measures))
+        return growth_measures(self.ctx.data)
 
     def group(self, year: int) -> GroupSum:
         """The main comparison's members summed (:class:`GroupSum`): ASSS for an ASSS member,
@@ -728,16 +729,10 @@ class GrowthViews:
                 label = ANNUAL_ASSS_LABEL
                 members = {y: self.group(y)[1] for y in years}
 
-            def compute(
-                regions: str | list[str] | dict[int, list[str]] = members,
-            ) -> pd.DataFrame:
-                return growth.annual_growth(self.measures(), regions, years)
-
             if regions == ctx.kommune:
-                a = compute()
+                a = growth.annual_growth(self.measures(), regions, years)
             else:  # ASSS and Landet: the same for every municipality, computed once
-                key = ("annual-growth", str(members), tuple(years))
-                a = ctx.data.memo(key, compute)
+                a = shared_annual_growth(ctx.data, _frozen(members), tuple(years))
             frames.append(a.assign(Serie=label))
         df = pd.concat(frames, ignore_index=True)
         df["År"] = df["year1"]
@@ -871,7 +866,7 @@ class GrowthViews:
         ctx = self.ctx
         peers, who = self.proba_peers()
         register = ctx.data.register
-        full = ctx.data.memo("proba-index", lambda: proba_index(register=register))
+        full = proba_full_index(ctx.data)
         ref = proba_comparison(ctx.kommune, peers, register=register, full=full)
         df = ref.frame.rename(columns={"label": "Kommune", "aar": "År", "indeks": "Indeks"})
         df["År"] = df["År"].astype(int)
@@ -927,3 +922,41 @@ def _with_row_status(frame: pd.DataFrame, symbol: str | None) -> MarkedFrame:
     out = frame.copy()
     marks = [status.symbol(symbol) if symbol else None] * len(out)
     return with_cell_statuses(out, {str(c): marks for c in out.columns[1:]})
+
+
+@national_pass
+def growth_measures(data: NavData) -> growth.MeasureTable:
+    """The measures the decomposition needs (T, N, M), indexed once per loaded snapshot."""
+    return growth.MeasureTable(data.measures)
+
+
+#: Members as a hashable key: a region code, a list of codes, or codes by year.
+Members = str | tuple[str, ...] | tuple[tuple[int, tuple[str, ...]], ...]
+
+
+def _frozen(members: str | list[str] | dict[int, list[str]]) -> Members:
+    if isinstance(members, str):
+        return members
+    if isinstance(members, dict):
+        return tuple(sorted((y, tuple(m)) for y, m in members.items()))
+    return tuple(members)
+
+
+@national_pass
+def shared_annual_growth(data: NavData, members: Members, years: tuple[int, ...]) -> pd.DataFrame:
+    """The annual growth of a sum of municipalities the same for every book (ASSS with each
+    year's members, Landet), once per loaded snapshot."""
+    regions: str | list[str] | dict[int, list[str]]
+    if isinstance(members, str):
+        regions = members
+    elif members and isinstance(members[0], tuple):
+        regions = {int(y): list(m) for y, m in members}
+    else:
+        regions = list(members)  # type: ignore[arg-type]
+    return growth.annual_growth(growth_measures(data), regions, list(years))
+
+
+@national_pass
+def proba_full_index(data: NavData) -> pd.DataFrame:
+    """Proba's published index for every municipality (read once per loaded snapshot)."""
+    return proba_index(register=data.register)

@@ -15,8 +15,10 @@ from typing import Any
 import pandas as pd
 
 from navbok.analysis.prices import load_price_index, price_index_source, rebase
+from navbok.data import NavData
 from navbok.freshness import period_text
 from navbok.kpi import ANNUAL_WORDS, PriceIndex, snapshot_prices
+from navbok.national_facts import national_pass
 from navbok.present.prose import and_list
 from navbok.report.context import Context
 
@@ -43,8 +45,12 @@ class Deflator:
 
 def snapshot_kpi(ctx: Context) -> PriceIndex | None:
     """The snapshot's consumer price index (read once per loaded snapshot)."""
-    data = ctx.data
-    return data.memo("snapshot-prices", lambda: snapshot_prices(data.snapshot))
+    return _snapshot_kpi(ctx.data)
+
+
+@national_pass
+def _snapshot_kpi(data: NavData) -> PriceIndex | None:
+    return snapshot_prices(data.snapshot)
 
 
 def deflator(ctx: Context, base_year: int) -> Deflator:

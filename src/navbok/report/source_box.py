@@ -20,7 +20,9 @@ import jinja2
 
 from navbok.availability import indicator_measures, leaf_measures
 from navbok.builder.keys import SHARED_TEXTS
+from navbok.data import NavData
 from navbok.freshness import Staleness, stale_tables
+from navbok.national_facts import national_pass
 from navbok.present.prose import date, month
 from navbok.project import Project
 from navbok.regions import Register
@@ -129,18 +131,7 @@ class Sources:
 
     def stale(self) -> dict[str, Staleness]:
         """The snapshot's tables that have stopped updating (:mod:`navbok.freshness`)."""
-        snap = self.ctx.data.snapshot
-
-        def compute() -> dict[str, Staleness]:
-            cat = catalogue()
-            metas = {
-                t.table: snap.metadata(t.table)
-                for t in cat.ssb
-                if f"ssb/{t.table}.metadata.json" in snap.files
-            }
-            return stale_tables(metas, cat.continued)
-
-        return self.ctx.data.memo("stale-tables", compute)
+        return stale_in(self.ctx.data)
 
     def box(self, indicators: list[str], *, prices: bool = False) -> SourceBox:
         """The chapter's sources: each table's title, the contents fetched (by their labels),
@@ -251,3 +242,16 @@ def split_notes(register: Register, kommune: str, name: str) -> list[str]:
     for _, old_name, year, known in register.split_parts(kommune):
         out.append(words("delt", old_name.split(" - ")[0], year, name, known))
     return out
+
+
+@national_pass
+def stale_in(data: NavData) -> dict[str, Staleness]:
+    """The snapshot's tables that have stopped updating, once per loaded snapshot."""
+    snap = data.snapshot
+    cat = catalogue()
+    metas = {
+        t.table: snap.metadata(t.table)
+        for t in cat.ssb
+        if f"ssb/{t.table}.metadata.json" in snap.files
+    }
+    return stale_tables(metas, cat.continued)
