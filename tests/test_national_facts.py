@@ -13,6 +13,7 @@ import pytest
 
 from navbok import national_facts as nf
 from navbok.data import NavData, asss_year_rows, clear_memory_cache
+from navbok.files import file_sha256
 from navbok.key_figures import barometer_results, barometer_scenarios, national
 from navbok.site.overview import overview
 
@@ -118,7 +119,7 @@ def test_another_snapshot_has_its_own_facts(mini_snapshot: Path, tmp_path: Path)
     entry = next(e for e in manifest["files"] if e["name"].endswith(".metadata.json"))
     victim = changed / entry["name"]
     victim.write_bytes(victim.read_bytes() + b"\n")  # another snapshot: another checksum
-    entry["sha256"], entry["bytes"] = nf._sha256(victim), victim.stat().st_size
+    entry["sha256"], entry["bytes"] = file_sha256(victim), victim.stat().st_size
     (changed / "manifest.json").write_text(json.dumps(manifest), "utf-8")
     cache = tmp_path / "cache"
     first = nf.ensure(_fresh(mini_snapshot, cache))
@@ -153,7 +154,7 @@ def test_damaged_facts_are_computed_again(
     else:  # right checksum, wrong content: still never trusted
         pickled.write_bytes(b"not a pickle")
         doc = json.loads(manifest.read_text("utf-8"))
-        doc["files"][nf.PICKLE] = nf._sha256(pickled)
+        doc["files"][nf.PICKLE] = file_sha256(pickled)
         manifest.write_text(json.dumps(doc), "utf-8")
     data = _fresh(mini_snapshot, cache)
     assert nf.stored(national, data) is None  # nothing read from a damaged folder

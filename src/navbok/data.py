@@ -31,6 +31,7 @@ from navbok import national_facts
 from navbok.availability import Availability
 from navbok.comparison import COLUMNS, ComparisonRow, Kind
 from navbok.errors import NavbokError, os_error_message
+from navbok.files import file_sha256
 from navbok.measures import Stitch, build_measures, published_frame
 from navbok.national_facts import persisted_pass
 from navbok.regions import Municipality, Register
@@ -110,14 +111,6 @@ def _hash_files(files: Sequence[Path]) -> str:
     return h.hexdigest()[:16]
 
 
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _verify_cache(cdir: Path) -> None:
     """Raise ``ValueError`` unless every cached file has the checksum ``cache.json`` records."""
     try:
@@ -126,7 +119,7 @@ def _verify_cache(cdir: Path) -> None:
         raise ValueError(f"{CACHE_MANIFEST} is missing or unreadable ({exc})") from None
     for name in _CACHE_FILES:
         try:
-            actual = _file_sha256(cdir / name)
+            actual = file_sha256(cdir / name)
         except OSError as exc:
             raise ValueError(f"{name} cannot be read ({exc.strerror or exc})") from None
         if recorded.get(name) != actual:
@@ -202,7 +195,7 @@ def _write_cache(
         measures.to_parquet(tmp / "measures.parquet")
         values.to_parquet(tmp / "values.parquet")
         (tmp / "stitches.json").write_text(json.dumps([s.__dict__ for s in stitches]))
-        sums = {name: _file_sha256(tmp / name) for name in _CACHE_FILES}
+        sums = {name: file_sha256(tmp / name) for name in _CACHE_FILES}
         (tmp / CACHE_MANIFEST).write_text(json.dumps({"files": sums}, indent=1), "utf-8")
         if not cdir.exists():
             try:

@@ -1,12 +1,13 @@
-"""Files written whole or not at all."""
+"""Files written whole or not at all, and their checksums."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["file_sha256", "write_atomic"]
 
 
 def write_atomic(path: str | os.PathLike[str], content: bytes | str) -> Path:
@@ -25,3 +26,12 @@ def write_atomic(path: str | os.PathLike[str], content: bytes | str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """The sha256 of a file's bytes (hex), read in blocks of 1 MiB."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

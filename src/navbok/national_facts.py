@@ -48,6 +48,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
+from navbok.files import file_sha256
+
 
 class Data(Protocol):
     """What the national facts need of a loaded snapshot: :class:`navbok.data.NavData`, which
@@ -194,14 +196,6 @@ def facts_dir(data: Data) -> Path | None:
     return None if folder is None else folder / f"{PREFIX}{code_key()}"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 @dataclass
 class _Store:
     """A checked facts folder: each persisted pass's pickled result, unpickled on demand."""
@@ -221,7 +215,7 @@ class _Store:
         """The path of a kept file, after checking its checksum (FactsError if wrong)."""
         path = self.folder / name
         try:
-            ok = _sha256(path) == self.files.get(name)
+            ok = file_sha256(path) == self.files.get(name)
         except OSError as exc:
             raise FactsError(f"{name} cannot be read ({exc.strerror or exc})") from None
         if not ok:
@@ -356,7 +350,7 @@ def _write(data: Data, folder: Path) -> bool:
         tmp.mkdir(parents=True)
         write_atomic(tmp / PICKLE, pickle.dumps(blobs, protocol=pickle.HIGHEST_PROTOCOL))
         national.write_national(frame, tmp, national.NationalProvenance.of(data))
-        files = {n: _sha256(tmp / n) for n in (PICKLE, *NATIONAL_FILES)}
+        files = {n: file_sha256(tmp / n) for n in (PICKLE, *NATIONAL_FILES)}
         manifest = {"version": FACTS_VERSION, "code": code_key(), "files": files}
         write_atomic(tmp / MANIFEST, json.dumps(manifest, indent=1))
         try:
