@@ -74,5 +74,5 @@ def render_cell(chapter: str, marker: str, **slots: object) -> str:
             text = html.unescape(re.sub(r"\\(.)", r"\1", " ".join(lines)))  # as a reader sees it
             return re.sub(r"[ \t\n]+", " ", text).strip()  # no-break spaces kept
         if cell.cell_type == "markdown":
-            macros += "\n".join(chapter_text._MACRO.findall(cell.source))
+            macros += chapter_text.macros_in(cell.source)
     raise AssertionError(f"{chapter}.md has no markdown cell with {marker!r}")

@@ -5,26 +5,15 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
+from test_chapters_text import _key
 
 from navbok.builder.keys import SHARED_TEXTS, shared_texts_key
-from navbok.builder.plan import plan_book
 from navbok.project import Project
 from navbok.report.source_box import population_label
 
 ROOT = Project.find().root
-
-
-def _key(book: Path, rel: str, tmp_path: Path) -> str:
-    params = SimpleNamespace(kommune="3201", title="Bærum", to_yaml=lambda: "kommune: '3201'\n")
-    data = SimpleNamespace(
-        snapshot=SimpleNamespace(synthetic=False, checksum="abc", label="abc, hentet 2026-12-06")
-    )
-    sources = {rel: (book / rel).read_bytes()}
-    plan = plan_book(Project(book), data, params, tmp_path / "_build", "static", sources)  # type: ignore[arg-type]
-    return plan.chapter_keys[rel]
 
 
 def test_a_word_of_the_source_box_builds_the_chapters_again(

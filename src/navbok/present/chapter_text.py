@@ -184,6 +184,12 @@ def render(
 #: A macro a template cell defines: later cells may call it.
 _MACRO = re.compile(r"\{%-?\s*macro\b.*?\{%-?\s*endmacro\s*-?%\}\n?", re.S)
 
+
+def macros_in(source: str) -> str:
+    """The macro definitions of a template cell, which the cells below it are lent."""
+    return "\n".join(_MACRO.findall(source))
+
+
 #: The metadata of a markdown cell that is the note under the table or figure above it
 #: (in the chapter: ``+++ {"navbok": "note"}`` before the paragraph).
 NOTE = "note"
@@ -269,7 +275,7 @@ def fill_notebook(
         elif cell.cell_type == "markdown" and is_template(cell.source):
             source = cell.source
             cell.source = render(macros + source, slots, chapter)
-            macros += "\n".join(_MACRO.findall(source))
+            macros += macros_in(source)
             if not cell.source:
                 continue
         kept.append(cell)
