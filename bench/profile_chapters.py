@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import cProfile
 import io
 import pstats
@@ -54,43 +55,55 @@ def run_chapter(cells: list[str]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--kommune", default="3201")
+    ap.add_argument("--kommune", default="3201", help="one code, or several comma-separated")
     ap.add_argument("--snapshot", default=str(ROOT / "data" / "snapshot"))
     ap.add_argument("--cache-dir", default=str(ROOT / "data" / "cache"))
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--out", help="also write the cProfile statistics here (pstats)")
     args = ap.parse_args()
 
     from navbok.data import NavData
     from navbok.params import params_for
 
     data = NavData.load(args.snapshot, cache_dir=args.cache_dir)
-    params = params_for(data, args.kommune)
-    pfile = Path("/tmp") / f"navbok-profile-{params.kommune}.yml"
-    pfile.write_text(params.to_yaml(), "utf-8")
-    parameters = {
-        "kommune": params.kommune,
-        "snapshot": str(Path(args.snapshot).resolve()),
-        "params_file": str(pfile),
-        "cache_dir": str(Path(args.cache_dir).resolve()),
-    }
     project = Project.find()
-    chapters_code = {
-        rel: chapter_code(project.root / rel, parameters) for rel in project.chapters()
-    }
-    for cells in chapters_code.values():  # warm-up: imports, caches
-        run_chapter(cells)
+
+    def code_of(kommune: str) -> tuple[str, dict[str, list[str]]]:
+        params = params_for(data, kommune)
+        pfile = Path("/tmp") / f"navbok-profile-{params.kommune}.yml"
+        pfile.write_text(params.to_yaml(), "utf-8")
+        parameters = {
+            "kommune": params.kommune,
+            "snapshot": str(Path(args.snapshot).resolve()),
+            "params_file": str(pfile),
+            "cache_dir": str(Path(args.cache_dir).resolve()),
+        }
+        chapters = {rel: chapter_code(project.root / rel, parameters) for rel in project.chapters()}
+        return f"{params.kommune} ({params.name})", chapters
+
+    books = [code_of(k.strip()) for k in args.kommune.split(",")]
+    with contextlib.redirect_stdout(io.StringIO()):  # warm-up: imports, caches; the first book
+        for cells in books[0][1].values():
+            run_chapter(cells)
     prof = cProfile.Profile()
-    print(f"Kommune {params.kommune} ({params.name}), warm process:")
     total = 0.0
-    for rel, cells in chapters_code.items():
-        t0 = time.perf_counter()
-        prof.enable()
-        run_chapter(cells)
-        prof.disable()
-        dt = time.perf_counter() - t0
-        total += dt
-        print(f"  {rel:40s} {dt:6.2f} s")
-    print(f"  {'all chapters':40s} {total:6.2f} s (under cProfile)\n")
+    times: dict[str, float] = {}
+    for _name, chapters_code in books:  # the first again when it is the only one
+        with contextlib.redirect_stdout(io.StringIO()):
+            for rel, cells in chapters_code.items():
+                t0 = time.perf_counter()
+                prof.enable()
+                run_chapter(cells)
+                prof.disable()
+                dt = time.perf_counter() - t0
+                total += dt
+                times[rel] = times.get(rel, 0.0) + dt
+    print(f"Kommune {', '.join(n for n, _ in books)}: warm process, after a first pass:")
+    for rel, dt in times.items():
+        print(f"  {rel:40s} {dt / len(books):6.3f} s per book")
+    print(f"  {'all chapters':40s} {total / len(books):6.3f} s per book (under cProfile)\n")
+    if args.out:
+        prof.dump_stats(args.out)
     out = io.StringIO()
     stats = pstats.Stats(prof, stream=out).sort_stats("cumulative")
     stats.print_stats(r"navbok/(report|present|analysis|data|comparison|peers|geo)", args.top)

@@ -256,3 +256,42 @@ def test_no_linked_file_is_also_written_from_a_template() -> None:
             (rendered if name.endswith("_t") else plain).add(name.removesuffix("_t"))
     assert rendered, "no template found: the scan looks in the wrong place"
     assert not plain & rendered, plain & rendered
+
+
+def test_a_book_rendered_after_the_warmup_book_is_the_same(stage: Path) -> None:
+    alone = _render(stage)
+    warm = render.warmup_stage(stage)
+    try:
+        assert sorted(p.name for p in warm.iterdir()) == [
+            "_config.yml",
+            "_static",
+            "_toc.yml",
+            f"{render.WARMUP_PAGE}.ipynb",
+        ]
+        assert "oppvarming.html" in _render(warm)
+    finally:
+        shutil.rmtree(warm)
+    assert _render(stage) == alone  # byte for byte, every file
+
+
+def test_the_render_process_warms_up_then_renders_the_book_and_removes_its_warmup(
+    stage: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[Path] = []
+    original = render.warmup_stage
+    monkeypatch.setattr(render, "warmup_stage", lambda s: made.append(original(s)) or made[-1])
+    expected = _render(stage)
+    renderer = render.Renderer("worker")
+    try:
+        renderer.warm_up(stage)
+        page, _ = renderer.submit(stage, tmp_path / "out").result(timeout=120)
+    finally:
+        renderer.close()
+    assert page == tmp_path / "out" / "html" / "index.html"
+    got = {
+        p.relative_to(page.parent).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(page.parent.rglob("*"))
+        if p.is_file()
+    }
+    assert got == expected
+    assert len(made) == 1 and not made[0].exists()  # rendered, then removed

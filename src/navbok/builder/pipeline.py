@@ -262,6 +262,8 @@ class _Build:
 
         def submit(plan: Plan) -> None:
             parameters = stage_book(project, plan, static, self.snapshot, self.cache_dir)
+            if not submitted:  # the first book's stage: the render process warms up on it
+                renders.warm_up(plan.stage)
             # Longest chapters first (by the last run's times, else by size): the kernels
             # finish a municipality together instead of one waiting for the other.
             order = sorted(plan.execute, key=lambda r: -costs.get(r, len(sources[r]) / 1e5))

@@ -29,12 +29,15 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+
+import nbformat
 
 from navbok import yaml_io
 from navbok.builder import speedups
@@ -132,6 +135,37 @@ def import_renderer() -> None:
         pass
 
 
+WARMUP_PAGE = "oppvarming"
+
+
+def warmup_stage(stage: Path) -> Path:
+    """A one-page book with ``stage``'s configuration and static files, in a new temporary
+    folder (the caller removes it): its page is like a chapter's, a heading, text and a code
+    cell (input hidden) with an HTML output."""
+    warm = Path(tempfile.mkdtemp(prefix="navbok-oppvarming-"))
+    try:
+        shutil.copyfile(Path(stage) / "_config.yml", warm / "_config.yml")
+        shutil.copytree(Path(stage) / "_static", warm / "_static")
+        (warm / "_toc.yml").write_text(f"format: jb-book\nroot: {WARMUP_PAGE}\n", "utf-8")
+        nbformat.write(_warmup_notebook(), warm / f"{WARMUP_PAGE}.ipynb")
+    except OSError:
+        shutil.rmtree(warm, ignore_errors=True)
+        raise
+    return warm
+
+
+def _warmup_notebook() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    code = nbformat.v4.new_code_cell("1", execution_count=1)
+    code.metadata["tags"] = ["remove-input"]
+    code.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": "<p>1</p>", "text/plain": "1"})
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Oppvarming\n\nTekst."), code]
+    return nb
+
+
 class Renderer:
     """Renders books one at a time, in order, off the thread that drives the kernels.
 
@@ -184,6 +218,29 @@ class Renderer:
         if "error" in reply:
             raise NavbokError(reply["error"])
         return Path(reply["page"]), float(reply["seconds"])
+
+    def warm_up(self, stage: Path) -> None:
+        """Have the render process render a one-page book (:func:`warmup_stage`) before the
+        books: its first render compiles the theme's templates and sets up the extensions
+        (≈ 0.9 s), which then happens while the kernels run the chapters instead of after
+        them. The books' pages are the same (``tests/test_render_cache.py``). Only for the
+        render process; the temporary stage is removed afterwards."""
+        if self._proc is None:
+            return
+        try:
+            warm = warmup_stage(stage)
+        except OSError:
+            return  # no warm-up: the first book pays for it
+
+        def run() -> None:
+            try:
+                self._ask(warm, warm / "out")
+            except NavbokError:
+                pass  # a real book's render says what is wrong
+            finally:
+                shutil.rmtree(warm, ignore_errors=True)
+
+        self._thread.submit(run)
 
     def submit(self, stage: Path, out: Path) -> Future:
         """Render ``stage`` into ``out/html``; the future gives ``(index.html, seconds)``."""
