@@ -3,6 +3,9 @@ with the slots its code cells said; data stays text; a missing slot is one clear
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import jinja2
 import nbformat
 import pytest
 
@@ -200,3 +203,43 @@ def test_a_cell_with_a_note_under_it_runs_as_a_cell_of_its_own() -> None:
 def test_a_macro_escapes_its_slots_once() -> None:
     text = "{% macro m(x) %}{{ x }} i *gruppe*{% endmacro %}{{ m(p) }}"
     assert render(text, {"p": "7. høyest <b>"}) == "7\\. høyest &lt;b&gt; i *gruppe*"
+
+
+def test_compiled_templates_are_kept_on_disk_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from navbok.present import chapter_text
+
+    source = "{% if n %}\nI {{ navn }} var det {{ n }} mottakere.\n{% endif %}"
+    slots = {"navn": "Bærum", "n": shown(1234.0, 0)}
+    plain = render(source, slots)
+    folder = tmp_path / "tekstmaler"
+    monkeypatch.setattr(chapter_text, "_COMPILED", [])
+    chapter_text.keep_compiled(folder)  # no folder: nothing kept
+    chapter_text._template.cache_clear()
+    assert render(source, slots) == plain and not folder.exists()
+
+    folder.mkdir()
+    chapter_text._template.cache_clear()
+    assert render(source, slots) == plain
+    (kept,) = folder.glob("*.jinja")
+    compiles: list[str] = []
+    original = jinja2.Environment.compile
+    monkeypatch.setattr(
+        jinja2.Environment,
+        "compile",
+        lambda self, *a, **k: compiles.append(a[0]) or original(self, *a, **k),
+    )
+    chapter_text._template.cache_clear()  # a new process: read from the folder, not compiled
+    assert render(source, slots) == plain and compiles == []
+
+    kept.write_bytes(b"\x00half a file")  # broken: compiled again and written whole
+    chapter_text._template.cache_clear()
+    assert render(source, slots) == plain and len(compiles) == 1
+    chapter_text._template.cache_clear()
+    assert render(source, slots) == plain and len(compiles) == 1
+
+    chapter_text._template.cache_clear()  # another text: another file
+    assert render("Kommunen {{ navn }}.", slots) == "Kommunen Bærum."
+    assert len(list(folder.glob("*.jinja"))) == 2
+    chapter_text._template.cache_clear()

@@ -170,10 +170,13 @@ def relative_paths(nb: nbformat.NotebookNode, folders: list[str]) -> nbformat.No
     prefix = re.compile(
         r"(?<![\w./~-])(?:" + "|".join(re.escape(f.rstrip("/")) for f in folders) + ")/"
     )
+    # Every folder is below the shortest one's first part («/tmp», «/home»): a string without
+    # it has nothing to cut (most outputs, e.g. the downloads' base64), and `in` is cheap.
+    roots = {"/" + f.strip("/").split("/", 1)[0] + "/" for f in folders}
 
     def walk(value: Any) -> Any:
         if isinstance(value, str):
-            return prefix.sub("", value)
+            return prefix.sub("", value) if any(r in value for r in roots) else value
         if isinstance(value, list):
             return [walk(v) for v in value]
         if isinstance(value, dict):
@@ -194,7 +197,7 @@ def finish_notebook(
     tag_cells(nb)
     relative_paths(nb, folders or [])
     nbformat.validate(nb)
-    write_atomic(dest, nbformat.writes(nb))
+    write_atomic(dest, nbformat.v4.writes(nb))  # nbformat.writes(nb) without validating again
 
 
 def execute_fresh(

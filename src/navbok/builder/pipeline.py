@@ -54,10 +54,12 @@ from navbok.builder.staging import staged_name
 from navbok.data import CACHE_DIR, NavData
 from navbok.errors import ConfigError, NavbokError
 from navbok.params import PARAMS_DIR, Params, check_params, params_for
+from navbok.present import chapter_text
 from navbok.project import Project
 from navbok.snapshot import DEFAULT_DIR, Snapshot
 
 BUILD_DIR = Path("_build")
+TEMPLATES = "tekstmaler"  # in the national facts' folder: compiled chapter templates
 
 __all__ = ["BuildStats", "ChapterFailed", "build_many", "build_one", "checked_params", "main"]
 
@@ -246,6 +248,10 @@ class _Build:
             # What every book needs about all municipalities, read by the kernels: computed
             # here, once, when the snapshot or the code changed (before any chapter runs).
             national_facts.ensure(self.data)
+            facts = national_facts.facts_dir(self.data)
+            if facts is not None and facts.is_dir():  # the chapters' compiled text templates
+                (facts / TEMPLATES).mkdir(exist_ok=True)
+                chapter_text.keep_compiled(facts / TEMPLATES)
             warmup = kernel_warmup(self.snapshot, self.cache_dir)
             runner = ChapterRunner(
                 self.engine, workers, warmup, pool if self.engine == "warm" else None
