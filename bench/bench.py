@@ -413,8 +413,10 @@ def main() -> None:
         out["many_naive_est"] = est
     print(
         f"\nTargets (issue 25): one ≤ 6 s: {out['one']:.1f} s, its no-op ≤ 2 s: "
-        f"{out['one_noop']:.1f} s; country ≤ 240 s and ≤ 1.5 GiB: "
-        f"{out['many']:.0f} s{'' if n == len(every) else f' (N={n})'}, {_mib(out['many_peak'])}; "
+        f"{out['one_noop']:.1f} s; country with the national site and the publish step "
+        f"≤ 240 s and ≤ 1.5 GiB: {out['many'] + out['publish']['seconds']:.0f} s "
+        f"(build and site {out['many']:.0f} s + publish {out['publish']['seconds']:.0f} s)"
+        f"{'' if n == len(every) else f' (N={n})'}, {_mib(out['many_peak'])}; "
         f"rebuild ≤ 30 s: no-op {out['many_noop']:.1f} s, one params changed "
         f"{out['many_touch']:.1f} s; load average now "
         + " ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -171,13 +171,32 @@ class _BookJob:
         return code
 
 
+# The job of a build_site call, inherited by its forked workers (not pickled with each task:
+# it holds the data, and pickling it for every chunk of books cost more than the books).
+_JOB: list[_BookJob] = []
+
+
+def _forked_job(item: tuple[str, str]) -> str:
+    return _JOB[0](item)
+
+
 def _run_jobs(job: _BookJob, todo: list[tuple[str, str]], workers: int) -> None:
-    """Run ``job`` for every book: in forked workers for many books (the kernels have
-    stopped by now, so the cores are free), else here."""
+    """Run ``job`` for every book: for many books in ``workers`` processes (the kernels have
+    stopped by now, so the cores are free), this one and ``workers - 1`` forked from it —
+    each fork counts the build process's memory once more in the sum of the processes'
+    resident memory — else here."""
     if workers > 1 and len(todo) >= PARALLEL_FROM and "fork" in mp.get_all_start_methods():
-        with mp.get_context("fork").Pool(workers) as pool:
-            for _ in pool.imap_unordered(job, todo, chunksize=8):
-                pass
+        _JOB[:] = [job]
+        try:
+            with mp.get_context("fork").Pool(workers - 1) as pool:
+                theirs = [item for i, item in enumerate(todo) if i % workers]
+                pending = pool.imap_unordered(_forked_job, theirs, chunksize=4)
+                for item in todo[::workers]:
+                    job(item)
+                for _ in pending:
+                    pass
+        finally:
+            _JOB.clear()
     else:
         for item in todo:
             job(item)
