@@ -31,7 +31,10 @@ from navbok.present.theme import (
     REFERENCE_COLOUR,
     TOTAL_COLOUR,
     series_styles,
+    use_altair_theme,
 )
+
+use_altair_theme()  # the dict builders put the theme's config into every spec
 
 
 def _no_instant_validation(builder: Callable[..., Any]) -> Callable[..., Any]:

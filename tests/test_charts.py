@@ -22,10 +22,17 @@ import pandas as pd
 import pytest
 
 from navbok.present.bundle import write_vega_bundle
-from navbok.present.chart_specs import bar_chart, colour_scale, heatmap, line_chart, waterfall_chart
+from navbok.present.chart_specs import (
+    SCHEMA_URL,
+    bar_chart,
+    colour_scale,
+    heatmap,
+    line_chart,
+    waterfall_chart,
+)
 from navbok.present.figure import show_chart
 from navbok.present.tables import slugify
-from navbok.present.theme import FOCUS_COLOUR
+from navbok.present.theme import FOCUS_COLOUR, use_altair_theme
 
 NBSP = "\u00a0"
 DESCRIPTION = "Linjediagram: utgifter per innbygger i Bø og landet, 2020–2023."
@@ -75,7 +82,37 @@ def series() -> pd.DataFrame:
     )
 
 
+def test_altair_is_imported_only_to_validate_a_new_shape(tmp_path: Path) -> None:
+    code = textwrap.dedent(
+        f"""
+        import sys
+        import pandas as pd
+        import navbok.report.report, navbok.present.figure, navbok.present.maps
+        from navbok.present import chart_specs
+        chart_specs.keep_validated_shapes(__import__("pathlib").Path({str(tmp_path / "shapes")!r}))
+        df = pd.DataFrame({{"kommune": ["Bø", "Landet"], "andel": [1.0, 2.0]}})
+        spec = chart_specs.bar_chart(df, "kommune", "andel", "Bø", "T", "D.", "P", ",.1f")
+        print("altair" in sys.modules)
+        chart_specs.validated(spec)
+        print("altair" in sys.modules)
+        """
+    )
+
+    def run() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout.split()
+
+    assert run() == ["False", "True"]  # a new shape: validated against Altair's schema
+    assert run() == ["False", "False"]  # validated before (the shapes file): no Altair
+
+
+def test_schema_url_is_altairs() -> None:
+    assert SCHEMA_URL == alt.SCHEMA_URL
+
+
 def test_theme_is_registered_and_enabled() -> None:
+    use_altair_theme()
     assert alt.theme.active == "navbok"
     config = alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a").to_dict()["config"]
     assert config["locale"]["number"]["decimal"] == ","

@@ -10,8 +10,9 @@ fresh-kernel run:
 * the execution counter starts at 1 again;
 * warning filters are restored and every "already shown once" registry is invalidated, so a
   warning shows in every chapter that triggers it, as it would in a fresh kernel;
-* pandas options, the Altair theme and data transformer, the working directory, ``sys.path``
-  and ``os.environ`` are restored.
+* pandas options, the Altair theme and data transformer (as a fresh import leaves them when
+  the kernel had not imported Altair at start), the working directory, ``sys.path`` and
+  ``os.environ`` are restored.
 
 What stays warm on purpose: imported modules (navbok, pandas, altair, …) and the in-process
 cache of :meth:`navbok.data.NavData.load`, which returns a fresh shallow copy to every caller.
@@ -124,10 +125,11 @@ def reset() -> None:
         if pdc._global_config != options:
             pdc._global_config.clear()
             pdc._global_config.update(copy.deepcopy(options))
-    state = _BASELINE.get("altair")
-    if state is not None:
+    if "altair" in sys.modules:
         alt = sys.modules["altair"]
-        theme, transformer = state
+        # As at the baseline; imported since (navbok imports it only to convert an Altair
+        # chart): as a fresh kernel's first import of Altair leaves it.
+        theme, transformer = _BASELINE.get("altair") or ("default", "default")
         if alt.theme.active != theme:
             alt.theme.enable(theme)
         if alt.data_transformers.active != transformer:

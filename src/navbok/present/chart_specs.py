@@ -19,13 +19,12 @@ import json
 import math
 import os
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-import altair as alt
 import pandas as pd
-from altair.vegalite.v6.schema.core import Root
 
 from navbok.present.numbers import fmt_number, is_missing
 from navbok.present.theme import (
@@ -40,8 +39,13 @@ from navbok.present.theme import (
     NARROW,
     REFERENCE_COLOUR,
     TOTAL_COLOUR,
+    altair_loaded,
     series_styles,
+    use_altair_theme,
 )
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = [
     "SCHEMA_URL",
@@ -58,8 +62,9 @@ __all__ = [
 
 #: A Vega-Lite spec as a plain dict.
 Spec = dict[str, Any]
-#: The Vega-Lite schema the specs follow (Altair's).
-SCHEMA_URL = alt.SCHEMA_URL
+#: The Vega-Lite schema the specs follow: Altair's ``alt.SCHEMA_URL``, written out so that
+#: making a spec does not import Altair (``tests/test_chart_specs.py`` checks they agree).
+SCHEMA_URL = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 
 
 def axis_format(fmt: str) -> str:
@@ -669,12 +674,17 @@ def validated(chart: Mapping[str, Any] | alt.TopLevelMixin) -> dict[str, Any]:
     Raises:
         jsonschema.ValidationError: The spec does not follow the schema (naming the property).
     """
-    if isinstance(chart, alt.TopLevelMixin):
-        with alt.data_transformers.enable("default"):  # data inline, never a file
+    if altair_loaded() and isinstance(chart, sys.modules["altair"].TopLevelMixin):
+        import altair
+
+        use_altair_theme()
+        with altair.data_transformers.enable("default"):  # data inline, never a file
             return chart.to_dict()
-    spec = dict(chart)
+    spec = dict(cast("Mapping[str, Any]", chart))
     shape = hashlib.sha256(_spec_shape(spec).encode()).hexdigest()
     if shape not in _VALIDATED_SHAPES:
+        from altair.vegalite.v6.schema.core import Root  # only for a shape not seen before
+
         Root.validate(spec)  # raises jsonschema.ValidationError naming the wrong property
         _VALIDATED_SHAPES.add(shape)
         _record_shape(shape)

@@ -16,9 +16,8 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 
 from navbok import status
@@ -27,6 +26,9 @@ from navbok.present.embed import embed_script
 from navbok.present.exports import MarkedFrame, Provenance, cell_estimates, cell_statuses
 from navbok.present.numbers import MISSING, fmt_number, is_missing
 from navbok.present.tables import Download, display_bundle, download_links, slugify, table_html
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = ["FIGURE_DOWNLOADS", "ChartOutput", "data_table", "download_frame", "show_chart"]
 

@@ -56,11 +56,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
 from navbok import geo
 from navbok.present import embed
+from navbok.present.chart_specs import SCHEMA_URL
 from navbok.present.numbers import fmt_number
 from navbok.present.theme import CONFIG
 from navbok.status import NOT_AVAILABLE, NOT_POSSIBLE, SUPPRESSED
@@ -587,7 +587,7 @@ def _top_level(
     if aspect:
         usermeta = {**usermeta, "navbokAspect": aspect}
     return {
-        "$schema": alt.SCHEMA_URL,
+        "$schema": SCHEMA_URL,
         "config": config,
         "description": description,
         "title": {"text": title, "aria": False},

@@ -1,18 +1,20 @@
 """The look of navbok's charts: colours, fonts, sizes and the Norwegian locale for Vega.
 
-Importing this module registers and enables the ``navbok`` Altair theme (for a chapter's own
-Altair charts); :data:`CONFIG` is the same theme as the ``config`` block the spec builders in
+:func:`use_altair_theme` registers and enables the ``navbok`` Altair theme (for a chapter's own
+Altair charts; Altair is imported only then: a kernel that draws no Altair chart never loads
+it); :data:`CONFIG` is the same theme as the ``config`` block the spec builders in
 :mod:`navbok.present.chart_specs` put into every spec. :data:`NUMBER_LOCALE` and :data:`TIME_LOCALE`
 also go to vega-embed, so axes and tooltips write numbers and months the Norwegian way.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
-from altair.theme import AxisConfigKwds, NumberLocaleKwds, TimeLocaleKwds
+if TYPE_CHECKING:
+    from altair.theme import AxisConfigKwds, NumberLocaleKwds, ThemeConfig, TimeLocaleKwds
 
 __all__ = [
     "BAND_AXIS",
@@ -33,6 +35,7 @@ __all__ = [
     "kind_of_series",
     "navbok_theme",
     "series_styles",
+    "use_altair_theme",
     "wrapped_labels",
 ]
 
@@ -110,8 +113,7 @@ def wrapped_labels(narrow: int = 22, wide: int = 40) -> str:
     return f"length({lines}) > 2 ? [{lines}[0], {lines}[1] + '…'] : {lines}"
 
 
-@alt.theme.register("navbok", enable=True)
-def navbok_theme() -> alt.theme.ThemeConfig:
+def navbok_theme() -> ThemeConfig:
     """The navbok Altair theme: readable sizes, no border, Norwegian locale, focus colours."""
     axis: AxisConfigKwds = {
         "labelFontSize": 13,
@@ -165,6 +167,23 @@ def navbok_theme() -> alt.theme.ThemeConfig:
 
 #: The theme's ``config`` block, as Altair puts it into every spec.
 CONFIG: dict[str, Any] = dict(navbok_theme()["config"])
+
+THEME_NAME = "navbok"
+
+
+def use_altair_theme() -> None:
+    """Register the ``navbok`` theme with Altair (importing it) and enable it; idempotent."""
+    import altair as alt
+
+    if THEME_NAME not in alt.theme.names():
+        alt.theme.register(THEME_NAME, enable=False)(navbok_theme)
+    if alt.theme.active != THEME_NAME:
+        alt.theme.enable(THEME_NAME)
+
+
+def altair_loaded() -> bool:
+    """Whether Altair has been imported in this process (by navbok or a chapter)."""
+    return "altair" in sys.modules
 
 
 def kind_of_series(label: str, focus: str) -> str | None:
