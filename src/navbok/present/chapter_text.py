@@ -32,15 +32,17 @@ import re
 import sys
 from pathlib import Path
 from types import CodeType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-import nbformat
 
 from navbok.files import write_atomic
 from navbok.present.markdown import Markdown, escape
 from navbok.present.shown import Shown, shown
 from navbok.present.tables import NOTES_MARK
+
+if TYPE_CHECKING:  # not imported in a kernel: it only says slots
+    import nbformat
 
 __all__ = ["SLOTS_MIME", "ChapterTextError", "fill_notebook", "render", "say"]
 

@@ -45,7 +45,7 @@ __all__ = [
 FACTS_GLUE = "fakta"
 #: The key of the barometer edition a params file chose when it is not the newest.
 CHAPTER_BAROMETER = f"{BAROMETER}:kapittel"
-_TEXT_MIME = "application/papermill.record/text/plain"
+_TEXT_MIME = "application/papermill.record/text/plain"  # GLUE_PREFIX + text/plain
 
 
 def fact_text(fact: Fact | None) -> str:
@@ -156,10 +156,25 @@ class FactViews:
         return barometer_edition(years[BAROMETER]) if BAROMETER in years else ""
 
     def glue(self) -> None:
-        """Glue the table as ``fakta`` (JSON; read by the print summary and the workbook)."""
-        from myst_nb import glue
+        """Glue the table as ``fakta`` (JSON; read by the print summary and the workbook):
+        the output ``myst_nb.glue(name, value, display=False)`` gives, made without importing
+        MyST-NB's glue module in the kernel (it loads docutils and nbformat: ≈ 0.1 s of the
+        introduction; ``tests/test_facts_glue.py`` compares the two)."""
+        glue_hidden(FACTS_GLUE, _FactsJson(self.table().records()))
 
-        glue(FACTS_GLUE, _FactsJson(self.table().records()), display=False)
+
+#: The media-type prefix of a glued value that is not shown (MyST-NB's ``GLUE_PREFIX``).
+GLUE_PREFIX = "application/papermill.record/"
+
+
+def glue_hidden(name: str, value: Any) -> None:
+    """Display ``value`` as MyST-NB's ``glue(name, value, display=False)`` does."""
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display
+
+    bundle, metadata = format_display_data(value)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+    display({GLUE_PREFIX + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
 
 
 def read_facts(notebook: Path) -> Facts:
