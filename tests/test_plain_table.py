@@ -15,7 +15,7 @@ from chapter_run import run_chapter
 
 from navbok.params import params_for
 from navbok.present import exports, tables
-from navbok.present.plain_table import column_values, csv_text, plain_table
+from navbok.present.plain_table import column_values, csv_text, plain_table, rows_of
 from navbok.report import Report
 
 PROVENANCE = exports.Provenance("Statistisk sentralbyrå (SSB), tabell 1", "2024-01-01", "SSB 1")
@@ -83,6 +83,18 @@ def test_plain_columns_are_the_frames_rows() -> None:
             # numpy scalars (nullable ints) come as Python numbers: the same text and value
             for a, b in zip(row, mine, strict=True):
                 assert _same(a, b) or (a == b and str(a) == str(b)), (a, b)
+
+
+def test_rows_of_is_itertuples() -> None:
+    frames = _frames(4, 150) + [pd.DataFrame(index=range(3)), pd.DataFrame({"a": []})]
+    frames.append(pd.DataFrame({"d": pd.to_datetime(["2020-01-01", None]), "x": ["a", None]}))
+    for df in frames:
+        rows = list(df.itertuples(index=False, name=None))
+        mine = rows_of(df)
+        assert len(rows) == len(mine)
+        for row, got in zip(rows, mine, strict=True):
+            assert len(row) == len(got)
+            assert all(_same(a, b) for a, b in zip(row, got, strict=True)), (row, got)
 
 
 def test_plain_csv_is_to_csv() -> None:

@@ -21,7 +21,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["FLOAT", "NUMBER", "OBJECT", "TEXT", "PlainTable", "column_values", "csv_text"]
+__all__ = [
+    "FLOAT",
+    "NUMBER",
+    "OBJECT",
+    "TEXT",
+    "PlainTable",
+    "column_values",
+    "csv_text",
+    "plain_table",
+    "rows_of",
+]
 
 #: Column kinds. ``FLOAT``: NumPy float64 (``to_csv`` writes its decimal comma); ``NUMBER``:
 #: integers (NumPy or nullable ``Int64``) and NumPy booleans; ``TEXT``: pandas' text type;
@@ -81,6 +91,15 @@ def column_values(values: Any) -> list[Any]:
         na = dtype.na_value
         return [na if v is None else v for v in values._pa_array.to_pylist()]
     return list(values)
+
+
+def rows_of(df: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """The rows of ``df`` as ``itertuples(index=False, name=None)`` gives them, read column by
+    column in bulk (:func:`column_values`)."""
+    if len(df.columns) == 0:
+        return [()] * len(df)
+    columns = [column_values(df.iloc[:, i]._values) for i in range(len(df.columns))]
+    return list(zip(*columns, strict=True))
 
 
 def plain_table(df: pd.DataFrame) -> PlainTable | None:
