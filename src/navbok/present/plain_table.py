@@ -93,12 +93,21 @@ def column_values(values: Any) -> list[Any]:
     return list(values)
 
 
+def _column_arrays(df: pd.DataFrame) -> list[Any]:
+    """The arrays of ``df``'s columns as the frame stores them (read only): pandas' own
+    column iterator, one Series per column (``df.iloc[:, i]``) when a pandas has none."""
+    arrays = getattr(df, "_iter_column_arrays", None)
+    if arrays is not None:
+        return list(arrays())
+    return [df.iloc[:, i]._values for i in range(len(df.columns))]
+
+
 def rows_of(df: pd.DataFrame) -> list[tuple[Any, ...]]:
     """The rows of ``df`` as ``itertuples(index=False, name=None)`` gives them, read column by
     column in bulk (:func:`column_values`)."""
     if len(df.columns) == 0:
         return [()] * len(df)
-    columns = [column_values(df.iloc[:, i]._values) for i in range(len(df.columns))]
+    columns = [column_values(values) for values in _column_arrays(df)]
     return list(zip(*columns, strict=True))
 
 
@@ -111,7 +120,7 @@ def plain_table(df: pd.DataFrame) -> PlainTable | None:
     kinds = [_kind(t) for t in df.dtypes.tolist()]
     if any(k is None for k in kinds):
         return None
-    columns = [tuple(column_values(df.iloc[:, i]._values)) for i in range(len(names))]
+    columns = [tuple(column_values(values)) for values in _column_arrays(df)]
     return PlainTable(tuple(names), tuple(columns), tuple(kinds), len(df))  # type: ignore[arg-type]
 
 
