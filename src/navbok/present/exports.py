@@ -23,6 +23,7 @@ The HTML links that offer the files are written by :mod:`navbok.present.tables`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import re
@@ -37,6 +38,7 @@ import pandas as pd
 
 from navbok import status
 from navbok.present.numbers import is_missing
+from navbok.present.plain_table import NUMBER, OBJECT, TEXT, PlainTable, csv_text, plain_table
 
 __all__ = [
     "ABOUT_SHEET",
@@ -53,6 +55,7 @@ __all__ = [
     "about_frame",
     "cell_statuses",
     "csv_bytes",
+    "download_table",
     "in_bokmal",
     "spreadsheet_text",
     "text_cells",
@@ -238,7 +241,44 @@ def text_cells(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
+def _plain_in_bokmal(table: PlainTable) -> PlainTable:
+    """:func:`in_bokmal` for a :class:`PlainTable` (the same names and values)."""
+    names = set(table.names)
+    renames = {
+        c: BOKMAL_HEADERS[c]
+        for c in names
+        if isinstance(c, str) and c in BOKMAL_HEADERS and BOKMAL_HEADERS[c] not in names
+    }
+    columns, kinds, changed = list(table.columns), list(table.kinds), False
+    for i, (kind, values) in enumerate(zip(table.kinds, table.columns, strict=True)):
+        if any(isinstance(v, bool | np.bool_) for v in values) and kind in (NUMBER, OBJECT):
+            columns[i] = tuple(_yes_no(v) for v in values)
+            kinds[i] = OBJECT
+            changed = True
+    if not renames and not changed:
+        return table
+    names_out = [renames.get(c, c) if isinstance(c, str) else c for c in table.names]
+    return table.with_columns(names_out, columns, kinds)
+
+
+def _plain_text_cells(table: PlainTable) -> PlainTable:
+    """:func:`text_cells` for a :class:`PlainTable` (numbers are never text, so every cell
+    can be looked at)."""
+    names = [spreadsheet_text(c) for c in table.names]
+    hit = [
+        i
+        for i, (kind, values) in enumerate(zip(table.kinds, table.columns, strict=True))
+        if kind in (TEXT, OBJECT) and any(spreadsheet_text(v) is not v for v in values)
+    ]
+    if not hit and names == list(table.names):
+        return table
+    columns = list(table.columns)
+    for i in hit:
+        columns[i] = tuple(spreadsheet_text(v) for v in columns[i])
+    return table.with_columns(names, columns, table.kinds)
+
+
+def csv_bytes(df: pd.DataFrame | PlainTable, provenance: Provenance | None = None) -> bytes:
     """Return ``df`` as a Norwegian CSV file that Excel opens correctly.
 
     Semicolon separator, decimal comma, UTF-8 with a byte order mark, CRLF line ends, no index.
@@ -247,11 +287,14 @@ def csv_bytes(df: pd.DataFrame, provenance: Provenance | None = None) -> bytes:
     ``# SYNTETISKE DATA: …`` (read with ``pandas.read_csv(..., comment="#")``; Excel shows them
     as text rows above the table, so the warning is the first thing a reader sees). Columns
     and yes/no values are put in bokmål (:func:`in_bokmal`); a text that starts like a formula
-    gets a leading «'» (:func:`text_cells`).
+    gets a leading «'» (:func:`text_cells`). A :class:`~navbok.present.plain_table.PlainTable`
+    (:func:`download_table`) gives the same file as the frame it was read from.
     """
-    text = text_cells(in_bokmal(df)).to_csv(
-        sep=";", decimal=",", index=False, na_rep="", lineterminator="\r\n"
-    )
+    options: dict[str, Any] = {"sep": ";", "decimal": ",", "na_rep": "", "lineterminator": "\r\n"}
+    if isinstance(df, PlainTable):
+        text = csv_text(_plain_text_cells(_plain_in_bokmal(df)), **options)
+    else:
+        text = text_cells(in_bokmal(df)).to_csv(index=False, **options)
     if provenance is not None:
         head = "".join(_comment(k, v) + "\r\n" for k, v in provenance.rows())
         text = head + text
@@ -374,8 +417,49 @@ def with_status_columns(data: pd.DataFrame | MarkedFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=df.index)
 
 
+def download_table(data: pd.DataFrame | MarkedFrame) -> pd.DataFrame | PlainTable:
+    """:func:`with_status_columns` as a :class:`~navbok.present.plain_table.PlainTable` (read
+    from the frame once; :func:`csv_bytes` and :func:`xlsx_bytes` write the same files from
+    it as from the frame), or that frame when its columns are left to pandas."""
+    marked = MarkedFrame.of(data)
+    df = marked.frame
+    table = plain_table(df)
+    if table is None:
+        return with_status_columns(marked)
+    statuses, estimates = cell_statuses(marked), cell_estimates(marked)
+    if marked.statuses is None and not estimates:
+        return table
+    numbers = set(_number_columns(df)) | set(statuses) | set(estimates)
+    names: list[Any] = []
+    columns: list[Sequence[Any]] = []
+    kinds: list[str] = []
+    n = table.nrows
+    for name, values, kind in zip(table.names, table.columns, table.kinds, strict=True):
+        names.append(name)
+        columns.append(values)
+        kinds.append(kind)
+        if name in numbers and name != "status":
+            marks = statuses.get(name) or [None] * n
+            flags = estimates.get(name) or [False] * n
+            names.append(f"{name} status")
+            columns.append(
+                [m or (status.ESTIMATE if f else "") for m, f in zip(marks, flags, strict=True)]
+            )
+            kinds.append(TEXT)
+    if len(set(names)) != len(names):  # a status column's name taken: as pandas does it
+        return with_status_columns(marked)
+    return table.with_columns(names, columns, kinds)
+
+
 #: The name of the workbook sheet that says where the numbers come from.
 ABOUT_SHEET = "Om dataene"
+
+
+@functools.lru_cache(maxsize=64)
+def _about_table(provenance: Provenance) -> PlainTable | None:
+    """:func:`about_frame` as a :class:`~navbok.present.plain_table.PlainTable`, kept per
+    provenance (its only input; the table is immutable)."""
+    return plain_table(about_frame(provenance))
 
 
 def about_frame(provenance: Provenance, symbols: bool = True) -> pd.DataFrame:
@@ -401,7 +485,9 @@ def _excel_value(value: Any) -> Any:
 
 
 def xlsx_bytes(
-    df: pd.DataFrame, sheet_name: str = DATA_SHEET, provenance: Provenance | None = None
+    df: pd.DataFrame | PlainTable,
+    sheet_name: str = DATA_SHEET,
+    provenance: Provenance | None = None,
 ) -> bytes:
     """Return ``df`` as an Excel workbook (``.xlsx``) with one sheet (:data:`DATA_SHEET`,
     «Tall») and a bold header row, and with a ``provenance`` a second sheet «Om dataene»
@@ -415,9 +501,22 @@ def xlsx_bytes(
     Plain tables (text and numbers) take a fast path that writes only the worksheet XML and
     reuses the other, constant parts of the workbook; it gives the same bytes as openpyxl
     (``tests/test_formatting.py`` compares them). Anything else goes through openpyxl.
+    A :class:`~navbok.present.plain_table.PlainTable` (:func:`download_table`) gives the same
+    workbook as the frame it was read from.
     """
+    if isinstance(df, PlainTable):
+        table = _plain_in_bokmal(df)
+        about_table = _about_table(provenance) if provenance is not None else None
+        if provenance is None or about_table is not None:
+            fast = _xlsx_fast(table, sheet_name, about_table)
+            if fast is not None:
+                return fast
+        # openpyxl reads the rows of a frame: the same cells, as Python objects.
+        df = pd.DataFrame({i: pd.Series(c, dtype=object) for i, c in enumerate(table.columns)})
+        df.columns = list(table.names)
+    else:
+        df = in_bokmal(df)
     about = about_frame(provenance) if provenance is not None else None
-    df = in_bokmal(df)
     fast = _xlsx_fast(df, sheet_name, about)
     return fast if fast is not None else _xlsx_openpyxl(df, sheet_name, about)
 
@@ -523,20 +622,24 @@ def _plain_text(text: str) -> bool:
     )
 
 
-def _sheet_xml(df: pd.DataFrame) -> bytes | None:
+def _sheet_xml(df: pd.DataFrame | PlainTable) -> bytes | None:
     """The worksheet XML openpyxl writes for ``df`` (None if the table is not plain)."""
-    ncols = len(df.columns)
+    if isinstance(df, PlainTable):
+        names, nrows, rows = list(df.names), df.nrows, df.rows()
+    else:
+        names, nrows, rows = list(df.columns), len(df), df.itertuples(index=False, name=None)
+    ncols = len(names)
     if ncols == 0:
         return None
     letters = [column_letter(i) for i in range(1, ncols + 1)]
-    out = [_SHEET_HEAD.format(dimension=f"A1:{letters[-1]}{len(df) + 1}"), '<row r="1">']
-    for letter, column in zip(letters, df.columns, strict=True):
+    out = [_SHEET_HEAD.format(dimension=f"A1:{letters[-1]}{nrows + 1}"), '<row r="1">']
+    for letter, column in zip(letters, names, strict=True):
         text = str(column)
         if not _plain_text(text):
             return None
         out.append(f'<c r="{letter}1" s="1" t="inlineStr"><is><t>{_xml_text(text)}</t></is></c>')
     out.append("</row>")
-    for r, row in enumerate(df.itertuples(index=False, name=None), start=2):
+    for r, row in enumerate(rows, start=2):
         cells = []
         for letter, raw in zip(letters, row, strict=True):
             value = _excel_value(raw)
@@ -566,7 +669,9 @@ def _xml_text(text: str) -> str:
 
 
 def _xlsx_fast(
-    df: pd.DataFrame, sheet_name: str, about: pd.DataFrame | None = None
+    df: pd.DataFrame | PlainTable,
+    sheet_name: str,
+    about: pd.DataFrame | PlainTable | None = None,
 ) -> bytes | None:
     template = _template(sheet_name, about is not None)
     if template is None:

@@ -25,6 +25,7 @@ from navbok.present.chart_specs import is_yearly, validated
 from navbok.present.embed import embed_script
 from navbok.present.exports import MarkedFrame, Provenance, cell_estimates, cell_statuses
 from navbok.present.numbers import MISSING, fmt_number, is_missing
+from navbok.present.plain_table import column_values, rows_of
 from navbok.present.tables import Download, display_bundle, download_links, slugify, table_html
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def data_table(
     estimated = cell_estimates(numbers)
     data = MarkedFrame.of(numbers).frame
     statuses: list[str | None] = (
-        [status.symbol(s, default="") or None for s in data["status"]]
+        [status.symbol(s, default="") or None for s in column_values(data["status"]._values)]
         if "status" in data.columns
         else [None] * len(data)
     )
@@ -133,7 +134,7 @@ def data_table(
         shown = data.drop(columns="status")
         explained = all(
             s is None or any(is_missing(v) for v in row)
-            for s, row in zip(statuses, shown.itertuples(index=False, name=None), strict=True)
+            for s, row in zip(statuses, rows_of(shown), strict=True)
         )
         if explained:
             data, columns = shown, [c for c in columns if c != "status"]
@@ -152,9 +153,7 @@ def data_table(
     cell_status = [per_cell.get(name) for name in columns]
     cell_estimate = [estimated.get(name) for name in columns]
     rows = []
-    for r, (row_status, row) in enumerate(
-        zip(statuses, data.itertuples(index=False, name=None), strict=True)
-    ):
+    for r, (row_status, row) in enumerate(zip(statuses, rows_of(data), strict=True)):
         cells = []
         for col, digits, own, guess, value in zip(
             series, places, cell_status, cell_estimate, row, strict=True

@@ -31,9 +31,9 @@ from navbok.present.exports import (
     Provenance,
     cell_estimates,
     csv_bytes,
+    download_table,
     with_cell_estimates,
     with_cell_statuses,
-    with_status_columns,
     xlsx_bytes,
 )
 from navbok.present.numbers import is_missing
@@ -191,7 +191,7 @@ def download_links(
     Returns:
         ``<p class="navbok-downloads">`` with the links, and the CSV file's :class:`Download`.
     """
-    frame = with_status_columns(data)
+    frame = download_table(data)  # read once, for every format
     described = f' aria-describedby="{html.escape(described_by)}"' if described_by else ""
     links = []
     download = None

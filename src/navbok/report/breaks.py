@@ -5,8 +5,10 @@ in a figure's caption."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 import pandas as pd
 
@@ -186,16 +188,40 @@ def region_border_note(ctx: Context, df: pd.DataFrame) -> str:
     rows = df[df["kind"].isin([Kind.KOSTRAGRUPPE, Kind.FYLKE])]
     if rows.empty:
         return ""
-    members = ctx.data.year_members()
-    names = {c: n.split(" - ")[0] for c, n in ctx.data.register.all_names().items()}
     notes = []
-    for (serie, region), part in rows.groupby(["Serie", "region"], sort=False):
-        years = sorted(int(y) for y in part["År"])
-        changes = region_border_changes(ctx.data.register, members, str(region), years, names)
+    groups: dict[tuple[Any, Any], list[int]] = {}
+    for serie, region, year in zip(
+        rows["Serie"].tolist(), rows["region"].tolist(), rows["År"].tolist(), strict=True
+    ):
+        groups.setdefault((serie, region), []).append(int(year))
+    for (serie, region), found in groups.items():
+        changes = _border_changes(ctx.data, str(region), tuple(sorted(found)))
         if changes:
-            spans = " og ".join(f"fra {y} ({text})" for y, text in sorted(changes.items()))
+            spans = " og ".join(f"fra {y} ({text})" for y, text in changes)
             notes.append(f"{serie} har andre grenser {spans}")
     return f" {'; '.join(notes)}." if notes else ""
+
+
+@national_pass
+def _border_changes(
+    data: NavData, region: str, years: tuple[int, ...]
+) -> tuple[tuple[int, str], ...]:
+    """:func:`region_border_changes` of ``region`` over ``years`` (sorted) with the snapshot's
+    register, year members and short names, by year: kept per loaded snapshot, region and
+    years (everything it depends on), as an immutable tuple."""
+    names = _short_names(data)
+    changes = region_border_changes(
+        data.register, data.year_members(), region, list(years), dict(names)
+    )
+    return tuple(sorted(changes.items()))
+
+
+@national_pass
+def _short_names(data: NavData) -> Mapping[str, str]:
+    """Every municipality's name without its other-language form («Kárášjohka - Karasjok» →
+    «Kárášjohka»), by code: kept per loaded snapshot, read-only."""
+    names = {c: n.split(" - ")[0] for c, n in data.register.all_names().items()}
+    return MappingProxyType(names)
 
 
 def table_changes(stitches: list[Stitch], series: set[str]) -> dict[int, str]:

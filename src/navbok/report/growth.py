@@ -234,8 +234,9 @@ class GrowthViews:
         cells, data = [], []
         withheld: list[str] = []
         group = self.group(year1)
-        names = {str(r.label): str(r.label) for r in table.itertuples()} | {group.label: group.name}
-        for r in table.itertuples():
+        rows = list(table.itertuples())  # read once: the frame's rows are slow to iterate
+        names = {str(r.label): str(r.label) for r in rows} | {group.label: group.name}
+        for r in rows:
             symbol = r.status
             row = [r.label] + [
                 fmt_percent(100 * getattr(r, k), 1, status=symbol) for k in GROWTH_COLUMNS
@@ -253,7 +254,7 @@ class GrowthViews:
             )
         head = [""] + list(SHORT_COLUMNS.values()) + [f"LMDI-andel: {SHORT[k]}" for k in "NLP"]
         numbers = pd.DataFrame(data, columns=["Region", *head[1:]])
-        row_marks = [None if not r.status else status.symbol(r.status) for r in table.itertuples()]
+        row_marks = [None if not r.status else status.symbol(r.status) for r in rows]
         marked = with_cell_statuses(numbers, {h: row_marks for h in head[1:]})
         comp = show_table(
             pd.DataFrame(cells, columns=head),
@@ -267,7 +268,7 @@ class GrowthViews:
                 else [
                     f"{r.label}: kan ikke dekomponeres for {year0}–{year1}: "
                     f"{self.gap_words(getattr(r, 'gaps', ()) or ())} ({r.status})."
-                    for r in table.itertuples()
+                    for r in rows
                     if r.status
                 ]
             ),
