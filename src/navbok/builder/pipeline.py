@@ -29,6 +29,7 @@ the staged ``params.yml`` and is the chapters' ``kommune`` parameter.
 from __future__ import annotations
 
 import contextlib
+import gc
 import time
 from collections import deque
 from collections.abc import Callable
@@ -257,6 +258,11 @@ class _Build:
                 self.engine, workers, warmup, pool if self.engine == "warm" else None
             )
         renders = Renderer(self.renderer)  # starts the render process while the kernels start
+        # What lives for the whole build (the data, its memos, the plans, the libraries) is
+        # frozen: Python's full collections, which the chapters' messages and notebooks
+        # trigger again and again, then scan only what the build makes from now on (a full
+        # collection of the whole heap took ≈ 75 ms). Nothing else changes.
+        gc.freeze()
         window = max(2, workers)  # municipalities queued ahead of the one being rendered
         costs: dict[str, float] = {}
         for p in plans:  # the last recorded time of each chapter, from any municipality
@@ -451,6 +457,7 @@ def main(
     and their build locks taken; only then do the warm kernels start. ``lock_timeout``: the
     most seconds to wait for a build of the same municipality in another process.
     """
+    gc.freeze()  # the modules imported so far stay: full collections need not scan them
     check_engine(engine)
     _check_renderer(renderer)
     if workers is not None and workers < 1:
