@@ -152,6 +152,32 @@ def test_warm_kernels_skip_empty_flushes(tmp_path: Path) -> None:
     assert module(warm) == "'navbok.builder.speedups.kernel_flush'"
 
 
+def test_warm_kernels_answer_the_signature_once_and_make_no_dropped_debug_records(
+    tmp_path: Path,
+) -> None:
+    # The speed-up kernel_requests, in the warm kernels only (outputs: the probe test above).
+    nb = _kernelspec(new_notebook())
+    probe = (
+        "import ipykernel.ipkernel as k\nfrom ipykernel.kernelapp import IPKernelApp\n"
+        "log = IPKernelApp.instance().log\n"
+        "(k._accepts_parameters.__module__, log.isEnabledFor(10), [h.level for h in log.handlers])"
+    )
+    nb.cells = [_params_cell(), new_code_cell(probe)]
+    nbformat.write(nb, tmp_path / "req.ipynb")
+    params = {"kommune": "3201", "snapshot": "", "params_file": "", "cache_dir": ""}
+    engine.execute_fresh(tmp_path / "req.ipynb", tmp_path / "fresh.ipynb", params)
+    with engine.KernelPool(1) as pool:
+        pool.map([(tmp_path / "req.ipynb", tmp_path / "warm.ipynb", params)])
+
+    def answer(path: Path) -> str:
+        return "".join(normalise(path)["cells"][-1]["outputs"][0]["data"]["text/plain"])
+
+    assert answer(tmp_path / "fresh.ipynb") == "('ipykernel.kernelbase', True, [30])"
+    assert answer(tmp_path / "warm.ipynb") == (
+        "('navbok.builder.speedups.kernel_requests', False, [30])"
+    )
+
+
 def test_failing_chapter_on_a_warm_kernel_names_cell_and_the_next_runs(tmp_path: Path) -> None:
     bad = _kernelspec(new_notebook())
     bad.cells = [_params_cell(), new_code_cell("x = 1"), new_code_cell("1 / 0")]

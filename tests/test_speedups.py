@@ -106,3 +106,49 @@ assert docutils.frontend.get_default_settings is not defaults  # tested versions
         for name in ("jinja-maler", "norsk-ordstamme", "innholdsfortegnelse-samler",
                      "tema-oppslag", "statiske-lenker")
     ]  # fmt: skip
+
+
+# -- kernel_requests: ipykernel's per-request work done once ----------------------------------
+
+
+def test_the_signature_answer_is_kept_per_function_and_equals_ipykernels() -> None:
+    import logging
+
+    from ipykernel.ipkernel import _accepts_parameters
+
+    from navbok.builder.speedups import kernel_requests
+
+    calls: list[object] = []
+
+    def counting(meth: object, names: list[str]) -> dict[str, bool]:
+        calls.append(meth)
+        return _accepts_parameters(meth, names)
+
+    accepts = kernel_requests._memoised(counting)
+
+    class Shell:
+        def run_cell(
+            self, raw_cell: str, store_history: bool = False, *, cell_id: str = ""
+        ) -> None:
+            pass
+
+        def old_run_cell(self, raw_cell: str, **kwargs: object) -> None:
+            pass
+
+        def older_run_cell(self, raw_cell: str) -> None:
+            pass
+
+    names = ["cell_id", "cell_meta"]
+    for meth in (Shell().run_cell, Shell().old_run_cell, Shell().older_run_cell):
+        assert accepts(meth, names) == _accepts_parameters(meth, names)
+    first = accepts(Shell().run_cell, names)
+    first["cell_id"] = "changed by a caller"
+    assert accepts(Shell().run_cell, names) == {"cell_id": True, "cell_meta": False}
+    assert len(calls) == 3  # once per function, whatever the bound instance
+
+    log = logging.getLogger("navbok-test-kernel-log")
+    log.propagate = False
+    assert kernel_requests.lowest_handler_level(log) is None
+    log.addHandler(logging.NullHandler(logging.WARNING))
+    log.addHandler(logging.NullHandler(logging.ERROR))
+    assert kernel_requests.lowest_handler_level(log) == logging.WARNING

@@ -19,7 +19,9 @@ module's docstring says what it replaces and why the result is identical):
 * :mod:`~navbok.builder.speedups.output_validation`: warm-kernel outputs validated with the
   whole notebook;
 * :mod:`~navbok.builder.speedups.kernel_flush`: in the warm kernels, a flush of an empty output
-  stream returns at once (installed by the kernels' start-up code, :func:`install_kernel`).
+  stream returns at once (installed by the kernels' start-up code, :func:`install_kernel`);
+* :mod:`~navbok.builder.speedups.kernel_requests`: in the warm kernels, ipykernel's per-request
+  signature check memoised and its dropped debug records not made.
 
 Each is fenced (:mod:`~navbok.builder.speedups.fence`): installed only when the installed
 library versions are exactly the tested ones, else the build runs on the library's own code
@@ -50,6 +52,7 @@ from navbok.builder.speedups import (
     gc_freeze,
     jinja_templates,
     kernel_flush,
+    kernel_requests,
     output_validation,
     scope,
     search_stemmer,
@@ -67,7 +70,7 @@ RENDER: tuple[Patch, ...] = (
     docutils_defaults,
     static_links,
 )
-ALL: tuple[Patch, ...] = (*RENDER, gc_freeze, output_validation, kernel_flush)
+ALL: tuple[Patch, ...] = (*RENDER, gc_freeze, output_validation, kernel_flush, kernel_requests)
 
 __all__ = [
     "ALL",
@@ -86,6 +89,7 @@ def install_kernel() -> None:
     ``sys.stderr`` would send the line to a notebook nobody reads)."""
     with contextlib.redirect_stderr(sys.__stderr__):
         install(kernel_flush)
+        install(kernel_requests)
 
 
 def install_render() -> None:
