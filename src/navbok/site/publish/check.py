@@ -14,7 +14,14 @@ import os
 import re
 from pathlib import Path
 
-from navbok.site.publish.links import CSS_REF, HTML_REF, REFRESH, is_local, local_path
+from navbok.site.publish.links import (
+    CSS_REF,
+    HTML_REF,
+    REFRESH,
+    find_refresh,
+    is_local,
+    local_path,
+)
 
 __all__ = ["check_folder"]
 
@@ -56,7 +63,7 @@ def _links(text: str, suffix: str) -> list[str]:
     if suffix == ".css":
         return [m.group(1) or m.group(2) for m in CSS_REF.finditer(text)]
     refs = [m.group(2) for m in HTML_REF.finditer(text)]
-    return refs + [m.group(2) for m in REFRESH.finditer(text)]
+    return refs + [m.group(2) for m in REFRESH.finditer(text)] if find_refresh(text) else refs
 
 
 def check_folder(folder: Path) -> list[str]:
