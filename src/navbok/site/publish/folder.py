@@ -283,15 +283,19 @@ class _Pages:
         # a link's new path by the page's folder, its published folder and the link's path:
         # all it depends on (the build folder does not change while publishing); None: as it is
         self._links: dict[tuple[str, str, str], str | None] = {}
+        # and a link's new text by the same folders and the link (most links come again), and
+        # an attribute's (``␣href="…"``, :data:`HTML_REF`) by the same folders and its text
+        self._urls: dict[tuple[str, str], dict[str, str]] = {}
+        self._attrs: dict[tuple[str, str], dict[str, str]] = {}
         self._folders: set[Path] = set()
 
-    def _link(self, url: str, src: Path, dest: str) -> str:
+    def _new_link(self, url: str, src: Path, dest: str, where: tuple[str, str]) -> str:
         if not is_local(url):
             return url
         path = local_path(url)
         if not path:
             return url
-        key = (str(src.parent), posixpath.dirname(dest), path)
+        key = (*where, path)
         if key in self._links:
             new = self._links[key]
         else:
@@ -330,15 +334,29 @@ class _Pages:
                 text,
             )
 
+        where = (str(src.parent), posixpath.dirname(dest))
+        known = self._urls.setdefault(where, {})
+
+        def link(url: str) -> str:
+            if (new := known.get(url)) is None:
+                new = known[url] = self._new_link(url, src, dest, where)
+            return new
+
+        fixed = self._attrs.setdefault(where, {})
+
         def fix(m: re.Match[str]) -> str:
+            if (done := fixed.get(m.group(0))) is not None:
+                return done
             url = html.unescape(m.group(2))
-            new = self._link(url, src, dest)
+            new = link(url)
             space = m.group(0)[0]  # the white space before the attribute
-            return m.group(0) if new == url else f'{space}{m.group(1)}="{html.escape(new)}"'
+            done = m.group(0) if new == url else f'{space}{m.group(1)}="{html.escape(new)}"'
+            fixed[m.group(0)] = done
+            return done
 
         text = HTML_REF.sub(fix, text)
         if find_refresh(text):
-            text = REFRESH.sub(lambda m: f'{m.group(1)}{self._link(m.group(2), src, dest)}"', text)
+            text = REFRESH.sub(lambda m: f'{m.group(1)}{link(m.group(2))}"', text)
         url = None
         if self.base_url is not None:
             page = dest.removesuffix("index.html")
