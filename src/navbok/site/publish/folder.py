@@ -196,6 +196,12 @@ def _write_once(path: Path, data: bytes) -> None:
     os.replace(part, path)
 
 
+def _relative(path: str, start: str) -> str:
+    """``posixpath.relpath(path, start or ".")`` for two paths in the published folder (relative,
+    without «..»): the same, without asking for the working folder each time."""
+    return posixpath.relpath("/" + path, "/" + start)
+
+
 def _fragment(url: str) -> str:
     frag = urlsplit(url).fragment
     return f"#{frag}" if frag else ""
@@ -309,7 +315,7 @@ class _Pages:
         new = self.layout.dest(target)
         if new is None:
             return None
-        return posixpath.relpath(new, posixpath.dirname(dest) or ".")
+        return _relative(new, posixpath.dirname(dest))
 
     def _title(self, text: str, src: Path) -> str:
         if m := _TITLE.search(text):
@@ -328,7 +334,7 @@ class _Pages:
         if not self.layout.sources:
             text = _SOURCE_BUTTON.sub("", text)
         if workbook is not None:
-            href = posixpath.relpath(workbook, posixpath.dirname(dest) or ".")
+            href = _relative(workbook, posixpath.dirname(dest))
             text = _EXCEL_LINK.sub(
                 lambda m: f'<a href="{href}" download{m.group(1)}>Last ned Excel (arbeidsboka)</a>',
                 text,
@@ -557,18 +563,24 @@ def _publish_share(job: _Job, codes: list[str], site: bool) -> _Done:
 
 
 def _files(root: Path, skip: str = "") -> list[Path]:
-    """Every file under ``root`` but those in its folder ``skip``, sorted by their parts
-    (as ``sorted(root.rglob("*"))`` sorts them)."""
-    found: list[tuple[tuple[str, ...], Path]] = []
-    for parent, dirs, names in os.walk(root):
-        if skip and parent == str(root):
-            dirs[:] = [d for d in dirs if d != skip]
-            names = [n for n in names if n != skip]
-        for name in names:
-            path = os.path.join(parent, name)
-            if os.path.isfile(path):
-                found.append((Path(path).relative_to(root).parts, Path(path)))
-    return [path for _parts, path in sorted(found)]
+    """Every file under ``root`` but its folder (or file) ``skip``, sorted by their parts, as
+    ``sorted(root.rglob("*"))`` finds and sorts them (no folder followed through a symbolic
+    link; a file's link followed)."""
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def walk(folder: str, parts: tuple[str, ...]) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not parts and entry.name == skip:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, (*parts, entry.name))
+                elif entry.is_file():
+                    found.append(((*parts, entry.name), entry.path))
+
+    if root.is_dir():
+        walk(str(root), ())
+    return [Path(path) for _parts, path in sorted(found)]
 
 
 def _shares(codes: list[str], workers: int) -> list[list[str]]:
