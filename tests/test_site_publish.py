@@ -282,8 +282,9 @@ def test_workers_write_the_same_folder_as_one_process(
     from navbok.site.publish.news import Edition
 
     build = _fake_build(tmp_path, MANY)
-    # a book's own style sheet differs from the others' (its own name and font link)
+    # a book's own style sheet and another's script differ from the others' (their own names)
     _write(build / "0003" / "html" / "_static" / "styles" / "t.css", CSS + b"\n.own{}")
+    _write(build / "0004" / "html" / "_static" / "navbok-vega.js", b"/* newer */" + VEGA)
     edition = Edition("2026-12-06", "2026-12-01", {"07459": "2026-11-01"}, ["2026-10"])
     serial = publish(build, tmp_path / "en", MANY, base_url=BASE, edition=edition, workers=1)
 
@@ -298,6 +299,10 @@ def test_workers_write_the_same_folder_as_one_process(
     one, two = _tree(tmp_path / "en"), _tree(tmp_path / "to")
     assert one == two
     assert len([f for f in one if f.startswith("_static/styles/t.")]) == 2
+    assert len([f for f in one if f.startswith("_static/navbok-vega.")]) == 2
+    newer = (tmp_path / "to" / "0004-kommune-e" / "chapters" / "aap.html").read_text("utf-8")
+    (vega,) = re.findall(r"_static/navbok-vega\.\w+\.js", newer)
+    assert (tmp_path / "to" / vega).read_bytes().startswith(b"/* newer */")
     assert "0003-kommune-d/chapters/aap.html" in one
     counts = ("files", "bytes", "shared_files", "shared_bytes", "book_files", "book_bytes")
     assert [getattr(serial, c) for c in counts] == [getattr(parallel, c) for c in counts]

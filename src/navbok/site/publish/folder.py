@@ -131,8 +131,9 @@ class _Static:
         self.sources = sources
         self._names: dict[tuple[int, int, int, int], str] = {}
         # a file that is not a style sheet: its name by its path under the root and its bytes
-        # (all its published name depends on; every book has its own copy of navbok's files)
-        self._by_content: dict[tuple[str, bytes], str] = {}
+        # (all its published name depends on; every book has its own copy of navbok's files):
+        # by the path, each bytes seen there with its name (compared, not hashed: 0.9 MB a book)
+        self._by_content: dict[str, list[tuple[bytes, str]]] = {}
         self.written: dict[str, int] = {}
 
     def name(self, src: Path, root: Path) -> str | None:
@@ -149,11 +150,13 @@ class _Static:
         if key in self._names:
             return self._names[key]
         rel = src.relative_to(root)
-        data = src.read_bytes()
-        content = (rel.as_posix(), data)
-        if src.suffix != ".css" and (known := self._by_content.get(content)) is not None:
-            self._names[key] = known
-            return known
+        data = raw = src.read_bytes()
+        seen = self._by_content.setdefault(rel.as_posix(), [])
+        if src.suffix != ".css":
+            for known, dest in seen:
+                if known == raw:
+                    self._names[key] = dest
+                    return dest
         folder = posixpath.join(STATIC, *rel.parent.parts)
         if src.suffix in (".css", ".js") and not self.sources:
             data = _SOURCEMAP.sub(b"", data)
@@ -165,7 +168,7 @@ class _Static:
             self.written[dest] = len(data)
         self._names[key] = dest
         if src.suffix != ".css":
-            self._by_content[content] = dest
+            seen.append((raw, dest))
         return dest
 
     def _css(self, data: bytes, src: Path, root: Path, folder: str) -> bytes:
