@@ -12,8 +12,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import RecordedBooks
@@ -22,6 +24,7 @@ from typer.testing import CliRunner
 from navbok.cli import app
 from navbok.errors import NavbokError
 from navbok.site.publish import book_folder, check_folder, publish
+from navbok.site.publish import folder as folder_mod
 from navbok.site.publish.folder import MARKER
 from navbok.site.publish.links import REFRESH
 
@@ -58,8 +61,9 @@ def _write(path: Path, data: str | bytes) -> None:
         path.write_text(data, "utf-8")
 
 
-def _fake_build(root: Path) -> Path:
-    """A build folder with the overview and the books 0001 and 0002 (same theme files)."""
+def _fake_build(root: Path, names: dict[str, str] = NAMES) -> Path:
+    """A build folder with the overview and the books ``names`` (default 0001 and 0002; the
+    same theme files)."""
     build = root / "_build"
     _write(
         build / "site" / "index.html",
@@ -71,7 +75,7 @@ def _fake_build(root: Path) -> Path:
     _write(build / "site" / "_static" / "navbok-vega.js", VEGA)
     _write(build / "site" / "data" / "navbok-kommuner.csv", "a;b\n")
     _write(build / "site" / "data" / ".navbok-key", "k")
-    for code, name in NAMES.items():
+    for code, name in names.items():
         _write(build / code / "build.json", json.dumps({"book": f"key-{code}"}))
         html = build / code / "html"
         redirect = '<meta http-equiv="Refresh" content="0; url=chapters/aap.html">'
@@ -239,6 +243,117 @@ def test_cli_publish_check_and_bad_input(published: Path, tmp_path: Path) -> Non
     empty = runner.invoke(app, ["publish", "--out", str(tmp_path / "x"), "--build-dir",
                                 str(tmp_path / "ingen")])  # fmt: skip
     assert empty.exit_code == 1 and "bygg bøkene først" in empty.output
+
+
+# --- many books: written by worker processes -----------------------------------------------
+
+#: Enough books for the workers (folder.PARALLEL_FROM), each with its own name and pages.
+MANY = {f"{i:04d}": f"Kommune {chr(ord('A') + i)}" for i in range(1, 13)}
+
+
+_SHARE = folder_mod._publish_share
+
+
+def _noting_share(job: Any, codes: list[str], site: bool) -> Any:
+    """A worker's share, noting which process wrote it (sent to a worker by name)."""
+    (Path(os.environ["NAVBOK_TEST_PIDS"]) / str(os.getpid())).touch()
+    return _SHARE(job, codes, site)
+
+
+def _dying_share(job: Any, codes: list[str], site: bool) -> Any:
+    """A worker's share; the worker with the book 0005 dies (out of memory, a signal)."""
+    if "0005" in codes:
+        os._exit(9)
+    return _SHARE(job, codes, site)
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file of ``folder`` and the sha256 of its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_workers_write_the_same_folder_as_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from navbok.site.publish.news import Edition
+
+    build = _fake_build(tmp_path, MANY)
+    # a book's own style sheet and another's script differ from the others' (their own names)
+    _write(build / "0003" / "html" / "_static" / "styles" / "t.css", CSS + b"\n.own{}")
+    _write(build / "0004" / "html" / "_static" / "navbok-vega.js", b"/* newer */" + VEGA)
+    edition = Edition("2026-12-06", "2026-12-01", {"07459": "2026-11-01"}, ["2026-10"])
+    serial = publish(build, tmp_path / "en", MANY, base_url=BASE, edition=edition, workers=1)
+
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    monkeypatch.setenv("NAVBOK_TEST_PIDS", str(pids))
+    monkeypatch.setattr(folder_mod, "_publish_share", _noting_share)
+    parallel = publish(build, tmp_path / "to", MANY, base_url=BASE, edition=edition, workers=2)
+    writers = {p.name for p in pids.iterdir()}
+    assert writers and str(os.getpid()) not in writers  # every share written by a worker
+
+    one, two = _tree(tmp_path / "en"), _tree(tmp_path / "to")
+    assert one == two
+    assert len([f for f in one if f.startswith("_static/styles/t.")]) == 2
+    assert len([f for f in one if f.startswith("_static/navbok-vega.")]) == 2
+    newer = (tmp_path / "to" / "0004-kommune-e" / "chapters" / "aap.html").read_text("utf-8")
+    (vega,) = re.findall(r"_static/navbok-vega\.\w+\.js", newer)
+    assert (tmp_path / "to" / vega).read_bytes().startswith(b"/* newer */")
+    assert "0003-kommune-d/chapters/aap.html" in one
+    counts = ("files", "bytes", "shared_files", "shared_bytes", "book_files", "book_bytes")
+    assert [getattr(serial, c) for c in counts] == [getattr(parallel, c) for c in counts]
+    assert list(parallel.book_files) == list(MANY)
+    assert not [p for p in (tmp_path / "to").rglob(".*") if p.name not in (".nojekyll", MARKER)]
+    assert check_folder(tmp_path / "to") == []
+
+
+def test_a_failing_worker_leaves_no_half_written_folder(tmp_path: Path) -> None:
+    build = _fake_build(tmp_path, MANY)
+    out = tmp_path / "site"
+    publish(build, out, MANY, workers=2)  # an earlier edition
+    before = _tree(out)
+    page = build / "0007" / "html" / "chapters" / "aap.html"
+    page.write_bytes(page.read_bytes().replace(b"AAP", b"A\xffP"))
+    with pytest.raises(NavbokError) as failed:
+        publish(build, out, MANY, base_url=BASE, workers=2)
+    message = str(failed.value)
+    assert "\n" not in message and str(page) in message and "ikke UTF-8" in message
+    assert _tree(out) == before  # the earlier edition as it was
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_build", "site"]  # nothing beside it
+    with pytest.raises(NavbokError):
+        publish(build, tmp_path / "ny", MANY, workers=2)
+    assert not (tmp_path / "ny").exists() and not list(tmp_path.glob(".ny.*"))
+
+
+def test_a_worker_that_dies_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build = _fake_build(tmp_path, MANY)
+    monkeypatch.setattr(folder_mod, "_publish_share", _dying_share)
+    with pytest.raises(NavbokError, match="arbeidsprosess døde") as failed:
+        publish(build, tmp_path / "site", MANY, workers=2)
+    assert "\n" not in str(failed.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_build"]
+
+
+def test_check_in_workers_finds_the_same_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from navbok.site.publish import check as check_mod
+
+    out = tmp_path / "site"
+    publish(_fake_build(tmp_path, MANY), out, MANY, workers=1)
+    for i, page in enumerate(sorted(out.rglob("aap.html"))[::3]):
+        text = page.read_text("utf-8").replace(
+            "</body>", f'<img src="mangler{i}.png"><a href="/rot.html">r</a> /home/u/{i}</body>'
+        )
+        page.write_text(text, "utf-8")
+    serial = check_folder(out, workers=1)
+    monkeypatch.setattr(check_mod, "PARALLEL_FROM", 1)
+    assert check_folder(out, workers=2) == serial
+    assert len(serial) == 12 and serial == sorted(serial, key=lambda line: line.split(":")[0])
 
 
 # --- the recorded books ------------------------------------------------------------------

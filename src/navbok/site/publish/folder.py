@@ -22,7 +22,10 @@ From the build folder (``_build/site/`` and every built ``_build/<kode>/html/``)
   page, and ``data/navbok-utgave.json`` for the next edition (:mod:`navbok.site.publish.news`).
 
 The folder is written beside ``DIR`` and swapped in when complete; an existing ``DIR`` is
-replaced only when it is an earlier published folder (it holds :data:`MARKER`).
+replaced only when it is an earlier published folder (it holds :data:`MARKER`). For many books
+the books are written by forked worker processes (a share of the books each, into the same
+folder beside ``DIR``); what they write is the same as one process writes, file for file: a page
+depends only on its book and the build folder, a shared file's name only on its content.
 """
 
 from __future__ import annotations
@@ -30,11 +33,15 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import multiprocessing as mp
 import os
 import posixpath
 import re
 import shutil
+import stat
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -43,7 +50,14 @@ from navbok.builder.plan import read_state
 from navbok.errors import NavbokError
 from navbok.regions import fold
 from navbok.site.products import SITE
-from navbok.site.publish.links import CSS_REF, HTML_REF, REFRESH, is_local, local_path
+from navbok.site.publish.links import (
+    CSS_REF,
+    HTML_REF,
+    REFRESH,
+    find_refresh,
+    is_local,
+    local_path,
+)
 from navbok.site.publish.news import (
     EDITION_NAME,
     PARQUET_NAME,
@@ -81,6 +95,8 @@ _HASH_LEN = 10
 _COLUMNS = ["indicator", "indicator_name", "kommune", "year", "value", "status"]
 #: Pages that are not content (no canonical place in the sitemap).
 _NOT_CONTENT = {"search.html", "genindex.html", "404.html"}
+#: From this many books on, :func:`publish` writes the books in worker processes.
+PARALLEL_FROM = 8
 
 
 @dataclass
@@ -114,32 +130,45 @@ class _Static:
         self.out = out
         self.sources = sources
         self._names: dict[tuple[int, int, int, int], str] = {}
+        # a file that is not a style sheet: its name by its path under the root and its bytes
+        # (all its published name depends on; every book has its own copy of navbok's files):
+        # by the path, each bytes seen there with its name (compared, not hashed: 0.9 MB a book)
+        self._by_content: dict[str, list[tuple[bytes, str]]] = {}
         self.written: dict[str, int] = {}
 
     def name(self, src: Path, root: Path) -> str | None:
         """The published path of ``src`` (a file under the ``_static`` folder ``root``)."""
-        if not src.is_file() or src.name in _DROP_NAMES:
+        if src.name in _DROP_NAMES or (src.suffix == ".map" and not self.sources):
             return None
-        if src.suffix == ".map" and not self.sources:
+        try:
+            st = os.stat(src)
+        except (FileNotFoundError, NotADirectoryError):
             return None
-        st = src.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return None
         key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
         if key in self._names:
             return self._names[key]
         rel = src.relative_to(root)
+        data = raw = src.read_bytes()
+        seen = self._by_content.setdefault(rel.as_posix(), [])
+        if src.suffix != ".css":
+            for known, dest in seen:
+                if known == raw:
+                    self._names[key] = dest
+                    return dest
         folder = posixpath.join(STATIC, *rel.parent.parts)
-        data = src.read_bytes()
         if src.suffix in (".css", ".js") and not self.sources:
             data = _SOURCEMAP.sub(b"", data)
         if src.suffix == ".css":
             data = self._css(data, src, root, folder)
         dest = posixpath.join(folder, f"{src.stem}.{_digest(data)}{src.suffix}")
         if dest not in self.written:
-            path = self.out / dest
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            _write_once(self.out / dest, data)
             self.written[dest] = len(data)
         self._names[key] = dest
+        if src.suffix != ".css":
+            seen.append((raw, dest))
         return dest
 
     def _css(self, data: bytes, src: Path, root: Path, folder: str) -> bytes:
@@ -157,6 +186,23 @@ class _Static:
             return m.group(0).replace(url, new)
 
         return CSS_REF.sub(fix, text).encode("utf-8")
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    """Write a shared file unless a worker wrote it already (the same name: the same bytes);
+    under another name first and then renamed, so no worker sees half of it."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.{os.getpid()}")
+    part.write_bytes(data)
+    os.replace(part, path)
+
+
+def _relative(path: str, start: str) -> str:
+    """``posixpath.relpath(path, start or ".")`` for two paths in the published folder (relative,
+    without «..»): the same, without asking for the working folder each time."""
+    return posixpath.relpath("/" + path, "/" + start)
 
 
 def _fragment(url: str) -> str:
@@ -243,25 +289,41 @@ class _Pages:
         self.base_url = base_url
         self.urls: list[str] = []  # content pages for the sitemap
         self.inserts: dict[Path, str] = {}  # page → a section after its heading («Hva er nytt»)
+        # a link's new path by the page's folder, its published folder and the link's path:
+        # all it depends on (the build folder does not change while publishing); None: as it is
+        self._links: dict[tuple[str, str, str], str | None] = {}
+        # and a link's new text by the same folders and the link (most links come again), and
+        # an attribute's (``␣href="…"``, :data:`HTML_REF`) by the same folders and its text
+        self._urls: dict[tuple[str, str], dict[str, str]] = {}
+        self._attrs: dict[tuple[str, str], dict[str, str]] = {}
+        self._folders: set[Path] = set()
 
-    def _link(self, url: str, src: Path, dest: str) -> str:
+    def _new_link(self, url: str, src: Path, dest: str, where: tuple[str, str]) -> str:
         if not is_local(url):
             return url
         path = local_path(url)
         if not path:
             return url
+        key = (*where, path)
+        if key in self._links:
+            new = self._links[key]
+        else:
+            new = self._links[key] = self._new_path(path, src, dest)
+        return url if new is None else new + _fragment(url)
+
+    def _new_path(self, path: str, src: Path, dest: str) -> str | None:
         target = Path(os.path.normpath(src.parent / path))
         if target.is_dir():
             target = target / "index.html"
         new = self.layout.dest(target)
         if new is None:
-            return url
-        return posixpath.relpath(new, posixpath.dirname(dest) or ".") + _fragment(url)
+            return None
+        return _relative(new, posixpath.dirname(dest))
 
     def _title(self, text: str, src: Path) -> str:
         if m := _TITLE.search(text):
             return m.group(1)
-        if m := REFRESH.search(text):  # a redirect page: the title of the page it opens
+        if m := find_refresh(text):  # a redirect page: the title of the page it opens
             target = src.parent / local_path(m.group(2))
             with_title = target.read_text("utf-8") if target.is_file() else ""
             if t := _TITLE.search(with_title):
@@ -275,24 +337,40 @@ class _Pages:
         if not self.layout.sources:
             text = _SOURCE_BUTTON.sub("", text)
         if workbook is not None:
-            href = posixpath.relpath(workbook, posixpath.dirname(dest) or ".")
+            href = _relative(workbook, posixpath.dirname(dest))
             text = _EXCEL_LINK.sub(
                 lambda m: f'<a href="{href}" download{m.group(1)}>Last ned Excel (arbeidsboka)</a>',
                 text,
             )
 
+        where = (str(src.parent), posixpath.dirname(dest))
+        known = self._urls.setdefault(where, {})
+
+        def link(url: str) -> str:
+            if (new := known.get(url)) is None:
+                new = known[url] = self._new_link(url, src, dest, where)
+            return new
+
+        fixed = self._attrs.setdefault(where, {})
+
         def fix(m: re.Match[str]) -> str:
+            if (done := fixed.get(m.group(0))) is not None:
+                return done
             url = html.unescape(m.group(2))
-            new = self._link(url, src, dest)
-            return m.group(0) if new == url else f'{m.group(1)}="{html.escape(new)}"'
+            new = link(url)
+            space = m.group(0)[0]  # the white space before the attribute
+            done = m.group(0) if new == url else f'{space}{m.group(1)}="{html.escape(new)}"'
+            fixed[m.group(0)] = done
+            return done
 
         text = HTML_REF.sub(fix, text)
-        text = REFRESH.sub(lambda m: f'{m.group(1)}{self._link(m.group(2), src, dest)}"', text)
+        if find_refresh(text):
+            text = REFRESH.sub(lambda m: f'{m.group(1)}{link(m.group(2))}"', text)
         url = None
         if self.base_url is not None:
             page = dest.removesuffix("index.html")
             url = self.base_url + page
-            if posixpath.basename(dest) not in _NOT_CONTENT and not REFRESH.search(text):
+            if posixpath.basename(dest) not in _NOT_CONTENT and not find_refresh(text):
                 self.urls.append(url)
         tags = _head_tags(title, url, "Sosialtjenesten i norske kommuner: tall fra SSB og NAV.")
         if "</head>" in text:
@@ -306,9 +384,15 @@ class _Pages:
             text = _after_heading(text, section)
         data = text.encode("utf-8")
         path = self.out / dest
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.folder(path.parent)
         path.write_bytes(data)
         return len(data)
+
+    def folder(self, path: Path) -> None:
+        """Make the folder ``path`` (once)."""
+        if path not in self._folders:
+            path.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path)
 
 
 def _after_heading(text: str, section: str) -> str:
@@ -375,7 +459,7 @@ def _news_sections(
     out = {build / SITE / "index.html": overview_section(news)}
     for code in codes:
         html_dir = build / code / "html"
-        m = REFRESH.search((html_dir / "index.html").read_text("utf-8"))
+        m = find_refresh((html_dir / "index.html").read_text("utf-8"))
         first = html_dir / local_path(m.group(2)) if m else html_dir / "index.html"
         out[Path(os.path.normpath(first))] = book_section(news, code)
     return out
@@ -413,6 +497,142 @@ def _swap(tmp: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every share of the books is published with (sent to the workers)."""
+
+    build: Path
+    tmp: Path
+    books: dict[str, str]  # code → folder
+    sources: bool
+    base_url: str | None
+    inserts: dict[Path, str]  # page → «Hva er nytt»
+
+
+@dataclass
+class _Done:
+    """What a share of the books wrote: files and bytes per book, sitemap URLs, shared files."""
+
+    book_files: dict[str, int] = field(default_factory=dict)
+    book_bytes: dict[str, int] = field(default_factory=dict)
+    urls: list[str] = field(default_factory=list)
+    shared: dict[str, int] = field(default_factory=dict)
+
+
+def _publish_share(job: _Job, codes: list[str], site: bool) -> _Done:
+    """Publish the books ``codes`` (and the overview when ``site``) into ``job.tmp``."""
+    static = _Static(job.tmp, sources=job.sources)
+    layout = _Layout(job.build, job.books, static, job.sources)
+    pages = _Pages(layout, job.tmp, job.base_url)
+    pages.inserts = job.inserts
+    done = _Done()
+
+    def publish_tree(root: Path, workbook: str | None) -> tuple[int, int]:
+        n = size = 0
+        for src in _files(root, skip=STATIC):
+            dest = layout.dest(src)
+            if dest is None:
+                continue
+            if src.suffix == ".html":
+                try:
+                    size += pages.write(src, dest, workbook=workbook)
+                except UnicodeDecodeError as exc:
+                    raise NavbokError(
+                        f"{src}: ikke UTF-8-tekst ({exc.reason} ved byte {exc.start}); bygg "
+                        "boka på nytt (navbok build --force)."
+                    ) from None
+            else:
+                target = job.tmp / dest
+                pages.folder(target.parent)
+                shutil.copyfile(src, target)
+                size += target.stat().st_size
+            n += 1
+        for path in _files(root / STATIC):
+            static.name(path, root / STATIC)  # every shared file, also those a script loads
+        return n, size
+
+    if site:
+        publish_tree(job.build / SITE, None)
+    for code in codes:
+        folder = job.books[code]
+        root = job.build / code / "html"
+        workbook: str | None = f"{folder}/data/navbok-{code}.xlsx"
+        if not (root / "data" / f"navbok-{code}.xlsx").is_file():
+            workbook = None
+        done.book_files[code], done.book_bytes[code] = publish_tree(root, workbook)
+    done.urls = pages.urls
+    done.shared = static.written
+    return done
+
+
+def _files(root: Path, skip: str = "") -> list[Path]:
+    """Every file under ``root`` but its folder (or file) ``skip``, sorted by their parts, as
+    ``sorted(root.rglob("*"))`` finds and sorts them (no folder followed through a symbolic
+    link; a file's link followed)."""
+    found: list[tuple[tuple[str, ...], str]] = []
+
+    def walk(folder: str, parts: tuple[str, ...]) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not parts and entry.name == skip:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, (*parts, entry.name))
+                elif entry.is_file():
+                    found.append(((*parts, entry.name), entry.path))
+
+    if root.is_dir():
+        walk(str(root), ())
+    return [Path(path) for _parts, path in sorted(found)]
+
+
+def _shares(codes: list[str], workers: int) -> list[list[str]]:
+    """The books in shares for ``workers`` processes: a few shares each, so that one that
+    finishes early takes the next."""
+    n = min(len(codes), workers * 4)
+    return [codes[i::n] for i in range(n)]
+
+
+def _publish_all(job: _Job, codes: list[str], workers: int) -> list[_Done]:
+    """The overview and every book: in forked worker processes for many books, else here."""
+    if workers <= 1 or len(codes) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
+        return [_publish_share(job, codes, True)]
+    ctx = mp.get_context("fork")
+    try:
+        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            futures = [pool.submit(_publish_share, job, [], True)]
+            futures += [pool.submit(_publish_share, job, s, False) for s in _shares(codes, workers)]
+            return [f.result() for f in futures]
+    except BrokenProcessPool as exc:
+        raise NavbokError(
+            f"publiseringen stanset: en arbeidsprosess døde ({exc}); prøv igjen, eller med "
+            "NAVBOK_PUBLISH_WORKERS=1."
+        ) from None
+
+
+def _tally(folder: Path) -> tuple[int, int]:
+    """Files and bytes under ``folder``."""
+    files = size = 0
+    for parent, _dirs, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(parent, name)
+            if os.path.isfile(path):
+                files += 1
+                size += os.stat(path).st_size
+    return files, size
+
+
+def _default_workers() -> int:
+    if env := os.environ.get("NAVBOK_PUBLISH_WORKERS", "").strip():
+        try:
+            return max(1, int(env))
+        except ValueError:
+            raise NavbokError(
+                f"NAVBOK_PUBLISH_WORKERS={env!r} er ikke et tall; skriv f.eks. 2."
+            ) from None
+    return os.cpu_count() or 1
+
+
 def publish(
     build_dir: Path,
     out: Path,
@@ -422,6 +642,7 @@ def publish(
     sources: bool = False,
     edition: Edition | None = None,
     previous: Path | None = None,
+    workers: int | None = None,
 ) -> PublishStats:
     """Publish every built book of ``build_dir`` with the overview into ``out``.
 
@@ -431,7 +652,10 @@ def publish(
     page and the overview say what changed since the previous edition (``previous``: a folder
     with its ``navbok-kommuner.parquet`` and ``navbok-utgave.json``; default ``out/data`` when
     ``out`` is an earlier edition; none there: this is the first), :mod:`navbok.site.publish.news`.
-    Raises :class:`NavbokError` when nothing is built or ``out`` is not free."""
+    ``workers``: processes writing the books (default: ``NAVBOK_PUBLISH_WORKERS``, else one per
+    core; one for fewer than :data:`PARALLEL_FROM` books); the folder is the same with any.
+    Raises :class:`NavbokError` when nothing is built or ``out`` is not free; on any error
+    ``out`` is left as it was and nothing half-written stays beside it."""
     t0 = time.perf_counter()
     build = Path(os.path.abspath(build_dir))
     out = Path(os.path.abspath(out))
@@ -440,57 +664,39 @@ def publish(
     codes = built_books(build)
     if out == build or build.is_relative_to(out) or out.is_relative_to(build / SITE):
         raise NavbokError(f"--out {out} ligger i byggmappen; velg en mappe utenfor {build}.")
+    workers = _default_workers() if workers is None else max(1, workers)
     tmp = _prepare(out)
-    books = {code: book_folder(code, names.get(code, "")) for code in codes}
-    static = _Static(tmp, sources=sources)
-    layout = _Layout(build, books, static, sources)
-    pages = _Pages(layout, tmp, base)
-    stats = PublishStats(books=len(codes))
-    if edition is not None:
-        if previous is None and (out / MARKER).is_file():
-            previous = out / "data"
-        pages.inserts = _news_sections(build, codes, edition, previous)
-
-    def publish_tree(root: Path, workbook: str | None) -> tuple[int, int]:
-        n = size = 0
-        for src in sorted(root.rglob("*")):
-            if not src.is_file() or src.relative_to(root).parts[0] == STATIC:
-                continue
-            dest = layout.dest(src)
-            if dest is None:
-                continue
-            if src.suffix == ".html":
-                size += pages.write(src, dest, workbook=workbook)
-            else:
-                target = tmp / dest
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, target)
-                size += target.stat().st_size
-            n += 1
-        for path in (root / STATIC).rglob("*") if (root / STATIC).is_dir() else []:
-            static.name(path, root / STATIC)  # every shared file, also those a script loads
-        return n, size
-
-    publish_tree(build / SITE, None)
-    for code, folder in books.items():
-        root = build / code / "html"
-        workbook: str | None = f"{folder}/data/navbok-{code}.xlsx"
-        if not (root / "data" / f"navbok-{code}.xlsx").is_file():
-            workbook = None
-        stats.book_files[code], stats.book_bytes[code] = publish_tree(root, workbook)
-    _extra_files(tmp, base, pages.urls)
-    if edition is not None:
-        (tmp / "data" / EDITION_NAME).write_text(edition.to_json(), "utf-8")
-    (tmp / ".nojekyll").write_text("", "utf-8")  # GitHub Pages: serve _static/ as it is
-    (tmp / MARKER).write_text(
-        json.dumps({"books": books, "base_url": base}, ensure_ascii=False, indent=1), "utf-8"
-    )
-    stats.shared_files = len(static.written)
-    stats.shared_bytes = sum(static.written.values())
+    try:
+        books = {code: book_folder(code, names.get(code, "")) for code in codes}
+        stats = PublishStats(books=len(codes))
+        inserts: dict[Path, str] = {}
+        if edition is not None:
+            if previous is None and (out / MARKER).is_file():
+                previous = out / "data"
+            inserts = _news_sections(build, codes, edition, previous)
+        job = _Job(build, tmp, books, sources, base, inserts)
+        urls: list[str] = []
+        shared: dict[str, int] = {}
+        for done in _publish_all(job, codes, workers):
+            stats.book_files.update(done.book_files)
+            stats.book_bytes.update(done.book_bytes)
+            urls += done.urls
+            shared.update(done.shared)
+        stats.book_files = {code: stats.book_files[code] for code in codes}
+        stats.book_bytes = {code: stats.book_bytes[code] for code in codes}
+        _extra_files(tmp, base, urls)
+        if edition is not None:
+            (tmp / "data" / EDITION_NAME).write_text(edition.to_json(), "utf-8")
+        (tmp / ".nojekyll").write_text("", "utf-8")  # GitHub Pages: serve _static/ as it is
+        (tmp / MARKER).write_text(
+            json.dumps({"books": books, "base_url": base}, ensure_ascii=False, indent=1), "utf-8"
+        )
+        stats.shared_files = len(shared)
+        stats.shared_bytes = sum(shared.values())
+        stats.files, stats.bytes = _tally(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     _swap(tmp, out)
-    for path in out.rglob("*"):
-        if path.is_file():
-            stats.files += 1
-            stats.bytes += path.stat().st_size
     stats.seconds = time.perf_counter() - t0
     return stats
