@@ -10,6 +10,11 @@ loaded snapshot for every municipality and year.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
 import pandas as pd
 
 from navbok import status
@@ -23,7 +28,7 @@ from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
 from navbok.present.shown import shown
 from navbok.present.tables import TableOutput, show_table, wide
-from navbok.reference import load_reference
+from navbok.reference import load_reference, reference_dir
 from navbok.regions import fold
 from navbok.report.context import Context
 from navbok.report.missing import SAID_ABOVE
@@ -68,6 +73,11 @@ class BarometerViews:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        #: :meth:`standing` by (municipality, statistics year): the national results it reads
+        #: are fixed per loaded snapshot, and a chapter asks several times.
+        self._standings: dict[tuple[str, int], kb.Standing] = {}
+        #: :func:`kbt.pulling_down` by (municipality, statistics year), for the same reason.
+        self._pulls: dict[tuple[str, int], pd.DataFrame] = {}
 
     def results(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """``(graded, ranking)`` for all municipalities and years (computed once per snapshot)."""
@@ -101,9 +111,21 @@ class BarometerViews:
     def standing(self) -> kb.Standing:
         """The municipality's standing in the chapter's statistics year: ranked or not, how
         many key figures have grades, and whether a score means anything."""
-        _, ranking = self.results()
         _, year = self.year()
-        return kb.standing(ranking, self.ctx.kommune, year)
+        key = (self.ctx.kommune, year)
+        if key not in self._standings:  # a frozen dataclass: callers cannot change it
+            _, ranking = self.results()
+            self._standings[key] = kb.standing(ranking, self.ctx.kommune, year)
+        return self._standings[key]
+
+    def pulling_down(self, year: int) -> pd.DataFrame:
+        """:func:`navbok.analysis.barometer_tables.pulling_down` of the municipality in
+        ``year`` with the configured weights (computed once per chapter; a copy each time)."""
+        key = (self.ctx.kommune, year)
+        if key not in self._pulls:
+            graded, _ = self.results()
+            self._pulls[key] = kbt.pulling_down(graded, self.ctx.kommune, year)
+        return self._pulls[key].copy()
 
     def result(self) -> dict[str, object]:
         """The slots of «Resultat» and «Plassering»: whether the municipality has a score
@@ -156,7 +178,7 @@ class BarometerViews:
         st = self.standing()
         if not st.has_score:
             return {"har_snitt": False, "n": st.n_key_figures, "av": st.n_in_force}
-        p = kbt.pulling_down(graded, self.ctx.kommune, year).dropna(subset=["contribution"])
+        p = self.pulling_down(year).dropna(subset=["contribution"])
         score = float(p["contribution"].sum()) + kb.MID
         assert st.rank is not None
         down = p[p["contribution"] < 0]
@@ -182,8 +204,10 @@ class BarometerViews:
         }
         if len(down):
             kf = str(down.iloc[0]["key_figure"])
-            t = kbt.kommune_table(graded, self.ctx.kommune, [year - 1, year])
-            values = t[t["key_figure"] == kf].set_index("year")["value"]
+            # the key figure's values in the two years, as kbt.kommune_table has them (its
+            # rows of the municipality and key figure, read without building the whole table)
+            own = graded[(graded["region"] == self.ctx.kommune) & (graded["key_figure"] == kf)]
+            values = own[own["year"].isin([year - 1, year])].set_index("year")["value"]
             before = float(values.get(year - 1, float("nan")))
             value = float(values.get(year, float("nan")))
             if drag_check(before, value):
@@ -407,9 +431,8 @@ class BarometerViews:
         without a score, see :attr:`navbok.analysis.barometer.Standing.has_score`)."""
         if not self.standing().has_score:
             return None
-        graded, _ = self.results()
         _, year = self.year()
-        p = kbt.pulling_down(graded, self.ctx.kommune, year)
+        p = self.pulling_down(year)
         p = p[~p["key_figure"].isin(self.unpublished())]
         df = p[["key_figure", "contribution"]].rename(
             columns={"key_figure": "Nøkkeltall", "contribution": "Bidrag"}
@@ -864,6 +887,24 @@ def unranked_case(st: kb.Standing) -> str:
 def _published_ranks(kommune: str) -> dict[int, int]:
     """Published sector ranks by barometer year for ``kommune`` (empty when none are
     published)."""
-    f = load_reference(kbt.BAERUM_REFERENCE).frame
-    f = f[(f["region"] == kommune) & (f["measure"] == "rank")]
-    return {int(y): int(float(v)) for y, v in zip(f["barometer_year"], f["value"], strict=True)}
+    path = reference_dir() / f"{kbt.BAERUM_REFERENCE}.csv"
+    if not path.is_file():
+        load_reference(kbt.BAERUM_REFERENCE)  # raises the reference's own error
+    stat = path.stat()
+    ranks = _published_rank_table(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return dict(ranks.get(kommune, ()))
+
+
+@functools.lru_cache(maxsize=4)
+def _published_rank_table(
+    path: str, mtime_ns: int, size: int
+) -> Mapping[str, tuple[tuple[int, int], ...]]:
+    """Every municipality's published ranks in the reference file ``path`` (its modification
+    time and size in the key, as the reference reader's own cache has them), as
+    ``(barometer year, rank)`` pairs in the file's order; read-only."""
+    f = load_reference(kbt.BAERUM_REFERENCE, Path(path).parent).frame
+    f = f[f["measure"] == "rank"]
+    out: dict[str, list[tuple[int, int]]] = {}
+    for region, y, v in zip(f["region"], f["barometer_year"], f["value"], strict=True):
+        out.setdefault(str(region), []).append((int(y), int(float(v))))
+    return MappingProxyType({k: tuple(v) for k, v in out.items()})
