@@ -139,3 +139,65 @@ def test_the_kept_published_ranks_are_read_from_the_file() -> None:
         assert got == plain
         got[1900] = 1  # a copy: the next caller gets the file's ranks
         assert _published_ranks(kommune) == plain
+
+
+def _plain_table_cells(t: pd.DataFrame, years: list[int], year: int, gone) -> tuple:  # type: ignore[no-untyped-def]
+    """The barometer table's cells as they were read from the frame (groupby, set_index, loc)."""
+    from navbok.analysis.barometer_config import key_figures
+    from navbok.present.numbers import fmt_number
+    from navbok.report.barometer import BETTER, GAP_WORDS, gap_symbol
+
+    missing = status.NOT_AVAILABLE
+    first = {k.id: k.first_year or 0 for k in key_figures()}
+    cells, used = [], set()
+    for kf, rows in t.groupby("key_figure", sort=False):
+        if kf in gone:
+            continue
+        rows = rows.set_index("year")
+        row = [f"{kf} (god: {BETTER[rows['better'].iloc[0]]})"]
+        for y in years:
+            r = rows.loc[y] if y in rows.index else None
+            cell = (
+                gap_symbol(y, first.get(str(kf), 0))
+                if r is None
+                else f"{fmt_number(r['value'], 2, status=missing)} {r['arrow']}".strip()
+            )
+            used.update(c for c in (cell,) if c in GAP_WORDS)
+            if r is not None and r["value"] != r["value"]:
+                used.add(missing)
+            row.append(cell)
+        last = rows.loc[year] if year in rows.index else None
+        for col in ("average", "best", "worst", "grade"):
+            row.append(missing if last is None else fmt_number(last[col], 2, status=missing))
+            used.update([missing] if last is None or last[col] != last[col] else [])
+        cells.append(row)
+    return cells, used
+
+
+def test_the_barometer_table_cells_read_as_records_are_the_frame_ones(views) -> None:  # type: ignore[no-untyped-def]
+    from navbok.report.barometer import table_cells
+
+    for v in views:
+        graded, _ = v.results()
+        _, year = v.year()
+        # the chapter's five years, and years the municipality lacks (gap symbols)
+        for years in ([*range(year - 4, year + 1)], [year - 20, year - 1, year]):
+            t = kbt.kommune_table(graded, v.ctx.kommune, years)
+            for gone in ({}, v.unpublished(), {str(t["key_figure"].iloc[0]): "x"}):
+                assert table_cells(t, years, year, gone) == _plain_table_cells(t, years, year, gone)
+
+
+def test_a_renamed_comparison_frame_is_the_frame_renamed(views) -> None:  # type: ignore[no-untyped-def]
+    from navbok import indicators as ind
+    from navbok.data import comparison_frame
+
+    names = {"series": "Serie", "year": "År", "value": "Verdi"}
+    checked = 0
+    for v in views:
+        for indicator in list(ind.register())[:8]:
+            rows = v.ctx.comparison_rows(indicator, tuple(v.ctx.years))
+            for part in (rows, rows[:1], []):
+                plain = comparison_frame(part).rename(columns=names)
+                pd.testing.assert_frame_equal(comparison_frame(part, names), plain)
+                checked += bool(part)
+    assert checked

@@ -18,7 +18,7 @@ import re
 import shutil
 import sys
 import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -713,8 +713,13 @@ def asss_rows(
     return g.asss_rows(data, members, indicator, ratio_of)
 
 
-def comparison_frame(rows: list[ComparisonRow]) -> pd.DataFrame:
-    """Comparison rows as a frame (:data:`navbok.comparison.COLUMNS`) with float values."""
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    out["value"] = out["value"].astype(float)
+def comparison_frame(
+    rows: list[ComparisonRow], names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Comparison rows as a frame (:data:`navbok.comparison.COLUMNS`) with float values;
+    ``names`` renames columns (the same frame as ``.rename(columns=names)``, built so)."""
+    columns = [names.get(c, c) for c in COLUMNS] if names else COLUMNS
+    value = columns[COLUMNS.index("value")]
+    out = pd.DataFrame(rows, columns=columns)
+    out[value] = out[value].astype(float)
     return out

@@ -14,6 +14,7 @@ import functools
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import pandas as pd
 
@@ -66,6 +67,10 @@ RANKING_COLUMNS = _headers(
     region="Kommunenr", kommune="Kommune", weight_share="Andel av vekten med data (%)",
     reason="Merknad",
 )  # fmt: skip
+
+
+#: The columns of :meth:`BarometerViews.table` for the statistics year.
+LAST_COLUMNS = ("average", "best", "worst", "grade")
 
 
 class BarometerViews:
@@ -302,32 +307,8 @@ class BarometerViews:
         graded_years = set(graded["year"])
         years = [y for y in range(year - 4, year + 1) if y in graded_years]
         t = kbt.kommune_table(graded, self.ctx.kommune, years)
-        missing = status.NOT_AVAILABLE
-        first = {k.id: k.first_year or 0 for k in key_figures()}
-        cells = []
-        used: set[str] = set()
         gone = self.unpublished()
-        for kf, rows in t.groupby("key_figure", sort=False):
-            if kf in gone:
-                continue  # a row of nothing but «..»: named in a note instead
-            rows = rows.set_index("year")
-            row = [f"{kf} (god: {BETTER[rows['better'].iloc[0]]})"]
-            for y in years:
-                r = rows.loc[y] if y in rows.index else None
-                cell = (
-                    gap_symbol(y, first.get(str(kf), 0))
-                    if r is None
-                    else f"{fmt_number(r['value'], 2, status=missing)} {r['arrow']}".strip()
-                )
-                used.update(c for c in (cell,) if c in GAP_WORDS)
-                if r is not None and r["value"] != r["value"]:
-                    used.add(missing)
-                row.append(cell)
-            last = rows.loc[year] if year in rows.index else None
-            for col in ("average", "best", "worst", "grade"):
-                row.append(missing if last is None else fmt_number(last[col], 2, status=missing))
-                used.update([missing] if last is None or last[col] != last[col] else [])
-            cells.append(row)
+        cells, used = table_cells(t, years, year, gone)
         data = t[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
         return show_table(
             pd.DataFrame(
@@ -641,6 +622,46 @@ GAP_WORDS = {
 #: A change from one year to the next larger than this share of the earlier value is worth
 #: checking before it is read as a change in practice.
 BIG_CHANGE = 0.3
+
+
+def table_cells(
+    t: pd.DataFrame, years: list[int], year: int, gone: Mapping[str, str]
+) -> tuple[list[list[str]], set[str]]:
+    """The cells of :meth:`BarometerViews.table` from :func:`kbt.kommune_table` output ``t``
+    (one row per key figure not in ``gone``: a value with its arrow per year of ``years``,
+    then the average, limits and grade of ``year``) and the gap words and symbols used."""
+    missing = status.NOT_AVAILABLE
+    first = {k.id: k.first_year or 0 for k in key_figures()}
+    cells = []
+    used: set[str] = set()
+    # the table's rows by key figure (in order of appearance) and year, read once as
+    # plain records (the same values as the frame's rows)
+    fields = ("key_figure", "year", "better", "value", "arrow", *LAST_COLUMNS)
+    by_kf: dict[str, dict[int, dict[str, Any]]] = {}
+    for values in zip(*(t[c].tolist() for c in fields), strict=True):
+        rec = dict(zip(fields, values, strict=True))
+        by_kf.setdefault(rec["key_figure"], {})[int(rec["year"])] = rec
+    for kf, rows in by_kf.items():
+        if kf in gone:
+            continue  # a row of nothing but «..»: named in a note instead
+        row = [f"{kf} (god: {BETTER[next(iter(rows.values()))['better']]})"]
+        for y in years:
+            r = rows.get(y)
+            cell = (
+                gap_symbol(y, first.get(str(kf), 0))
+                if r is None
+                else f"{fmt_number(r['value'], 2, status=missing)} {r['arrow']}".strip()
+            )
+            used.update(c for c in (cell,) if c in GAP_WORDS)
+            if r is not None and r["value"] != r["value"]:
+                used.add(missing)
+            row.append(cell)
+        last = rows.get(year)
+        for col in LAST_COLUMNS:
+            row.append(missing if last is None else fmt_number(last[col], 2, status=missing))
+            used.update([missing] if last is None or last[col] != last[col] else [])
+        cells.append(row)
+    return cells, used
 
 
 def drag_check(before: float, value: float) -> bool:

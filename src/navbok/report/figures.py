@@ -91,12 +91,12 @@ class Figures:
         instead when the municipality has no value in any of the years."""
         ctx = self.ctx
         spec = ctx.indicator(indicator)
-        df = ctx.comparison(indicator, years, kinds or ctx.peers.line_kinds)
+        names = {"series": "Serie", "year": "År", "value": "Verdi"}
+        df = ctx.comparison(indicator, years, kinds or ctx.peers.line_kinds, names=names)
         if ctx.unavailable(indicator) or df.empty:
             return ctx.missing_figure(indicator)
         if not ctx.has_own_values(indicator, years):
             return ctx.hidden_figure(indicator, years)
-        df = df.rename(columns={"series": "Serie", "year": "År", "value": "Verdi"})
         focus = ctx.data.name(ctx.kommune)
         unit = spec.unit
         missing = df[df["Verdi"].isna()]
