@@ -201,3 +201,30 @@ def test_a_renamed_comparison_frame_is_the_frame_renamed(views) -> None:  # type
                 pd.testing.assert_frame_equal(comparison_frame(part, names), plain)
                 checked += bool(part)
     assert checked
+
+
+def test_the_kept_decompositions_are_the_computed_ones(replay_data) -> None:  # type: ignore[no-untyped-def]
+    from navbok.analysis import growth
+    from navbok.params import params_for
+    from navbok.report import Report
+    from navbok.report.growth import shared_decomposition
+
+    def same(a: growth.Decomposition, b: growth.Decomposition) -> bool:
+        return repr(a) == repr(b)  # every field, NaN equal to NaN
+
+    measures = replay_data.measures
+    for code in replay_data.register.target_codes[:6]:
+        views = Report(replay_data, params_for(replay_data, code)).growth
+        ctx = views.ctx
+        year0, year1 = views._period(None, None)
+        series = {k: v for k, v in views.series(year1).items() if v}
+        plain = growth.compare(measures, series, year0, year1)
+        pd.testing.assert_frame_equal(views.table(year0, year1).iloc[: len(series)], plain)
+        for y0, y1 in ((year0, year1), (ctx.years[0], ctx.years[-1])):
+            own = growth.decompose_regions(measures, ctx.kommune, y0, y1, label=ctx.name)
+            assert same(views.decompose(y0, y1), own)
+            assert views.decompose(y0, y1) is views.decompose(y0, y1)  # kept, and frozen
+            _, members, *_ = views.group(y1)
+            if members:
+                kept = shared_decomposition(replay_data, tuple(members), y0, y1, "")
+                assert same(kept, growth.decompose_regions(measures, members, y0, y1))
