@@ -228,3 +228,27 @@ def test_the_kept_decompositions_are_the_computed_ones(replay_data) -> None:  # 
             if members:
                 kept = shared_decomposition(replay_data, tuple(members), y0, y1, "")
                 assert same(kept, growth.decompose_regions(measures, members, y0, y1))
+
+
+def test_the_sensitivity_read_by_position_is_the_filtered_one(views) -> None:  # type: ignore[no-untyped-def]
+    from navbok.key_figures import barometer_scenarios
+    from navbok.report.barometer import scenario_positions
+
+    checked = 0
+    for v in views:
+        graded, _ = v.results()
+        _, year = v.year()
+        if not v.standing().has_score:
+            continue
+        rankings = barometer_scenarios(v.ctx.data, year)
+        for printed in (True, False):
+            scenarios = kbt.default_scenarios(printed=printed)
+            positions = scenario_positions(v.ctx.data, year)
+            fast = kbt.sensitivity(
+                graded, v.ctx.kommune, year, scenarios, rankings=rankings, positions=positions
+            )
+            plain = kbt.sensitivity(graded, v.ctx.kommune, year, scenarios, rankings=rankings)
+            pd.testing.assert_frame_equal(fast, plain)
+            checked += 1
+        assert positions is scenario_positions(v.ctx.data, year)  # kept per snapshot and year
+    assert checked

@@ -22,7 +22,9 @@ from navbok import status
 from navbok.analysis import barometer as kb
 from navbok.analysis import barometer_tables as kbt
 from navbok.analysis.barometer_config import config, key_figure_title, key_figures
+from navbok.data import NavData
 from navbok.key_figures import barometer_edition, barometer_results, barometer_scenarios
+from navbok.national_facts import national_pass
 from navbok.present import chart_specs, figure
 from navbok.present.exports import BOKMAL_HEADERS
 from navbok.present.numbers import fmt_number
@@ -489,7 +491,14 @@ class BarometerViews:
         _, year = self.year()
         rankings = barometer_scenarios(self.ctx.data, year)
         scenarios = kbt.default_scenarios(printed=_is_source_municipality(self.ctx.kommune))
-        s = kbt.sensitivity(graded, self.ctx.kommune, year, scenarios, rankings=rankings)
+        s = kbt.sensitivity(
+            graded,
+            self.ctx.kommune,
+            year,
+            scenarios,
+            rankings=rankings,
+            positions=scenario_positions(self.ctx.data, year),
+        )
         cells = [
             (
                 r.scenario,
@@ -903,6 +912,14 @@ def unranked_case(st: kb.Standing) -> str:
     if st.ranked:
         return "faa_nokkeltall"
     return "ingen_tall" if st.n_key_figures == 0 else "lite_vekt"
+
+
+@national_pass
+def scenario_positions(data: NavData, year: int) -> Mapping[str, Mapping[str, int]]:
+    """Each municipality's row in each weight scenario's ranking of ``year``
+    (:func:`kbt.first_positions` of :func:`barometer_scenarios`): kept per loaded snapshot
+    and year, all it depends on; read-only."""
+    return kbt.first_positions(barometer_scenarios(data, year))
 
 
 def _published_ranks(kommune: str) -> dict[int, int]:
