@@ -252,3 +252,32 @@ def test_the_sensitivity_read_by_position_is_the_filtered_one(views) -> None:  #
             checked += 1
         assert positions is scenario_positions(v.ctx.data, year)  # kept per snapshot and year
     assert checked
+
+
+def test_the_stat_signature_reads_a_changed_manifest_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import os
+
+    from navbok.data import _stat_signature
+
+    def plain(root) -> tuple:  # type: ignore[no-untyped-def]
+        manifest = json.loads((root / "manifest.json").read_text("utf-8"))
+        names = [e["name"] if isinstance(e, dict) else str(e) for e in manifest["files"]]
+        out = []
+        for name in sorted([*names, "manifest.json"]):
+            st = (root / name).stat()
+            out.append((name, st.st_size, st.st_mtime_ns, st.st_ino))
+        return tuple(out)
+
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text(name)
+    (tmp_path / "manifest.json").write_text(json.dumps({"files": [{"name": "a.csv"}]}))
+    assert _stat_signature(tmp_path) == plain(tmp_path)
+    assert _stat_signature(tmp_path) == plain(tmp_path)  # the manifest kept: the same
+    (tmp_path / "manifest.json").write_text(json.dumps({"files": ["a.csv", "b.csv"]}))
+    st = (tmp_path / "manifest.json").stat()
+    os.utime(tmp_path / "manifest.json", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert _stat_signature(tmp_path) == plain(tmp_path)
+    assert [n for n, *_ in _stat_signature(tmp_path)] == ["a.csv", "b.csv", "manifest.json"]
+    (tmp_path / "manifest.json").write_text("{")  # unreadable: no signature, as before
+    assert _stat_signature(tmp_path) is None
