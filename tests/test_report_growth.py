@@ -61,11 +61,12 @@ def book(mini_data, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Report]:
             mini_data,
             Params(kommune=kommune, name=name, start_year=2015, end_year=2024, **params),  # type: ignore[arg-type]
         )
-        shared = f"{growth_views.shared_annual_growth.__module__}.shared_annual_growth"
+        module = growth_views.shared_annual_growth.__module__
+        shared = {f"{module}.shared_annual_growth", f"{module}.shared_decomposition"}
         kept = {
             k: v
             for k, v in mini_data._memo.items()
-            if not (isinstance(k, tuple) and k and k[0] == shared)
+            if not (isinstance(k, tuple) and k and k[0] in shared)
         }
         monkeypatch.setattr(mini_data, "_memo", kept)
         table = MeasureTable(measures)

@@ -18,7 +18,7 @@ import re
 import shutil
 import sys
 import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -143,14 +143,28 @@ _LOADED: dict[tuple[str, str | None, str], tuple[tuple, NavData]] = {}
 _LOADED_LOCK = threading.Lock()
 
 
+#: The file names a manifest lists, by the manifest's path, size, mtime and inode (a changed
+#: manifest has another key): a chapter's load then stats the files without parsing it again.
+_MANIFEST_NAMES: dict[tuple[str, int, int, int], list[str]] = {}
+
+
 def _stat_signature(root: Path) -> tuple | None:
     """Size, mtime and inode of the manifest and every file it lists (None if unreadable)."""
     try:
         mpath = root / "manifest.json"
-        manifest = json.loads(mpath.read_text("utf-8"))
+        mst = mpath.stat()
+        mkey = (str(mpath), mst.st_size, mst.st_mtime_ns, mst.st_ino)
+        listed = _MANIFEST_NAMES.get(mkey)
+        if listed is None:
+            manifest = json.loads(mpath.read_text("utf-8"))
+            files = manifest["files"]
+            names = [e["name"] if isinstance(e, dict) else str(e) for e in files]
+            listed = sorted([*names, "manifest.json"])
+            if len(_MANIFEST_NAMES) > 8:  # a few snapshots per process at most (tests: more)
+                _MANIFEST_NAMES.clear()
+            _MANIFEST_NAMES[mkey] = listed
         sig = []
-        names = [e["name"] if isinstance(e, dict) else str(e) for e in manifest["files"]]
-        for name in sorted([*names, "manifest.json"]):
+        for name in listed:
             st = (root / name).stat()
             sig.append((name, st.st_size, st.st_mtime_ns, st.st_ino))
         return tuple(sig)
@@ -713,8 +727,13 @@ def asss_rows(
     return g.asss_rows(data, members, indicator, ratio_of)
 
 
-def comparison_frame(rows: list[ComparisonRow]) -> pd.DataFrame:
-    """Comparison rows as a frame (:data:`navbok.comparison.COLUMNS`) with float values."""
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    out["value"] = out["value"].astype(float)
+def comparison_frame(
+    rows: list[ComparisonRow], names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Comparison rows as a frame (:data:`navbok.comparison.COLUMNS`) with float values;
+    ``names`` renames columns (the same frame as ``.rename(columns=names)``, built so)."""
+    columns = [names.get(c, c) for c in COLUMNS] if names else COLUMNS
+    value = columns[COLUMNS.index("value")]
+    out = pd.DataFrame(rows, columns=columns)
+    out[value] = out[value].astype(float)
     return out

@@ -6,8 +6,10 @@ All functions take the outputs of :func:`navbok.analysis.barometer.grade_all` (`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -164,12 +166,14 @@ def sensitivity(
     year: int,
     scenarios: dict[str, dict[str, float]] | None = None,
     rankings: dict[str, pd.DataFrame] | None = None,
+    positions: Mapping[str, Mapping[str, int]] | None = None,
 ) -> pd.DataFrame:
     """The municipality's rank under alternative weightings.
 
     Each scenario's weights are rescaled to 100 (only their proportions matter) and all
     municipalities are re-ranked. ``rank_change`` is relative to the first scenario (positive
-    = a worse place).
+    = a worse place). ``positions`` (:func:`first_positions` of ``rankings``) finds a
+    municipality's row in each ranking without filtering it (the same row).
     """
     require_columns(graded, ["region", "year", "key_figure", "grade"], "sensitivity")
     _one(_year_rows(graded, year, "sensitivity"), kommune, "sensitivity")
@@ -179,7 +183,8 @@ def sensitivity(
     out = []
     for label, raw in scenarios.items():
         r = rankings[label]
-        own = r[r["region"] == kommune].iloc[0]
+        at = None if positions is None else positions.get(label, {}).get(kommune)
+        own = r.iloc[at] if at is not None else r[r["region"] == kommune].iloc[0]
         out.append(
             {
                 "scenario": label,
@@ -194,6 +199,18 @@ def sensitivity(
     frame["rank"] = frame["rank"].astype("Int64")
     frame["rank_change"] = frame["rank"] - frame["rank"].iloc[0]
     return frame
+
+
+def first_positions(rankings: Mapping[str, pd.DataFrame]) -> Mapping[str, Mapping[str, int]]:
+    """For each ranking (:func:`scenario_rankings`), every region's first row position
+    (read-only): ``r.iloc[pos]`` is ``r[r["region"] == region].iloc[0]``."""
+    out: dict[str, Mapping[str, int]] = {}
+    for label, r in rankings.items():
+        first: dict[str, int] = {}
+        for pos, region in enumerate(r["region"].tolist()):
+            first.setdefault(region, pos)
+        out[label] = MappingProxyType(first)
+    return MappingProxyType(out)
 
 
 @dataclass

@@ -39,6 +39,7 @@ __all__ = [
     "decompose_regions",
     "deflate",
     "from_rates",
+    "rows_table",
 ]
 
 MEASURES = {"T": "utbetalt", "N": "mottakere", "M": "stonadsmaaneder"}
@@ -192,10 +193,12 @@ def compare(
         decompose_regions(table, regs, year0, year1, label=label, **kwargs).to_row()  # type: ignore[arg-type]
         for label, regs in series.items()
     ]
-    return _table(rows)
+    return rows_table(rows)
 
 
-def _table(rows: list[dict[str, object]]) -> pd.DataFrame:
+def rows_table(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Rows of :meth:`Decomposition.to_row` as the frame :func:`compare` and
+    :func:`annual_growth` return (missing statuses as ``None``)."""
     out = pd.DataFrame(rows)
     if "status" in out:
         out["status"] = out["status"].astype(object).where(out["status"].notna(), None)
@@ -232,4 +235,4 @@ def annual_growth(
         decompose_regions(table, by_year.get(b, []), a, b, **kwargs).to_row()  # type: ignore[arg-type]
         for a, b in zip(ys, ys[1:], strict=False)
     ]
-    return _table(rows)
+    return rows_table(rows)

@@ -244,13 +244,13 @@ def line_chart(
     """
     _require(title, description)
     data = df[[x, y, series]].copy()
-    guessed = (
-        estimate is not None
-        and estimate in df.columns
-        and bool((df[estimate].astype(object).fillna(False).astype(bool) & df[y].notna()).any())
+    flags = (
+        df[estimate].astype(object).fillna(False).astype(bool) & df[y].notna()
+        if estimate is not None and estimate in df.columns
+        else None
     )
-    if guessed:
-        flags = df[estimate].astype(object).fillna(False).astype(bool) & df[y].notna()
+    guessed = flags is not None and bool(flags.any())
+    if flags is not None and guessed:
         data[ESTIMATE_FIELD] = [ESTIMATE_TIP if f else "" for f in flags]
     data[series] = data[series].astype(str)
     scale = colour_scale(list(data[series].unique()), focus, kinds)

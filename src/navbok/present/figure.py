@@ -139,8 +139,9 @@ def data_table(
         if explained:
             data, columns = shown, [c for c in columns if c != "status"]
     kinds: dict[str, int | Sequence[int] | None] = {}
+    by_name: dict[str, pd.Series] = {}  # each column looked up once (a new Series each time)
     for name in columns:
-        col = data[name]
+        col = by_name[name] = data[name]
         if _is_text_column(name, col, text_columns):
             kinds[name] = None
         elif isinstance(decimals, Mapping):
@@ -148,7 +149,7 @@ def data_table(
         else:
             kinds[name] = decimals if decimals is not None else _column_decimals(col)
 
-    series = [data[name] for name in columns]  # looked up once, not once per cell
+    series = [by_name[name] for name in columns]  # looked up once, not once per cell
     places = [kinds[name] for name in columns]
     cell_status = [per_cell.get(name) for name in columns]
     cell_estimate = [estimated.get(name) for name in columns]
@@ -190,10 +191,17 @@ def download_frame(
     data = marked.frame
     if decimals is None:
         return marked
+    # the columns' dtypes read at once (a column looked up is a new Series each time); a frame
+    # with repeated column names is read column by column, as ``data[c]`` reads it
+    kinds = (
+        zip(data.columns, data.dtypes, strict=True)
+        if data.columns.is_unique
+        else ((c, data[c]) for c in data.columns)
+    )
     whole = [
         c
-        for c in data.columns
-        if pd.api.types.is_float_dtype(data[c])
+        for c, kind in kinds
+        if pd.api.types.is_float_dtype(kind)
         and (decimals if not isinstance(decimals, Mapping) else decimals.get(str(c))) == 0
     ]
     if not whole:

@@ -10,20 +10,28 @@ loaded snapshot for every municipality and year.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
 import pandas as pd
 
 from navbok import status
 from navbok.analysis import barometer as kb
 from navbok.analysis import barometer_tables as kbt
 from navbok.analysis.barometer_config import config, key_figure_title, key_figures
+from navbok.data import NavData
 from navbok.key_figures import barometer_edition, barometer_results, barometer_scenarios
+from navbok.national_facts import national_pass
 from navbok.present import chart_specs, figure
 from navbok.present.exports import BOKMAL_HEADERS
 from navbok.present.numbers import fmt_number
 from navbok.present.prose import and_list
 from navbok.present.shown import shown
 from navbok.present.tables import TableOutput, show_table, wide
-from navbok.reference import load_reference
+from navbok.reference import load_reference, reference_dir
 from navbok.regions import fold
 from navbok.report.context import Context
 from navbok.report.missing import SAID_ABOVE
@@ -63,11 +71,20 @@ RANKING_COLUMNS = _headers(
 )  # fmt: skip
 
 
+#: The columns of :meth:`BarometerViews.table` for the statistics year.
+LAST_COLUMNS = ("average", "best", "worst", "grade")
+
+
 class BarometerViews:
     """The barometer chapter's views for one municipality."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        #: :meth:`standing` by (municipality, statistics year): the national results it reads
+        #: are fixed per loaded snapshot, and a chapter asks several times.
+        self._standings: dict[tuple[str, int], kb.Standing] = {}
+        #: :func:`kbt.pulling_down` by (municipality, statistics year), for the same reason.
+        self._pulls: dict[tuple[str, int], pd.DataFrame] = {}
 
     def results(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """``(graded, ranking)`` for all municipalities and years (computed once per snapshot)."""
@@ -101,9 +118,21 @@ class BarometerViews:
     def standing(self) -> kb.Standing:
         """The municipality's standing in the chapter's statistics year: ranked or not, how
         many key figures have grades, and whether a score means anything."""
-        _, ranking = self.results()
         _, year = self.year()
-        return kb.standing(ranking, self.ctx.kommune, year)
+        key = (self.ctx.kommune, year)
+        if key not in self._standings:  # a frozen dataclass: callers cannot change it
+            _, ranking = self.results()
+            self._standings[key] = kb.standing(ranking, self.ctx.kommune, year)
+        return self._standings[key]
+
+    def pulling_down(self, year: int) -> pd.DataFrame:
+        """:func:`navbok.analysis.barometer_tables.pulling_down` of the municipality in
+        ``year`` with the configured weights (computed once per chapter; a copy each time)."""
+        key = (self.ctx.kommune, year)
+        if key not in self._pulls:
+            graded, _ = self.results()
+            self._pulls[key] = kbt.pulling_down(graded, self.ctx.kommune, year)
+        return self._pulls[key].copy()
 
     def result(self) -> dict[str, object]:
         """The slots of «Resultat» and «Plassering»: whether the municipality has a score
@@ -156,7 +185,7 @@ class BarometerViews:
         st = self.standing()
         if not st.has_score:
             return {"har_snitt": False, "n": st.n_key_figures, "av": st.n_in_force}
-        p = kbt.pulling_down(graded, self.ctx.kommune, year).dropna(subset=["contribution"])
+        p = self.pulling_down(year).dropna(subset=["contribution"])
         score = float(p["contribution"].sum()) + kb.MID
         assert st.rank is not None
         down = p[p["contribution"] < 0]
@@ -182,8 +211,10 @@ class BarometerViews:
         }
         if len(down):
             kf = str(down.iloc[0]["key_figure"])
-            t = kbt.kommune_table(graded, self.ctx.kommune, [year - 1, year])
-            values = t[t["key_figure"] == kf].set_index("year")["value"]
+            # the key figure's values in the two years, as kbt.kommune_table has them (its
+            # rows of the municipality and key figure, read without building the whole table)
+            own = graded[(graded["region"] == self.ctx.kommune) & (graded["key_figure"] == kf)]
+            values = own[own["year"].isin([year - 1, year])].set_index("year")["value"]
             before = float(values.get(year - 1, float("nan")))
             value = float(values.get(year, float("nan")))
             if drag_check(before, value):
@@ -278,32 +309,8 @@ class BarometerViews:
         graded_years = set(graded["year"])
         years = [y for y in range(year - 4, year + 1) if y in graded_years]
         t = kbt.kommune_table(graded, self.ctx.kommune, years)
-        missing = status.NOT_AVAILABLE
-        first = {k.id: k.first_year or 0 for k in key_figures()}
-        cells = []
-        used: set[str] = set()
         gone = self.unpublished()
-        for kf, rows in t.groupby("key_figure", sort=False):
-            if kf in gone:
-                continue  # a row of nothing but «..»: named in a note instead
-            rows = rows.set_index("year")
-            row = [f"{kf} (god: {BETTER[rows['better'].iloc[0]]})"]
-            for y in years:
-                r = rows.loc[y] if y in rows.index else None
-                cell = (
-                    gap_symbol(y, first.get(str(kf), 0))
-                    if r is None
-                    else f"{fmt_number(r['value'], 2, status=missing)} {r['arrow']}".strip()
-                )
-                used.update(c for c in (cell,) if c in GAP_WORDS)
-                if r is not None and r["value"] != r["value"]:
-                    used.add(missing)
-                row.append(cell)
-            last = rows.loc[year] if year in rows.index else None
-            for col in ("average", "best", "worst", "grade"):
-                row.append(missing if last is None else fmt_number(last[col], 2, status=missing))
-                used.update([missing] if last is None or last[col] != last[col] else [])
-            cells.append(row)
+        cells, used = table_cells(t, years, year, gone)
         data = t[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS)
         return show_table(
             pd.DataFrame(
@@ -407,9 +414,8 @@ class BarometerViews:
         without a score, see :attr:`navbok.analysis.barometer.Standing.has_score`)."""
         if not self.standing().has_score:
             return None
-        graded, _ = self.results()
         _, year = self.year()
-        p = kbt.pulling_down(graded, self.ctx.kommune, year)
+        p = self.pulling_down(year)
         p = p[~p["key_figure"].isin(self.unpublished())]
         df = p[["key_figure", "contribution"]].rename(
             columns={"key_figure": "Nøkkeltall", "contribution": "Bidrag"}
@@ -485,7 +491,14 @@ class BarometerViews:
         _, year = self.year()
         rankings = barometer_scenarios(self.ctx.data, year)
         scenarios = kbt.default_scenarios(printed=_is_source_municipality(self.ctx.kommune))
-        s = kbt.sensitivity(graded, self.ctx.kommune, year, scenarios, rankings=rankings)
+        s = kbt.sensitivity(
+            graded,
+            self.ctx.kommune,
+            year,
+            scenarios,
+            rankings=rankings,
+            positions=scenario_positions(self.ctx.data, year),
+        )
         cells = [
             (
                 r.scenario,
@@ -618,6 +631,46 @@ GAP_WORDS = {
 #: A change from one year to the next larger than this share of the earlier value is worth
 #: checking before it is read as a change in practice.
 BIG_CHANGE = 0.3
+
+
+def table_cells(
+    t: pd.DataFrame, years: list[int], year: int, gone: Mapping[str, str]
+) -> tuple[list[list[str]], set[str]]:
+    """The cells of :meth:`BarometerViews.table` from :func:`kbt.kommune_table` output ``t``
+    (one row per key figure not in ``gone``: a value with its arrow per year of ``years``,
+    then the average, limits and grade of ``year``) and the gap words and symbols used."""
+    missing = status.NOT_AVAILABLE
+    first = {k.id: k.first_year or 0 for k in key_figures()}
+    cells = []
+    used: set[str] = set()
+    # the table's rows by key figure (in order of appearance) and year, read once as
+    # plain records (the same values as the frame's rows)
+    fields = ("key_figure", "year", "better", "value", "arrow", *LAST_COLUMNS)
+    by_kf: dict[str, dict[int, dict[str, Any]]] = {}
+    for values in zip(*(t[c].tolist() for c in fields), strict=True):
+        rec = dict(zip(fields, values, strict=True))
+        by_kf.setdefault(rec["key_figure"], {})[int(rec["year"])] = rec
+    for kf, rows in by_kf.items():
+        if kf in gone:
+            continue  # a row of nothing but «..»: named in a note instead
+        row = [f"{kf} (god: {BETTER[next(iter(rows.values()))['better']]})"]
+        for y in years:
+            r = rows.get(y)
+            cell = (
+                gap_symbol(y, first.get(str(kf), 0))
+                if r is None
+                else f"{fmt_number(r['value'], 2, status=missing)} {r['arrow']}".strip()
+            )
+            used.update(c for c in (cell,) if c in GAP_WORDS)
+            if r is not None and r["value"] != r["value"]:
+                used.add(missing)
+            row.append(cell)
+        last = rows.get(year)
+        for col in LAST_COLUMNS:
+            row.append(missing if last is None else fmt_number(last[col], 2, status=missing))
+            used.update([missing] if last is None or last[col] != last[col] else [])
+        cells.append(row)
+    return cells, used
 
 
 def drag_check(before: float, value: float) -> bool:
@@ -861,9 +914,35 @@ def unranked_case(st: kb.Standing) -> str:
     return "ingen_tall" if st.n_key_figures == 0 else "lite_vekt"
 
 
+@national_pass
+def scenario_positions(data: NavData, year: int) -> Mapping[str, Mapping[str, int]]:
+    """Each municipality's row in each weight scenario's ranking of ``year``
+    (:func:`kbt.first_positions` of :func:`barometer_scenarios`): kept per loaded snapshot
+    and year, all it depends on; read-only."""
+    return kbt.first_positions(barometer_scenarios(data, year))
+
+
 def _published_ranks(kommune: str) -> dict[int, int]:
     """Published sector ranks by barometer year for ``kommune`` (empty when none are
     published)."""
-    f = load_reference(kbt.BAERUM_REFERENCE).frame
-    f = f[(f["region"] == kommune) & (f["measure"] == "rank")]
-    return {int(y): int(float(v)) for y, v in zip(f["barometer_year"], f["value"], strict=True)}
+    path = reference_dir() / f"{kbt.BAERUM_REFERENCE}.csv"
+    if not path.is_file():
+        load_reference(kbt.BAERUM_REFERENCE)  # raises the reference's own error
+    stat = path.stat()
+    ranks = _published_rank_table(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return dict(ranks.get(kommune, ()))
+
+
+@functools.lru_cache(maxsize=4)
+def _published_rank_table(
+    path: str, mtime_ns: int, size: int
+) -> Mapping[str, tuple[tuple[int, int], ...]]:
+    """Every municipality's published ranks in the reference file ``path`` (its modification
+    time and size in the key, as the reference reader's own cache has them), as
+    ``(barometer year, rank)`` pairs in the file's order; read-only."""
+    f = load_reference(kbt.BAERUM_REFERENCE, Path(path).parent).frame
+    f = f[f["measure"] == "rank"]
+    out: dict[str, list[tuple[int, int]]] = {}
+    for region, y, v in zip(f["region"], f["barometer_year"], f["value"], strict=True):
+        out.setdefault(str(region), []).append((int(y), int(float(v))))
+    return MappingProxyType({k: tuple(v) for k, v in out.items()})

@@ -185,15 +185,18 @@ def region_border_note(ctx: Context, df: pd.DataFrame) -> str:
     """A caption note for the KOSTRA-group and county series of a comparison frame (columns
     ``kind``, ``Serie``, ``region``, ``År``) whose land changes between two years under one
     label: «Nordland har andre grenser fra 2020 (Tjeldsund gikk ut).»"""
-    rows = df[df["kind"].isin([Kind.KOSTRAGRUPPE, Kind.FYLKE])]
-    if rows.empty:
+    # the KOSTRA-group and county rows, read column by column (no filtered frame: a chapter
+    # asks for every figure, and most have no such row)
+    wanted = (Kind.KOSTRAGRUPPE, Kind.FYLKE)
+    kinds = df["kind"].tolist()
+    if not any(k in wanted for k in kinds):
         return ""
     notes = []
     groups: dict[tuple[Any, Any], list[int]] = {}
-    for serie, region, year in zip(
-        rows["Serie"].tolist(), rows["region"].tolist(), rows["År"].tolist(), strict=True
-    ):
-        groups.setdefault((serie, region), []).append(int(year))
+    columns = (kinds, df["Serie"].tolist(), df["region"].tolist(), df["År"].tolist())
+    for kind, serie, region, year in zip(*columns, strict=True):
+        if kind in wanted:
+            groups.setdefault((serie, region), []).append(int(year))
     for (serie, region), found in groups.items():
         changes = _border_changes(ctx.data, str(region), tuple(sorted(found)))
         if changes:

@@ -8,6 +8,7 @@ Views (one module per chapter, and the shared figures, source box and local sect
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -121,13 +122,19 @@ class Context:
         return ind.register()[indicator]
 
     def comparison(
-        self, indicator: str, years: list[int] | None = None, kinds: tuple[Kind, ...] | None = None
+        self,
+        indicator: str,
+        years: list[int] | None = None,
+        kinds: tuple[Kind, ...] | None = None,
+        *,
+        names: Mapping[str, str] | None = None,
     ) -> pd.DataFrame:
-        """The indicator for the municipality and its comparison groups (long format)."""
+        """The indicator for the municipality and its comparison groups (long format);
+        ``names`` renames columns (as ``.rename(columns=names)``)."""
         rows = self.comparison_rows(indicator, tuple(years or self.years))
         if kinds is not None:
             rows = [r for r in rows if r.kind in kinds]
-        return comparison_frame(rows)
+        return comparison_frame(rows, names)
 
     def comparison_rows(self, indicator: str, years: tuple[int, ...]) -> list[ComparisonRow]:
         """The rows of :meth:`comparison` in reading order (kind, then year), KOSTRA groups

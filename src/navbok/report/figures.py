@@ -43,6 +43,10 @@ def borders_unknown_note(df: pd.DataFrame) -> str:
     population, summed over its municipalities of that year, cannot be had from a population
     table on today's borders (:data:`navbok.measures.BORDERS_UNKNOWN_SOURCE`). ``df`` has the
     columns ``kind``, ``Serie``, ``År``, ``Verdi`` and ``source``."""
+    wanted = (Kind.KOSTRAGRUPPE, Kind.FYLKE)
+    candidates = zip(df["kind"].tolist(), df["Verdi"].tolist(), df["status"].tolist(), strict=True)
+    if not any(k in wanted and pd.isna(v) and s == status.NOT_AVAILABLE for k, v, s in candidates):
+        return ""  # no missing group or county figure: the filter below would find nothing
     gone = df[
         df["kind"].isin([Kind.KOSTRAGRUPPE, Kind.FYLKE])
         & df["Verdi"].isna()
@@ -87,12 +91,12 @@ class Figures:
         instead when the municipality has no value in any of the years."""
         ctx = self.ctx
         spec = ctx.indicator(indicator)
-        df = ctx.comparison(indicator, years, kinds or ctx.peers.line_kinds)
+        names = {"series": "Serie", "year": "År", "value": "Verdi"}
+        df = ctx.comparison(indicator, years, kinds or ctx.peers.line_kinds, names=names)
         if ctx.unavailable(indicator) or df.empty:
             return ctx.missing_figure(indicator)
         if not ctx.has_own_values(indicator, years):
             return ctx.hidden_figure(indicator, years)
-        df = df.rename(columns={"series": "Serie", "year": "År", "value": "Verdi"})
         focus = ctx.data.name(ctx.kommune)
         unit = spec.unit
         missing = df[df["Verdi"].isna()]

@@ -96,6 +96,10 @@ class GrowthViews:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        #: :meth:`decompose` by (year0, year1): the chapter's texts ask for the same periods
+        #: many times; a result depends on nothing else of this book (municipality, name and
+        #: the snapshot's measures are fixed) and cannot be changed (a frozen dataclass).
+        self._own: dict[tuple[int, int], growth.Decomposition] = {}
 
     def _period(self, year0: int | None, year1: int | None) -> tuple[int, int]:
         """The years asked for, or the params' growth period."""
@@ -165,7 +169,18 @@ class GrowthViews:
         ctx = self.ctx
         year0, year1 = self._period(year0, year1)
         series = {k: v for k, v in self.series(year1).items() if v}
-        out = growth.compare(self.measures(), series, year0, year1)
+        # growth.compare of the series: the municipality's own row kept per chapter, the
+        # comparisons' (sums the same for every book) per loaded snapshot
+        out = growth.rows_table(
+            [
+                (
+                    self.decompose(year0, year1)
+                    if regions == ctx.kommune and label == ctx.name
+                    else shared_decomposition(ctx.data, _frozen(regions), year0, year1, label)
+                ).to_row()
+                for label, regions in series.items()
+            ]
+        )
         index = deflator(ctx, ctx.years[-1]).index
         if index is not None:
             real = growth.decompose_regions(
@@ -182,9 +197,12 @@ class GrowthViews:
 
     def decompose(self, year0: int, year1: int) -> growth.Decomposition:
         """The municipality's own decomposition between two years."""
-        return growth.decompose_regions(
-            self.measures(), self.ctx.kommune, year0, year1, label=self.ctx.name
-        )
+        key = (year0, year1)
+        if key not in self._own:
+            self._own[key] = growth.decompose_regions(
+                self.measures(), self.ctx.kommune, year0, year1, label=self.ctx.name
+            )
+        return self._own[key]
 
     def decomposition(
         self, year0: int | None = None, year1: int | None = None
@@ -684,8 +702,7 @@ class GrowthViews:
             row = table[table["label"] == group_label]
             g_asss = float(row["g_T"].iloc[0]) if len(row) else float("nan")
         elif members:
-            m = self.measures()
-            g_asss = growth.decompose_regions(m, members, year0, year1).g_T
+            g_asss = shared_decomposition(ctx.data, tuple(members), year0, year1, "").g_T
         else:
             g_asss = float("nan")
         gone = ctx.missing_measures(*GROWTH_MEASURES)
@@ -941,6 +958,18 @@ def _frozen(members: str | list[str] | dict[int, list[str]]) -> Members:
     if isinstance(members, dict):
         return tuple(sorted((y, tuple(m)) for y, m in members.items()))
     return tuple(members)
+
+
+@national_pass
+def shared_decomposition(
+    data: NavData, members: Members, year0: int, year1: int, label: str
+) -> growth.Decomposition:
+    """:func:`navbok.analysis.growth.decompose_regions` of a region or a sum of regions
+    (``members``: a code or codes) between two years with ``label``: a comparison (ASSS, a
+    KOSTRA group, Landet) is the same for every book with these members, so it is kept per
+    loaded snapshot and these arguments (all it depends on); a frozen dataclass."""
+    regions: str | list[str] = members if isinstance(members, str) else list(members)  # type: ignore[arg-type]
+    return growth.decompose_regions(growth_measures(data), regions, year0, year1, label=label)
 
 
 @national_pass

@@ -1,0 +1,283 @@
+"""The kernel's shortcuts (issue 25, second round) give exactly what the plain computation
+gives: the caption notes' column-wise early exits, a figure's download numbers read by dtype,
+and the barometer chapter's per-chapter memos (a standing, the pulling-down table, the
+published ranks)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from navbok import status
+from navbok.analysis import barometer as kb
+from navbok.analysis import barometer_tables as kbt
+from navbok.comparison import Kind
+from navbok.measures import BORDERS_UNKNOWN_SOURCE
+from navbok.present.exports import MarkedFrame
+from navbok.present.figure import download_frame
+from navbok.reference import load_reference
+from navbok.report.figures import borders_unknown_note
+
+
+def _plain_borders_note(df: pd.DataFrame) -> str:
+    """borders_unknown_note without its early exit (the filter it always ran)."""
+    gone = df[
+        df["kind"].isin([Kind.KOSTRAGRUPPE, Kind.FYLKE])
+        & df["Verdi"].isna()
+        & (df["status"] == status.NOT_AVAILABLE)
+        & df["source"].astype(str).str.contains(BORDERS_UNKNOWN_SOURCE, regex=False)
+    ]
+    return "" if gone.empty else borders_unknown_note(df)
+
+
+def _frame(kinds: list[Kind], values: list[float], statuses: list[str | None]) -> pd.DataFrame:
+    n = len(kinds)
+    return pd.DataFrame(
+        {
+            "kind": kinds,
+            "Serie": [f"Serie {k}" for k in kinds],
+            "År": list(range(2015, 2015 + n)),
+            "Verdi": values,
+            "status": statuses,
+            "source": [
+                f"tabell; {BORDERS_UNKNOWN_SOURCE}" if i % 2 else "tabell" for i in range(n)
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_borders_note_early_exit_gives_the_plain_note(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 9))
+    kinds = [Kind(k) for k in rng.choice([k.value for k in Kind], n)]
+    values = [float("nan") if rng.random() < 0.5 else float(rng.random()) for _ in range(n)]
+    statuses = [rng.choice([None, status.NOT_AVAILABLE, ":"]) for _ in range(n)]
+    df = _frame(kinds, values, statuses)
+    assert borders_unknown_note(df) == _plain_borders_note(df)
+
+
+def test_the_borders_note_still_names_a_missing_group() -> None:
+    df = _frame(
+        [Kind.KOMMUNE, Kind.KOSTRAGRUPPE, Kind.KOSTRAGRUPPE, Kind.FYLKE],
+        [1.0, float("nan"), float("nan"), float("nan")],
+        [None, status.NOT_AVAILABLE, status.NOT_AVAILABLE, None],
+    )
+    note = borders_unknown_note(df)
+    assert note and note == _plain_borders_note(df)
+    assert "Serie kostragruppe (2016)" in note
+
+
+def _plain_download_frame(numbers: pd.DataFrame, decimals: object) -> pd.DataFrame:
+    """download_frame's numbers as it read them column by column."""
+    data = numbers
+    whole = [
+        c
+        for c in data.columns
+        if pd.api.types.is_float_dtype(data[c])
+        and (decimals if not isinstance(decimals, dict) else decimals.get(str(c))) == 0
+    ]
+    if not whole:
+        return data
+    out = data.copy()
+    for c in whole:
+        out[c] = out[c].round().astype("Int64")
+    return out
+
+
+@pytest.mark.parametrize("decimals", [None, 0, 1, {"a": 0, "c": 1}, {"b": 0}])
+def test_download_numbers_read_by_dtype_are_the_plain_ones(decimals: object) -> None:
+    frame = pd.DataFrame(
+        {"Serie": ["x", "y"], "a": [1.4, np.nan], "b": [1, 2], "c": [2.6, 3.0]},
+    )
+    got = download_frame(frame, decimals).frame  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(got, _plain_download_frame(frame, decimals))
+    repeated = pd.DataFrame([[1.4, 2.5, "z"]], columns=["a", "a", "Serie"])
+    got = download_frame(MarkedFrame.of(repeated), decimals).frame  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(got, _plain_download_frame(repeated, decimals))
+
+
+@pytest.fixture(scope="module")
+def views(replay_data):  # type: ignore[no-untyped-def]
+    from navbok.params import params_for
+    from navbok.report import Report
+
+    codes = replay_data.register.target_codes
+    return [Report(replay_data, params_for(replay_data, c)).barometer for c in codes[:12]]
+
+
+def test_the_kept_standing_and_pulling_table_are_the_computed_ones(views) -> None:  # type: ignore[no-untyped-def]
+    scored = 0
+    for v in views:
+        graded, ranking = v.results()
+        _, year = v.year()
+        plain = kb.standing(ranking, v.ctx.kommune, year)
+        assert v.standing() == plain and v.standing() is v.standing()
+        if not plain.has_score:
+            continue
+        scored += 1
+        expected = kbt.pulling_down(graded, v.ctx.kommune, year)
+        first = v.pulling_down(year)
+        pd.testing.assert_frame_equal(first, expected)
+        first.loc[:, "contribution"] = 99.0  # a caller's change does not reach the memo
+        pd.testing.assert_frame_equal(v.pulling_down(year), expected)
+    assert scored  # the replay has scored municipalities among the first ones
+
+
+def test_the_kept_published_ranks_are_read_from_the_file() -> None:
+    from navbok.report.barometer import _published_ranks
+
+    f = load_reference(kbt.BAERUM_REFERENCE).frame
+    for kommune in [*sorted(set(f["region"])), "0301", "9999"]:
+        rows = f[(f["region"] == kommune) & (f["measure"] == "rank")]
+        plain = {
+            int(y): int(float(v))
+            for y, v in zip(rows["barometer_year"], rows["value"], strict=True)
+        }
+        got = _published_ranks(kommune)
+        assert got == plain
+        got[1900] = 1  # a copy: the next caller gets the file's ranks
+        assert _published_ranks(kommune) == plain
+
+
+def _plain_table_cells(t: pd.DataFrame, years: list[int], year: int, gone) -> tuple:  # type: ignore[no-untyped-def]
+    """The barometer table's cells as they were read from the frame (groupby, set_index, loc)."""
+    from navbok.analysis.barometer_config import key_figures
+    from navbok.present.numbers import fmt_number
+    from navbok.report.barometer import BETTER, GAP_WORDS, gap_symbol
+
+    missing = status.NOT_AVAILABLE
+    first = {k.id: k.first_year or 0 for k in key_figures()}
+    cells, used = [], set()
+    for kf, rows in t.groupby("key_figure", sort=False):
+        if kf in gone:
+            continue
+        rows = rows.set_index("year")
+        row = [f"{kf} (god: {BETTER[rows['better'].iloc[0]]})"]
+        for y in years:
+            r = rows.loc[y] if y in rows.index else None
+            cell = (
+                gap_symbol(y, first.get(str(kf), 0))
+                if r is None
+                else f"{fmt_number(r['value'], 2, status=missing)} {r['arrow']}".strip()
+            )
+            used.update(c for c in (cell,) if c in GAP_WORDS)
+            if r is not None and r["value"] != r["value"]:
+                used.add(missing)
+            row.append(cell)
+        last = rows.loc[year] if year in rows.index else None
+        for col in ("average", "best", "worst", "grade"):
+            row.append(missing if last is None else fmt_number(last[col], 2, status=missing))
+            used.update([missing] if last is None or last[col] != last[col] else [])
+        cells.append(row)
+    return cells, used
+
+
+def test_the_barometer_table_cells_read_as_records_are_the_frame_ones(views) -> None:  # type: ignore[no-untyped-def]
+    from navbok.report.barometer import table_cells
+
+    for v in views:
+        graded, _ = v.results()
+        _, year = v.year()
+        # the chapter's five years, and years the municipality lacks (gap symbols)
+        for years in ([*range(year - 4, year + 1)], [year - 20, year - 1, year]):
+            t = kbt.kommune_table(graded, v.ctx.kommune, years)
+            for gone in ({}, v.unpublished(), {str(t["key_figure"].iloc[0]): "x"}):
+                assert table_cells(t, years, year, gone) == _plain_table_cells(t, years, year, gone)
+
+
+def test_a_renamed_comparison_frame_is_the_frame_renamed(views) -> None:  # type: ignore[no-untyped-def]
+    from navbok import indicators as ind
+    from navbok.data import comparison_frame
+
+    names = {"series": "Serie", "year": "År", "value": "Verdi"}
+    checked = 0
+    for v in views:
+        for indicator in list(ind.register())[:8]:
+            rows = v.ctx.comparison_rows(indicator, tuple(v.ctx.years))
+            for part in (rows, rows[:1], []):
+                plain = comparison_frame(part).rename(columns=names)
+                pd.testing.assert_frame_equal(comparison_frame(part, names), plain)
+                checked += bool(part)
+    assert checked
+
+
+def test_the_kept_decompositions_are_the_computed_ones(replay_data) -> None:  # type: ignore[no-untyped-def]
+    from navbok.analysis import growth
+    from navbok.params import params_for
+    from navbok.report import Report
+    from navbok.report.growth import shared_decomposition
+
+    def same(a: growth.Decomposition, b: growth.Decomposition) -> bool:
+        return repr(a) == repr(b)  # every field, NaN equal to NaN
+
+    measures = replay_data.measures
+    for code in replay_data.register.target_codes[:6]:
+        views = Report(replay_data, params_for(replay_data, code)).growth
+        ctx = views.ctx
+        year0, year1 = views._period(None, None)
+        series = {k: v for k, v in views.series(year1).items() if v}
+        plain = growth.compare(measures, series, year0, year1)
+        pd.testing.assert_frame_equal(views.table(year0, year1).iloc[: len(series)], plain)
+        for y0, y1 in ((year0, year1), (ctx.years[0], ctx.years[-1])):
+            own = growth.decompose_regions(measures, ctx.kommune, y0, y1, label=ctx.name)
+            assert same(views.decompose(y0, y1), own)
+            assert views.decompose(y0, y1) is views.decompose(y0, y1)  # kept, and frozen
+            _, members, *_ = views.group(y1)
+            if members:
+                kept = shared_decomposition(replay_data, tuple(members), y0, y1, "")
+                assert same(kept, growth.decompose_regions(measures, members, y0, y1))
+
+
+def test_the_sensitivity_read_by_position_is_the_filtered_one(views) -> None:  # type: ignore[no-untyped-def]
+    from navbok.key_figures import barometer_scenarios
+    from navbok.report.barometer import scenario_positions
+
+    checked = 0
+    for v in views:
+        graded, _ = v.results()
+        _, year = v.year()
+        if not v.standing().has_score:
+            continue
+        rankings = barometer_scenarios(v.ctx.data, year)
+        for printed in (True, False):
+            scenarios = kbt.default_scenarios(printed=printed)
+            positions = scenario_positions(v.ctx.data, year)
+            fast = kbt.sensitivity(
+                graded, v.ctx.kommune, year, scenarios, rankings=rankings, positions=positions
+            )
+            plain = kbt.sensitivity(graded, v.ctx.kommune, year, scenarios, rankings=rankings)
+            pd.testing.assert_frame_equal(fast, plain)
+            checked += 1
+        assert positions is scenario_positions(v.ctx.data, year)  # kept per snapshot and year
+    assert checked
+
+
+def test_the_stat_signature_reads_a_changed_manifest_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import os
+
+    from navbok.data import _stat_signature
+
+    def plain(root) -> tuple:  # type: ignore[no-untyped-def]
+        manifest = json.loads((root / "manifest.json").read_text("utf-8"))
+        names = [e["name"] if isinstance(e, dict) else str(e) for e in manifest["files"]]
+        out = []
+        for name in sorted([*names, "manifest.json"]):
+            st = (root / name).stat()
+            out.append((name, st.st_size, st.st_mtime_ns, st.st_ino))
+        return tuple(out)
+
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text(name)
+    (tmp_path / "manifest.json").write_text(json.dumps({"files": [{"name": "a.csv"}]}))
+    assert _stat_signature(tmp_path) == plain(tmp_path)
+    assert _stat_signature(tmp_path) == plain(tmp_path)  # the manifest kept: the same
+    (tmp_path / "manifest.json").write_text(json.dumps({"files": ["a.csv", "b.csv"]}))
+    st = (tmp_path / "manifest.json").stat()
+    os.utime(tmp_path / "manifest.json", ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert _stat_signature(tmp_path) == plain(tmp_path)
+    assert [n for n, *_ in _stat_signature(tmp_path)] == ["a.csv", "b.csv", "manifest.json"]
+    (tmp_path / "manifest.json").write_text("{")  # unreadable: no signature, as before
+    assert _stat_signature(tmp_path) is None
