@@ -263,7 +263,10 @@ class _Build:
         # trigger again and again, then scan only what the build makes from now on (a full
         # collection of the whole heap took ≈ 75 ms). Nothing else changes.
         gc.freeze()
-        window = max(2, workers)  # municipalities queued ahead of the one being rendered
+        # Municipalities whose chapters are queued ahead of the one being rendered: enough that
+        # the kernels never wait for the render process (or it for them) when one book's
+        # chapters or render take longer than the next's (2 left the cores idle at times).
+        window = max(6, 3 * workers)
         costs: dict[str, float] = {}
         for p in plans:  # the last recorded time of each chapter, from any municipality
             for rel, sec in read_state(p.out).get("seconds", {}).items():
