@@ -388,3 +388,37 @@ def test_multi_build_pages_equal_single_naive_builds(replay_data, tmp_path: Path
                 assert normalise(path, replace_a) == normalise(b[rel], replace_b), rel
             else:
                 assert path.read_bytes() == b[rel].read_bytes(), f"{kommune}: {rel} differs"
+
+
+def test_papermill_does_not_write_the_executed_notebook_navbok_writes_it_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The speed-up papermill_write: a good chapter is written once (by navbok, filled); a
+    # failing one is left at its path with the failing cell marked, as papermill leaves it.
+    import papermill.iorw
+
+    writes: list[str] = []
+    original = papermill.iorw.PapermillIO.write
+
+    def counting(self: object, buf: str, path: str, *args: object, **kwargs: object) -> object:
+        writes.append(str(path))
+        return original(self, buf, path, *args, **kwargs)
+
+    monkeypatch.setattr(papermill.iorw.PapermillIO, "write", counting)
+    good = _kernelspec(new_notebook())
+    good.cells = [_params_cell(), new_code_cell("1 + 1")]
+    nbformat.write(good, tmp_path / "good.ipynb")
+    bad = _kernelspec(new_notebook())
+    bad.cells = [_params_cell(), new_code_cell("x = 1"), new_code_cell("1 / 0")]
+    nbformat.write(bad, tmp_path / "bad.ipynb")
+    params = {"kommune": "3201", "snapshot": "", "params_file": "", "cache_dir": ""}
+    with engine.KernelPool(1) as pool:
+        pool.map([(tmp_path / "good.ipynb", tmp_path / "good.out.ipynb", params)])
+        with pytest.raises(engine.ChapterFailed, match=r"bad\.ipynb feilet"):
+            pool.map([(tmp_path / "bad.ipynb", tmp_path / "bad.out.ipynb", params)])
+    assert writes == []  # papermill wrote neither
+    done = nbformat.read(tmp_path / "good.out.ipynb", as_version=4)
+    assert done.cells[-1].outputs[0]["data"]["text/plain"] == "2"
+    failed = nbformat.read(tmp_path / "bad.out.ipynb", as_version=4)
+    tags = [t for c in failed.cells for t in c.metadata.get("tags", [])]
+    assert "papermill-error-cell-tag" in tags  # papermill's mark of the failing cell

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, cast
 import nbformat
 
 from navbok.builder import speedups
-from navbok.builder.speedups import output_validation
+from navbok.builder.speedups import output_validation, papermill_write
 from navbok.errors import NavbokError
 from navbok.files import write_atomic
 
@@ -218,18 +218,22 @@ def _execute(
     """papermill with the book's settings (plus engine options); a failure names the cell."""
     import papermill as pm
 
-    try:
-        nb = pm.execute_notebook(
-            str(src),
-            str(dest),
-            parameters=parameters,
-            kernel_name=KERNEL_NAME,
-            progress_bar=False,
-            log_output=False,
-            **engine,
-        )
-    except pm.PapermillExecutionError as exc:
-        raise _chapter_failed(exc, Path(source or src), dest) from None
+    speedups.install(papermill_write)
+    with papermill_write.kept(str(dest)) as papermill_wrote:  # written once, below
+        try:
+            nb = pm.execute_notebook(
+                str(src),
+                str(dest),
+                parameters=parameters,
+                kernel_name=KERNEL_NAME,
+                progress_bar=False,
+                log_output=False,
+                **engine,
+            )
+        except pm.PapermillExecutionError as exc:
+            if papermill_wrote.nb is not None:  # the notebook with the failing cell marked
+                write_atomic(dest, nbformat.writes(papermill_wrote.nb))
+            raise _chapter_failed(exc, Path(source or src), dest) from None
     from navbok.present.chapter_text import ChapterTextError, fill_notebook
 
     try:

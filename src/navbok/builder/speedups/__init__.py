@@ -18,6 +18,8 @@ module's docstring says what it replaces and why the result is identical):
   after the first render;
 * :mod:`~navbok.builder.speedups.output_validation`: warm-kernel outputs validated with the
   whole notebook;
+* :mod:`~navbok.builder.speedups.papermill_write`: papermill's own writes of an executed
+  notebook handed to navbok, which writes it once;
 * :mod:`~navbok.builder.speedups.kernel_flush`: in the warm kernels, a flush of an empty output
   stream returns at once (installed by the kernels' start-up code, :func:`install_kernel`);
 * :mod:`~navbok.builder.speedups.kernel_requests`: in the warm kernels, ipykernel's per-request
@@ -54,6 +56,7 @@ from navbok.builder.speedups import (
     kernel_flush,
     kernel_requests,
     output_validation,
+    papermill_write,
     scope,
     search_stemmer,
     static_links,
@@ -70,7 +73,14 @@ RENDER: tuple[Patch, ...] = (
     docutils_defaults,
     static_links,
 )
-ALL: tuple[Patch, ...] = (*RENDER, gc_freeze, output_validation, kernel_flush, kernel_requests)
+ALL: tuple[Patch, ...] = (
+    *RENDER,
+    gc_freeze,
+    output_validation,
+    papermill_write,
+    kernel_flush,
+    kernel_requests,
+)
 
 __all__ = [
     "ALL",
