@@ -52,7 +52,7 @@ def _run(spec: dict) -> dict:
     from navbok.params import params_for
 
     pool = None
-    if not spec.get("touch") and len(spec["kommuner"]) == 1:  # as `navbok build -k 3201` does
+    if not spec.get("touch"):  # as `navbok build` does
         pool = start_kernels_early(
             spec["kommuner"],
             Path(spec["snapshot"]),

@@ -484,10 +484,8 @@ def main(
     pool = None
     try:
         locks.acquire(lock_timeout, notify)
-        if not all_:  # kernels boot while the build process prepares the static files and plans
-            pool = start_kernels_early(
-                kommuner, snapshot, cache_dir, build_dir, workers, engine, force
-            )
+        # the kernels boot while the build process prepares the static files and plans
+        pool = start_kernels_early(kommuner, snapshot, cache_dir, build_dir, workers, engine, force)
         result = build_many(
             data,
             kommuner,
