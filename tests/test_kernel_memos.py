@@ -281,3 +281,38 @@ def test_the_stat_signature_reads_a_changed_manifest_again(tmp_path) -> None:  #
     assert [n for n, *_ in _stat_signature(tmp_path)] == ["a.csv", "b.csv", "manifest.json"]
     (tmp_path / "manifest.json").write_text("{")  # unreadable: no signature, as before
     assert _stat_signature(tmp_path) is None
+
+
+# ---------------------------------------------------------------- workbooks: parts zipped once
+
+
+@pytest.mark.parametrize("sheet_name", ["Tall", "Figur en lang tittel"])
+@pytest.mark.parametrize("with_about", [False, True])
+def test_workbook_from_parts_compressed_once_is_zipfiles_archive(
+    sheet_name: str, with_about: bool
+) -> None:
+    """The workbook joined from entries compressed once per process has the bytes of the
+    archive zipfile writes entry by entry, for several tables in a row (the kept parts and
+    the kept sheet «Om dataene» are reused, never changed)."""
+    from navbok.present import exports as ex
+    from navbok.present.plain_table import plain_table
+
+    prov = ex.Provenance("SSB 1", "2024-01-01", "SSB 1" if with_about else "")
+    tables = [
+        pd.DataFrame({"Serie": ["a & b", "c"], "2024": [1.5, None], "n": [1, 2]}),
+        pd.DataFrame({"År": list(range(2000, 2030)), "Verdi": np.linspace(0, 1, 30)}),
+        pd.DataFrame({"Navn": ["x"] * 3, "Antall": [1, 2, 3]}),
+    ]
+    template = ex._template(sheet_name, with_about)
+    assert template is not None and ex._compressed_parts(sheet_name, with_about) is not None
+    for df in tables * 2:
+        about = ex.about_frame(prov) if with_about else None
+        sheets = {ex._SHEET_PATH: ex._sheet_xml(df)}
+        if about is not None:
+            sheets[ex._ABOUT_PATH] = ex._sheet_xml(about)
+        reference = ex._zip_entries(template, sheets)
+        assert ex._xlsx_fast(df, sheet_name, about) == reference
+        if with_about:
+            table = plain_table(df)
+            assert table is not None
+            assert ex.xlsx_bytes(table, sheet_name, provenance=prov) == reference
