@@ -316,3 +316,27 @@ def test_workbook_from_parts_compressed_once_is_zipfiles_archive(
             table = plain_table(df)
             assert table is not None
             assert ex.xlsx_bytes(table, sheet_name, provenance=prov) == reference
+
+
+def test_the_kept_ratio_table_is_the_computed_one(views) -> None:  # type: ignore[no-untyped-def]
+    """The ratio table the introduction and the AAP chapter share is the one computed from
+    the comparison frames, for every pairing's years, and a caller's change stays its own."""
+    from navbok.analysis.aap import ratio_table
+
+    checked = 0
+    for v in views:
+        ctx = v.ctx
+        pairing = ctx.aap_periods.pairing(ctx.params.aap_year)
+        if pairing is None:
+            continue
+        a = pairing.aap
+        for sos_year in (pairing.sos_year, a.year, ctx.years[0]):
+            aap = ctx.comparison(a.indicator, [a.year])
+            sos = ctx.comparison("andel_18_66", [sos_year])
+            plain = ratio_table(aap, sos, a.year, sos_year)
+            kept = ctx.ratio_table(a.indicator, a.year, sos_year)
+            pd.testing.assert_frame_equal(kept, plain)
+            kept["aap"] = -1.0
+            pd.testing.assert_frame_equal(ctx.ratio_table(a.indicator, a.year, sos_year), plain)
+            checked += 1
+    assert checked

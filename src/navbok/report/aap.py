@@ -20,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from navbok import status
-from navbok.analysis.aap import expected_share, ratio_table
+from navbok.analysis.aap import expected_share
 from navbok.analysis.aap_periods import AapReading, Pairing
 from navbok.comparison import Kind
 from navbok.data import NavData
@@ -122,9 +122,7 @@ class AapViews:
         if key in self._ratio_tables:
             return self._ratio_tables[key]
         ctx = self.ctx
-        aap = ctx.comparison(pairing.aap.indicator, [pairing.aap.year])
-        sos = ctx.comparison("andel_18_66", [pairing.sos_year])
-        t = ratio_table(aap, sos, pairing.aap.year, pairing.sos_year)
+        t = ctx.ratio_table(pairing.aap.indicator, pairing.aap.year, pairing.sos_year)
         t = t[t["kind"].isin(ctx.peers.bar_kinds)].reset_index(drop=True)
         main = t[t["kind"] == ctx.main_kind]
         m_aap = float(main["aap"].iloc[0]) if len(main) else float("nan")
