@@ -340,3 +340,40 @@ def test_the_kept_ratio_table_is_the_computed_one(views) -> None:  # type: ignor
             pd.testing.assert_frame_equal(ctx.ratio_table(a.indicator, a.year, sos_year), plain)
             checked += 1
     assert checked
+
+
+def test_a_line_chart_read_column_by_column_is_the_one_from_the_copied_frame(views) -> None:  # type: ignore[no-untyped-def]
+    """A line chart that reads its three columns once each is the one made from the copy of
+    the three (the way a frame with repeated column names still goes), for comparison frames
+    with estimates and gaps, dates on the x axis and a numeric series column."""
+    from navbok import indicators as ind
+    from navbok.present.chart_specs import line_chart
+
+    def both(df: pd.DataFrame, **kw) -> None:  # type: ignore[no-untyped-def]
+        repeated = df.copy()
+        repeated.insert(len(df.columns), "z", 0, allow_duplicates=True)
+        repeated.insert(len(repeated.columns), "z", 1, allow_duplicates=True)
+        args = dict(focus="A", title="T", description="D", y_title="Y", **kw)
+        assert line_chart(df, **args) == line_chart(repeated, **args)
+
+    names = {"series": "Serie", "year": "År", "value": "Verdi"}
+    checked = 0
+    for v in views[:6]:
+        for indicator in list(ind.register())[:10]:
+            df = v.ctx.comparison(indicator, names=names)
+            if df.empty:
+                continue
+            kinds = dict(zip(df["Serie"], df["kind"].astype(str), strict=True))
+            both(df, x="År", y="Verdi", series="Serie", kinds=kinds, estimate="estimate")
+            checked += 1
+    assert checked
+    dates = pd.DataFrame(
+        {
+            "t": pd.to_datetime(["2020-01-01", "2021-01-01", "2021-06-01"]),
+            "v": [1.0, float("nan"), 3.0],
+            "s": [1, 2, 2],
+            "e": [True, None, False],
+        }
+    )
+    both(dates, x="t", y="v", series="s", estimate="e", reference=2.0)
+    both(dates, x="t", y="v", series="s")
