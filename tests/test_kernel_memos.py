@@ -377,3 +377,24 @@ def test_a_line_chart_read_column_by_column_is_the_one_from_the_copied_frame(vie
     )
     both(dates, x="t", y="v", series="s", estimate="e", reference=2.0)
     both(dates, x="t", y="v", series="s")
+
+
+def test_the_groups_copy_is_a_deep_copy(replay_data) -> None:  # type: ignore[no-untyped-def]
+    """The comparison groups each caller gets are equal to a deep copy of the kept ones and
+    share no list or dict with them (every field, also one added later)."""
+    import copy
+    import dataclasses
+
+    for code in replay_data.register.target_codes[:8]:
+        kept = replay_data.groups(code)
+        got = kept.copy()
+        assert got == copy.deepcopy(kept)
+        for f in dataclasses.fields(kept):
+            value = getattr(kept, f.name)
+            if isinstance(value, list | dict):
+                assert getattr(got, f.name) is not value
+                if isinstance(value, dict):
+                    for k, v in value.items():
+                        assert not isinstance(v, list | dict) or getattr(got, f.name)[k] is not v
+        got.asss.setdefault(2020, []).append("x")
+        assert replay_data.groups(code) == copy.deepcopy(kept)
