@@ -398,3 +398,30 @@ def test_the_groups_copy_is_a_deep_copy(replay_data) -> None:  # type: ignore[no
                         assert not isinstance(v, list | dict) or getattr(got, f.name)[k] is not v
         got.asss.setdefault(2020, []).append("x")
         assert replay_data.groups(code) == copy.deepcopy(kept)
+
+
+def test_a_figure_table_column_read_by_its_dtype_is_read_as_the_column() -> None:
+    """The figure table decides text or numbers from the column types read at once: the same
+    decision as from each column, for every kind of column a figure's numbers hold."""
+    from navbok.present.figure import _is_text_column
+
+    frame = pd.DataFrame(
+        {
+            "År": [2020, 2021, 2022],
+            "Verdi": [1.0, None, 2.5],
+            "Antall": pd.array([1, None, 3], dtype="Int64"),
+            "Flagg": [True, False, True],
+            "Nullbar": pd.array([True, None, False], dtype="boolean"),
+            "Serie": ["a", "b", None],
+            "Tekst": pd.array(["a", None, "c"], dtype="string[pyarrow]"),
+            "Dato": pd.to_datetime(["2020-01-01", None, "2022-01-01"]),
+            "Kategori": pd.Categorical(["x", "y", "x"]),
+            "Sann": pd.Categorical([True, False, True]),
+            "kommunenr": [301, 1103, 5001],
+            "Blandet": [1, "a", 2.0],
+        }
+    )
+    for text_columns in (set(), {"Verdi", "År"}):
+        for name, dtype in zip(frame.columns, frame.dtypes, strict=True):
+            by_dtype = _is_text_column(name, dtype, text_columns)
+            assert by_dtype == _is_text_column(name, frame[name], text_columns), name
