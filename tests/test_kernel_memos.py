@@ -425,3 +425,22 @@ def test_a_figure_table_column_read_by_its_dtype_is_read_as_the_column() -> None
         for name, dtype in zip(frame.columns, frame.dtypes, strict=True):
             by_dtype = _is_text_column(name, dtype, text_columns)
             assert by_dtype == _is_text_column(name, frame[name], text_columns), name
+
+
+def test_bar_labels_read_from_column_lists_are_read_from_the_rows(views) -> None:  # type: ignore[no-untyped-def]
+    """A bar chart's labels from the kind, region and series columns read as lists are the
+    labels of the frame's rows (as iterating its rows gives them), for every comparison."""
+    from navbok import indicators as ind
+
+    checked = 0
+    for v in views[:8]:
+        ctx = v.ctx
+        figures = ctx.figures
+        for indicator in list(ind.register())[:12]:
+            df = ctx.comparison(indicator, [ctx.years[-1]])
+            by_rows = [figures._bar_label(r.kind, r.region, r.series) for r in df.itertuples()]
+            kinds, regions = df["kind"].tolist(), df["region"].tolist()
+            parts = zip(kinds, regions, df["series"].tolist(), strict=True)
+            assert [figures._bar_label(*p) for p in parts] == by_rows
+            checked += len(by_rows)
+    assert checked
