@@ -444,3 +444,36 @@ def test_bar_labels_read_from_column_lists_are_read_from_the_rows(views) -> None
             assert [figures._bar_label(*p) for p in parts] == by_rows
             checked += len(by_rows)
     assert checked
+
+
+def test_named_rows_are_the_frames_itertuples(replay_data) -> None:  # type: ignore[no-untyped-def]
+    """The rows read column by column are the rows ``itertuples`` gives (the same fields and
+    values, NaN where NaN), for the growth chapter's tables and frames of every column kind."""
+    from navbok.params import params_for
+    from navbok.present.plain_table import named_rows
+    from navbok.report import Report
+
+    def same(df: pd.DataFrame) -> None:
+        plain = list(df.itertuples())
+        got = named_rows(df)
+        assert repr(got) == repr(plain)
+        assert [r._fields for r in got] == [r._fields for r in plain]
+
+    for code in replay_data.register.target_codes[:4]:
+        views = Report(replay_data, params_for(replay_data, code)).growth
+        year0, year1 = views._period(None, None)
+        same(views.table(year0, year1))
+        same(views.annual_frame())
+    odd = pd.DataFrame(
+        {
+            "a b": [1.0, float("nan")],
+            "class": pd.array(["x", None], dtype="string[pyarrow]"),
+            1: pd.array([1, None], dtype="Int64"),
+            "_x": [None, [1, 2]],
+            "d": pd.to_datetime(["2020-01-01", None]),
+        },
+        index=[5, 7],
+    )
+    same(odd)
+    same(odd.iloc[:0])
+    same(odd[["a b"]].rename(columns={"a b": 1.0}))
