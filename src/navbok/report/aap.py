@@ -29,6 +29,7 @@ from navbok.national_facts import national_pass
 from navbok.present.exports import Provenance, with_cell_estimates, with_cell_statuses
 from navbok.present.figure import ChartOutput
 from navbok.present.numbers import fmt_number
+from navbok.present.plain_table import named_rows
 from navbok.present.prose import MONTHS, and_list, month
 from navbok.present.shown import Shown, shown
 from navbok.present.tables import TableOutput, show_table
@@ -219,7 +220,7 @@ class AapViews:
                 fmt_number(r.sos, 2, status=r.sos_status),
                 fmt_number(r.ratio, 2, status=r.aap_status or r.sos_status),
             )
-            for r in t.itertuples()
+            for r in named_rows(t)
         ]
         aap_head = f"AAP-andel {pairing.aap.label} (%)"
         sos_head = f"Sosialhjelpsandel {pairing.sos_year} (%)"
