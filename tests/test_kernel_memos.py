@@ -1,7 +1,9 @@
-"""The kernel's shortcuts (issue 25, second round) give exactly what the plain computation
-gives: the caption notes' column-wise early exits, a figure's download numbers read by dtype,
-and the barometer chapter's per-chapter memos (a standing, the pulling-down table, the
-published ranks)."""
+"""The kernel's shortcuts (issue 25, second and third rounds) give exactly what the plain
+computation gives: the caption notes' column-wise early exits, a figure's download numbers
+read by dtype, the barometer chapter's per-chapter memos (a standing, the pulling-down table,
+the published ranks), workbooks joined from zip entries compressed once, the shared AAP ratio
+table, line charts and figure tables read column by column, the groups' copy, bar labels and
+rows read in bulk (``named_rows``)."""
 
 from __future__ import annotations
 
