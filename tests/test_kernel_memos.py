@@ -1,7 +1,9 @@
-"""The kernel's shortcuts (issue 25, second round) give exactly what the plain computation
-gives: the caption notes' column-wise early exits, a figure's download numbers read by dtype,
-and the barometer chapter's per-chapter memos (a standing, the pulling-down table, the
-published ranks)."""
+"""The kernel's shortcuts (issue 25, second and third rounds) give exactly what the plain
+computation gives: the caption notes' column-wise early exits, a figure's download numbers
+read by dtype, the barometer chapter's per-chapter memos (a standing, the pulling-down table,
+the published ranks), workbooks joined from zip entries compressed once, the shared AAP ratio
+table, line charts and figure tables read column by column, the groups' copy, bar labels and
+rows read in bulk (``named_rows``)."""
 
 from __future__ import annotations
 
@@ -281,3 +283,199 @@ def test_the_stat_signature_reads_a_changed_manifest_again(tmp_path) -> None:  #
     assert [n for n, *_ in _stat_signature(tmp_path)] == ["a.csv", "b.csv", "manifest.json"]
     (tmp_path / "manifest.json").write_text("{")  # unreadable: no signature, as before
     assert _stat_signature(tmp_path) is None
+
+
+# ---------------------------------------------------------------- workbooks: parts zipped once
+
+
+@pytest.mark.parametrize("sheet_name", ["Tall", "Figur en lang tittel"])
+@pytest.mark.parametrize("with_about", [False, True])
+def test_workbook_from_parts_compressed_once_is_zipfiles_archive(
+    sheet_name: str, with_about: bool
+) -> None:
+    """The workbook joined from entries compressed once per process has the bytes of the
+    archive zipfile writes entry by entry, for several tables in a row (the kept parts and
+    the kept sheet «Om dataene» are reused, never changed)."""
+    from navbok.present import exports as ex
+    from navbok.present.plain_table import plain_table
+
+    prov = ex.Provenance("SSB 1", "2024-01-01", "SSB 1" if with_about else "")
+    tables = [
+        pd.DataFrame({"Serie": ["a & b", "c"], "2024": [1.5, None], "n": [1, 2]}),
+        pd.DataFrame({"År": list(range(2000, 2030)), "Verdi": np.linspace(0, 1, 30)}),
+        pd.DataFrame({"Navn": ["x"] * 3, "Antall": [1, 2, 3]}),
+    ]
+    template = ex._template(sheet_name, with_about)
+    assert template is not None and ex._compressed_parts(sheet_name, with_about) is not None
+    for df in tables * 2:
+        about = ex.about_frame(prov) if with_about else None
+        sheets = {ex._SHEET_PATH: ex._sheet_xml(df)}
+        if about is not None:
+            sheets[ex._ABOUT_PATH] = ex._sheet_xml(about)
+        reference = ex._zip_entries(template, sheets)
+        assert ex._xlsx_fast(df, sheet_name, about) == reference
+        if with_about:
+            table = plain_table(df)
+            assert table is not None
+            assert ex.xlsx_bytes(table, sheet_name, provenance=prov) == reference
+
+
+def test_the_kept_ratio_table_is_the_computed_one(views) -> None:  # type: ignore[no-untyped-def]
+    """The ratio table the introduction and the AAP chapter share is the one computed from
+    the comparison frames, for every pairing's years, and a caller's change stays its own."""
+    from navbok.analysis.aap import ratio_table
+
+    checked = 0
+    for v in views:
+        ctx = v.ctx
+        pairing = ctx.aap_periods.pairing(ctx.params.aap_year)
+        if pairing is None:
+            continue
+        a = pairing.aap
+        for sos_year in (pairing.sos_year, a.year, ctx.years[0]):
+            aap = ctx.comparison(a.indicator, [a.year])
+            sos = ctx.comparison("andel_18_66", [sos_year])
+            plain = ratio_table(aap, sos, a.year, sos_year)
+            kept = ctx.ratio_table(a.indicator, a.year, sos_year)
+            pd.testing.assert_frame_equal(kept, plain)
+            kept["aap"] = -1.0
+            pd.testing.assert_frame_equal(ctx.ratio_table(a.indicator, a.year, sos_year), plain)
+            checked += 1
+    assert checked
+
+
+def test_a_line_chart_read_column_by_column_is_the_one_from_the_copied_frame(views) -> None:  # type: ignore[no-untyped-def]
+    """A line chart that reads its three columns once each is the one made from the copy of
+    the three (the way a frame with repeated column names still goes), for comparison frames
+    with estimates and gaps, dates on the x axis and a numeric series column."""
+    from navbok import indicators as ind
+    from navbok.present.chart_specs import line_chart
+
+    def both(df: pd.DataFrame, **kw) -> None:  # type: ignore[no-untyped-def]
+        repeated = df.copy()
+        repeated.insert(len(df.columns), "z", 0, allow_duplicates=True)
+        repeated.insert(len(repeated.columns), "z", 1, allow_duplicates=True)
+        args = dict(focus="A", title="T", description="D", y_title="Y", **kw)
+        assert line_chart(df, **args) == line_chart(repeated, **args)
+
+    names = {"series": "Serie", "year": "År", "value": "Verdi"}
+    checked = 0
+    for v in views[:6]:
+        for indicator in list(ind.register())[:10]:
+            df = v.ctx.comparison(indicator, names=names)
+            if df.empty:
+                continue
+            kinds = dict(zip(df["Serie"], df["kind"].astype(str), strict=True))
+            both(df, x="År", y="Verdi", series="Serie", kinds=kinds, estimate="estimate")
+            checked += 1
+    assert checked
+    dates = pd.DataFrame(
+        {
+            "t": pd.to_datetime(["2020-01-01", "2021-01-01", "2021-06-01"]),
+            "v": [1.0, float("nan"), 3.0],
+            "s": [1, 2, 2],
+            "e": [True, None, False],
+        }
+    )
+    both(dates, x="t", y="v", series="s", estimate="e", reference=2.0)
+    both(dates, x="t", y="v", series="s")
+
+
+def test_the_groups_copy_is_a_deep_copy(replay_data) -> None:  # type: ignore[no-untyped-def]
+    """The comparison groups each caller gets are equal to a deep copy of the kept ones and
+    share no list or dict with them (every field, also one added later)."""
+    import copy
+    import dataclasses
+
+    for code in replay_data.register.target_codes[:8]:
+        kept = replay_data.groups(code)
+        got = kept.copy()
+        assert got == copy.deepcopy(kept)
+        for f in dataclasses.fields(kept):
+            value = getattr(kept, f.name)
+            if isinstance(value, list | dict):
+                assert getattr(got, f.name) is not value
+                if isinstance(value, dict):
+                    for k, v in value.items():
+                        assert not isinstance(v, list | dict) or getattr(got, f.name)[k] is not v
+        got.asss.setdefault(2020, []).append("x")
+        assert replay_data.groups(code) == copy.deepcopy(kept)
+
+
+def test_a_figure_table_column_read_by_its_dtype_is_read_as_the_column() -> None:
+    """The figure table decides text or numbers from the column types read at once: the same
+    decision as from each column, for every kind of column a figure's numbers hold."""
+    from navbok.present.figure import _is_text_column
+
+    frame = pd.DataFrame(
+        {
+            "År": [2020, 2021, 2022],
+            "Verdi": [1.0, None, 2.5],
+            "Antall": pd.array([1, None, 3], dtype="Int64"),
+            "Flagg": [True, False, True],
+            "Nullbar": pd.array([True, None, False], dtype="boolean"),
+            "Serie": ["a", "b", None],
+            "Tekst": pd.array(["a", None, "c"], dtype="string[pyarrow]"),
+            "Dato": pd.to_datetime(["2020-01-01", None, "2022-01-01"]),
+            "Kategori": pd.Categorical(["x", "y", "x"]),
+            "Sann": pd.Categorical([True, False, True]),
+            "kommunenr": [301, 1103, 5001],
+            "Blandet": [1, "a", 2.0],
+        }
+    )
+    for text_columns in (set(), {"Verdi", "År"}):
+        for name, dtype in zip(frame.columns, frame.dtypes, strict=True):
+            by_dtype = _is_text_column(name, dtype, text_columns)
+            assert by_dtype == _is_text_column(name, frame[name], text_columns), name
+
+
+def test_bar_labels_read_from_column_lists_are_read_from_the_rows(views) -> None:  # type: ignore[no-untyped-def]
+    """A bar chart's labels from the kind, region and series columns read as lists are the
+    labels of the frame's rows (as iterating its rows gives them), for every comparison."""
+    from navbok import indicators as ind
+
+    checked = 0
+    for v in views[:8]:
+        ctx = v.ctx
+        figures = ctx.figures
+        for indicator in list(ind.register())[:12]:
+            df = ctx.comparison(indicator, [ctx.years[-1]])
+            by_rows = [figures._bar_label(r.kind, r.region, r.series) for r in df.itertuples()]
+            kinds, regions = df["kind"].tolist(), df["region"].tolist()
+            parts = zip(kinds, regions, df["series"].tolist(), strict=True)
+            assert [figures._bar_label(*p) for p in parts] == by_rows
+            checked += len(by_rows)
+    assert checked
+
+
+def test_named_rows_are_the_frames_itertuples(replay_data) -> None:  # type: ignore[no-untyped-def]
+    """The rows read column by column are the rows ``itertuples`` gives (the same fields and
+    values, NaN where NaN), for the growth chapter's tables and frames of every column kind."""
+    from navbok.params import params_for
+    from navbok.present.plain_table import named_rows
+    from navbok.report import Report
+
+    def same(df: pd.DataFrame) -> None:
+        plain = list(df.itertuples())
+        got = named_rows(df)
+        assert repr(got) == repr(plain)
+        assert [r._fields for r in got] == [r._fields for r in plain]
+
+    for code in replay_data.register.target_codes[:4]:
+        views = Report(replay_data, params_for(replay_data, code)).growth
+        year0, year1 = views._period(None, None)
+        same(views.table(year0, year1))
+        same(views.annual_frame())
+    odd = pd.DataFrame(
+        {
+            "a b": [1.0, float("nan")],
+            "class": pd.array(["x", None], dtype="string[pyarrow]"),
+            1: pd.array([1, None], dtype="Int64"),
+            "_x": [None, [1, 2]],
+            "d": pd.to_datetime(["2020-01-01", None]),
+        },
+        index=[5, 7],
+    )
+    same(odd)
+    same(odd.iloc[:0])
+    same(odd[["a b"]].rename(columns={"a b": 1.0}))

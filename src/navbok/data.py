@@ -9,7 +9,6 @@ only selects.
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import json
@@ -424,7 +423,7 @@ class NavData:
         memo_key = ("groups", kommune, tuple(neighbours or ()), asss_variant)
         if memo_key not in self._memo:
             self._memo[memo_key] = self._groups(kommune, neighbours, asss_variant)
-        return copy.deepcopy(self._memo[memo_key])
+        return self._memo[memo_key].copy()  # each caller its own (it is a mutable dataclass)
 
     def _groups(self, kommune: str, neighbours: list[str] | None, asss_variant: str) -> g.Groups:
         code = self.resolve(kommune).code

@@ -67,6 +67,22 @@ class Groups:
     #: «KOSTRA-gruppe 11 - Kommuner med 20 000-74 999 innbyggere, …»); empty when unknown.
     kostra_labels: dict[int, str] = field(default_factory=dict)
 
+    def copy(self) -> Groups:
+        """A copy that shares no list or dict with this one (what :func:`copy.deepcopy`
+        gives, made field by field: the fields hold texts and numbers in lists and dicts)."""
+        return Groups(
+            kommune=self.kommune,
+            years=list(self.years),
+            asss={y: list(m) for y, m in self.asss.items()},
+            kostra=dict(self.kostra),
+            county=dict(self.county),
+            neighbours=list(self.neighbours),
+            asss_variant=self.asss_variant,
+            kostra_members={y: list(m) for y, m in self.kostra_members.items()},
+            county_members={y: list(m) for y, m in self.county_members.items()},
+            kostra_labels=dict(self.kostra_labels),
+        )
+
     def asss_member(self, year: int) -> bool:
         """Whether the municipality is an ASSS member in ``year``."""
         return self.kommune in self.asss.get(year, [])

@@ -243,7 +243,18 @@ def line_chart(
     with the description at the top level.
     """
     _require(title, description)
-    data = df[[x, y, series]].copy()
+    # The three columns read once each (a column looked up is a new Series, and a copy of
+    # the three copies them again); by way of that copy when names repeat.
+    fast = len({x, y, series, ESTIMATE_FIELD}) == 4 and df.columns.is_unique
+    if fast:
+        x_col, y_col, names_col = df[x], df[y], df[series].astype(str)
+        columns = [
+            (c, _column_values(col)) for c, col in ((x, x_col), (y, y_col), (series, names_col))
+        ]
+    else:
+        data = df[[x, y, series]].copy()
+        data[series] = data[series].astype(str)
+        x_col, names_col = data[x], data[series]
     flags = (
         df[estimate].astype(object).fillna(False).astype(bool) & df[y].notna()
         if estimate is not None and estimate in df.columns
@@ -251,14 +262,17 @@ def line_chart(
     )
     guessed = flags is not None and bool(flags.any())
     if flags is not None and guessed:
-        data[ESTIMATE_FIELD] = [ESTIMATE_TIP if f else "" for f in flags]
-    data[series] = data[series].astype(str)
-    scale = colour_scale(list(data[series].unique()), focus, kinds)
+        tips = [ESTIMATE_TIP if f else "" for f in flags]
+        if fast:
+            columns.append((ESTIMATE_FIELD, tips))
+        else:
+            data[ESTIMATE_FIELD] = tips
+    scale = colour_scale(list(names_col.unique()), focus, kinds)
     domain = scale["domain"]
     # Width and dash come from field scales: Vega-Lite ignores conditional widths on paths.
     widths = [3.5 if name == focus else 2 for name in domain]
     dashes = [dash for _, dash in series_styles(domain, focus, kinds)]
-    x_enc, x_tip = _x_encoding(data[x], x, x_title)
+    x_enc, x_tip = _x_encoding(x_col, x, x_title)
     base = {
         "color": {
             "field": series,
@@ -324,7 +338,15 @@ def line_chart(
         )
     if reference is not None:
         layers.append(_reference_rule("y", reference))
-    return _top_level({"layer": layers}, records(data), title, description)
+    values = _records_of(columns) if fast else records(data)
+    return _top_level({"layer": layers}, values, title, description)
+
+
+def _records_of(columns: Sequence[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
+    """:func:`records` from the columns' values ((name, values) in the frame's order)."""
+    names = [name for name, _ in columns]
+    rows = zip(*(values for _, values in columns), strict=True)
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def bar_chart(

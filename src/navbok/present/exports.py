@@ -27,6 +27,7 @@ import functools
 import io
 import math
 import re
+import struct
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -683,6 +684,18 @@ def _xlsx_fast(
             return None
         if xml is not None:
             sheets[path] = xml
+    parts = _compressed_parts(sheet_name, about is not None)
+    if parts is None:
+        return _zip_entries(template, sheets)
+    return _join_parts(
+        [_sheet_part(name, sheets[name]) if name in sheets else part for name, part in parts]
+    )
+
+
+def _zip_entries(template: Sequence[tuple[str, bytes]], sheets: Mapping[str, bytes]) -> bytes:
+    """The workbook's zip archive: the ``template`` entries, with ``sheets`` in place of
+    their placeholders, written by :mod:`zipfile` with fixed timestamps (the reference for
+    :func:`_join_parts`)."""
     out = io.BytesIO()
     stamp = _FIXED_TIME.timetuple()[:6]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -691,3 +704,62 @@ def _xlsx_fast(
             entry.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(entry, sheets.get(name, data))
     return out.getvalue()
+
+
+# A zip entry as :mod:`zipfile` writes it (local header and compressed data; central
+# directory record), which holds its position only in the record's last four bytes.
+_ZipPart = tuple[bytes, bytes]
+_CENTRAL_SIZE = struct.calcsize("<4s4B4HL2L5H2L")  # zipfile.structCentralDir
+_END = struct.Struct("<4s4H2LH")  # zipfile.structEndArchive
+_PARTS: dict[tuple[str, bool], list[tuple[str, _ZipPart]] | None] = {}
+
+
+def _zip_part(name: str, data: bytes) -> _ZipPart:
+    """``data`` as the entry ``name`` of a workbook: the bytes :mod:`zipfile` writes for it
+    (an archive of that entry alone, split into its entry and its directory record)."""
+    raw = _zip_entries([(name, data)], {})
+    end = _END.unpack_from(raw, len(raw) - _END.size)
+    offset = end[6]  # the central directory's: the entry is everything before it
+    return raw[:offset], raw[offset : len(raw) - _END.size]
+
+
+@functools.lru_cache(maxsize=16)
+def _about_part(data: bytes) -> _ZipPart:
+    """:func:`_zip_part` of the sheet «Om dataene», kept per content (the same for every
+    download of a book: its only input is the provenance)."""
+    return _zip_part(_ABOUT_PATH, data)
+
+
+def _sheet_part(name: str, data: bytes) -> _ZipPart:
+    """:func:`_zip_part` of a sheet (the sheet «Om dataene» kept: :func:`_about_part`)."""
+    return _about_part(data) if name == _ABOUT_PATH else _zip_part(name, data)
+
+
+def _join_parts(parts: Sequence[_ZipPart]) -> bytes:
+    """The archive of ``parts`` in order: each entry, then the directory with each record
+    pointing at its entry, then the end record (as :mod:`zipfile` writes them)."""
+    out, directory, at = [], [], 0
+    for local, central in parts:
+        head = central[: _CENTRAL_SIZE - 4]
+        directory.append(head + struct.pack("<L", at) + central[_CENTRAL_SIZE:])
+        out.append(local)
+        at += len(local)
+    records = b"".join(directory)
+    end = _END.pack(b"PK\005\006", 0, 0, len(parts), len(parts), len(records), at, 0)
+    return b"".join(out) + records + end
+
+
+def _compressed_parts(sheet_name: str, about: bool) -> list[tuple[str, _ZipPart]] | None:
+    """The workbook's entries compressed once per process (they never change; only the
+    sheets do), or ``None`` when joining them does not give :mod:`zipfile`'s bytes (checked
+    once on the probe workbook of :func:`_template`)."""
+    key = (sheet_name, about)
+    if key not in _PARTS:
+        template = _template(sheet_name, about)
+        parts = None
+        if template is not None:
+            parts = [(name, _zip_part(name, data)) for name, data in template]
+            if _join_parts([part for _, part in parts]) != _zip_entries(template, {}):
+                parts = None
+        _PARTS[key] = parts
+    return _PARTS[key]

@@ -14,7 +14,7 @@ English with unformatted numbers, and the data table under each figure says it b
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -66,8 +66,9 @@ class ChartOutput:
 _TEXT_COLUMN_NAMES = {"år", "aar", "year", "årstall", "periode", "tid"}
 
 
-def _is_text_column(name: str, col: pd.Series, text_columns: set[str]) -> bool:
-    """Columns shown as plain text: non-numbers, and integer years/codes ("2023", not "2 023")."""
+def _is_text_column(name: str, col: pd.Series | Any, text_columns: set[str]) -> bool:
+    """Columns shown as plain text: non-numbers, and integer years/codes ("2023", not "2 023")
+    (``col``: the column or its dtype)."""
     if name in text_columns or not pd.api.types.is_numeric_dtype(col):
         return True
     if pd.api.types.is_bool_dtype(col):
@@ -84,11 +85,14 @@ def _column_decimals(col: pd.Series) -> int:
     return 0 if values.empty or bool((values == values.round()).all()) else 1
 
 
-def _text_cell(value: Any, col: pd.Series, symbol: str | None) -> str:
+def _text_cell(
+    value: Any, name: str, column: Callable[[str], pd.Series], symbol: str | None
+) -> str:
+    """A text cell (``column(name)``: its column, looked up for a date only)."""
     if is_missing(value):
         return status.symbol(symbol, default=MISSING)
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y" if is_yearly(col) else "%d.%m.%Y")
+        return value.strftime("%Y" if is_yearly(column(name)) else "%d.%m.%Y")
     return str(value)
 
 
@@ -140,28 +144,36 @@ def data_table(
             data, columns = shown, [c for c in columns if c != "status"]
     kinds: dict[str, int | Sequence[int] | None] = {}
     by_name: dict[str, pd.Series] = {}  # each column looked up once (a new Series each time)
+
+    def column(name: str) -> pd.Series:
+        if name not in by_name:
+            by_name[name] = data[name]
+        return by_name[name]
+
+    # The types read at once; a column itself only where its values are needed (whole
+    # numbers?). A frame with repeated or non-text names goes column by column, as before.
+    plain_names = data.columns.is_unique and all(isinstance(c, str) for c in data.columns)
+    dtypes = dict(zip(data.columns, data.dtypes, strict=True)) if plain_names else {}
     for name in columns:
-        col = by_name[name] = data[name]
-        if _is_text_column(name, col, text_columns):
+        if _is_text_column(name, dtypes[name] if plain_names else column(name), text_columns):
             kinds[name] = None
         elif isinstance(decimals, Mapping):
-            kinds[name] = decimals.get(name, _column_decimals(col))
+            kinds[name] = decimals[name] if name in decimals else _column_decimals(column(name))
         else:
-            kinds[name] = decimals if decimals is not None else _column_decimals(col)
+            kinds[name] = decimals if decimals is not None else _column_decimals(column(name))
 
-    series = [by_name[name] for name in columns]  # looked up once, not once per cell
     places = [kinds[name] for name in columns]
     cell_status = [per_cell.get(name) for name in columns]
     cell_estimate = [estimated.get(name) for name in columns]
     rows = []
     for r, (row_status, row) in enumerate(zip(statuses, rows_of(data), strict=True)):
         cells = []
-        for col, digits, own, guess, value in zip(
-            series, places, cell_status, cell_estimate, row, strict=True
+        for name, digits, own, guess, value in zip(
+            columns, places, cell_status, cell_estimate, row, strict=True
         ):
             symbol = own[r] if own is not None else row_status
             if digits is None:
-                text = _text_cell(value, col, symbol)
+                text = _text_cell(value, name, column, symbol)
             else:
                 places_here = digits if isinstance(digits, int) else digits[r]
                 text = fmt_number(value, places_here, status=symbol)

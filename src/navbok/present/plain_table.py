@@ -11,7 +11,9 @@ book's own download tables and on random ones). Frames with column types it does
 
 from __future__ import annotations
 
+import collections
 import csv
+import functools
 import io
 import math
 from collections.abc import Sequence
@@ -29,6 +31,7 @@ __all__ = [
     "PlainTable",
     "column_values",
     "csv_text",
+    "named_rows",
     "plain_table",
     "rows_of",
 ]
@@ -100,6 +103,19 @@ def _column_arrays(df: pd.DataFrame) -> list[Any]:
     if arrays is not None:
         return list(arrays())
     return [df.iloc[:, i]._values for i in range(len(df.columns))]
+
+
+@functools.lru_cache(maxsize=64)
+def _row_type(fields: tuple[str, ...]) -> Any:
+    """The named tuple ``itertuples`` makes for these fields (made once per fields)."""
+    return collections.namedtuple("Pandas", fields, rename=True)
+
+
+def named_rows(df: pd.DataFrame) -> list[Any]:
+    """The rows of ``df`` as ``list(df.itertuples())`` gives them (named tuples: ``Index``,
+    then the columns, pandas' field names), read column by column in bulk (:func:`rows_of`)."""
+    row = _row_type(("Index", *(str(c) for c in df.columns)))  # namedtuple's own str()
+    return [row(i, *r) for i, r in zip(list(df.index), rows_of(df), strict=True)]
 
 
 def rows_of(df: pd.DataFrame) -> list[tuple[Any, ...]]:

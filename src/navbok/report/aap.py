@@ -20,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from navbok import status
-from navbok.analysis.aap import expected_share, ratio_table
+from navbok.analysis.aap import expected_share
 from navbok.analysis.aap_periods import AapReading, Pairing
 from navbok.comparison import Kind
 from navbok.data import NavData
@@ -29,6 +29,7 @@ from navbok.national_facts import national_pass
 from navbok.present.exports import Provenance, with_cell_estimates, with_cell_statuses
 from navbok.present.figure import ChartOutput
 from navbok.present.numbers import fmt_number
+from navbok.present.plain_table import named_rows
 from navbok.present.prose import MONTHS, and_list, month
 from navbok.present.shown import Shown, shown
 from navbok.present.tables import TableOutput, show_table
@@ -122,9 +123,7 @@ class AapViews:
         if key in self._ratio_tables:
             return self._ratio_tables[key]
         ctx = self.ctx
-        aap = ctx.comparison(pairing.aap.indicator, [pairing.aap.year])
-        sos = ctx.comparison("andel_18_66", [pairing.sos_year])
-        t = ratio_table(aap, sos, pairing.aap.year, pairing.sos_year)
+        t = ctx.ratio_table(pairing.aap.indicator, pairing.aap.year, pairing.sos_year)
         t = t[t["kind"].isin(ctx.peers.bar_kinds)].reset_index(drop=True)
         main = t[t["kind"] == ctx.main_kind]
         m_aap = float(main["aap"].iloc[0]) if len(main) else float("nan")
@@ -221,7 +220,7 @@ class AapViews:
                 fmt_number(r.sos, 2, status=r.sos_status),
                 fmt_number(r.ratio, 2, status=r.aap_status or r.sos_status),
             )
-            for r in t.itertuples()
+            for r in named_rows(t)
         ]
         aap_head = f"AAP-andel {pairing.aap.label} (%)"
         sos_head = f"Sosialhjelpsandel {pairing.sos_year} (%)"

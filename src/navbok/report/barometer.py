@@ -28,6 +28,7 @@ from navbok.national_facts import national_pass
 from navbok.present import chart_specs, figure
 from navbok.present.exports import BOKMAL_HEADERS
 from navbok.present.numbers import fmt_number
+from navbok.present.plain_table import named_rows
 from navbok.present.prose import and_list
 from navbok.present.shown import shown
 from navbok.present.tables import TableOutput, show_table, wide
@@ -462,7 +463,7 @@ class BarometerViews:
                 "–" if pd.isna(r.rank) else fmt_number(r.points, 3),
                 "–" if pd.isna(r.rank) else fmt_number(r.score, 2),
             )
-            for r in t.itertuples()
+            for r in named_rows(t)
         ]
         mine = "" if own_unranked.any() else f", og {self.ctx.name}"
         return show_table(
@@ -474,7 +475,7 @@ class BarometerViews:
                 *_published_top(
                     by,
                     _is_source_municipality(self.ctx.kommune),
-                    [str(r.name) for r in t.itertuples() if not pd.isna(r.rank) and r.rank <= n],
+                    [str(r.name) for r in named_rows(t) if not pd.isna(r.rank) and r.rank <= n],
                     bool(self.ctx.data.snapshot.synthetic),
                 ),
             ],
@@ -506,7 +507,7 @@ class BarometerViews:
                 "ikke rangert" if pd.isna(r.rank) else str(int(r.rank)),
                 "" if pd.isna(r.rank_change) else fmt_number(r.rank_change, 0),
             )
-            for r in s.itertuples()
+            for r in named_rows(s)
         ]
         return show_table(
             pd.DataFrame(cells, columns=["Vekting", "Snittkarakter", "Plass", "Endring i plass"]),
@@ -587,9 +588,9 @@ class BarometerViews:
                 fmt_number(r.grade, 2, status=gap),
                 "" if r.consistent else "avvik i kilden",
             )
-            for r in kf.itertuples()
+            for r in named_rows(kf)
         ]
-        for r in pc.ranks.itertuples():
+        for r in named_rows(pc.ranks):
             cells.append(
                 (
                     f"Plass, barometeret {r.barometer_year}",
@@ -830,9 +831,7 @@ def _published_top(
     f = ref.frame[ref.frame["barometer_year"] == str(barometer_year)]
     if f.empty:
         return []
-    items = "; ".join(
-        f"{r.rank}. {r.name} {fmt_number(float(r.points), 3)}" for r in f.itertuples()
-    )
+    items = "; ".join(f"{r.rank}. {r.name} {fmt_number(float(r.points), 3)}" for r in named_rows(f))
     source = f" ({ref.source})" if full_source else ""
     line = f"Publisert av Kommunal Rapport for {barometer_year}: {items}{source}."
     if rebuilt is None:

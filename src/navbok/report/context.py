@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
 from navbok import indicators as ind
 from navbok import status
+from navbok.analysis.aap import ratio_table
 from navbok.analysis.aap_periods import AapPeriods
 from navbok.comparison import ComparisonRow, Kind
 from navbok.data import NavData, comparison_frame
@@ -159,6 +160,15 @@ class Context:
                 rows, key=lambda r: (KIND_RANK.get(r.kind, len(KIND_RANK)), r.year)
             )
         return self._rows_memo[key]
+
+    def ratio_table(self, aap_indicator: str, year: int, sos_year: int) -> pd.DataFrame:
+        """:func:`navbok.analysis.aap.ratio_table` of the comparisons of ``aap_indicator`` in
+        ``year`` and of the social-assistance share in ``sos_year`` (the introduction and the
+        AAP chapter both show it): made once per process for the same rows (a copy each
+        time)."""
+        aap = self.comparison_rows(aap_indicator, (year,))
+        sos = self.comparison_rows("andel_18_66", (sos_year,))
+        return _ratio_table(tuple(aap), tuple(sos), year, sos_year).copy()
 
     def value(
         self, indicator: str, year: int, kind: Kind = Kind.KOMMUNE
@@ -375,3 +385,13 @@ def aap_periods_of(data: NavData) -> AapPeriods:
 def provenance_of(data: NavData) -> Provenance:
     """Where a snapshot's numbers come from, for every download (once per loaded snapshot)."""
     return Provenance.of(data.snapshot)
+
+
+@lru_cache(maxsize=4)
+def _ratio_table(
+    aap: tuple[ComparisonRow, ...], sos: tuple[ComparisonRow, ...], year: int, sos_year: int
+) -> pd.DataFrame:
+    """The ratio table of two comparisons' rows, kept for the last few (keyed on the rows
+    themselves and the years: everything it depends on; callers get a copy,
+    :meth:`Context.ratio_table`)."""
+    return ratio_table(comparison_frame(list(aap)), comparison_frame(list(sos)), year, sos_year)

@@ -167,7 +167,9 @@ class Figures:
             return ctx.missing_figure(indicator)
         if not ctx.has_own_values(indicator, [year]):
             return ctx.hidden_figure(indicator, [year])
-        df = df.assign(Serie=[self._bar_label(r) for r in df.itertuples()])
+        # the three columns read as lists (iterating the frame's rows reads every column)
+        parts = zip(df["kind"].tolist(), df["region"].tolist(), df["series"].tolist(), strict=True)
+        df = df.assign(Serie=[self._bar_label(*part) for part in parts])
         table = df[["Serie", "value", "status"]].rename(columns={"value": spec.unit})
         flags = (df["estimate"] & df["value"].notna()).tolist()
         marked = with_cell_estimates(table, {spec.unit: flags})  # only columns with one
@@ -199,10 +201,9 @@ class Figures:
             provenance=ctx.provenance,
         )
 
-    def _bar_label(self, row: object) -> str:
-        """A bar's label: the member's name beside ASSS highest and lowest, the group's own
-        name for a KOSTRA group or county."""
-        kind, region, series = row.kind, row.region, row.series  # type: ignore[attr-defined]
+    def _bar_label(self, kind: object, region: object, series: object) -> str:
+        """A bar's label (of a row's ``kind``, ``region`` and ``series``): the member's name
+        beside ASSS highest and lowest, the group's own name for a KOSTRA group or county."""
         if kind in (Kind.ASSS_HOY, Kind.ASSS_LAV):
             return f"{series} ({self.ctx.data.name(str(region))})"
         if kind in (Kind.KOSTRAGRUPPE, Kind.FYLKE):

@@ -28,6 +28,7 @@ from navbok.peers import book_asss
 from navbok.present import chart_specs, figure
 from navbok.present.exports import MarkedFrame, with_cell_estimates, with_cell_statuses
 from navbok.present.numbers import fmt_number, fmt_percent
+from navbok.present.plain_table import named_rows
 from navbok.present.prose import and_list
 from navbok.present.shown import shown
 from navbok.present.tables import TableOutput, show_table, wide
@@ -252,7 +253,7 @@ class GrowthViews:
         cells, data = [], []
         withheld: list[str] = []
         group = self.group(year1)
-        rows = list(table.itertuples())  # read once: the frame's rows are slow to iterate
+        rows = named_rows(table)  # read once, column by column: the rows are slow to iterate
         names = {str(r.label): str(r.label) for r in rows} | {group.label: group.name}
         for r in rows:
             symbol = r.status
@@ -802,7 +803,7 @@ class GrowthViews:
         cells = [
             [f"{r.year0}–{r.year1}"]
             + [fmt_percent(100 * getattr(r, k), 1, status=r.status) for k in GROWTH_COLUMNS]
-            for r in own.itertuples()
+            for r in named_rows(own)
         ]
         data = own[["year0", "year1", *GROWTH_COLUMNS]].copy()
         data[list(GROWTH_COLUMNS)] = data[list(GROWTH_COLUMNS)] * 100  # percent, as shown

@@ -17,7 +17,6 @@ from typing import Any
 import pandas as pd
 
 from navbok import status
-from navbok.analysis.aap import ratio_table
 from navbok.analysis.aap_periods import DECEMBER
 from navbok.analysis.aap_periods import LATEST as LATEST_AAP
 from navbok.comparison import Kind
@@ -279,9 +278,7 @@ class IntroViews:
         pairing = ctx.aap_periods.pairing(ctx.params.aap_year)
         if pairing is None:
             return None
-        aap = ctx.comparison(pairing.aap.indicator, [pairing.aap.year])
-        sos = ctx.comparison("andel_18_66", [pairing.sos_year])
-        t = ratio_table(aap, sos, pairing.aap.year, pairing.sos_year)
+        t = ctx.ratio_table(pairing.aap.indicator, pairing.aap.year, pairing.sos_year)
         t = t[t["kind"].isin(ctx.peers.bar_kinds)]
         own = t[t["kind"] == Kind.KOMMUNE]
         main = t[t["kind"] == ctx.main_kind]
