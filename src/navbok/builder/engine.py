@@ -10,7 +10,8 @@ Two engines run a chapter with papermill and give the same executed notebook:
   options, so a chapter cannot see what ran before it. Papermill itself drives the kernel
   (a papermill engine that hands nbclient the running kernel), so parameters, metadata and
   outputs are produced by exactly the same code as in a fresh run; only the timing metadata
-  differs. ``tests/test_builder_fast.py`` checks this.
+  differs. ``tests/test_builder_fast.py`` checks this. A chapter's code cells go to the warm
+  kernel in one request, their outputs split back by cell (:mod:`navbok.builder.cell_batch`).
 
 Papermill normally rewrites the output notebook before and after every cell; here it is written
 once at the end (``request_save_on_cell_execute=False``), and also when a cell fails.
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import nbformat
 
-from navbok.builder import speedups
+from navbok.builder import cell_batch, speedups
 from navbok.builder.speedups import output_validation, papermill_write
 from navbok.errors import NavbokError
 from navbok.files import write_atomic
@@ -52,6 +53,7 @@ ENGINE_NAME = "navbok-warm"
 # Nothing is bound in the user namespace (``__import__``), so chapters see a clean one.
 PRELOAD = """\
 __import__("navbok.builder.kernel_state", fromlist=["capture"]).capture()
+__import__("navbok.builder.cell_batch")
 __import__("navbok.report.report")
 __import__("myst_nb")
 __import__("navbok.builder.speedups", fromlist=["install_kernel"]).install_kernel()
@@ -361,6 +363,15 @@ def _warm_engine() -> type:
         def output(self, *args: Any, **kwargs: Any) -> Any:
             with output_validation.deferred():
                 return super().output(*args, **kwargs)
+
+        def papermill_execute_cells(self) -> None:
+            """Papermill's cell loop, the code cells sent in one request where that gives
+            the same notebook (:mod:`navbok.builder.cell_batch`)."""
+            if not cell_batch.applies(self):
+                return super().papermill_execute_cells()
+            from jupyter_core.utils import run_sync
+
+            run_sync(cell_batch.execute_cells)(self)
 
     class WarmKernelEngine(NBClientEngine):
         """Papermill's nbclient engine, on a running kernel handed over as ``warm_kernel``."""
