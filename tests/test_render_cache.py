@@ -295,3 +295,23 @@ def test_the_render_process_warms_up_then_renders_the_book_and_removes_its_warmu
     }
     assert got == expected
     assert len(made) == 1 and not made[0].exists()  # rendered, then removed
+
+
+def test_templates_that_cannot_render_empty_are_not_rendered_to_check(stage: Path) -> None:
+    from jinja2 import Environment
+
+    from navbok.builder.speedups import nonempty_templates as nonempty
+
+    def sure(source: str) -> bool:
+        return nonempty.never_empty(Environment().parse(source))
+
+    assert sure('<nav class="x">{{ toc() }}</nav>')
+    assert sure("{% from 'm.html' import f with context %}\n<div>{{ f() }}</div>")
+    assert not sure("{% if show %}<a>knapp</a>{% endif %}")  # text only inside an if
+    assert not sure("{% for b in bs %}<b>{{ b }}</b>{% endfor %}")
+    assert not sure("{% extends 'base.html' %}<p>ignored</p>")  # a child writes its parent
+    assert not sure("  \n{{ maybe_empty }}\n  ")
+    assert not sure("{% macro m() %}<i>x</i>{% endmacro %}")
+    before = nonempty.HITS["skipped"]
+    _render(stage)
+    assert nonempty.HITS["skipped"] > before  # the theme's sidebar and header were left out

@@ -12,6 +12,8 @@ module's docstring says what it replaces and why the result is identical):
   without ``gc.get_objects()``;
 * :mod:`~navbok.builder.speedups.theme_entry_points`: the theme entry points scanned once;
 * :mod:`~navbok.builder.speedups.docutils_defaults`: docutils' default settings computed once;
+* :mod:`~navbok.builder.speedups.nonempty_templates`: theme templates that begin with fixed
+  markup not rendered once more per page to see whether they are empty;
 * :mod:`~navbok.builder.speedups.static_links`: the themes' static files hard-linked into a
   book from the installed packages instead of copied;
 * :mod:`~navbok.builder.speedups.gc_freeze`: the render process's long-lived objects frozen
@@ -31,8 +33,8 @@ and says so once per process on stderr. The render patches act only in the threa
 inside :func:`active` (:mod:`~navbok.builder.speedups.scope`), are installed once and are
 idempotent.
 
-Not changed: the templates pydata-sphinx-theme renders to test for emptiness (they depend on
-the page).
+Not changed: the templates pydata-sphinx-theme renders to test for emptiness whose output
+depends on the page (those without fixed text at their top level).
 
 ``tests/test_render_cache.py`` checks that two consecutive renders give byte-identical HTML,
 equal to a render with the patches switched off, that the second compiles no template, that
@@ -55,6 +57,7 @@ from navbok.builder.speedups import (
     jinja_templates,
     kernel_flush,
     kernel_requests,
+    nonempty_templates,
     output_validation,
     papermill_write,
     scope,
@@ -72,6 +75,7 @@ RENDER: tuple[Patch, ...] = (
     theme_entry_points,
     docutils_defaults,
     static_links,
+    nonempty_templates,
 )
 ALL: tuple[Patch, ...] = (
     *RENDER,

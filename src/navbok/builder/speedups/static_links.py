@@ -50,8 +50,15 @@ def _package_roots() -> tuple[str, ...]:
     return tuple(sorted(root + os.sep for root in roots))
 
 
+@functools.lru_cache(maxsize=1024)
+def _real(source: str) -> str:
+    """``os.path.realpath`` of a file to copy (the same for a path while the process runs:
+    installed packages do not move; ≈ 25 ms a book when resolved twice per file)."""
+    return os.path.realpath(source)
+
+
 def _from_packages(source: str) -> bool:
-    return os.path.realpath(source).startswith(_package_roots())
+    return _real(source).startswith(_package_roots())
 
 
 def install() -> None:
@@ -67,7 +74,7 @@ def install() -> None:
     def copyfile(source: Any, dest: Any, **kwargs: Any) -> None:
         if scope.in_render() and not os.path.lexists(dest) and _from_packages(os.fspath(source)):
             try:
-                os.link(os.path.realpath(source), dest)
+                os.link(_real(os.fspath(source)), dest)
             except OSError:
                 pass
             else:
