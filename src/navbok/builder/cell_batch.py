@@ -1,23 +1,23 @@
 """A chapter's code cells sent to a warm kernel in one request, their outputs split back by cell.
 
 nbclient runs a notebook one execute request per code cell: each costs a request, an
-``execute_input`` echo, two status messages and a reply, parsed and signed on both sides —
-≈ 3 ms of CPU per cell (≈ 1.7 ms in the kernel, ≈ 1.6 ms in the build process), whatever the
-cell computes; a book has ≈ 70 code cells, so ≈ 0.2 s a book, a sixth of its kernel time.
+``execute_input`` echo, two status messages and a reply, each made, signed, sent and parsed —
+a fixed cost per cell, whatever the cell computes, for the ≈ 70 code cells of a book.
 
-Here the warm engine's client (:mod:`navbok.builder.engine`) sends one silent request that calls
-:func:`run` in the kernel with the sources of all code cells. :func:`run` runs each source with
-the shell's own ``run_cell`` (``store_history=True``, as an execute request of a cell does:
-same execution counter, ``In``/``Out``, display hook, traceback), and publishes a marker
-(:data:`MARK`, a display message the client never keeps as an output) before and after each
+Here the warm engine's client (:mod:`navbok.builder.engine`) sends one silent request that
+calls :func:`run` in the kernel with the sources of all code cells. :func:`run` runs each
+source with the shell's own ``run_cell`` (``store_history=True``, as an execute request of a
+cell does: same execution counter, ``In``/``Out``, display hook, traceback) and publishes a
+marker (:data:`MARK`, a display message the client never keeps as an output) after each
 cell. The client (:func:`execute_cells`) hands every other message to nbclient's own
-``process_message`` for the cell between the markers, so outputs are made by the same code as
-in a cell-by-cell run, in the same order (a marker is sent after the streams are flushed, as
-a display message always is). The end marker carries what ipykernel's reply would carry for
-that cell (status; ``ename``, ``evalue``, ``traceback`` on an error) and its execution count;
-the first failing cell stops the run, and papermill marks it as it marks a failing cell.
-Papermill's per-cell metadata (start, end, status) is recorded cell by cell; nbclient's
-``execution`` timestamps come from the markers' times instead of the status messages'.
+``process_message`` for the cell that runs (the first, then the one after each marker), so
+outputs are made by the same code as in a cell-by-cell run, in the same order (a marker is
+sent after the streams are flushed, as a display message always is). The marker carries what
+ipykernel's reply would carry for that cell (status; ``ename``, ``evalue``, ``traceback`` on
+an error) and its execution count; the first failing cell stops the run, and papermill marks
+it as it marks a failing cell. Papermill's per-cell metadata (start, end, status) is recorded
+cell by cell; nbclient's ``execution`` timestamps are the markers' times instead of the
+status messages'.
 
 Used only where the result is the same as a cell-by-cell run (:func:`applies`): no cell may
 raise on purpose (``raises-exception``, ``allow_errors``), no cell timeout, no streams
@@ -43,15 +43,14 @@ _POLL = 1.0  # seconds between checks that the kernel is alive while waiting
 
 
 def run(sources: list[str]) -> None:
-    """In the kernel: run ``sources`` as code cells, one after the other, each between two
-    markers; stop after the first one that fails (as ipykernel would report it)."""
+    """In the kernel: run ``sources`` as code cells, one after the other, each followed by a
+    marker; stop after the first one that fails (as ipykernel would report it)."""
     from IPython import get_ipython
 
     shell = get_ipython()
     publish = shell.display_pub.publish  # flushes stdout and stderr first
     for k, source in enumerate(sources):
         count = shell.execution_count
-        publish({MARK: {"start": k, "execution_count": count}}, metadata={})
         res = shell.run_cell(source, store_history=True)
         end: dict[str, Any] = {"end": k, "execution_count": count, "status": "ok"}
         # as ipykernel's do_execute builds its reply
@@ -145,7 +144,6 @@ async def execute_cells(client: Any) -> None:
         )
     )
     done = 0  # the cells before this one were started and completed
-    current: int | None = None
     failure: CellExecutionError | None = None
 
     def up_to(stop: int) -> None:  # cells nbclient skips: papermill starts and completes them
@@ -155,25 +153,30 @@ async def execute_cells(client: Any) -> None:
             nb_man.cell_complete(cells[done], cell_index=done)
             done += 1
 
+    def start(k: int, since: str) -> int | None:  # the k-th code cell runs from now on
+        if k >= len(runs):
+            return None
+        index = runs[k]
+        up_to(index)
+        cell = cells[index]
+        nb_man.cell_start(cell, index)
+        if client.record_timing:
+            cell.metadata["execution"] = {
+                "iopub.status.busy": since,
+                "iopub.execute_input": since,
+            }
+        cell.outputs = []
+        client.clear_before_next_output = False
+        client.code_cells_executed += 1
+        return index
+
+    current = start(0, timestamp())
     while True:
         msg = await _next(client, client.kc.iopub_channel, parent)
         mark = _mark(msg)
-        if mark is not None and "start" in mark:
-            current = runs[mark["start"]]
-            up_to(current)
+        if mark is not None and current is not None:  # the current cell has ended
             cell = cells[current]
-            nb_man.cell_start(cell, current)
-            if client.record_timing:
-                cell.metadata["execution"] = {
-                    "iopub.status.busy": timestamp(msg),
-                    "iopub.execute_input": timestamp(msg),
-                }
-            cell.outputs = []
             cell.execution_count = mark["execution_count"]
-            client.clear_before_next_output = False
-            client.code_cells_executed += 1
-        elif mark is not None and current is not None:
-            cell = cells[current]
             if client.record_timing:
                 cell.metadata["execution"]["shell.execute_reply"] = timestamp(msg)
                 cell.metadata["execution"]["iopub.status.idle"] = timestamp(msg)
@@ -181,18 +184,13 @@ async def execute_cells(client: Any) -> None:
                 failure = CellExecutionError.from_cell_and_msg(cell, mark)
                 nb_man.cell_exception(cell, cell_index=current, exception=failure)
             nb_man.cell_complete(cell, cell_index=current)
-            done, current = current + 1, None
+            done = current + 1
+            current = None if failure else start(mark["end"] + 1, timestamp(msg))
         elif msg["msg_type"] == "status":
             if msg["content"]["execution_state"] == "idle":
                 break
         elif current is not None:
             client.process_message(msg, cells[current], current)
-        elif msg["msg_type"] == "error":  # the request itself failed, outside every cell
-            content = msg["content"]
-            raise NavbokError(
-                f"Kjernen kunne ikke kjøre kapitlets celler: {content.get('ename')}: "
-                f"{content.get('evalue')}"
-            )
     reply = await _next(client, client.kc.shell_channel, parent)
     if reply["content"].get("status") != "ok":
         content = reply["content"]
