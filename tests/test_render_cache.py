@@ -315,3 +315,16 @@ def test_templates_that_cannot_render_empty_are_not_rendered_to_check(stage: Pat
     before = nonempty.HITS["skipped"]
     _render(stage)
     assert nonempty.HITS["skipped"] > before  # the theme's sidebar and header were left out
+
+
+def test_a_render_does_not_validate_notebooks_again_elsewhere_validation_is_the_original(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import nbformat
+
+    speedups.install_render()
+    broken = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"x": 1}]}
+    with pytest.raises(nbformat.ValidationError):
+        nbformat.validate(broken)
+    monkeypatch.setattr(scope, "in_render", lambda: True)
+    assert nbformat.validate(broken) is None

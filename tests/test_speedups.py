@@ -104,7 +104,7 @@ assert docutils.frontend.get_default_settings is not defaults  # tested versions
         f"navbok: hurtigtiltaket «{name}» er slått av: sphinx 99.0 er installert, "
         f"testet med {tested}"
         for name in ("jinja-maler", "norsk-ordstamme", "innholdsfortegnelse-samler",
-                     "tema-oppslag", "statiske-lenker")
+                     "tema-oppslag", "statiske-lenker", "tomme-maler")
     ]  # fmt: skip
 
 
@@ -152,3 +152,54 @@ def test_the_signature_answer_is_kept_per_function_and_equals_ipykernels() -> No
     log.addHandler(logging.NullHandler(logging.WARNING))
     log.addHandler(logging.NullHandler(logging.ERROR))
     assert kernel_requests.lowest_handler_level(log) == logging.WARNING
+
+
+def test_papermills_durations_read_its_timestamps_as_dateutil_does() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    import dateutil.parser
+
+    from navbok.builder.speedups import papermill_dates
+
+    now = datetime(2026, 12, 7, 3, 56, 21, 924113, tzinfo=UTC)
+    stamps = [
+        now.isoformat(),
+        now.replace(microsecond=0).isoformat(),  # isoformat leaves the fraction out
+        now.astimezone(timezone(timedelta(hours=1))).isoformat(),
+        now.replace(tzinfo=None).isoformat(),
+    ]
+    later = now + timedelta(seconds=1.5)
+    for stamp in stamps:
+        ours, theirs = papermill_dates.parse(stamp), dateutil.parser.parse(stamp)
+        assert ours == theirs and ours.utcoffset() == theirs.utcoffset()
+        if ours.tzinfo is not None:
+            assert (later - ours).total_seconds() == (later - theirs).total_seconds()
+    # anything else is dateutil's
+    assert papermill_dates.parse("7 Dec 2026 03:56") == dateutil.parser.parse("7 Dec 2026 03:56")
+    with_option = papermill_dates.parse("2026-12-07", dayfirst=True)
+    assert with_option == dateutil.parser.parse("2026-12-07", dayfirst=True)
+
+
+def test_a_notebook_is_written_as_nbformat_writes_it() -> None:
+    import copy
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from navbok.builder.engine import notebook_json
+
+    nb = new_notebook()
+    cell = new_code_cell("x = 1\nx")
+    cell.outputs = [
+        new_output("stream", name="stdout", text="én\nto\n"),
+        new_output(
+            "display_data",
+            data={"text/html": "<b>æøå</b>\n<i>x</i>", "application/json": {"a": [1, 2]}},
+            metadata={"navbok": {"k": "v"}},
+        ),
+        new_output("execute_result", data={"text/plain": "1"}, execution_count=1),
+    ]
+    cell.outputs[1]["transient"] = {"display_id": "abc"}
+    nb.cells = [new_markdown_cell("# Tittel\n\nTekst – «sitat»"), cell]
+    expected = nbformat.v4.writes(copy.deepcopy(nb))
+    assert notebook_json(nb) == expected

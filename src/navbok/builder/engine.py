@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import json
 import os
 import queue
 import re
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING, Any, cast
 import nbformat
 
 from navbok.builder import cell_batch, speedups
-from navbok.builder.speedups import output_validation, papermill_write
+from navbok.builder.speedups import output_validation, papermill_dates, papermill_write
 from navbok.errors import NavbokError
 from navbok.files import write_atomic
 
@@ -199,7 +200,24 @@ def finish_notebook(
     tag_cells(nb)
     relative_paths(nb, folders or [])
     nbformat.validate(nb)
-    write_atomic(dest, nbformat.v4.writes(nb))  # nbformat.writes(nb) without validating again
+    write_atomic(dest, notebook_json(nb))
+
+
+def notebook_json(nb: nbformat.NotebookNode) -> str:
+    """The text ``nbformat.v4.writes(nb)`` gives, without its validation (the caller
+    validates) and its defensive deep copy: ``nb`` itself is split into lines and loses its
+    transient data (what the file holds), so use it only for a notebook written last."""
+    from nbformat.v4.nbjson import BytesEncoder
+    from nbformat.v4.rwbase import split_lines, strip_transient
+
+    return json.dumps(
+        strip_transient(split_lines(nb)),
+        cls=BytesEncoder,
+        indent=1,
+        sort_keys=True,
+        separators=(",", ": "),
+        ensure_ascii=False,
+    )
 
 
 def execute_fresh(
@@ -221,6 +239,7 @@ def _execute(
     import papermill as pm
 
     speedups.install(papermill_write)
+    speedups.install(papermill_dates)
     with papermill_write.kept(str(dest)) as papermill_wrote:  # written once, below
         try:
             nb = pm.execute_notebook(

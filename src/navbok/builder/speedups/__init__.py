@@ -14,6 +14,8 @@ module's docstring says what it replaces and why the result is identical):
 * :mod:`~navbok.builder.speedups.docutils_defaults`: docutils' default settings computed once;
 * :mod:`~navbok.builder.speedups.nonempty_templates`: theme templates that begin with fixed
   markup not rendered once more per page to see whether they are empty;
+* :mod:`~navbok.builder.speedups.notebook_validation`: MyST-NB's reading and writing of an
+  executed notebook do not validate it again;
 * :mod:`~navbok.builder.speedups.static_links`: the themes' static files hard-linked into a
   book from the installed packages instead of copied;
 * :mod:`~navbok.builder.speedups.gc_freeze`: the render process's long-lived objects frozen
@@ -22,6 +24,8 @@ module's docstring says what it replaces and why the result is identical):
   whole notebook;
 * :mod:`~navbok.builder.speedups.papermill_write`: papermill's own writes of an executed
   notebook handed to navbok, which writes it once;
+* :mod:`~navbok.builder.speedups.papermill_dates`: papermill's cell durations computed
+  without dateutil's general parser;
 * :mod:`~navbok.builder.speedups.kernel_flush`: in the warm kernels, a flush of an empty output
   stream returns at once (installed by the kernels' start-up code, :func:`install_kernel`);
 * :mod:`~navbok.builder.speedups.kernel_requests`: in the warm kernels, ipykernel's per-request
@@ -58,7 +62,9 @@ from navbok.builder.speedups import (
     kernel_flush,
     kernel_requests,
     nonempty_templates,
+    notebook_validation,
     output_validation,
+    papermill_dates,
     papermill_write,
     scope,
     search_stemmer,
@@ -76,12 +82,14 @@ RENDER: tuple[Patch, ...] = (
     docutils_defaults,
     static_links,
     nonempty_templates,
+    notebook_validation,
 )
 ALL: tuple[Patch, ...] = (
     *RENDER,
     gc_freeze,
     output_validation,
     papermill_write,
+    papermill_dates,
     kernel_flush,
     kernel_requests,
 )

@@ -1,8 +1,8 @@
 """Where the render speed-ups apply: only in the thread that is inside a render.
 
-The render patches (every module of this package but ``gc_freeze`` and ``output_validation``)
-check :func:`in_render` and otherwise call the library's original, so other Sphinx use in the
-process (tests, tools) sees the libraries unchanged. ``tests/test_render_cache.py`` replaces
+The render patches (:data:`navbok.builder.speedups.RENDER`) check :func:`in_render` and
+otherwise call the library's original, so other Sphinx use in the process (tests, tools) sees
+the libraries unchanged. ``tests/test_render_cache.py`` replaces
 :func:`in_render` by ``lambda: False`` to render with every library's own code.
 """
 
