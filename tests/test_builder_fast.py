@@ -192,6 +192,20 @@ def test_failing_chapter_on_a_warm_kernel_names_cell_and_the_next_runs(tmp_path:
     assert normalise(tmp_path / "warm.ipynb") == normalise(tmp_path / "fresh.ipynb")
 
 
+def test_warm_kernels_run_at_a_lower_priority_than_the_build(tmp_path: Path) -> None:
+    import os
+
+    nb = _kernelspec(new_notebook())
+    nb.cells = [_params_cell(), new_code_cell("__import__('os').nice(0)")]
+    nbformat.write(nb, tmp_path / "nice.ipynb")
+    params = {"kommune": "3201", "snapshot": "", "params_file": "", "cache_dir": ""}
+    with engine.KernelPool(1) as pool:
+        pool.map([(tmp_path / "nice.ipynb", tmp_path / "nice.out.ipynb", params)])
+    out = json.loads((tmp_path / "nice.out.ipynb").read_text("utf-8"))
+    shown = out["cells"][-1]["outputs"][0]["data"]["text/plain"]
+    assert shown == [str(min(19, os.nice(0) + engine.KERNEL_NICE))]
+
+
 # ----------------------------------------------------------------------------- the build cache
 
 

@@ -20,6 +20,7 @@ once at the end (``request_save_on_cell_execute=False``), and also when a cell f
 from __future__ import annotations
 
 import atexit
+import functools
 import itertools
 import json
 import os
@@ -31,7 +32,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -50,9 +51,19 @@ if TYPE_CHECKING:
 KERNEL_NAME = "python3"
 ENGINE_NAME = "navbok-warm"
 
-# Run silently in a new kernel before any chapter: warm imports, then record the fresh state.
-# Nothing is bound in the user namespace (``__import__``), so chapters see a clean one.
-PRELOAD = """\
+#: How much lower the warm kernels' scheduling priority is than the build's (``os.nice``). The
+#: render process is a single stage every book passes through; when four processes want two
+#: cores it got half a core, fell behind, and the kernels then waited for it with a core idle
+#: (≈ 87 % of two cores used in a national build). At a lower priority the kernels use what
+#: the render and the build process leave, so neither waits for them. Fresh kernels (the
+#: reference path) keep the build's priority.
+KERNEL_NICE = 10
+
+# Run silently in a new kernel before any chapter: lower its priority, warm imports, then
+# record the fresh state. Nothing is bound in the user namespace (``__import__``), so chapters
+# see a clean one.
+PRELOAD = f"""\
+__import__("os").nice({KERNEL_NICE})
 __import__("navbok.builder.kernel_state", fromlist=["capture"]).capture()
 __import__("navbok.builder.cell_batch")
 __import__("navbok.report.report")
@@ -236,11 +247,19 @@ def _execute(
     src: Path, dest: Path, parameters: dict[str, str], source: Path | None, **engine: object
 ) -> Path:
     """papermill with the book's settings (plus engine options); a failure names the cell."""
+    return _run(src, dest, parameters, source, **engine)()
+
+
+def _run(
+    src: Path, dest: Path, parameters: dict[str, str], source: Path | None, **engine: object
+) -> Callable[[], Path]:
+    """Run the chapter with papermill (the kernel's part); what is returned fills in the
+    chapter's text and writes the notebook (the build process's part, :func:`_finish`)."""
     import papermill as pm
 
     speedups.install(papermill_write)
     speedups.install(papermill_dates)
-    with papermill_write.kept(str(dest)) as papermill_wrote:  # written once, below
+    with papermill_write.kept(str(dest)) as papermill_wrote:  # written once, by _finish
         try:
             nb = pm.execute_notebook(
                 str(src),
@@ -255,6 +274,17 @@ def _execute(
             if papermill_wrote.nb is not None:  # the notebook with the failing cell marked
                 write_atomic(dest, nbformat.writes(papermill_wrote.nb))
             raise _chapter_failed(exc, Path(source or src), dest) from None
+    return functools.partial(_finish, nb, src, dest, parameters, source)
+
+
+def _finish(
+    nb: nbformat.NotebookNode,
+    src: Path,
+    dest: Path,
+    parameters: dict[str, str],
+    source: Path | None,
+) -> Path:
+    """Fill the chapter's text into the executed notebook ``nb`` and write it to ``dest``."""
     from navbok.present.chapter_text import ChapterTextError, fill_notebook
 
     try:
@@ -435,11 +465,23 @@ def execute_warm(
     source: Path | None = None,
 ) -> Path:
     """Run one chapter with papermill on a warm kernel (reset first)."""
+    return run_warm(kernel, src, dest, parameters, source)()
+
+
+def run_warm(
+    kernel: WarmKernel,
+    src: Path,
+    dest: Path,
+    parameters: dict[str, str],
+    source: Path | None = None,
+) -> Callable[[], Path]:
+    """:func:`execute_warm`'s kernel part; what it returns finishes the notebook (the build
+    process's part, which needs the kernel no more)."""
     register_engine()
     if kernel.notebooks:
         kernel.reset()
     kernel.notebooks += 1
-    return _execute(
+    return _run(
         src,
         dest,
         parameters,
@@ -452,7 +494,7 @@ def execute_warm(
 
 @dataclass
 class _Job:
-    fn: Callable[..., Any]
+    fn: Callable[..., Callable[[], Any]]  # the kernel's part; returns the finishing part
     args: tuple
     future: Future = field(default_factory=Future)
 
@@ -460,8 +502,11 @@ class _Job:
 class KernelPool:
     """``workers`` threads, each with its own warm kernel, executing chapters in parallel.
 
-    A kernel that died (or whose notebook timed out) is replaced by a new one. Use as a
-    context manager, or call :meth:`close`.
+    A kernel's thread runs a chapter's code and goes on with the next chapter at once; one
+    more thread fills in the chapter's text and writes the notebook (:func:`_finish`), so a
+    kernel does not wait for the build process's share of the work. A kernel that died (or
+    whose notebook timed out) is replaced by a new one. Use as a context manager, or call
+    :meth:`close`.
     """
 
     def __init__(
@@ -482,6 +527,7 @@ class KernelPool:
         self.ready: list[float] = []
         self.span: list[float] = []
         self._lock = threading.Lock()
+        self._finisher = ThreadPoolExecutor(1, thread_name_prefix="navbok-finish")
         for t in self._threads:
             t.start()
 
@@ -512,7 +558,8 @@ class KernelPool:
                         if kernel is not None:
                             kernel.shutdown()
                         kernel = WarmKernel(self.kernel_name, warmup=self.warmup)
-                    job.future.set_result(job.fn(kernel, *job.args))
+                    finish = job.fn(kernel, *job.args)
+                    self._finisher.submit(self._complete, job, finish)
                 except BaseException as exc:  # handed to the caller
                     if not isinstance(exc, ChapterFailed) and kernel is not None:
                         kernel.shutdown()  # unknown state: start afresh for the next job
@@ -537,19 +584,46 @@ class KernelPool:
         chapter's text ``src`` was staged from; default ``src``).
         """
 
-        def run(kernel: WarmKernel, src: Path, dest: Path, params: dict[str, str]) -> Path:
+        key = name or str(dest)
+
+        def run(
+            kernel: WarmKernel, src: Path, dest: Path, params: dict[str, str]
+        ) -> Callable[[], Path]:
             t0 = time.perf_counter()
             try:
-                return execute_warm(kernel, src, dest, params, source)
-            finally:
-                with self._lock:
-                    t1 = time.perf_counter()
-                    self.timings.append((name or str(dest), t1 - t0))
-                    self.span[:] = [min([*self.span[:1], t0]), max([*self.span[1:], t1])]
+                finish = run_warm(kernel, src, dest, params, source)
+            except BaseException:
+                self._record(key, t0, time.perf_counter() - t0)
+                raise
+
+            def timed() -> Path:  # the finishing part, timed with the kernel's part
+                t1 = time.perf_counter()
+                try:
+                    return finish()
+                finally:
+                    self._record(key, t0, kernel_seconds + time.perf_counter() - t1)
+
+            kernel_seconds = time.perf_counter() - t0
+            return timed
 
         job = _Job(run, (src, dest, parameters))
         self._jobs.put(job)
         return job.future
+
+    def _record(self, name: str, start: float, seconds: float) -> None:
+        with self._lock:
+            self.timings.append((name, seconds))
+            end = time.perf_counter()
+            self.span[:] = [min([*self.span[:1], start]), max([*self.span[1:], end])]
+
+    @staticmethod
+    def _complete(job: _Job, finish: Callable[[], Any]) -> None:
+        """In the finishing thread: the chapter's last part; its result or failure is the
+        job's."""
+        try:
+            job.future.set_result(finish())
+        except BaseException as exc:  # handed to the caller
+            job.future.set_exception(exc)
 
     def times(self) -> dict[str, float]:
         """The run time of every finished chapter so far, by the name it was submitted with."""
@@ -567,6 +641,7 @@ class KernelPool:
             self._jobs.put(None)
         for t in self._threads:
             t.join(timeout=30)
+        self._finisher.shutdown(wait=True)
 
     def __enter__(self) -> KernelPool:
         return self

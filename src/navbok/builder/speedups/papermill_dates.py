@@ -59,5 +59,5 @@ def install() -> None:
         return
     import papermill.engines
 
-    papermill.engines.dateutil = _Dateutil()  # type: ignore[assignment]
+    papermill.engines.dateutil = _Dateutil()
     _INSTALLED = True
