@@ -51,19 +51,19 @@ if TYPE_CHECKING:
 KERNEL_NAME = "python3"
 ENGINE_NAME = "navbok-warm"
 
-#: How much lower the warm kernels' scheduling priority is than the build's (``os.nice``). The
-#: render process is a single stage every book passes through; when four processes want two
-#: cores it got half a core, fell behind, and the kernels then waited for it with a core idle
-#: (≈ 87 % of two cores used in a national build). At a lower priority the kernels use what
-#: the render and the build process leave, so neither waits for them. Fresh kernels (the
-#: reference path) keep the build's priority.
+#: The warm kernels' scheduling priority: on Linux the ``SCHED_IDLE`` policy (they run when the
+#: build and render processes leave a core free), elsewhere this much lower (``os.nice``). The
+#: render process is one stage every book passes through; competing with the kernels for two
+#: cores it waited a third of its time for a core (≈ 30 of 85 s in a 120-book build), and the
+#: kernels, which have slack, then waited for it. Fresh kernels (the reference path) keep the
+#: build's priority. See :func:`navbok.builder.kernel_state.lower_priority`.
 KERNEL_NICE = 10
 
 # Run silently in a new kernel before any chapter: lower its priority, warm imports, then
 # record the fresh state. Nothing is bound in the user namespace (``__import__``), so chapters
 # see a clean one.
 PRELOAD = f"""\
-__import__("os").nice({KERNEL_NICE})
+__import__("navbok.builder.kernel_state", fromlist=["capture"]).lower_priority({KERNEL_NICE})
 __import__("navbok.builder.kernel_state", fromlist=["capture"]).capture()
 __import__("navbok.builder.cell_batch")
 __import__("navbok.report.report")

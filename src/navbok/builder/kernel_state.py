@@ -61,6 +61,19 @@ def _altair_state() -> tuple[str, str] | None:
     return alt.theme.active, alt.data_transformers.active
 
 
+def lower_priority(nice: int) -> str:
+    """Give the kernel's main thread (where chapters run; threads it starts later inherit it)
+    the lowest scheduling priority: Linux's ``SCHED_IDLE`` policy, else ``nice`` steps lower.
+    Returns which («idle» or «nice»). Chapters see nothing of it; only when they run
+    changes."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):  # not Linux, or not allowed
+        os.nice(nice)
+        return "nice"
+    return "idle"
+
+
 def capture() -> None:
     """Record the fresh-kernel state (call once, before any chapter ran)."""
     ip = _shell()
