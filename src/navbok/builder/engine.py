@@ -383,7 +383,7 @@ _ENGINE_REGISTERED = False
 def register_engine() -> None:
     """Register the warm engine with papermill (once), and fence in its speed-up.
 
-    Not a speed-up: ``engine_name=ENGINE_NAME`` (:func:`execute_warm`) needs it, it uses
+    Not a speed-up: ``engine_name=ENGINE_NAME`` (:func:`run_warm`) needs it, it uses
     papermill's public engine registry and hands nbclient the running kernel (``km``, ``kc``), and
     without it ``--engine warm`` cannot run at all. The deferred output validation its client
     asks for *is* a speed-up (:mod:`navbok.builder.speedups.output_validation`): installed here
@@ -457,17 +457,6 @@ def _warm_engine() -> type:
     return WarmKernelEngine
 
 
-def execute_warm(
-    kernel: WarmKernel,
-    src: Path,
-    dest: Path,
-    parameters: dict[str, str],
-    source: Path | None = None,
-) -> Path:
-    """Run one chapter with papermill on a warm kernel (reset first)."""
-    return run_warm(kernel, src, dest, parameters, source)()
-
-
 def run_warm(
     kernel: WarmKernel,
     src: Path,
@@ -475,8 +464,9 @@ def run_warm(
     parameters: dict[str, str],
     source: Path | None = None,
 ) -> Callable[[], Path]:
-    """:func:`execute_warm`'s kernel part; what it returns finishes the notebook (the build
-    process's part, which needs the kernel no more)."""
+    """Run one chapter with papermill on a warm kernel (reset first): the kernel's part; what
+    it returns finishes the notebook (the build process's part, which needs the kernel no
+    more)."""
     register_engine()
     if kernel.notebooks:
         kernel.reset()
