@@ -22,6 +22,7 @@ import shutil
 from pathlib import Path
 
 import jinja2
+import nbformat
 import pytest
 
 from navbok.builder import render, speedups
@@ -50,10 +51,14 @@ def _stage(root: Path) -> Path:
     (root / "_static" / "navbok-vega.js").write_text("// vega\n", "utf-8")
     (root / "_config.yml").write_text((ROOT / "_config.yml").read_text("utf-8"), "utf-8")
     (root / "_toc.yml").write_text(
-        "format: jb-book\nroot: chapters/intro\nchapters:\n  - file: chapters/to\n", "utf-8"
+        "format: jb-book\nroot: chapters/intro\nchapters:\n  - file: chapters/to\n"
+        "  - file: chapters/tre\n",
+        "utf-8",
     )
     for name, text in PAGES.items():
         (root / "chapters" / f"{name}.md").write_text(text, "utf-8")
+    # an executed notebook, as the chapters are (a heading, text, a code cell with output)
+    nbformat.write(render._warmup_notebook(), root / "chapters" / "tre.ipynb")
     return root
 
 
@@ -93,7 +98,7 @@ def test_consecutive_renders_are_identical_and_hit_the_caches(
 ) -> None:
     jinja_templates.TEMPLATE_CACHE.clear()
     first = _render(stage)
-    assert "chapters/to.html" in first and "searchindex.js" in first
+    assert {"chapters/to.html", "chapters/tre.html", "searchindex.js"} <= set(first)
     compiled_first = len(compiles)
     assert compiled_first > 10  # basic, pydata and sphinx-book-theme templates
     assert jinja_templates.TEMPLATE_CACHE.misses == compiled_first
@@ -312,6 +317,14 @@ def test_templates_that_cannot_render_empty_are_not_rendered_to_check(stage: Pat
     assert not sure("{% extends 'base.html' %}<p>ignored</p>")  # a child writes its parent
     assert not sure("  \n{{ maybe_empty }}\n  ")
     assert not sure("{% macro m() %}<i>x</i>{% endmacro %}")
+    # The answer is remembered per source and parser settings, across renders' environments.
+    assert nonempty._Parsing(Environment()) == nonempty._Parsing(Environment())
+    assert nonempty._Parsing(Environment()) != nonempty._Parsing(
+        Environment(block_start_string="<%", block_end_string="%>")
+    )
+    assert nonempty._Parsing(Environment()) != nonempty._Parsing(
+        Environment(extensions=["jinja2.ext.do"])
+    )
     before = nonempty.HITS["skipped"]
     _render(stage)
     assert nonempty.HITS["skipped"] > before  # the theme's sidebar and header were left out
@@ -328,3 +341,59 @@ def test_a_render_does_not_validate_notebooks_again_elsewhere_validation_is_the_
         nbformat.validate(broken)
     monkeypatch.setattr(scope, "in_render", lambda: True)
     assert nbformat.validate(broken) is None
+
+
+def test_a_render_writes_no_copy_of_a_notebook_and_reads_each_asset_once(
+    stage: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from navbok.builder.speedups import asset_checksums, executed_copy
+
+    skipped, reused = executed_copy.HITS["skipped"], asset_checksums.HITS["checksum"]
+    pages = _render(stage)
+    copies = stage / "_build" / "jupyter_execute"
+    assert not list(copies.rglob("*.ipynb"))  # MyST-NB's copy is not written …
+    assert executed_copy.HITS["skipped"] > skipped
+    assert asset_checksums.HITS["checksum"] > reused  # … and checksums are reused
+    with monkeypatch.context() as m:
+        m.setattr(scope, "in_render", lambda: False)
+        assert _render(stage) == pages
+    copy = copies / "chapters" / "tre.ipynb"
+    assert copy.is_file()  # the library's own code writes it
+    assert (
+        nbformat.reads(copy.read_text("utf-8"), as_version=4)
+        .cells[0]
+        .source.startswith("# Oppvarming")
+    )
+
+
+def test_an_asset_checksum_is_kept_for_one_render_and_while_the_file_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import sphinx.builders.html as html
+
+    from navbok.builder.speedups import asset_checksums
+
+    speedups.install_render()
+    monkeypatch.setattr(asset_checksums, "_MEMO", {})
+    (tmp_path / "a.js").write_bytes(b"first")
+    expected = "{:08x}".format(__import__("zlib").crc32(b"first"))
+    assert html._file_checksum(tmp_path, "a.js") == expected  # outside a render: the original
+    with scope.rendering():
+        assert html._file_checksum(tmp_path, "a.js") == expected
+        hits = asset_checksums.HITS["checksum"]
+        assert html._file_checksum(tmp_path, "a.js") == expected
+        assert asset_checksums.HITS["checksum"] == hits + 1
+        (tmp_path / "a.js").write_bytes(b"second!")  # another size: read again
+        assert html._file_checksum(tmp_path, "a.js") == "{:08x}".format(
+            __import__("zlib").crc32(b"second!")
+        )
+        assert html._file_checksum(tmp_path, "none.js") == ""  # missing: as the original
+        assert html._file_checksum(tmp_path, "https://x/y.js") == ""
+    (tmp_path / "a.js").write_bytes(b"third!!")  # same size, and maybe the same mtime …
+    os.utime(tmp_path / "a.js", ns=(0, (tmp_path / "a.js").stat().st_mtime_ns))
+    with scope.rendering():  # … but a new render remembers nothing
+        assert html._file_checksum(tmp_path, "a.js") == "{:08x}".format(
+            __import__("zlib").crc32(b"third!!")
+        )

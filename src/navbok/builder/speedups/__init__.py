@@ -16,6 +16,10 @@ module's docstring says what it replaces and why the result is identical):
   markup not rendered once more per page to see whether they are empty;
 * :mod:`~navbok.builder.speedups.notebook_validation`: MyST-NB's reading and writing of an
   executed notebook do not validate it again;
+* :mod:`~navbok.builder.speedups.executed_copy`: MyST-NB's copy of every executed notebook
+  into ``jupyter_execute/`` (outside the book, read by nothing) not written;
+* :mod:`~navbok.builder.speedups.asset_checksums`: the ``?v=`` checksum of a stylesheet or
+  script computed once per render instead of once per page;
 * :mod:`~navbok.builder.speedups.static_links`: the themes' static files hard-linked into a
   book from the installed packages instead of copied;
 * :mod:`~navbok.builder.speedups.gc_freeze`: the render process's long-lived objects frozen
@@ -56,7 +60,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from navbok.builder.speedups import (
+    asset_checksums,
     docutils_defaults,
+    executed_copy,
     gc_freeze,
     jinja_templates,
     kernel_flush,
@@ -83,6 +89,8 @@ RENDER: tuple[Patch, ...] = (
     static_links,
     nonempty_templates,
     notebook_validation,
+    executed_copy,
+    asset_checksums,
 )
 ALL: tuple[Patch, ...] = (
     *RENDER,

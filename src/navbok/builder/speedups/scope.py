@@ -13,11 +13,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _ACTIVE: int | None = None  # thread ident of the render in progress
+_RENDERS = 0  # renders begun in this process
 
 
 def in_render() -> bool:
     """True in the thread that is inside :func:`rendering`."""
     return _ACTIVE is not None and threading.get_ident() == _ACTIVE
+
+
+def render_number() -> int:
+    """How many renders this process has begun (the current one's number inside a render):
+    a memo that may hold only within one render keys on it."""
+    return _RENDERS
 
 
 @contextmanager
@@ -26,8 +33,9 @@ def rendering() -> Iterator[None]:
 
     The caller makes sure only one render runs at a time (:mod:`navbok.builder.render` holds a
     lock): docutils and Sphinx keep global state."""
-    global _ACTIVE
+    global _ACTIVE, _RENDERS
     _ACTIVE = threading.get_ident()
+    _RENDERS += 1
     try:
         yield
     finally:
