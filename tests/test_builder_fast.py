@@ -155,12 +155,15 @@ def test_warm_kernels_skip_empty_flushes(tmp_path: Path) -> None:
 def test_warm_kernels_answer_the_signature_once_and_make_no_dropped_debug_records(
     tmp_path: Path,
 ) -> None:
-    # The speed-up kernel_requests, in the warm kernels only (outputs: the probe test above).
+    # The speed-ups kernel_requests and kernel_cells, in the warm kernels only (outputs: the
+    # probe test above).
     nb = _kernelspec(new_notebook())
     probe = (
         "import ipykernel.ipkernel as k\nfrom ipykernel.kernelapp import IPKernelApp\n"
         "log = IPKernelApp.instance().log\n"
-        "(k._accepts_parameters.__module__, log.isEnabledFor(10), [h.level for h in log.handlers])"
+        "from IPython.core.inputtransformer2 import TransformerManager as T\n"
+        "(k._accepts_parameters.__module__, log.isEnabledFor(10), [h.level for h in log.handlers],"
+        " hasattr(T.transform_cell, '__wrapped__'))"
     )
     nb.cells = [_params_cell(), new_code_cell(probe)]
     nbformat.write(nb, tmp_path / "req.ipynb")
@@ -172,9 +175,9 @@ def test_warm_kernels_answer_the_signature_once_and_make_no_dropped_debug_record
     def answer(path: Path) -> str:
         return "".join(normalise(path)["cells"][-1]["outputs"][0]["data"]["text/plain"])
 
-    assert answer(tmp_path / "fresh.ipynb") == "('ipykernel.kernelbase', True, [30])"
+    assert answer(tmp_path / "fresh.ipynb") == ("('ipykernel.kernelbase', True, [30], False)")
     assert answer(tmp_path / "warm.ipynb") == (
-        "('navbok.builder.speedups.kernel_requests', False, [30])"
+        "('navbok.builder.speedups.kernel_requests', False, [30], True)"
     )
 
 

@@ -108,6 +108,54 @@ assert docutils.frontend.get_default_settings is not defaults  # tested versions
     ]  # fmt: skip
 
 
+# -- kernel_cells: IPython's static reading of a cell's text done once per text ----------------
+
+
+def test_a_cells_static_reading_is_kept_per_text_and_equals_ipythons() -> None:
+    """In a fresh process (the patch is process-wide, as in a kernel)."""
+    script = """
+from IPython.core.inputtransformer2 import TransformerManager
+import IPython.core.interactiveshell as shell
+from navbok.builder.speedups import fence, kernel_cells
+
+cells = ["x = 1\\ny = x + 1\\n", "%time x = 1\\n", "!ls\\n", "a = !ls\\n", "%%bash\\necho hi\\n",
+         "x?\\n", ">>> 1 + 1\\n", "    indented = 1\\n", "await something()\\n", "def f(:\\n"]
+plain = TransformerManager()
+before = [plain.transform_cell(c) for c in cells]
+asyncs = [shell._should_be_async(c) for c in before]
+assert fence.install(kernel_cells)
+manager = TransformerManager()
+for _ in range(3):
+    assert [manager.transform_cell(c) for c in cells] == before
+    assert [shell._should_be_async(c) for c in before] == asyncs
+assert kernel_cells.HITS["transform"] == 2 * len(cells), kernel_cells.HITS
+assert kernel_cells.HITS["async"] == 2 * len(cells), kernel_cells.HITS
+assert asyncs[cells.index("await something()\\n")] is True
+manager.token_transformers = []  # other transformations: the text is read again
+assert manager.transform_cell("a = !ls\\n") == "a = !ls\\n"
+manager.token_transformers = list(TransformerManager().token_transformers)
+assert manager.transform_cell("a = !ls\\n") == before[3]
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_the_cell_memo_keeps_at_most_its_size_and_no_failure() -> None:
+    from navbok.builder.speedups import kernel_cells
+
+    lookup = kernel_cells._remembered("test-size", size=2)
+    assert [lookup(k, lambda k=k: k * 10) for k in (1, 2, 1, 3)] == [10, 20, 10, 30]
+    assert kernel_cells.HITS["test-size"] == 1
+    assert lookup(1, lambda: "again") == "again"  # 1 was dropped when 3 came (first in, out)
+
+    def fails() -> int:
+        raise SyntaxError("bad")
+
+    for _ in range(2):  # not kept: raises again
+        with pytest.raises(SyntaxError):
+            lookup(9, fails)
+
+
 # -- kernel_requests: ipykernel's per-request work done once ----------------------------------
 
 

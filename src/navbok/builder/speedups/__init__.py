@@ -33,7 +33,9 @@ module's docstring says what it replaces and why the result is identical):
 * :mod:`~navbok.builder.speedups.kernel_flush`: in the warm kernels, a flush of an empty output
   stream returns at once (installed by the kernels' start-up code, :func:`install_kernel`);
 * :mod:`~navbok.builder.speedups.kernel_requests`: in the warm kernels, ipykernel's per-request
-  signature check memoised and its dropped debug records not made.
+  signature check memoised and its dropped debug records not made;
+* :mod:`~navbok.builder.speedups.kernel_cells`: in the warm kernels, IPython's static reading
+  of a cell's text (input transformations, the top-level ``await`` check) done once per text.
 
 Each is fenced (:mod:`~navbok.builder.speedups.fence`): installed only when the installed
 library versions are exactly the tested ones, else the build runs on the library's own code
@@ -65,6 +67,7 @@ from navbok.builder.speedups import (
     executed_copy,
     gc_freeze,
     jinja_templates,
+    kernel_cells,
     kernel_flush,
     kernel_requests,
     nonempty_templates,
@@ -100,6 +103,7 @@ ALL: tuple[Patch, ...] = (
     papermill_dates,
     kernel_flush,
     kernel_requests,
+    kernel_cells,
 )
 
 __all__ = [
@@ -120,6 +124,7 @@ def install_kernel() -> None:
     with contextlib.redirect_stderr(sys.__stderr__):
         install(kernel_flush)
         install(kernel_requests)
+        install(kernel_cells)
 
 
 def install_render() -> None:
