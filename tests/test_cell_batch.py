@@ -157,3 +157,34 @@ def test_the_request_binds_no_name() -> None:
     (statement,) = ast.parse(code).body
     assert isinstance(statement, ast.Expr)  # one call: no assignment, no import statement
     assert not any(isinstance(n, ast.NamedExpr) for n in ast.walk(statement))
+
+
+def test_a_waiting_message_is_read_at_once_as_the_channel_would_read_it() -> None:
+    from types import SimpleNamespace
+
+    import zmq
+    import zmq.asyncio
+    from jupyter_client.session import Session
+
+    ctx = zmq.asyncio.Context()
+    ours, theirs = ctx.socket(zmq.PAIR), ctx.socket(zmq.PAIR)
+    try:
+        ours.bind("inproc://navbok-cell-batch-test")
+        theirs.connect("inproc://navbok-cell-batch-test")
+        session = Session(key=b"k")
+        channel = SimpleNamespace(socket=ours, session=session)
+        assert cell_batch._waiting(channel) is None  # nothing waiting: the event loop waits
+        sender = zmq.Socket.shadow(theirs.underlying)
+        for text in ("en", "to"):
+            msg = session.msg("stream", {"name": "stdout", "text": text})
+            sender.send_multipart(session.serialize(msg, ident=[b"kernel"]))
+        first, second = cell_batch._waiting(channel), cell_batch._waiting(channel)
+        assert first is not None and second is not None
+        assert (first["content"]["text"], second["content"]["text"]) == ("en", "to")  # in order
+        assert second["msg_type"] == "stream" and second["header"] == msg["header"]
+        assert cell_batch._waiting(channel) is None
+        assert cell_batch._waiting(SimpleNamespace(socket=None, session=session)) is None
+    finally:
+        ours.close(linger=0)
+        theirs.close(linger=0)
+        ctx.term()

@@ -111,12 +111,42 @@ def _mark(msg: dict[str, Any]) -> dict[str, Any] | None:
     return mark if isinstance(mark, dict) else None
 
 
+def _waiting(channel: Any) -> dict[str, Any] | None:
+    """A message already waiting on ``channel``, read at once (None: none is waiting).
+
+    The channel's own ``get_msg`` polls through the event loop (a poller, futures, a timer)
+    for every message; a kernel sends a chapter's messages in bursts, so most are already
+    there. Read as the channel reads them (``feed_identities``, then ``deserialize``), from a
+    plain socket that shares the channel's ZeroMQ socket, in the same order."""
+    import zmq
+
+    socket = getattr(channel, "socket", None)
+    if not isinstance(socket, zmq.Socket):
+        return None
+    plain = getattr(channel, "_navbok_plain", None)
+    if plain is None or plain.underlying != socket.underlying:
+        plain = zmq.Socket.shadow(socket.underlying)
+        channel._navbok_plain = plain
+    try:
+        frames = plain.recv_multipart(zmq.NOBLOCK)
+    except zmq.Again:
+        return None
+    _, message = channel.session.feed_identities(frames)
+    out: dict[str, Any] = channel.session.deserialize(message)
+    return out
+
+
 async def _next(client: Any, channel: Any, parent: str) -> dict[str, Any]:
     """The next message of ``channel`` answering ``parent``; a dead kernel raises."""
     from jupyter_core.utils import ensure_async
     from nbclient.exceptions import DeadKernelError
 
     while True:
+        waiting = _waiting(channel)
+        if waiting is not None:
+            if waiting["parent_header"].get("msg_id") == parent:
+                return waiting
+            continue
         try:
             msg: dict[str, Any] = await ensure_async(channel.get_msg(timeout=_POLL))
         except Exception as exc:  # queue.Empty: nothing yet
