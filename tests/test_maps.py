@@ -390,3 +390,12 @@ def test_aspect_ratio_of_norway_and_of_a_county() -> None:
     # Three unit squares in a row at 60° N: about 1 / (3 × cos 60°) = 2/3.
     row = maps.aspect_ratio(tiny_topology(), 11.5)
     assert row == pytest.approx(2 / 3, rel=0.02)
+
+
+def test_a_countys_extent_is_remembered_per_topology_and_equals_the_computed_one() -> None:
+    county = geo.county_topology(geo.load_topology(), "4601")
+    first = maps._whole_extent(county)
+    assert first == maps._extent(county)
+    assert maps._whole_extent(county) is first  # the same answer, not computed again
+    other = geo.county_topology(geo.load_topology(), "1856")
+    assert maps._whole_extent(other) == maps._extent(other) != first

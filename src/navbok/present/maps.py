@@ -796,6 +796,20 @@ def _extent(topology: geo.Topology) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+_EXTENTS: dict[int, tuple[geo.Topology, tuple[float, float, float, float]]] = {}
+
+
+def _whole_extent(topology: geo.Topology) -> tuple[float, float, float, float]:
+    """:func:`_extent` of a county's whole topology, remembered as :func:`_aspect` is (every
+    book of the county asks it for its own map and its print summary)."""
+    hit = _EXTENTS.get(id(topology))
+    if hit is None or hit[0] is not topology:
+        if len(_EXTENTS) >= 64:
+            _EXTENTS.clear()
+        hit = _EXTENTS[id(topology)] = (topology, _extent(topology))
+    return hit[1]
+
+
 def _span_km(extent: tuple[float, float, float, float]) -> float:
     """The larger side of an extent in kilometres (longitudes shrunk by the mid latitude)."""
     west, south, east, north = extent
@@ -809,7 +823,7 @@ def is_small(topology: geo.Topology, kommune: str) -> bool:
     own = geo.subset(topology, [kommune])
     if not own["arcs"]:
         return False
-    whole = _span_km(_extent(topology))
+    whole = _span_km(_whole_extent(topology))
     return whole > 0 and _span_km(_extent(own)) < SMALL_SHARE * whole
 
 
