@@ -50,7 +50,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -551,20 +551,29 @@ def aspect_ratio(topology: geo.Topology, meridian: float) -> float | None:
     return round((max(ys) - min(ys)) / (max(xs) - min(xs)), 3)
 
 
-_ASPECTS: dict[tuple[int, float], tuple[geo.Topology, float | None]] = {}
+_BY_TOPOLOGY: dict[tuple[str, int, Any], tuple[geo.Topology, Any]] = {}
+
+
+def _per_topology(what: str, topology: geo.Topology, arg: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered per ``what``, topology and ``arg`` for the topologies a
+    process draws again and again (every book of a county draws its county's, and its print
+    summary again); the entry holds the topology itself, so its id cannot be reused by
+    another."""
+    key = (what, id(topology), arg)
+    hit = _BY_TOPOLOGY.get(key)
+    if hit is None or hit[0] is not topology:
+        if len(_BY_TOPOLOGY) >= 128:
+            _BY_TOPOLOGY.clear()
+        hit = _BY_TOPOLOGY[key] = (topology, compute())
+    return hit[1]
 
 
 def _aspect(topology: geo.Topology, meridian: float) -> float | None:
-    """:func:`aspect_ratio`, remembered for the topologies a process draws again and again
-    (every book of a county draws its county's); the entry holds the topology itself, so its
-    id cannot be reused by another."""
-    key = (id(topology), meridian)
-    hit = _ASPECTS.get(key)
-    if hit is None or hit[0] is not topology:
-        if len(_ASPECTS) >= 64:
-            _ASPECTS.clear()
-        hit = _ASPECTS[key] = (topology, aspect_ratio(topology, meridian))
-    return hit[1]
+    """:func:`aspect_ratio`, remembered (:func:`_per_topology`)."""
+    value: float | None = _per_topology(
+        "aspect", topology, meridian, lambda: aspect_ratio(topology, meridian)
+    )
+    return value
 
 
 @cache
@@ -796,18 +805,12 @@ def _extent(topology: geo.Topology) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-_EXTENTS: dict[int, tuple[geo.Topology, tuple[float, float, float, float]]] = {}
-
-
 def _whole_extent(topology: geo.Topology) -> tuple[float, float, float, float]:
-    """:func:`_extent` of a county's whole topology, remembered as :func:`_aspect` is (every
-    book of the county asks it for its own map and its print summary)."""
-    hit = _EXTENTS.get(id(topology))
-    if hit is None or hit[0] is not topology:
-        if len(_EXTENTS) >= 64:
-            _EXTENTS.clear()
-        hit = _EXTENTS[id(topology)] = (topology, _extent(topology))
-    return hit[1]
+    """:func:`_extent` of a county's whole topology, remembered (:func:`_per_topology`)."""
+    value: tuple[float, float, float, float] = _per_topology(
+        "extent", topology, None, lambda: _extent(topology)
+    )
+    return value
 
 
 def _span_km(extent: tuple[float, float, float, float]) -> float:
