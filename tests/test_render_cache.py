@@ -370,30 +370,31 @@ def test_an_asset_checksum_is_kept_for_one_render_and_while_the_file_is_unchange
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import os
+    import zlib
 
     import sphinx.builders.html as html
 
     from navbok.builder.speedups import asset_checksums
 
+    def crc(content: bytes) -> str:
+        return f"{zlib.crc32(content):08x}"
+
     speedups.install_render()
     monkeypatch.setattr(asset_checksums, "_MEMO", {})
-    (tmp_path / "a.js").write_bytes(b"first")
-    expected = "{:08x}".format(__import__("zlib").crc32(b"first"))
-    assert html._file_checksum(tmp_path, "a.js") == expected  # outside a render: the original
+    asset = tmp_path / "a.js"
+    asset.write_bytes(b"first")
+    assert html._file_checksum(tmp_path, "a.js") == crc(b"first")  # outside: the original
     with scope.rendering():
-        assert html._file_checksum(tmp_path, "a.js") == expected
+        assert html._file_checksum(tmp_path, "a.js") == crc(b"first")
         hits = asset_checksums.HITS["checksum"]
-        assert html._file_checksum(tmp_path, "a.js") == expected
+        assert html._file_checksum(tmp_path, "a.js") == crc(b"first")
         assert asset_checksums.HITS["checksum"] == hits + 1
-        (tmp_path / "a.js").write_bytes(b"second!")  # another size: read again
-        assert html._file_checksum(tmp_path, "a.js") == "{:08x}".format(
-            __import__("zlib").crc32(b"second!")
-        )
+        asset.write_bytes(b"second!")  # another size: read again
+        assert html._file_checksum(tmp_path, "a.js") == crc(b"second!")
         assert html._file_checksum(tmp_path, "none.js") == ""  # missing: as the original
         assert html._file_checksum(tmp_path, "https://x/y.js") == ""
-    (tmp_path / "a.js").write_bytes(b"third!!")  # same size, and maybe the same mtime …
-    os.utime(tmp_path / "a.js", ns=(0, (tmp_path / "a.js").stat().st_mtime_ns))
+    before = asset.stat()
+    asset.write_bytes(b"third!!")  # the same size and the same modification time …
+    os.utime(asset, ns=(before.st_atime_ns, before.st_mtime_ns))
     with scope.rendering():  # … but a new render remembers nothing
-        assert html._file_checksum(tmp_path, "a.js") == "{:08x}".format(
-            __import__("zlib").crc32(b"third!!")
-        )
+        assert html._file_checksum(tmp_path, "a.js") == crc(b"third!!")

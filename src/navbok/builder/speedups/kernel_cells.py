@@ -32,7 +32,8 @@ _INSTALLED = False
 
 
 def _remembered(kind: str, size: int = SIZE) -> Callable[..., Any]:
-    """A bounded memo of ``original(key...)`` per key (first in, first out)."""
+    """A lookup ``(key, compute)``: the value kept for ``key``, else ``compute()``, kept (at
+    most ``size`` keys, the oldest dropped first; a ``compute`` that raises keeps nothing)."""
     memo: OrderedDict[Any, Any] = OrderedDict()
 
     def lookup(key: Any, compute: Callable[[], Any]) -> Any:
@@ -62,7 +63,6 @@ def install() -> None:
     @functools.wraps(transform)
     def transform_cell(self: Any, cell: str) -> str:
         key = (
-            id(self),
             tuple(self.cleanup_transforms),
             tuple(self.line_transforms),
             tuple(self.token_transformers),
